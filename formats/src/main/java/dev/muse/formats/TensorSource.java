@@ -1,0 +1,21 @@
+package dev.muse.formats;
+
+import dev.muse.engine.Tensor;
+import java.util.List;
+
+/** A weight file, whatever its format: metadata plus named tensors over mapped memory. */
+public interface TensorSource extends AutoCloseable {
+    Metadata metadata();
+
+    List<TensorInfo> tensors();
+
+    /** The tensor's info, or a FormatException naming the missing tensor. */
+    TensorInfo info(String name);
+
+    boolean has(String name);
+
+    /** The tensor's data as an engine Tensor (a view of the mapped file, no copy). */
+    Tensor tensor(String name);
+
+    @Override void close();
+}

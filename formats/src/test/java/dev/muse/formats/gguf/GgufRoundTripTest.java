@@ -1,0 +1,67 @@
+package dev.muse.formats.gguf;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.muse.engine.GgmlType;
+import dev.muse.engine.Tensor;
+import dev.muse.formats.FormatException;
+import dev.muse.formats.Metadata;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GgufRoundTripTest {
+    @TempDir Path dir;
+
+    @Test
+    void writesAndReadsMetadataAndTensors() throws Exception {
+        Metadata m = new Metadata()
+                .putString("general.architecture", "llama")
+                .putUInt32("llama.block_count", 5)
+                .putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
+                .putBool("tokenizer.ggml.add_bos_token", true)
+                .putStrings("tokenizer.ggml.tokens", new String[] {"<unk>", "héllo", "🙂"})
+                .putFloats("tokenizer.ggml.scores", new float[] {0f, -1.5f, 2f})
+                .putInts("tokenizer.ggml.token_type", new int[] {2, 1, 1})
+                .put("some.u64", GgufValueType.UINT64, null, 1L << 40)
+                .put("some.u8", GgufValueType.UINT8, null, 200);
+        float[] values = new float[3 * 8];
+        for (int i = 0; i < values.length; i++) values[i] = i * 0.25f - 1;
+        Path file = dir.resolve("m.gguf");
+        new GgufWriter(m)
+                .addTensor("a", GgmlType.F32, new long[] {8, 3}, () -> Tensor.quantize(GgmlType.F32, values))
+                .addTensor("b", GgmlType.F32, new long[] {5}, () -> Tensor.quantize(GgmlType.F32, new float[] {1, 2, 3, 4, 5}))
+                .write(file);
+
+        try (GgufFile g = GgufFile.open(file)) {
+            assertEquals(3, g.version());
+            Metadata r = g.metadata();
+            assertEquals("llama", r.requireString("general.architecture"));
+            assertEquals(5, r.requireInt("llama.block_count"));
+            assertEquals(GgufValueType.UINT32, r.type("llama.block_count"));
+            assertEquals(1e-5f, r.requireFloat("llama.attention.layer_norm_rms_epsilon"));
+            assertTrue(r.getBool("tokenizer.ggml.add_bos_token", false));
+            assertArrayEquals(new String[] {"<unk>", "héllo", "🙂"}, r.getStrings("tokenizer.ggml.tokens"));
+            assertArrayEquals(new float[] {0f, -1.5f, 2f}, r.getFloats("tokenizer.ggml.scores"));
+            assertArrayEquals(new int[] {2, 1, 1}, r.getInts("tokenizer.ggml.token_type"));
+            assertEquals(1L << 40, r.get("some.u64"));
+            assertEquals(200, r.get("some.u8"));
+            assertEquals(2, g.tensors().size());
+            assertArrayEquals(new long[] {8, 3}, g.info("a").shape());
+            Tensor a = g.tensor("a");
+            for (int i = 0; i < values.length; i++) assertEquals(values[i], a.get(i));
+            assertEquals(5f, g.tensor("b").get(4));
+            assertEquals(0, g.dataOffset() % 32);
+            assertThrows(FormatException.class, () -> g.tensor("missing"));
+        }
+    }
+
+    @Test
+    void rejectsNonGguf() throws Exception {
+        Path file = dir.resolve("x.gguf");
+        Files.writeString(file, "not a gguf file at all");
+        FormatException e = assertThrows(FormatException.class, () -> GgufFile.open(file));
+        assertTrue(e.getMessage().contains("bad magic"), e.getMessage());
+    }
+}
