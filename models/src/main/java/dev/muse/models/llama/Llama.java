@@ -1,0 +1,170 @@
+package dev.muse.models.llama;
+
+import dev.muse.engine.Kernels;
+import dev.muse.engine.Parallel;
+import dev.muse.engine.Tensor;
+import dev.muse.formats.FormatException;
+import dev.muse.formats.gguf.GgufFile;
+import dev.muse.models.KvCache;
+import dev.muse.models.LanguageModel;
+
+/**
+ * The Llama-family forward pass (Llama 2/3.x, SmolLM2, Mistral, Qwen2.5, Qwen3): RMSNorm, grouped-query
+ * attention with RoPE, SwiGLU feed-forward. Optional QKV biases (Qwen2) and QK-norm (Qwen3) are weights
+ * that exist or not. Tokens are processed as a batch of rows, so prompt processing reads each weight
+ * once per batch; each row carries its own KV cache and position, so rows may belong to different
+ * sequences.
+ */
+final class Llama implements LanguageModel {
+    /** Rows per forward chunk: bounds activation memory (rows x feed-forward floats) during prompt processing. */
+    private static final int MAX_ROWS = 64;
+
+    private final LlamaConfig c;
+    private final LlamaWeights w;
+    private final Rope rope;
+
+    private Llama(LlamaConfig config, LlamaWeights weights) {
+        this.c = config;
+        this.w = weights;
+        this.rope = new Rope(config.ropeDimensionCount(), config.ropeFreqBase(), config.ropeFreqScale(), weights.ropeFreqs(), config.ropeNeox());
+    }
+
+    static Llama load(GgufFile file) {
+        int vocab = (int) file.info("token_embd.weight").dim(1);
+        LlamaConfig config = LlamaConfig.from(file.metadata(), vocab);
+        if (config.valueLength() != config.keyLength())
+            throw new FormatException("key length " + config.keyLength() + " != value length " + config.valueLength() + " is not supported");
+        return new Llama(config, LlamaWeights.load(file, config));
+    }
+
+    LlamaConfig config() { return c; }
+
+    @Override public String architecture() { return c.architecture(); }
+
+    @Override public int contextLength() { return c.contextLength(); }
+
+    @Override public int vocabularySize() { return c.vocabSize(); }
+
+    @Override public KvCache newCache(int capacity) { return new KvCache(c.blockCount(), capacity, c.kvDim()); }
+
+    @Override public float[] forward(KvCache cache, int[] tokens) {
+        if (tokens.length == 0) throw new IllegalArgumentException("forward needs at least one token");
+        for (int t : tokens) if (t < 0 || t >= c.vocabSize()) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary");
+        int start = cache.append(tokens.length);
+        float[] logits = null;
+        try {
+            for (int from = 0; from < tokens.length; from += MAX_ROWS) {
+                int rows = Math.min(MAX_ROWS, tokens.length - from);
+                KvCache[] caches = new KvCache[rows];
+                int[] positions = new int[rows], chunk = new int[rows];
+                for (int r = 0; r < rows; r++) {
+                    caches[r] = cache;
+                    positions[r] = start + from + r;
+                    chunk[r] = tokens[from + r];
+                }
+                boolean last = from + rows == tokens.length;
+                logits = run(caches, positions, chunk, last ? new int[] {rows - 1} : new int[0]);
+            }
+        } catch (RuntimeException e) {
+            cache.truncate(start); // a failed step leaves the sequence as it was
+            throw e;
+        }
+        return logits;
+    }
+
+    /**
+     * One batch of rows through every layer. Row r is token tokens[r] at positions[r] of caches[r]; the
+     * logits of the rows listed in logitRows come back concatenated.
+     */
+    float[] run(KvCache[] caches, int[] positions, int[] tokens, int[] logitRows) {
+        int rows = tokens.length;
+        int dim = c.embeddingLength(), qDim = c.queryDim(), kvDim = c.kvDim(), ffn = c.feedForwardLength();
+        int heads = c.headCount(), kvHeads = c.headCountKv(), headSize = c.keyLength();
+        float eps = c.layerNormRmsEpsilon();
+        float[] x = new float[rows * dim];       // [rows, dim] the residual stream
+        float[] xb = new float[rows * dim];      // [rows, dim] normed input / block output
+        float[] q = new float[rows * qDim];      // [rows, heads*headSize]
+        float[] k = new float[rows * kvDim];     // [rows, kvHeads*headSize]
+        float[] v = new float[rows * kvDim];
+        float[] att = new float[rows * qDim];    // [rows, heads*headSize] attention output
+        float[] gate = new float[rows * ffn];    // [rows, ffn]
+        float[] up = new float[rows * ffn];
+
+        for (int r = 0; r < rows; r++) w.tokenEmbd().dequantize((long) tokens[r] * dim, x, r * dim, dim);
+
+        for (int l = 0; l < c.blockCount(); l++) {
+            LlamaWeights.Layer layer = w.layers()[l];
+
+            // Attention: x -> norm -> q, k, v -> (bias) -> (QK-norm) -> RoPE -> cache -> softmax(qK)V -> wo -> + x
+            for (int r = 0; r < rows; r++) Kernels.rmsnorm(xb, r * dim, x, r * dim, layer.attnNorm(), dim, eps);
+            Kernels.matmulBatch(layer.attnQ(), xb, rows, q, qDim, dim);
+            Kernels.matmulBatch(layer.attnK(), xb, rows, k, kvDim, dim);
+            Kernels.matmulBatch(layer.attnV(), xb, rows, v, kvDim, dim);
+            addBias(q, layer.attnQBias(), rows, qDim);
+            addBias(k, layer.attnKBias(), rows, kvDim);
+            addBias(v, layer.attnVBias(), rows, kvDim);
+            for (int r = 0; r < rows; r++) {
+                if (layer.attnQNorm() != null)
+                    for (int h = 0; h < heads; h++) Kernels.rmsnorm(q, r * qDim + h * headSize, q, r * qDim + h * headSize, layer.attnQNorm(), headSize, eps);
+                if (layer.attnKNorm() != null)
+                    for (int h = 0; h < kvHeads; h++) Kernels.rmsnorm(k, r * kvDim + h * headSize, k, r * kvDim + h * headSize, layer.attnKNorm(), headSize, eps);
+                rope.apply(q, r * qDim, heads, headSize, positions[r]);
+                rope.apply(k, r * kvDim, kvHeads, headSize, positions[r]);
+                System.arraycopy(k, r * kvDim, caches[r].keys(l), positions[r] * kvDim, kvDim);
+                System.arraycopy(v, r * kvDim, caches[r].values(l), positions[r] * kvDim, kvDim);
+            }
+            attention(l, caches, positions, q, att, rows);
+            Kernels.matmulBatch(layer.attnOutput(), att, rows, xb, dim, qDim);
+            for (int i = 0; i < rows * dim; i++) x[i] += xb[i];
+
+            // Feed-forward: x -> norm -> silu(gate) * up -> down -> + x
+            for (int r = 0; r < rows; r++) Kernels.rmsnorm(xb, r * dim, x, r * dim, layer.ffnNorm(), dim, eps);
+            Kernels.matmulBatch(layer.ffnGate(), xb, rows, gate, ffn, dim);
+            Kernels.matmulBatch(layer.ffnUp(), xb, rows, up, ffn, dim);
+            for (int i = 0; i < rows * ffn; i++) {
+                float g = gate[i];
+                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+            }
+            Kernels.matmulBatch(layer.ffnDown(), gate, rows, xb, dim, ffn);
+            for (int i = 0; i < rows * dim; i++) x[i] += xb[i];
+        }
+
+        // Output: final norm of the wanted rows -> classifier
+        int wanted = logitRows.length;
+        if (wanted == 0) return null;
+        float[] normed = new float[wanted * dim];
+        for (int i = 0; i < wanted; i++) Kernels.rmsnorm(normed, i * dim, x, logitRows[i] * dim, w.outputNorm(), dim, eps);
+        float[] logits = new float[wanted * c.vocabSize()];
+        Kernels.matmulBatch(w.output(), normed, wanted, logits, c.vocabSize(), dim);
+        return logits;
+    }
+
+    private static void addBias(float[] out, Tensor bias, int rows, int n) {
+        if (bias == null) return;
+        float[] b = new float[n];
+        bias.dequantize(0, b, 0, n);
+        for (int r = 0; r < rows; r++) for (int i = 0; i < n; i++) out[r * n + i] += b[i];
+    }
+
+    /** softmax(q·K / sqrt(headSize)) · V for every (row, head), each row over its own cache up to its position. */
+    private void attention(int layer, KvCache[] caches, int[] positions, float[] q, float[] out, int rows) {
+        int heads = c.headCount(), headSize = c.keyLength(), qDim = c.queryDim(), kvDim = c.kvDim();
+        int group = heads / c.headCountKv();
+        float scale = (float) (1.0 / Math.sqrt(headSize));
+        Parallel.forRange(rows * heads, item -> {
+            int r = item / heads, h = item % heads;
+            float[] keys = caches[r].keys(layer), values = caches[r].values(layer);
+            int length = positions[r] + 1, qOff = r * qDim + h * headSize, kvOff = (h / group) * headSize;
+            float[] scores = new float[length];
+            for (int t = 0; t < length; t++) scores[t] = Kernels.dot(q, qOff, keys, t * kvDim + kvOff, headSize) * scale;
+            Kernels.softmax(scores, 0, length);
+            int o = r * qDim + h * headSize;
+            java.util.Arrays.fill(out, o, o + headSize, 0f);
+            for (int t = 0; t < length; t++) {
+                float s = scores[t];
+                int base = t * kvDim + kvOff;
+                for (int i = 0; i < headSize; i++) out[o + i] += s * values[base + i];
+            }
+        });
+    }
+}

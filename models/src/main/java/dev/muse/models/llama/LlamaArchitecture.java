@@ -1,0 +1,13 @@
+package dev.muse.models.llama;
+
+import dev.muse.formats.gguf.GgufFile;
+import dev.muse.models.LanguageModel;
+import dev.muse.models.ModelArchitecture;
+import java.util.Set;
+
+/** Registers the Llama family: Llama 2/3.x, SmolLM2 and Mistral (all "llama" in GGUF), Qwen2.5 and Qwen3. */
+public final class LlamaArchitecture implements ModelArchitecture {
+    @Override public Set<String> names() { return Set.of("llama", "mistral", "qwen2", "qwen3"); }
+
+    @Override public LanguageModel load(GgufFile file) { return Llama.load(file); }
+}

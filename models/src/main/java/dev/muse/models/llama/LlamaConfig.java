@@ -1,0 +1,63 @@
+package dev.muse.models.llama;
+
+import dev.muse.formats.FormatException;
+import dev.muse.formats.Metadata;
+
+/**
+ * Hyper-parameters of a Llama-family model, named after their GGUF keys ({arch}.embedding_length ->
+ * embeddingLength). Qwen2 adds QKV biases and Qwen3 QK-norm, which show up as optional weights; the
+ * config carries what differs in arithmetic: RoPE pairing, head size and RoPE scaling.
+ */
+public record LlamaConfig(
+        String architecture,
+        int contextLength,
+        int embeddingLength,
+        int blockCount,
+        int feedForwardLength,
+        int headCount,
+        int headCountKv,
+        int keyLength,
+        int valueLength,
+        float layerNormRmsEpsilon,
+        float ropeFreqBase,
+        int ropeDimensionCount,
+        /** Positions are multiplied by this (linear RoPE scaling: 1 / factor). */
+        float ropeFreqScale,
+        /** NEOX pairs element i with i + d/2 (Qwen); NORM pairs adjacent elements (Llama, llama2.c). */
+        boolean ropeNeox,
+        int vocabSize) {
+
+    static LlamaConfig from(Metadata m, int vocabSize) {
+        String a = m.requireString("general.architecture");
+        int dim = m.requireInt(a + ".embedding_length");
+        int heads = m.requireInt(a + ".attention.head_count");
+        int kvHeads = m.getInt(a + ".attention.head_count_kv", heads);
+        if (dim <= 0 || heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0)
+            throw new FormatException("invalid attention shape: " + heads + " heads, " + kvHeads + " KV heads, embedding " + dim);
+        int keyLength = m.getInt(a + ".attention.key_length", dim / heads);
+        int valueLength = m.getInt(a + ".attention.value_length", keyLength);
+        float scale = 1f;
+        if ("linear".equals(m.getString(a + ".rope.scaling.type", "none"))) scale = 1f / m.getFloat(a + ".rope.scaling.factor", 1f);
+        int ropeDims = m.getInt(a + ".rope.dimension_count", keyLength);
+        if (ropeDims <= 0 || ropeDims > keyLength || ropeDims % 2 != 0)
+            throw new FormatException("invalid rope.dimension_count " + ropeDims + " for head size " + keyLength);
+        return new LlamaConfig(a,
+                m.requireInt(a + ".context_length"),
+                dim,
+                m.requireInt(a + ".block_count"),
+                m.requireInt(a + ".feed_forward_length"),
+                heads, kvHeads, keyLength, valueLength,
+                m.getFloat(a + ".attention.layer_norm_rms_epsilon", 1e-5f),
+                m.getFloat(a + ".rope.freq_base", 10000f),
+                ropeDims,
+                scale,
+                a.startsWith("qwen"),
+                vocabSize);
+    }
+
+    int queryDim() { return headCount * keyLength; }
+
+    int kvDim() { return headCountKv * keyLength; }
+
+    int valueDim() { return headCount * valueLength; }
+}

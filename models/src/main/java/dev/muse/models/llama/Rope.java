@@ -1,0 +1,45 @@
+package dev.muse.models.llama;
+
+/**
+ * Rotary position embedding. For pair i of the first {@code dims} elements of a head the angle is
+ * position * freqScale * base^(-2i/dims) / factor[i] (factor: Llama 3.1 rope_freqs, else 1). NORM
+ * pairs adjacent elements (2i, 2i+1) like llama2.c and GGUF llama; NEOX pairs (i, i + dims/2) like Qwen.
+ */
+final class Rope {
+    private final double[] inverseFrequency;
+    private final int dims;
+    private final boolean neox;
+    private final double freqScale;
+
+    Rope(int dims, float base, float freqScale, float[] factors, boolean neox) {
+        this.dims = dims;
+        this.neox = neox;
+        this.freqScale = freqScale;
+        inverseFrequency = new double[dims / 2];
+        for (int i = 0; i < dims / 2; i++) {
+            double f = Math.pow(base, -2.0 * i / dims);
+            inverseFrequency[i] = factors == null ? f : f / factors[i];
+        }
+    }
+
+    /** Rotates {@code heads} heads of {@code headSize} floats starting at v[offset], in place. */
+    void apply(float[] v, int offset, int heads, int headSize, int position) {
+        int half = dims / 2;
+        float[] cos = new float[half], sin = new float[half];
+        for (int i = 0; i < half; i++) {
+            double theta = position * freqScale * inverseFrequency[i];
+            cos[i] = (float) Math.cos(theta);
+            sin[i] = (float) Math.sin(theta);
+        }
+        for (int h = 0; h < heads; h++) {
+            int head = offset + h * headSize;
+            for (int i = 0; i < half; i++) {
+                int a = neox ? head + i : head + 2 * i;
+                int b = neox ? a + half : a + 1;
+                float x0 = v[a], x1 = v[b];
+                v[a] = x0 * cos[i] - x1 * sin[i];
+                v[b] = x0 * sin[i] + x1 * cos[i];
+            }
+        }
+    }
+}

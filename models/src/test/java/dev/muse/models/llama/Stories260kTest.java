@@ -1,0 +1,55 @@
+package dev.muse.models.llama;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.muse.engine.GgmlType;
+import dev.muse.formats.gguf.GgufFile;
+import dev.muse.formats.llama2c.Llama2cImporter;
+import dev.muse.models.KvCache;
+import dev.muse.models.LanguageModel;
+import dev.muse.models.Models;
+import dev.muse.text.Sampler;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real trained stories260K checkpoint, converted by our importer, must print its documented greedy sample. */
+class Stories260kTest {
+    static final String EXPECTED = """
+            Once upon a time, there was a little girl named Lily. She loved to play outside in the park. One day, she saw a big, red ball. She wanted to play with it, but it was too high.
+            Lily's mom said, "Lily, let's go to the park." Lily was sad and didn't know what to do. She said, "I want to play with your ball, but""";
+
+    @TempDir Path dir;
+
+    static Path modelFolder() {
+        Path folder = Path.of(System.getProperty("muse.shared", "../shared"), "models", "stories260K");
+        assertTrue(Files.isDirectory(folder), "golden data missing: " + folder.toAbsolutePath() + " (the shared test data must sit beside the checkout)");
+        return folder;
+    }
+
+    @Test
+    void greedyFromBosPrintsTheDocumentedStory() throws Exception {
+        Path folder = modelFolder();
+        Path gguf = dir.resolve("stories260K.gguf");
+        Llama2cImporter.convert(folder.resolve("stories260K.bin"), folder.resolve("tok512.bin"), gguf, GgmlType.F32);
+        try (GgufFile file = GgufFile.open(gguf)) {
+            LanguageModel model = Models.load(file);
+            String[] pieces = file.metadata().getStrings("tokenizer.ggml.tokens");
+            KvCache cache = model.newCache(512);
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            float[] logits = model.forward(cache, new int[] {1});
+            for (int step = 0; step < 120; step++) {
+                int token = Sampler.argmax(logits);
+                String piece = pieces[token].replace('\u2581', ' ');
+                if (step == 0 && piece.startsWith(" ")) piece = piece.substring(1);
+                if (piece.matches("<0x[0-9A-F]{2}>")) text.write(Integer.parseInt(piece.substring(3, 5), 16));
+                else text.writeBytes(piece.getBytes(StandardCharsets.UTF_8));
+                logits = model.forward(cache, new int[] {token});
+            }
+            assertEquals(EXPECTED, text.toString(StandardCharsets.UTF_8));
+        }
+    }
+}

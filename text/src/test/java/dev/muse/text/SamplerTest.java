@@ -1,0 +1,72 @@
+package dev.muse.text;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SamplerTest {
+    private static float[] logits() {
+        return new float[] {1f, 3f, 2.5f, -1f, 2.9f, 0f};
+    }
+
+    private static Sampler.Settings settings(float t, int k, float p, float minP, float rep, float pres, float freq) {
+        return new Sampler.Settings(t, k, p, minP, rep, pres, freq, 64, 7);
+    }
+
+    @Test
+    void greedyPicksTheLargestLogit() {
+        assertEquals(1, new Sampler(Sampler.Settings.greedy()).sample(logits(), new int[0], 0));
+    }
+
+    @Test
+    void sameSeedGivesSameTokens() {
+        Random r = new Random(1);
+        float[] base = new float[1000];
+        for (int i = 0; i < base.length; i++) base[i] = (float) r.nextGaussian();
+        Sampler a = new Sampler(settings(1f, 0, 1f, 0f, 1f, 0f, 0f)), b = new Sampler(settings(1f, 0, 1f, 0f, 1f, 0f, 0f));
+        Set<Integer> distinct = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            int x = a.sample(base.clone(), new int[0], 0);
+            assertEquals(x, b.sample(base.clone(), new int[0], 0));
+            distinct.add(x);
+        }
+        assertTrue(distinct.size() > 5, "temperature 1 over 1000 similar logits should vary: " + distinct);
+    }
+
+    @Test
+    void topKOfOneIsGreedyAndTopKLimitsTheChoice() {
+        Sampler one = new Sampler(settings(2f, 1, 1f, 0f, 1f, 0f, 0f));
+        for (int i = 0; i < 20; i++) assertEquals(1, one.sample(logits(), new int[0], 0));
+        Sampler three = new Sampler(settings(5f, 3, 1f, 0f, 1f, 0f, 0f));
+        for (int i = 0; i < 200; i++) assertTrue(Set.of(1, 4, 2).contains(three.sample(logits(), new int[0], 0)));
+    }
+
+    @Test
+    void topPAndMinPDropTheTail() {
+        // p(1) ~ 0.33, p(4) ~ 0.30, p(2) ~ 0.20 ...: top-p 0.5 keeps {1, 4}.
+        Sampler topP = new Sampler(settings(5f, 0, 0.5f, 0f, 1f, 0f, 0f));
+        for (int i = 0; i < 200; i++) assertTrue(Set.of(1, 4).contains(topP.sample(logits(), new int[0], 0)));
+        // min-p 0.5: keep tokens with p >= half of p(1): {1, 4, 2}.
+        Sampler minP = new Sampler(settings(5f, 0, 1f, 0.5f, 1f, 0f, 0f));
+        for (int i = 0; i < 200; i++) assertTrue(Set.of(1, 4, 2).contains(minP.sample(logits(), new int[0], 0)));
+    }
+
+    @Test
+    void penaltiesPushRecentTokensDown() {
+        int[] history = {1, 1, 1};
+        assertEquals(4, new Sampler(settings(0f, 0, 1f, 0f, 1.5f, 0f, 0f)).sample(logits(), history, 3));
+        assertEquals(4, new Sampler(settings(0f, 0, 1f, 0f, 1f, 0.2f, 0f)).sample(logits(), history, 3));
+        assertEquals(4, new Sampler(settings(0f, 0, 1f, 0f, 1f, 0f, 0.1f)).sample(logits(), history, 3));
+        assertEquals(1, new Sampler(settings(0f, 0, 1f, 0f, 1f, 0f, 0.01f)).sample(logits(), history, 3));
+    }
+
+    @Test
+    void rejectsNonsenseSettings() {
+        assertThrows(IllegalArgumentException.class, () -> settings(-1f, 0, 1f, 0f, 1f, 0f, 0f));
+        assertThrows(IllegalArgumentException.class, () -> settings(1f, 0, 0f, 0f, 1f, 0f, 0f));
+        assertThrows(IllegalArgumentException.class, () -> settings(1f, -2, 1f, 0f, 1f, 0f, 0f));
+    }
+}
