@@ -44,6 +44,8 @@ public final class LlamaCppProbe {
     private final LlamaModel model;
     private final Map<String, List<Integer>> idsByText = new HashMap<>();
     private final int vocabSize;
+    /** Statistics for stderr: one-token completions asked of llama.cpp, and greedy steps that needed biases. */
+    private int steps, ambiguous;
 
     private LlamaCppProbe(LlamaModel model, int vocabSize) {
         this.model = model;
@@ -51,11 +53,22 @@ public final class LlamaCppProbe {
         for (int id = 0; id < vocabSize; id++) idsByText.computeIfAbsent(model.decode(new int[] {id}), k -> new ArrayList<>()).add(id);
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: LlamaCppProbe MODEL.gguf REQUEST-FILE VOCAB-SIZE CONTEXT");
-            System.exit(2);
+    /** Always ends the JVM with halt: after a failure too, the binding's server thread would keep it alive. */
+    public static void main(String[] args) {
+        try {
+            serve(args);
+            System.out.println("probe done");
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.err.flush();
+            Runtime.getRuntime().halt(1);
         }
+    }
+
+    private static void serve(String[] args) throws Exception {
+        if (args.length != 4) throw new IllegalArgumentException("usage: LlamaCppProbe MODEL.gguf REQUEST-FILE VOCAB-SIZE CONTEXT");
         LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> {
             if (level == LogLevel.WARN || level == LogLevel.ERROR) System.err.print(message);
         });
@@ -74,14 +87,14 @@ public final class LlamaCppProbe {
         for (String line : Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8)) {
             if (!line.isBlank()) System.out.println("probe " + probe.run(line.trim().split(" ")));
         }
-        System.out.println("probe done");
-        System.out.flush();
-        Runtime.getRuntime().halt(0);
+        System.err.printf("probe: %d one-token completions, %d greedy steps needed logit biases%n", probe.steps, probe.ambiguous);
     }
 
     private String run(String[] command) {
-        if (command[0].equals("tokenize"))
-            return "tokens " + join(model.encode(new String(Base64.getDecoder().decode(command[1]), StandardCharsets.UTF_8)));
+        if (command[0].equals("tokenize")) {
+            String text = command.length > 1 ? new String(Base64.getDecoder().decode(command[1]), StandardCharsets.UTF_8) : "";
+            return "tokens " + join(model.encode(text));
+        }
         int[] numbers = Arrays.stream(command).skip(1).mapToInt(Integer::parseInt).toArray();
         return switch (command[0]) {
             case "generate" -> "ids " + join(generate(Arrays.copyOfRange(numbers, 1, numbers.length), numbers[0]));
@@ -107,41 +120,45 @@ public final class LlamaCppProbe {
      * The greedy next token after the prompt. Its text names the candidates C (every token with that text).
      * When C has several, a reference token r outside C is raised by a bias B: the step still yields the
      * text exactly while some candidate's logit exceeds logit(r) + B (the true argmax a always exceeds every
-     * token outside C). Bisecting B down to float resolution leaves a bias at which only a still wins; then
-     * banning halves of C finds it in log2 |C| steps, and banning a alone must change the text (otherwise two
-     * candidates have equal logits and the greedy choice is not well defined).
+     * token outside C), so the candidates still "alive" at B are those above logit(r) + B. Banning halves of
+     * C finds an alive candidate in log2 |C| steps; if banning that one alone kills the text, it was the only
+     * one alive and is a. Otherwise B is raised further (bisection between the last B that yielded the text
+     * and the first that did not) and the search repeats. If B reaches float resolution with two alive, two
+     * candidates have equal logits and the greedy choice is not well defined.
      */
     private int greedy(int[] prompt) {
         String text = step(prompt, Map.of());
         List<Integer> candidates = idsByText.get(text);
         if (candidates == null) throw new IllegalStateException("llama.cpp produced text " + quote(text) + " that no token decodes to");
         if (candidates.size() == 1) return candidates.getFirst();
+        ambiguous++;
         int reference = 0;
         while (candidates.contains(reference)) reference++;
-        float lo = 0, hi = 64;
+        float lo = 0, hi = 64; // the text appears at bias lo, not at hi
         while (yields(prompt, text, reference, hi, List.of())) {
             if (hi > 1e12f) throw new IllegalStateException("no bias on token " + reference + " overcomes " + quote(text));
             lo = hi;
             hi *= 4;
         }
-        for (int i = 0; i < 200; i++) {
-            float mid = lo + (hi - lo) / 2;
-            if (mid == lo || mid == hi) break;
-            if (yields(prompt, text, reference, mid, List.of())) lo = mid;
-            else hi = mid;
+        for (int halvings = 6; ; halvings = 4) {
+            for (int i = 0; i < halvings; i++) {
+                float mid = lo + (hi - lo) / 2;
+                if (mid == lo || mid == hi)
+                    throw new IllegalStateException("cannot tell apart the tokens " + candidates + " that share text " + quote(text)
+                            + ": two of them have equal logits");
+                if (yields(prompt, text, reference, mid, List.of())) lo = mid;
+                else hi = mid;
+            }
+            List<Integer> set = candidates;
+            while (set.size() > 1) {
+                List<Integer> half = set.subList(0, set.size() / 2), rest = set.subList(set.size() / 2, set.size());
+                List<Integer> banned = new ArrayList<>(candidates);
+                banned.removeAll(rest);
+                set = yields(prompt, text, reference, lo, banned) ? rest : half;
+            }
+            int alive = set.getFirst();
+            if (!yields(prompt, text, reference, lo, List.of(alive))) return alive;
         }
-        List<Integer> set = candidates;
-        while (set.size() > 1) {
-            List<Integer> half = set.subList(0, set.size() / 2), rest = set.subList(set.size() / 2, set.size());
-            set = yields(prompt, text, reference, lo, half) ? rest : half;
-        }
-        int argmax = set.getFirst();
-        List<Integer> others = new ArrayList<>(candidates);
-        others.remove(Integer.valueOf(argmax));
-        if (!yields(prompt, text, reference, lo, others) || yields(prompt, text, reference, lo, List.of(argmax)))
-            throw new IllegalStateException("cannot tell apart the tokens " + candidates + " that share text " + quote(text)
-                    + ": two of them have equal logits");
-        return argmax;
     }
 
     /** Whether the greedy step still yields text with the reference token raised by bias and the banned tokens excluded. */
@@ -174,6 +191,7 @@ public final class LlamaCppProbe {
 
     /** One greedy token after the prompt, as text, with the given logit biases. */
     private String step(int[] prompt, Map<Integer, Float> biases) {
+        steps++;
         for (int id : prompt) if (id < 0 || id >= vocabSize) throw new IllegalArgumentException("token id " + id + " is outside the vocabulary");
         InferenceParameters p = new InferenceParameters("")
                 .setNPredict(1)
