@@ -47,9 +47,11 @@ final class HfTokenizerJson {
                     ? part(merge.getAsJsonArray().get(0)) + " " + part(merge.getAsJsonArray().get(1))
                     : merge.getAsString();
         }
-        return new Vocabulary(Vocabulary.MODEL_BYTE_LEVEL_BPE, pre, tokens.text, null, types, merges,
-                tokens.special(config, "bos"), tokens.special(config, "eos"), tokens.special(config, "unk"),
-                tokens.special(config, "pad"), addBos(tokenizer, config), flag(config, "add_eos_token"), false);
+        Map<String, Object> metadata = metadata(Vocabulary.MODEL_BYTE_LEVEL_BPE, tokens, tokenizer, config);
+        metadata.put(Vocabulary.PRE, pre);
+        metadata.put(Vocabulary.TOKEN_TYPE, types);
+        metadata.put(Vocabulary.MERGES, merges);
+        return Vocabulary.of(metadata::get);
     }
 
     /**
@@ -82,11 +84,40 @@ final class HfTokenizerJson {
             types[id] = text.equals(unknown) ? TokenType.UNKNOWN.code()
                     : text.matches("<0x[0-9A-Fa-f]{2}>") ? TokenType.BYTE.code() : tokens.typeOf(id);
         }
-        boolean spacePrefix = tokenizer.get("normalizer").toString().contains("\"prepend\":\"▁\"");
-        return new Vocabulary(Vocabulary.MODEL_SENTENCE_PIECE, "default", tokens.text, scores, types, null,
-                tokens.special(config, "bos"), tokens.special(config, "eos"), tokens.special(config, "unk"),
-                tokens.special(config, "pad"), addBos(tokenizer, config), flag(config, "add_eos_token"),
-                spacePrefix);
+        Map<String, Object> metadata = metadata(Vocabulary.MODEL_SENTENCE_PIECE, tokens, tokenizer, config);
+        metadata.put(Vocabulary.SCORES, scores);
+        metadata.put(Vocabulary.TOKEN_TYPE, types);
+        metadata.put(Vocabulary.ADD_SPACE_PREFIX,
+                tokenizer.get("normalizer").toString().contains("\"prepend\":\"▁\""));
+        return Vocabulary.of(metadata::get);
+    }
+
+    /**
+     * The keys both kinds share. Like the converter, a key is written only when the files say
+     * something, so absent ones get llama.cpp's defaults from {@link Vocabulary#of}.
+     */
+    private static Map<String, Object> metadata(String model, Tokens tokens, JsonObject tokenizer, JsonObject config) {
+        Map<String, Object> metadata = new HashMap<>();
+        metadata.put(Vocabulary.MODEL, model);
+        metadata.put(Vocabulary.TOKENS, tokens.text);
+        putId(metadata, Vocabulary.BOS_TOKEN_ID, tokens.special(config, "bos"));
+        putId(metadata, Vocabulary.EOS_TOKEN_ID, tokens.special(config, "eos"));
+        putId(metadata, Vocabulary.UNKNOWN_TOKEN_ID, tokens.special(config, "unk"));
+        putId(metadata, Vocabulary.PADDING_TOKEN_ID, tokens.special(config, "pad"));
+        Boolean addBos = addBos(tokenizer, config);
+        if (addBos != null) {
+            metadata.put(Vocabulary.ADD_BOS_TOKEN, addBos);
+        }
+        if (config.has("add_eos_token") && config.get("add_eos_token").isJsonPrimitive()) {
+            metadata.put(Vocabulary.ADD_EOS_TOKEN, config.get("add_eos_token").getAsBoolean());
+        }
+        return metadata;
+    }
+
+    private static void putId(Map<String, Object> metadata, String key, int id) {
+        if (id >= 0) {
+            metadata.put(key, id);
+        }
     }
 
     /** The id-ordered pieces of model.vocab plus added_tokens; gaps become unused "[PADn]" slots. */
@@ -148,22 +179,18 @@ final class HfTokenizerJson {
                 || text.startsWith("<unused") && text.endsWith(">");
     }
 
-    /** add_bos_token from the config, else whether the post-processor's template starts with BOS. */
-    private static boolean addBos(JsonObject tokenizer, JsonObject config) {
+    /**
+     * add_bos_token from the config, else whether a template post-processor starts with a special token,
+     * else null (unknown: early Llama 3 files have only a ByteLevel post-processor).
+     */
+    private static Boolean addBos(JsonObject tokenizer, JsonObject config) {
         if (config.has("add_bos_token") && config.get("add_bos_token").isJsonPrimitive()) {
             return config.get("add_bos_token").getAsBoolean();
         }
         JsonElement processor = tokenizer.get("post_processor");
-        if (processor == null || processor.isJsonNull()) {
-            return false;
-        }
-        String text = processor.toString();
+        String text = processor == null ? "" : processor.toString();
         int single = text.indexOf("\"single\":[");
-        return single >= 0 && text.startsWith("{\"SpecialToken\"", single + "\"single\":[".length());
-    }
-
-    private static boolean flag(JsonObject config, String key) {
-        return config.has(key) && config.get(key).isJsonPrimitive() && config.get(key).getAsBoolean();
+        return single < 0 ? null : text.startsWith("{\"SpecialToken\"", single + "\"single\":[".length());
     }
 
     private static String part(JsonElement part) {
