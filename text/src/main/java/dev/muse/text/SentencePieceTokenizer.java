@@ -177,9 +177,10 @@ public final class SentencePieceTokenizer implements Tokenizer {
     /**
      * A score as an int that sorts the opposite way, so the min-heap pops the highest score first:
      * IEEE bits made monotonic for negative floats, then inverted (no overflow, unlike negation).
+     * Adding 0 turns -0.0 into 0.0, which compare equal in llama.cpp (llama2.c vocabularies have both).
      */
     private static int priority(float score) {
-        int bits = Float.floatToIntBits(score);
+        int bits = Float.floatToIntBits(score + 0.0f);
         return ~(bits ^ ((bits >> 31) & 0x7FFFFFFF));
     }
 }
