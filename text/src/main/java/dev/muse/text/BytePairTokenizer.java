@@ -7,7 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Byte-level BPE (GPT-2, Llama 3, Qwen, SmolLM, ...), matching llama.cpp's {@code llm_tokenizer_bpe}:
  * special tokens are cut out, the rest is split into words by the vocabulary's {@link PreTokenizer},
  * and each word's UTF-8 bytes are merged pairwise, always applying the lowest-ranked merge present
- * (leftmost first on ties), until no listed merge applies.
+ * (leftmost first on ties), until no listed merge applies. Like llama.cpp, it applies no Unicode
+ * normalizer: GGUF does not record one (Qwen's tokenizer.json asks for NFC), so callers that need
+ * Hugging Face's ids for decomposed text normalize it first.
  */
 public final class BytePairTokenizer implements Tokenizer {
 

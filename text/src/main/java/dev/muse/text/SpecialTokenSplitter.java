@@ -11,6 +11,8 @@ import java.util.stream.IntStream;
  * remaining stretch of raw text at all its occurrences. User-defined tokens are always cut out (Hugging
  * Face tokenizers treat added tokens that way); control and unknown tokens only when the caller asks
  * for special tokens to be parsed, so that "&lt;|eot_id|&gt;" typed by a user stays plain text by default.
+ * Hugging Face's per-token lstrip/rstrip flags are not stored in GGUF and are not applied (llama.cpp
+ * sets them for a few models by model name).
  */
 final class SpecialTokenSplitter {
 
