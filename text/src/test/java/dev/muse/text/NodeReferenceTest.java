@@ -13,8 +13,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Compares encodings with transformers.js on the same tokenizer.json, for the corpus and for all of
- * llama.cpp's test inputs, with special-token text parsed (transformers.js always does).
+ * Compares encodings with transformers.js on the same tokenizer.json, for the corpus, 400 seeded
+ * random texts and all of llama.cpp's test inputs, with special-token text parsed (transformers.js
+ * always does).
  */
 class NodeReferenceTest {
 
@@ -64,6 +65,7 @@ class NodeReferenceTest {
 
     private static Stream<DynamicTest> compare(String npmPackage, Supplier<Tokenizer> tokenizer) {
         List<String> texts = new ArrayList<>(Corpus.TEXTS);
+        texts.addAll(RandomTexts.generate(npmPackage.hashCode(), 400));
         for (String vectors : List.of("llama-spm", "llama-bpe", "qwen2")) {
             TestData.vectors(vectors).forEach(vector -> texts.add(vector.text()));
         }
