@@ -128,6 +128,17 @@ public final class Kernels {
         for (int i = 0; i < n; i++) x[off + i] /= sum;
     }
 
+    /** Dot product of two float runs (attention: query against cached keys). */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        return Simd.dotFloats(a, aOff, b, bOff, n);
+    }
+
+    public static float dotReference(float[] a, int aOff, float[] b, int bOff, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) sum += a[aOff + i] * b[bOff + i];
+        return sum;
+    }
+
     /** In place: x = x * sigmoid(x) (SiLU, a.k.a. swish). */
     public static void silu(float[] x, int off, int n) {
         int i = 0;

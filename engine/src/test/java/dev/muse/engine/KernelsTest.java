@@ -136,4 +136,14 @@ class KernelsTest {
         Kernels.add(a, 0, a, 0, b, 1, 3);
         assertEquals(Arrays.toString(new float[] {21, 50, 100, 120, 5, 6}), Arrays.toString(a));
     }
+
+    @Test
+    void floatDotMatchesReference() {
+        Random random = new Random(77);
+        for (int n : new int[] {1, 15, 64, 100, 1000}) {
+            float[] a = TensorContractTest.gaussian(random, n + 3, 1f), b = TensorContractTest.gaussian(random, n + 5, 1f);
+            float expected = Kernels.dotReference(a, 3, b, 5, n), actual = Kernels.dot(a, 3, b, 5, n);
+            assertEquals(expected, actual, 1e-4 * Math.sqrt(n) + 1e-5, "n=" + n);
+        }
+    }
 }
