@@ -45,6 +45,7 @@ final class Filters {
             case Map<?, ?> map -> ofMapping(name, asMapping(map), args, kw);
             case Long l -> ofNumber(name, l, args, kw);
             case Double d -> ofNumber(name, d, args, kw);
+            case Undefined u -> ofUndefined(name, args, kw);
             case Boolean b -> switch (name) {
                 case "bool" -> b;
                 case "string" -> b.toString();
@@ -149,13 +150,26 @@ final class Filters {
         return switch (name) {
             case "items" -> Methods.items(map, budget);
             case "length", "count" -> (long) map.size();
-            case "string" -> Values.display(map, budget);
             case "list" -> { budget.items(map.size()); yield new ArrayList<Object>(map.keySet()); }
             default -> {
                 // The reference falls back to the mapping's methods: d|dictsort, d|keys, d|get('k').
                 Object method = Methods.ofMapping(map, name, budget);
                 yield method == null ? null : ((TemplateFunction) method).call(args, kw, null);
             }
+        };
+    }
+
+    /**
+     * Python's Jinja (what transformers runs) treats an undefined value as an empty string or an
+     * empty sequence in these filters, so "param.description | trim" works for a parameter without a
+     * description; the reference fails instead. Other filters still fail on undefined.
+     */
+    private Object ofUndefined(String name, List<Object> args, Map<String, Object> kw) {
+        return switch (name) {
+            case "length", "count", "wordcount" -> 0L;
+            case "items", "list" -> new ArrayList<>();
+            case "trim", "upper", "lower", "title", "capitalize", "string", "e", "escape" -> ofString(name, "", args, kw);
+            default -> null;
         };
     }
 

@@ -90,6 +90,9 @@ final class Interpreter {
         List<?> all = switch (iterable) {
             case List<?> l -> l;
             case Map<?, ?> m -> new ArrayList<>(m.keySet());
+            // Python's Jinja (what transformers runs) iterates an undefined name as empty, so tool-use
+            // templates render without tools; the reference fails there instead.
+            case Undefined u -> List.of();
             default -> throw new TemplateException("cannot loop over a " + Values.typeName(iterable));
         };
         List<Object> items = new ArrayList<>();
