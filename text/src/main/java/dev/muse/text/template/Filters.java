@@ -199,7 +199,7 @@ final class Filters {
                 yield Double.isNaN(parsed) ? fallback : (Object) Values.checkedFloat(parsed);
             }
             case Long l -> called || toInt ? l : (Object) l.doubleValue();
-            case Double d -> called || !toInt ? d : Values.safeInteger(Math.floor(d));
+            case Double d -> called || !toInt ? (Object) d : Values.safeInteger(Math.floor(d));
             case Boolean b -> toInt ? (Object) (b ? 1L : 0L) : (Object) (b ? 1.0 : 0.0);
             case null, default -> throw new TemplateException("filter '" + name + "' cannot be applied to a " + Values.typeName(v));
         };

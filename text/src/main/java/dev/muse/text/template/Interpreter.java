@@ -225,7 +225,7 @@ final class Interpreter {
                 case Literal l -> l.value();
                 case Name n -> scope.lookup(n.name());
                 case ListLiteral l -> list(l.items(), scope);
-                case TupleLiteral t -> list(t.items(), scope);
+                case TupleLiteral t -> new Tuple(list(t.items(), scope));
                 case DictLiteral d -> {
                     Map<String, Object> map = new LinkedHashMap<>();
                     for (int i = 0; i < d.keys().size(); i++) {

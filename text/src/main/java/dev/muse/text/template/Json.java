@@ -46,6 +46,7 @@ final class Json {
             case Double d -> budget.append(sb, Js.numberToString(d));
             case Boolean b -> budget.append(sb, b.toString());
             case String s -> budget.append(sb, quote(s, o.ensureAscii()));
+            case Tuple t -> throw new TemplateException("cannot convert a tuple to JSON or text");
             case List<?> list -> writeList(sb, list, o, depth, budget);
             case Map<?, ?> map -> writeObject(sb, map, o, depth, budget);
             case Namespace ns -> writeObject(sb, ns.attributes, o, depth, budget);

@@ -115,6 +115,6 @@ final class Operators {
         if (a == 0 && b < 0) throw new TemplateException("0.0 cannot be raised to a negative power");
         double result = Values.checkedFloat(Math.pow(a, b));
         boolean isFloat = left instanceof Double || right instanceof Double || b < 0;
-        return isFloat ? result : Values.safeInteger(result);
+        return isFloat ? (Object) result : Values.safeInteger(result);
     }
 }

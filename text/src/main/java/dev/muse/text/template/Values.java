@@ -48,6 +48,7 @@ final class Values {
             case Double d -> "float";
             case Boolean b -> "boolean";
             case Undefined u -> "undefined";
+            case Tuple t -> "tuple";
             case List<?> l -> "list";
             case Map<?, ?> m -> "mapping";
             case Namespace n -> "namespace";

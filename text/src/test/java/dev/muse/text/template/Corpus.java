@@ -31,9 +31,14 @@ final class Corpus {
 
     /** A template shipped as a test resource (templates/NAME.jinja). */
     static Path resource(String name) {
+        return resourceFile(name + ".jinja");
+    }
+
+    /** A file in the templates/ test resources. */
+    static Path resourceFile(String fileName) {
         try {
-            var url = Corpus.class.getResource("/templates/" + name + ".jinja");
-            if (url == null) throw new IllegalStateException("test resource templates/" + name + ".jinja missing");
+            var url = Corpus.class.getResource("/templates/" + fileName);
+            if (url == null) throw new IllegalStateException("test resource templates/" + fileName + " missing");
             return Path.of(url.toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
