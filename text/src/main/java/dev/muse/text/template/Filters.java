@@ -55,7 +55,7 @@ final class Filters {
         };
         if (result != null) return result;
         if (!KNOWN.contains(name)) throw new TemplateException("unknown filter '" + name + "'");
-        throw new TemplateException("filter '" + name + "' cannot be applied to a " + Values.typeName(v));
+        throw new TemplateException("filter '" + name + "' cannot be applied to " + Values.describe(v));
     }
 
     private static final java.util.Set<String> KNOWN = java.util.Set.of(
@@ -201,7 +201,7 @@ final class Filters {
             case Long l -> called || toInt ? l : (Object) l.doubleValue();
             case Double d -> called || !toInt ? (Object) d : Values.safeInteger(Math.floor(d));
             case Boolean b -> toInt ? (Object) (b ? 1L : 0L) : (Object) (b ? 1.0 : 0.0);
-            case null, default -> throw new TemplateException("filter '" + name + "' cannot be applied to a " + Values.typeName(v));
+            case null, default -> throw new TemplateException("filter '" + name + "' cannot be applied to " + Values.describe(v));
         };
     }
 

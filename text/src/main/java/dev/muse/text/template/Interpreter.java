@@ -93,7 +93,7 @@ final class Interpreter {
             // Python's Jinja (what transformers runs) iterates an undefined name as empty, so tool-use
             // templates render without tools; the reference fails there instead.
             case Undefined u -> List.of();
-            default -> throw new TemplateException("cannot loop over a " + Values.typeName(iterable));
+            default -> throw new TemplateException("cannot loop over " + Values.describe(iterable));
         };
         List<Object> items = new ArrayList<>();
         for (Object item : all) {
@@ -145,7 +145,7 @@ final class Interpreter {
             return;
         }
         List<Expr> names = ((TupleLiteral) target).items();
-        if (!(item instanceof List<?> values)) throw new TemplateException("cannot unpack a " + Values.typeName(item));
+        if (!(item instanceof List<?> values)) throw new TemplateException("cannot unpack " + Values.describe(item));
         if (values.size() != names.size()) {
             throw new TemplateException("too " + (names.size() > values.size() ? "few" : "many") + " items to unpack");
         }
@@ -167,7 +167,7 @@ final class Interpreter {
         switch (s.target()) {
             case Name n -> scope.set(n.name(), value);
             case TupleLiteral t -> {
-                if (!(value instanceof List<?> values)) throw new TemplateException("cannot unpack a " + Values.typeName(value));
+                if (!(value instanceof List<?> values)) throw new TemplateException("cannot unpack " + Values.describe(value));
                 if (values.size() != t.items().size()) {
                     throw new TemplateException("too " + (t.items().size() > values.size() ? "few" : "many") + " items to unpack");
                 }
@@ -176,7 +176,7 @@ final class Interpreter {
             case Item item -> {
                 Object target = eval(item.object(), scope);
                 if (!(target instanceof Namespace ns)) {
-                    throw new TemplateException("can only assign attributes of a namespace, not of a " + Values.typeName(target));
+                    throw new TemplateException("can only assign attributes of a namespace, not of " + Values.describe(target));
                 }
                 if (!(((Literal) item.key()).value() instanceof String attribute)) {
                     throw new TemplateException("namespace attribute names must be names");
@@ -210,7 +210,7 @@ final class Interpreter {
         TemplateFunction caller = (positional, keywords, site) -> invoke(binding, c.body(), new Scope(scope), positional, keywords);
         Arguments args = arguments(c.call().args(), scope);
         Object callee = eval(c.call().callee(), scope);
-        if (!(callee instanceof TemplateFunction fn)) throw new TemplateException("cannot call a " + Values.typeName(callee));
+        if (!(callee instanceof TemplateFunction fn)) throw new TemplateException("cannot call " + Values.describe(callee));
         Scope site = new Scope(scope);
         site.set("caller", caller);
         return fn.call(args.positional(), args.keywords(), site);
@@ -241,7 +241,7 @@ final class Interpreter {
                 case Call c -> {
                     Arguments args = arguments(c.args(), scope); // the reference evaluates arguments first
                     Object callee = eval(c.callee(), scope);
-                    if (!(callee instanceof TemplateFunction fn)) throw new TemplateException("cannot call a " + Values.typeName(callee));
+                    if (!(callee instanceof TemplateFunction fn)) throw new TemplateException("cannot call " + Values.describe(callee));
                     yield fn.call(args.positional(), args.keywords(), scope);
                 }
                 case Unary u -> u.op().equals("not") ? !Values.truthy(eval(u.operand(), scope)) : operators.sign(u.op(), eval(u.operand(), scope));

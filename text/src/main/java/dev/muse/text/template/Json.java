@@ -50,7 +50,7 @@ final class Json {
             case List<?> list -> writeList(sb, list, o, depth, budget);
             case Map<?, ?> map -> writeObject(sb, map, o, depth, budget);
             case Namespace ns -> writeObject(sb, ns.attributes, o, depth, budget);
-            default -> throw new TemplateException("cannot convert a " + Values.typeName(v) + " to JSON");
+            default -> throw new TemplateException("cannot convert " + Values.describe(v) + " to JSON");
         }
     }
 

@@ -16,7 +16,7 @@ final class Members {
     static Object get(Object object, Object key, Budget budget) {
         if (object instanceof Map<?, ?> || object instanceof Namespace) {
             if (!(key instanceof String name)) {
-                throw new TemplateException("cannot look up a " + Values.typeName(key) + " key in a " + Values.typeName(object));
+                throw new TemplateException("cannot look up " + Values.describe(key) + " key in " + Values.describe(object));
             }
             Map<?, ?> map = object instanceof Namespace ns ? ns.attributes : (Map<?, ?>) object;
             if (map.containsKey(name)) return map.get(name);
@@ -36,10 +36,10 @@ final class Members {
                 Object member = object instanceof String s ? Methods.ofString(s, name, budget) : Methods.ofList((List<?>) object, name);
                 return member != null ? member : Undefined.VALUE;
             }
-            throw new TemplateException("cannot index a " + Values.typeName(object) + " with a " + Values.typeName(key));
+            throw new TemplateException("cannot index " + Values.describe(object) + " with " + Values.describe(key));
         }
         if (!(key instanceof String name)) {
-            throw new TemplateException("cannot index a " + Values.typeName(object) + " with a " + Values.typeName(key));
+            throw new TemplateException("cannot index " + Values.describe(object) + " with " + Values.describe(key));
         }
         refuseDunder(name);
         return Undefined.VALUE; // numbers, booleans, none, undefined and functions have no attributes
@@ -60,7 +60,7 @@ final class Members {
     /** Slicing with the reference's index clamping; strings slice by code point. */
     static Object slice(Object object, Object start, Object stop, Object step, Budget budget) {
         if (!(object instanceof List<?> || object instanceof String)) {
-            throw new TemplateException("cannot slice a " + Values.typeName(object));
+            throw new TemplateException("cannot slice " + Values.describe(object));
         }
         Long from = sliceBound(start, "start"), to = sliceBound(stop, "stop"), by = sliceBound(step, "step");
         long stride = by == null ? 1 : by;

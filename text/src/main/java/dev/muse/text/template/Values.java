@@ -57,6 +57,14 @@ final class Values {
         };
     }
 
+    /** The type with an article, for messages: "an integer", "a mapping", "none". */
+    static String describe(Object v) {
+        if (v == null) return "none";
+        if (v == Undefined.VALUE) return "an undefined value";
+        String name = typeName(v);
+        return ("aeiou".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
+    }
+
     static boolean isNumber(Object v) { return v instanceof Long || v instanceof Double; }
 
     static boolean truthy(Object v) {
@@ -85,7 +93,7 @@ final class Values {
             case List<?> l -> Json.display(l, budget);
             case Map<?, ?> m -> Json.display(m, budget);
             case Namespace n -> Json.display(n, budget);
-            default -> throw new TemplateException("cannot print a " + typeName(v));
+            default -> throw new TemplateException("cannot print " + describe(v));
         };
     }
 
@@ -117,7 +125,7 @@ final class Values {
             case Namespace n -> "[object Map]";
             case null -> "null";
             case Undefined u -> "undefined";
-            default -> throw new TemplateException("cannot convert a " + typeName(v) + " to text");
+            default -> throw new TemplateException("cannot convert " + describe(v) + " to text");
         };
     }
 
