@@ -65,6 +65,8 @@ final class ReferenceRenderer {
             };
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            deleteTree(work);
         }
     }
 
@@ -95,6 +97,16 @@ final class ReferenceRenderer {
                 results.add(r);
             }
             return results;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
