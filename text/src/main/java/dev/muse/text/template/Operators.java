@@ -62,6 +62,9 @@ final class Operators {
             }
             return found == op.equals("in");
         }
+        if (op.equals("*") && (left instanceof String && right instanceof Long || left instanceof Long && right instanceof String)) {
+            return repeat(left instanceof String s ? s : (String) right, left instanceof Long n ? n : (Long) right);
+        }
         if (op.equals("+") && (left instanceof String || right instanceof String)) {
             return budget.string(Values.concatText(left, budget) + Values.concatText(right, budget));
         }
@@ -108,6 +111,13 @@ final class Operators {
         } catch (ArithmeticException overflow) {
             throw new TemplateException("integer overflow in '" + op + "'");
         }
+    }
+
+    /** Python's {@code "ab" * 3} (templates indent and repeat image tokens with it); the reference lacks it. */
+    private String repeat(String s, long times) {
+        if (times <= 0 || s.isEmpty()) return "";
+        budget.chars(s.length() * Math.min(times, (long) budget.limits.maxChars() + 1));
+        return s.repeat((int) times);
     }
 
     private Object power(Object left, Object right) {

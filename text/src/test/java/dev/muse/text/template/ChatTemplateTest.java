@@ -109,6 +109,7 @@ class ChatTemplateTest {
         {{ missing|length }} {{ missing|trim }}! => 0 !
         {{ 'abc'|list }} {{ {'k': 1}|list }} => ["a", "b", "c"] ["k"]
         {{ 'héllo'|reverse }} => olléh
+        [{{ 'ab' * 3 }}|{{ 2 * '-' }}|{{ 'x' * 0 }}] => [ababab|--|]
         """)
     void extensionsBeyondTheReference(String template, String expected) {
         assertEquals(expected, render(template));

@@ -49,6 +49,12 @@ class SandboxTest {
     }
 
     @Test
+    void stringRepetitionIsBoundedBeforeItIsBuilt() {
+        TemplateException e = failure("{{ 'x' * 9000000000000 }}");
+        assertTrue(e.getMessage().contains("characters"), e::getMessage);
+    }
+
+    @Test
     void doublingAListStopsAtTheSizeLimit() {
         TemplateException e = failure("{% set ns = namespace(l=[1]) %}{% for i in range(64) %}{% set ns.l = ns.l + ns.l %}{% endfor %}");
         assertTrue(e.getMessage().contains("items"), e::getMessage);
