@@ -45,15 +45,20 @@ abstract class ExpressionParser {
 
     protected Token expect(Type type, String what) {
         Token t = peek();
-        if (t.type() != type) throw error("expected " + what + " but found '" + t.text() + "'", t.offset());
+        if (t.type() != type) throw error("expected " + what + " but found '" + shown(t) + "'", t.offset());
         current++;
         return t;
     }
 
     protected void expectName(String name) {
         Token t = peek();
-        if (!t.isName(name)) throw error("expected '" + name + "' but found '" + t.text() + "'", t.offset());
+        if (!t.isName(name)) throw error("expected '" + name + "' but found '" + shown(t) + "'", t.offset());
         current++;
+    }
+
+    /** A token as quoted in a message: long template text is cut short. */
+    protected static String shown(Token t) {
+        return t.text().length() > 40 ? t.text().substring(0, 40) + "..." : t.text();
     }
 
     protected final TemplateException error(String reason, int offset) { return positions.error(reason, offset); }
@@ -350,7 +355,7 @@ abstract class ExpressionParser {
                 nesting--;
                 return new DictLiteral(t.offset(), keys, values);
             }
-            default -> throw error("unexpected '" + t.text() + "'", t.offset());
+            default -> throw error("unexpected '" + shown(t) + "'", t.offset());
         }
     }
 }

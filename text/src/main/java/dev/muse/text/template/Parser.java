@@ -48,7 +48,7 @@ final class Parser extends ExpressionParser {
                     out.add(new Output(t.offset(), value));
                 }
                 case OPEN_STATEMENT -> out.add(statement());
-                default -> throw error("unexpected '" + t.text() + "'", t.offset());
+                default -> throw error("unexpected '" + shown(t) + "'", t.offset());
             }
         }
         return out;
