@@ -116,15 +116,21 @@ record SyntheticModel(String name, int dim, int layers, int heads, int kvHeads, 
         };
     }
 
-    /** Uniform noise with the given standard deviation, quantised; made lazily, one tensor at a time. */
-    private static java.util.function.Supplier<byte[]> random(GgmlType type, long n, float std, long seed) {
-        return () -> {
-            if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("tensor of " + n + " elements is too large");
+    /**
+     * Uniform noise with the given standard deviation, quantised and streamed a chunk at a time, so writing
+     * a multi-gigabyte model needs only a few megabytes of heap.
+     */
+    private static GgufWriter.TensorData random(GgmlType type, long n, float std, long seed) {
+        return out -> {
             SplittableRandom r = new SplittableRandom(seed);
-            float[] v = new float[(int) n];
             float range = std * (float) Math.sqrt(3);
-            for (int i = 0; i < v.length; i++) v[i] = (float) ((r.nextDouble() * 2 - 1) * range);
-            return Tensor.quantize(type, v);
+            float[] chunk = new float[1 << 20]; // a multiple of every block size
+            for (long done = 0; done < n; done += chunk.length) {
+                int size = (int) Math.min(chunk.length, n - done);
+                float[] values = size == chunk.length ? chunk : new float[size];
+                for (int i = 0; i < size; i++) values[i] = (float) ((r.nextDouble() * 2 - 1) * range);
+                out.write(Tensor.quantize(type, values));
+            }
         };
     }
 }
