@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
  * {@code dot}/{@code dequantize} are multiples of the type's block size.
  */
 public sealed interface Tensor
-        permits F32Tensor {
+        permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, Q4_1Tensor, Q4_KTensor, Q5_KTensor, Q6_KTensor {
 
     GgmlType type();
 
@@ -50,6 +50,14 @@ public sealed interface Tensor
             throw new IllegalArgumentException(type + " tensor of " + size + " elements needs " + expected + " bytes, got " + data.byteSize());
         return switch (type) {
             case F32 -> new F32Tensor(data, size);
+            case F16 -> new F16Tensor(data, size);
+            case BF16 -> new BF16Tensor(data, size);
+            case Q8_0 -> new Q8_0Tensor(data, size);
+            case Q4_0 -> new Q4_0Tensor(data, size);
+            case Q4_1 -> new Q4_1Tensor(data, size);
+            case Q4_K -> new Q4_KTensor(data, size);
+            case Q5_K -> new Q5_KTensor(data, size);
+            case Q6_K -> new Q6_KTensor(data, size);
             default -> throw new IllegalArgumentException("tensor type " + type + " is not supported yet");
         };
     }
@@ -58,6 +66,14 @@ public sealed interface Tensor
     static byte[] quantize(GgmlType type, float[] values) {
         return switch (type) {
             case F32 -> F32Tensor.quantize(values);
+            case F16 -> F16Tensor.quantize(values);
+            case BF16 -> BF16Tensor.quantize(values);
+            case Q8_0 -> Q8_0Tensor.quantize(values);
+            case Q4_0 -> Q4_0Tensor.quantize(values);
+            case Q4_1 -> Q4_1Tensor.quantize(values);
+            case Q4_K -> Q4_KTensor.quantize(values);
+            case Q5_K -> Q5_KTensor.quantize(values);
+            case Q6_K -> Q6_KTensor.quantize(values);
             default -> throw new IllegalArgumentException("cannot quantize to " + type);
         };
     }

@@ -20,7 +20,13 @@ import java.util.function.Supplier;
  * target, then moved), so an interrupted write never leaves a half file under the real name.
  */
 public final class GgufWriter {
-    private record Entry(TensorInfo info, Supplier<byte[]> data) {}
+    /** Writes one tensor's bytes in order; may produce them piece by piece so no tensor is ever whole on the heap. */
+    @FunctionalInterface
+    public interface TensorData {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private record Entry(TensorInfo info, TensorData data) {}
 
     private final Metadata metadata;
     private final int alignment;
@@ -34,6 +40,11 @@ public final class GgufWriter {
 
     /** Adds a tensor (shape in ggml order, innermost first); data must supply exactly its byte size. */
     public GgufWriter addTensor(String name, GgmlType type, long[] shape, Supplier<byte[]> data) {
+        return addTensor(name, type, shape, (TensorData) out -> out.write(data.get()));
+    }
+
+    /** Adds a tensor whose bytes are streamed when the file is written. */
+    public GgufWriter addTensor(String name, GgmlType type, long[] shape, TensorData data) {
         TensorInfo info = new TensorInfo(name, type, shape, nextOffset);
         nextOffset = GgufFile.align(nextOffset + info.byteSize(), alignment);
         tensors.add(new Entry(info, data));
@@ -55,10 +66,11 @@ public final class GgufWriter {
                 for (Entry e : tensors) writeTensorInfo(le, e.info());
                 le.pad(alignment);
                 for (Entry e : tensors) {
-                    byte[] bytes = e.data().get();
-                    if (bytes.length != e.info().byteSize())
-                        throw new IllegalArgumentException("tensor " + e.info().name() + " data is " + bytes.length + " bytes, expected " + e.info().byteSize());
-                    le.bytes(bytes);
+                    long before = le.written;
+                    e.data().writeTo(le.counting());
+                    if (le.written - before != e.info().byteSize())
+                        throw new IllegalArgumentException("tensor " + e.info().name() + " data is " + (le.written - before)
+                                + " bytes, expected " + e.info().byteSize());
                     le.pad(alignment);
                 }
             }
@@ -130,6 +142,18 @@ public final class GgufWriter {
         void i64(long v) throws IOException { i32((int) v); i32((int) (v >>> 32)); }
 
         void bytes(byte[] b) throws IOException { out.write(b); written += b.length; }
+
+        /** A view of this stream that keeps the byte count, for tensor data written by callers. */
+        OutputStream counting() {
+            return new OutputStream() {
+                @Override public void write(int b) throws IOException { i8(b); }
+
+                @Override public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    written += len;
+                }
+            };
+        }
 
         void string(String s) throws IOException {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);

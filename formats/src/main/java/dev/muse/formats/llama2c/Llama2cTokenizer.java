@@ -31,7 +31,9 @@ record Llama2cTokenizer(String[] tokens, float[] scores, int[] types) {
                     throw new FormatException(path + ": token " + i + " claims " + length + " bytes (max " + maxLength + ")");
                 byte[] bytes = new byte[length];
                 in.get(bytes);
-                tokens[i] = new String(bytes, StandardCharsets.UTF_8);
+                // llama2.c's export turned SentencePiece's '▁' into ' '; GGUF "llama" vocabularies keep '▁'
+                // (llama.cpp's convert-llama2c-to-ggml escapes it back), or no piece with a space would match.
+                tokens[i] = new String(bytes, StandardCharsets.UTF_8).replace(' ', '\u2581');
                 types[i] = typeOf(i, tokens[i]);
             }
         } catch (java.nio.BufferUnderflowException e) {

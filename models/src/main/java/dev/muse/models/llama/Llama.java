@@ -115,18 +115,16 @@ final class Llama implements LanguageModel {
             }
             attention(l, caches, positions, q, att, rows);
             Kernels.matmulBatch(layer.attnOutput(), att, rows, xb, dim, qDim);
-            for (int i = 0; i < rows * dim; i++) x[i] += xb[i];
+            Kernels.add(x, 0, x, 0, xb, 0, rows * dim);
 
             // Feed-forward: x -> norm -> silu(gate) * up -> down -> + x
             for (int r = 0; r < rows; r++) Kernels.rmsnorm(xb, r * dim, x, r * dim, layer.ffnNorm(), dim, eps);
             Kernels.matmulBatch(layer.ffnGate(), xb, rows, gate, ffn, dim);
             Kernels.matmulBatch(layer.ffnUp(), xb, rows, up, ffn, dim);
-            for (int i = 0; i < rows * ffn; i++) {
-                float g = gate[i];
-                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
-            }
+            Kernels.silu(gate, 0, rows * ffn);
+            Kernels.mul(gate, 0, gate, 0, up, 0, rows * ffn);
             Kernels.matmulBatch(layer.ffnDown(), gate, rows, xb, dim, ffn);
-            for (int i = 0; i < rows * dim; i++) x[i] += xb[i];
+            Kernels.add(x, 0, x, 0, xb, 0, rows * dim);
         }
 
         // Output: final norm of the wanted rows -> classifier

@@ -1,0 +1,123 @@
+package dev.muse.cli;
+
+import dev.muse.engine.GgmlType;
+import dev.muse.engine.Parallel;
+import dev.muse.formats.gguf.GgufFile;
+import dev.muse.models.KvCache;
+import dev.muse.models.LanguageModel;
+import dev.muse.models.Models;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure prompt processing (ppN) and generation (tgN) tokens/s and peak memory, like llama-bench.",
+                "With --llama-bench, runs llama.cpp's llama-bench on the same file in the same run and prints ratios."})
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "a .gguf file or a model name in the cache")
+    String model;
+
+    @Option(names = "--synthetic", paramLabel = "NAME", description = "write (once, into the cache) and bench a random-weight model with a real model's shapes: llama-3.2-1b, smollm2-135m, stories15m")
+    String synthetic;
+
+    @Option(names = "--type", defaultValue = "Q8_0", description = "weight type of the synthetic model (default ${DEFAULT-VALUE})")
+    GgmlType type;
+
+    @Option(names = {"-p", "--prompt-tokens"}, defaultValue = "512", description = "prompt length for ppN (default ${DEFAULT-VALUE})")
+    int promptTokens;
+
+    @Option(names = {"-n", "--gen-tokens"}, defaultValue = "128", description = "generated tokens for tgN (default ${DEFAULT-VALUE})")
+    int genTokens;
+
+    @Option(names = {"-r", "--repetitions"}, defaultValue = "3", description = "repetitions of each test (default ${DEFAULT-VALUE})")
+    int repetitions;
+
+    @Option(names = "--llama-bench", paramLabel = "PATH", description = "llama.cpp's llama-bench binary to run side by side")
+    Path llamaBench;
+
+    @Override public Integer call() throws Exception {
+        Path path = modelPath();
+        System.err.printf("benchmarking %s with %d threads%n", path, Parallel.threads());
+        Measurement muse;
+        try (GgufFile file = GgufFile.open(path)) {
+            LanguageModel lm = Models.load(file);
+            run(lm, 16, 4); // warm-up: JIT-compile the kernels before anything is timed
+            muse = measure(lm, file);
+        }
+        Measurement reference = llamaBench == null ? null : LlamaBenchRunner.run(llamaBench, path, promptTokens, genTokens, repetitions, Parallel.threads());
+        print(path, muse, reference);
+        return 0;
+    }
+
+    private Path modelPath() throws Exception {
+        if (synthetic == null) {
+            if (model == null) throw new IllegalArgumentException("give a MODEL or --synthetic NAME");
+            return ModelFiles.resolve(model);
+        }
+        SyntheticModel spec = SyntheticModel.named(synthetic);
+        Path path = ModelFiles.cache().resolve("synthetic-" + spec.name() + "-" + type + ".gguf");
+        if (!Files.exists(path)) {
+            System.err.printf("writing %s (random weights, %s shapes)...%n", path, spec.name());
+            spec.write(path, type);
+        }
+        return path;
+    }
+
+    record Measurement(double promptTokensPerSecond, double generationTokensPerSecond, long peakRssBytes) {}
+
+    private Measurement measure(LanguageModel lm, GgufFile file) {
+        double pp = 0, tg = 0;
+        for (int r = 0; r < repetitions; r++) {
+            double[] result = run(lm, promptTokens, genTokens);
+            pp += result[0] / repetitions;
+            tg += result[1] / repetitions;
+            System.err.printf("  repetition %d: pp%d %.2f t/s, tg%d %.2f t/s%n", r + 1, promptTokens, result[0], genTokens, result[1]);
+        }
+        return new Measurement(pp, tg, peakRss());
+    }
+
+    /** One ppN run (a fresh cache, N random tokens as one batch) and one tgN run (N single-token steps from empty). */
+    private static double[] run(LanguageModel lm, int prompt, int gen) {
+        SplittableRandom random = new SplittableRandom(prompt * 31L + gen);
+        int[] tokens = new int[prompt];
+        for (int i = 0; i < prompt; i++) tokens[i] = random.nextInt(lm.vocabularySize());
+        KvCache cache = lm.newCache(prompt);
+        long t0 = System.nanoTime();
+        lm.forward(cache, tokens);
+        long t1 = System.nanoTime();
+        cache = lm.newCache(gen);
+        for (int i = 0; i < gen; i++) lm.forward(cache, new int[] {random.nextInt(lm.vocabularySize())});
+        long t2 = System.nanoTime();
+        return new double[] {prompt * 1e9 / (t1 - t0), gen * 1e9 / (t2 - t1)};
+    }
+
+    /** VmHWM from /proc: the resident high-water mark, mapped weight pages included. */
+    static long peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status")))
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+        } catch (Exception e) {
+            // not Linux: report unknown
+        }
+        return -1;
+    }
+
+    private void print(Path path, Measurement muse, Measurement reference) throws Exception {
+        long size = Files.size(path);
+        System.out.printf("%n| model | size | threads | test | muse t/s |%s%n", reference == null ? "" : " llama.cpp t/s | ratio |");
+        System.out.printf("|---|---|---|---|---|%s%n", reference == null ? "" : "---|---|");
+        String name = path.getFileName().toString();
+        row(name, size, "pp" + promptTokens, muse.promptTokensPerSecond(), reference == null ? -1 : reference.promptTokensPerSecond());
+        row(name, size, "tg" + genTokens, muse.generationTokensPerSecond(), reference == null ? -1 : reference.generationTokensPerSecond());
+        System.out.printf("%npeak RSS %.1f MiB (file %.1f MiB)%n", muse.peakRssBytes() / 1048576.0, size / 1048576.0);
+    }
+
+    private void row(String name, long size, String test, double ours, double theirs) {
+        System.out.printf("| %s | %.2f GiB | %d | %s | %.2f |%s%n", name, size / 1073741824.0, Parallel.threads(), test, ours,
+                theirs < 0 ? "" : String.format(" %.2f | %.2f |", theirs, ours / theirs));
+    }
+}

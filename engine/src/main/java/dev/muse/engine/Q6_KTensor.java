@@ -1,0 +1,170 @@
+package dev.muse.engine;
+
+import static dev.muse.engine.KQuants.SUPER_BLOCK;
+import static dev.muse.engine.Simd.F;
+import static dev.muse.engine.Simd.L;
+import static dev.muse.engine.Simd.f16;
+import static dev.muse.engine.Simd.u8;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * ggml Q6_K: super-blocks of 256 elements in 210 bytes: {@code ql[128], qh[64], int8 scales[16], fp16 d} (d last).
+ * Each half of 128 elements uses 64 ql bytes, 32 qh bytes and 8 scales. Within a half, for l in [0, 32):
+ * element l takes the low nibble of ql[l], l+32 the low nibble of ql[l+32], l+64 the high nibble of ql[l], l+96
+ * the high nibble of ql[l+32]; their top two bits are bits (0,1), (2,3), (4,5), (6,7) of qh[l]. Each run of 16
+ * elements has its own scale; element = (d * scale) * (q - 32).
+ */
+public record Q6_KTensor(MemorySegment data, long size) implements Tensor {
+    static final int BLOCK_BYTES = 128 + 64 + 16 + 2;
+    private static final int QH = 128, SCALES = 192, D = 208;
+
+    @Override public GgmlType type() { return GgmlType.Q6_K; }
+
+    @Override public float get(long index) {
+        long sb = index / SUPER_BLOCK * BLOCK_BYTES;
+        int j = (int) (index % SUPER_BLOCK), half = j / 128, quarter = j % 128 / 32, l = j % 32;
+        int packed = u8(data, sb + 64 * half + 32 * (quarter & 1) + l);
+        int nibble = quarter < 2 ? packed & 0xF : packed >>> 4;
+        int q = (nibble | (u8(data, sb + QH + 32 * half + l) >>> 2 * quarter & 3) << 4) - 32;
+        return f16(data, sb + D) * scale(sb, 8 * half + l / 16 + 2 * quarter) * q;
+    }
+
+    private byte scale(long sb, int k) { return data.get(ValueLayout.JAVA_BYTE, sb + SCALES + k); }
+
+    @Override public void dequantize(long offset, float[] out, int outOffset, int n) {
+        long sb = offset / SUPER_BLOCK * BLOCK_BYTES;
+        for (int i = 0; i < n; i += SUPER_BLOCK, sb += BLOCK_BYTES) {
+            float d = f16(data, sb + D);
+            for (int half = 0; half < 2; half++) {
+                long ql = sb + 64 * half, qh = sb + QH + 32 * half;
+                int base = outOffset + i + 128 * half;
+                for (int l = 0; l < 32; l++) {
+                    int a = u8(data, ql + l), b = u8(data, ql + 32 + l), h = u8(data, qh + l);
+                    int k = 8 * half + l / 16;
+                    out[base + l] = d * scale(sb, k) * ((a & 0xF | (h & 3) << 4) - 32);
+                    out[base + l + 32] = d * scale(sb, k + 2) * ((b & 0xF | (h >>> 2 & 3) << 4) - 32);
+                    out[base + l + 64] = d * scale(sb, k + 4) * ((a >>> 4 | (h >>> 4 & 3) << 4) - 32);
+                    out[base + l + 96] = d * scale(sb, k + 6) * ((b >>> 4 | (h >>> 6) << 4) - 32);
+                }
+            }
+        }
+    }
+
+    @Override public float dotReference(long offset, float[] x, int xOffset, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) sum += get(offset + i) * x[xOffset + i];
+        return sum;
+    }
+
+    /**
+     * One chunk loads L bytes each of ql[l], ql[l+32] and qh[l], widened once, and assembles the four 6-bit
+     * values for elements l, l+32, l+64, l+96; each quarter has its own accumulator (independent FMA chains).
+     */
+    @Override public float dot(long offset, float[] x, int xOffset, int n) {
+        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        long sb = offset / SUPER_BLOCK * BLOCK_BYTES;
+        for (int i = 0; i < n; i += SUPER_BLOCK, sb += BLOCK_BYTES) {
+            float d = f16(data, sb + D);
+            for (int half = 0; half < 2; half++) {
+                long ql = sb + 64 * half, qh = sb + QH + 32 * half;
+                for (int c = 0; c < 32; c += L) {
+                    IntVector a = Simd.unsignedInts(Simd.loadBytes(data, ql + c));
+                    IntVector b = Simd.unsignedInts(Simd.loadBytes(data, ql + 32 + c));
+                    IntVector h = Simd.unsignedInts(Simd.loadBytes(data, qh + c));
+                    IntVector q0 = a.and(0xF).or(h.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32);
+                    IntVector q1 = b.and(0xF).or(h.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32);
+                    IntVector q2 = a.lanewise(VectorOperators.LSHR, 4).or(h.and(0x30)).sub(32);
+                    IntVector q3 = b.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32);
+                    int k = 8 * half + c / 16, xi = xOffset + i + 128 * half + c;
+                    acc0 = Simd.toFloats(q0).mul(d * scale(sb, k)).fma(FloatVector.fromArray(F, x, xi), acc0);
+                    acc1 = Simd.toFloats(q1).mul(d * scale(sb, k + 2)).fma(FloatVector.fromArray(F, x, xi + 32), acc1);
+                    acc2 = Simd.toFloats(q2).mul(d * scale(sb, k + 4)).fma(FloatVector.fromArray(F, x, xi + 64), acc2);
+                    acc3 = Simd.toFloats(q3).mul(d * scale(sb, k + 6)).fma(FloatVector.fromArray(F, x, xi + 96), acc3);
+                }
+            }
+        }
+        return acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Four activation rows at a time share each decoded weight chunk. */
+    @Override public void dotBatch(long offset, float[] x, int n, int batch, float[] out, int outOffset, int outStride) {
+        int b = 0;
+        for (; b + 4 <= batch; b += 4) {
+            int x0 = b * n, o = outOffset + b * outStride;
+            FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            long sb = offset / SUPER_BLOCK * BLOCK_BYTES;
+            for (int i = 0; i < n; i += SUPER_BLOCK, sb += BLOCK_BYTES) {
+                float d = f16(data, sb + D);
+                for (int half = 0; half < 2; half++) {
+                    long ql = sb + 64 * half, qh = sb + QH + 32 * half;
+                    for (int c = 0; c < 32; c += L) {
+                        for (int quarter = 0; quarter < 4; quarter++) {
+                            // quarter q: nibble (q >> 1) of ql[32*(q & 1) + l], top bits 2q..2q+1 of qh[l]
+                            IntVector nibbles = Simd.unsignedInts(Simd.loadBytes(data, ql + 32 * (quarter & 1) + c))
+                                    .lanewise(VectorOperators.LSHR, 4 * (quarter >> 1)).and(0xF);
+                            IntVector top = Simd.unsignedInts(Simd.loadBytes(data, qh + c))
+                                    .lanewise(VectorOperators.LSHR, 2 * quarter).and(3).lanewise(VectorOperators.LSHL, 4);
+                            FloatVector w = Simd.toFloats(nibbles.or(top).sub(32)).mul(d * scale(sb, 8 * half + c / 16 + 2 * quarter));
+                            int xq = x0 + i + 128 * half + 32 * quarter + c;
+                            acc0 = w.fma(FloatVector.fromArray(F, x, xq), acc0);
+                            acc1 = w.fma(FloatVector.fromArray(F, x, xq + n), acc1);
+                            acc2 = w.fma(FloatVector.fromArray(F, x, xq + 2 * n), acc2);
+                            acc3 = w.fma(FloatVector.fromArray(F, x, xq + 3 * n), acc3);
+                        }
+                    }
+                }
+            }
+            out[o] = acc0.reduceLanes(VectorOperators.ADD);
+            out[o + outStride] = acc1.reduceLanes(VectorOperators.ADD);
+            out[o + 2 * outStride] = acc2.reduceLanes(VectorOperators.ADD);
+            out[o + 3 * outStride] = acc3.reduceLanes(VectorOperators.ADD);
+        }
+        for (; b < batch; b++) out[outOffset + b * outStride] = dot(offset, x, b * n, n);
+    }
+
+    /**
+     * A simple valid Q6_K encoding: each 16-element run gets a signed scale from {@link KQuants#fitScale}; the 16
+     * scales are quantised to int8 against the one of largest magnitude (which maps to -128, as in ggml), then
+     * every element is re-quantised to [-32, 31] with the scale it will be decoded with.
+     */
+    public static byte[] quantize(float[] values) {
+        byte[] out = new byte[Math.toIntExact(GgmlType.Q6_K.byteSize(values.length))];
+        MemorySegment seg = MemorySegment.ofArray(out);
+        float[] scales = new float[16];
+        int[] levels = new int[SUPER_BLOCK];
+        for (int s = 0; s < values.length / SUPER_BLOCK; s++) {
+            int off = s * SUPER_BLOCK, at = s * BLOCK_BYTES;
+            float maxScale = 0f;
+            for (int k = 0; k < 16; k++) {
+                scales[k] = KQuants.fitScale(values, off + 16 * k, 16, 32);
+                if (Math.abs(scales[k]) > Math.abs(maxScale)) maxScale = scales[k];
+            }
+            if (Math.abs(maxScale) < 1e-15f) continue; // all zeros: d = 0 and every byte 0 decodes to 0
+            float iscale = -128f / maxScale;
+            seg.set(Simd.LE_SHORT, at + D, Float.floatToFloat16(1 / iscale));
+            float d = f16(seg, at + D);
+            for (int k = 0; k < 16; k++) {
+                int sc = Math.min(127, Simd.nearestInt(iscale * scales[k]));
+                out[at + SCALES + k] = (byte) sc;
+                float scale = d * sc;
+                for (int i = 0; i < 16; i++)
+                    levels[16 * k + i] = scale == 0f ? 32 : Math.clamp(Simd.nearestInt(values[off + 16 * k + i] / scale), -32, 31) + 32;
+            }
+            for (int half = 0; half < 2; half++) {
+                for (int l = 0; l < 32; l++) {
+                    int base = 128 * half + l;
+                    int q0 = levels[base], q1 = levels[base + 32], q2 = levels[base + 64], q3 = levels[base + 96];
+                    out[at + 64 * half + l] = (byte) ((q0 & 0xF) | (q2 & 0xF) << 4);
+                    out[at + 64 * half + 32 + l] = (byte) ((q1 & 0xF) | (q3 & 0xF) << 4);
+                    out[at + QH + 32 * half + l] = (byte) (q0 >>> 4 | (q1 >>> 4) << 2 | (q2 >>> 4) << 4 | (q3 >>> 4) << 6);
+                }
+            }
+        }
+        return out;
+    }
+}

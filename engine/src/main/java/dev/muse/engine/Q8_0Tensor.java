@@ -1,0 +1,98 @@
+package dev.muse.engine;
+
+import static dev.muse.engine.Simd.F;
+import static dev.muse.engine.Simd.L;
+import static dev.muse.engine.Simd.f16;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * ggml Q8_0: blocks of 32 elements, each {@code fp16 d} followed by 32 signed bytes q; element = q * d.
+ */
+public record Q8_0Tensor(MemorySegment data, long size) implements Tensor {
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 2 + 32;
+
+    @Override public GgmlType type() { return GgmlType.Q8_0; }
+
+    @Override public float get(long index) {
+        long block = index / BLOCK * BLOCK_BYTES;
+        return data.get(ValueLayout.JAVA_BYTE, block + 2 + index % BLOCK) * f16(data, block);
+    }
+
+    @Override public void dequantize(long offset, float[] out, int outOffset, int n) {
+        long block = offset / BLOCK * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
+            float d = f16(data, block);
+            for (int j = 0; j < BLOCK; j++) out[outOffset + i + j] = data.get(ValueLayout.JAVA_BYTE, block + 2 + j) * d;
+        }
+    }
+
+    @Override public float dotReference(long offset, float[] x, int xOffset, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) sum += get(offset + i) * x[xOffset + i];
+        return sum;
+    }
+
+    /** Per block: sum q*x over the block in float lanes, then scale that partial sum by d once. */
+    @Override public float dot(long offset, float[] x, int xOffset, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        long block = offset / BLOCK * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
+            FloatVector blockSum = FloatVector.zero(F);
+            for (int c = 0; c < BLOCK; c += L) {
+                FloatVector q = Simd.signedFloats(Simd.loadBytes(data, block + 2 + c));
+                blockSum = q.fma(FloatVector.fromArray(F, x, xOffset + i + c), blockSum);
+            }
+            acc = blockSum.fma(FloatVector.broadcast(F, f16(data, block)), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Four activation rows at a time share each decoded (already scaled) weight chunk. */
+    @Override public void dotBatch(long offset, float[] x, int n, int batch, float[] out, int outOffset, int outStride) {
+        int b = 0;
+        for (; b + 4 <= batch; b += 4) dot4(offset, x, b * n, n, out, outOffset + b * outStride, outStride);
+        for (; b < batch; b++) out[outOffset + b * outStride] = dot(offset, x, b * n, n);
+    }
+
+    private void dot4(long offset, float[] x, int x0, int n, float[] out, int o, int outStride) {
+        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        long block = offset / BLOCK * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
+            float d = f16(data, block);
+            for (int c = 0; c < BLOCK; c += L) {
+                FloatVector w = Simd.signedFloats(Simd.loadBytes(data, block + 2 + c)).mul(d);
+                int xi = x0 + i + c;
+                acc0 = w.fma(FloatVector.fromArray(F, x, xi), acc0);
+                acc1 = w.fma(FloatVector.fromArray(F, x, xi + n), acc1);
+                acc2 = w.fma(FloatVector.fromArray(F, x, xi + 2 * n), acc2);
+                acc3 = w.fma(FloatVector.fromArray(F, x, xi + 3 * n), acc3);
+            }
+        }
+        out[o] = acc0.reduceLanes(VectorOperators.ADD);
+        out[o + outStride] = acc1.reduceLanes(VectorOperators.ADD);
+        out[o + 2 * outStride] = acc2.reduceLanes(VectorOperators.ADD);
+        out[o + 3 * outStride] = acc3.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** ggml's quantize_row_q8_0_ref: d = amax/127, q = roundf(x/d) (half away from zero). */
+    public static byte[] quantize(float[] values) {
+        byte[] out = new byte[Math.toIntExact(GgmlType.Q8_0.byteSize(values.length))];
+        int blocks = values.length / BLOCK;
+        MemorySegment seg = MemorySegment.ofArray(out);
+        for (int b = 0; b < blocks; b++) {
+            int base = b * BLOCK;
+            float amax = 0f;
+            for (int j = 0; j < BLOCK; j++) amax = Math.max(amax, Math.abs(values[base + j]));
+            float d = amax / 127;
+            float id = d != 0f ? 1f / d : 0f;
+            seg.set(Simd.LE_SHORT, (long) b * BLOCK_BYTES, Float.floatToFloat16(d));
+            for (int j = 0; j < BLOCK; j++) out[b * BLOCK_BYTES + 2 + j] = (byte) Simd.roundAway(values[base + j] * id);
+        }
+        return out;
+    }
+}

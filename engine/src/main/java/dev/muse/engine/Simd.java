@@ -1,0 +1,120 @@
+package dev.muse.engine;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Shared vector shapes and little helpers for the tensor kernels.
+ *
+ * <p>All kernels work in chunks of {@code F.length()} floats (16 with AVX-512, 8 with AVX2, 4 with NEON).
+ * Quantised bytes are loaded with {@link #B}, the smallest byte species holding a chunk: it has the same lane
+ * count as {@link #F} except on 128-bit machines, where no 4-byte species exists and one 8-byte load feeds two
+ * float chunks ({@link #TWO_PARTS}). Conversion parts are always literal constants in the kernels because C2
+ * only intrinsifies {@code convertShape} when the part number is known at parse time.
+ */
+final class Simd {
+    private Simd() {}
+
+    /** Float species for all kernels: the preferred one, capped at 512 bits (blocks hold 32 elements). */
+    static final VectorSpecies<Float> F = floatSpecies();
+    static final int L = F.length();
+    /** Same-shape int species, for bit manipulation before int-to-float conversion. */
+    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED.withShape(F.vectorShape());
+    /** Byte species for quantised data: L lanes, or 8 lanes when L is 4. */
+    static final VectorSpecies<Byte> B = ByteVector.SPECIES_64.withShape(VectorShape.forBitSize(Math.max(64, L * 8)));
+    static final boolean TWO_PARTS = B.length() == 2 * L;
+    /** Short species with L lanes, for f16/bf16 data. */
+    static final VectorSpecies<Short> S = ShortVector.SPECIES_64.withShape(VectorShape.forBitSize(L * 16));
+
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+
+    private static VectorSpecies<Float> floatSpecies() {
+        VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
+        if (preferred.vectorBitSize() > 512) return FloatVector.SPECIES_512;
+        if (preferred.vectorBitSize() < 128) return FloatVector.SPECIES_128;
+        return preferred;
+    }
+
+    /** The first L lanes of B: on 128-bit machines a chunk is only half of the smallest byte vector. */
+    private static final VectorMask<Byte> CHUNK_LANES = VectorMask.fromLong(B, (1L << L) - 1);
+
+    /** L bytes at byteOffset in lanes [0, L) of a B vector (masked on 128-bit machines to stay in bounds). */
+    static ByteVector loadBytes(MemorySegment data, long byteOffset) {
+        return TWO_PARTS ? ByteVector.fromMemorySegment(B, data, byteOffset, LE, CHUNK_LANES)
+                         : ByteVector.fromMemorySegment(B, data, byteOffset, LE);
+    }
+
+    /** Lanes [0, L) of q, sign-extended to ints. */
+    static IntVector signedInts(ByteVector q) {
+        return (IntVector) q.convertShape(VectorOperators.B2I, I, 0);
+    }
+
+    /** Lanes [0, L) of q, zero-extended to ints. */
+    static IntVector unsignedInts(ByteVector q) {
+        return (IntVector) q.convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+    }
+
+    /** Lanes [0, L) of q as signed values converted to floats. */
+    static FloatVector signedFloats(ByteVector q) {
+        return (FloatVector) q.convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    static FloatVector toFloats(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
+    }
+
+    /** The IEEE half-precision value stored little-endian at byteOffset. */
+    static float f16(MemorySegment data, long byteOffset) {
+        return Float.float16ToFloat(data.get(LE_SHORT, byteOffset));
+    }
+
+    /** An unsigned byte. */
+    static int u8(MemorySegment data, long byteOffset) {
+        return data.get(ValueLayout.JAVA_BYTE, byteOffset) & 0xFF;
+    }
+
+    /** Sum of v[off..off+n) * x[xOff..xOff+n) in plain scalar order (the reference kernels' shape). */
+    static float dotFloats(float[] v, int off, float[] x, int xOff, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) sum += v[off + i] * x[xOff + i];
+        return sum;
+    }
+
+    /**
+     * IEEE half bits (low 16 bits of each int lane; upper bits may hold a sign extension) to floats. Exponent
+     * and mantissa are shifted into float position and rebased (bias 15 to 127). Subnormal halves become
+     * 2^-14 * (1 + m/1024) minus 2^-14, so no float arithmetic ever sees a subnormal operand (which costs
+     * microcode assists on some CPUs); infinities and NaNs are rebased once more to the all-ones exponent.
+     */
+    static FloatVector halfToFloat(IntVector half) {
+        IntVector magnitude = half.and(0x7FFF);
+        IntVector bits = magnitude.lanewise(VectorOperators.LSHL, 13).add(0x38000000);
+        IntVector subnormal = bits.add(0x00800000).reinterpretAsFloats().sub(0x1p-14f).reinterpretAsInts();
+        bits = bits.blend(subnormal, magnitude.compare(VectorOperators.LT, 0x0400));
+        bits = bits.blend(bits.add(0x38000000), magnitude.compare(VectorOperators.GE, 0x7C00));
+        IntVector sign = half.lanewise(VectorOperators.LSHL, 16).and(0x80000000);
+        return bits.or(sign).reinterpretAsFloats();
+    }
+
+    /** Round half away from zero, like C's roundf (ggml's Q8_0 reference quantiser uses it). */
+    static int roundAway(float v) {
+        return (int) (v < 0 ? -Math.floor(-(double) v + 0.5) : Math.floor((double) v + 0.5));
+    }
+
+    /** Round half to even, like ggml's nearest_int (its K-quant quantisers use it). */
+    static int nearestInt(float v) {
+        return (int) Math.rint(v);
+    }
+}

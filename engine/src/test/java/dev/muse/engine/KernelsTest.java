@@ -1,0 +1,149 @@
+package dev.muse.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Each kernel against its scalar reference (or, for the trivial ones, against the definition). */
+class KernelsTest {
+
+    /** Element-wise relative closeness, for outputs that cannot cancel to near zero. */
+    static void assertRelativelyClose(float[] expected, float[] actual, double relative, String what) {
+        assertEquals(expected.length, actual.length, what + " length");
+        for (int i = 0; i < expected.length; i++) {
+            double tolerance = relative * Math.max(1e-3, Math.abs(expected[i]));
+            assertTrue(Math.abs(expected[i] - actual[i]) <= tolerance, what + " [" + i + "]: " + actual[i] + " vs " + expected[i]);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void matmulMatchesReference(GgmlType type) {
+        Random random = new Random(type.id);
+        // 300 x 512 takes the parallel path (rows not a multiple of the task size); 5 x 256 runs inline
+        for (int[] shape : new int[][] {{300, 512}, {5, 256}}) {
+            int rows = shape[0], cols = shape[1];
+            Tensor w = Tensor.fromFloats(type, TensorContractTest.gaussian(random, rows * cols, 0.05f));
+            float[] x = TensorContractTest.gaussian(random, cols, 1f);
+            float[] expected = new float[rows], actual = new float[rows];
+            Kernels.matmulReference(w, x, expected, rows, cols);
+            Kernels.matmul(w, x, actual, rows, cols);
+            for (int r = 0; r < rows; r++) {
+                double magnitude = TensorContractTest.absDot(w, (long) r * cols, x, 0, cols);
+                TensorContractTest.assertClose(expected[r], actual[r], magnitude, cols, type + " " + rows + "x" + cols + " row " + r);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    void matmulBatchMatchesReference(GgmlType type) {
+        Random random = new Random(50 + type.id);
+        int rows = 24, cols = 2048;
+        Tensor w = Tensor.fromFloats(type, TensorContractTest.gaussian(random, rows * cols, 0.05f));
+        // 37 rows of 2048 floats span two full L2 tiles and a partial one; 2 rows fit in one small tile
+        for (int batch : new int[] {37, 2}) {
+            float[] x = TensorContractTest.gaussian(random, batch * cols, 1f);
+            float[] expected = new float[batch * rows], actual = new float[batch * rows];
+            Kernels.matmulBatchReference(w, x, batch, expected, rows, cols);
+            Kernels.matmulBatch(w, x, batch, actual, rows, cols);
+            for (int b = 0; b < batch; b++) {
+                for (int r = 0; r < rows; r++) {
+                    double magnitude = TensorContractTest.absDot(w, (long) r * cols, x, b * cols, cols);
+                    TensorContractTest.assertClose(expected[b * rows + r], actual[b * rows + r], magnitude, cols,
+                            type + " batch " + batch + " row " + b + " output " + r);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16"})
+    void rmsnormMatchesReference(GgmlType weightType) {
+        Random random = new Random(7);
+        int n = 100; // not a multiple of any vector length: exercises the tails
+        Tensor weight = Tensor.fromFloats(weightType, TensorContractTest.gaussian(random, n, 1f));
+        float[] x = TensorContractTest.gaussian(random, n + 3, 2f);
+        float[] expected = new float[n + 1], actual = new float[n + 1];
+        Kernels.rmsnormReference(expected, 1, x, 3, weight, n, 1e-5f);
+        Kernels.rmsnorm(actual, 1, x, 3, weight, n, 1e-5f);
+        assertRelativelyClose(expected, actual, 1e-5, "rmsnorm");
+
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += x[3 + i] * (double) x[3 + i];
+        float scale = (float) (1 / Math.sqrt(sum / n + 1e-5));
+        assertEquals(weight.get(10) * x[13] * scale, actual[11], 1e-5 * Math.abs(actual[11]), "definition");
+
+        float[] inPlace = Arrays.copyOf(x, x.length);
+        Kernels.rmsnorm(inPlace, 3, inPlace, 3, weight, n, 1e-5f);
+        assertRelativelyClose(Arrays.copyOfRange(expected, 1, n + 1), Arrays.copyOfRange(inPlace, 3, n + 3), 1e-5, "in place");
+    }
+
+    @Test
+    void softmaxMatchesReferenceAndSumsToOne() {
+        Random random = new Random(8);
+        float[] logits = TensorContractTest.gaussian(random, 40, 3f);
+        logits[5] = 1000f; // would overflow exp without the max subtraction
+        logits[6] = 999f;
+        float[] expected = logits.clone(), actual = logits.clone();
+        Kernels.softmaxReference(expected, 2, 37);
+        Kernels.softmax(actual, 2, 37);
+        assertRelativelyClose(expected, actual, 1e-5, "softmax");
+        double sum = 0;
+        for (int i = 2; i < 39; i++) sum += actual[i];
+        assertEquals(1.0, sum, 1e-5);
+        assertEquals(logits[0], actual[0], "outside the range untouched");
+        assertEquals(logits[39], actual[39], "outside the range untouched");
+        assertEquals(1 / (1 + Math.exp(-1)), actual[5], 1e-6, "two dominant logits one apart");
+    }
+
+    @Test
+    void siluAndGeluMatchReferences() {
+        Random random = new Random(9);
+        float[] x = TensorContractTest.gaussian(random, 75, 3f);
+        float[] expected = x.clone(), actual = x.clone();
+        Kernels.siluReference(expected, 1, 70);
+        Kernels.silu(actual, 1, 70);
+        assertRelativelyClose(expected, actual, 1e-5, "silu");
+        assertEquals(x[0], actual[0]);
+        assertEquals((float) (x[3] / (1 + Math.exp(-x[3]))), actual[3], 1e-5 * Math.abs(actual[3]), "silu definition");
+
+        expected = x.clone();
+        actual = x.clone();
+        Kernels.geluReference(expected, 1, 70);
+        Kernels.gelu(actual, 1, 70);
+        assertRelativelyClose(expected, actual, 1e-5, "gelu");
+        assertEquals(0.8411920f, geluOf(1f), 1e-6, "gelu(1), tanh approximation");
+    }
+
+    private static float geluOf(float v) {
+        float[] one = {v};
+        Kernels.gelu(one, 0, 1);
+        return one[0];
+    }
+
+    @Test
+    void mulAndAddWorkInPlaceWithOffsets() {
+        float[] a = {1, 2, 3, 4, 5, 6};
+        float[] b = {10, 20, 30, 40};
+        Kernels.mul(a, 1, a, 1, b, 0, 3);
+        assertEquals(Arrays.toString(new float[] {1, 20, 60, 120, 5, 6}), Arrays.toString(a));
+        Kernels.add(a, 0, a, 0, b, 1, 3);
+        assertEquals(Arrays.toString(new float[] {21, 50, 100, 120, 5, 6}), Arrays.toString(a));
+    }
+
+    @Test
+    void floatDotMatchesReference() {
+        Random random = new Random(77);
+        for (int n : new int[] {1, 15, 64, 100, 1000}) {
+            float[] a = TensorContractTest.gaussian(random, n + 3, 1f), b = TensorContractTest.gaussian(random, n + 5, 1f);
+            float expected = Kernels.dotReference(a, 3, b, 5, n), actual = Kernels.dot(a, 3, b, 5, n);
+            assertEquals(expected, actual, 1e-4 * Math.sqrt(n) + 1e-5, "n=" + n);
+        }
+    }
+}
