@@ -11,7 +11,10 @@ import dev.muse.models.Models;
 import dev.muse.testkit.LlamaCpp;
 import dev.muse.testkit.TinyFamily;
 import dev.muse.testkit.TinyModel;
+import dev.muse.testkit.TokenizerVectors;
 import dev.muse.text.Sampler;
+import dev.muse.text.Tokenizer;
+import dev.muse.text.Vocabulary;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +32,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and llama.cpp must make the same greedy choice at every one of those positions given the same prefix
  * (teacher forcing on Muse's tokens). Agreement at every position means the two greedy continuations are
  * identical; a disagreement is reported with its position, both tokens and both engines' logit gaps.
+ * In the same llama.cpp run, Muse's tokenizer must give llama.cpp's ids for a multilingual / emoji / code
+ * text and for llama.cpp's tokenizer test vectors of the model's vocabulary (no BOS/EOS added, control-token
+ * text parsed as control tokens on both sides).
  */
 class LlamaCppGoldenTest {
     static final int TOKENS = 32;
@@ -53,15 +59,25 @@ class LlamaCppGoldenTest {
         TinyModel tiny = new TinyModel(family, type, SEED);
         Path file = tiny.write(dir.resolve(tiny.name() + ".gguf"));
         int[] prompt = prompt(family);
+        List<String> texts = new ArrayList<>(TokenizerVectors.forVocabulary(family.vocab).texts());
+        texts.addFirst(TokenizerVectors.MULTILINGUAL);
         MuseRun muse;
         String[] pieces;
+        Tokenizer tokenizer;
         try (GgufFile gguf = GgufFile.open(file)) {
             pieces = gguf.metadata().getStrings("tokenizer.ggml.tokens");
+            tokenizer = Tokenizer.of(Vocabulary.fromMetadata(gguf.metadata()));
             muse = greedy(Models.load(gguf), prompt, TOKENS);
         }
         LlamaCpp llama = new LlamaCpp(tiny, file);
         int forced = llama.force(prompt, muse.tokens);
-        int[] reference = llama.run(Duration.ofMinutes(3)).ids(forced);
+        int[] tokenized = texts.stream().mapToInt(llama::tokenize).toArray();
+        LlamaCpp.Results results = llama.run(Duration.ofMinutes(3));
+        for (int i = 0; i < texts.size(); i++) {
+            assertEquals(Arrays.toString(results.ids(tokenized[i])), Arrays.toString(tokenizer.encode(texts.get(i), false, true)),
+                    tiny.name() + ": tokenization of " + TokenizerVectors.quote(texts.get(i)));
+        }
+        int[] reference = results.ids(forced);
         assertEquals(TOKENS, reference.length, "llama.cpp answered for every position");
 
         List<Integer> differing = new ArrayList<>();
