@@ -23,17 +23,24 @@ import java.util.SplittableRandom;
  * Path file = new TinyModel(TinyFamily.QWEN2, GgmlType.Q4_K, 7).write(dir.resolve("qwen2-q4k.gguf"));
  * </pre>
  */
-public record TinyModel(TinyFamily family, GgmlType type, long seed, int layers) {
+public record TinyModel(TinyFamily family, GgmlType type, GgmlType embeddingType, long seed, int layers) {
     static final float EMBEDDING_STD = 0.05f;
     static final float NORM_STD = 0.1f;
     static final float BIAS_STD = 0.1f;
 
     public TinyModel {
         if (layers < 1) throw new IllegalArgumentException("layers must be at least 1");
-        switch (type) {
-            case F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K -> { }
-            default -> throw new IllegalArgumentException("tiny models are not written in " + type);
+        for (GgmlType t : new GgmlType[] {type, embeddingType}) {
+            switch (t) {
+                case F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K, Q6_K -> { }
+                default -> throw new IllegalArgumentException("tiny models are not written in " + t);
+            }
         }
+    }
+
+    /** token_embd.weight in the same type as the other matrices. */
+    public TinyModel(TinyFamily family, GgmlType type, long seed, int layers) {
+        this(family, type, type, seed, layers);
     }
 
     /** The family's default number of layers. */
@@ -41,9 +48,15 @@ public record TinyModel(TinyFamily family, GgmlType type, long seed, int layers)
         this(family, type, seed, family.layers);
     }
 
-    /** A short name for files and test reports, such as "qwen2-q4_k". */
+    /** The same model with token_embd.weight stored in another type. */
+    public TinyModel withEmbeddingType(GgmlType embedding) {
+        return new TinyModel(family, type, embedding, seed, layers);
+    }
+
+    /** A short name for files and test reports, such as "qwen2-q4_k" or "llama2-f32-embd_q6_k". */
     public String name() {
-        return family.name().toLowerCase(java.util.Locale.ROOT) + "-" + type.name().toLowerCase(java.util.Locale.ROOT);
+        String name = family.name().toLowerCase(java.util.Locale.ROOT) + "-" + type.name().toLowerCase(java.util.Locale.ROOT);
+        return embeddingType == type ? name : name + "-embd_" + embeddingType.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Writes the model to {@code file} (atomically) and returns the path. */
@@ -53,7 +66,8 @@ public record TinyModel(TinyFamily family, GgmlType type, long seed, int layers)
         int qDim = f.heads * f.headDim, kvDim = f.kvHeads * f.headDim;
         GgufWriter w = new GgufWriter(metadata(vocab));
 
-        w.addTensor("token_embd.weight", type, new long[] {f.embedding, vocab}, weights("token_embd.weight", f.embedding * vocab, EMBEDDING_STD));
+        w.addTensor("token_embd.weight", embeddingType, new long[] {f.embedding, vocab},
+                weights("token_embd.weight", embeddingType, (long) f.embedding * vocab, EMBEDDING_STD));
         if (f.llama3RopeScaling != null)
             w.addTensor("rope_freqs.weight", GgmlType.F32, new long[] {f.headDim / 2}, () -> Tensor.quantize(GgmlType.F32, llama3RopeFreqs()));
         for (int l = 0; l < layers; l++) {
@@ -152,15 +166,15 @@ public record TinyModel(TinyFamily family, GgmlType type, long seed, int layers)
 
     /** A rows x cols weight (ggml shape {cols, rows}) in {@link #type}, std 1/sqrt(cols). */
     private void matrix(GgufWriter w, String name, int cols, int rows) {
-        w.addTensor(name, type, new long[] {cols, rows}, weights(name, (long) cols * rows, (float) (1 / Math.sqrt(cols))));
+        w.addTensor(name, type, new long[] {cols, rows}, weights(name, type, (long) cols * rows, (float) (1 / Math.sqrt(cols))));
     }
 
     private void bias(GgufWriter w, String name, int n) {
         w.addTensor(name, GgmlType.F32, new long[] {n}, () -> Tensor.quantize(GgmlType.F32, gaussian(name, n, 0f, BIAS_STD)));
     }
 
-    private java.util.function.Supplier<byte[]> weights(String name, long n, float std) {
-        return () -> Tensor.quantize(type, gaussian(name, Math.toIntExact(n), 0f, std));
+    private java.util.function.Supplier<byte[]> weights(String name, GgmlType as, long n, float std) {
+        return () -> Tensor.quantize(as, gaussian(name, Math.toIntExact(n), 0f, std));
     }
 
     private java.util.function.Supplier<byte[]> norm(String name, int n) {
