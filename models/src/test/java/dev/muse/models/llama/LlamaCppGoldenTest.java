@@ -173,6 +173,9 @@ class LlamaCppGoldenTest {
         void assertAgrees(double tolerance, int maxDifferences) {
             boolean ok = differences.size() <= maxDifferences
                     && differences.stream().allMatch(d -> d.museGap + d.llamaGap <= tolerance);
+            // the record of near-ties goes to the test's output file, so their size stays visible on success
+            System.out.printf("%s: %d of %d greedy choices differ%s%n", name, differences.size(), TOKENS, differences.stream()
+                    .map(d -> String.format(" [token %d: Muse gap %.4f + llama.cpp gap %.4f]", d.k, d.museGap, d.llamaGap)).reduce("", String::concat));
             if (ok) return;
             StringBuilder sb = new StringBuilder(name + ": greedy choices differ at " + differences.size() + " of " + TOKENS
                     + " generated tokens (at most " + maxDifferences + " near-ties with Muse gap + llama.cpp gap <= " + tolerance + " allowed)");
