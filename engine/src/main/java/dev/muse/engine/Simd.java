@@ -56,6 +56,25 @@ final class Simd {
                          : ByteVector.fromMemorySegment(B, data, byteOffset, LE);
     }
 
+    /** Byte species as wide as F, and as wide as S: the typed loads below go through them. */
+    private static final VectorSpecies<Byte> F_BYTES = ByteVector.SPECIES_64.withShape(F.vectorShape());
+    private static final VectorSpecies<Byte> S_BYTES = ByteVector.SPECIES_64.withShape(S.vectorShape());
+
+    /**
+     * L little-endian floats at byteOffset. Loaded as bytes and reinterpreted (the Vector API defines
+     * reinterpretation as little-endian on every platform) because C2 does not intrinsify float loads from a
+     * heap segment over a byte[] (what Tensor.fromFloats makes): those would fall back to a slow boxed path.
+     */
+    static FloatVector loadFloats(MemorySegment data, long byteOffset) {
+        return ByteVector.fromMemorySegment(F_BYTES, data, byteOffset, LE).reinterpretAsFloats();
+    }
+
+    /** L little-endian 16-bit values at byteOffset, widened to ints by sign extension (see {@link #loadFloats}). */
+    static IntVector loadShortsAsInts(MemorySegment data, long byteOffset) {
+        ShortVector halves = ByteVector.fromMemorySegment(S_BYTES, data, byteOffset, LE).reinterpretAsShorts();
+        return (IntVector) halves.convertShape(VectorOperators.S2I, I, 0);
+    }
+
     /** Lanes [0, L) of q, sign-extended to ints. */
     static IntVector signedInts(ByteVector q) {
         return (IntVector) q.convertShape(VectorOperators.B2I, I, 0);
