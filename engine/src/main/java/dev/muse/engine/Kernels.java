@@ -68,7 +68,10 @@ public final class Kernels {
             for (int r = 0; r < rows; r++) out[b * rows + r] = w.dotReference((long) r * cols, x, b * cols, cols);
     }
 
-    /** ggml rms_norm then mul by weight: out[i] = weight[i] * x[i] / sqrt(mean(x^2) + eps). out may be x itself (same offset). */
+    /**
+     * ggml rms_norm followed by mul with the weight: out[i] = weight[i] * x[i] / sqrt(mean(x^2) + eps). out may be x
+     * itself at the same offset.
+     */
     public static void rmsnorm(float[] out, int outOff, float[] x, int xOff, Tensor weight, int n, float eps) {
         FloatVector squares = FloatVector.zero(F);
         int i = 0;
