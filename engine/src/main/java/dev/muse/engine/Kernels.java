@@ -132,7 +132,13 @@ public final class Kernels {
 
     /** Dot product of two float runs (attention: query against cached keys). */
     public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        return Simd.dotFloats(a, aOff, b, bOff, n);
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length())
+            acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a[aOff + i] * b[bOff + i];
+        return sum;
     }
 
     public static float dotReference(float[] a, int aOff, float[] b, int bOff, int n) {
