@@ -3,10 +3,13 @@ package dev.muse.cli;
 import dev.muse.models.KvCache;
 import dev.muse.runtime.Generator;
 import dev.muse.runtime.TextModel;
+import dev.muse.text.ChatMessage;
 import dev.muse.text.Sampler;
 import dev.muse.text.TokenDecoder;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,6 +22,12 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-p", "--prompt"}, description = "prompt text (default: start from BOS alone)")
     String prompt;
+
+    @Option(names = "--chat", description = "treat the prompt as a user message and apply the model's chat template")
+    boolean chat;
+
+    @Option(names = "--system", description = "system message for --chat")
+    String system;
 
     @Option(names = {"-n", "--max-tokens"}, defaultValue = "256", description = "tokens to generate at most (default ${DEFAULT-VALUE})")
     int maxTokens;
@@ -53,13 +62,14 @@ final class RunCommand implements Callable<Integer> {
         Sampler sampler = new Sampler(new Sampler.Settings(temperature, topK, topP, minP, repeatPenalty, presencePenalty,
                 frequencyPenalty, 64, actualSeed));
         try (TextModel tm = TextModel.open(ModelFiles.resolve(model))) {
-            int[] tokens = prompt == null ? new int[] {tm.tokenizer().vocabulary().bosId()} : tm.tokenizer().encode(prompt, true);
+            int[] tokens = prompt == null ? new int[] {tm.tokenizer().vocabulary().bosId()}
+                    : chat ? tm.chatPrompt(messages()) : tm.tokenizer().encode(prompt, true);
             if (tokens.length == 0 || tokens[0] < 0) throw new IllegalArgumentException("the model has no BOS token: give a prompt with -p");
             int window = context != null ? context : Math.min(tm.model().contextLength(), 4096);
             KvCache cache = tm.model().newCache(window);
             PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
             TokenDecoder decoder = new TokenDecoder(tm.tokenizer(), prompt == null);
-            if (prompt != null) out.print(prompt);
+            if (prompt != null && !chat) out.print(prompt);
             Generator.Result result = Generator.generate(tm.model(), cache, tokens, maxTokens, sampler, tm.tokenizer()::isEndOfGeneration,
                     token -> {
                         out.print(decoder.next(token));
@@ -74,5 +84,12 @@ final class RunCommand implements Callable<Integer> {
                     result.generationTokensPerSecond(), result.stopReason().name().toLowerCase(), actualSeed);
         }
         return 0;
+    }
+
+    private List<ChatMessage> messages() {
+        List<ChatMessage> messages = new ArrayList<>();
+        if (system != null) messages.add(ChatMessage.system(system));
+        messages.add(ChatMessage.user(prompt));
+        return messages;
     }
 }

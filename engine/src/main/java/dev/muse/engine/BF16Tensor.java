@@ -2,13 +2,10 @@ package dev.muse.engine;
 
 import static dev.muse.engine.Simd.F;
 import static dev.muse.engine.Simd.L;
-import static dev.muse.engine.Simd.LE;
 import static dev.muse.engine.Simd.LE_SHORT;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /** bfloat16 elements (the upper 16 bits of a float32), little-endian. */
@@ -39,9 +36,7 @@ public record BF16Tensor(MemorySegment data, long size) implements Tensor {
 
     /** L bf16 values as floats, starting at element index: widen to int and shift into the high half. */
     private FloatVector chunk(long index) {
-        ShortVector halves = ShortVector.fromMemorySegment(Simd.S, data, index * 2, LE);
-        IntVector widened = (IntVector) halves.convertShape(VectorOperators.S2I, Simd.I, 0);
-        return widened.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        return Simd.loadShortsAsInts(data, index * 2).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
     @Override public float dot(long offset, float[] x, int xOffset, int n) {

@@ -2,13 +2,10 @@ package dev.muse.engine;
 
 import static dev.muse.engine.Simd.F;
 import static dev.muse.engine.Simd.L;
-import static dev.muse.engine.Simd.LE;
 import static dev.muse.engine.Simd.LE_SHORT;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /** IEEE half-precision elements, little-endian. */
@@ -30,8 +27,7 @@ public record F16Tensor(MemorySegment data, long size) implements Tensor {
 
     /** L halves as floats, starting at element index. */
     private FloatVector chunk(long index) {
-        ShortVector halves = ShortVector.fromMemorySegment(Simd.S, data, index * 2, LE);
-        return Simd.halfToFloat((IntVector) halves.convertShape(VectorOperators.S2I, Simd.I, 0));
+        return Simd.halfToFloat(Simd.loadShortsAsInts(data, index * 2));
     }
 
     @Override public float dot(long offset, float[] x, int xOffset, int n) {

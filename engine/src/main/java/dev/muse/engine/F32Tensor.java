@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 /** Plain little-endian float32 elements. */
 public record F32Tensor(MemorySegment data, long size) implements Tensor {
     static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = Simd.F;
 
     @Override public GgmlType type() { return GgmlType.F32; }
 
@@ -30,7 +30,7 @@ public record F32Tensor(MemorySegment data, long size) implements Tensor {
         FloatVector acc = FloatVector.zero(F);
         int upper = F.loopBound(n), i = 0;
         for (; i < upper; i += F.length()) {
-            FloatVector w = FloatVector.fromMemorySegment(F, data, (offset + i) * 4, ByteOrder.LITTLE_ENDIAN);
+            FloatVector w = Simd.loadFloats(data, (offset + i) * 4);
             acc = w.fma(FloatVector.fromArray(F, x, xOffset + i), acc);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
@@ -46,7 +46,7 @@ public record F32Tensor(MemorySegment data, long size) implements Tensor {
             FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
             int i = 0;
             for (int upper = F.loopBound(n); i < upper; i += F.length()) {
-                FloatVector w = FloatVector.fromMemorySegment(F, data, (offset + i) * 4, ByteOrder.LITTLE_ENDIAN);
+                FloatVector w = Simd.loadFloats(data, (offset + i) * 4);
                 acc0 = w.fma(FloatVector.fromArray(F, x, x0 + i), acc0);
                 acc1 = w.fma(FloatVector.fromArray(F, x, x0 + n + i), acc1);
                 acc2 = w.fma(FloatVector.fromArray(F, x, x0 + 2 * n + i), acc2);

@@ -11,26 +11,38 @@ final class KQuants {
 
     static final int SUPER_BLOCK = 256;
 
-    /**
-     * ggml's get_scale_min_k4: 8 pairs of 6-bit (scale, min) packed into 12 bytes, passed here as bytes 0..7
-     * ({@code low}) and 8..11 ({@code high}) so kernels read the table with two loads. Pairs 0..3 are the low 6
-     * bits of bytes 0..3 (scales) and 4..7 (mins); pairs 4..7 keep their low 4 bits in the nibbles of bytes
-     * 8..11 and their top 2 bits in the top bits of bytes 0..7. Returns {@code scale | min << 8}.
+    /*
+     * ggml's get_scale_min_k4 packs 8 pairs of 6-bit (scale, min) into 12 bytes q[0..11]. Pairs 0..3: scale = low 6
+     * bits of q[j], min = low 6 bits of q[j+4]. Pairs 4..7: the low 4 bits are the nibbles of q[j+4] (scale low,
+     * min high) and the top 2 bits are the top bits of q[j-4] (scale) and q[j] (min). The kernels read the table
+     * as one long (q[0..7], "low") and one int (q[8..11], "high") and unpack all 8 values at once with bit masks.
      */
-    static int scaleMin(long low, int high, int j) {
-        if (j < 4) return (int) (low >>> 8 * j) & 63 | ((int) (low >>> 8 * (j + 4)) & 63) << 8;
-        int packed = high >>> 8 * (j - 4);
-        int scale = packed & 0xF | ((int) (low >>> 8 * (j - 4) + 6) & 3) << 4;
-        int min = packed >>> 4 & 0xF | ((int) (low >>> 8 * j + 6) & 3) << 4;
-        return scale | min << 8;
+
+    /** The 8 scales, scale j in byte j of the result. */
+    static long scales(long low, int high) {
+        int first = (int) low; // q[0..3]
+        return (first & 0x3F3F3F3FL) | (long) ((high & 0x0F0F0F0F) | (first >>> 6 & 0x03030303) << 4) << 32;
     }
 
-    /** {@link #scaleMin} reading the 12-byte table at byte offset {@code scales}. */
-    static int scaleMin(MemorySegment data, long scales, int j) {
-        return scaleMin(data.get(Simd.LE_LONG, scales), data.get(Simd.LE_INT, scales + 8), j);
+    /** The 8 mins, min j in byte j of the result. */
+    static long mins(long low, int high) {
+        int second = (int) (low >>> 32); // q[4..7]
+        return (second & 0x3F3F3F3FL) | (long) ((high >>> 4 & 0x0F0F0F0F) | (second >>> 6 & 0x03030303) << 4) << 32;
     }
 
-    /** Inverse of {@link #scaleMin}: writes 6-bit scale ls and min lm of sub-block j into the 12-byte table. */
+    /** Byte j of packed (from {@link #scales} or {@link #mins}). */
+    static int pick(long packed, int j) {
+        return (int) (packed >>> 8 * j) & 0xFF;
+    }
+
+    /** Scale and min of sub-block j from the 12-byte table at byte offset {@code table}, as {@code scale | min << 8}. */
+    static int scaleMin(MemorySegment data, long table, int j) {
+        long low = data.get(Simd.LE_LONG, table);
+        int high = data.get(Simd.LE_INT, table + 8);
+        return pick(scales(low, high), j) | pick(mins(low, high), j) << 8;
+    }
+
+    /** Inverse of get_scale_min_k4: writes 6-bit scale ls and min lm of sub-block j into the 12-byte table. */
     static void packScaleMin(byte[] out, int scales, int j, int ls, int lm) {
         if (j < 4) {
             out[scales + j] |= (byte) ls;

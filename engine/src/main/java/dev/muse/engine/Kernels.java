@@ -1,6 +1,5 @@
 package dev.muse.engine;
 
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -13,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Kernels {
     private Kernels() {}
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = Simd.F;
     /** Below this many weights a matmul runs on the calling thread: handing work to the pool costs more. */
     private static final long PARALLEL_MIN_WEIGHTS = 1 << 16;
     /** Rows per parallel task unit: enough that per-task overhead vanishes next to the dots. */
@@ -69,7 +68,10 @@ public final class Kernels {
             for (int r = 0; r < rows; r++) out[b * rows + r] = w.dotReference((long) r * cols, x, b * cols, cols);
     }
 
-    /** ggml rms_norm then mul by weight: out[i] = weight[i] * x[i] / sqrt(mean(x^2) + eps). out may be x itself (same offset). */
+    /**
+     * ggml rms_norm followed by mul with the weight: out[i] = weight[i] * x[i] / sqrt(mean(x^2) + eps). out may be x
+     * itself at the same offset.
+     */
     public static void rmsnorm(float[] out, int outOff, float[] x, int xOff, Tensor weight, int n, float eps) {
         FloatVector squares = FloatVector.zero(F);
         int i = 0;
@@ -86,7 +88,7 @@ public final class Kernels {
         }
         i = 0;
         for (int upper = F.loopBound(n); i < upper; i += F.length()) {
-            FloatVector wv = FloatVector.fromMemorySegment(F, weight.data(), i * 4L, ByteOrder.LITTLE_ENDIAN);
+            FloatVector wv = Simd.loadFloats(weight.data(), i * 4L);
             wv.mul(FloatVector.fromArray(F, x, xOff + i).mul(scale)).intoArray(out, outOff + i);
         }
         for (; i < n; i++) out[outOff + i] = weight.get(i) * (scale * x[xOff + i]);
@@ -130,7 +132,13 @@ public final class Kernels {
 
     /** Dot product of two float runs (attention: query against cached keys). */
     public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        return Simd.dotFloats(a, aOff, b, bOff, n);
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length())
+            acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a[aOff + i] * b[bOff + i];
+        return sum;
     }
 
     public static float dotReference(float[] a, int aOff, float[] b, int bOff, int n) {

@@ -38,13 +38,12 @@ public record Q4_KTensor(MemorySegment data, long size) implements Tensor {
         long sb = offset / SUPER_BLOCK * BLOCK_BYTES;
         for (int i = 0; i < n; i += SUPER_BLOCK, sb += BLOCK_BYTES) {
             float d = f16(data, sb), dmin = f16(data, sb + 2);
-            long scales = data.get(LE_LONG, sb + SCALES);
-            int scalesHigh = data.get(LE_INT, sb + SCALES + 8);
+            long table = data.get(LE_LONG, sb + SCALES);
+            int tableHigh = data.get(LE_INT, sb + SCALES + 8);
+            long scales = KQuants.scales(table, tableHigh), mins = KQuants.mins(table, tableHigh);
             for (int group = 0; group < 4; group++) {
-                int smLo = KQuants.scaleMin(scales, scalesHigh, 2 * group);
-                int smHi = KQuants.scaleMin(scales, scalesHigh, 2 * group + 1);
-                float dLo = d * (smLo & 0xFF), mLo = dmin * (smLo >>> 8);
-                float dHi = d * (smHi & 0xFF), mHi = dmin * (smHi >>> 8);
+                float dLo = d * KQuants.pick(scales, 2 * group), mLo = dmin * KQuants.pick(mins, 2 * group);
+                float dHi = d * KQuants.pick(scales, 2 * group + 1), mHi = dmin * KQuants.pick(mins, 2 * group + 1);
                 int base = outOffset + i + 64 * group;
                 for (int l = 0; l < 32; l++) {
                     int packed = u8(data, sb + QS + 32 * group + l);
@@ -70,15 +69,14 @@ public record Q4_KTensor(MemorySegment data, long size) implements Tensor {
         long sb = offset / SUPER_BLOCK * BLOCK_BYTES;
         for (int i = 0; i < n; i += SUPER_BLOCK, sb += BLOCK_BYTES) {
             float d = f16(data, sb), dmin = f16(data, sb + 2);
-            long scales = data.get(LE_LONG, sb + SCALES);
-            int scalesHigh = data.get(LE_INT, sb + SCALES + 8);
+            long table = data.get(LE_LONG, sb + SCALES);
+            int tableHigh = data.get(LE_INT, sb + SCALES + 8);
+            long scales = KQuants.scales(table, tableHigh), mins = KQuants.mins(table, tableHigh);
             for (int group = 0; group < 4; group++) {
-                int smLo = KQuants.scaleMin(scales, scalesHigh, 2 * group);
-                int smHi = KQuants.scaleMin(scales, scalesHigh, 2 * group + 1);
-                FloatVector dLo = FloatVector.broadcast(F, d * (smLo & 0xFF));
-                FloatVector mLo = FloatVector.broadcast(F, -(dmin * (smLo >>> 8)));
-                FloatVector dHi = FloatVector.broadcast(F, d * (smHi & 0xFF));
-                FloatVector mHi = FloatVector.broadcast(F, -(dmin * (smHi >>> 8)));
+                FloatVector dLo = FloatVector.broadcast(F, d * KQuants.pick(scales, 2 * group));
+                FloatVector mLo = FloatVector.broadcast(F, -(dmin * KQuants.pick(mins, 2 * group)));
+                FloatVector dHi = FloatVector.broadcast(F, d * KQuants.pick(scales, 2 * group + 1));
+                FloatVector mHi = FloatVector.broadcast(F, -(dmin * KQuants.pick(mins, 2 * group + 1)));
                 for (int c = 0; c < 32; c += L) {
                     IntVector packed = Simd.unsignedInts(Simd.loadBytes(data, sb + QS + 32 * group + c));
                     FloatVector lo = Simd.toFloats(packed.and(0xF)).fma(dLo, mLo);
@@ -101,15 +99,14 @@ public record Q4_KTensor(MemorySegment data, long size) implements Tensor {
             long sb = offset / SUPER_BLOCK * BLOCK_BYTES;
             for (int i = 0; i < n; i += SUPER_BLOCK, sb += BLOCK_BYTES) {
                 float d = f16(data, sb), dmin = f16(data, sb + 2);
-                long scales = data.get(LE_LONG, sb + SCALES);
-                int scalesHigh = data.get(LE_INT, sb + SCALES + 8);
+                long table = data.get(LE_LONG, sb + SCALES);
+                int tableHigh = data.get(LE_INT, sb + SCALES + 8);
+                long scales = KQuants.scales(table, tableHigh), mins = KQuants.mins(table, tableHigh);
                 for (int group = 0; group < 4; group++) {
-                    int smLo = KQuants.scaleMin(scales, scalesHigh, 2 * group);
-                    int smHi = KQuants.scaleMin(scales, scalesHigh, 2 * group + 1);
-                    FloatVector dLo = FloatVector.broadcast(F, d * (smLo & 0xFF));
-                    FloatVector mLo = FloatVector.broadcast(F, -(dmin * (smLo >>> 8)));
-                    FloatVector dHi = FloatVector.broadcast(F, d * (smHi & 0xFF));
-                    FloatVector mHi = FloatVector.broadcast(F, -(dmin * (smHi >>> 8)));
+                    FloatVector dLo = FloatVector.broadcast(F, d * KQuants.pick(scales, 2 * group));
+                    FloatVector mLo = FloatVector.broadcast(F, -(dmin * KQuants.pick(mins, 2 * group)));
+                    FloatVector dHi = FloatVector.broadcast(F, d * KQuants.pick(scales, 2 * group + 1));
+                    FloatVector mHi = FloatVector.broadcast(F, -(dmin * KQuants.pick(mins, 2 * group + 1)));
                     for (int c = 0; c < 32; c += L) {
                         IntVector packed = Simd.unsignedInts(Simd.loadBytes(data, sb + QS + 32 * group + c));
                         FloatVector lo = Simd.toFloats(packed.and(0xF)).fma(dLo, mLo);

@@ -62,33 +62,36 @@ public record Q6_KTensor(MemorySegment data, long size) implements Tensor {
     }
 
     /**
-     * One chunk loads L bytes each of ql[l], ql[l+32] and qh[l], widened once, and assembles the four 6-bit
-     * values for elements l, l+32, l+64, l+96; each quarter has its own accumulator (independent FMA chains).
+     * Per chunk of L positions l: qh[l] is widened once; then for p in {0, 1} one ql[32p + l] load gives both
+     * quarter p (low nibbles, elements 32p + l) and quarter p + 2 (high nibbles, elements 64 + 32p + l), whose
+     * top bits sit at 2p and 2p + 4 in qh. The int8 scale multiplies in the int domain (exact) and d once per
+     * super-block, which keeps scalar float work out of the inner loop. Looping over p instead of spelling out
+     * all four quarters keeps the method small enough for C2 to inline every vector operation (past its node
+     * budget it stops inlining and the vectors get boxed on the heap).
      */
     @Override public float dot(long offset, float[] x, int xOffset, int n) {
-        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        FloatVector acc = FloatVector.zero(F);
         long sb = offset / SUPER_BLOCK * BLOCK_BYTES;
         for (int i = 0; i < n; i += SUPER_BLOCK, sb += BLOCK_BYTES) {
-            float d = f16(data, sb + D);
+            FloatVector accLow = FloatVector.zero(F), accHigh = accLow;
             for (int half = 0; half < 2; half++) {
                 long ql = sb + 64 * half, qh = sb + QH + 32 * half;
                 for (int c = 0; c < 32; c += L) {
-                    IntVector a = Simd.unsignedInts(Simd.loadBytes(data, ql + c));
-                    IntVector b = Simd.unsignedInts(Simd.loadBytes(data, ql + 32 + c));
                     IntVector h = Simd.unsignedInts(Simd.loadBytes(data, qh + c));
-                    IntVector q0 = a.and(0xF).or(h.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32);
-                    IntVector q1 = b.and(0xF).or(h.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32);
-                    IntVector q2 = a.lanewise(VectorOperators.LSHR, 4).or(h.and(0x30)).sub(32);
-                    IntVector q3 = b.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32);
-                    int k = 8 * half + c / 16, xi = xOffset + i + 128 * half + c;
-                    acc0 = Simd.toFloats(q0).mul(d * scale(sb, k)).fma(FloatVector.fromArray(F, x, xi), acc0);
-                    acc1 = Simd.toFloats(q1).mul(d * scale(sb, k + 2)).fma(FloatVector.fromArray(F, x, xi + 32), acc1);
-                    acc2 = Simd.toFloats(q2).mul(d * scale(sb, k + 4)).fma(FloatVector.fromArray(F, x, xi + 64), acc2);
-                    acc3 = Simd.toFloats(q3).mul(d * scale(sb, k + 6)).fma(FloatVector.fromArray(F, x, xi + 96), acc3);
+                    for (int p = 0; p < 2; p++) {
+                        IntVector v = Simd.unsignedInts(Simd.loadBytes(data, ql + 32 * p + c));
+                        IntVector top = h.lanewise(VectorOperators.LSHR, 2 * p);
+                        IntVector low = v.and(0xF).or(top.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32);
+                        IntVector high = v.lanewise(VectorOperators.LSHR, 4).or(top.and(0x30)).sub(32);
+                        int k = 8 * half + c / 16 + 2 * p, xi = xOffset + i + 128 * half + 32 * p + c;
+                        accLow = Simd.toFloats(low.mul(scale(sb, k))).fma(FloatVector.fromArray(F, x, xi), accLow);
+                        accHigh = Simd.toFloats(high.mul(scale(sb, k + 4))).fma(FloatVector.fromArray(F, x, xi + 64), accHigh);
+                    }
                 }
             }
+            acc = accLow.add(accHigh).fma(FloatVector.broadcast(F, f16(data, sb + D)), acc);
         }
-        return acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     /** Four activation rows at a time share each decoded weight chunk. */

@@ -15,11 +15,14 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Shared vector shapes and little helpers for the tensor kernels.
  *
- * <p>All kernels work in chunks of {@code F.length()} floats (16 with AVX-512, 8 with AVX2, 4 with NEON).
- * Quantised bytes are loaded with {@link #B}, the smallest byte species holding a chunk: it has the same lane
- * count as {@link #F} except on 128-bit machines, where no 4-byte species exists and one 8-byte load feeds two
- * float chunks ({@link #TWO_PARTS}). Conversion parts are always literal constants in the kernels because C2
- * only intrinsifies {@code convertShape} when the part number is known at parse time.
+ * <p>All kernels work in chunks of {@code L = F.length()} floats (16 with AVX-512, 8 with AVX2, 4 with NEON).
+ * Quantised bytes are loaded with {@link #B}, the smallest byte species holding a chunk: it has L lanes except on
+ * 128-bit machines, where no 4-byte species exists and a masked 8-byte vector carries the chunk in its first half
+ * ({@link #MASKED_CHUNKS}; correct, but untuned: it has only run on x86 with vectors narrowed to 128 bits).
+ * Conversions always take part 0, as a literal: C2 only intrinsifies {@code convertShape} for a constant part.
+ *
+ * <p>Helpers here stay small on purpose: C2 inlines them into the kernels, and a vector that crosses a call C2
+ * did not inline is boxed on the heap.
  */
 final class Simd {
     private Simd() {}
@@ -29,9 +32,9 @@ final class Simd {
     static final int L = F.length();
     /** Same-shape int species, for bit manipulation before int-to-float conversion. */
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED.withShape(F.vectorShape());
-    /** Byte species for quantised data: L lanes, or 8 lanes when L is 4. */
+    /** Byte species for quantised data: L lanes, or 8 lanes when L is 4 (there is no 32-bit species). */
     static final VectorSpecies<Byte> B = ByteVector.SPECIES_64.withShape(VectorShape.forBitSize(Math.max(64, L * 8)));
-    static final boolean TWO_PARTS = B.length() == 2 * L;
+    static final boolean MASKED_CHUNKS = B.length() == 2 * L;
     /** Short species with L lanes, for f16/bf16 data. */
     static final VectorSpecies<Short> S = ShortVector.SPECIES_64.withShape(VectorShape.forBitSize(L * 16));
 
@@ -50,15 +53,29 @@ final class Simd {
     /** The first L lanes of B: on 128-bit machines a chunk is only half of the smallest byte vector. */
     private static final VectorMask<Byte> CHUNK_LANES = VectorMask.fromLong(B, (1L << L) - 1);
 
-    /** L bytes at byteOffset in lanes [0, L) of a B vector (masked on 128-bit machines to stay in bounds). */
+    /** L bytes at byteOffset in lanes [0, L) of a B vector (a masked load on 128-bit machines, to stay in bounds). */
     static ByteVector loadBytes(MemorySegment data, long byteOffset) {
-        return TWO_PARTS ? ByteVector.fromMemorySegment(B, data, byteOffset, LE, CHUNK_LANES)
+        return MASKED_CHUNKS ? ByteVector.fromMemorySegment(B, data, byteOffset, LE, CHUNK_LANES)
                          : ByteVector.fromMemorySegment(B, data, byteOffset, LE);
     }
 
-    /** Lanes [0, L) of q, sign-extended to ints. */
-    static IntVector signedInts(ByteVector q) {
-        return (IntVector) q.convertShape(VectorOperators.B2I, I, 0);
+    /** Byte species as wide as F, and as wide as S: the typed loads below go through them. */
+    private static final VectorSpecies<Byte> F_BYTES = ByteVector.SPECIES_64.withShape(F.vectorShape());
+    private static final VectorSpecies<Byte> S_BYTES = ByteVector.SPECIES_64.withShape(S.vectorShape());
+
+    /**
+     * L little-endian floats at byteOffset. Loaded as bytes and reinterpreted (the Vector API defines
+     * reinterpretation as little-endian on every platform) because C2 does not intrinsify float loads from a
+     * heap segment over a byte[] (what Tensor.fromFloats makes): those would fall back to a slow boxed path.
+     */
+    static FloatVector loadFloats(MemorySegment data, long byteOffset) {
+        return ByteVector.fromMemorySegment(F_BYTES, data, byteOffset, LE).reinterpretAsFloats();
+    }
+
+    /** L little-endian 16-bit values at byteOffset, widened to ints by sign extension (see {@link #loadFloats}). */
+    static IntVector loadShortsAsInts(MemorySegment data, long byteOffset) {
+        ShortVector halves = ByteVector.fromMemorySegment(S_BYTES, data, byteOffset, LE).reinterpretAsShorts();
+        return (IntVector) halves.convertShape(VectorOperators.S2I, I, 0);
     }
 
     /** Lanes [0, L) of q, zero-extended to ints. */
@@ -83,13 +100,6 @@ final class Simd {
     /** An unsigned byte. */
     static int u8(MemorySegment data, long byteOffset) {
         return data.get(ValueLayout.JAVA_BYTE, byteOffset) & 0xFF;
-    }
-
-    /** Sum of v[off..off+n) * x[xOff..xOff+n) in plain scalar order (the reference kernels' shape). */
-    static float dotFloats(float[] v, int off, float[] x, int xOff, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) sum += v[off + i] * x[xOff + i];
-        return sum;
     }
 
     /**

@@ -87,30 +87,32 @@ class TensorContractTest {
         }
     }
 
-    /** Enough calls that C2 compiles dot with its vector intrinsics, which the interpreter path never uses. */
+    /**
+     * Enough calls that C2 usually compiles dot and dotBatch with their vector intrinsics before the loop ends (the
+     * interpreter and C1 run the Vector API's plain-Java fallback instead), checking every result on the way.
+     */
     @ParameterizedTest
     @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
     void compiledDotStaysCorrect(GgmlType type) {
         Random random = new Random(200 + type.id);
-        int n = 1024, rows = 4;
+        int n = 256, rows = 4;
         try (Arena arena = Arena.ofConfined()) {
             Tensor t = nativeCopy(Tensor.fromFloats(type, gaussian(random, rows * n, 0.05f)), arena);
-            float[] x = gaussian(random, n, 1f);
+            float[] x = gaussian(random, rows * n, 1f);
             float[] reference = new float[rows];
             double[] magnitude = new double[rows];
             for (int r = 0; r < rows; r++) {
-                reference[r] = t.dotReference((long) r * n, x, 0, n);
-                magnitude[r] = absDot(t, (long) r * n, x, 0, n);
+                reference[r] = t.dotReference((long) r * n, x, r * n, n);
+                magnitude[r] = absDot(t, (long) r * n, x, r * n, n);
             }
             float[] batched = new float[rows];
-            for (int call = 0; call < 6_000; call++) {
+            for (int call = 0; call < 30_000; call++) {
                 int r = call % rows;
-                float fast = t.dot((long) r * n, x, 0, n);
-                assertClose(reference[r], fast, magnitude[r], n, type + " call " + call);
-                if (call % 8 == 0) {
-                    t.dotBatch(0, x, n / 4, 4, batched, 0, 1); // 4 activation rows of n/4 against the first weights
-                    float single = t.dot(0, x, 3 * (n / 4), n / 4);
-                    assertClose(single, batched[3], absDot(t, 0, x, 3 * (n / 4), n / 4), n / 4, type + " batch call " + call);
+                assertClose(reference[r], t.dot((long) r * n, x, r * n, n), magnitude[r], n, type + " call " + call);
+                if (call % 16 == 0) {
+                    t.dotBatch(0, x, n, rows, batched, 0, 1); // weight row 0 against all four activation rows
+                    float expected = t.dotReference(0, x, 3 * n, n);
+                    assertClose(expected, batched[3], absDot(t, 0, x, 3 * n, n), n, type + " batch call " + call);
                 }
             }
         }
