@@ -6,7 +6,10 @@ import dev.muse.formats.Metadata;
 import dev.muse.formats.gguf.GgufWriter;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Writes a tiny random-weight GGUF model of a {@link TinyFamily}, with the metadata keys, value types
@@ -173,8 +176,20 @@ public record TinyModel(TinyFamily family, GgmlType type, GgmlType embeddingType
         w.addTensor(name, GgmlType.F32, new long[] {n}, () -> Tensor.quantize(GgmlType.F32, gaussian(name, n, 0f, BIAS_STD)));
     }
 
-    private java.util.function.Supplier<byte[]> weights(String name, GgmlType as, long n, float std) {
-        return () -> Tensor.quantize(as, gaussian(name, Math.toIntExact(n), 0f, std));
+    /**
+     * Gaussian values encoded as {@code as}. Quantizing large tensors (a 150k-token embedding) dominates the
+     * time to write a model, so chunks of whole blocks are encoded in parallel; the bytes are the same as
+     * one Tensor.quantize call because every type encodes each block on its own.
+     */
+    private GgufWriter.TensorData weights(String name, GgmlType as, long n, float std) {
+        return out -> {
+            float[] values = gaussian(name, Math.toIntExact(n), 0f, std);
+            int chunk = 256 * 1024, chunks = (values.length + chunk - 1) / chunk;
+            List<byte[]> encoded = IntStream.range(0, chunks).parallel()
+                    .mapToObj(c -> Tensor.quantize(as, Arrays.copyOfRange(values, c * chunk, Math.min(values.length, (c + 1) * chunk))))
+                    .toList();
+            for (byte[] bytes : encoded) out.write(bytes);
+        };
     }
 
     private java.util.function.Supplier<byte[]> norm(String name, int n) {
