@@ -79,6 +79,57 @@ public record Q8_0Tensor(MemorySegment data, long size) implements Tensor {
         out[o + 3 * outStride] = acc3.reduceLanes(VectorOperators.ADD);
     }
 
+    /**
+     * Two weight rows against four activation rows per pass: eight accumulators, and each activation chunk
+     * loaded once for both weight rows (prompt processing is bound by re-reading activations, not weights).
+     */
+    @Override public void dotBatchRows(long offset, int rows, float[] x, int n, int batch, float[] out, int outOffset, int outStride) {
+        int r = 0;
+        for (; r + 2 <= rows; r += 2) {
+            long row = offset + (long) r * n;
+            int b = 0;
+            for (; b + 4 <= batch; b += 4) dot2x4(row, x, b * n, n, out, outOffset + r + b * outStride, outStride);
+            for (; b < batch; b++) {
+                out[outOffset + r + b * outStride] = dot(row, x, b * n, n);
+                out[outOffset + r + 1 + b * outStride] = dot(row + n, x, b * n, n);
+            }
+        }
+        if (r < rows) dotBatch(offset + (long) r * n, x, n, batch, out, outOffset + r, outStride);
+    }
+
+    private void dot2x4(long offset, float[] x, int x0, int n, float[] out, int o, int outStride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        long first = offset / BLOCK * BLOCK_BYTES, second = (offset + n) / BLOCK * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, first += BLOCK_BYTES, second += BLOCK_BYTES) {
+            float d = f16(data, first), e = f16(data, second);
+            for (int c = 0; c < BLOCK; c += L) {
+                FloatVector w = Simd.signedFloats(Simd.loadBytes(data, first + 2 + c)).mul(d);
+                FloatVector v = Simd.signedFloats(Simd.loadBytes(data, second + 2 + c)).mul(e);
+                int xi = x0 + i + c;
+                FloatVector x0v = FloatVector.fromArray(F, x, xi);
+                a0 = w.fma(x0v, a0);
+                c0 = v.fma(x0v, c0);
+                FloatVector x1v = FloatVector.fromArray(F, x, xi + n);
+                a1 = w.fma(x1v, a1);
+                c1 = v.fma(x1v, c1);
+                FloatVector x2v = FloatVector.fromArray(F, x, xi + 2 * n);
+                a2 = w.fma(x2v, a2);
+                c2 = v.fma(x2v, c2);
+                FloatVector x3v = FloatVector.fromArray(F, x, xi + 3 * n);
+                a3 = w.fma(x3v, a3);
+                c3 = v.fma(x3v, c3);
+            }
+        }
+        out[o] = a0.reduceLanes(VectorOperators.ADD);
+        out[o + outStride] = a1.reduceLanes(VectorOperators.ADD);
+        out[o + 2 * outStride] = a2.reduceLanes(VectorOperators.ADD);
+        out[o + 3 * outStride] = a3.reduceLanes(VectorOperators.ADD);
+        out[o + 1] = c0.reduceLanes(VectorOperators.ADD);
+        out[o + 1 + outStride] = c1.reduceLanes(VectorOperators.ADD);
+        out[o + 1 + 2 * outStride] = c2.reduceLanes(VectorOperators.ADD);
+        out[o + 1 + 3 * outStride] = c3.reduceLanes(VectorOperators.ADD);
+    }
+
     /** ggml's quantize_row_q8_0_ref: d = amax/127, q = roundf(x/d) (half away from zero). */
     public static byte[] quantize(float[] values) {
         byte[] out = new byte[Math.toIntExact(GgmlType.Q8_0.byteSize(values.length))];

@@ -43,6 +43,16 @@ public sealed interface Tensor
         for (int b = 0; b < batch; b++) out[outOffset + b * outStride] = dot(offset, x, b * n, n);
     }
 
+    /**
+     * A tile of a batched matmul: {@code rows} consecutive weight rows of {@code n} elements starting at
+     * {@code offset}, against {@code batch} activation rows: {@code out[outOffset + b*outStride + r]} = dot of
+     * weight row r with activation row b. Implementations that override it block weight rows and activation
+     * rows in registers, so each activation load feeds several weight rows; the default is one row at a time.
+     */
+    default void dotBatchRows(long offset, int rows, float[] x, int n, int batch, float[] out, int outOffset, int outStride) {
+        for (int r = 0; r < rows; r++) dotBatch(offset + (long) r * n, x, n, batch, out, outOffset + r, outStride);
+    }
+
     /** A tensor of the given type over data holding exactly {@code type.byteSize(size)} bytes. */
     static Tensor of(GgmlType type, MemorySegment data, long size) {
         long expected = type.byteSize(size);
