@@ -1,0 +1,94 @@
+package dev.muse.testkit;
+
+/**
+ * The model families that tiny random-weight models imitate: the GGUF architecture name, the real
+ * vocabulary, and the shape rules and options each family has in llama.cpp. Shapes keep every matrix
+ * row a multiple of 256 so that K-quants apply, and use grouped-query attention (fewer KV heads).
+ */
+public enum TinyFamily {
+    /** Llama 2: SentencePiece vocabulary, untied output, NORM (interleaved) RoPE, theta 10000. */
+    LLAMA2(Builder.of("llama", TinyVocab.LLAMA_SPM).heads(4, 2, 64).ropeTheta(10_000f).rmsEps(1e-5f)),
+    /** Llama 3.1: Llama 3 BPE vocabulary, untied output, llama3 RoPE scaling (factor 8) as a rope_freqs tensor. */
+    LLAMA3(Builder.of("llama", TinyVocab.LLAMA3).heads(8, 2, 32).layers(3).ropeTheta(500_000f).rmsEps(1e-5f)
+            .llama3RopeScaling(8f, 1f, 4f, 8192)),
+    /** Llama 3.2 (1B/3B): as Llama 3.1 but with tied embeddings and RoPE scaling factor 32. */
+    LLAMA3_TIED(Builder.of("llama", TinyVocab.LLAMA3).heads(4, 2, 64).ropeTheta(500_000f).rmsEps(1e-5f)
+            .llama3RopeScaling(32f, 1f, 4f, 8192).tied()),
+    /** SmolLM2: llama architecture, GPT-2 vocabulary with pre-tokenizer "smollm", tied embeddings. */
+    SMOLLM2(Builder.of("llama", TinyVocab.GPT2_SMOLLM).heads(8, 2, 32).ropeTheta(100_000f).rmsEps(1e-5f).tied()),
+    /** Mistral 7B v0.2+: llama architecture, SentencePiece vocabulary, theta 1e6, no sliding window. */
+    MISTRAL(Builder.of("llama", TinyVocab.LLAMA_SPM).heads(8, 2, 32).ropeTheta(1_000_000f).rmsEps(1e-5f)),
+    /** Qwen2 / Qwen2.5: bias on Q, K and V, NEOX RoPE, tied embeddings. */
+    QWEN2(Builder.of("qwen2", TinyVocab.QWEN).heads(4, 2, 64).ropeTheta(1_000_000f).rmsEps(1e-6f).qkvBias().tied()),
+    /**
+     * Qwen3: RMS norm on each Q and K head, head size set by attention.key_length independently of the
+     * embedding (4 heads of 128 = 512 > 256 here), NEOX RoPE, tied embeddings.
+     */
+    QWEN3(Builder.of("qwen3", TinyVocab.QWEN).heads(4, 2, 128).ropeTheta(1_000_000f).rmsEps(1e-6f).qkNorm().explicitHeadDim().tied());
+
+    public final String architecture;
+    public final TinyVocab vocab;
+    public final int embedding, feedForward, layers, heads, kvHeads, headDim, context;
+    public final float ropeTheta, rmsEps;
+    public final boolean tied, qkvBias, qkNorm, explicitHeadDim;
+    /** llama3 RoPE scaling parameters (factor, low_freq_factor, high_freq_factor, original context); null when absent. */
+    public final float[] llama3RopeScaling;
+
+    TinyFamily(Builder b) {
+        architecture = b.architecture;
+        vocab = b.vocab;
+        embedding = 256;
+        feedForward = 512;
+        context = 256;
+        layers = b.layers;
+        heads = b.heads;
+        kvHeads = b.kvHeads;
+        headDim = b.headDim;
+        ropeTheta = b.ropeTheta;
+        rmsEps = b.rmsEps;
+        tied = b.tied;
+        qkvBias = b.qkvBias;
+        qkNorm = b.qkNorm;
+        explicitHeadDim = b.explicitHeadDim;
+        llama3RopeScaling = b.llama3RopeScaling;
+        if (!explicitHeadDim && heads * headDim != embedding)
+            throw new IllegalStateException(this + ": heads * headDim must equal the embedding unless the head size is explicit");
+    }
+
+    /** Collects a family's settings; defaults are two layers and no options. */
+    private static final class Builder {
+        String architecture;
+        TinyVocab vocab;
+        int layers = 2, heads, kvHeads, headDim;
+        float ropeTheta, rmsEps;
+        boolean tied, qkvBias, qkNorm, explicitHeadDim;
+        float[] llama3RopeScaling;
+
+        static Builder of(String architecture, TinyVocab vocab) {
+            Builder b = new Builder();
+            b.architecture = architecture;
+            b.vocab = vocab;
+            return b;
+        }
+
+        Builder heads(int heads, int kvHeads, int headDim) {
+            this.heads = heads;
+            this.kvHeads = kvHeads;
+            this.headDim = headDim;
+            return this;
+        }
+
+        Builder layers(int n) { layers = n; return this; }
+        Builder ropeTheta(float v) { ropeTheta = v; return this; }
+        Builder rmsEps(float v) { rmsEps = v; return this; }
+        Builder tied() { tied = true; return this; }
+        Builder qkvBias() { qkvBias = true; return this; }
+        Builder qkNorm() { qkNorm = true; return this; }
+        Builder explicitHeadDim() { explicitHeadDim = true; return this; }
+
+        Builder llama3RopeScaling(float factor, float lowFreqFactor, float highFreqFactor, int originalContext) {
+            llama3RopeScaling = new float[] {factor, lowFreqFactor, highFreqFactor, originalContext};
+            return this;
+        }
+    }
+}
