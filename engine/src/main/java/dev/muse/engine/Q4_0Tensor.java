@@ -40,12 +40,6 @@ public record Q4_0Tensor(MemorySegment data, long size) implements Tensor {
         }
     }
 
-    @Override public float dotReference(long offset, float[] x, int xOffset, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) sum += get(offset + i) * x[xOffset + i];
-        return sum;
-    }
-
     /**
      * Each chunk of L packed bytes yields L low-nibble and L high-nibble values, widened to ints once; the
      * block's q*x partial sum is scaled by d once.
@@ -98,17 +92,7 @@ public record Q4_0Tensor(MemorySegment data, long size) implements Tensor {
 
     /** Two weight rows against four activation rows per pass, so each activation chunk feeds both rows. */
     @Override public void dotBatchRows(long offset, int rows, float[] x, int n, int batch, float[] out, int outOffset, int outStride) {
-        int r = 0;
-        for (; r + 2 <= rows; r += 2) {
-            long row = offset + (long) r * n;
-            int b = 0;
-            for (; b + 4 <= batch; b += 4) dot2x4(row, x, b * n, n, out, outOffset + r + b * outStride, outStride);
-            for (; b < batch; b++) {
-                out[outOffset + r + b * outStride] = dot(row, x, b * n, n);
-                out[outOffset + r + 1 + b * outStride] = dot(row + n, x, b * n, n);
-            }
-        }
-        if (r < rows) dotBatch(offset + (long) r * n, x, n, batch, out, outOffset + r, outStride);
+        Tensor.dotBatchRowsInPairs(this, this::dot2x4, offset, rows, x, n, batch, out, outOffset, outStride);
     }
 
     private void dot2x4(long offset, float[] x, int x0, int n, float[] out, int o, int outStride) {
