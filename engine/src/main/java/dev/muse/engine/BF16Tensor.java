@@ -28,12 +28,6 @@ public record BF16Tensor(MemorySegment data, long size) implements Tensor {
         for (int i = 0; i < n; i++) out[outOffset + i] = get(offset + i);
     }
 
-    @Override public float dotReference(long offset, float[] x, int xOffset, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) sum += get(offset + i) * x[xOffset + i];
-        return sum;
-    }
-
     /** L bf16 values as floats, starting at element index: widen to int and shift into the high half. */
     private FloatVector chunk(long index) {
         return Simd.loadShortsAsInts(data, index * 2).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();

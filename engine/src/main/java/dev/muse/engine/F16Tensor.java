@@ -19,12 +19,6 @@ public record F16Tensor(MemorySegment data, long size) implements Tensor {
         for (int i = 0; i < n; i++) out[outOffset + i] = get(offset + i);
     }
 
-    @Override public float dotReference(long offset, float[] x, int xOffset, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) sum += get(offset + i) * x[xOffset + i];
-        return sum;
-    }
-
     /** L halves as floats, starting at element index. */
     private FloatVector chunk(long index) {
         return Simd.halfToFloat(Simd.loadShortsAsInts(data, index * 2));

@@ -20,12 +20,6 @@ public record F32Tensor(MemorySegment data, long size) implements Tensor {
         MemorySegment.copy(data, LE_FLOAT, offset * 4, out, outOffset, n);
     }
 
-    @Override public float dotReference(long offset, float[] x, int xOffset, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) sum += get(offset + i) * x[xOffset + i];
-        return sum;
-    }
-
     @Override public float dot(long offset, float[] x, int xOffset, int n) {
         FloatVector acc = FloatVector.zero(F);
         int upper = F.loopBound(n), i = 0;

@@ -57,8 +57,8 @@ public final class Kernels {
             }
             int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
             Parallel.forRange(tasks, t -> {
-                for (int r = t * ROWS_PER_TASK, end = Math.min(rows, r + ROWS_PER_TASK); r < end; r++)
-                    w.dotBatch((long) r * cols, xs, cols, tb, out, outBase + r, rows);
+                int r = t * ROWS_PER_TASK, count = Math.min(rows, r + ROWS_PER_TASK) - r;
+                w.dotBatchRows((long) r * cols, count, xs, cols, tb, out, outBase + r, rows);
             });
         }
     }

@@ -40,12 +40,6 @@ public record Q4_0Tensor(MemorySegment data, long size) implements Tensor {
         }
     }
 
-    @Override public float dotReference(long offset, float[] x, int xOffset, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) sum += get(offset + i) * x[xOffset + i];
-        return sum;
-    }
-
     /**
      * Each chunk of L packed bytes yields L low-nibble and L high-nibble values, widened to ints once; the
      * block's q*x partial sum is scaled by d once.
@@ -94,6 +88,49 @@ public record Q4_0Tensor(MemorySegment data, long size) implements Tensor {
             out[o + 3 * outStride] = acc3.reduceLanes(VectorOperators.ADD);
         }
         for (; b < batch; b++) out[outOffset + b * outStride] = dot(offset, x, b * n, n);
+    }
+
+    /** Two weight rows against four activation rows per pass, so each activation chunk feeds both rows. */
+    @Override public void dotBatchRows(long offset, int rows, float[] x, int n, int batch, float[] out, int outOffset, int outStride) {
+        Tensor.dotBatchRowsInPairs(this, this::dot2x4, offset, rows, x, n, batch, out, outOffset, outStride);
+    }
+
+    private void dot2x4(long offset, float[] x, int x0, int n, float[] out, int o, int outStride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        long first = offset / BLOCK * BLOCK_BYTES, second = (offset + n) / BLOCK * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, first += BLOCK_BYTES, second += BLOCK_BYTES) {
+            FloatVector d = FloatVector.broadcast(F, f16(data, first)), e = FloatVector.broadcast(F, f16(data, second));
+            for (int c = 0; c < 16; c += L) {
+                IntVector p = Simd.unsignedInts(Simd.loadBytes(data, first + 2 + c));
+                IntVector q = Simd.unsignedInts(Simd.loadBytes(data, second + 2 + c));
+                FloatVector wLo = Simd.toFloats(p.and(0xF).sub(8)).mul(d), wHi = Simd.toFloats(p.lanewise(VectorOperators.LSHR, 4).sub(8)).mul(d);
+                FloatVector vLo = Simd.toFloats(q.and(0xF).sub(8)).mul(e), vHi = Simd.toFloats(q.lanewise(VectorOperators.LSHR, 4).sub(8)).mul(e);
+                int xi = x0 + i + c;
+                FloatVector lo = FloatVector.fromArray(F, x, xi), hi = FloatVector.fromArray(F, x, xi + 16);
+                a0 = wHi.fma(hi, wLo.fma(lo, a0));
+                c0 = vHi.fma(hi, vLo.fma(lo, c0));
+                lo = FloatVector.fromArray(F, x, xi + n);
+                hi = FloatVector.fromArray(F, x, xi + n + 16);
+                a1 = wHi.fma(hi, wLo.fma(lo, a1));
+                c1 = vHi.fma(hi, vLo.fma(lo, c1));
+                lo = FloatVector.fromArray(F, x, xi + 2 * n);
+                hi = FloatVector.fromArray(F, x, xi + 2 * n + 16);
+                a2 = wHi.fma(hi, wLo.fma(lo, a2));
+                c2 = vHi.fma(hi, vLo.fma(lo, c2));
+                lo = FloatVector.fromArray(F, x, xi + 3 * n);
+                hi = FloatVector.fromArray(F, x, xi + 3 * n + 16);
+                a3 = wHi.fma(hi, wLo.fma(lo, a3));
+                c3 = vHi.fma(hi, vLo.fma(lo, c3));
+            }
+        }
+        out[o] = a0.reduceLanes(VectorOperators.ADD);
+        out[o + outStride] = a1.reduceLanes(VectorOperators.ADD);
+        out[o + 2 * outStride] = a2.reduceLanes(VectorOperators.ADD);
+        out[o + 3 * outStride] = a3.reduceLanes(VectorOperators.ADD);
+        out[o + 1] = c0.reduceLanes(VectorOperators.ADD);
+        out[o + 1 + outStride] = c1.reduceLanes(VectorOperators.ADD);
+        out[o + 1 + 2 * outStride] = c2.reduceLanes(VectorOperators.ADD);
+        out[o + 1 + 3 * outStride] = c3.reduceLanes(VectorOperators.ADD);
     }
 
     /** ggml's quantize_row_q4_0_ref: d = (signed value of largest magnitude) / -8, q = min(15, (int)(x/d + 8.5)). */

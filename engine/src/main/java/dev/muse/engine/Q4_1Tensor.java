@@ -40,12 +40,6 @@ public record Q4_1Tensor(MemorySegment data, long size) implements Tensor {
         }
     }
 
-    @Override public float dotReference(long offset, float[] x, int xOffset, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) sum += get(offset + i) * x[xOffset + i];
-        return sum;
-    }
-
     /** Per block: d * sum(q*x) + m * sum(x), both sums kept lane-wise and scaled once per block. */
     @Override public float dot(long offset, float[] x, int xOffset, int n) {
         FloatVector acc = FloatVector.zero(F);

@@ -54,12 +54,6 @@ public record Q4_KTensor(MemorySegment data, long size) implements Tensor {
         }
     }
 
-    @Override public float dotReference(long offset, float[] x, int xOffset, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) sum += get(offset + i) * x[xOffset + i];
-        return sum;
-    }
-
     /**
      * Each chunk of L qs bytes is widened once and yields L low-nibble and L high-nibble weights, each decoded with
      * one FMA (q * d*sc - dmin*m); low and high halves accumulate separately to keep two FMA chains in flight.

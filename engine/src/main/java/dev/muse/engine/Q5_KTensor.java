@@ -53,12 +53,6 @@ public record Q5_KTensor(MemorySegment data, long size) implements Tensor {
         }
     }
 
-    @Override public float dotReference(long offset, float[] x, int xOffset, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) sum += get(offset + i) * x[xOffset + i];
-        return sum;
-    }
-
     /** As {@link Q4_KTensor#dot}, with the fifth bit shifted out of qh and or-ed in before conversion. */
     @Override public float dot(long offset, float[] x, int xOffset, int n) {
         FloatVector accLo = FloatVector.zero(F), accHi = accLo;

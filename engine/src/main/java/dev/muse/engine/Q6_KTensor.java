@@ -55,12 +55,6 @@ public record Q6_KTensor(MemorySegment data, long size) implements Tensor {
         }
     }
 
-    @Override public float dotReference(long offset, float[] x, int xOffset, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) sum += get(offset + i) * x[xOffset + i];
-        return sum;
-    }
-
     /**
      * Per chunk of L positions l: qh[l] is widened once; then for p in {0, 1} one ql[32p + l] load gives both
      * quarter p (low nibbles, elements 32p + l) and quarter p + 2 (high nibbles, elements 64 + 32p + l), whose

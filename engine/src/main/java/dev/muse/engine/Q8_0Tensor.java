@@ -31,12 +31,6 @@ public record Q8_0Tensor(MemorySegment data, long size) implements Tensor {
         }
     }
 
-    @Override public float dotReference(long offset, float[] x, int xOffset, int n) {
-        float sum = 0f;
-        for (int i = 0; i < n; i++) sum += get(offset + i) * x[xOffset + i];
-        return sum;
-    }
-
     /** Per block: sum q*x over the block in float lanes, then scale that partial sum by d once. */
     @Override public float dot(long offset, float[] x, int xOffset, int n) {
         FloatVector acc = FloatVector.zero(F);
@@ -77,6 +71,47 @@ public record Q8_0Tensor(MemorySegment data, long size) implements Tensor {
         out[o + outStride] = acc1.reduceLanes(VectorOperators.ADD);
         out[o + 2 * outStride] = acc2.reduceLanes(VectorOperators.ADD);
         out[o + 3 * outStride] = acc3.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Two weight rows against four activation rows per pass: eight accumulators, and each activation chunk
+     * loaded once for both weight rows (prompt processing is bound by re-reading activations, not weights).
+     */
+    @Override public void dotBatchRows(long offset, int rows, float[] x, int n, int batch, float[] out, int outOffset, int outStride) {
+        Tensor.dotBatchRowsInPairs(this, this::dot2x4, offset, rows, x, n, batch, out, outOffset, outStride);
+    }
+
+    private void dot2x4(long offset, float[] x, int x0, int n, float[] out, int o, int outStride) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        long first = offset / BLOCK * BLOCK_BYTES, second = (offset + n) / BLOCK * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, first += BLOCK_BYTES, second += BLOCK_BYTES) {
+            float d = f16(data, first), e = f16(data, second);
+            for (int c = 0; c < BLOCK; c += L) {
+                FloatVector w = Simd.signedFloats(Simd.loadBytes(data, first + 2 + c)).mul(d);
+                FloatVector v = Simd.signedFloats(Simd.loadBytes(data, second + 2 + c)).mul(e);
+                int xi = x0 + i + c;
+                FloatVector x0v = FloatVector.fromArray(F, x, xi);
+                a0 = w.fma(x0v, a0);
+                c0 = v.fma(x0v, c0);
+                FloatVector x1v = FloatVector.fromArray(F, x, xi + n);
+                a1 = w.fma(x1v, a1);
+                c1 = v.fma(x1v, c1);
+                FloatVector x2v = FloatVector.fromArray(F, x, xi + 2 * n);
+                a2 = w.fma(x2v, a2);
+                c2 = v.fma(x2v, c2);
+                FloatVector x3v = FloatVector.fromArray(F, x, xi + 3 * n);
+                a3 = w.fma(x3v, a3);
+                c3 = v.fma(x3v, c3);
+            }
+        }
+        out[o] = a0.reduceLanes(VectorOperators.ADD);
+        out[o + outStride] = a1.reduceLanes(VectorOperators.ADD);
+        out[o + 2 * outStride] = a2.reduceLanes(VectorOperators.ADD);
+        out[o + 3 * outStride] = a3.reduceLanes(VectorOperators.ADD);
+        out[o + 1] = c0.reduceLanes(VectorOperators.ADD);
+        out[o + 1 + outStride] = c1.reduceLanes(VectorOperators.ADD);
+        out[o + 1 + 2 * outStride] = c2.reduceLanes(VectorOperators.ADD);
+        out[o + 1 + 3 * outStride] = c3.reduceLanes(VectorOperators.ADD);
     }
 
     /** ggml's quantize_row_q8_0_ref: d = amax/127, q = roundf(x/d) (half away from zero). */

@@ -31,8 +31,15 @@ public sealed interface Tensor
     /** Vector API: sum of this[offset+i] * x[xOffset+i] for i in [0, n). */
     float dot(long offset, float[] x, int xOffset, int n);
 
-    /** Scalar reference for {@link #dot}; the fast path is tested against it. */
-    float dotReference(long offset, float[] x, int xOffset, int n);
+    /**
+     * Scalar reference for {@link #dot}, element by element through {@link #get}: the definition the fast
+     * path of every type is tested against.
+     */
+    default float dotReference(long offset, float[] x, int xOffset, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) sum += get(offset + i) * x[xOffset + i];
+        return sum;
+    }
 
     /**
      * Batched dot for prompt processing: for each b in [0, batch),
@@ -41,6 +48,44 @@ public sealed interface Tensor
      */
     default void dotBatch(long offset, float[] x, int n, int batch, float[] out, int outOffset, int outStride) {
         for (int b = 0; b < batch; b++) out[outOffset + b * outStride] = dot(offset, x, b * n, n);
+    }
+
+    /**
+     * A tile of a batched matmul: {@code rows} consecutive weight rows of {@code n} elements starting at
+     * {@code offset}, against {@code batch} activation rows: {@code out[outOffset + b*outStride + r]} = dot of
+     * weight row r with activation row b. Implementations that override it block weight rows and activation
+     * rows in registers, so each activation load feeds several weight rows; the default is one row at a time.
+     */
+    default void dotBatchRows(long offset, int rows, float[] x, int n, int batch, float[] out, int outOffset, int outStride) {
+        for (int r = 0; r < rows; r++) dotBatch(offset + (long) r * n, x, n, batch, out, outOffset + r, outStride);
+    }
+
+    /**
+     * Computes two weight rows (at offset and offset + n) against four activation rows starting at x[x0]
+     * (stride n), writing out[o + b*outStride] for the first row and out[o + 1 + b*outStride] for the second.
+     */
+    @FunctionalInterface
+    interface TwoByFour {
+        void compute(long offset, float[] x, int x0, int n, float[] out, int o, int outStride);
+    }
+
+    /**
+     * {@link #dotBatchRows} for types with a two-by-four register-blocked kernel: pairs of weight rows in
+     * groups of four activation rows, with plain dots for the leftovers.
+     */
+    static void dotBatchRowsInPairs(Tensor t, TwoByFour kernel, long offset, int rows, float[] x, int n, int batch,
+                                    float[] out, int outOffset, int outStride) {
+        int r = 0;
+        for (; r + 2 <= rows; r += 2) {
+            long row = offset + (long) r * n;
+            int b = 0;
+            for (; b + 4 <= batch; b += 4) kernel.compute(row, x, b * n, n, out, outOffset + r + b * outStride, outStride);
+            for (; b < batch; b++) {
+                out[outOffset + r + b * outStride] = t.dot(row, x, b * n, n);
+                out[outOffset + r + 1 + b * outStride] = t.dot(row + n, x, b * n, n);
+            }
+        }
+        if (r < rows) t.dotBatch(offset + (long) r * n, x, n, batch, out, outOffset + r, outStride);
     }
 
     /** A tensor of the given type over data holding exactly {@code type.byteSize(size)} bytes. */
