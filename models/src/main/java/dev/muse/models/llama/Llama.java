@@ -91,6 +91,8 @@ final class Llama implements LanguageModel {
         float[] up = new float[rows * ffn];
 
         for (int r = 0; r < rows; r++) w.tokenEmbd().dequantize((long) tokens[r] * dim, x, r * dim, dim);
+        float[][] angles = new float[rows][];
+        for (int r = 0; r < rows; r++) angles[r] = rope.angles(positions[r]);
 
         for (int l = 0; l < c.blockCount(); l++) {
             LlamaWeights.Layer layer = w.layers()[l];
@@ -108,8 +110,8 @@ final class Llama implements LanguageModel {
                     for (int h = 0; h < heads; h++) Kernels.rmsnorm(q, r * qDim + h * headSize, q, r * qDim + h * headSize, layer.attnQNorm(), headSize, eps);
                 if (layer.attnKNorm() != null)
                     for (int h = 0; h < kvHeads; h++) Kernels.rmsnorm(k, r * kvDim + h * headSize, k, r * kvDim + h * headSize, layer.attnKNorm(), headSize, eps);
-                rope.apply(q, r * qDim, heads, headSize, positions[r]);
-                rope.apply(k, r * kvDim, kvHeads, headSize, positions[r]);
+                rope.apply(q, r * qDim, heads, headSize, angles[r]);
+                rope.apply(k, r * kvDim, kvHeads, headSize, angles[r]);
                 System.arraycopy(k, r * kvDim, caches[r].keys(l), positions[r] * kvDim, kvDim);
                 System.arraycopy(v, r * kvDim, caches[r].values(l), positions[r] * kvDim, kvDim);
             }

@@ -22,23 +22,29 @@ final class Rope {
         }
     }
 
-    /** Rotates {@code heads} heads of {@code headSize} floats starting at v[offset], in place. */
-    void apply(float[] v, int offset, int heads, int headSize, int position) {
+    /** cos then sin of every pair's angle at this position: computed once per token, used by every layer for q and k. */
+    float[] angles(int position) {
         int half = dims / 2;
-        float[] cos = new float[half], sin = new float[half];
+        float[] table = new float[2 * half];
         for (int i = 0; i < half; i++) {
             double theta = position * freqScale * inverseFrequency[i];
-            cos[i] = (float) Math.cos(theta);
-            sin[i] = (float) Math.sin(theta);
+            table[i] = (float) Math.cos(theta);
+            table[half + i] = (float) Math.sin(theta);
         }
+        return table;
+    }
+
+    /** Rotates {@code heads} heads of {@code headSize} floats starting at v[offset], in place, by a table from {@link #angles}. */
+    void apply(float[] v, int offset, int heads, int headSize, float[] angles) {
+        int half = dims / 2;
         for (int h = 0; h < heads; h++) {
             int head = offset + h * headSize;
             for (int i = 0; i < half; i++) {
                 int a = neox ? head + i : head + 2 * i;
                 int b = neox ? a + half : a + 1;
-                float x0 = v[a], x1 = v[b];
-                v[a] = x0 * cos[i] - x1 * sin[i];
-                v[b] = x0 * sin[i] + x1 * cos[i];
+                float x0 = v[a], x1 = v[b], cos = angles[i], sin = angles[half + i];
+                v[a] = x0 * cos - x1 * sin;
+                v[b] = x0 * sin + x1 * cos;
             }
         }
     }
