@@ -1,5 +1,7 @@
 package dev.muse.cli;
 
+import dev.muse.runtime.ModelFiles;
+
 import dev.muse.engine.GgmlType;
 import dev.muse.engine.Parallel;
 import dev.muse.formats.gguf.GgufFile;

@@ -1,5 +1,7 @@
 package dev.muse.cli;
 
+import dev.muse.runtime.ModelFiles;
+
 import dev.muse.formats.Metadata;
 import dev.muse.formats.TensorInfo;
 import dev.muse.formats.gguf.GgufFile;

@@ -1,5 +1,7 @@
 package dev.muse.cli;
 
+import dev.muse.runtime.ModelFiles;
+
 import dev.muse.models.KvCache;
 import dev.muse.runtime.Generator;
 import dev.muse.runtime.TextModel;

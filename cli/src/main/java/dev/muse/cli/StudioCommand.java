@@ -1,5 +1,7 @@
 package dev.muse.cli;
 
+import dev.muse.runtime.BundledModel;
+
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,4 +1,4 @@
-package dev.muse.cli;
+package dev.muse.runtime;
 
 import dev.muse.engine.GgmlType;
 import dev.muse.formats.llama2c.Llama2cImporter;
@@ -14,12 +14,12 @@ import java.util.List;
  * imported from an offline model folder ($MUSE_OFFLINE_MODELS, a path list; by default a sibling
  * ../shared/models of the installation when one exists) into the model cache, once.
  */
-final class BundledModel {
-    static final String NAME = "stories260K";
+public final class BundledModel {
+    public static final String NAME = "stories260K";
 
     private BundledModel() {}
 
-    static Path ensure() throws IOException {
+    public static Path ensure() throws IOException {
         Path cached = ModelFiles.cache().resolve(NAME + ".gguf");
         if (Files.isRegularFile(cached)) return cached;
         for (Path folder : offlineFolders()) {
@@ -34,7 +34,7 @@ final class BundledModel {
                 + offlineFolders() + ": set MUSE_OFFLINE_MODELS to a folder holding " + NAME + "/stories260K.bin and tok512.bin");
     }
 
-    static List<Path> offlineFolders() {
+    public static List<Path> offlineFolders() {
         List<Path> folders = new ArrayList<>();
         String env = System.getenv("MUSE_OFFLINE_MODELS");
         if (env != null) for (String p : env.split(File.pathSeparator)) if (!p.isBlank()) folders.add(Path.of(p));

@@ -1,4 +1,4 @@
-package dev.muse.cli;
+package dev.muse.runtime;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,17 +8,17 @@ import java.nio.file.Path;
  * cache folder ($MUSE_HOME/models, default ~/.muse/models). Names are plain file names: no separators,
  * no "..", so a name can never point outside the cache.
  */
-final class ModelFiles {
+public final class ModelFiles {
     private ModelFiles() {}
 
-    static Path home() {
+    public static Path home() {
         String env = System.getenv("MUSE_HOME");
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".muse");
     }
 
-    static Path cache() { return home().resolve("models"); }
+    public static Path cache() { return home().resolve("models"); }
 
-    static Path resolve(String model) {
+    public static Path resolve(String model) {
         Path direct = Path.of(model);
         if (Files.isRegularFile(direct)) return direct;
         if (isSafeName(model)) {
@@ -30,7 +30,7 @@ final class ModelFiles {
         throw new IllegalArgumentException("no such model: " + model + " (not a file, and not a model in " + cache() + ")");
     }
 
-    static boolean isSafeName(String name) {
+    public static boolean isSafeName(String name) {
         return !name.isEmpty() && !name.equals(".") && !name.contains("..") && !name.contains("/") && !name.contains("\\")
                 && !name.contains("\0") && name.chars().noneMatch(Character::isISOControl);
     }
