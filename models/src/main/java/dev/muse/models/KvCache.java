@@ -1,15 +1,21 @@
 package dev.muse.models;
 
+import java.util.Arrays;
+
 /**
- * Keys and values of one sequence for every layer: {@code layers x capacity x kvDim} floats each.
+ * Keys and values of one sequence for every layer: up to {@code layers x capacity x kvDim} floats each.
  * {@link #length()} is how many positions are filled; a model appends, a caller may rewind to reuse a
- * shared prefix.
+ * shared prefix. Memory grows with use (doubling, up to the capacity), so a server can hold many
+ * sequences with large context windows and pay only for the tokens they actually have.
  */
 public final class KvCache {
-    final float[][] keys;
-    final float[][] values;
+    private static final int FIRST_RESERVATION = 64;
+
+    private final float[][] keys;
+    private final float[][] values;
     private final int capacity;
     private final int kvDim;
+    private int reserved;
     private int length;
 
     public KvCache(int layers, int capacity, int kvDim) {
@@ -18,8 +24,8 @@ public final class KvCache {
         this.kvDim = kvDim;
         long floats = (long) capacity * kvDim;
         if (floats > Integer.MAX_VALUE) throw new IllegalArgumentException("KV cache of " + capacity + " x " + kvDim + " is too large for one layer");
-        keys = new float[layers][(int) floats];
-        values = new float[layers][(int) floats];
+        keys = new float[layers][0];
+        values = new float[layers][0];
     }
 
     public int capacity() { return capacity; }
@@ -42,11 +48,23 @@ public final class KvCache {
     public int append(int count) {
         if (count > capacity - length)
             throw new ContextOverflowException(length + count, capacity);
+        if (length + count > reserved) reserve(Math.min(capacity, Math.max(length + count, Math.max(FIRST_RESERVATION, 2 * reserved))));
         int start = length;
         length += count;
         return start;
     }
 
-    /** Bytes held by this cache. */
-    public long byteSize() { return 2L * keys.length * capacity * kvDim * Float.BYTES; }
+    private void reserve(int positions) {
+        for (int l = 0; l < keys.length; l++) {
+            keys[l] = Arrays.copyOf(keys[l], positions * kvDim);
+            values[l] = Arrays.copyOf(values[l], positions * kvDim);
+        }
+        reserved = positions;
+    }
+
+    /** Bytes held by this cache now. */
+    public long byteSize() { return 2L * keys.length * reserved * kvDim * Float.BYTES; }
+
+    /** Bytes this cache would hold when full. */
+    public long capacityBytes() { return 2L * keys.length * capacity * kvDim * Float.BYTES; }
 }

@@ -1,5 +1,7 @@
 package dev.muse.models;
 
+import java.util.List;
+
 /**
  * A decoder-only language model: token ids in, next-token logits out. It knows nothing of text (the
  * tokenizer is separate) nor of sampling. One instance serves many sequences, each with its own
@@ -21,4 +23,18 @@ public interface LanguageModel {
      * logits that follow the last of them.
      */
     float[] forward(KvCache cache, int[] tokens);
+
+    /** Tokens to append to one sequence's cache, as part of a batched step. */
+    record Step(KvCache cache, int[] tokens) {
+        public Step {
+            if (tokens.length == 0) throw new IllegalArgumentException("a step needs at least one token");
+        }
+    }
+
+    /**
+     * Runs the steps of several sequences as one batch, so each weight is read once for all of them
+     * (continuous batching). Every step's cache must be distinct. Returns, per step, the logits that
+     * follow its last token. If it fails, every cache is left as it was.
+     */
+    float[][] forward(List<Step> steps);
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
@@ -67,10 +68,17 @@ public record TinyModel(TinyFamily family, GgmlType type, GgmlType embeddingType
 
     /** Writes the model to {@code file} (atomically) and returns the path. */
     public Path write(Path file) throws IOException {
+        return write(file, m -> { });
+    }
+
+    /** Writes the model with extra metadata (a chat template, a pooling type, ...) added by {@code extra}. */
+    public Path write(Path file, Consumer<Metadata> extra) throws IOException {
         TinyFamily f = family;
         int vocab = f.vocab.size();
         int qDim = f.heads * f.headDim, kvDim = f.kvHeads * f.headDim;
-        GgufWriter w = new GgufWriter(metadata(vocab));
+        Metadata metadata = metadata(vocab);
+        extra.accept(metadata);
+        GgufWriter w = new GgufWriter(metadata);
 
         w.addTensor("token_embd.weight", embeddingType, new long[] {f.embedding, vocab},
                 weights("token_embd.weight", embeddingType, (long) f.embedding * vocab, EMBEDDING_STD));

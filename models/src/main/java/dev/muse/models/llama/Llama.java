@@ -7,6 +7,11 @@ import dev.muse.formats.FormatException;
 import dev.muse.formats.gguf.GgufFile;
 import dev.muse.models.KvCache;
 import dev.muse.models.LanguageModel;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The Llama-family forward pass (Llama 2/3.x, SmolLM2, Mistral, Qwen2.5, Qwen3): RMSNorm, grouped-query
@@ -48,28 +53,50 @@ final class Llama implements LanguageModel {
     @Override public KvCache newCache(int capacity) { return new KvCache(c.blockCount(), capacity, c.kvDim()); }
 
     @Override public float[] forward(KvCache cache, int[] tokens) {
-        if (tokens.length == 0) throw new IllegalArgumentException("forward needs at least one token");
-        for (int t : tokens) if (t < 0 || t >= c.vocabSize()) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary");
-        int start = cache.append(tokens.length);
-        float[] logits = null;
+        return forward(List.of(new Step(cache, tokens)))[0];
+    }
+
+    @Override public float[][] forward(List<Step> steps) {
+        Set<KvCache> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        int total = 0;
+        for (Step step : steps) {
+            if (!distinct.add(step.cache())) throw new IllegalArgumentException("two steps of one batch share a KV cache");
+            for (int t : step.tokens()) if (t < 0 || t >= c.vocabSize()) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary");
+            total += step.tokens().length;
+        }
+        // Lay the steps out as rows: row i is one token of one sequence at its own position.
+        KvCache[] caches = new KvCache[total];
+        int[] positions = new int[total], tokens = new int[total], lastRowOfStep = new int[steps.size()];
+        int[] starts = new int[steps.size()];
+        int appended = 0;
         try {
-            for (int from = 0; from < tokens.length; from += MAX_ROWS) {
-                int rows = Math.min(MAX_ROWS, tokens.length - from);
-                KvCache[] caches = new KvCache[rows];
-                int[] positions = new int[rows], chunk = new int[rows];
-                for (int r = 0; r < rows; r++) {
-                    caches[r] = cache;
-                    positions[r] = start + from + r;
-                    chunk[r] = tokens[from + r];
+            for (int s = 0, row = 0; s < steps.size(); s++, appended++) {
+                Step step = steps.get(s);
+                starts[s] = step.cache().append(step.tokens().length);
+                for (int t = 0; t < step.tokens().length; t++, row++) {
+                    caches[row] = step.cache();
+                    positions[row] = starts[s] + t;
+                    tokens[row] = step.tokens()[t];
                 }
-                boolean last = from + rows == tokens.length;
-                logits = run(caches, positions, chunk, last ? new int[] {rows - 1} : new int[0]);
+                lastRowOfStep[s] = row - 1;
             }
+            float[][] logits = new float[steps.size()][];
+            int vocab = c.vocabSize();
+            for (int from = 0, s = 0; from < total; from += MAX_ROWS) {
+                int rows = Math.min(MAX_ROWS, total - from);
+                int firstStep = s;
+                while (s < steps.size() && lastRowOfStep[s] < from + rows) s++;
+                int[] logitRows = new int[s - firstStep];
+                for (int i = 0; i < logitRows.length; i++) logitRows[i] = lastRowOfStep[firstStep + i] - from;
+                float[] chunk = run(Arrays.copyOfRange(caches, from, from + rows), Arrays.copyOfRange(positions, from, from + rows),
+                        Arrays.copyOfRange(tokens, from, from + rows), logitRows);
+                for (int i = 0; i < logitRows.length; i++) logits[firstStep + i] = Arrays.copyOfRange(chunk, i * vocab, (i + 1) * vocab);
+            }
+            return logits;
         } catch (RuntimeException e) {
-            cache.truncate(start); // a failed step leaves the sequence as it was
+            for (int s = 0; s < appended; s++) steps.get(s).cache().truncate(starts[s]); // a failed step leaves every sequence as it was
             throw e;
         }
-        return logits;
     }
 
     /**

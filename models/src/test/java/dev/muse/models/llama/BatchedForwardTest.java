@@ -1,0 +1,77 @@
+package dev.muse.models.llama;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.muse.engine.GgmlType;
+import dev.muse.formats.gguf.GgufFile;
+import dev.muse.models.KvCache;
+import dev.muse.models.LanguageModel;
+import dev.muse.models.LanguageModel.Step;
+import dev.muse.models.Models;
+import dev.muse.testkit.TinyFamily;
+import dev.muse.testkit.TinyModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Continuous batching runs several sequences, at different positions and in different phases (a prompt
+ * chunk beside single decode tokens), through one forward. Each sequence must get the logits it would get
+ * alone.
+ */
+class BatchedForwardTest {
+    @TempDir Path dir;
+
+    @Test
+    void aMixedBatchGivesEachSequenceItsOwnLogits() throws Exception {
+        for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.Q8_0, GgmlType.Q4_K}) {
+            Path path = new TinyModel(TinyFamily.QWEN2, type, 11).write(dir.resolve("qwen2-" + type + ".gguf"));
+            try (GgufFile file = GgufFile.open(path)) {
+                LanguageModel model = Models.load(file);
+                SplittableRandom random = new SplittableRandom(5);
+                int[][] histories = {tokens(random, model, 3), tokens(random, model, 40), tokens(random, model, 1), tokens(random, model, 90)};
+                int[][] next = {tokens(random, model, 1), tokens(random, model, 70), tokens(random, model, 1), tokens(random, model, 2)};
+
+                List<Step> steps = new ArrayList<>();
+                for (int s = 0; s < histories.length; s++) {
+                    KvCache cache = model.newCache(256);
+                    model.forward(cache, histories[s]);
+                    steps.add(new Step(cache, next[s]));
+                }
+                float[][] batched = model.forward(steps); // 1 + 70 + 1 + 2 rows: spans two internal chunks
+
+                for (int s = 0; s < histories.length; s++) {
+                    KvCache alone = model.newCache(256);
+                    model.forward(alone, histories[s]);
+                    float[] expected = model.forward(alone, next[s]);
+                    assertEquals(histories[s].length + next[s].length, steps.get(s).cache().length());
+                    assertArrayEquals(expected, batched[s], 2e-4f, type + " sequence " + s);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFailedBatchLeavesEveryCacheAsItWas() throws Exception {
+        Path path = new TinyModel(TinyFamily.LLAMA2, GgmlType.F32, 3).write(dir.resolve("llama2.gguf"));
+        try (GgufFile file = GgufFile.open(path)) {
+            LanguageModel model = Models.load(file);
+            KvCache roomy = model.newCache(64), tight = model.newCache(4);
+            model.forward(roomy, new int[] {1, 2, 3});
+            model.forward(tight, new int[] {1, 2, 3});
+            assertThrows(RuntimeException.class, () -> model.forward(List.of(new Step(roomy, new int[] {4}), new Step(tight, new int[] {4, 5}))));
+            assertEquals(3, roomy.length());
+            assertEquals(3, tight.length());
+            assertThrows(IllegalArgumentException.class, () -> model.forward(List.of(new Step(roomy, new int[] {4}), new Step(roomy, new int[] {5}))));
+        }
+    }
+
+    private static int[] tokens(SplittableRandom random, LanguageModel model, int n) {
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) t[i] = random.nextInt(model.vocabularySize());
+        return t;
+    }
+}

@@ -1,0 +1,239 @@
+package dev.muse.runtime;
+
+import dev.muse.models.ContextOverflowException;
+import dev.muse.models.LanguageModel;
+import dev.muse.models.LanguageModel.Step;
+import dev.muse.runtime.Sequence.Finished;
+import dev.muse.runtime.Sequence.StopReason;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Continuous batching for one model. A single scheduler thread runs the model step by step; at every
+ * token boundary finished and cancelled sequences leave the batch and waiting ones join it. Each step
+ * feeds one token of every generating sequence plus prompt chunks of newcomers (chunked prefill, bounded by
+ * {@code maxBatchTokens}) through one batched forward, so each weight is read once per step for all of
+ * them. Sequences pick the free KV slot that already holds the longest prefix of their prompt.
+ */
+public final class Scheduler implements AutoCloseable {
+    /**
+     * @param maxSequences   sequences generating at once (KV slots); more requests wait in a queue
+     * @param contextLength  tokens each sequence may hold (prompt + generated)
+     * @param maxBatchTokens rows per step; prompt chunks get what generating sequences leave
+     */
+    public record Options(int maxSequences, int contextLength, int maxBatchTokens) {
+        public Options {
+            if (maxSequences < 1 || contextLength < 2 || maxBatchTokens < 1) throw new IllegalArgumentException("bad scheduler options " + this);
+        }
+    }
+
+    /** A snapshot for metrics. */
+    public record Stats(int waiting, int running, long kvBytes, long kvCapacityBytes, long kvTokens,
+                        long promptTokens, long cachedPromptTokens, long generatedTokens, long steps) {}
+
+    private final LanguageModel model;
+    private final Options options;
+    private final List<KvSlot> slots = new ArrayList<>();
+    private final Deque<Sequence> waiting = new ArrayDeque<>();
+    private final List<Sequence> running = new ArrayList<>();
+    private final Thread thread;
+    private final AtomicLong promptTokens = new AtomicLong(), cachedPromptTokens = new AtomicLong(), generatedTokens = new AtomicLong(), steps = new AtomicLong();
+    private boolean closed;
+
+    public Scheduler(LanguageModel model, Options options, String name) {
+        this.model = model;
+        this.options = options;
+        for (int i = 0; i < options.maxSequences(); i++) slots.add(new KvSlot(model.newCache(options.contextLength())));
+        this.thread = Thread.ofPlatform().name("muse-scheduler-" + name).daemon().start(this::loop);
+    }
+
+    public LanguageModel model() { return model; }
+
+    public Options options() { return options; }
+
+    /** Queues a generation. A prompt that leaves no room to generate in the context is refused here, never truncated. */
+    public Sequence submit(Sequence.Request request) {
+        if (request.prompt().length >= options.contextLength())
+            throw new ContextOverflowException(request.prompt().length + 1, options.contextLength());
+        for (int t : request.prompt())
+            if (t < 0 || t >= model.vocabularySize()) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary");
+        Sequence sequence = new Sequence(request);
+        synchronized (this) {
+            if (closed) throw new IllegalStateException("the model has been unloaded");
+            waiting.add(sequence);
+            notifyAll();
+        }
+        return sequence;
+    }
+
+    public synchronized Stats stats() {
+        long bytes = 0, capacity = 0, tokens = 0;
+        for (KvSlot slot : slots) {
+            bytes += slot.cache.byteSize();
+            capacity += slot.cache.capacityBytes();
+            if (slot.owner != null) tokens += slot.cache.length();
+        }
+        return new Stats(waiting.size(), running.size(), bytes, capacity, tokens, promptTokens.get(), cachedPromptTokens.get(),
+                generatedTokens.get(), steps.get());
+    }
+
+    /** Whether any sequence is waiting or running. */
+    public synchronized boolean busy() { return !waiting.isEmpty() || !running.isEmpty(); }
+
+    /** Stops the scheduler: every waiting or running sequence fails with "unloaded". Returns when the thread is gone. */
+    @Override public void close() {
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            synchronized (this) {
+                while (!closed && waiting.isEmpty() && running.isEmpty()) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        closed = true;
+                    }
+                }
+                if (closed) break;
+                dropCancelled();
+                admit();
+            }
+            if (!running.isEmpty()) step();
+        }
+        synchronized (this) {
+            IllegalStateException unloaded = new IllegalStateException("the model was unloaded");
+            for (Sequence s : waiting) s.emit(new Sequence.Failed(unloaded));
+            for (Sequence s : running) s.emit(new Sequence.Failed(unloaded));
+            waiting.clear();
+            running.clear();
+        }
+    }
+
+    private void dropCancelled() {
+        waiting.removeIf(s -> {
+            if (s.isCancelled()) s.emit(new Finished(StopReason.CANCELLED, s.promptLength(), 0, 0));
+            return s.isCancelled();
+        });
+        for (Sequence s : List.copyOf(running)) if (s.isCancelled()) finish(s, StopReason.CANCELLED);
+    }
+
+    /** Moves waiting sequences into free slots, each into the slot sharing the longest prefix with its prompt. */
+    private void admit() {
+        while (!waiting.isEmpty()) {
+            Sequence s = waiting.peek();
+            KvSlot best = null;
+            int bestShared = -1;
+            for (KvSlot slot : slots) {
+                if (slot.owner != null) continue;
+                int shared = slot.sharedPrefix(s.request.prompt());
+                if (shared > bestShared || shared == bestShared && slot.lastUsedNanos < best.lastUsedNanos) {
+                    best = slot;
+                    bestShared = shared;
+                }
+            }
+            if (best == null) return;
+            waiting.poll();
+            // At least the last prompt token is run again: its logits are what the first sample needs.
+            int reused = Math.min(bestShared, s.promptLength() - 1);
+            best.cache.truncate(reused);
+            best.owner = s;
+            best.tokens = s.history;
+            s.slot = best;
+            s.processed = reused;
+            s.cachedPromptTokens = reused;
+            cachedPromptTokens.addAndGet(reused);
+            running.add(s);
+        }
+    }
+
+    /** One batched forward over every running sequence, then one sample for each that reached its end. */
+    private void step() {
+        List<Sequence> batch = new ArrayList<>();
+        List<Step> work = new ArrayList<>();
+        int budget = options.maxBatchTokens();
+        for (Sequence s : running) {
+            if (s.generated > 0) {
+                batch.add(s);
+                work.add(new Step(s.slot.cache, new int[] {s.history[s.length - 1]}));
+                budget--;
+            }
+        }
+        for (Sequence s : running) {
+            if (s.generated > 0) continue;
+            if (budget <= 0 && !batch.isEmpty()) break;
+            int n = Math.min(s.pending(), Math.max(1, budget));
+            batch.add(s);
+            work.add(new Step(s.slot.cache, Arrays.copyOfRange(s.history, s.processed, s.processed + n)));
+            budget -= n;
+        }
+        float[][] logits;
+        try {
+            logits = model.forward(work);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                for (Sequence s : batch) {
+                    release(s);
+                    s.emit(new Sequence.Failed(e));
+                }
+            }
+            return;
+        }
+        steps.incrementAndGet();
+        for (int i = 0; i < batch.size(); i++) {
+            Sequence s = batch.get(i);
+            int fed = work.get(i).tokens().length;
+            if (s.generated == 0) promptTokens.addAndGet(fed);
+            s.processed += fed;
+            if (s.pending() == 0) sampleNext(s, logits[i]);
+        }
+    }
+
+    private void sampleNext(Sequence s, float[] logits) {
+        Sequence.Request r = s.request;
+        Sequence.Logprob chosen = null;
+        Sequence.Logprob[] top = null;
+        float[] logSoftmax = r.topLogprobs() >= 0 ? Logprobs.logSoftmax(logits) : null;
+        int token = s.sampler.sample(logits, s.history, s.length);
+        if (r.isStop().test(token)) {
+            synchronized (this) { finish(s, StopReason.END_OF_TEXT); }
+            return;
+        }
+        if (logSoftmax != null) {
+            chosen = new Sequence.Logprob(token, logSoftmax[token]);
+            top = Logprobs.top(logSoftmax, r.topLogprobs());
+        }
+        s.append(token);
+        s.generated++;
+        generatedTokens.incrementAndGet();
+        s.emit(new Sequence.Token(token, chosen, top));
+        if (s.generated >= r.maxTokens() || s.length >= options.contextLength()) {
+            synchronized (this) { finish(s, StopReason.LENGTH); }
+        }
+    }
+
+    private void finish(Sequence s, StopReason reason) {
+        release(s);
+        s.emit(new Finished(reason, s.promptLength(), s.cachedPromptTokens, s.generated));
+    }
+
+    private void release(Sequence s) {
+        running.remove(s);
+        KvSlot slot = s.slot;
+        slot.owner = null;
+        slot.lastUsedNanos = System.nanoTime();
+        s.slot = null;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.muse.runtime;
+
+import dev.muse.text.Sampler;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+
+/**
+ * One generation running in a {@link Scheduler}: the caller reads its {@link TokenEvent}s (blocking, which is
+ * cheap on a virtual thread) and may cancel it at any time; the scheduler drops it at the next token
+ * boundary and hands its slot and KV cache to the next request.
+ */
+public final class Sequence {
+    /**
+     * What to generate.
+     *
+     * @param prompt      token ids, at least one
+     * @param maxTokens   generated tokens at most
+     * @param sampling    sampler settings (each sequence has its own seeded sampler)
+     * @param isStop      end-of-generation tokens (not emitted)
+     * @param topLogprobs -1 for no log-probabilities, else how many alternatives to report per token (0..20)
+     */
+    public record Request(int[] prompt, int maxTokens, Sampler.Settings sampling, IntPredicate isStop, int topLogprobs) {
+        public Request {
+            if (prompt.length == 0) throw new IllegalArgumentException("the prompt needs at least one token");
+            if (maxTokens < 1) throw new IllegalArgumentException("max tokens must be >= 1");
+            if (topLogprobs < -1 || topLogprobs > 20) throw new IllegalArgumentException("top logprobs must be in 0..20");
+        }
+    }
+
+    public enum StopReason { END_OF_TEXT, LENGTH, CANCELLED }
+
+    /** A log-probability of one token. */
+    public record Logprob(int token, float logprob) {}
+
+    /** What a sequence reports, in order: tokens, then exactly one {@link Finished} or {@link Failed}. */
+    public sealed interface TokenEvent permits Token, Finished, Failed {}
+
+    /** A generated token; {@code logprob} and {@code top} are present when the request asked for them. */
+    public record Token(int id, Logprob logprob, Logprob[] top) implements TokenEvent {}
+
+    /**
+     * The end of the sequence.
+     *
+     * @param cachedPromptTokens prompt tokens whose keys and values were reused from an earlier request
+     */
+    public record Finished(StopReason reason, int promptTokens, int cachedPromptTokens, int generatedTokens) implements TokenEvent {}
+
+    public record Failed(RuntimeException error) implements TokenEvent {}
+
+    final Request request;
+    final Sampler sampler;
+    final long submittedNanos = System.nanoTime();
+    private final BlockingQueue<TokenEvent> events = new LinkedBlockingQueue<>();
+    private volatile boolean cancelled;
+
+    // Scheduler-thread state.
+    int[] history;          // prompt + generated tokens
+    int length;             // tokens in history
+    int processed;          // tokens of history whose keys and values are in the cache
+    int cachedPromptTokens;
+    int generated;
+    KvSlot slot;
+
+    Sequence(Request request) {
+        this.request = request;
+        this.sampler = new Sampler(request.sampling());
+        this.history = Arrays.copyOf(request.prompt(), request.prompt().length + Math.min(request.maxTokens(), 4096));
+        this.length = request.prompt().length;
+    }
+
+    /** The next event, waiting as long as it takes. */
+    public TokenEvent take() throws InterruptedException { return events.take(); }
+
+    /** The next event, or null after {@code timeout}. */
+    public TokenEvent poll(long timeout, TimeUnit unit) throws InterruptedException { return events.poll(timeout, unit); }
+
+    /** Stops the sequence at the next token boundary; it then reports {@link StopReason#CANCELLED}. */
+    public void cancel() { cancelled = true; }
+
+    public boolean isCancelled() { return cancelled; }
+
+    public int promptLength() { return request.prompt().length; }
+
+    void emit(TokenEvent event) { events.add(event); }
+
+    /** Tokens of history not yet in the cache: the rest of the prompt, or the one token just sampled. */
+    int pending() { return length - processed; }
+
+    void append(int token) {
+        if (length == history.length) history = Arrays.copyOf(history, history.length * 2);
+        history[length++] = token;
+    }
+}

@@ -1,0 +1,175 @@
+package dev.muse.runtime;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.muse.engine.GgmlType;
+import dev.muse.formats.gguf.GgufFile;
+import dev.muse.models.ContextOverflowException;
+import dev.muse.models.LanguageModel;
+import dev.muse.models.Models;
+import dev.muse.runtime.Sequence.Finished;
+import dev.muse.runtime.Sequence.StopReason;
+import dev.muse.runtime.Sequence.Token;
+import dev.muse.runtime.Sequence.TokenEvent;
+import dev.muse.testkit.TinyFamily;
+import dev.muse.testkit.TinyModel;
+import dev.muse.text.Sampler;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SchedulerTest {
+    @TempDir static Path dir;
+    static GgufFile file;
+    static LanguageModel model;
+
+    @BeforeAll
+    static void load() throws Exception {
+        file = GgufFile.open(new TinyModel(TinyFamily.LLAMA2, GgmlType.F32, 21).write(dir.resolve("llama2.gguf")));
+        model = Models.load(file);
+    }
+
+    @AfterAll
+    static void close() { file.close(); }
+
+    @Test
+    void concurrentSequencesGenerateWhatEachWouldAlone() throws Exception {
+        SplittableRandom random = new SplittableRandom(1);
+        int[][] prompts = {prompt(random, 5), prompt(random, 130), prompt(random, 1), prompt(random, 33), prompt(random, 9)};
+        try (Scheduler scheduler = new Scheduler(model, new Scheduler.Options(3, 256, 48), "test")) {
+            List<Sequence> sequences = new ArrayList<>();
+            for (int[] p : prompts) sequences.add(scheduler.submit(greedy(p, 20)));
+            for (int i = 0; i < prompts.length; i++) {
+                Generator.Result alone = Generator.generate(model, model.newCache(256), prompts[i], 20, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
+                Result batched = drain(sequences.get(i));
+                assertArrayEquals(alone.tokens(), batched.tokens, "sequence " + i);
+                assertEquals(StopReason.LENGTH, batched.finished.reason());
+                assertEquals(prompts[i].length, batched.finished.promptTokens());
+            }
+            assertEquals(0, scheduler.stats().running());
+        }
+    }
+
+    @Test
+    void aFollowUpReusesTheCachedPrefix() throws Exception {
+        int[] first = prompt(new SplittableRandom(2), 40);
+        try (Scheduler scheduler = new Scheduler(model, new Scheduler.Options(2, 256, 64), "test")) {
+            Result turn1 = drain(scheduler.submit(greedy(first, 10)));
+            assertEquals(0, turn1.finished.cachedPromptTokens());
+            int[] second = concat(first, turn1.tokens, new int[] {7, 8, 9});
+            Result turn2 = drain(scheduler.submit(greedy(second, 10)));
+            // Everything but the last sampled token (never fed back) was in the cache.
+            assertEquals(first.length + turn1.tokens.length - 1, turn2.finished.cachedPromptTokens());
+            Generator.Result fresh = Generator.generate(model, model.newCache(256), second, 10, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
+            assertArrayEquals(fresh.tokens(), turn2.tokens);
+        }
+    }
+
+    @Test
+    void aCancelledSequenceFreesItsSlotForTheNextOne() throws Exception {
+        try (Scheduler scheduler = new Scheduler(model, new Scheduler.Options(1, 512, 64), "test")) {
+            Sequence endless = scheduler.submit(greedy(new int[] {1, 2, 3}, 400));
+            Sequence next = scheduler.submit(greedy(new int[] {4, 5}, 3));
+            assertInstanceOf(Token.class, endless.take());
+            endless.cancel();
+            Result rest = drain(endless);
+            assertEquals(StopReason.CANCELLED, rest.finished.reason());
+            assertTrue(rest.finished.generatedTokens() < 400);
+            assertEquals(3, drain(next).tokens.length);
+        }
+    }
+
+    @Test
+    void stopTokensEndTheSequenceWithoutBeingEmitted() throws Exception {
+        int[] prompt = prompt(new SplittableRandom(3), 6);
+        Generator.Result alone = Generator.generate(model, model.newCache(64), prompt, 8, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
+        int stop = alone.tokens()[4];
+        try (Scheduler scheduler = new Scheduler(model, new Scheduler.Options(1, 64, 64), "test")) {
+            Result r = drain(scheduler.submit(new Sequence.Request(prompt, 8, Sampler.Settings.greedy(), t -> t == stop, -1)));
+            assertEquals(StopReason.END_OF_TEXT, r.finished.reason());
+            int firstStop = 0;
+            while (alone.tokens()[firstStop] != stop) firstStop++;
+            assertArrayEquals(Arrays.copyOf(alone.tokens(), firstStop), r.tokens);
+        }
+    }
+
+    @Test
+    void logprobsDescribeTheModelsDistribution() throws Exception {
+        try (Scheduler scheduler = new Scheduler(model, new Scheduler.Options(1, 64, 64), "test")) {
+            Sequence s = scheduler.submit(new Sequence.Request(new int[] {1, 50, 60}, 4, Sampler.Settings.greedy(), t -> false, 5));
+            for (int i = 0; i < 4; i++) {
+                Token t = assertInstanceOf(Token.class, s.take());
+                assertEquals(5, t.top().length);
+                assertEquals(t.id(), t.top()[0].token(), "greedy picks the most likely token");
+                assertEquals(t.top()[0].logprob(), t.logprob().logprob());
+                for (int k = 1; k < 5; k++) assertTrue(t.top()[k].logprob() <= t.top()[k - 1].logprob());
+                double mass = 0;
+                for (Sequence.Logprob lp : t.top()) mass += Math.exp(lp.logprob());
+                assertTrue(t.logprob().logprob() <= 0 && mass <= 1.0001, "probabilities, not raw logits");
+            }
+        }
+    }
+
+    @Test
+    void aPromptThatFillsTheContextIsRefusedAndClosingFailsWaitingWork() throws Exception {
+        Scheduler scheduler = new Scheduler(model, new Scheduler.Options(1, 16, 64), "test");
+        assertThrows(ContextOverflowException.class, () -> scheduler.submit(greedy(new int[16], 1)));
+        assertThrows(IllegalArgumentException.class, () -> scheduler.submit(greedy(new int[] {-1}, 1)));
+        Sequence running = scheduler.submit(greedy(new int[] {1}, 14));
+        Sequence queued = scheduler.submit(greedy(new int[] {2}, 14));
+        scheduler.close();
+        for (Sequence s : List.of(running, queued)) {
+            List<TokenEvent> events = drainEvents(s);
+            assertFalse(events.isEmpty());
+            assertTrue(events.getLast() instanceof Sequence.Failed || events.getLast() instanceof Finished, "work ends, never hangs: " + events);
+        }
+        assertThrows(IllegalStateException.class, () -> scheduler.submit(greedy(new int[] {1}, 1)));
+    }
+
+    record Result(int[] tokens, Finished finished) {}
+
+    static Result drain(Sequence s) throws InterruptedException {
+        List<Integer> tokens = new ArrayList<>();
+        while (true) {
+            TokenEvent e = s.poll(60, TimeUnit.SECONDS);
+            assertNotNull(e, "no event within 60 s");
+            switch (e) {
+                case Token t -> tokens.add(t.id());
+                case Finished f -> { return new Result(tokens.stream().mapToInt(Integer::intValue).toArray(), f); }
+                case Sequence.Failed f -> throw f.error();
+            }
+        }
+    }
+
+    static List<TokenEvent> drainEvents(Sequence s) throws InterruptedException {
+        List<TokenEvent> events = new ArrayList<>();
+        TokenEvent e;
+        while ((e = s.poll(200, TimeUnit.MILLISECONDS)) != null) events.add(e);
+        return events;
+    }
+
+    static Sequence.Request greedy(int[] prompt, int n) { return new Sequence.Request(prompt, n, Sampler.Settings.greedy(), t -> false, -1); }
+
+    static int[] prompt(SplittableRandom random, int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = random.nextInt(model.vocabularySize());
+        return p;
+    }
+
+    static int[] concat(int[]... parts) {
+        int[] out = new int[0];
+        for (int[] p : parts) {
+            int at = out.length;
+            out = Arrays.copyOf(out, at + p.length);
+            System.arraycopy(p, 0, out, at, p.length);
+        }
+        return out;
+    }
+}
