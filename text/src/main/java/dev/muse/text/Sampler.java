@@ -58,8 +58,8 @@ public final class Sampler {
     public int sample(float[] logits, int[] history, int historyLength) {
         applyPenalties(logits, history, historyLength);
         if (settings.temperature() == 0f) return argmax(logits);
-        int[] candidates = sortedByLogit(logits);
-        int keep = settings.topK() > 0 ? Math.min(settings.topK(), candidates.length) : candidates.length;
+        int[] candidates = sortedByLogit(logits, settings.topK());
+        int keep = candidates.length;
         double[] p = softmax(logits, candidates, keep, 1f);
         keep = topP(p, keep);
         keep = minP(p, keep);
@@ -95,20 +95,52 @@ public final class Sampler {
     }
 
     /**
-     * Token ids ordered by falling logit. Each logit becomes an order-preserving int packed above its id
-     * in a long, so one primitive sort does the work (no boxing over 100k+ vocabularies).
+     * The {@code topK} token ids (all when 0) ordered by falling logit. Each logit becomes an
+     * order-preserving int packed above its id in a long, so primitive comparisons do the work (no boxing
+     * over 100k+ vocabularies); a small top-k is selected with a min-heap instead of sorting everything.
      */
-    private static int[] sortedByLogit(float[] logits) {
-        long[] keys = new long[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            int bits = Float.floatToIntBits(logits[i]);
-            int ordered = bits ^ ((bits >> 31) & 0x7fffffff);
-            keys[i] = ((long) ordered << 32) | (logits.length - 1 - i); // ties: smaller id first after reversal
+    static int[] sortedByLogit(float[] logits, int topK) {
+        int n = logits.length, k = topK > 0 ? Math.min(topK, n) : n;
+        long[] keys;
+        if (k == n) {
+            keys = new long[n];
+            for (int i = 0; i < n; i++) keys[i] = key(logits, i);
+        } else {
+            keys = new long[k];
+            for (int i = 0; i < k; i++) keys[i] = key(logits, i);
+            for (int i = k / 2 - 1; i >= 0; i--) siftDown(keys, i);
+            for (int i = k; i < n; i++) {
+                long key = key(logits, i);
+                if (key > keys[0]) {
+                    keys[0] = key;
+                    siftDown(keys, 0);
+                }
+            }
         }
         Arrays.sort(keys);
-        int[] ids = new int[logits.length];
-        for (int i = 0; i < ids.length; i++) ids[i] = logits.length - 1 - (int) keys[keys.length - 1 - i];
+        int[] ids = new int[k];
+        for (int i = 0; i < k; i++) ids[i] = n - 1 - (int) keys[k - 1 - i];
         return ids;
+    }
+
+    private static long key(float[] logits, int i) {
+        int bits = Float.floatToIntBits(logits[i]);
+        int ordered = bits ^ ((bits >> 31) & 0x7fffffff);
+        return ((long) ordered << 32) | (logits.length - 1 - i); // ties: smaller id first after reversal
+    }
+
+    /** Restores the min-heap property below {@code i}. */
+    private static void siftDown(long[] heap, int i) {
+        while (true) {
+            int smallest = i, l = 2 * i + 1, r = l + 1;
+            if (l < heap.length && heap[l] < heap[smallest]) smallest = l;
+            if (r < heap.length && heap[r] < heap[smallest]) smallest = r;
+            if (smallest == i) return;
+            long t = heap[i];
+            heap[i] = heap[smallest];
+            heap[smallest] = t;
+            i = smallest;
+        }
     }
 
     private static double[] softmax(float[] logits, int[] candidates, int keep, float temperature) {

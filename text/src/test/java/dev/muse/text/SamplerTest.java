@@ -69,4 +69,16 @@ class SamplerTest {
         assertThrows(IllegalArgumentException.class, () -> settings(1f, 0, 0f, 0f, 1f, 0f, 0f));
         assertThrows(IllegalArgumentException.class, () -> settings(1f, -2, 1f, 0f, 1f, 0f, 0f));
     }
+
+    @Test
+    void topKSelectionAgreesWithAFullSortTiesIncluded() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int trial = 0; trial < 50; trial++) {
+            float[] logits = new float[1 + random.nextInt(5000)];
+            for (int i = 0; i < logits.length; i++) logits[i] = random.nextInt(40) / 4f - 5f; // many equal logits
+            int[] all = Sampler.sortedByLogit(logits, 0);
+            int k = 1 + random.nextInt(logits.length + 10);
+            assertArrayEquals(java.util.Arrays.copyOf(all, Math.min(k, logits.length)), Sampler.sortedByLogit(logits, k));
+        }
+    }
 }
