@@ -196,6 +196,9 @@ public final class GgufFile implements TensorSource {
 
     public Path path() { return path; }
 
+    /** The file's size in bytes (all of it is mapped). */
+    public long size() { return file.byteSize(); }
+
     public int version() { return version; }
 
     /** Byte offset in the file where tensor data begins. */
