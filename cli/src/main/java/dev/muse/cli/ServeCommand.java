@@ -1,0 +1,95 @@
+package dev.muse.cli;
+
+import dev.muse.runtime.ModelFiles;
+import dev.muse.runtime.Residency;
+import dev.muse.runtime.Scheduler;
+import dev.muse.server.MuseServer;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code muse serve}: the OpenAI-compatible HTTP server. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Start the OpenAI-compatible server (chat, completions, models, health, metrics).",
+                "Models are the files given with --model plus every .gguf in the model cache; each loads on first use."})
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default ${DEFAULT-VALUE}); any other than loopback requires API keys")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "port (default ${DEFAULT-VALUE}; 0 picks a free one)")
+    int port;
+
+    @Option(names = {"-m", "--model"}, description = "a .gguf file or a model in the cache to offer (repeatable)")
+    List<String> models = List.of();
+
+    @Option(names = "--parallel", defaultValue = "8", description = "sequences generated at once per model (default ${DEFAULT-VALUE})")
+    int parallel;
+
+    @Option(names = {"-c", "--context"}, defaultValue = "4096", description = "context window per sequence, at most the model's (default ${DEFAULT-VALUE})")
+    int context;
+
+    @Option(names = "--memory-budget-mib", description = "memory for resident models; least recently used idle ones are unloaded beyond it (default: 3/4 of RAM)")
+    Long memoryBudgetMib;
+
+    @Option(names = "--max-body-mib", defaultValue = "8", description = "largest request body (default ${DEFAULT-VALUE})")
+    int maxBodyMib;
+
+    @Option(names = "--max-tokens", defaultValue = "8192", description = "most tokens one request may ask to generate (default ${DEFAULT-VALUE})")
+    int maxTokens;
+
+    @Option(names = "--max-concurrent", defaultValue = "8", description = "generations at once per API key (default ${DEFAULT-VALUE})")
+    int maxConcurrent;
+
+    @Option(names = "--rate-limit", defaultValue = "600", description = "requests per minute per API key (default ${DEFAULT-VALUE})")
+    int rateLimit;
+
+    @Override public Integer call() throws Exception {
+        MuseServer server = start(host, port, models);
+        System.err.printf("Muse serving on %s (models: %s)%n", url(host, server.port()),
+                String.join(", ", server.residency().list().stream().map(Residency.Known::id).toList()));
+        serveUntilStopped(server);
+        return 0;
+    }
+
+    static String url(String host, int port) {
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/v1";
+    }
+
+    MuseServer start(String host, int port, List<String> models) {
+        Map<String, Path> named = new LinkedHashMap<>();
+        for (String m : models) {
+            Path file = ModelFiles.resolve(m);
+            named.put(Residency.idOf(file), file);
+        }
+        long budget = memoryBudgetMib != null ? memoryBudgetMib << 20 : physicalMemory() / 4 * 3;
+        Residency residency = new Residency(named, ModelFiles.cache(), budget, new Scheduler.Options(parallel, context, 64));
+        boolean requireKeys = !isLoopback(host);
+        if (requireKeys) throw new IllegalArgumentException("binding to " + host + " requires API keys, which this build cannot check yet: bind to 127.0.0.1");
+        return new MuseServer(new MuseServer.Config(host, port, requireKeys, key -> Optional.empty(), (long) maxBodyMib << 20, maxTokens,
+                maxConcurrent, rateLimit), residency);
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("cannot resolve --host " + host);
+        }
+    }
+
+    private static long physicalMemory() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    }
+
+    /** Serves until the process is asked to stop (Ctrl-C, SIGTERM), then closes the server from the shutdown hook. */
+    static void serveUntilStopped(MuseServer server) throws InterruptedException {
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "muse-shutdown"));
+        Thread.currentThread().join();
+    }
+}

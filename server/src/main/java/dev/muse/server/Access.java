@@ -1,0 +1,112 @@
+package dev.muse.server;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+
+/**
+ * Who is calling and how much they may do. With keys required (any bind address other than loopback),
+ * every request but {@code /health} needs {@code Authorization: Bearer KEY}; the key's owner then owns
+ * whatever the request stores. Without keys every caller is the single local owner. Each owner has a
+ * request rate (token bucket per minute) and a cap on generations running at once.
+ */
+final class Access implements Filter {
+    /** The owner of requests when keys are not required (a single-user, loopback-only server). */
+    static final String LOCAL_OWNER = "local";
+
+    record Limits(long maxBodyBytes, int maxTokens, int maxConcurrentPerKey, int requestsPerMinute) {}
+
+    private final boolean requireKeys;
+    private final Function<String, Optional<String>> ownerOfKey;
+    private final Limits limits;
+    private final Metrics metrics;
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> running = new ConcurrentHashMap<>();
+
+    Access(boolean requireKeys, Function<String, Optional<String>> ownerOfKey, Limits limits, Metrics metrics) {
+        this.requireKeys = requireKeys;
+        this.ownerOfKey = ownerOfKey;
+        this.limits = limits;
+        this.metrics = metrics;
+    }
+
+    Limits limits() { return limits; }
+
+    boolean requireKeys() { return requireKeys; }
+
+    @Override public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String path = req.path().path();
+        try {
+            if (!path.equals("/health") && path.startsWith("/v1/")) {
+                String owner = authenticate(req);
+                if (!buckets.computeIfAbsent(owner, o -> new Bucket(limits.requestsPerMinute())).take())
+                    throw ApiException.rateLimited("Rate limit reached: at most " + limits.requestsPerMinute() + " requests per minute for this key");
+                req.context().register("muse.owner", owner);
+            }
+            chain.proceed();
+        } catch (ApiException e) {
+            Json.send(res, e.status(), Json.error(e));
+        } finally {
+            metrics.request(endpoint(path), res.status().code());
+        }
+    }
+
+    /** The owner recorded for this request by the filter. */
+    static String owner(ServerRequest req) {
+        return req.context().get("muse.owner", String.class).orElseThrow(() -> new IllegalStateException("no owner on " + req.path().path()));
+    }
+
+    /** Holds one of the owner's concurrent-generation permits until closed; 429 when none is free. */
+    AutoCloseable generationPermit(String owner) {
+        Semaphore s = running.computeIfAbsent(owner, o -> new Semaphore(limits.maxConcurrentPerKey()));
+        if (!s.tryAcquire())
+            throw ApiException.rateLimited("Too many concurrent requests: at most " + limits.maxConcurrentPerKey() + " generations at once for this key");
+        return s::release;
+    }
+
+    private String authenticate(RoutingRequest req) {
+        if (!requireKeys) return LOCAL_OWNER;
+        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (header.isEmpty() || !header.get().regionMatches(true, 0, "Bearer ", 0, 7))
+            throw ApiException.unauthorized("You didn't provide an API key. Provide it in the Authorization header: 'Authorization: Bearer YOUR_KEY'");
+        return ownerOfKey.apply(header.get().substring(7).trim())
+                .orElseThrow(() -> ApiException.unauthorized("Incorrect API key provided"));
+    }
+
+    /** Metric label for a path: ids are folded so the label set stays small. */
+    private static String endpoint(String path) {
+        if (path.startsWith("/v1/models/")) return "/v1/models/{id}";
+        if (path.startsWith("/v1/conversations/")) return "/v1/conversations/{id}";
+        return path.length() > 40 ? path.substring(0, 40) : path;
+    }
+
+    /** A token bucket refilled continuously at {@code perMinute} tokens a minute, holding at most that many. */
+    private static final class Bucket {
+        private final double capacity, perNano;
+        private double tokens;
+        private long last = System.nanoTime();
+
+        Bucket(int perMinute) {
+            this.capacity = perMinute;
+            this.perNano = perMinute / 60e9;
+            this.tokens = perMinute;
+        }
+
+        synchronized boolean take() {
+            long now = System.nanoTime();
+            tokens = Math.min(capacity, tokens + (now - last) * perNano);
+            last = now;
+            if (tokens < 1) return false;
+            tokens -= 1;
+            return true;
+        }
+    }
+}

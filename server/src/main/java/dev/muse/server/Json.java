@@ -1,0 +1,84 @@
+package dev.muse.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** JSON in and out: request bodies read within a size cap, responses and OpenAI-shaped errors written. */
+public final class Json {
+    public static final ObjectMapper MAPPER = mapper();
+
+    /** Deeply nested input is refused early: a request never needs more than a few levels. */
+    private static ObjectMapper mapper() {
+        JsonMapper mapper = JsonMapper.builder().build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        return mapper;
+    }
+
+    private Json() {}
+
+    public static ObjectNode object() { return MAPPER.createObjectNode(); }
+
+    /** The request body as JSON, refused with 413 past {@code maxBytes} (before reading it all) and 400 when malformed. */
+    public static JsonNode readBody(ServerRequest req, long maxBytes) {
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared > maxBytes) throw ApiException.tooLarge(maxBytes);
+        byte[] body;
+        try (InputStream in = req.content().inputStream()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                if (out.size() + n > maxBytes) throw ApiException.tooLarge(maxBytes);
+                out.write(buffer, 0, n);
+            }
+            body = out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (body.length == 0) throw ApiException.invalid(null, "The request body is empty; expected a JSON object");
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            if (node == null || !node.isObject()) throw ApiException.invalid(null, "The request body must be a JSON object");
+            return node;
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid(null, "We could not parse the JSON body of your request: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void send(ServerResponse res, int status, JsonNode body) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(bytes(body));
+    }
+
+    public static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static ObjectNode error(ApiException e) {
+        ObjectNode error = object();
+        error.put("message", e.getMessage());
+        error.put("type", e.type());
+        error.put("param", e.param());
+        error.put("code", e.code());
+        ObjectNode body = object();
+        body.set("error", error);
+        return body;
+    }
+}

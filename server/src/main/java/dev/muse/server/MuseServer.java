@@ -1,0 +1,99 @@
+package dev.muse.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.muse.models.ContextOverflowException;
+import dev.muse.runtime.Residency;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The HTTP server: OpenAI-compatible endpoints over the runtime, on Helidon SE with a virtual thread per
+ * request. Binds to loopback unless told otherwise, and then only with API keys.
+ */
+public final class MuseServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(MuseServer.class.getName());
+
+    /**
+     * @param ownerOfKey the key check used when keys are required: a presented secret to its owner
+     */
+    public record Config(String host, int port, boolean requireKeys, Function<String, Optional<String>> ownerOfKey,
+                         long maxBodyBytes, int maxTokens, int maxConcurrentPerKey, int requestsPerMinute) {
+        public Config {
+            if (!requireKeys && !isLoopback(host))
+                throw new IllegalArgumentException("binding to " + host + " exposes the server beyond this machine: API keys are required there");
+        }
+
+        public static Config local(int port) {
+            return new Config("127.0.0.1", port, false, key -> Optional.empty(), 8 << 20, 8192, 8, 600);
+        }
+    }
+
+    private final WebServer server;
+    private final Residency residency;
+
+    public MuseServer(Config config, Residency residency) {
+        this.residency = residency;
+        Metrics metrics = new Metrics();
+        Access access = new Access(config.requireKeys(), config.ownerOfKey(),
+                new Access.Limits(config.maxBodyBytes(), config.maxTokens(), config.maxConcurrentPerKey(), config.requestsPerMinute()), metrics);
+        Models models = new Models(residency);
+        Generations generations = new Generations(metrics);
+        HttpRouting.Builder routing = HttpRouting.builder()
+                .addFilter(access)
+                .get("/health", (req, res) -> {
+                    ObjectNode body = Json.object();
+                    body.put("status", "ok");
+                    body.put("models_loaded", residency.loaded().size());
+                    Json.send(res, 200, body);
+                })
+                .get("/metrics", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    res.send(metrics.render(residency));
+                })
+                .register("/v1/models", new ModelsService(models))
+                .register("/v1/chat/completions", new ChatService(models, access, generations))
+                .register("/v1/completions", new CompletionsService(models, access, generations))
+                .error(ApiException.class, (req, res, e) -> Json.send(res, e.status(), Json.error(e)))
+                .error(ContextOverflowException.class, (req, res, e) -> Json.send(res, 400, Json.error(Generations.contextExceeded(e))))
+                .error(Exception.class, (req, res, e) -> {
+                    LOG.log(Level.WARNING, "request " + req.path().path() + " failed", e);
+                    Json.send(res, 500, Json.error(new ApiException(500, "server_error", null, null,
+                            "The server had an error while processing your request: " + e.getMessage())));
+                });
+        routing.any((req, res) -> {
+            throw ApiException.notFound("Unknown request URL: " + req.prologue().method().text() + " " + req.path().path());
+        });
+        this.server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .maxPayloadSize(4 * config.maxBodyBytes()) // a backstop: our own reader refuses first, in OpenAI's shape
+                .routing(routing)
+                .build()
+                .start();
+    }
+
+    /** The port the server listens on (useful when asked for port 0). */
+    public int port() { return server.port(); }
+
+    public Residency residency() { return residency; }
+
+    @Override public void close() {
+        server.stop();
+        residency.close();
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.muse.server.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.muse.server.ApiException;
+import dev.muse.text.Sampler;
+import java.util.List;
+
+/**
+ * The generation settings shared by chat and text completions, read from an OpenAI request. Fields the
+ * client leaves out take llama.cpp's server defaults (temperature 0.8, top-k 40, top-p 0.95, min-p 0.05),
+ * which suit small local models better than OpenAI's (temperature 1, no truncation). Muse also reads
+ * {@code top_k}, {@code min_p} and {@code repeat_penalty}.
+ *
+ * @param maxTokens   null: until the end of text or of the context
+ * @param topLogprobs -1 when the client did not ask for log-probabilities
+ */
+public record GenerationParams(String model, Integer maxTokens, Sampler.Settings sampling, boolean seeded, List<String> stop, int n,
+                               int topLogprobs, boolean stream, boolean includeUsage) {
+    static final int MAX_CHOICES = 8;
+
+    public static GenerationParams read(JsonNode body, boolean chat, int maxTokensCap) {
+        String model = Fields.requiredString(body, "model");
+        Integer maxTokens = Fields.integer(body, "max_completion_tokens", 1, Integer.MAX_VALUE);
+        if (maxTokens == null) maxTokens = Fields.integer(body, "max_tokens", 1, Integer.MAX_VALUE);
+        String maxParam = Fields.present(body, "max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        if (maxTokens != null && maxTokens > maxTokensCap)
+            throw ApiException.invalid(maxParam, "'" + maxParam + "' is " + maxTokens + ", above this server's limit of " + maxTokensCap);
+        Sampler.Settings d = Sampler.Settings.defaults(0);
+        Float temperature = Fields.number(body, "temperature", 0, 2);
+        Float topP = Fields.number(body, "top_p", 0, 1);
+        if (topP != null && topP == 0f) topP = Float.MIN_VALUE; // top_p 0 means "only the most likely token"
+        Integer topK = Fields.integer(body, "top_k", 0, Integer.MAX_VALUE);
+        Float minP = Fields.number(body, "min_p", 0, 1);
+        Float presence = Fields.number(body, "presence_penalty", -2, 2);
+        Float frequency = Fields.number(body, "frequency_penalty", -2, 2);
+        Float repeat = Fields.number(body, "repeat_penalty", 0.01, 10);
+        Long seed = Fields.longValue(body, "seed");
+        Sampler.Settings sampling = new Sampler.Settings(
+                temperature != null ? temperature : d.temperature(),
+                topK != null ? topK : d.topK(),
+                topP != null ? topP : d.topP(),
+                minP != null ? minP : d.minP(),
+                repeat != null ? repeat : 1f,
+                presence != null ? presence : 0f,
+                frequency != null ? frequency : 0f,
+                d.penaltyWindow(),
+                seed != null ? seed : System.nanoTime());
+        List<String> stop = Fields.stop(body);
+        Integer n = Fields.integer(body, "n", 1, MAX_CHOICES);
+        int topLogprobs = -1;
+        if (chat) {
+            boolean logprobs = Fields.bool(body, "logprobs");
+            Integer top = Fields.integer(body, "top_logprobs", 0, 20);
+            if (top != null && !logprobs) throw ApiException.invalid("top_logprobs", "'top_logprobs' requires 'logprobs' to be true");
+            if (logprobs) topLogprobs = top != null ? top : 0;
+        } else {
+            Integer logprobs = Fields.integer(body, "logprobs", 0, 5);
+            if (logprobs != null) topLogprobs = logprobs;
+        }
+        boolean stream = Fields.bool(body, "stream");
+        JsonNode streamOptions = body.get("stream_options");
+        boolean includeUsage = false;
+        if (streamOptions != null && !streamOptions.isNull()) {
+            if (!stream) throw ApiException.invalid("stream_options", "'stream_options' is only allowed when 'stream' is true");
+            if (!streamOptions.isObject()) throw ApiException.invalid("stream_options", "'stream_options' must be an object");
+            includeUsage = Fields.bool(streamOptions, "include_usage");
+        }
+        return new GenerationParams(model, maxTokens, sampling, seed != null, stop, n != null ? n : 1, topLogprobs, stream, includeUsage);
+    }
+}
