@@ -1,0 +1,209 @@
+package dev.muse.server;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.muse.formats.gguf.GgufFile;
+import dev.muse.runtime.Generator;
+import dev.muse.runtime.TextModel;
+import dev.muse.text.ChatMessage;
+import dev.muse.text.Sampler;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OpenAiApiTest {
+    @TempDir static Path dir;
+    static TestServer s;
+
+    @BeforeAll static void start() throws Exception { s = new TestServer(dir); }
+
+    @AfterAll static void stop() { s.close(); }
+
+    static final String HELLO = "\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hello there\"}]";
+
+    @Test
+    void greedyChatAnswersWhatTheEngineGeneratesAlone() throws Exception {
+        var r = s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"," + HELLO + ",\"max_tokens\":12,\"temperature\":0}");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode body = TestServer.json(r);
+        assertEquals("chat.completion", body.get("object").asText());
+        JsonNode choice = body.get("choices").get(0);
+        assertEquals("assistant", choice.get("message").get("role").asText());
+        assertEquals("length", choice.get("finish_reason").asText());
+        try (TextModel tm = TextModel.open(s.model)) {
+            int[] prompt = tm.chatPrompt(List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hello there")));
+            Generator.Result alone = Generator.generate(tm.model(), tm.model().newCache(512), prompt, 12, new Sampler(Sampler.Settings.greedy()),
+                    t -> false, t -> true);
+            assertEquals(tm.tokenizer().decode(alone.tokens()), choice.get("message").get("content").asText());
+            assertEquals(prompt.length, body.get("usage").get("prompt_tokens").asInt());
+            assertEquals(12, body.get("usage").get("completion_tokens").asInt());
+            assertEquals(prompt.length + 12, body.get("usage").get("total_tokens").asInt());
+        }
+    }
+
+    @Test
+    void streamingSendsTheSameTextAsDeltasThenUsageThenDone() throws Exception {
+        String whole = TestServer.json(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"," + HELLO + ",\"max_tokens\":10,\"temperature\":0}"))
+                .get("choices").get(0).get("message").get("content").asText();
+        var r = s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"," + HELLO
+                + ",\"max_tokens\":10,\"temperature\":0,\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+        List<String> events = new ArrayList<>();
+        for (String line : r.body().split("\n")) if (line.startsWith("data: ")) events.add(line.substring(6));
+        assertEquals("[DONE]", events.getLast());
+        StringBuilder text = new StringBuilder();
+        String finish = null;
+        JsonNode usage = null;
+        for (String e : events.subList(0, events.size() - 1)) {
+            JsonNode chunk = Json.MAPPER.readTree(e);
+            assertEquals("chat.completion.chunk", chunk.get("object").asText());
+            if (chunk.get("choices").isEmpty()) usage = chunk.get("usage");
+            else {
+                JsonNode c = chunk.get("choices").get(0);
+                text.append(c.get("delta").path("content").asText(""));
+                if (!c.get("finish_reason").isNull()) finish = c.get("finish_reason").asText();
+            }
+        }
+        assertEquals(whole, text.toString());
+        assertEquals("length", finish);
+        assertNotNull(usage);
+        assertEquals(10, usage.get("completion_tokens").asInt());
+        assertTrue(usage.get("prompt_tokens_details").get("cached_tokens").asInt() > 0, "the same prompt again reuses its KV cache");
+    }
+
+    @Test
+    void severalChoicesLogprobsAndStopStrings() throws Exception {
+        JsonNode body = TestServer.json(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"," + HELLO
+                + ",\"max_tokens\":6,\"n\":3,\"seed\":5,\"temperature\":1.5,\"logprobs\":true,\"top_logprobs\":3}"));
+        assertEquals(3, body.get("choices").size());
+        for (JsonNode c : body.get("choices")) {
+            JsonNode content = c.get("logprobs").get("content");
+            assertEquals(6, content.size());
+            for (JsonNode t : content) {
+                assertTrue(t.get("logprob").asDouble() <= 0);
+                assertEquals(3, t.get("top_logprobs").size());
+            }
+        }
+        String greedy = TestServer.json(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"," + HELLO + ",\"max_tokens\":12,\"temperature\":0}"))
+                .get("choices").get(0).get("message").get("content").asText();
+        String stop = greedy.substring(4, 6);
+        JsonNode stopped = TestServer.json(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"," + HELLO
+                + ",\"max_tokens\":12,\"temperature\":0,\"stop\":[" + Json.MAPPER.writeValueAsString(stop) + "]}")).get("choices").get(0);
+        assertEquals(greedy.substring(0, greedy.indexOf(stop)), stopped.get("message").get("content").asText());
+        assertEquals("stop", stopped.get("finish_reason").asText());
+    }
+
+    @Test
+    void textCompletionsTakeAStringOrTokenIds() throws Exception {
+        JsonNode a = TestServer.json(s.post("/v1/completions", "{\"model\":\"tiny-chat\",\"prompt\":\"Once upon\",\"max_tokens\":5,\"temperature\":0,\"logprobs\":2}"));
+        assertEquals("text_completion", a.get("object").asText());
+        assertEquals(5, a.get("choices").get(0).get("logprobs").get("tokens").size());
+        JsonNode b = TestServer.json(s.post("/v1/completions", "{\"model\":\"tiny-chat\",\"prompt\":[1, 100, 200],\"max_tokens\":5,\"temperature\":0}"));
+        assertEquals(3, b.get("usage").get("prompt_tokens").asInt());
+    }
+
+    @Test
+    void badRequestsGetOpenAiErrorsWithTheRightStatus() throws Exception {
+        assertError(s.post("/v1/chat/completions", "{not json"), 400, null, null);
+        assertError(s.post("/v1/chat/completions", "[1,2]"), 400, null, null);
+        assertError(s.post("/v1/chat/completions", "{\"model\":\"missing\"," + HELLO + "}"), 404, "model", "model_not_found");
+        assertError(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"," + HELLO + ",\"temperature\":3}"), 400, "temperature", null);
+        assertError(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"," + HELLO + ",\"max_tokens\":0}"), 400, "max_tokens", null);
+        assertError(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"," + HELLO + ",\"top_logprobs\":2}"), 400, "top_logprobs", null);
+        assertError(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"}"), 400, "messages", "missing_required_parameter");
+        assertError(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}"), 400, "messages[0].role", null);
+        assertError(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:x\"}}]}]}"),
+                400, "messages[0].content", "unsupported_content");
+        String longText = "story ".repeat(2100);
+        assertError(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"" + longText + "\"}]}"),
+                400, "messages", "context_length_exceeded");
+        assertError(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"," + HELLO + ",\"max_tokens\":2040}"), 400, "messages", "context_length_exceeded");
+        assertError(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(9 << 20) + "\"}]}"),
+                413, null, "request_too_large");
+        assertError(s.get("/v1/nowhere"), 404, null, "not_found");
+        assertError(s.post("/v1/models/missing/unload", ""), 404, "model", "model_not_found");
+    }
+
+    @Test
+    void modelsListLoadAndUnload() throws Exception {
+        s.post("/v1/completions", "{\"model\":\"tiny-chat\",\"prompt\":\"a\",\"max_tokens\":1}");
+        JsonNode list = TestServer.json(s.get("/v1/models"));
+        assertEquals("list", list.get("object").asText());
+        JsonNode m = list.get("data").get(0);
+        assertEquals("tiny-chat", m.get("id").asText());
+        assertTrue(m.get("loaded").asBoolean());
+        assertEquals(TestServer.CONTEXT, m.get("context_length").asInt());
+        assertTrue(TestServer.json(s.post("/v1/models/tiny-chat/unload", "")).get("unloaded").asBoolean());
+        assertFalse(TestServer.json(s.get("/v1/models/tiny-chat")).get("loaded").asBoolean());
+        assertEquals(200, s.post("/v1/completions", "{\"model\":\"tiny-chat\",\"prompt\":\"a\",\"max_tokens\":1}").statusCode(), "loads again on use");
+    }
+
+    @Test
+    void concurrentClientsAllFinishAndAClosedStreamFreesItsSlot() throws Exception {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<HttpResponse<String>>> all = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String q = "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"question " + i + "\"}],\"max_tokens\":16}";
+                all.add(pool.submit(() -> s.post("/v1/chat/completions", q)));
+            }
+            for (var f : all) assertEquals(200, f.get().statusCode(), f.get().body());
+        }
+        long generatedBefore = completionTokens();
+        HttpRequest endless = HttpRequest.newBuilder(URI.create(s.base() + "/v1/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(
+                "{\"model\":\"tiny-chat\"," + HELLO + ",\"max_tokens\":1900,\"stream\":true}")).build();
+        HttpResponse<InputStream> r = s.http.send(endless, HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader reader = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+        String first = reader.readLine();
+        assertTrue(first.startsWith("data: "), first);
+        r.body().close(); // the client goes away mid-stream
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!s.get("/metrics").body().contains("muse_running_sequences{model=\"tiny-chat\"} 0")) {
+            assertTrue(System.nanoTime() < deadline, "the cancelled sequence still runs:\n" + s.get("/metrics").body());
+            Thread.sleep(50);
+        }
+        assertTrue(completionTokens() - generatedBefore < 1000, "generation stopped when the client left");
+        String metrics = s.get("/metrics").body();
+        assertTrue(metrics.contains("muse_requests_total{endpoint=\"/v1/chat/completions\",status=\"200\"}"), metrics);
+        assertTrue(metrics.contains("muse_time_to_first_token_seconds_count{model=\"tiny-chat\"}"), metrics);
+        assertTrue(metrics.contains("muse_queue_depth{model=\"tiny-chat\"} 0"), metrics);
+    }
+
+    @Test
+    void healthNeedsNothingAndAPublicBindNeedsKeys() throws Exception {
+        assertEquals("ok", TestServer.json(s.get("/health")).get("status").asText());
+        assertThrows(IllegalArgumentException.class, () -> new MuseServer.Config("0.0.0.0", 0, false, k -> java.util.Optional.empty(), 1, 1, 1, 1));
+    }
+
+    /** The completion tokens the server has generated so far, from /metrics. */
+    static long completionTokens() throws Exception {
+        for (String line : s.get("/metrics").body().split("\n"))
+            if (line.startsWith("muse_completion_tokens_total{model=\"tiny-chat\"}")) return Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+        return 0;
+    }
+
+    static void assertError(HttpResponse<String> r, int status, String param, String code) throws Exception {
+        assertEquals(status, r.statusCode(), r.body());
+        JsonNode error = TestServer.json(r).get("error");
+        assertNotNull(error, r.body());
+        assertFalse(error.get("message").asText().isEmpty());
+        assertTrue(error.has("type") && error.has("param") && error.has("code"), r.body());
+        if (param != null) assertEquals(param, error.get("param").asText(), r.body());
+        if (code != null) assertEquals(code, error.get("code").asText(), r.body());
+    }
+}

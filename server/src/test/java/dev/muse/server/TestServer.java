@@ -1,0 +1,57 @@
+package dev.muse.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.muse.engine.GgmlType;
+import dev.muse.runtime.Residency;
+import dev.muse.runtime.Scheduler;
+import dev.muse.testkit.TinyFamily;
+import dev.muse.testkit.TinyModel;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A running server on a free loopback port with one tiny random-weight chat model, "tiny-chat". */
+final class TestServer implements AutoCloseable {
+    /** A ChatML-style template; on this SentencePiece vocabulary its markers are plain text, which is all a test needs. */
+    static final String TEMPLATE = "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
+            + "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}";
+
+    static final int CONTEXT = 2048;
+
+    final MuseServer server;
+    final Path model;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    TestServer(Path dir, MuseServer.Config config) throws IOException {
+        Path models = Files.createDirectories(dir.resolve("models"));
+        model = new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 31).write(models.resolve("tiny-chat.gguf"),
+                m -> {
+                    m.putString("tokenizer.chat_template", TEMPLATE);
+                    m.putUInt32("llama.context_length", CONTEXT);
+                });
+        Residency residency = new Residency(Map.of(), models, 1L << 30, new Scheduler.Options(4, CONTEXT, 64));
+        server = new MuseServer(config, residency);
+    }
+
+    TestServer(Path dir) throws IOException { this(dir, MuseServer.Config.local(0)); }
+
+    String base() { return "http://127.0.0.1:" + server.port(); }
+
+    HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws IOException { return Json.MAPPER.readTree(r.body()); }
+
+    @Override public void close() { server.close(); }
+}
