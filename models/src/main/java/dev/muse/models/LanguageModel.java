@@ -24,6 +24,15 @@ public interface LanguageModel {
      */
     float[] forward(KvCache cache, int[] tokens);
 
+    /** How the model pools hidden states into an embedding; {@link Pooling#NONE} when it declares none. */
+    Pooling pooling();
+
+    /**
+     * The pooled, L2-normalised final hidden state (after the output norm) of {@code tokens}, processed on
+     * their own. Only for a model whose {@link #pooling()} is not NONE.
+     */
+    float[] embed(int[] tokens);
+
     /** Tokens to append to one sequence's cache, as part of a batched step. */
     record Step(KvCache cache, int[] tokens) {
         public Step {

@@ -60,6 +60,7 @@ public final class MuseServer implements AutoCloseable {
                 .register("/v1/models", new ModelsService(models))
                 .register("/v1/chat/completions", new ChatService(models, access, generations))
                 .register("/v1/completions", new CompletionsService(models, access, generations))
+                .register("/v1/embeddings", new EmbeddingsService(models, access))
                 .error(ApiException.class, (req, res, e) -> Json.send(res, e.status(), Json.error(e)))
                 .error(ContextOverflowException.class, (req, res, e) -> Json.send(res, 400, Json.error(Generations.contextExceeded(e))))
                 .error(Exception.class, (req, res, e) -> {

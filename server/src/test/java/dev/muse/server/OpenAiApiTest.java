@@ -197,6 +197,26 @@ class OpenAiApiTest {
         return 0;
     }
 
+    @Test
+    void embeddingsComeFromModelsThatDeclarePooling() throws Exception {
+        java.nio.file.Path models = dir.resolve("models");
+        new dev.muse.testkit.TinyModel(dev.muse.testkit.TinyFamily.LLAMA2, dev.muse.engine.GgmlType.F32, 4)
+                .write(models.resolve("tiny-embed.gguf"), m -> m.putUInt32("llama.pooling_type", 1));
+        JsonNode r = TestServer.json(s.post("/v1/embeddings", "{\"model\":\"tiny-embed\",\"input\":[\"first text\",\"second text\"]}"));
+        assertEquals(2, r.get("data").size());
+        double norm = 0;
+        for (JsonNode v : r.get("data").get(0).get("embedding")) norm += v.asDouble() * v.asDouble();
+        assertEquals(1.0, norm, 1e-4);
+        assertEquals(256, r.get("data").get(1).get("embedding").size());
+        assertTrue(r.get("usage").get("prompt_tokens").asInt() > 2);
+        JsonNode b64 = TestServer.json(s.post("/v1/embeddings", "{\"model\":\"tiny-embed\",\"input\":\"first text\",\"encoding_format\":\"base64\"}"));
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(b64.get("data").get(0).get("embedding").asText()))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(r.get("data").get(0).get("embedding").get(3).asDouble(), bytes.getFloat(12), 1e-7, "base64 holds the same little-endian floats");
+        assertError(s.post("/v1/embeddings", "{\"model\":\"tiny-chat\",\"input\":\"x\"}"), 400, "model", "model_not_embedding");
+        assertError(s.post("/v1/embeddings", "{\"model\":\"tiny-embed\"}"), 400, "input", "missing_required_parameter");
+    }
+
     static void assertError(HttpResponse<String> r, int status, String param, String code) throws Exception {
         assertEquals(status, r.statusCode(), r.body());
         JsonNode error = TestServer.json(r).get("error");

@@ -7,6 +7,7 @@ import dev.muse.formats.FormatException;
 import dev.muse.formats.gguf.GgufFile;
 import dev.muse.models.KvCache;
 import dev.muse.models.LanguageModel;
+import dev.muse.models.Pooling;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -50,6 +51,41 @@ final class Llama implements LanguageModel {
 
     @Override public int vocabularySize() { return c.vocabSize(); }
 
+    @Override public Pooling pooling() { return c.poolingType(); }
+
+    @Override public float[] embed(int[] tokens) {
+        if (c.poolingType() == Pooling.NONE) throw new UnsupportedOperationException("the model declares no pooling: it does not make embeddings");
+        if (tokens.length == 0) throw new IllegalArgumentException("embed needs at least one token");
+        for (int t : tokens) if (t < 0 || t >= c.vocabSize()) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary");
+        int dim = c.embeddingLength();
+        KvCache cache = newCache(tokens.length);
+        float[] pooled = new float[dim];
+        for (int from = 0; from < tokens.length; from += MAX_ROWS) {
+            int rows = Math.min(MAX_ROWS, tokens.length - from);
+            int start = cache.append(rows);
+            KvCache[] caches = new KvCache[rows];
+            int[] positions = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                caches[r] = cache;
+                positions[r] = start + r;
+            }
+            boolean last = from + rows == tokens.length;
+            int[] wanted = switch (c.poolingType()) {
+                case MEAN -> java.util.stream.IntStream.range(0, rows).toArray();
+                case CLS -> from == 0 ? new int[] {0} : new int[0];
+                case LAST -> last ? new int[] {rows - 1} : new int[0];
+                case NONE -> throw new AssertionError();
+            };
+            float[] hidden = run(caches, positions, Arrays.copyOfRange(tokens, from, from + rows), wanted, true);
+            for (int i = 0; i < wanted.length; i++) for (int d = 0; d < dim; d++) pooled[d] += hidden[i * dim + d];
+        }
+        double norm = 0;
+        for (float v : pooled) norm += (double) v * v;
+        float scale = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f; // mean pooling's 1/n disappears in the normalisation
+        for (int d = 0; d < dim; d++) pooled[d] *= scale;
+        return pooled;
+    }
+
     @Override public KvCache newCache(int capacity) { return new KvCache(c.blockCount(), capacity, c.kvDim()); }
 
     @Override public float[] forward(KvCache cache, int[] tokens) {
@@ -89,7 +125,7 @@ final class Llama implements LanguageModel {
                 int[] logitRows = new int[s - firstStep];
                 for (int i = 0; i < logitRows.length; i++) logitRows[i] = lastRowOfStep[firstStep + i] - from;
                 float[] chunk = run(Arrays.copyOfRange(caches, from, from + rows), Arrays.copyOfRange(positions, from, from + rows),
-                        Arrays.copyOfRange(tokens, from, from + rows), logitRows);
+                        Arrays.copyOfRange(tokens, from, from + rows), logitRows, false);
                 for (int i = 0; i < logitRows.length; i++) logits[firstStep + i] = Arrays.copyOfRange(chunk, i * vocab, (i + 1) * vocab);
             }
             return logits;
@@ -101,9 +137,10 @@ final class Llama implements LanguageModel {
 
     /**
      * One batch of rows through every layer. Row r is token tokens[r] at positions[r] of caches[r]; the
-     * logits of the rows listed in logitRows come back concatenated.
+     * logits of the rows listed in logitRows come back concatenated; with {@code hiddenOnly}, their final
+     * normed hidden states instead (what embeddings pool).
      */
-    float[] run(KvCache[] caches, int[] positions, int[] tokens, int[] logitRows) {
+    float[] run(KvCache[] caches, int[] positions, int[] tokens, int[] logitRows, boolean hiddenOnly) {
         int rows = tokens.length;
         int dim = c.embeddingLength(), qDim = c.queryDim(), kvDim = c.kvDim(), ffn = c.feedForwardLength();
         int heads = c.headCount(), kvHeads = c.headCountKv(), headSize = c.keyLength();
@@ -161,6 +198,7 @@ final class Llama implements LanguageModel {
         if (wanted == 0) return null;
         float[] normed = new float[wanted * dim];
         for (int i = 0; i < wanted; i++) Kernels.rmsnorm(normed, i * dim, x, logitRows[i] * dim, w.outputNorm(), dim, eps);
+        if (hiddenOnly) return normed;
         float[] logits = new float[wanted * c.vocabSize()];
         Kernels.matmulBatch(w.output(), normed, wanted, logits, c.vocabSize(), dim);
         return logits;

@@ -2,6 +2,7 @@ package dev.muse.models.llama;
 
 import dev.muse.formats.FormatException;
 import dev.muse.formats.Metadata;
+import dev.muse.models.Pooling;
 
 /**
  * Hyper-parameters of a Llama-family model, named after their GGUF keys ({arch}.embedding_length ->
@@ -25,7 +26,9 @@ public record LlamaConfig(
         float ropeFreqScale,
         /** NEOX pairs element i with i + d/2 (Qwen); NORM pairs adjacent elements (Llama, llama2.c). */
         boolean ropeNeox,
-        int vocabSize) {
+        int vocabSize,
+        /** How an embedding model pools hidden states ({arch}.pooling_type); NONE for a generative model. */
+        Pooling poolingType) {
 
     static LlamaConfig from(Metadata m, int vocabSize) {
         String a = m.requireString("general.architecture");
@@ -52,7 +55,8 @@ public record LlamaConfig(
                 ropeDims,
                 scale,
                 a.startsWith("qwen"),
-                vocabSize);
+                vocabSize,
+                Pooling.ofGguf(m.getInt(a + ".pooling_type", 0)));
     }
 
     int queryDim() { return headCount * keyLength; }
