@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure prompt processing (ppN) and generation (tgN) tokens/s and peak memory, like llama-bench.",
-                "With --llama-bench, runs llama.cpp's llama-bench on the same file in the same run and prints ratios."})
+                "With --llama-bench, runs llama.cpp's llama-bench on the same file in the same run and prints ratios.",
+                "With --serve, measures the HTTP server under concurrent streaming clients instead."})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "MODEL", description = "a .gguf file or a model name in the cache")
     String model;
@@ -41,8 +42,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--llama-bench", paramLabel = "PATH", description = "llama.cpp's llama-bench binary to run side by side")
     Path llamaBench;
 
+    @Option(names = "--serve", description = "bench the HTTP server instead: concurrent streaming clients (see --clients), aggregate t/s, TTFT and inter-token gaps")
+    boolean serve;
+
+    @Option(names = "--clients", split = ",", defaultValue = "1,4,16", description = "with --serve: concurrent clients per round (default ${DEFAULT-VALUE})")
+    int[] clients;
+
     @Override public Integer call() throws Exception {
         Path path = modelPath();
+        if (serve) {
+            System.err.printf("benchmarking the server on %s with %d threads, %d tokens per stream%n", path, Parallel.threads(), genTokens);
+            ServeBench.print(path, ServeBench.run(path, clients, 32, genTokens));
+            return 0;
+        }
         System.err.printf("benchmarking %s with %d threads%n", path, Parallel.threads());
         Measurement muse;
         try (GgufFile file = GgufFile.open(path)) {

@@ -1,0 +1,114 @@
+package dev.muse.cli;
+
+import dev.muse.runtime.Residency;
+import dev.muse.runtime.Scheduler;
+import dev.muse.server.MuseServer;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code muse bench --serve}: the server under 1, 4, 16 ... concurrent streaming clients. Each client
+ * streams a text completion over real HTTP; what a client sees is what is measured: aggregate tokens/s,
+ * time to first token (p50, p99) and the gap between streamed tokens (p99).
+ */
+final class ServeBench {
+    record Row(int clients, int tokens, double seconds, double[] ttft, double[] gaps) {
+        double tokensPerSecond() { return tokens / seconds; }
+    }
+
+    private ServeBench() {}
+
+    static List<Row> run(Path model, int[] concurrency, int promptWords, int maxTokens) throws Exception {
+        int most = Arrays.stream(concurrency).max().orElse(1);
+        String id = Residency.idOf(model);
+        Residency residency = new Residency(Map.of(id, model), Path.of("/nonexistent-muse-cache"), Long.MAX_VALUE,
+                new Scheduler.Options(most, 2048, 64));
+        try (MuseServer server = new MuseServer(new MuseServer.Config("127.0.0.1", 0, false, k -> java.util.Optional.empty(), 8 << 20,
+                8192, most, Integer.MAX_VALUE), residency)) {
+            String url = "http://127.0.0.1:" + server.port() + "/v1/completions";
+            HttpClient http = HttpClient.newHttpClient();
+            stream(http, url, id, 0, promptWords, 8); // warm-up: load the model, compile the kernels
+            List<Row> rows = new ArrayList<>();
+            for (int clients : concurrency) {
+                System.err.printf("  %d concurrent stream%s...%n", clients, clients == 1 ? "" : "s");
+                long start = System.nanoTime();
+                List<Future<double[][]>> results = new ArrayList<>();
+                try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (int c = 0; c < clients; c++) {
+                        int client = c;
+                        results.add(pool.submit(() -> stream(http, url, id, client + 1, promptWords, maxTokens)));
+                    }
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                List<Double> ttft = new ArrayList<>(), gaps = new ArrayList<>();
+                int tokens = 0;
+                for (Future<double[][]> f : results) {
+                    double[][] r = f.get();
+                    ttft.add(r[0][0]);
+                    for (double g : r[1]) gaps.add(g);
+                    tokens += r[1].length + 1;
+                }
+                rows.add(new Row(clients, tokens, seconds, sorted(ttft), sorted(gaps)));
+            }
+            return rows;
+        }
+    }
+
+    /** One streaming client: returns {{time to first token}, {gaps between later tokens}} in seconds. */
+    private static double[][] stream(HttpClient http, String url, String model, int client, int promptWords, int maxTokens) throws Exception {
+        StringBuilder prompt = new StringBuilder("Client ").append(client).append(':');
+        for (int w = 0; w < promptWords; w++) prompt.append(" word").append((w * 7 + client) % 97);
+        String body = "{\"model\":\"" + model + "\",\"prompt\":\"" + prompt + "\",\"max_tokens\":" + maxTokens
+                + ",\"temperature\":0.8,\"seed\":" + client + ",\"stream\":true}";
+        long start = System.nanoTime();
+        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) throw new IllegalStateException("server answered " + r.statusCode() + ": " + new String(r.body().readAllBytes(), StandardCharsets.UTF_8));
+        List<Double> gaps = new ArrayList<>();
+        double first = -1;
+        long last = start;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (!line.startsWith("data: {") || line.contains("\"finish_reason\":\"")) continue;
+                long now = System.nanoTime();
+                if (first < 0) first = (now - start) / 1e9;
+                else gaps.add((now - last) / 1e9);
+                last = now;
+            }
+        }
+        return new double[][] {{first}, gaps.stream().mapToDouble(Double::doubleValue).toArray()};
+    }
+
+    static void print(Path model, List<Row> rows) {
+        double single = rows.getFirst().tokensPerSecond();
+        System.out.printf("%n| model | clients | aggregate t/s | vs 1 client | TTFT p50 ms | TTFT p99 ms | inter-token p99 ms |%n");
+        System.out.printf("|---|---|---|---|---|---|---|%n");
+        for (Row r : rows)
+            System.out.printf("| %s | %d | %.2f | %.2fx | %.0f | %.0f | %.0f |%n", model.getFileName(), r.clients(), r.tokensPerSecond(),
+                    r.tokensPerSecond() / single, 1000 * percentile(r.ttft(), 50), 1000 * percentile(r.ttft(), 99), 1000 * percentile(r.gaps(), 99));
+    }
+
+    private static double[] sorted(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    }
+
+    static double percentile(double[] sorted, double p) {
+        if (sorted.length == 0) return Double.NaN;
+        int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+}
