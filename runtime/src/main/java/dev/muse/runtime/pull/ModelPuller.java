@@ -66,6 +66,7 @@ public final class ModelPuller {
         Files.createDirectories(cache);
         Path part = cache.resolve(name + ".part");
         URI url = source.url(hub.endpoint());
+        progress.note("pulling " + source.spec() + " from " + hub.endpoint() + " into " + target);
         Transfer transfer;
         try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
              FileLock ignored = lock(channel, part)) {
