@@ -41,7 +41,10 @@ final class ModelsCommand implements Callable<Integer> {
             if (p.getFileName().toString().endsWith(".part"))
                 out.printf("partial download: %s (%s; muse pull again to resume)%n", p.getFileName(), ProgressBar.humanBytes(Files.size(p)));
         out.println("cache: " + cache);
-        out.println("pull by name: " + ModelAliases.names());
+        out.println("pull by name (muse pull NAME, then muse run NAME):");
+        for (ModelAliases.Alias alias : ModelAliases.all())
+            out.printf("  %-24s %s%s%n", alias.name(), alias.description(),
+                    Files.isRegularFile(cache.resolve(alias.source().fileName())) ? " (in the cache)" : "");
         return 0;
     }
 

@@ -31,8 +31,8 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = "--sha256", paramLabel = "HEX", description = "the SHA-256 the file must have; it must also agree with the hub's")
     String sha256;
 
-    @Option(names = "--no-verify", description = "accept a file whose SHA-256 nobody pinned or announced (it is recorded, not checked)")
-    boolean noVerify;
+    @Option(names = "--allow-unverified", description = "accept a file no SHA-256 is known for (recorded, not checked); a known one is always checked")
+    boolean allowUnverified;
 
     @Option(names = "--force", description = "download again, replacing the file in the cache")
     boolean force;
@@ -56,7 +56,7 @@ final class PullCommand implements Callable<Integer> {
         HubSettings hub = HubSettings.fromEnvironment();
         DownloadProgress progress = quiet ? DownloadProgress.silent() : ProgressBar.onStandardError();
         ModelPuller.Result result = new ModelPuller(hub, ModelFiles.cache(), progress)
-                .pull(source, new ModelPuller.Options(name, force, noVerify));
+                .pull(source, new ModelPuller.Options(name, force, allowUnverified));
         System.out.println(result.file());
         return 0;
     }

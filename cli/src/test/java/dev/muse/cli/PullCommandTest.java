@@ -66,7 +66,7 @@ class PullCommandTest {
         assertEquals(0, models.exitCode(), models.err());
         String row = models.out().lines().filter(l -> l.startsWith("stories-test ")).findFirst().orElseThrow(() -> new AssertionError(models.out()));
         assertTrue(row.contains("llama") && row.contains(FakeHub.sha256(model).substring(0, 12)) && row.endsWith(SPEC), row);
-        assertTrue(models.out().contains("pull by name: stories260k"), models.out());
+        assertTrue(models.out().contains("pull by name") && models.out().contains("  stories260k "), models.out());
 
         CliTest.Outcome run = muse("run", "stories-test", "-n", "20", "--temperature", "0");
         assertEquals(0, run.exitCode(), run.err());

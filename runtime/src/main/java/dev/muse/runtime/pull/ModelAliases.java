@@ -25,7 +25,7 @@ public final class ModelAliases {
                     1_185_376), "TinyStories 260K (llama2.c), 1.2 MB: the bundled demo model"),
             // Q8_0: SmolLM2's 576-wide rows are not a multiple of 256, so its K-quant files fall back to Q5_0 there.
             new Alias("smollm2-135m-instruct", new ModelSource("HuggingFaceTB/SmolLM2-135M-Instruct-GGUF",
-                    "smollm2-135m-instruct-q8_0.gguf"), "SmolLM2 135M Instruct, Q8_0, about 145 MB"),
+                    "smollm2-135m-instruct-q8_0.gguf"), "SmolLM2 135M Instruct, Q8_0, about 140 MB"),
             // Meta's own repository is gated; bartowski's conversion is open and the one llama.cpp users share.
             new Alias("llama3.2-1b-instruct", new ModelSource("bartowski/Llama-3.2-1B-Instruct-GGUF",
                     "Llama-3.2-1B-Instruct-Q8_0.gguf"), "Llama 3.2 1B Instruct, Q8_0, about 1.3 GB"));

@@ -84,7 +84,7 @@ public final class ModelPuller {
                     + "), got " + transfer.sha256() + "; the download was deleted and nothing was added to the cache");
         }
         progress.note(transfer.expected() != null ? "verified " + name + ": SHA-256 " + transfer.sha256()
-                : "NOT verified " + name + ": no SHA-256 was pinned or announced (--no-verify); recorded SHA-256 " + transfer.sha256());
+                : "NOT verified " + name + ": no SHA-256 was pinned or announced (--allow-unverified); recorded SHA-256 " + transfer.sha256());
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         PullRecord record = new PullRecord(name, source.spec(), url.toString(), transfer.sha256(), transfer.size(), Instant.now(),
                 transfer.expected() != null);
@@ -168,7 +168,7 @@ public final class ModelPuller {
                         + " is pinned: the file changed upstream, or it is not the one meant; refusing it");
             if (expected == null && !options.allowUnverified())
                 throw new PullException("nobody vouches for " + source.spec() + ": no SHA-256 is pinned and the hub announced none (X-Linked-Etag)"
-                        + "; pass --sha256 HEX to pin one, or --no-verify to take it unverified");
+                        + "; pass --sha256 HEX to pin one, or --allow-unverified to take it unverified");
             long announced = source.size() >= 0 ? source.size() : answer.linkedSize();
 
             long start = switch (answer.status()) {

@@ -121,7 +121,7 @@ class ModelPullerTest {
     void aFileNobodyVouchesForNeedsNoVerifyOrAPin() throws IOException {
         hub.withoutDigest();
         var e = assertThrows(PullException.class, this::pull);
-        assertTrue(e.getMessage().contains("--no-verify") && e.getMessage().contains("--sha256"), e.getMessage());
+        assertTrue(e.getMessage().contains("--allow-unverified") && e.getMessage().contains("--sha256"), e.getMessage());
         assertFalse(Files.exists(part()));
 
         ModelPuller.Result pinned = puller(QUICK).pull(new ModelSource(REPO, PATH).pinned(FakeHub.sha256(CONTENT)), ModelPuller.Options.DEFAULT);
