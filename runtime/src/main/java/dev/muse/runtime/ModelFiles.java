@@ -1,19 +1,24 @@
 package dev.muse.runtime;
 
+import dev.muse.runtime.pull.ModelAliases;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * Where models live: a MODEL argument is either a path to a .gguf file or the name of a model in the
- * cache folder ($MUSE_HOME/models, default ~/.muse/models). Names are plain file names: no separators,
- * no "..", so a name can never point outside the cache.
+ * Where models live: a MODEL argument is either a path to a .gguf file, the name of a model in the cache
+ * folder ($MUSE_HOME/models, default ~/.muse/models), or an alias `muse pull` knows (stories260k finds the
+ * stories260K.gguf it pulled). Names are plain file names: no separators, no "..", so a name can never point
+ * outside the cache.
  */
 public final class ModelFiles {
     private ModelFiles() {}
 
+    /** $MUSE_HOME, or -Dmuse.home first (in-process tests cannot set the environment), or ~/.muse. */
     public static Path home() {
-        String env = System.getenv("MUSE_HOME");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".muse");
+        for (String configured : new String[] {System.getProperty("muse.home"), System.getenv("MUSE_HOME")})
+            if (configured != null && !configured.isBlank()) return Path.of(configured);
+        return Path.of(System.getProperty("user.home"), ".muse");
     }
 
     public static Path cache() { return home().resolve("models"); }
@@ -25,6 +30,12 @@ public final class ModelFiles {
             for (String candidate : new String[] {model, model + ".gguf"}) {
                 Path cached = cache().resolve(candidate);
                 if (Files.isRegularFile(cached)) return cached;
+            }
+            Optional<ModelAliases.Alias> alias = ModelAliases.find(model);
+            if (alias.isPresent()) {
+                Path pulled = cache().resolve(alias.get().source().fileName());
+                if (Files.isRegularFile(pulled)) return pulled;
+                throw new IllegalArgumentException("model " + model + " is not in " + cache() + " yet: muse pull " + alias.get().name());
             }
         }
         throw new IllegalArgumentException("no such model: " + model + " (not a file, and not a model in " + cache() + ")");

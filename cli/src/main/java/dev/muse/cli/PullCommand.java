@@ -1,0 +1,63 @@
+package dev.muse.cli;
+
+import dev.muse.runtime.ModelFiles;
+import dev.muse.runtime.pull.DownloadProgress;
+import dev.muse.runtime.pull.HubSettings;
+import dev.muse.runtime.pull.ModelAliases;
+import dev.muse.runtime.pull.ModelPuller;
+import dev.muse.runtime.pull.ModelSource;
+import dev.muse.runtime.pull.ProgressBar;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** `muse pull`: one file from Hugging Face into the model cache. Prints the cached file's path on stdout. */
+@Command(name = "pull", mixinStandardHelpOptions = true,
+        description = {"Download a model from Hugging Face into the model cache: resumable, SHA-256 verified.",
+                "Hub: $MUSE_HF_ENDPOINT (default https://huggingface.co); $HF_TOKEN is sent to it for gated repositories."})
+final class PullCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL", description = "hf:ORG/REPO/PATH/FILE.gguf (the first two segments are the repository), "
+            + "or an alias: stories260k, smollm2-135m-instruct, llama3.2-1b-instruct (muse models lists them)")
+    String model;
+
+    @Option(names = "--revision", paramLabel = "REV", description = "branch, tag or commit of an hf: model (default: main)")
+    String revision;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "file name in the cache (default: the file's own name)")
+    String name;
+
+    @Option(names = "--sha256", paramLabel = "HEX", description = "the SHA-256 the file must have; it must also agree with the hub's")
+    String sha256;
+
+    @Option(names = "--allow-unverified", description = "accept a file no SHA-256 is known for (recorded, not checked); a known one is always checked")
+    boolean allowUnverified;
+
+    @Option(names = "--force", description = "download again, replacing the file in the cache")
+    boolean force;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress bar and no notes (errors still print)")
+    boolean quiet;
+
+    @Override public Integer call() throws Exception {
+        ModelSource source = ModelSource.parse(model);
+        boolean alias = ModelAliases.find(model).isPresent();
+        if (revision != null) {
+            if (alias) throw new IllegalArgumentException("--revision is for hf: models; the alias " + model + " is pinned to " + source.spec());
+            source = source.atRevision(revision);
+        }
+        if (sha256 != null) {
+            String pin = sha256.strip().toLowerCase(Locale.ROOT);
+            if (source.sha256() != null && !source.sha256().equals(pin))
+                throw new IllegalArgumentException("--sha256 " + pin + " contradicts the SHA-256 pinned for " + model + ": " + source.sha256());
+            source = source.pinned(pin);
+        }
+        HubSettings hub = HubSettings.fromEnvironment();
+        DownloadProgress progress = quiet ? DownloadProgress.silent() : ProgressBar.onStandardError();
+        ModelPuller.Result result = new ModelPuller(hub, ModelFiles.cache(), progress)
+                .pull(source, new ModelPuller.Options(name, force, allowUnverified));
+        System.out.println(result.file());
+        return 0;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.muse.cli;
+
+import static dev.muse.cli.CliTest.muse;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.muse.testkit.FakeHub;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `muse pull`, `muse models` and `muse run` on the pulled model, in process, against a local {@link FakeHub}
+ * (-Dmuse.hf.endpoint stands in for MUSE_HF_ENDPOINT, -Dmuse.home for MUSE_HOME).
+ */
+class PullCommandTest {
+    static final String SPEC = "hf:test-org/tiny-stories/models/stories-test.gguf";
+
+    @TempDir Path dir;
+    FakeHub hub;
+
+    @BeforeEach
+    void pointMuseAtTheFakeHub() throws IOException {
+        hub = FakeHub.start();
+        System.setProperty("muse.hf.endpoint", hub.endpoint().toString());
+        System.setProperty("muse.home", dir.resolve("home").toString());
+    }
+
+    @AfterEach
+    void restore() {
+        System.clearProperty("muse.hf.endpoint");
+        System.clearProperty("muse.home");
+        hub.close();
+    }
+
+    byte[] stories() throws IOException {
+        Path folder = Path.of(System.getProperty("muse.shared", "../shared"), "models", "stories260K");
+        assertTrue(Files.isDirectory(folder), "golden data missing: " + folder.toAbsolutePath());
+        Path gguf = dir.resolve("converted.gguf");
+        CliTest.Outcome o = muse("convert", folder.resolve("stories260K.bin").toString(), folder.resolve("tok512.bin").toString(), "-o", gguf.toString());
+        assertEquals(0, o.exitCode(), o.err());
+        return Files.readAllBytes(gguf);
+    }
+
+    @Test
+    void pullThenListThenRunTheModelByName() throws IOException {
+        byte[] model = stories();
+        hub.serve("test-org/tiny-stories", "models/stories-test.gguf", model);
+
+        CliTest.Outcome pull = muse("pull", SPEC);
+        assertEquals(0, pull.exitCode(), pull.err());
+        Path cached = dir.resolve("home/models/stories-test.gguf");
+        assertEquals(cached.toString(), pull.out().strip(), "stdout is the path, for scripts");
+        assertArrayEquals(model, Files.readAllBytes(cached));
+        assertTrue(pull.err().contains("verified stories-test.gguf: SHA-256 " + FakeHub.sha256(model)), pull.err());
+
+        CliTest.Outcome again = muse("pull", SPEC);
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.err().contains("already in the cache"), again.err());
+
+        CliTest.Outcome models = muse("models");
+        assertEquals(0, models.exitCode(), models.err());
+        String row = models.out().lines().filter(l -> l.startsWith("stories-test ")).findFirst().orElseThrow(() -> new AssertionError(models.out()));
+        assertTrue(row.contains("llama") && row.contains(FakeHub.sha256(model).substring(0, 12)) && row.endsWith(SPEC), row);
+        assertTrue(models.out().contains("pull by name") && models.out().contains("  stories260k "), models.out());
+
+        CliTest.Outcome run = muse("run", "stories-test", "-n", "20", "--temperature", "0");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("Once upon a time"), run.out());
+    }
+
+    @Test
+    void aBadDigestIsOneClearLineAndLeavesTheCacheEmpty() throws IOException {
+        hub.serve("test-org/tiny-stories", "models/stories-test.gguf", FakeHub.randomBytes(10_000, 1)).announcing("ab".repeat(32));
+        CliTest.Outcome o = muse("pull", "-q", SPEC);
+        assertEquals(1, o.exitCode());
+        assertTrue(o.err().startsWith("muse: ") && o.err().contains("SHA-256 mismatch"), o.err());
+        assertEquals(1, o.err().lines().count(), o.err());
+        assertTrue(muse("models").out().startsWith("no models in"));
+    }
+
+    @Test
+    void unsafeNamesAndUnknownModelsAreRefusedBeforeAnyRequest() {
+        for (String[] args : new String[][] {{"pull", "hf:test-org/tiny-stories/../../etc/passwd"}, {"pull", "hf:/etc/passwd"},
+                {"pull", "--name", "../evil.gguf", SPEC}, {"pull", "no-such-alias"}, {"pull", "--revision", "dev", "stories260k"}}) {
+            CliTest.Outcome o = muse(args);
+            assertEquals(1, o.exitCode(), String.join(" ", args));
+            assertTrue(o.err().startsWith("muse: ") && !o.err().contains("\tat "), o.err());
+        }
+        assertTrue(hub.requests().isEmpty(), hub.requests().toString());
+        CliTest.Outcome notPulled = muse("run", "smollm2-135m-instruct");
+        assertTrue(notPulled.err().contains("muse pull smollm2-135m-instruct"), notPulled.err());
+    }
+
+    @Test
+    void offlineItFailsFastWithOneLineThatSaysWhatToDo() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        System.setProperty("muse.hf.endpoint", "http://127.0.0.1:" + closed);
+        long t0 = System.nanoTime();
+        CliTest.Outcome o = muse("pull", "stories260k");
+        assertTrue((System.nanoTime() - t0) / 1e9 < 5);
+        assertEquals(1, o.exitCode());
+        String last = o.err().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("muse: cannot reach http://127.0.0.1:" + closed) && last.contains("MUSE_OFFLINE_MODELS"), o.err());
+    }
+}

@@ -1,0 +1,46 @@
+package dev.muse.runtime.pull;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Short names for well-known models, in this one table. Only architectures Muse runs (llama) and weight types
+ * it reads (F32, Q8_0) are listed. A SHA-256 is pinned only where it could be confirmed from independent
+ * sources; the others are checked against the hub's own X-Linked-Etag at download time.
+ */
+public final class ModelAliases {
+    public record Alias(String name, ModelSource source, String description) {
+        public Alias {
+            ModelSource.requireSafeSegment(name, "alias " + name);
+            if (name.contains("/") || name.contains(":")) throw new IllegalArgumentException("an alias is one plain word, not " + name);
+        }
+    }
+
+    private static final List<Alias> TABLE = List.of(
+            // The 260K-parameter TinyStories model llama.cpp's own CI loads. ggml-org renamed its "models" repo to
+            // "models-moved" (the old name redirects); the commit and digest are those llama.cpp-based projects pin.
+            new Alias("stories260k", new ModelSource("ggml-org/models-moved", "tinyllamas/stories260K.gguf",
+                    "499bc8821c6b12b4e53c5bffcb21ec206f212d81", "270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d",
+                    1_185_376), "TinyStories 260K (llama2.c), 1.2 MB: the bundled demo model"),
+            // Q8_0: SmolLM2's 576-wide rows are not a multiple of 256, so its K-quant files fall back to Q5_0 there.
+            new Alias("smollm2-135m-instruct", new ModelSource("HuggingFaceTB/SmolLM2-135M-Instruct-GGUF",
+                    "smollm2-135m-instruct-q8_0.gguf"), "SmolLM2 135M Instruct, Q8_0, about 140 MB"),
+            // Meta's own repository is gated; bartowski's conversion is open and the one llama.cpp users share.
+            new Alias("llama3.2-1b-instruct", new ModelSource("bartowski/Llama-3.2-1B-Instruct-GGUF",
+                    "Llama-3.2-1B-Instruct-Q8_0.gguf"), "Llama 3.2 1B Instruct, Q8_0, about 1.3 GB"));
+
+    private ModelAliases() {}
+
+    public static List<Alias> all() { return TABLE; }
+
+    /** Aliases are matched ignoring case: stories260K and stories260k are the same request. */
+    public static Optional<Alias> find(String name) {
+        String key = name.toLowerCase(Locale.ROOT);
+        return TABLE.stream().filter(a -> a.name().equals(key)).findFirst();
+    }
+
+    public static String names() {
+        return String.join(", ", TABLE.stream().map(Alias::name).toList());
+    }
+}

@@ -1,0 +1,107 @@
+package dev.muse.runtime.pull;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * One file in a Hugging Face repository: {@code repo} is ORG/NAME (always exactly two segments), {@code path}
+ * the file inside it, which may sit in folders, so {@code hf:ggml-org/models-moved/tinyllamas/stories260K.gguf}
+ * is repo ggml-org/models-moved, path tinyllamas/stories260K.gguf. {@code sha256} and {@code size} are the
+ * pinned expectations, null and -1 when not pinned (then the hub's own X-Linked-Etag / X-Linked-Size count).
+ *
+ * <p>Every segment of the repo, path and revision is checked: no empty, ".", ".." or absolute segment, no
+ * backslash, NUL or control character. The cache file name comes from the last path segment, so a spec (or an
+ * alias) can never name a file outside the cache.
+ */
+public record ModelSource(String repo, String path, String revision, String sha256, long size) {
+    public static final String PREFIX = "hf:";
+    private static final Pattern REPO_PART = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    public ModelSource {
+        String spec = PREFIX + repo + "/" + path;
+        String[] parts = repo.split("/", -1);
+        if (parts.length != 2) throw new IllegalArgumentException("the repository in " + spec + " must be ORG/NAME");
+        for (String part : parts) {
+            requireSafeSegment(part, spec);
+            if (!REPO_PART.matcher(part).matches())
+                throw new IllegalArgumentException("refusing " + quote(spec) + ": " + quote(part) + " is not a repository name (letters, digits, . _ -)");
+        }
+        for (String segment : path.split("/", -1)) requireSafeSegment(segment, spec);
+        for (String segment : revision.split("/", -1)) requireSafeSegment(segment, spec + " revision " + revision);
+        if (sha256 != null && !SHA256.matcher(sha256).matches())
+            throw new IllegalArgumentException("a SHA-256 is 64 lowercase hex digits, not " + quote(sha256));
+        if (size < -1) throw new IllegalArgumentException("negative size " + size);
+    }
+
+    /** A file on the main branch with nothing pinned. */
+    public ModelSource(String repo, String path) { this(repo, path, "main", null, -1); }
+
+    /**
+     * Reads what the user typed: {@code hf:ORG/REPO/PATH} (the first two segments are the repository, the rest
+     * the file inside it) or an alias from {@link ModelAliases}.
+     */
+    public static ModelSource parse(String spec) {
+        if (spec.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            String rest = spec.substring(PREFIX.length());
+            if (rest.startsWith("/") || rest.startsWith("\\"))
+                throw new IllegalArgumentException("refusing " + quote(spec) + ": an absolute path is not a Hugging Face file");
+            String[] parts = rest.split("/", 3);
+            if (parts.length < 3 || parts[2].isEmpty())
+                throw new IllegalArgumentException("name a file in the repository: hf:ORG/REPO/FILE.gguf (got " + quote(spec) + ")");
+            return new ModelSource(parts[0] + "/" + parts[1], parts[2]);
+        }
+        return ModelAliases.find(spec).map(ModelAliases.Alias::source).orElseThrow(() -> new IllegalArgumentException(
+                "unknown model " + quote(spec) + ": use hf:ORG/REPO/FILE.gguf or one of " + ModelAliases.names()));
+    }
+
+    public ModelSource atRevision(String rev) { return new ModelSource(repo, path, rev, sha256, size); }
+
+    public ModelSource pinned(String sha) { return new ModelSource(repo, path, revision, sha, size); }
+
+    /** The file's own name, the last segment of its path: the default name in the cache. */
+    public String fileName() { return path.substring(path.lastIndexOf('/') + 1); }
+
+    /** How the source reads back to a person and in the pull record: hf:ORG/REPO/PATH, @REVISION unless main. */
+    public String spec() { return PREFIX + repo + "/" + path + ("main".equals(revision) ? "" : "@" + revision); }
+
+    /** The hub's download address: {endpoint}/{repo}/resolve/{revision}/{path}, each segment percent-encoded. */
+    public URI url(URI endpoint) {
+        return URI.create(endpoint + "/" + encode(repo) + "/resolve/" + encode(revision) + "/" + encode(path));
+    }
+
+    static String requireSafeSegment(String segment, String context) {
+        String problem = segment.isEmpty() ? "an empty segment (// or a trailing /)"
+                : segment.equals(".") || segment.equals("..") ? "a " + quote(segment) + " segment"
+                : segment.indexOf('\\') >= 0 ? "a backslash"
+                : segment.chars().anyMatch(Character::isISOControl) ? "a control character"
+                : null;
+        if (problem != null) throw new IllegalArgumentException("refusing unsafe model path " + quote(context) + ": it has " + problem);
+        return segment;
+    }
+
+    static boolean isSha256(String s) { return s != null && SHA256.matcher(s).matches(); }
+
+    static String hex(byte[] digest) { return HexFormat.of().formatHex(digest); }
+
+    private static String encode(String slashSeparated) {
+        StringBuilder b = new StringBuilder();
+        for (String segment : slashSeparated.split("/", -1)) {
+            if (!b.isEmpty()) b.append('/');
+            b.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return b.toString();
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        s.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) b.append(String.format("\\u%04x", c));
+            else b.appendCodePoint(c);
+        });
+        return b.append('"').toString();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.muse.runtime;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelFilesTest {
+    @TempDir Path home;
+
+    @BeforeEach
+    void useTemporaryHome() { System.setProperty("muse.home", home.toString()); }
+
+    @AfterEach
+    void restoreHome() { System.clearProperty("muse.home"); }
+
+    @Test
+    void aliasesFindTheFileTheyPull() throws IOException {
+        assertEquals(home.resolve("models"), ModelFiles.cache());
+        var e = assertThrows(IllegalArgumentException.class, () -> ModelFiles.resolve("stories260k"));
+        assertTrue(e.getMessage().contains("muse pull stories260k"), e.getMessage());
+        Path pulled = Files.write(Files.createDirectories(ModelFiles.cache()).resolve("stories260K.gguf"), new byte[] {1});
+        assertEquals(pulled, ModelFiles.resolve("stories260k"));
+        assertEquals(pulled, ModelFiles.resolve("stories260K"));
+        assertThrows(IllegalArgumentException.class, () -> ModelFiles.resolve("../models/stories260K"));
+    }
+}
