@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The `muse` command line. Each subcommand is one small class. */
 @Command(name = "muse", mixinStandardHelpOptions = true, version = "Muse 0.1.0",
         description = "Self-hosted multimodal AI assistant and creative studio: a pure-Java inference engine.",
-        subcommands = {StudioCommand.class, RunCommand.class, ConvertCommand.class, InspectCommand.class, BenchCommand.class,
+        subcommands = {StudioCommand.class, RunCommand.class, ConvertCommand.class, InspectCommand.class, BenchCommand.class, KeysCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
