@@ -3,7 +3,6 @@ package dev.muse.server.store;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -154,7 +153,7 @@ public final class ApiKeys {
 
     private static ApiKey key(ResultSet row) throws SQLException {
         return new ApiKey(row.getString("id"), row.getString("name"), row.getString("prefix"),
-                Instant.ofEpochMilli(row.getLong("created_at")), SqlValues.instantOrNull(row, "last_used_at"), SqlValues.instantOrNull(row, "revoked_at"));
+                SqlValues.instant(row, "created_at"), SqlValues.instantOrNull(row, "last_used_at"), SqlValues.instantOrNull(row, "revoked_at"));
     }
 
     static String sha256Hex(String secret) { return HexFormat.of().formatHex(sha256(secret)); }

@@ -61,7 +61,7 @@ final class ConnectionPool implements AutoCloseable {
     /** Returns a borrowed connection; one that failed in a way that may have left it unusable is closed instead. */
     void giveBack(Connection connection, boolean reusable) {
         try {
-            // Most recently used first, so that the others are the ones that idle out.
+            // Most recently used first: the connection least likely to have been dropped by a server meanwhile.
             if (reusable && !closed) idle.addFirst(new Idle(connection, System.nanoTime()));
             else discard(connection);
         } finally {

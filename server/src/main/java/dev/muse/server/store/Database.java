@@ -1,13 +1,12 @@
 package dev.muse.server.store;
 
-import dev.muse.server.store.StoreConfig.Vendor;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -74,8 +73,6 @@ final class Database implements AutoCloseable {
 
     <T> T write(Work<T> work) { return inTransaction(writers, work); }
 
-    Vendor vendor() { return config.vendor(); }
-
     /** For tests: connections open right now, over both pools. */
     int openConnections() {
         return writers == readers ? writers.openConnections() : writers.openConnections() + readers.openConnections();
@@ -107,7 +104,7 @@ final class Database implements AutoCloseable {
             return result;
         } catch (SQLException e) {
             reusable = rolledBack(connection, e);
-            throw new StoreException("database error (" + config.vendor().name().toLowerCase() + "): " + e.getMessage(), e);
+            throw new StoreException("database error (" + config.vendor().name().toLowerCase(Locale.ROOT) + "): " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             reusable = rolledBack(connection, e);
             throw e;
