@@ -1,0 +1,17 @@
+package dev.muse.server.store;
+
+import java.time.Instant;
+
+/**
+ * A stored API key, without its secret (which is never stored) or hash (which is never shown).
+ *
+ * @param prefix     the secret's first characters, e.g. {@code muse-Ab3dE9xY}: enough to tell keys apart
+ * @param lastUsedAt null if never used; updated at most once a minute, so it is approximate
+ * @param revokedAt  null while the key is valid
+ */
+public record ApiKey(String id, String name, String prefix, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
+    public boolean revoked() { return revokedAt != null; }
+
+    /** The owner of everything stored with this key. Key ids never equal {@link Store#LOCAL_OWNER}. */
+    public String owner() { return id; }
+}
