@@ -11,6 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import dev.muse.server.store.Store;
+import dev.muse.server.store.StoreConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,8 +40,9 @@ final class ServeBench {
         String id = Residency.idOf(model);
         Residency residency = new Residency(Map.of(id, model), Path.of("/nonexistent-muse-cache"), Long.MAX_VALUE,
                 new Scheduler.Options(most, 2048, 64));
+        Path data = Files.createTempDirectory("muse-bench-serve");
         try (MuseServer server = new MuseServer(new MuseServer.Config("127.0.0.1", 0, false, k -> java.util.Optional.empty(), 8 << 20,
-                8192, most, Integer.MAX_VALUE), residency)) {
+                8192, most, Integer.MAX_VALUE), residency, Store.open(StoreConfig.sqlite(data.resolve("muse.db"))))) {
             String url = "http://127.0.0.1:" + server.port() + "/v1/completions";
             HttpClient http = HttpClient.newHttpClient();
             stream(http, url, id, 0, promptWords, 8); // warm-up: load the model, compile the kernels
@@ -65,6 +69,10 @@ final class ServeBench {
                 rows.add(new Row(clients, tokens, seconds, sorted(ttft), sorted(gaps)));
             }
             return rows;
+        } finally {
+            try (var files = Files.walk(data)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import dev.muse.server.store.ApiKey;
+import dev.muse.server.store.Store;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,9 +71,16 @@ final class ServeCommand implements Callable<Integer> {
         long budget = memoryBudgetMib != null ? memoryBudgetMib << 20 : physicalMemory() / 4 * 3;
         Residency residency = new Residency(named, ModelFiles.cache(), budget, new Scheduler.Options(parallel, context, 64));
         boolean requireKeys = !isLoopback(host);
-        if (requireKeys) throw new IllegalArgumentException("binding to " + host + " requires API keys, which this build cannot check yet: bind to 127.0.0.1");
-        return new MuseServer(new MuseServer.Config(host, port, requireKeys, key -> Optional.empty(), (long) maxBodyMib << 20, maxTokens,
-                maxConcurrent, rateLimit), residency);
+        Store store = Store.openFromEnvironment();
+        try {
+            if (requireKeys && !store.keys().anyActive())
+                throw new IllegalArgumentException("binding to " + host + " requires API keys and there are none: create one with `muse keys create`");
+            return new MuseServer(new MuseServer.Config(host, port, requireKeys, key -> store.keys().authenticate(key).map(ApiKey::owner),
+                    (long) maxBodyMib << 20, maxTokens, maxConcurrent, rateLimit), residency, store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
     static boolean isLoopback(String host) {

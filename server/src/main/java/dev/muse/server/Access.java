@@ -1,5 +1,6 @@
 package dev.muse.server;
 
+import dev.muse.server.store.Store;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -20,7 +21,7 @@ import java.util.function.Function;
  */
 final class Access implements Filter {
     /** The owner of requests when keys are not required (a single-user, loopback-only server). */
-    static final String LOCAL_OWNER = "local";
+    static final String LOCAL_OWNER = Store.LOCAL_OWNER;
 
     record Limits(long maxBodyBytes, int maxTokens, int maxConcurrentPerKey, int requestsPerMinute) {}
 

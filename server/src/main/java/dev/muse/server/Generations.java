@@ -33,11 +33,25 @@ final class Generations {
     /** What the caller may want to keep of a finished generation (the conversation store does). */
     record Choice(int index, String text, Completion.Outcome outcome) {}
 
+    /** Sees each choice's text grow (the conversation store saves it as it streams). */
+    @FunctionalInterface
+    interface Observer {
+        Observer NONE = (index, textSoFar) -> { };
+
+        void onText(int index, String textSoFar);
+    }
+
     private final Metrics metrics;
 
     Generations(Metrics metrics) { this.metrics = metrics; }
 
     List<Choice> run(ServerResponse res, Kind kind, LoadedModel model, int[] prompt, GenerationParams p) throws InterruptedException {
+        return run(res, kind, model, prompt, p, Observer.NONE);
+    }
+
+    /** Answers the request; returns the finished choices, or none when the client went away mid-stream. */
+    List<Choice> run(ServerResponse res, Kind kind, LoadedModel model, int[] prompt, GenerationParams p, Observer observer)
+            throws InterruptedException {
         int context = model.scheduler().options().contextLength();
         if (prompt.length >= context)
             throw contextExceeded(context, prompt.length, p.maxTokens());
@@ -68,6 +82,7 @@ final class Generations {
                         if (p.topLogprobs() >= 0) kept.addAll(pieceTokens);
                     }
                     text.append(piece);
+                    observer.onText(index, text.toString());
                 })));
             }
             List<Choice> choices = new ArrayList<>();

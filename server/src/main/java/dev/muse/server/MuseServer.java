@@ -3,6 +3,8 @@ package dev.muse.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muse.models.ContextOverflowException;
 import dev.muse.runtime.Residency;
+import dev.muse.server.store.NotFoundException;
+import dev.muse.server.store.Store;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -37,9 +39,12 @@ public final class MuseServer implements AutoCloseable {
 
     private final WebServer server;
     private final Residency residency;
+    private final Store store;
 
-    public MuseServer(Config config, Residency residency) {
+    /** Serves the models of {@code residency}, keeping conversations in {@code store}; closing the server closes both. */
+    public MuseServer(Config config, Residency residency, Store store) {
         this.residency = residency;
+        this.store = store;
         Metrics metrics = new Metrics();
         Access access = new Access(config.requireKeys(), config.ownerOfKey(),
                 new Access.Limits(config.maxBodyBytes(), config.maxTokens(), config.maxConcurrentPerKey(), config.requestsPerMinute()), metrics);
@@ -58,10 +63,12 @@ public final class MuseServer implements AutoCloseable {
                     res.send(metrics.render(residency));
                 })
                 .register("/v1/models", new ModelsService(models))
-                .register("/v1/chat/completions", new ChatService(models, access, generations))
+                .register("/v1/chat/completions", new ChatService(models, access, generations, store))
+                .register("/v1/conversations", new ConversationService(store, access))
                 .register("/v1/completions", new CompletionsService(models, access, generations))
                 .register("/v1/embeddings", new EmbeddingsService(models, access))
                 .error(ApiException.class, (req, res, e) -> Json.send(res, e.status(), Json.error(e)))
+                .error(NotFoundException.class, (req, res, e) -> Json.send(res, 404, Json.error(ApiException.notFound(e.getMessage()))))
                 .error(ContextOverflowException.class, (req, res, e) -> Json.send(res, 400, Json.error(Generations.contextExceeded(e))))
                 .error(Exception.class, (req, res, e) -> {
                     LOG.log(Level.WARNING, "request " + req.path().path() + " failed", e);
@@ -88,6 +95,7 @@ public final class MuseServer implements AutoCloseable {
     @Override public void close() {
         server.stop();
         residency.close();
+        store.close();
     }
 
     static boolean isLoopback(String host) {

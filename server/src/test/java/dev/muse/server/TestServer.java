@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.muse.engine.GgmlType;
 import dev.muse.runtime.Residency;
 import dev.muse.runtime.Scheduler;
+import dev.muse.server.store.ApiKey;
+import dev.muse.server.store.Store;
+import dev.muse.server.store.StoreConfig;
 import dev.muse.testkit.TinyFamily;
 import dev.muse.testkit.TinyModel;
 import java.io.IOException;
@@ -24,10 +27,12 @@ final class TestServer implements AutoCloseable {
     static final int CONTEXT = 2048;
 
     final MuseServer server;
+    final Store store;
     final Path model;
     final HttpClient http = HttpClient.newHttpClient();
 
-    TestServer(Path dir, MuseServer.Config config) throws IOException {
+    /** With {@code requireKeys}, callers need a key of this server's store (see {@link #store}). */
+    TestServer(Path dir, boolean requireKeys) throws IOException {
         Path models = Files.createDirectories(dir.resolve("models"));
         model = new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 31).write(models.resolve("tiny-chat.gguf"),
                 m -> {
@@ -35,10 +40,13 @@ final class TestServer implements AutoCloseable {
                     m.putUInt32("llama.context_length", CONTEXT);
                 });
         Residency residency = new Residency(Map.of(), models, 1L << 30, new Scheduler.Options(4, CONTEXT, 64));
-        server = new MuseServer(config, residency);
+        store = Store.open(StoreConfig.sqlite(dir.resolve("muse.db")));
+        MuseServer.Config config = new MuseServer.Config("127.0.0.1", 0, requireKeys, key -> store.keys().authenticate(key).map(ApiKey::owner),
+                8 << 20, 8192, 8, 600);
+        server = new MuseServer(config, residency, store);
     }
 
-    TestServer(Path dir) throws IOException { this(dir, MuseServer.Config.local(0)); }
+    TestServer(Path dir) throws IOException { this(dir, false); }
 
     String base() { return "http://127.0.0.1:" + server.port(); }
 
@@ -49,6 +57,14 @@ final class TestServer implements AutoCloseable {
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(base() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request with {@code Authorization: Bearer key} (no header when key is null). */
+    HttpResponse<String> send(String method, String path, String json, String key) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (key != null) b.header("Authorization", "Bearer " + key);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonNode json(HttpResponse<String> r) throws IOException { return Json.MAPPER.readTree(r.body()); }
