@@ -48,11 +48,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--clients", split = ",", defaultValue = "1,4,16", description = "with --serve: concurrent clients per round (default ${DEFAULT-VALUE})")
     int[] clients;
 
+    @Option(names = "--prompt-words", defaultValue = "16", description = "with --serve: words in each client's prompt (default ${DEFAULT-VALUE})")
+    int promptWords;
+
     @Override public Integer call() throws Exception {
         Path path = modelPath();
         if (serve) {
             System.err.printf("benchmarking the server on %s with %d threads, %d tokens per stream%n", path, Parallel.threads(), genTokens);
-            ServeBench.print(path, ServeBench.run(path, clients, 32, genTokens));
+            ServeBench.print(path, ServeBench.run(path, clients, promptWords, genTokens));
             return 0;
         }
         System.err.printf("benchmarking %s with %d threads%n", path, Parallel.threads());

@@ -39,7 +39,7 @@ final class ServeBench {
         int most = Arrays.stream(concurrency).max().orElse(1);
         String id = Residency.idOf(model);
         Residency residency = new Residency(Map.of(id, model), Path.of("/nonexistent-muse-cache"), Long.MAX_VALUE,
-                new Scheduler.Options(most, 2048, 64));
+                new Scheduler.Options(most, 2048, ServeCommand.BATCH_TOKENS));
         Path data = Files.createTempDirectory("muse-bench-serve");
         try (MuseServer server = new MuseServer(new MuseServer.Config("127.0.0.1", 0, false, k -> java.util.Optional.empty(), 8 << 20,
                 8192, most, Integer.MAX_VALUE), residency, Store.open(StoreConfig.sqlite(data.resolve("muse.db"))))) {

@@ -20,6 +20,12 @@ import picocli.CommandLine.Option;
         description = {"Start the OpenAI-compatible server (chat, completions, models, health, metrics).",
                 "Models are the files given with --model plus every .gguf in the model cache; each loads on first use."})
 final class ServeCommand implements Callable<Integer> {
+    /** Rows per scheduler step: prompt chunks of newcomers are bounded by it, so streaming clients never wait long for their next token. */
+    static final int BATCH_TOKENS = 32;
+
+    /** Helidon's start-up chatter at INFO is noise on a terminal; warnings and errors still show. Held so it is not collected. */
+    private static final java.util.logging.Logger HELIDON_LOG = java.util.logging.Logger.getLogger("io.helidon");
+
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default ${DEFAULT-VALUE}); any other than loopback requires API keys")
     String host;
 
@@ -63,13 +69,14 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     MuseServer start(String host, int port, List<String> models) {
+        HELIDON_LOG.setLevel(java.util.logging.Level.WARNING);
         Map<String, Path> named = new LinkedHashMap<>();
         for (String m : models) {
             Path file = ModelFiles.resolve(m);
             named.put(Residency.idOf(file), file);
         }
         long budget = memoryBudgetMib != null ? memoryBudgetMib << 20 : physicalMemory() / 4 * 3;
-        Residency residency = new Residency(named, ModelFiles.cache(), budget, new Scheduler.Options(parallel, context, 64));
+        Residency residency = new Residency(named, ModelFiles.cache(), budget, new Scheduler.Options(parallel, context, BATCH_TOKENS));
         boolean requireKeys = !isLoopback(host);
         Store store = Store.openFromEnvironment();
         try {
