@@ -32,7 +32,9 @@ final class TestServer implements AutoCloseable {
     final HttpClient http = HttpClient.newHttpClient();
 
     /** With {@code requireKeys}, callers need a key of this server's store (see {@link #store}). */
-    TestServer(Path dir, boolean requireKeys) throws IOException {
+    TestServer(Path dir, boolean requireKeys) throws IOException { this(dir, requireKeys, 8, 600); }
+
+    TestServer(Path dir, boolean requireKeys, int maxConcurrentPerKey, int requestsPerMinute) throws IOException {
         Path models = Files.createDirectories(dir.resolve("models"));
         model = new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 31).write(models.resolve("tiny-chat.gguf"),
                 m -> {
@@ -42,7 +44,7 @@ final class TestServer implements AutoCloseable {
         Residency residency = new Residency(Map.of(), models, 1L << 30, new Scheduler.Options(4, CONTEXT, 64));
         store = Store.open(StoreConfig.sqlite(dir.resolve("muse.db")));
         MuseServer.Config config = new MuseServer.Config("127.0.0.1", 0, requireKeys, key -> store.keys().authenticate(key).map(ApiKey::owner),
-                8 << 20, 8192, 8, 600);
+                8 << 20, 8192, maxConcurrentPerKey, requestsPerMinute);
         server = new MuseServer(config, residency, store);
     }
 
