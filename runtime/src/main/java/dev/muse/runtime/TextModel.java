@@ -71,13 +71,18 @@ public final class TextModel implements AutoCloseable {
      * it simply continues the text.
      */
     public int[] chatPrompt(List<ChatMessage> messages) {
+        return chatPrompt(messages, Map.of());
+    }
+
+    /** As {@link #chatPrompt(List)}, with extra template variables (such as Qwen3's {@code enable_thinking}). */
+    public int[] chatPrompt(List<ChatMessage> messages, Map<String, ?> templateVariables) {
         if (templateError != null)
             throw new IllegalArgumentException("the model's chat template cannot be rendered: " + templateError.getMessage());
         if (template == null)
             return tokenizer.encode(messages.stream().map(ChatMessage::content).collect(Collectors.joining("\n\n")), true, false);
         Vocabulary v = tokenizer.vocabulary();
         String bos = v.bosId() >= 0 ? v.token(v.bosId()) : "", eos = v.eosId() >= 0 ? v.token(v.eosId()) : "";
-        String text = template.render(messages, true, bos, eos, Map.of());
+        String text = template.render(messages, true, bos, eos, templateVariables);
         boolean templateWroteBos = !bos.isEmpty() && text.startsWith(bos);
         return tokenizer.encode(text, !templateWroteBos, true);
     }

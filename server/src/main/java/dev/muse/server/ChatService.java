@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.muse.runtime.LoadedModel;
 import dev.muse.server.openai.ChatMessages;
 import dev.muse.server.openai.GenerationParams;
+import dev.muse.server.openai.Mode;
 import dev.muse.text.ChatMessage;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -16,6 +17,7 @@ import dev.muse.server.store.TokenUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code POST /v1/chat/completions}: the conversation is rendered with the model's chat template. With
@@ -46,12 +48,13 @@ final class ChatService implements HttpService {
         JsonNode body = Json.readBody(req, access.limits().maxBodyBytes());
         GenerationParams params = GenerationParams.read(body, true, access.limits().maxTokens());
         List<ChatMessage> messages = ChatMessages.read(body, params.model());
+        Map<String, Object> variables = Mode.templateVariables(Mode.read(body));
         String owner = Access.owner(req);
         String conversationId = body.path("conversation_id").isTextual() ? body.get("conversation_id").textValue() : null;
         try (AutoCloseable permit = access.generationPermit(owner)) {
             LoadedModel model = models.acquire(params.model());
             if (conversationId == null) {
-                generations.run(res, Generations.Kind.CHAT, model, prompt(model, messages), params);
+                generations.run(res, Generations.Kind.CHAT, model, prompt(model, messages, variables), params);
                 return;
             }
             if (params.n() != 1) throw ApiException.invalid("n", "a conversation stores one reply: 'n' must be 1 with 'conversation_id'");
@@ -60,7 +63,7 @@ final class ChatService implements HttpService {
             for (Message m : store.messages().list(owner, conversationId))
                 full.add(new ChatMessage(m.role().name().toLowerCase(Locale.ROOT), ChatMessages.content(m.content(), "stored message", params.model())));
             full.addAll(messages);
-            int[] prompt = prompt(model, full); // fails before anything is stored if the conversation no longer fits
+            int[] prompt = prompt(model, full, variables); // fails before anything is stored if the conversation no longer fits
             // The new turn is committed before the first byte of the answer: once acknowledged, it survives a crash.
             for (ChatMessage m : messages)
                 store.messages().append(owner, conversationId, ConversationService.role(m.role()), TextNode.valueOf(m.content()));
@@ -83,9 +86,9 @@ final class ChatService implements HttpService {
         }
     }
 
-    private static int[] prompt(LoadedModel model, List<ChatMessage> messages) {
+    private static int[] prompt(LoadedModel model, List<ChatMessage> messages, Map<String, Object> variables) {
         try {
-            return model.text().chatPrompt(messages);
+            return model.text().chatPrompt(messages, variables);
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("messages", e.getMessage());
         }

@@ -110,6 +110,18 @@ class OpenAiApiTest {
     }
 
     @Test
+    void theModeFieldReachesTheChatTemplate() throws Exception {
+        int plain = TestServer.json(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"," + HELLO + ",\"max_tokens\":1}")).get("usage").get("prompt_tokens").asInt();
+        int thinking = TestServer.json(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"," + HELLO + ",\"max_tokens\":1,\"mode\":\"thinking\"}"))
+                .get("usage").get("prompt_tokens").asInt();
+        int instant = TestServer.json(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"," + HELLO + ",\"max_tokens\":1,\"mode\":\"instant\"}"))
+                .get("usage").get("prompt_tokens").asInt();
+        assertEquals(plain, thinking, "thinking is the template's default");
+        assertTrue(instant > plain, "instant closes an empty think block in the prompt");
+        assertError(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\"," + HELLO + ",\"mode\":\"dreamy\"}"), 400, "mode", null);
+    }
+
+    @Test
     void textCompletionsTakeAStringOrTokenIds() throws Exception {
         JsonNode a = TestServer.json(s.post("/v1/completions", "{\"model\":\"tiny-chat\",\"prompt\":\"Once upon\",\"max_tokens\":5,\"temperature\":0,\"logprobs\":2}"));
         assertEquals("text_completion", a.get("object").asText());

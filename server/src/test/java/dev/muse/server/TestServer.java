@@ -22,7 +22,7 @@ import java.util.Map;
 final class TestServer implements AutoCloseable {
     /** A ChatML-style template; on this SentencePiece vocabulary its markers are plain text, which is all a test needs. */
     static final String TEMPLATE = "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
-            + "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}";
+            + "{% if add_generation_prompt %}<|im_start|>assistant\n{% if enable_thinking is defined and not enable_thinking %}<think>\n\n</think>\n\n{% endif %}{% endif %}";
 
     static final int CONTEXT = 2048;
 
