@@ -53,6 +53,14 @@ public final class LlamaCpp {
         return add("tokenize " + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * What the binding's embed gives for text: the first token's final normed hidden state (see
+     * {@link LlamaCppProbe}); the file must declare a pooling type for llama.cpp to run in embedding mode.
+     */
+    public int embed(String text) {
+        return add("embed " + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** n greedy tokens after exactly these prompt ids (nothing is prepended). */
     public int generate(int[] prompt, int n) {
         return add("generate " + n + " " + join(prompt));
@@ -77,6 +85,15 @@ public final class LlamaCpp {
 
     /** The answers, by the index each request method returned. */
     public record Results(List<String> answers) {
+        public float[] vector(int index) {
+            String answer = answers.get(index);
+            if (!answer.startsWith("vector")) throw new IllegalStateException("not an embedding: " + answer);
+            String[] parts = answer.substring("vector".length()).trim().split(" ");
+            float[] v = new float[parts.length];
+            for (int i = 0; i < v.length; i++) v[i] = Float.parseFloat(parts[i]);
+            return v;
+        }
+
         public int[] ids(int index) {
             String answer = answers.get(index);
             String rest = answer.substring(answer.indexOf(' ') + 1).trim();

@@ -28,6 +28,10 @@ import java.util.stream.Collectors;
  * generate N ID...     -> probe ids ID...      N greedy tokens after the prompt ID... (the exact token ids)
  * force K ID...        -> probe ids ID...      the greedy choice after each prefix ID[0..k), k = K..len-1
  * gap A B ID...        -> probe gap X          logit(A) - logit(B) after the prompt ID... (A the greedy choice)
+ * embed BASE64         -> probe vector X...    what the binding's embed returns for the text (llama.cpp tokenizes it):
+ *                                              the FIRST token's final normed hidden state, unpooled and unnormalised,
+ *                                              whatever pooling the file or the parameters name (seen with b4916);
+ *                                              a request with embed lines runs in embedding mode and holds nothing else
  * </pre>
  * Prompts are token ids, passed to the server as a JSON array so llama.cpp adds nothing (no BOS, no
  * tokenization): the caller decides the whole prompt. The binding returns generated text, not ids, so a
@@ -72,6 +76,8 @@ public final class LlamaCppProbe {
         LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> {
             if (level == LogLevel.WARN || level == LogLevel.ERROR) System.err.print(message);
         });
+        List<String> lines = Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8);
+        boolean embedding = lines.stream().anyMatch(l -> l.startsWith("embed "));
         ModelParameters params = new ModelParameters()
                 .setModel(args[0])
                 .setCtxSize(Integer.parseInt(args[3]))
@@ -83,8 +89,9 @@ public final class LlamaCppProbe {
                 .setCacheTypeV(CacheType.F32)
                 .enableSpecial()
                 .skipWarmup();
+        if (embedding) params.enableEmbedding();
         LlamaCppProbe probe = new LlamaCppProbe(new LlamaModel(params), Integer.parseInt(args[2]));
-        for (String line : Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8)) {
+        for (String line : lines) {
             if (!line.isBlank()) System.out.println("probe " + probe.run(line.trim().split(" ")));
         }
         System.err.printf("probe: %d one-token completions, %d greedy steps needed logit biases%n", probe.steps, probe.ambiguous);
@@ -94,6 +101,12 @@ public final class LlamaCppProbe {
         if (command[0].equals("tokenize")) {
             String text = command.length > 1 ? new String(Base64.getDecoder().decode(command[1]), StandardCharsets.UTF_8) : "";
             return "tokens " + join(model.encode(text));
+        }
+        if (command[0].equals("embed")) {
+            float[] vector = model.embed(new String(Base64.getDecoder().decode(command[1]), StandardCharsets.UTF_8));
+            StringBuilder out = new StringBuilder("vector");
+            for (float v : vector) out.append(' ').append(v);
+            return out.toString();
         }
         int[] numbers = Arrays.stream(command).skip(1).mapToInt(Integer::parseInt).toArray();
         return switch (command[0]) {
