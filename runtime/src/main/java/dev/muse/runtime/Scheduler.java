@@ -109,9 +109,24 @@ public final class Scheduler implements AutoCloseable {
                 }
                 if (closed) break;
                 dropCancelled();
-                admit();
+                try {
+                    admit();
+                } catch (RuntimeException e) { // fail the request being admitted rather than the thread
+                    Sequence head = waiting.poll();
+                    if (head != null) head.emit(new Sequence.Failed(e));
+                }
             }
-            if (!running.isEmpty()) step();
+            try {
+                if (!running.isEmpty()) step();
+            } catch (RuntimeException e) {
+                // A bug here must not silently stop the thread every request of this model waits on.
+                synchronized (this) {
+                    for (Sequence s : List.copyOf(running)) {
+                        release(s);
+                        s.emit(new Sequence.Failed(e));
+                    }
+                }
+            }
         }
         synchronized (this) {
             IllegalStateException unloaded = new IllegalStateException("the model was unloaded");
@@ -232,6 +247,7 @@ public final class Scheduler implements AutoCloseable {
     private void release(Sequence s) {
         running.remove(s);
         KvSlot slot = s.slot;
+        slot.tokens = s.history; // history may have grown into a new array since admission
         slot.owner = null;
         slot.lastUsedNanos = System.nanoTime();
         s.slot = null;

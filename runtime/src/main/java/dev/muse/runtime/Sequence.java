@@ -67,7 +67,7 @@ public final class Sequence {
     Sequence(Request request) {
         this.request = request;
         this.sampler = new Sampler(request.sampling());
-        this.history = Arrays.copyOf(request.prompt(), request.prompt().length + Math.min(request.maxTokens(), 4096));
+        this.history = Arrays.copyOf(request.prompt(), request.prompt().length + Math.min(request.maxTokens(), 256)); // grows on demand
         this.length = request.prompt().length;
     }
 

@@ -73,6 +73,17 @@ class SchedulerTest {
     }
 
     @Test
+    void aLongGenerationStillSharesItsPrefix() throws Exception {
+        int[] first = {1, 2, 3};
+        try (Scheduler scheduler = new Scheduler(model, new Scheduler.Options(1, 1024, 64), "test")) {
+            Result turn1 = drain(scheduler.submit(greedy(first, 400))); // history outgrows its first array
+            int[] second = concat(first, turn1.tokens, new int[] {5});
+            Result turn2 = drain(scheduler.submit(greedy(second, 3)));
+            assertEquals(first.length + 399, turn2.finished.cachedPromptTokens());
+        }
+    }
+
+    @Test
     void aCancelledSequenceFreesItsSlotForTheNextOne() throws Exception {
         try (Scheduler scheduler = new Scheduler(model, new Scheduler.Options(1, 512, 64), "test")) {
             Sequence endless = scheduler.submit(greedy(new int[] {1, 2, 3}, 400));
