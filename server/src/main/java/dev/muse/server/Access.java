@@ -20,9 +20,6 @@ import java.util.function.Function;
  * request rate (token bucket per minute) and a cap on generations running at once.
  */
 final class Access implements Filter {
-    /** The owner of requests when keys are not required (a single-user, loopback-only server). */
-    static final String LOCAL_OWNER = Store.LOCAL_OWNER;
-
     record Limits(long maxBodyBytes, int maxTokens, int maxConcurrentPerKey, int requestsPerMinute) {}
 
     private final boolean requireKeys;
@@ -74,7 +71,7 @@ final class Access implements Filter {
     }
 
     private String authenticate(RoutingRequest req) {
-        if (!requireKeys) return LOCAL_OWNER;
+        if (!requireKeys) return Store.LOCAL_OWNER; // a single-user, loopback-only server
         Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
         if (header.isEmpty() || !header.get().regionMatches(true, 0, "Bearer ", 0, 7))
             throw ApiException.unauthorized("You didn't provide an API key. Provide it in the Authorization header: 'Authorization: Bearer YOUR_KEY'");
