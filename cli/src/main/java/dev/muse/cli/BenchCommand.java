@@ -10,6 +10,7 @@ import dev.muse.models.LanguageModel;
 import dev.muse.models.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,6 +49,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--clients", split = ",", defaultValue = "1,4,16", description = "with --serve: concurrent clients per round (default ${DEFAULT-VALUE})")
     int[] clients;
 
+    @Option(names = "--llama-server", paramLabel = "PATH", description = "with --serve: llama.cpp's llama-server binary, run with the same rounds for ratios")
+    Path llamaServer;
+
     @Option(names = "--prompt-words", defaultValue = "16", description = "with --serve: words in each client's prompt (default ${DEFAULT-VALUE})")
     int promptWords;
 
@@ -55,7 +59,14 @@ final class BenchCommand implements Callable<Integer> {
         Path path = modelPath();
         if (serve) {
             System.err.printf("benchmarking the server on %s with %d threads, %d tokens per stream%n", path, Parallel.threads(), genTokens);
-            ServeBench.print(path, ServeBench.run(path, clients, promptWords, genTokens));
+            List<ServeBench.Row> muse = ServeBench.run(path, clients, promptWords, genTokens);
+            List<ServeBench.Row> anchor = null;
+            if (llamaServer != null) {
+                System.err.println("the same rounds against llama.cpp's llama-server " + llamaServer);
+                anchor = ServeBench.runLlamaServer(llamaServer, path, clients, promptWords, genTokens);
+                ServeBench.print("llama.cpp", path, anchor, null);
+            }
+            ServeBench.print("Muse", path, muse, anchor);
             return 0;
         }
         System.err.printf("benchmarking %s with %d threads%n", path, Parallel.threads());

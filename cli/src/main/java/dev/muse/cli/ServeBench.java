@@ -35,6 +35,7 @@ final class ServeBench {
 
     private ServeBench() {}
 
+    /** The rounds against Muse's own server, started in-process with as many slots as the largest round has clients. */
     static List<Row> run(Path model, int[] concurrency, int promptWords, int maxTokens) throws Exception {
         int most = Arrays.stream(concurrency).max().orElse(1);
         String id = Residency.idOf(model);
@@ -43,37 +44,73 @@ final class ServeBench {
         Path data = Files.createTempDirectory("muse-bench-serve");
         try (MuseServer server = new MuseServer(new MuseServer.Config("127.0.0.1", 0, false, k -> java.util.Optional.empty(), 8 << 20,
                 8192, most, Integer.MAX_VALUE), residency, Store.open(StoreConfig.sqlite(data.resolve("muse.db"))))) {
-            String url = "http://127.0.0.1:" + server.port() + "/v1/completions";
-            HttpClient http = HttpClient.newHttpClient();
-            stream(http, url, id, 0, promptWords, 8); // warm-up: load the model, compile the kernels
-            List<Row> rows = new ArrayList<>();
-            for (int clients : concurrency) {
-                System.err.printf("  %d concurrent stream%s...%n", clients, clients == 1 ? "" : "s");
-                long start = System.nanoTime();
-                List<Future<double[][]>> results = new ArrayList<>();
-                try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                    for (int c = 0; c < clients; c++) {
-                        int client = c;
-                        results.add(pool.submit(() -> stream(http, url, id, client + 1, promptWords, maxTokens)));
-                    }
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                List<Double> ttft = new ArrayList<>(), gaps = new ArrayList<>();
-                int tokens = 0;
-                for (Future<double[][]> f : results) {
-                    double[][] r = f.get();
-                    ttft.add(r[0][0]);
-                    for (double g : r[1]) gaps.add(g);
-                    tokens += r[1].length + 1;
-                }
-                rows.add(new Row(clients, tokens, seconds, sorted(ttft), sorted(gaps)));
-            }
-            return rows;
+            return rounds("http://127.0.0.1:" + server.port(), id, concurrency, promptWords, maxTokens);
         } finally {
             try (var files = Files.walk(data)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /**
+     * The same rounds against llama.cpp's llama-server on the same file: 2 threads, one slot per client of the
+     * largest round, 2048 tokens of context per slot, as Muse gets.
+     */
+    static List<Row> runLlamaServer(Path binary, Path model, int[] concurrency, int promptWords, int maxTokens) throws Exception {
+        int most = Arrays.stream(concurrency).max().orElse(1), port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process server = new ProcessBuilder(binary.toString(), "-m", model.toString(), "-t", "2", "-tb", "2", "-np", String.valueOf(most),
+                "-c", String.valueOf(2048 * most), "--host", "127.0.0.1", "--port", String.valueOf(port))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String base = "http://127.0.0.1:" + port;
+            HttpClient http = HttpClient.newHttpClient();
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (true) {
+                try {
+                    if (http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) break;
+                } catch (java.io.IOException notYet) {
+                    // still starting
+                }
+                if (!server.isAlive() || System.nanoTime() > deadline) throw new IllegalStateException("llama-server did not start");
+                Thread.sleep(200);
+            }
+            return rounds(base, Residency.idOf(model), concurrency, promptWords, maxTokens);
+        } finally {
+            server.destroy();
+            if (!server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) server.destroyForcibly();
+        }
+    }
+
+    private static List<Row> rounds(String base, String id, int[] concurrency, int promptWords, int maxTokens) throws Exception {
+        String url = base + "/v1/completions";
+        HttpClient http = HttpClient.newHttpClient();
+        stream(http, url, id, 0, promptWords, 8); // warm-up: load the model, compile the kernels
+        List<Row> rows = new ArrayList<>();
+        for (int clients : concurrency) {
+            System.err.printf("  %d concurrent stream%s...%n", clients, clients == 1 ? "" : "s");
+            long start = System.nanoTime();
+            List<Future<double[][]>> results = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int c = 0; c < clients; c++) {
+                    int client = c;
+                    results.add(pool.submit(() -> stream(http, url, id, client + 1, promptWords, maxTokens)));
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            List<Double> ttft = new ArrayList<>(), gaps = new ArrayList<>();
+            int tokens = 0;
+            for (Future<double[][]> f : results) {
+                double[][] r = f.get();
+                ttft.add(r[0][0]);
+                for (double g : r[1]) gaps.add(g);
+                tokens += r[1].length + 1;
+            }
+            rows.add(new Row(clients, tokens, seconds, sorted(ttft), sorted(gaps)));
+        }
+        return rows;
     }
 
     /** One streaming client: returns {{time to first token}, {gaps between later tokens}} in seconds. */
@@ -101,13 +138,17 @@ final class ServeBench {
         return new double[][] {{first}, gaps.stream().mapToDouble(Double::doubleValue).toArray()};
     }
 
-    static void print(Path model, List<Row> rows) {
+    static void print(String engine, Path model, List<Row> rows, List<Row> anchor) {
         double single = rows.getFirst().tokensPerSecond();
-        System.out.printf("%n| model | clients | aggregate t/s | vs 1 client | TTFT p50 ms | TTFT p99 ms | inter-token p99 ms |%n");
-        System.out.printf("|---|---|---|---|---|---|---|%n");
-        for (Row r : rows)
-            System.out.printf("| %s | %d | %.2f | %.2fx | %.0f | %.0f | %.0f |%n", model.getFileName(), r.clients(), r.tokensPerSecond(),
-                    r.tokensPerSecond() / single, 1000 * percentile(r.ttft(), 50), 1000 * percentile(r.ttft(), 99), 1000 * percentile(r.gaps(), 99));
+        System.out.printf("%n%s on %s%n| clients | aggregate t/s | vs 1 client | TTFT p50 ms | TTFT p99 ms | inter-token p99 ms |%s%n", engine,
+                model.getFileName(), anchor == null ? "" : " vs llama.cpp |");
+        System.out.printf("|---|---|---|---|---|---|%s%n", anchor == null ? "" : "---|");
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            System.out.printf("| %d | %.2f | %.2fx | %.0f | %.0f | %.0f |%s%n", r.clients(), r.tokensPerSecond(), r.tokensPerSecond() / single,
+                    1000 * percentile(r.ttft(), 50), 1000 * percentile(r.ttft(), 99), 1000 * percentile(r.gaps(), 99),
+                    anchor == null ? "" : String.format(" %.2fx |", r.tokensPerSecond() / anchor.get(i).tokensPerSecond()));
+        }
     }
 
     private static double[] sorted(List<Double> values) {
