@@ -38,7 +38,7 @@ public final class Completion {
         long start = System.nanoTime();
         Sequence sequence = scheduler.submit(request);
         try {
-            TokenDecoder decoder = new TokenDecoder(tokenizer);
+            TokenDecoder decoder = TokenDecoder.forReplies(tokenizer);
             StopStrings stops = new StopStrings(stop);
             List<Token> tokens = new ArrayList<>();
             long firstToken = -1;

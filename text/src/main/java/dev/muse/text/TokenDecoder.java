@@ -13,6 +13,7 @@ public final class TokenDecoder {
 
     private final Tokenizer tokenizer;
     private final boolean stripSpacePrefix;
+    private boolean hideControl;
     private byte[] pending = new byte[16];
     private int pendingLength;
     private int previous = -1;
@@ -33,9 +34,19 @@ public final class TokenDecoder {
         this.stripSpacePrefix = stripSpacePrefix && tokenizer.vocabulary().addSpacePrefix();
     }
 
+    /**
+     * A decoder for a model's reply as a user reads it: control tokens (BOS, EOS, a base model's story
+     * separator) add no text, as in llama.cpp's output.
+     */
+    public static TokenDecoder forReplies(Tokenizer tokenizer) {
+        TokenDecoder decoder = new TokenDecoder(tokenizer);
+        decoder.hideControl = true;
+        return decoder;
+    }
+
     /** Adds one token and returns the text it completes, possibly empty. */
     public String next(int token) {
-        byte[] piece = tokenizer.decodeBytes(token);
+        byte[] piece = hideControl && tokenizer.vocabulary().tokenType(token) == TokenType.CONTROL ? new byte[0] : tokenizer.decodeBytes(token);
         boolean atTextStart = !started || previous == tokenizer.vocabulary().bosId();
         int skip = stripSpacePrefix && atTextStart && piece.length > 0 && piece[0] == ' ' ? 1 : 0;
         started = true;

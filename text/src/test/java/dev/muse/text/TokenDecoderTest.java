@@ -55,6 +55,15 @@ class TokenDecoderTest {
         assertEquals(" Hi", stream(new TokenDecoder(llama3, true), llama3.encode(" Hi", false)));
     }
 
+    @Test
+    void repliesShowNoControlTokens() {
+        Tokenizer spm = Vocabularies.gguf("llama-spm");
+        int[] ids = spm.encode("Hello world", true);
+        int[] withEos = java.util.Arrays.copyOf(ids, ids.length + 1);
+        withEos[ids.length] = spm.vocabulary().eosId();
+        assertEquals(" Hello world", stream(TokenDecoder.forReplies(spm), withEos));
+    }
+
     @TestFactory
     Stream<DynamicTest> streamedTextEqualsDecodedText() {
         List<Supplier<Tokenizer>> tokenizers = List.of(() -> Vocabularies.gguf("llama-spm"),
