@@ -229,9 +229,14 @@ export async function keys(t) {
   await dialog.getByLabel('API key').fill(t.argument);
   await dialog.getByRole('button', { name: 'Use this key' }).click();
   await t.page.locator('#model option[value="stories260K"]').waitFor({ state: 'attached' });
+  const group = id => t.page.locator(`#model option[value="${id}"]`).evaluate(o => o.parentElement.label);
+  t.check(await group('stories260K') === 'Available (loads on first use)', 'a model not yet used is listed as available');
   await pickModel(t, 'stories260K');
   await send(t, 'A key for the castle');
   await idle(t);
+  await t.page.waitForFunction(() => document.querySelector('#model option[value="stories260K"]').parentElement.label === 'Loaded');
+  t.check((await t.page.locator('#model option[value="stories260K"]').textContent()) === 'stories260K · 512 tokens', 'a loaded model shows its context window');
+  t.check(await t.page.getByLabel('Model', { exact: true }).inputValue() === 'stories260K', 'the choice stays');
   t.check((await lastAnswer(t).textContent()).length > 0, 'with the key, the answer streams');
   t.check(await t.page.evaluate(() => localStorage.getItem('muse.apiKey')) === t.argument, 'the key is kept in this browser');
   await t.page.reload();

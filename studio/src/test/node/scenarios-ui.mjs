@@ -183,6 +183,7 @@ export async function keyboard(t) {
   t.check(await t.page.evaluate(() => document.documentElement.scrollWidth) <= 375, 'nothing is wider than a phone');
   const drawer = t.page.getByRole('button', { name: 'Show conversations' });
   await t.page.waitForFunction(() => document.getElementById('sidebar').getBoundingClientRect().right <= 0); // the list is tucked away
+  await t.page.locator('#new-chat').waitFor({ state: 'hidden', timeout: 2000 }); // hidden, so Tab does not wander off screen
   await t.screenshot('phone');
   await drawer.click();
   t.check(await drawer.getAttribute('aria-expanded') === 'true', 'the menu button says the list is open');

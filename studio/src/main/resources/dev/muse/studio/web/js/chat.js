@@ -111,7 +111,7 @@ export class Chat {
       const body = this.request(model, content);
       const started = performance.now();
       let first = null, pieces = 0, text = '', frame = 0;
-      assistant = { role: 'assistant', content: '', status: 'incomplete' };
+      assistant = { role: 'assistant', content: '', status: 'streaming' };
       view = this.append(assistant);
       this.renderStates();
       for await (const event of stream('v1/chat/completions', body, controller.signal)) {
@@ -138,6 +138,7 @@ export class Chat {
       assistant.status = 'complete';
       if (usage && first !== null) this.stats.rate(usage.completion_tokens, performance.now() - first, true);
     } catch (e) {
+      if (assistant) assistant.status = 'incomplete';
       if (e.name === 'AbortError') {
         if (assistant) assistant.stopped = true;
       } else if (e instanceof ApiError || e instanceof NetworkError) {
