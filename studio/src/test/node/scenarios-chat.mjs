@@ -69,6 +69,7 @@ export async function reload(t) {
   const answer = await lastAnswer(t).textContent();
   const id = conversationId(t);
   t.check(id, 'the address names the conversation');
+  await settled(t, id);
 
   await t.page.reload();
   await t.page.locator('.message.assistant .answer').first().waitFor();
