@@ -105,12 +105,12 @@ export class Chat {
     this.stats.reset();
     this.renderStates();
     this.scrollToEnd(true);
-    let assistant = null, view = null, usage = null;
+    let assistant = null, view = null, usage = null, text = '', frame = 0;
     try {
       if (!this.conversation.id) await this.create(model, content);
       const body = this.request(model, content);
       const started = performance.now();
-      let first = null, pieces = 0, text = '', frame = 0;
+      let first = null, pieces = 0;
       assistant = { role: 'assistant', content: '', status: 'streaming' };
       view = this.append(assistant);
       this.renderStates();
@@ -133,8 +133,6 @@ export class Chat {
           this.scrollToEnd(pinned);
         });
       }
-      cancelAnimationFrame(frame);
-      view.stream(text);
       assistant.status = 'complete';
       if (usage && first !== null) this.stats.rate(usage.completion_tokens, performance.now() - first, true);
     } catch (e) {
@@ -153,9 +151,12 @@ export class Chat {
         throw e;
       }
     } finally {
+      cancelAnimationFrame(frame); // however it ended, the whole text is shown once more, without the caret
+      if (assistant) assistant.content = text;
       this.streaming = null;
       this.composer.setBusy(false);
       userView.refresh({ last: false, busy: false });
+      view?.refresh({ last: false, busy: false });
       this.renderStates();
     }
     if (!user.unsent) await this.sync(usage);

@@ -77,7 +77,7 @@ export class ConversationList {
       el('button', { type: 'button', class: 'conversation-open', onclick: () => this.onOpen(c.id) },
         el('span', { class: 'conversation-title' }, c.title),
         el('span', { class: 'conversation-time' }, when(c.updated_at))),
-      iconButton('rename', `Rename “${c.title}”`, () => this.rename(item, c)),
+      iconButton('edit', `Rename “${c.title}”`, () => this.rename(item, c)),
       iconButton('trash', `Delete “${c.title}”`, () => this.remove(c)));
     return item;
   }
