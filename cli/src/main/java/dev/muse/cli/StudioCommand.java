@@ -10,26 +10,32 @@ import picocli.CommandLine.Option;
 
 /**
  * The main job: makes sure the bundled model is ready (imported from an offline model folder the first
- * time), then starts the server with it. The browser studio will be served by this same process.
+ * time), starts the server with it and Muse Studio, the browser UI served by the same process, and opens
+ * the studio in a browser (or prints its address when there is no display or with --no-browser).
  */
 @Command(name = "studio", mixinStandardHelpOptions = true,
-        description = "Start Muse: the server with the bundled model (stories260K) ready, on 127.0.0.1.")
+        description = "Start Muse: the server with the bundled model (stories260K) ready and Muse Studio, on 127.0.0.1.")
 final class StudioCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "port (default ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
+
+    @Option(names = "--no-browser", description = "print the studio's address instead of opening a browser")
+    boolean noBrowser;
 
     @Override public Integer call() throws Exception {
         String bundled = BundledModel.ensure().toString();
         ServeCommand serve = new ServeCommand();
         new CommandLine(serve).parseArgs(); // serve's defaults
         MuseServer server = serve.start("127.0.0.1", port, List.of(bundled));
-        String url = ServeCommand.url("127.0.0.1", server.port());
+        String api = ServeCommand.url("127.0.0.1", server.port());
+        String studio = "http://127.0.0.1:" + server.port() + "/";
+        boolean opened = !noBrowser && Browser.open(studio);
         System.err.printf("""
-                Muse is running on %s with %s ready. Try:
-                  curl %s/chat/completions -H 'Content-Type: application/json' \\
-                    -d '{"model": "%s", "messages": [{"role": "user", "content": "Once upon a time"}], "max_tokens": 60}'
+                Muse is running with %s ready.
+                  Muse Studio: %s%s
+                  OpenAI-compatible API: %s
                 Stop with Ctrl-C.
-                """, url, BundledModel.NAME, url, BundledModel.NAME);
+                """, BundledModel.NAME, studio, opened ? " (opened in your browser)" : "", api);
         ServeCommand.serveUntilStopped(server);
         return 0;
     }

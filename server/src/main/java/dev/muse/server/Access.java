@@ -83,6 +83,7 @@ final class Access implements Filter {
     private static String endpoint(String path) {
         if (path.startsWith("/v1/models/")) return "/v1/models/{id}";
         if (path.startsWith("/v1/conversations/")) return "/v1/conversations/{id}";
+        if (path.startsWith("/studio/")) return "/studio/{file}";
         return path.length() > 40 ? path.substring(0, 40) : path;
     }
 

@@ -11,6 +11,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.muse.server.store.Conversation;
 import dev.muse.server.store.Message;
 import dev.muse.server.store.Store;
 import dev.muse.server.store.TokenUsage;
@@ -22,7 +23,8 @@ import java.util.Map;
 /**
  * {@code POST /v1/chat/completions}: the conversation is rendered with the model's chat template. With
  * Muse's {@code conversation_id} field, {@code messages} is only the new turn: the stored conversation is
- * put in front of it, the turn is stored before the answer starts, and the reply is saved as it streams.
+ * put in front of it (after the conversation's {@code settings.system_prompt}, if any), the turn is stored
+ * before the answer starts, and the reply is saved as it streams.
  */
 final class ChatService implements HttpService {
     /** How often a streamed reply is saved while it grows: a crash loses at most this much of it. */
@@ -58,8 +60,9 @@ final class ChatService implements HttpService {
                 return;
             }
             if (params.n() != 1) throw ApiException.invalid("n", "a conversation stores one reply: 'n' must be 1 with 'conversation_id'");
-            store.conversations().get(owner, conversationId).orElseThrow(() -> ConversationService.notFound(conversationId));
+            Conversation conversation = store.conversations().get(owner, conversationId).orElseThrow(() -> ConversationService.notFound(conversationId));
             List<ChatMessage> full = new ArrayList<>();
+            ConversationService.systemPrompt(conversation).ifPresent(system -> full.add(new ChatMessage("system", system)));
             for (Message m : store.messages().list(owner, conversationId))
                 full.add(new ChatMessage(m.role().name().toLowerCase(Locale.ROOT), ChatMessages.content(m.content(), "stored message", params.model())));
             full.addAll(messages);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muse.server.store.Conversation;
 import dev.muse.server.store.ConversationPage;
 import dev.muse.server.store.Message;
+import dev.muse.server.store.NotFoundException;
 import dev.muse.server.store.Role;
 import dev.muse.server.store.Store;
 import io.helidon.webserver.http.HttpRules;
@@ -13,11 +14,14 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Stored conversations, always of the caller's owner: {@code GET /v1/conversations[?search=&limit=&before=]},
- * {@code POST /v1/conversations}, {@code GET|PATCH|DELETE /v1/conversations/{id}} and
- * {@code POST /v1/conversations/{id}/messages}. Another owner's conversation answers 404, like a missing one.
+ * {@code POST /v1/conversations}, {@code GET|PATCH|DELETE /v1/conversations/{id}},
+ * {@code POST /v1/conversations/{id}/messages} and {@code DELETE /v1/conversations/{id}/messages/{message_id}}
+ * (which rewinds the conversation to just before that message). Another owner's conversation answers 404,
+ * like a missing one.
  */
 final class ConversationService implements HttpService {
     private final Store store;
@@ -34,7 +38,8 @@ final class ConversationService implements HttpService {
                 .get("/{id}", this::get)
                 .patch("/{id}", this::update)
                 .delete("/{id}", this::delete)
-                .post("/{id}/messages", this::append);
+                .post("/{id}/messages", this::append)
+                .delete("/{id}/messages/{message_id}", this::truncate);
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -105,6 +110,24 @@ final class ConversationService implements HttpService {
         Json.send(res, 201, describe(store.messages().append(owner, id, role, content)));
     }
 
+    /** Deletes a message and every later one: how a client regenerates an answer or edits an earlier turn. */
+    private void truncate(ServerRequest req, ServerResponse res) {
+        String owner = Access.owner(req), id = req.path().pathParameters().get("id"), from = req.path().pathParameters().get("message_id");
+        store.conversations().get(owner, id).orElseThrow(() -> notFound(id));
+        int deleted;
+        try {
+            deleted = store.messages().truncate(owner, id, from);
+        } catch (NotFoundException e) {
+            throw ApiException.notFound("No message found with id '" + from + "' in conversation '" + id + "'");
+        }
+        ObjectNode body = Json.object();
+        body.put("id", id);
+        body.put("object", "conversation.truncated");
+        body.put("from", from);
+        body.put("deleted", deleted);
+        Json.send(res, 200, body);
+    }
+
     static ObjectNode describe(Conversation c) {
         ObjectNode o = Json.object();
         o.put("id", c.id());
@@ -136,6 +159,15 @@ final class ConversationService implements HttpService {
             case "assistant" -> Role.ASSISTANT;
             default -> throw ApiException.invalid("role", "'role' must be system, user or assistant");
         };
+    }
+
+    /**
+     * The conversation's own system prompt ({@code settings.system_prompt}), which a chat in it starts with.
+     * Kept in the settings rather than as a stored message so that changing it never rewrites the history.
+     */
+    static Optional<String> systemPrompt(Conversation c) {
+        JsonNode prompt = c.settings().path("system_prompt");
+        return prompt.isTextual() && !prompt.textValue().isBlank() ? Optional.of(prompt.textValue()) : Optional.empty();
     }
 
     static ApiException notFound(String id) {

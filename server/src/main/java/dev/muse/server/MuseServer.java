@@ -17,7 +17,8 @@ import java.util.logging.Logger;
 
 /**
  * The HTTP server: OpenAI-compatible endpoints over the runtime, on Helidon SE with a virtual thread per
- * request. Binds to loopback unless told otherwise, and then only with API keys.
+ * request, and Muse Studio's files when its jar is on the classpath. Binds to loopback unless told
+ * otherwise, and then only with API keys.
  */
 public final class MuseServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MuseServer.class.getName());
@@ -50,6 +51,7 @@ public final class MuseServer implements AutoCloseable {
                 new Access.Limits(config.maxBodyBytes(), config.maxTokens(), config.maxConcurrentPerKey(), config.requestsPerMinute()), metrics);
         Models models = new Models(residency);
         Generations generations = new Generations(metrics);
+        StudioAssets studio = new StudioAssets();
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter(access)
                 .get("/health", (req, res) -> {
@@ -67,6 +69,8 @@ public final class MuseServer implements AutoCloseable {
                 .register("/v1/conversations", new ConversationService(store, access))
                 .register("/v1/completions", new CompletionsService(models, access, generations))
                 .register("/v1/embeddings", new EmbeddingsService(models, access))
+                .get("/", studio::index)
+                .register("/studio", studio)
                 .error(ApiException.class, (req, res, e) -> Json.send(res, e.status(), Json.error(e)))
                 .error(NotFoundException.class, (req, res, e) -> Json.send(res, 404, Json.error(ApiException.notFound(e.getMessage()))))
                 .error(ContextOverflowException.class, (req, res, e) -> Json.send(res, 400, Json.error(Generations.contextExceeded(e))))

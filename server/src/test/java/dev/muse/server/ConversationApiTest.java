@@ -51,6 +51,31 @@ class ConversationApiTest {
     }
 
     @Test
+    void theSystemPromptSettingLeadsEveryTurnAndTruncateRewinds() throws Exception {
+        try (TestServer s = new TestServer(dir)) {
+            String plain = TestServer.json(s.post("/v1/conversations", "{\"title\":\"plain\"}")).get("id").asText();
+            String terse = TestServer.json(s.post("/v1/conversations", "{\"title\":\"terse\",\"settings\":{\"system_prompt\":\"Answer in one word.\"}}"))
+                    .get("id").asText();
+            String turn = "\"messages\":[{\"role\":\"user\",\"content\":\"Name a colour\"}],\"max_tokens\":2,\"temperature\":0}";
+            int withoutSystem = TestServer.json(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\",\"conversation_id\":\"" + plain + "\"," + turn))
+                    .get("usage").get("prompt_tokens").asInt();
+            int withSystem = TestServer.json(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\",\"conversation_id\":\"" + terse + "\"," + turn))
+                    .get("usage").get("prompt_tokens").asInt();
+            assertTrue(withSystem > withoutSystem + 4, "the system prompt is in the prompt: " + withSystem + " vs " + withoutSystem);
+            JsonNode stored = TestServer.json(s.get("/v1/conversations/" + terse)).get("messages");
+            assertEquals(2, stored.size(), "the system prompt is a setting, not a stored message");
+
+            String second = TestServer.json(s.post("/v1/conversations/" + terse + "/messages", "{\"role\":\"user\",\"content\":\"And another\"}")).get("id").asText();
+            OpenAiApiTest.assertError(s.send("DELETE", "/v1/conversations/" + plain + "/messages/" + second, null, null), 404, null, "not_found");
+            JsonNode rewound = TestServer.json(s.send("DELETE", "/v1/conversations/" + terse + "/messages/" + stored.get(1).get("id").asText(), null, null));
+            assertEquals(2, rewound.get("deleted").asInt(), "the reply and the turn after it");
+            JsonNode left = TestServer.json(s.get("/v1/conversations/" + terse)).get("messages");
+            assertEquals(1, left.size());
+            assertEquals("Name a colour", left.get(0).get("content").asText());
+        }
+    }
+
+    @Test
     void withKeysEachOwnerSeesOnlyTheirOwnConversations() throws Exception {
         try (TestServer s = new TestServer(dir, true)) {
             String alice = s.store.keys().create("alice").secret(), bob = s.store.keys().create("bob").secret();

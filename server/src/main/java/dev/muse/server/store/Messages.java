@@ -95,6 +95,28 @@ public final class Messages {
         });
     }
 
+    /**
+     * Rewinds the conversation to just before {@code messageId}: deletes that message and every later one
+     * (with their attachments' metadata) and returns how many went. Regenerating an answer and editing an
+     * earlier turn both start this way. A message of another conversation or owner is not found.
+     */
+    public int truncate(String owner, String conversationId, String messageId) {
+        Conversations.checkOwner(owner);
+        long now = clock.millis();
+        return database.write(connection -> {
+            Message from = find(connection, owner, messageId).filter(m -> m.conversationId().equals(conversationId))
+                    .orElseThrow(() -> new NotFoundException("message", messageId));
+            int deleted;
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM messages WHERE conversation_id = ? AND ordinal >= ?")) {
+                delete.setString(1, conversationId);
+                delete.setInt(2, from.ordinal());
+                deleted = delete.executeUpdate();
+            }
+            touchConversation(connection, conversationId, now);
+            return deleted;
+        });
+    }
+
     /** The conversation's messages in order, with their attachments. */
     public List<Message> list(String owner, String conversationId) {
         Conversations.checkOwner(owner);

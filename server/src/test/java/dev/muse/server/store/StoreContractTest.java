@@ -210,6 +210,33 @@ class StoreContractTest {
         assertEquals(3, messages().list(ALICE, c.id()).size(), "rejected messages left nothing behind");
     }
 
+    @Test void truncateRewindsToJustBeforeAMessage() throws Exception {
+        Conversation c = conversations().create(ALICE, "rewind", null, null);
+        Conversation other = conversations().create(ALICE, "other", null, null);
+        Message first = messages().append(ALICE, c.id(), Role.USER, TextNode.valueOf("first"));
+        messages().append(ALICE, c.id(), Role.ASSISTANT, TextNode.valueOf("answer one"));
+        Message second = messages().append(ALICE, c.id(), Role.USER, json("[{\"type\":\"text\",\"text\":\"second\"}]"),
+                List.of(new NewAttachment(AttachmentKind.IMAGE, "image/png", 10, "ab".repeat(32), "a.png")));
+        messages().append(ALICE, c.id(), Role.ASSISTANT, TextNode.valueOf("answer two"));
+        Message elsewhere = messages().append(ALICE, other.id(), Role.USER, TextNode.valueOf("untouched"));
+
+        assertThrows(NotFoundException.class, () -> messages().truncate(BOB, c.id(), second.id()), "another owner's message");
+        assertThrows(NotFoundException.class, () -> messages().truncate(ALICE, c.id(), elsewhere.id()), "another conversation's message");
+        assertEquals(4, messages().list(ALICE, c.id()).size(), "refused truncations deleted nothing");
+
+        assertEquals(2, messages().truncate(ALICE, c.id(), second.id()));
+        assertEquals(List.of("first", "answer one"), messages().list(ALICE, c.id()).stream().map(m -> m.content().asText()).toList());
+        try (Connection raw = TestEngine.raw(config)) {
+            assertEquals(0, count(raw, "SELECT COUNT(*) FROM attachments"), "the deleted message's attachments went with it");
+        }
+        Message again = messages().append(ALICE, c.id(), Role.USER, TextNode.valueOf("second, edited"));
+        assertTrue(again.ordinal() > first.ordinal());
+        assertEquals(List.of("first", "answer one", "second, edited"), messages().list(ALICE, c.id()).stream().map(m -> m.content().asText()).toList());
+        assertEquals(3, messages().truncate(ALICE, c.id(), first.id()));
+        assertTrue(messages().list(ALICE, c.id()).isEmpty());
+        assertEquals(1, messages().list(ALICE, other.id()).size());
+    }
+
     @Test void aStreamedReplyIsIncompleteUntilFinished() throws Exception {
         Conversation c = conversations().create(ALICE, "story", null, null);
         messages().append(ALICE, c.id(), Role.USER, TextNode.valueOf("Tell me a story"));

@@ -1,0 +1,133 @@
+// Talking to the Muse server: JSON calls, the chat stream (server-sent events) and the API key.
+// Errors come in two kinds the UI treats differently: ApiError is the server refusing (OpenAI's
+// {"error": {...}} body, whose message the UI shows as is); NetworkError is the server being unreachable.
+
+const KEY_STORAGE = 'muse.apiKey';
+
+/**
+ * The server refused a request; message, code and param are the server's own. {@code midStream} is true
+ * for an error the server sent inside an answer it had begun (after the status line).
+ */
+export class ApiError extends Error {
+  constructor(status, body, midStream = false) {
+    const error = body && typeof body === 'object' && body.error ? body.error : {};
+    super(typeof error.message === 'string' && error.message ? error.message : `The server answered with status ${status}.`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = error.code ?? null;
+    this.param = error.param ?? null;
+    this.midStream = midStream;
+  }
+}
+
+/** The server could not be reached, or (midStream) an answer broke off: a stopped or restarting server. */
+export class NetworkError extends Error {
+  constructor(message, midStream = false) {
+    super(message);
+    this.name = 'NetworkError';
+    this.midStream = midStream;
+  }
+}
+
+const listeners = { keyNeeded: null, unreachable: () => {} };
+let keyPrompt = null; // one prompt at a time, however many requests were refused
+
+/** {@code ask(message)} shows the key prompt and resolves to the key entered, or null when cancelled. */
+export function onKeyNeeded(ask) { listeners.keyNeeded = ask; }
+
+/** Called whenever a request finds the server unreachable. */
+export function onUnreachable(callback) { listeners.unreachable = callback; }
+
+export function apiKey() { return localStorage.getItem(KEY_STORAGE); }
+
+export function forgetApiKey() { localStorage.removeItem(KEY_STORAGE); }
+
+async function askForKey(message) {
+  if (!listeners.keyNeeded) return null;
+  keyPrompt ??= listeners.keyNeeded(message).finally(() => { keyPrompt = null; });
+  const key = await keyPrompt;
+  if (key) localStorage.setItem(KEY_STORAGE, key);
+  return key;
+}
+
+/** Sends a request, asking for a key and retrying while the server answers 401; returns an OK response. */
+async function send(method, path, body, signal) {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  for (;;) {
+    const headers = {};
+    if (payload !== undefined) headers['Content-Type'] = 'application/json';
+    const key = apiKey();
+    if (key) headers.Authorization = `Bearer ${key}`;
+    let response;
+    try {
+      response = await fetch(path, { method, headers, body: payload, signal });
+    } catch (e) {
+      if (e.name === 'AbortError') throw e;
+      listeners.unreachable();
+      throw new NetworkError('Cannot reach the Muse server. It may be stopped or restarting.');
+    }
+    if (response.ok) return response;
+    const error = new ApiError(response.status, await response.json().catch(() => null));
+    if (response.status === 401 && await askForKey(error.message)) continue;
+    throw error;
+  }
+}
+
+/** A JSON call: resolves to the parsed body. */
+export async function call(method, path, body) {
+  const response = await send(method, path, body);
+  return response.json();
+}
+
+/**
+ * POSTs a streaming request and yields each event's JSON until [DONE]. An error event the server sends
+ * mid-stream (once the status line is gone) is thrown as an ApiError; a stream that breaks off as a NetworkError.
+ */
+export async function* stream(path, body, signal) {
+  const response = await send('POST', path, body, signal);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  try {
+    for (;;) {
+      let chunk;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        if (e.name === 'AbortError') throw e;
+        listeners.unreachable();
+        throw new NetworkError('The connection to the Muse server broke off mid-answer.', true);
+      }
+      if (chunk.done) break;
+      buffer += chunk.value;
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const event = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = event.split('\n').filter(line => line.startsWith('data:')).map(line => line.slice(5).trimStart()).join('\n');
+        if (!data) continue;
+        if (data === '[DONE]') {
+          // Read to the end rather than cancel: a cancelled response shows up as a failed request.
+          while (!(await reader.read().catch(() => ({ done: true }))).done);
+          return;
+        }
+        const parsed = JSON.parse(data);
+        if (parsed.error) throw new ApiError(response.status, parsed, true);
+        yield parsed;
+      }
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  listeners.unreachable();
+  throw new NetworkError('The answer stopped before the server finished it (the server may have stopped).', true);
+}
+
+/** Whether the server answers at all (no key needed). */
+export async function healthy() {
+  try {
+    const response = await fetch('health', { cache: 'no-store' });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

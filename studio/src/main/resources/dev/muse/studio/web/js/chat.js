@@ -1,0 +1,323 @@
+// The open conversation: sending a turn and streaming the answer, stop, regenerate, edit and resend.
+// Conversations live on the server (Muse's conversation_id extension): a chat request carries only the
+// new turn, the server stores it before answering and saves the answer while it streams. After every turn
+// the view is brought back in line with what the server stored.
+import { ApiError, NetworkError, call, stream } from './api.js';
+import { mediaOf, textOf } from './media.js';
+import { MessageView } from './messages.js';
+
+const DRAFT_TITLE = 'New chat';
+
+export class Chat {
+  constructor({ models, settings, composer, conversations, stats, banner }) {
+    Object.assign(this, { models, settings, composer, conversations, stats, banner });
+    this.list = document.getElementById('message-list');
+    this.scroller = document.getElementById('messages');
+    this.emptyState = document.getElementById('empty-state');
+    this.titleHeading = document.getElementById('conversation-title');
+    this.conversation = draft();
+    this.entries = []; // {message, view}; message: {id?, role, content, status?, usage?, unsent?, anchor?, stopped?, interrupted?}
+    this.streaming = null;
+  }
+
+  get busy() { return this.streaming !== null; }
+
+  /** An empty chat; it is created on the server with its first message. */
+  newChat() {
+    this.stop();
+    this.conversation = draft({ mode: this.settings.mode }); // a new chat keeps the mode, not the other settings
+    this.settings.show(this.conversation.settings);
+    this.show([]);
+    this.conversations.setActive(null);
+    history.replaceState(null, '', location.pathname);
+    this.stats.contextUsed(null);
+  }
+
+  /** Shows a stored conversation; opening the one already shown (after a reconnect) keeps its unsent messages. */
+  async open(id) {
+    this.stop();
+    const conversation = await call('GET', `v1/conversations/${encodeURIComponent(id)}`);
+    const unsent = id === this.conversation.id ? this.entries.map(e => e.message).filter(m => m.unsent) : [];
+    this.conversation = conversation;
+    this.settings.show(conversation.settings);
+    if (conversation.model && !this.models.choose(conversation.model))
+      this.banner.show(`This conversation used the model '${conversation.model}', which this server does not offer; answers now come from '${this.models.value}'.`, 'info');
+    this.show(withUnsent(conversation.messages, unsent));
+    this.conversations.include(conversation);
+    this.conversations.setActive(id);
+    this.scrollToEnd(true);
+    history.replaceState(null, '', `#c=${encodeURIComponent(id)}`);
+    this.showContext();
+  }
+
+  /** Replaces the shown messages (keeping messages that were refused and exist only here). */
+  show(messages) {
+    this.entries = [];
+    this.list.replaceChildren();
+    for (const message of messages) this.append(message);
+    this.titleHeading.textContent = this.conversation.title;
+    this.renderStates();
+  }
+
+  append(message) {
+    const view = new MessageView(message, {
+      onEdit: (m, text) => this.edit(m, text),
+      onRegenerate: m => this.regenerate(m),
+      onRemove: m => this.remove(m),
+      onCancelEdit: () => this.renderStates(),
+    });
+    this.entries.push({ message, view });
+    this.list.append(view.element);
+    this.emptyState.hidden = true;
+    return view;
+  }
+
+  renderStates() {
+    const lastAssistant = this.entries.findLast(e => e.message.role === 'assistant' && !e.message.unsent);
+    for (const e of this.entries) e.view.renderState({ last: e === lastAssistant && e === this.entries.findLast(x => !x.message.unsent), busy: this.busy });
+    this.emptyState.hidden = this.entries.length > 0;
+  }
+
+  /** From the composer. */
+  send({ text, attachments }) {
+    const media = attachments.map(a => a.part);
+    return this.ask(media.length ? [...(text ? [{ type: 'text', text }] : []), ...media] : text);
+  }
+
+  stop() {
+    this.streaming?.controller.abort();
+  }
+
+  /** Sends one user turn and streams the answer into the view. */
+  async ask(content) {
+    if (this.busy) return;
+    const model = this.models.value;
+    if (!model) {
+      this.banner.show('This server offers no model: start it with --model FILE or put a .gguf in the model cache.');
+      return;
+    }
+    this.banner.clear();
+    const user = { role: 'user', content, anchor: this.entries.findLast(e => e.message.id)?.message.id ?? null };
+    const userView = this.append(user);
+    const controller = new AbortController();
+    this.streaming = { controller };
+    this.composer.setBusy(true);
+    this.stats.reset();
+    this.renderStates();
+    this.scrollToEnd(true);
+    let assistant = null, view = null, usage = null, text = '', frame = 0;
+    try {
+      if (!this.conversation.id) await this.create(model, content);
+      const body = this.request(model, content);
+      const started = performance.now();
+      let first = null, pieces = 0;
+      assistant = { role: 'assistant', content: '', status: 'streaming' };
+      view = this.append(assistant);
+      this.renderStates();
+      for await (const event of stream('v1/chat/completions', body, controller.signal)) {
+        const delta = event.choices?.[0]?.delta?.content;
+        if (event.usage) usage = event.usage;
+        if (!delta) continue;
+        const now = performance.now();
+        if (first === null) {
+          first = now;
+          this.stats.firstToken(now - started);
+        }
+        text += delta;
+        pieces++;
+        this.stats.rate(pieces, now - first, false);
+        frame ||= requestAnimationFrame(() => {
+          frame = 0;
+          const pinned = this.nearEnd();
+          view.stream(text);
+          this.scrollToEnd(pinned);
+        });
+      }
+      assistant.status = 'complete';
+      if (usage && first !== null) this.stats.rate(usage.completion_tokens, performance.now() - first, true);
+    } catch (e) {
+      if (assistant) assistant.status = 'incomplete';
+      if (e.name === 'AbortError') {
+        if (assistant) assistant.stopped = true;
+      } else if (e instanceof ApiError || e instanceof NetworkError) {
+        if (e.midStream) {
+          assistant.interrupted = sentence(e.message); // the server keeps what it saved, marked incomplete
+        } else {
+          user.unsent = sentence(e.message); // refused (or unreachable) before answering: nothing of the turn is stored
+          if (assistant) this.drop(assistant);
+        }
+        if (e instanceof ApiError) this.banner.show(e.message); // an unreachable server is the connection's banner
+      } else {
+        throw e;
+      }
+    } finally {
+      cancelAnimationFrame(frame); // however it ended, the whole text is shown once more, without the caret
+      if (assistant) assistant.content = text;
+      this.streaming = null;
+      this.composer.setBusy(false);
+      userView.refresh({ last: false, busy: false });
+      view?.refresh({ last: false, busy: false });
+      this.renderStates();
+    }
+    if (!user.unsent) await this.sync(usage);
+  }
+
+  request(model, content) {
+    const s = this.conversation.settings ?? {};
+    const body = {
+      model, conversation_id: this.conversation.id, messages: [{ role: 'user', content }],
+      stream: true, stream_options: { include_usage: true }, mode: this.settings.mode,
+    };
+    if (typeof s.temperature === 'number') body.temperature = s.temperature;
+    if (typeof s.max_tokens === 'number') body.max_tokens = s.max_tokens;
+    return body;
+  }
+
+  async create(model, content) {
+    const settings = { ...this.conversation.settings, mode: this.settings.mode };
+    const created = await call('POST', 'v1/conversations', { title: titleOf(content), model, settings });
+    this.conversation = created;
+    this.titleHeading.textContent = created.title;
+    this.conversations.upsert(created);
+    this.conversations.setActive(created.id);
+    history.replaceState(null, '', `#c=${encodeURIComponent(created.id)}`);
+  }
+
+  /**
+   * Brings the view in line with the server after a turn: stored ids (for regenerate and edit), statuses,
+   * and messages refused earlier kept after the message they followed. A stopped answer may be saved a
+   * moment after the stream closed, so a stored text that is only a prefix of the shown one is not shown.
+   */
+  async sync(usage) {
+    if (!this.conversation.id) return;
+    let stored;
+    try {
+      stored = await call('GET', `v1/conversations/${encodeURIComponent(this.conversation.id)}`);
+    } catch (e) {
+      if (!(e instanceof NetworkError)) this.banner.show(e.message);
+      return;
+    }
+    if (this.busy || stored.id !== this.conversation.id) return; // the person moved on meanwhile
+    const shown = this.entries.map(e => e.message);
+    const last = shown.findLast(m => m.role === 'assistant' && !m.unsent);
+    const newest = stored.messages.at(-1);
+    if (last && newest?.role === 'assistant') {
+      const local = textOf(last.content), saved = textOf(newest.content);
+      if (local.startsWith(saved) && local.length > saved.length) newest.content = last.content;
+      // The server marks a reply complete just after its stream ends; the [DONE] seen here already says so.
+      if (last.status === 'complete') newest.status = 'complete';
+      newest.stopped = last.stopped;
+      newest.interrupted = last.interrupted;
+    }
+    const pinned = this.nearEnd();
+    this.conversation = { ...this.conversation, ...stored };
+    this.show(withUnsent(stored.messages, shown.filter(m => m.unsent)));
+    this.conversations.upsert(stored);
+    this.conversations.setActive(stored.id);
+    await this.models.refresh().catch(() => {});
+    this.showContext(usage);
+    this.scrollToEnd(pinned);
+  }
+
+  /** Context used: the last answer's prompt and completion tokens, of the model's window. */
+  showContext(usage) {
+    const last = usage ?? this.entries.findLast(e => e.message.usage)?.message.usage;
+    const tokens = last ? last.prompt_tokens + last.completion_tokens : null;
+    this.stats.contextUsed(tokens, this.models.contextLength(this.models.value));
+  }
+
+  async regenerate(answer) {
+    const index = this.entries.findIndex(e => e.message === answer);
+    const turn = this.entries.slice(0, index).findLast(e => e.message.role === 'user' && e.message.id);
+    if (!turn) return;
+    await this.rewindAndAsk(turn.message, turn.message.content);
+  }
+
+  async edit(message, text) {
+    const media = Array.isArray(message.content) ? message.content.filter(p => p?.type !== 'text') : [];
+    const content = media.length ? [...(text.trim() ? [{ type: 'text', text: text.trim() }] : []), ...media] : text.trim();
+    if (message.unsent) {
+      this.drop(message);
+      return this.ask(content);
+    }
+    await this.rewindAndAsk(message, content);
+  }
+
+  /** Deletes the stored message and everything after it, then sends {@code content} in its place. */
+  async rewindAndAsk(from, content) {
+    if (this.busy) return;
+    try {
+      await call('DELETE', `v1/conversations/${encodeURIComponent(this.conversation.id)}/messages/${encodeURIComponent(from.id)}`);
+    } catch (e) {
+      this.banner.show(e.message);
+      return;
+    }
+    const index = this.entries.findIndex(e => e.message === from);
+    for (const e of this.entries.slice(index)) if (!e.message.unsent) this.drop(e.message);
+    await this.ask(content);
+  }
+
+  remove(message) {
+    this.drop(message);
+    this.renderStates();
+  }
+
+  drop(message) {
+    const entry = this.entries.find(e => e.message === message);
+    if (!entry) return;
+    entry.view.element.remove();
+    this.entries = this.entries.filter(e => e !== entry);
+  }
+
+  /** Saves changed settings with the conversation (a new chat keeps them until it is created). */
+  async updateSettings(changes) {
+    this.conversation.settings = { ...this.conversation.settings, ...changes, mode: this.settings.mode };
+    this.settings.show(this.conversation.settings);
+    await this.patch({ settings: this.conversation.settings });
+  }
+
+  async changeModel(model) {
+    this.conversation.model = model;
+    this.showContext();
+    await this.patch({ model });
+  }
+
+  async patch(changes) {
+    if (!this.conversation.id) return;
+    try {
+      this.conversations.upsert(await call('PATCH', `v1/conversations/${encodeURIComponent(this.conversation.id)}`, changes));
+    } catch (e) {
+      this.banner.show(e.message);
+    }
+  }
+
+  nearEnd() {
+    const s = this.scroller;
+    return s.scrollHeight - s.scrollTop - s.clientHeight < 80;
+  }
+
+  scrollToEnd(pinned) {
+    if (pinned) this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+}
+
+/** Stored messages with the refused ones (which only this page has) put back after the message each followed. */
+function withUnsent(stored, unsent) {
+  const messages = unsent.filter(u => u.anchor === null);
+  for (const m of stored) messages.push(m, ...unsent.filter(u => u.anchor === m.id));
+  return messages;
+}
+
+function draft(settings = {}) {
+  return { id: null, title: DRAFT_TITLE, model: null, settings };
+}
+
+/** A conversation's title from its first message: the first line of text, or what was attached. */
+function titleOf(content) {
+  const text = textOf(content).trim().split('\n')[0];
+  if (text) return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+  const media = mediaOf(content);
+  return media.some(m => m.kind === 'image') ? 'Image' : media.length ? 'Recording' : DRAFT_TITLE;
+}
+
+function sentence(text) { return /[.!?]$/.test(text) ? text : `${text}.`; }

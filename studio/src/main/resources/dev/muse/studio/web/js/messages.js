@@ -1,0 +1,154 @@
+// One message in the conversation: the person's turn (text, images, audio) or Muse's answer (Markdown,
+// a collapsible thinking block, generated media with a download link and a provenance badge).
+import { copyText, el, icon, iconButton } from './dom.js';
+import { mediaOf, textOf } from './media.js';
+import { renderMarkdown } from './render.js';
+import { splitThinking } from './thinking.js';
+
+const EXTENSIONS = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'audio/wav': 'wav', 'audio/mpeg': 'mp3' };
+
+/**
+ * The view of a message {role, content, status}. {@code actions} holds the callbacks of its buttons:
+ * onEdit(message, newText), onRegenerate(message), onRemove(message), onCancelEdit().
+ */
+export class MessageView {
+  constructor(message, actions) {
+    this.message = message;
+    this.actions = actions;
+    this.userOpenedThinking = null; // the person's choice wins over the automatic open/close
+    const user = message.role === 'user';
+    this.gallery = el('div', { class: 'gallery', hidden: true });
+    this.thinkingBody = el('div', { class: 'md' });
+    this.thinkingSummary = el('summary', {}, 'Thinking');
+    this.thinking = el('details', { class: 'thinking', hidden: true }, this.thinkingSummary, this.thinkingBody);
+    this.thinkingSummary.addEventListener('click', () => { this.userOpenedThinking = !this.thinking.open; });
+    this.body = el('div', { class: user ? 'text' : 'md answer' });
+    this.note = el('p', { class: 'message-note', hidden: true });
+    this.bubble = el('div', { class: 'bubble' }, this.gallery, this.thinking, this.body, this.note);
+    this.toolbar = el('div', { class: 'message-actions' });
+    this.element = el('li', { class: `message ${message.role}` },
+      el('span', { class: 'visually-hidden' }, user ? 'You said:' : 'Muse said:'), this.bubble, this.toolbar);
+    this.renderMedia();
+    this.renderText(false);
+    this.renderState({ last: false, busy: false });
+  }
+
+  /** Shows new text while it streams (cheap enough for every animation frame). */
+  stream(text) {
+    this.message.content = text;
+    this.renderText(true);
+  }
+
+  /** Redraws everything after the content or status changed. */
+  refresh(state) {
+    this.renderMedia();
+    this.renderText(false);
+    this.renderState(state);
+  }
+
+  renderText(streaming) {
+    const text = textOf(this.message.content);
+    if (this.message.role === 'user') {
+      this.body.textContent = text;
+      this.body.hidden = !text;
+      return;
+    }
+    const { thinking, answer, thinkingDone } = splitThinking(text);
+    this.thinking.hidden = thinking === null;
+    if (thinking !== null) {
+      renderMarkdown(this.thinkingBody, thinking);
+      this.thinkingSummary.textContent = thinkingDone ? 'Thought process' : 'Thinking…';
+      this.thinking.open = this.userOpenedThinking ?? !thinkingDone;
+    }
+    renderMarkdown(this.body, answer);
+    this.body.classList.toggle('typing', streaming);
+  }
+
+  renderMedia() {
+    const media = mediaOf(this.message.content);
+    const generated = this.message.role === 'assistant';
+    this.gallery.replaceChildren(...media.map((m, k) => figure(m, k, generated)));
+    this.gallery.hidden = media.length === 0;
+  }
+
+  /** Notes and buttons: {last: is it the newest answer, busy: is an answer streaming}. */
+  renderState({ last, busy }) {
+    const m = this.message;
+    const notes = [];
+    this.element.classList.toggle('unsent', Boolean(m.unsent));
+    if (m.unsent) notes.push(`Not sent: ${m.unsent} This message is shown here only; it is not saved in the conversation.`);
+    else if (m.stopped) notes.push('Stopped. What was written so far is saved.');
+    else if (m.interrupted) notes.push(`Cut off: ${m.interrupted}`);
+    else if (m.status === 'incomplete' && m.role === 'assistant') notes.push('Incomplete: this answer was cut off before it finished.');
+    this.note.textContent = notes.join(' ');
+    this.note.hidden = notes.length === 0;
+    this.note.classList.toggle('error', Boolean(m.unsent || m.interrupted));
+
+    const buttons = [];
+    const text = textOf(m.content);
+    if (text && !(busy && last)) buttons.push(this.copyButton(text));
+    if (!busy && m.role === 'user' && (m.id || m.unsent)) buttons.push(iconButton('edit', m.unsent ? 'Edit and resend' : 'Edit and resend from here', () => this.startEdit()));
+    if (!busy && m.unsent) buttons.push(iconButton('trash', 'Remove this unsent message', () => this.actions.onRemove(m)));
+    if (!busy && last && m.role === 'assistant' && m.id) buttons.push(iconButton('refresh', 'Regenerate the answer', () => this.actions.onRegenerate(m)));
+    this.toolbar.replaceChildren(...buttons);
+  }
+
+  copyButton(text) {
+    const button = iconButton('copy', 'Copy the message', async () => {
+      const copied = await copyText(text);
+      button.replaceChildren(icon(copied ? 'check' : 'copy'));
+      setTimeout(() => button.replaceChildren(icon('copy')), 1500);
+    });
+    return button;
+  }
+
+  /** Swaps the bubble for an editor of the text; attachments go along unchanged. */
+  startEdit() {
+    const input = el('textarea', { 'aria-label': 'Edit your message' });
+    input.value = textOf(this.message.content);
+    const cancel = () => {
+      editor.replaceWith(this.bubble);
+      this.toolbar.hidden = false;
+      this.actions.onCancelEdit();
+    };
+    const submit = () => {
+      if (!input.value.trim() && mediaOf(this.message.content).length === 0) return;
+      this.actions.onEdit(this.message, input.value);
+    };
+    input.addEventListener('keydown', event => {
+      if (event.key === 'Escape') cancel();
+      else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        submit();
+      }
+    });
+    const editor = el('div', { class: 'edit-box' }, input, el('div', { class: 'edit-buttons' },
+      el('button', { type: 'button', onclick: cancel }, 'Cancel'),
+      el('button', { type: 'button', class: 'primary', 'aria-label': 'Send the edited message', onclick: submit }, 'Send')));
+    this.bubble.replaceWith(editor);
+    this.toolbar.hidden = true;
+    input.focus();
+  }
+}
+
+/** An image or audio clip; generated ones get a download link and their provenance badge. */
+function figure(media, index, generated) {
+  if (media.kind === 'missing') return el('p', { class: 'message-note' }, `(${media.label})`);
+  const what = media.kind === 'image' ? 'image' : 'audio';
+  const player = media.kind === 'image'
+    ? el('img', { src: media.url, alt: generated ? `Generated image ${index + 1}` : `Attached image ${index + 1}` })
+    : el('audio', { src: media.url, controls: true, preload: 'metadata', 'aria-label': generated ? `Generated audio ${index + 1}` : `Attached audio ${index + 1}` });
+  if (!generated) return el('figure', { class: 'media' }, player);
+  const name = `muse-${what}-${index + 1}.${EXTENSIONS[media.type] ?? 'bin'}`;
+  return el('figure', { class: 'media' }, player, el('figcaption', {},
+    el('a', { class: 'download', href: media.url, download: name, 'aria-label': `Download ${name}` }, icon('download'), 'Download'),
+    provenanceBadge()));
+}
+
+/**
+ * The provenance badge's place beside generated media. Muse does not sign or verify media yet, so the
+ * badge states that no provenance data came with it; content credentials will be shown here.
+ */
+function provenanceBadge() {
+  return el('span', { class: 'provenance', 'data-provenance': 'none', title: 'Content provenance' }, icon('shield'), 'No provenance data');
+}

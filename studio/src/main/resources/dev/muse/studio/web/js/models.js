@@ -1,0 +1,45 @@
+// The model picker: the server's models, loaded ones first, with their context window once loaded.
+import { call } from './api.js';
+import { el } from './dom.js';
+
+const LAST_MODEL = 'muse.model';
+
+export class ModelPicker {
+  /** onChange(id) when the person picks another model. */
+  constructor({ onChange }) {
+    this.models = [];
+    this.select = document.getElementById('model');
+    this.select.addEventListener('change', () => {
+      localStorage.setItem(LAST_MODEL, this.select.value);
+      onChange(this.select.value);
+    });
+  }
+
+  /** Reloads the list from the server, keeping the current choice when it is still offered. */
+  async refresh() {
+    const previous = this.select.value || localStorage.getItem(LAST_MODEL);
+    this.models = (await call('GET', 'v1/models')).data;
+    const loaded = this.models.filter(m => m.loaded), available = this.models.filter(m => !m.loaded);
+    const option = m => el('option', { value: m.id }, m.loaded && m.context_length ? `${m.id} · ${m.context_length.toLocaleString()} tokens` : m.id);
+    this.select.replaceChildren(
+      ...(loaded.length ? [el('optgroup', { label: 'Loaded' }, loaded.map(option))] : []),
+      ...(available.length ? [el('optgroup', { label: 'Available (loads on first use)' }, available.map(option))] : []));
+    this.select.disabled = this.models.length === 0;
+    const keep = this.models.find(m => m.id === previous) ?? loaded[0] ?? this.models[0];
+    if (keep) this.select.value = keep.id;
+  }
+
+  get value() { return this.select.value || null; }
+
+  /** Shows a conversation's model; false when this server does not offer it (the current choice stays). */
+  choose(id) {
+    if (!id || !this.models.some(m => m.id === id)) return false;
+    this.select.value = id;
+    return true;
+  }
+
+  /** The context window of a loaded model, or null. */
+  contextLength(id) {
+    return this.models.find(m => m.id === id)?.context_length ?? null;
+  }
+}

@@ -1,0 +1,55 @@
+// Per-chat settings (system prompt, temperature, max tokens) and the mode switch. They live in the
+// conversation's settings on the server: {system_prompt, temperature, max_tokens, mode}.
+import { apiKey, forgetApiKey } from './api.js';
+
+export const MODES = ['instant', 'thinking', 'contemplating'];
+
+export class SettingsPanel {
+  /** onSave(changes) after the dialog is saved; onMode(mode) when the switch moves. */
+  constructor({ onSave, onMode }) {
+    this.dialog = document.getElementById('settings-dialog');
+    this.system = document.getElementById('setting-system');
+    this.temperature = document.getElementById('setting-temperature');
+    this.maxTokens = document.getElementById('setting-max-tokens');
+    this.forgetKey = document.getElementById('forget-key');
+    document.getElementById('open-settings').addEventListener('click', () => this.open());
+    document.getElementById('settings-cancel').addEventListener('click', () => this.dialog.close('cancel'));
+    this.forgetKey.addEventListener('click', () => {
+      forgetApiKey();
+      this.forgetKey.hidden = true;
+    });
+    document.getElementById('settings-form').addEventListener('submit', event => {
+      if (event.submitter?.value !== 'save') return;
+      if (!this.temperature.checkValidity() || !this.maxTokens.checkValidity()) {
+        event.preventDefault();
+        (this.temperature.checkValidity() ? this.maxTokens : this.temperature).reportValidity();
+        return;
+      }
+      onSave({
+        system_prompt: this.system.value.trim() || null,
+        temperature: this.temperature.value === '' ? null : Number(this.temperature.value),
+        max_tokens: this.maxTokens.value === '' ? null : Math.round(Number(this.maxTokens.value)),
+      });
+    });
+    for (const radio of document.querySelectorAll('input[name="mode"]')) radio.addEventListener('change', () => onMode(this.mode));
+    this.current = {};
+  }
+
+  /** Shows the settings of the open chat. */
+  show(settings) {
+    this.current = settings ?? {};
+    this.mode = MODES.includes(this.current.mode) ? this.current.mode : 'instant';
+  }
+
+  open() {
+    this.system.value = this.current.system_prompt ?? '';
+    this.temperature.value = this.current.temperature ?? '';
+    this.maxTokens.value = this.current.max_tokens ?? '';
+    this.forgetKey.hidden = !apiKey();
+    this.dialog.showModal();
+  }
+
+  get mode() { return document.querySelector('input[name="mode"]:checked')?.value ?? 'instant'; }
+
+  set mode(mode) { document.getElementById(`mode-${mode}`).checked = true; }
+}

@@ -1,0 +1,18 @@
+// Reasoning models (Qwen3, DeepSeek-R1...) write their thinking between <think> and </think> at the start
+// of the answer. Some chat templates open the block in the prompt, so the answer holds only </think>.
+
+/**
+ * Splits an answer (complete or still streaming) into its thinking and the rest.
+ * @returns {{thinking: string|null, answer: string, thinkingDone: boolean}}
+ */
+export function splitThinking(text) {
+  const open = /^\s*<think>/.exec(text);
+  const close = text.indexOf('</think>');
+  if (open) {
+    if (close < 0) return { thinking: text.slice(open[0].length).trim(), answer: '', thinkingDone: false };
+    return { thinking: text.slice(open[0].length, close).trim(), answer: text.slice(close + 8).trimStart(), thinkingDone: true };
+  }
+  if (close >= 0 && !text.slice(0, close).includes('<think>'))
+    return { thinking: text.slice(0, close).trim(), answer: text.slice(close + 8).trimStart(), thinkingDone: true };
+  return { thinking: null, answer: text, thinkingDone: true };
+}

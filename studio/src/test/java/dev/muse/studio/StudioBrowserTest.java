@@ -1,0 +1,135 @@
+package dev.muse.studio;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Muse Studio in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven by Playwright
+ * (npm playwright-core, installed by the build) against the server running in this JVM. Each test runs
+ * one scenario of src/test/node/scenarios-*.mjs, which fails on any console error and saves screenshots
+ * under target/studio-screenshots. Without Chromium or Playwright these tests fail; they never skip.
+ */
+class StudioBrowserTest {
+    private static final Path CHROMIUM = Path.of(System.getProperty("muse.chromium", "/usr/bin/chromium"));
+    private static final Path NODE_DIR = Path.of(System.getProperty("muse.studio.node", "target/studio-node"));
+    private static final Path SCREENSHOTS = Path.of(System.getProperty("muse.studio.screenshots", "target/studio-screenshots"));
+
+    @TempDir static Path dir;
+    static Path models;
+    static StudioTestServer server;
+
+    @BeforeAll
+    static void start() throws IOException {
+        assertTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed at " + CHROMIUM
+                + ": the studio's browser tests need it (Debian: apt-get install -y chromium; .ci/run installs it)");
+        assertTrue(Files.isDirectory(NODE_DIR.resolve("node_modules/playwright-core")),
+                "playwright-core is not installed in " + NODE_DIR + " (the Maven build installs it in generate-test-resources)");
+        models = StudioTestServer.writeModels(dir);
+        server = new StudioTestServer(models, Files.createDirectories(dir.resolve("data")), false);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+    }
+
+    @Test void promptTheBundledModelAndSeeTheAnswerStream() throws Exception { scenario("stream", server.base(), null); }
+
+    @Test void stopMidStream() throws Exception { scenario("stop", server.base(), null); }
+
+    @Test void reloadAndFindTheConversationThenRenameSearchAndDelete() throws Exception { scenario("reload", server.base(), null); }
+
+    @Test void attachAnImageAndSeeItInTheHistory() throws Exception { scenario("image", server.base(), null); }
+
+    @Test void switchTheTheme() throws Exception { scenario("themes", server.base(), null); }
+
+    @Test void markdownCodeTablesMediaAndThinkingRenderSafely() throws Exception { scenario("rendering", server.base(), null); }
+
+    @Test void keyboardOnlyAndPhoneWidth() throws Exception { scenario("keyboard", server.base(), null); }
+
+    @Test void regenerateAndEditAndResend() throws Exception { scenario("regenerate", server.base(), null); }
+
+    @Test void markdownParserEdgeCases() throws Exception { scenario("markdown", server.base(), null); }
+
+    @Test
+    void askForAnApiKeyWhenTheServerRequiresOne() throws Exception {
+        try (StudioTestServer keyed = new StudioTestServer(models, Files.createDirectories(dir.resolve("keyed")), true)) {
+            String key = keyed.store.keys().create("studio test").secret();
+            scenario("keys", keyed.base(), key);
+        }
+    }
+
+    /** The scenario asks for the server to go down and come back on the same port, with the same store. */
+    @Test
+    void reconnectAfterAServerRestart() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("restarting"));
+        StudioTestServer[] current = {new StudioTestServer(models, data, false)};
+        int port = current[0].server.port();
+        try {
+            scenario("reconnect", current[0].base(), null, (line, reply) -> {
+                if (line.equals("RESTART")) {
+                    current[0].close();
+                    reply.write("STOPPED\n");
+                } else if (line.equals("START")) {
+                    current[0] = new StudioTestServer(models, data, false, port);
+                    reply.write("STARTED\n");
+                }
+                reply.flush();
+            });
+        } finally {
+            current[0].close();
+        }
+    }
+
+    @FunctionalInterface
+    interface Conversation {
+        void onLine(String line, Writer reply) throws IOException;
+    }
+
+    private static void scenario(String name, String base, String argument) throws Exception {
+        scenario(name, base, argument, (line, reply) -> { });
+    }
+
+    private static void scenario(String name, String base, String argument, Conversation conversation) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("node", "e2e.mjs", name, base + "/", SCREENSHOTS.toAbsolutePath().toString());
+        if (argument != null) builder.command().add(argument);
+        builder.environment().put("MUSE_CHROMIUM", CHROMIUM.toString());
+        Process node = builder.directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
+        boolean[] timedOut = {false};
+        Thread watchdog = Thread.ofVirtual().start(() -> {
+            try {
+                if (!node.waitFor(180, TimeUnit.SECONDS)) {
+                    timedOut[0] = true;
+                    node.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                node.destroyForcibly();
+            }
+        });
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+             Writer reply = new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8)) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                output.append(line).append('\n');
+                conversation.onLine(line, reply);
+            }
+        }
+        watchdog.join();
+        if (timedOut[0]) fail("the " + name + " scenario did not finish in 3 minutes:\n" + output);
+        System.out.print(output); // kept in the surefire report: the screenshot paths
+        assertEquals(0, node.exitValue(), "the " + name + " scenario failed:\n" + output);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.muse.studio;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.muse.engine.GgmlType;
+import dev.muse.formats.llama2c.Llama2cImporter;
+import dev.muse.runtime.Residency;
+import dev.muse.runtime.Scheduler;
+import dev.muse.server.MuseServer;
+import dev.muse.server.store.ApiKey;
+import dev.muse.server.store.Store;
+import dev.muse.server.store.StoreConfig;
+import dev.muse.testkit.TinyFamily;
+import dev.muse.testkit.TinyModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What {@code muse studio} runs, on a free loopback port, with the studio's files on the classpath and two
+ * models: the bundled stories260K (a base model: it continues the text, so streamed stories are readable)
+ * imported from the shared model folder, and "tiny-chat", random weights behind a chat template whose long
+ * greedy answers give a test time to press Stop.
+ */
+final class StudioTestServer implements AutoCloseable {
+    static final String STORIES = "stories260K", TINY_CHAT = "tiny-chat";
+    /** A ChatML-style template; on this SentencePiece vocabulary its markers are plain text, which is all a test needs. */
+    static final String TEMPLATE = "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
+            + "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}";
+    static final int CONTEXT = 2048;
+
+    final MuseServer server;
+    final Store store;
+
+    /** With {@code requireKeys} the server behaves as when bound beyond loopback: every /v1 call needs a key of {@link #store}. */
+    StudioTestServer(Path models, Path data, boolean requireKeys) { this(models, data, requireKeys, 0); }
+
+    /** On a given port (0: a free one), for a restart on the port of a server that was stopped. */
+    StudioTestServer(Path models, Path data, boolean requireKeys, int port) {
+        Residency residency = new Residency(Map.of(), models, 1L << 30, new Scheduler.Options(4, CONTEXT, 32));
+        store = Store.open(StoreConfig.sqlite(data.resolve("muse.db")));
+        MuseServer.Config local = MuseServer.Config.local(0);
+        server = new MuseServer(new MuseServer.Config(local.host(), port, requireKeys, key -> store.keys().authenticate(key).map(ApiKey::owner),
+                local.maxBodyBytes(), local.maxTokens(), local.maxConcurrentPerKey(), local.requestsPerMinute()), residency, store);
+    }
+
+    /** Writes both models into {@code dir}; stories260K comes from {@code <muse.shared>/models}, which must exist. */
+    static Path writeModels(Path dir) throws IOException {
+        Path models = Files.createDirectories(dir.resolve("models"));
+        Path shared = Path.of(System.getProperty("muse.shared", "../../shared"), "models", STORIES);
+        Path checkpoint = shared.resolve("stories260K.bin"), tokenizer = shared.resolve("tok512.bin");
+        if (!Files.isRegularFile(checkpoint) || !Files.isRegularFile(tokenizer))
+            fail("the bundled model's checkpoint is missing: expected " + checkpoint + " and " + tokenizer
+                    + " (the shared test data folder ../shared beside the checkout)");
+        Llama2cImporter.convert(checkpoint, tokenizer, models.resolve(STORIES + ".gguf"), GgmlType.F32);
+        new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 31).write(models.resolve(TINY_CHAT + ".gguf"), m -> {
+            m.putString("tokenizer.chat_template", TEMPLATE);
+            m.putUInt32("llama.context_length", CONTEXT);
+        });
+        return models;
+    }
+
+    String base() { return "http://127.0.0.1:" + server.port(); }
+
+    @Override public void close() { server.close(); }
+}

@@ -1,0 +1,274 @@
+// Scenarios about chatting: streaming, stop, finding a conversation again, attachments, keys, restarts.
+import { chatSettings, idle, lastAnswer, open, pickModel, png, send, wav } from './studio-page.mjs';
+
+const conversationId = t => new URLSearchParams(new URL(t.page.url()).hash.slice(1)).get('c');
+
+/**
+ * The stored conversation once its last answer is marked complete: the server does that just after
+ * the answer's stream has ended, so a read at once can still find it incomplete.
+ */
+async function settled(t, id) {
+  for (let tries = 0; ; tries++) {
+    const stored = await t.api('GET', `v1/conversations/${id}`);
+    if (stored.messages.at(-1)?.status === 'complete' || tries === 50) return stored;
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
+/** A prompt to the bundled model: the answer shows piece by piece while it streams, then its numbers. */
+export async function stream(t) {
+  await open(t);
+  await pickModel(t, 'stories260K');
+  await send(t, 'Once upon a time');
+  const partial = await t.page.waitForFunction(() => {
+    const answer = document.querySelector('.message.assistant .answer.typing');
+    const streaming = !document.getElementById('stop').hidden;
+    return streaming && answer && answer.textContent.trim().length > 0 ? answer.textContent : null;
+  }, null, { polling: 'raf', timeout: 30000 });
+  const seen = await partial.jsonValue();
+  await t.screenshot('streaming');
+  await idle(t);
+  const final = await lastAnswer(t).textContent();
+  t.check(final.length > seen.length, `the answer kept growing after it was first seen (${seen.length} then ${final.length} characters)`);
+  t.check(await t.page.locator('.answer.typing').count() === 0, 'no typing cursor once the answer is done');
+  const stats = await t.page.locator('.stats').innerText();
+  t.check(/First token \d+(\.\d+)? m?s/.test(stats), `time to first token shown: ${stats}`);
+  t.check(/\b\d+\.\d tok\/s/.test(stats) && !stats.includes('~'), `the final tokens per second shown: ${stats}`);
+  t.check(/Context \d+ \/ 512/.test(stats), `context used of the model's 512-token window: ${stats}`);
+  t.check(await t.page.getByRole('button', { name: 'Regenerate the answer' }).isVisible(), 'the answer can be regenerated');
+  await t.screenshot();
+}
+
+/** Stop mid-stream: the answer stops growing, says it was stopped, and the server kept it as incomplete. */
+export async function stop(t) {
+  await open(t);
+  await pickModel(t, 'tiny-chat');
+  await chatSettings(t, { temperature: 0 }); // greedy on random weights: an answer as long as the context allows
+  await send(t, 'Tell me the longest story you know');
+  await t.page.waitForFunction(() => (document.querySelector('.message.assistant .answer.typing')?.textContent.length ?? 0) > 40);
+  await t.page.getByRole('button', { name: 'Stop generating' }).click();
+  await idle(t, 10000);
+  await t.page.getByText('Stopped. What was written so far is saved.').waitFor();
+  const stopped = await lastAnswer(t).textContent();
+  await t.page.waitForTimeout(800);
+  t.check(await lastAnswer(t).textContent() === stopped, 'the answer no longer grows');
+  const stored = await t.api('GET', `v1/conversations/${conversationId(t)}`);
+  t.check(stored.messages.length === 2, `the turn and the stopped answer are stored: ${stored.messages.length} messages`);
+  t.check(stored.messages[1].status === 'incomplete', `the server kept the stopped answer as incomplete: ${stored.messages[1].status}`);
+  t.check(stored.messages[1].content.length > 0 && stored.messages[1].content.length < 2000 * 8, 'the answer was cut off early, not run to the end');
+  t.check(await t.page.getByRole('textbox', { name: 'Message', exact: true }).isEnabled(), 'the message box is ready again');
+  await t.screenshot();
+}
+
+/** A conversation survives a reload, is found in the list and by search, and can be renamed and deleted. */
+export async function reload(t) {
+  await open(t);
+  await pickModel(t, 'stories260K');
+  await send(t, 'The dragon and the lighthouse');
+  await idle(t);
+  const answer = await lastAnswer(t).textContent();
+  const id = conversationId(t);
+  t.check(id, 'the address names the conversation');
+  await settled(t, id);
+
+  await t.page.reload();
+  await t.page.locator('.message.assistant .answer').first().waitFor();
+  t.check(await lastAnswer(t).textContent() === answer, 'after a reload the same answer is shown');
+  const row = t.page.locator(`.conversation[data-id="${id}"]`);
+  t.check(await row.getAttribute('aria-current') === 'page', 'the conversation is the current one in the list');
+  t.check((await row.innerText()).includes('The dragon and the lighthouse'), 'it is titled after the first message');
+  await t.screenshot('reloaded');
+
+  await open(t); // a fresh start without the address
+  await t.page.getByRole('button', { name: 'New chat' }).click();
+  t.check(await t.page.locator('.message').count() === 0, 'a new chat is empty');
+  await t.page.getByRole('button', { name: 'The dragon and the lighthouse' }).first().click();
+  await t.page.getByText('The dragon and the lighthouse', { exact: true }).last().waitFor();
+  t.check(await lastAnswer(t).textContent() === answer, 'opening it from the list shows the answer');
+
+  const search = t.page.getByRole('searchbox', { name: 'Search conversations' });
+  await search.fill('LIGHTHOUSE');
+  await t.page.waitForFunction(() => document.querySelectorAll('.conversation').length === 1);
+  await search.fill('no such words anywhere');
+  await t.page.getByText('No conversation mentions “no such words anywhere”.').waitFor();
+  await search.fill('');
+  await row.waitFor();
+
+  await t.page.getByRole('button', { name: 'Rename “The dragon and the lighthouse”' }).click();
+  const name = t.page.getByRole('textbox', { name: 'New name for “The dragon and the lighthouse”' });
+  await name.fill('Lighthouse tales');
+  await name.press('Enter');
+  await t.page.getByRole('button', { name: /^Lighthouse tales/ }).waitFor();
+  t.check((await t.api('GET', `v1/conversations/${id}`)).title === 'Lighthouse tales', 'the new name is stored');
+  await t.screenshot();
+
+  await t.page.getByRole('button', { name: 'Delete “Lighthouse tales”' }).click();
+  await t.page.getByRole('dialog', { name: 'Delete this conversation?' }).getByRole('button', { name: 'Delete' }).click();
+  await row.waitFor({ state: 'detached' });
+  t.check(await t.page.locator('.message').count() === 0, 'deleting the open conversation leaves a new chat');
+  const left = await t.api('GET', 'v1/conversations');
+  t.check(!left.data.some(c => c.id === id), 'the server no longer has it');
+}
+
+/**
+ * Attach an image (file picker, drag and drop, paste) and audio: the turn with its image shows in the
+ * history although this text-only model refuses it, with the server's message; the size cap is explained.
+ */
+export async function image(t) {
+  await open(t);
+  await pickModel(t, 'tiny-chat');
+  const picture = await png(t);
+  await t.page.locator('#file-input').setInputFiles(picture);
+  const tray = t.page.getByRole('list', { name: 'Attachments' });
+  await tray.getByText(/^sunset\.png/).waitFor();
+
+  // Drag and drop, and paste, of the same kind of file.
+  await t.page.evaluate(async ([base64]) => {
+    const file = () => new File([Uint8Array.from(atob(base64), c => c.charCodeAt(0))], 'dropped.png', { type: 'image/png' });
+    const dropped = new DataTransfer();
+    dropped.items.add(file());
+    const main = document.getElementById('main');
+    main.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dropped, bubbles: true }));
+    main.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    const pasted = new DataTransfer();
+    pasted.items.add(new File([file()], 'pasted.png', { type: 'image/png' }));
+    document.getElementById('composer-input').dispatchEvent(new ClipboardEvent('paste', { clipboardData: pasted, bubbles: true, cancelable: true }));
+  }, [picture.buffer.toString('base64')]);
+  await tray.getByText(/^dropped\.png/).waitFor();
+  await tray.getByText(/^pasted\.png/).waitFor();
+  t.check(await t.page.locator('#drop-overlay').isHidden(), 'the drop overlay is gone after the drop');
+  await t.page.getByRole('button', { name: 'Remove dropped.png' }).click();
+  await t.page.getByRole('button', { name: 'Remove pasted.png' }).click();
+
+  // Over the cap: refused in the composer with the reason, before anything is sent.
+  await t.page.locator('#file-input').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(6 * 1024 * 1024, 1) });
+  await t.page.getByText(/"huge\.png" is 6\.0 MB .*at most 5\.0 MB per message/).waitFor();
+  t.check(await tray.locator('li').count() === 1, 'the oversized file was not attached');
+
+  await t.page.locator('#file-input').setInputFiles(wav());
+  await tray.getByText(/^tone\.wav/).waitFor();
+  await t.page.getByRole('button', { name: 'Remove tone.wav' }).click();
+
+  // The microphone (Chromium's fake device: a beep): recorded, then re-encoded as WAV for input_audio.
+  await t.page.getByRole('button', { name: 'Record audio' }).click();
+  await t.page.getByText(/^Recording 0:0\d\. Press the microphone again to stop\.$/).waitFor();
+  await t.page.waitForTimeout(1200);
+  await t.page.getByRole('button', { name: 'Stop recording' }).click();
+  const recording = tray.locator('li', { hasText: /^recording-\d{6}\.wav/ });
+  await recording.waitFor();
+  t.check(await recording.locator('audio').evaluate(a => a.src.startsWith('data:audio/wav;base64,UklGR')), 'the recording is a WAV file');
+  await recording.getByRole('button', { name: /^Remove recording-/ }).click();
+  await t.screenshot('composer');
+
+  t.expectConsole(/^Failed to load resource: the server responded with a status of 400 \(Bad Request\)$/, 'the text-only model refuses the image');
+  await send(t, 'What is in this picture?');
+  const banner = t.page.getByRole('alert');
+  await banner.getByText("The model 'tiny-chat' cannot take images; it reads text only").waitFor();
+  const turn = t.page.locator('.message.user').last();
+  await turn.getByText('What is in this picture?').waitFor();
+  const shown = turn.getByRole('img', { name: 'Attached image 1' });
+  await shown.waitFor();
+  t.check(await shown.evaluate(img => img.complete && img.naturalWidth === 64), 'the attached image is shown in the history');
+  await turn.getByText(/^Not sent: The model 'tiny-chat' cannot take images; it reads text only\. This message is shown here only/).waitFor();
+  t.check(await t.page.locator('.message.assistant').count() === 0, 'no answer was made up');
+  await t.screenshot();
+
+  // Edit and resend puts it back in the composer's hands: here, without the image, it goes through.
+  await turn.getByRole('button', { name: 'Edit and resend' }).click();
+  await t.page.getByRole('textbox', { name: 'Edit your message' }).fill('Describe a sunset instead');
+  await t.page.getByRole('button', { name: 'Send the edited message' }).click();
+  await t.page.getByRole('alert').getByText(/cannot take images/).waitFor(); // the image went along, so it is refused again
+  await t.page.getByRole('button', { name: 'Remove this unsent message' }).click();
+  t.check(await t.page.locator('.message.user').count() === 0, 'the unsent message is removed');
+}
+
+/** Regenerate the last answer, edit an earlier turn and resend it; the chat's system prompt is kept with it. */
+export async function regenerate(t) {
+  await open(t);
+  await pickModel(t, 'stories260K');
+  await chatSettings(t, { maxTokens: 30, system: 'Tell short stories.' });
+  await send(t, 'Once upon a time');
+  await idle(t);
+  const id = conversationId(t);
+  const before = await settled(t, id);
+  t.check(before.settings.system_prompt === 'Tell short stories.' && before.settings.max_tokens === 30, `settings saved: ${JSON.stringify(before.settings)}`);
+
+  await t.page.getByRole('button', { name: 'Regenerate the answer' }).click();
+  await t.page.getByRole('button', { name: 'Stop generating' }).waitFor({ state: 'hidden' });
+  await idle(t);
+  await t.page.waitForFunction(() => document.querySelectorAll('.message').length === 2);
+  const regenerated = await settled(t, id);
+  t.check(regenerated.messages.length === 2, `still one turn and one answer: ${regenerated.messages.length} messages`);
+  t.check(regenerated.messages[1].id !== before.messages[1].id && regenerated.messages[1].status === 'complete', 'a new, complete answer');
+  t.check(regenerated.messages[1].usage.completion_tokens <= 30, 'max tokens applied');
+
+  await t.page.locator('.message.user').getByRole('button', { name: 'Edit and resend from here' }).click();
+  const editor = t.page.getByRole('textbox', { name: 'Edit your message' });
+  t.check(await editor.inputValue() === 'Once upon a time', 'the editor starts from the message');
+  await editor.fill('A dragon lived in a cave');
+  await editor.press('Enter');
+  await t.page.locator('.message.user').getByText('A dragon lived in a cave').waitFor();
+  await idle(t);
+  await t.page.waitForFunction(() => document.querySelectorAll('.message').length === 2);
+  const edited = await settled(t, id);
+  t.check(edited.messages.length === 2 && edited.messages[0].content === 'A dragon lived in a cave', `the edited turn replaced the old one: ${JSON.stringify(edited.messages.map(m => m.content))}`);
+  const bare = text => text.replace(/\s+/g, ''); // Markdown turns line breaks into elements
+  t.check(bare(await lastAnswer(t).textContent()) === bare(edited.messages[1].content), 'the answer shown is the stored one');
+  await t.screenshot();
+}
+
+/** A server started with API keys: the studio asks for one, says when it is wrong, then works with it. */
+export async function keys(t) {
+  t.expectConsole(/^Failed to load resource: the server responded with a status of 401 \(Unauthorized\)$/, 'calls without a key, then with a wrong one');
+  await t.page.goto(t.base);
+  const dialog = t.page.getByRole('dialog', { name: 'API key needed' });
+  await dialog.getByText("You didn't provide an API key").waitFor();
+  await dialog.getByLabel('API key').fill('muse-wrong-key');
+  await dialog.getByRole('button', { name: 'Use this key' }).click();
+  await dialog.getByText('Incorrect API key provided').waitFor();
+  await t.screenshot('prompt');
+  await dialog.getByLabel('API key').fill(t.argument);
+  await dialog.getByRole('button', { name: 'Use this key' }).click();
+  await t.page.locator('#model option[value="stories260K"]').waitFor({ state: 'attached' });
+  const group = id => t.page.locator(`#model option[value="${id}"]`).evaluate(o => o.parentElement.label);
+  t.check(await group('stories260K') === 'Available (loads on first use)', 'a model not yet used is listed as available');
+  await pickModel(t, 'stories260K');
+  await send(t, 'A key for the castle');
+  await idle(t);
+  await t.page.waitForFunction(() => document.querySelector('#model option[value="stories260K"]').parentElement.label === 'Loaded');
+  t.check((await t.page.locator('#model option[value="stories260K"]').textContent()) === 'stories260K · 512 tokens', 'a loaded model shows its context window');
+  t.check(await t.page.getByLabel('Model', { exact: true }).inputValue() === 'stories260K', 'the choice stays');
+  t.check((await lastAnswer(t).textContent()).length > 0, 'with the key, the answer streams');
+  t.check(await t.page.evaluate(() => localStorage.getItem('muse.apiKey')) === t.argument, 'the key is kept in this browser');
+  await t.page.reload();
+  await t.page.locator('.message.assistant .answer').first().waitFor();
+  t.check(await dialog.isHidden(), 'after a reload the kept key is used without asking');
+  await t.screenshot();
+}
+
+/** The server restarts while the studio is open: it says so, reconnects by itself, and chatting goes on. */
+export async function reconnect(t) {
+  await open(t);
+  await pickModel(t, 'stories260K');
+  await chatSettings(t, { maxTokens: 60 }); // short answers: two turns fit the model's 512-token window
+  await send(t, 'Before the restart');
+  await idle(t);
+  const id = conversationId(t);
+  t.expectConsole(/^Failed to load resource: net::ERR_CONNECTION_REFUSED$/, 'requests while the server is down');
+  console.log('RESTART'); // the Java side stops the server, starts it again on the same port, then answers
+  t.check(await t.readLine() === 'STOPPED', 'the server was stopped');
+  await send(t, 'While the server is down');
+  await t.page.getByRole('alert').getByText('Cannot reach the Muse server').first().waitFor();
+  await t.page.getByText('Offline').waitFor();
+  await t.screenshot('offline');
+  console.log('START');
+  t.check(await t.readLine() === 'STARTED', 'the server was started again');
+  await t.page.getByText('Reconnected to the Muse server.').waitFor({ timeout: 30000 });
+  t.check(await t.page.getByText('Offline').count() === 0, 'no longer offline');
+  await t.page.locator('.message.user.unsent').getByRole('button', { name: 'Remove this unsent message' }).click();
+  await send(t, 'After the restart');
+  await idle(t);
+  const stored = await settled(t, id);
+  t.check(stored.messages.length === 4, `both turns are in the conversation after the restart: ${stored.messages.length} messages`);
+  await t.screenshot();
+}
