@@ -73,19 +73,22 @@ final class ChatService implements HttpService {
             Message reply = store.messages().beginReply(owner, conversationId);
             long[] lastSave = {System.nanoTime()};
             String[] latest = {""};
-            List<Generations.Choice> choices = generations.run(res, Generations.Kind.CHAT, model, prompt, params, (index, text) -> {
-                latest[0] = text;
-                if (System.nanoTime() - lastSave[0] > SAVE_EVERY_NANOS) {
-                    store.messages().updateReply(owner, reply.id(), TextNode.valueOf(text));
-                    lastSave[0] = System.nanoTime();
+            List<Generations.Choice> choices = generations.run(res, Generations.Kind.CHAT, model, prompt, params, new Generations.Observer() {
+                @Override public void onText(int index, String text) {
+                    latest[0] = text;
+                    if (System.nanoTime() - lastSave[0] > SAVE_EVERY_NANOS) {
+                        store.messages().updateReply(owner, reply.id(), TextNode.valueOf(text));
+                        lastSave[0] = System.nanoTime();
+                    }
+                }
+
+                @Override public void onFinished(List<Generations.Choice> finished) {
+                    Generations.Choice c = finished.getFirst();
+                    store.messages().finishReply(owner, reply.id(), TextNode.valueOf(c.text()),
+                            new TokenUsage(c.outcome().promptTokens(), c.outcome().completionTokens()));
                 }
             });
             if (choices.isEmpty()) store.messages().updateReply(owner, reply.id(), TextNode.valueOf(latest[0])); // client left: keep what it saw
-            else {
-                Generations.Choice c = choices.getFirst();
-                store.messages().finishReply(owner, reply.id(), TextNode.valueOf(c.text()),
-                        new TokenUsage(c.outcome().promptTokens(), c.outcome().completionTokens()));
-            }
         }
     }
 

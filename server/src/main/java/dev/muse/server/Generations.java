@@ -33,12 +33,14 @@ final class Generations {
     /** What the caller may want to keep of a finished generation (the conversation store does). */
     record Choice(int index, String text, Completion.Outcome outcome) {}
 
-    /** Sees each choice's text grow (the conversation store saves it as it streams). */
-    @FunctionalInterface
+    /** Sees each choice's text grow and then the finished choices (the conversation store saves both). */
     interface Observer {
-        Observer NONE = (index, textSoFar) -> { };
+        Observer NONE = new Observer() { };
 
-        void onText(int index, String textSoFar);
+        default void onText(int index, String textSoFar) { }
+
+        /** Called before the answer's last bytes go out, so a client that has the whole answer finds it stored. */
+        default void onFinished(List<Choice> choices) { }
     }
 
     private final Metrics metrics;
@@ -104,6 +106,7 @@ final class Generations {
                 metrics.generated(model.id(), outcome);
                 choices.add(new Choice(i, texts.get(i).toString(), outcome));
             }
+            observer.onFinished(choices);
             int promptTokens = choices.getFirst().outcome().promptTokens(), cached = 0, completion = 0;
             for (Choice c : choices) {
                 completion += c.outcome().completionTokens();
