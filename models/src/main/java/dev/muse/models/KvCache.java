@@ -38,6 +38,19 @@ public final class KvCache {
 
     public float[] values(int layer) { return values[layer]; }
 
+    /** Replaces this cache's content with the first {@code positions} keys and values of {@code source} (a shared prefix). */
+    public void copyPrefixFrom(KvCache source, int positions) {
+        if (source.keys.length != keys.length || source.kvDim != kvDim) throw new IllegalArgumentException("KV caches of different models");
+        if (positions < 0 || positions > source.length || positions > capacity)
+            throw new IllegalArgumentException("cannot copy " + positions + " positions from a cache holding " + source.length);
+        length = 0;
+        append(positions);
+        for (int l = 0; l < keys.length; l++) {
+            System.arraycopy(source.keys[l], 0, keys[l], 0, positions * kvDim);
+            System.arraycopy(source.values[l], 0, values[l], 0, positions * kvDim);
+        }
+    }
+
     /** Forgets everything after the first {@code newLength} positions. */
     public void truncate(int newLength) {
         if (newLength < 0 || newLength > length) throw new IllegalArgumentException("cannot truncate " + length + " positions to " + newLength);

@@ -35,6 +35,9 @@ public final class Scheduler implements AutoCloseable {
     public record Stats(int waiting, int running, long kvBytes, long kvCapacityBytes, long kvTokens,
                         long promptTokens, long cachedPromptTokens, long generatedTokens, long steps) {}
 
+    /** Prompt tokens another sequence must be about to compute before a newcomer waits for them rather than computing them itself. */
+    private static final int WORTH_WAITING_FOR = 32;
+
     private final LanguageModel model;
     private final Options options;
     private final List<KvSlot> slots = new ArrayList<>();
@@ -145,22 +148,43 @@ public final class Scheduler implements AutoCloseable {
         for (Sequence s : List.copyOf(running)) if (s.isCancelled()) finish(s, StopReason.CANCELLED);
     }
 
-    /** Moves waiting sequences into free slots, each into the slot sharing the longest prefix with its prompt. */
+    /**
+     * Moves waiting sequences into free slots, each into the slot sharing the longest prefix with its prompt.
+     * A running sequence that already computed a longer shared prefix lends it (its keys and values are
+     * copied), and a newcomer whose prompt a running sequence is still computing waits for it: n choices of
+     * one prompt, or clients arriving together with the same long system prompt, compute it once.
+     */
     private void admit() {
         while (!waiting.isEmpty()) {
             Sequence s = waiting.peek();
+            int[] prompt = s.request.prompt();
             KvSlot best = null;
             int bestShared = -1;
             for (KvSlot slot : slots) {
                 if (slot.owner != null) continue;
-                int shared = slot.sharedPrefix(s.request.prompt());
+                int shared = slot.sharedPrefix(prompt);
                 if (shared > bestShared || shared == bestShared && slot.lastUsedNanos < best.lastUsedNanos) {
                     best = slot;
                     bestShared = shared;
                 }
             }
             if (best == null) return;
+            Sequence donor = null;
+            int donorShared = bestShared;
+            for (Sequence r : running) {
+                int computed = sharedPrefix(r.history, r.processed, prompt);
+                if (computed > donorShared) {
+                    donor = r;
+                    donorShared = computed;
+                }
+                if (r.generated == 0 && sharedPrefix(r.history, r.promptLength(), prompt) >= Math.max(bestShared, computed) + WORTH_WAITING_FOR)
+                    return; // r is still computing much of this prompt: admit s once it has
+            }
             waiting.poll();
+            if (donor != null) {
+                best.cache.copyPrefixFrom(donor.slot.cache, donorShared);
+                bestShared = donorShared;
+            }
             // At least the last prompt token is run again: its logits are what the first sample needs.
             int reused = Math.min(bestShared, s.promptLength() - 1);
             best.cache.truncate(reused);
@@ -172,6 +196,13 @@ public final class Scheduler implements AutoCloseable {
             cachedPromptTokens.addAndGet(reused);
             running.add(s);
         }
+    }
+
+    /** How many leading tokens of {@code prompt} are among the first {@code length} of {@code tokens}. */
+    private static int sharedPrefix(int[] tokens, int length, int[] prompt) {
+        int n = Math.min(length, prompt.length);
+        int i = Arrays.mismatch(tokens, 0, n, prompt, 0, n);
+        return i < 0 ? n : i;
     }
 
     /** One batched forward over every running sequence, then one sample for each that reached its end. */

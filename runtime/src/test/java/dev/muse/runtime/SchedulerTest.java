@@ -73,6 +73,28 @@ class SchedulerTest {
     }
 
     @Test
+    void requestsArrivingTogetherWithOnePromptComputeItOnce() throws Exception {
+        int[] prompt = prompt(new SplittableRandom(8), 150);
+        int[] other = prompt(new SplittableRandom(9), 20);
+        try (Scheduler scheduler = new Scheduler(model, new Scheduler.Options(4, 512, 48), "test")) {
+            List<Sequence> sequences = new ArrayList<>();
+            for (int i = 0; i < 3; i++) sequences.add(scheduler.submit(greedy(prompt, 6)));
+            Sequence unrelated = scheduler.submit(greedy(other, 6));
+            Generator.Result alone = Generator.generate(model, model.newCache(512), prompt, 6, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
+            int cached = 0;
+            for (Sequence s : sequences) {
+                Result r = drain(s);
+                assertArrayEquals(alone.tokens(), r.tokens, "a lent prefix gives the same tokens");
+                cached += r.finished.cachedPromptTokens();
+            }
+            // The others waited while the first still had 32+ tokens of the prompt to compute, then borrowed what it had.
+            assertTrue(cached >= 2 * (prompt.length - 32), "two of the three borrowed most of the prompt: " + cached);
+            assertEquals(6, drain(unrelated).tokens.length);
+            assertEquals(3L * prompt.length - cached + other.length, scheduler.stats().promptTokens(), "prompt tokens actually computed");
+        }
+    }
+
+    @Test
     void aLongGenerationStillSharesItsPrefix() throws Exception {
         int[] first = {1, 2, 3};
         try (Scheduler scheduler = new Scheduler(model, new Scheduler.Options(1, 1024, 64), "test")) {
