@@ -77,7 +77,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         long budget = memoryBudgetMib != null ? memoryBudgetMib << 20 : physicalMemory() / 4 * 3;
         Residency residency = new Residency(named, ModelFiles.cache(), budget, new Scheduler.Options(parallel, context, BATCH_TOKENS));
-        boolean requireKeys = !isLoopback(host);
+        boolean requireKeys = !MuseServer.isLoopback(host);
         Store store = Store.openFromEnvironment();
         try {
             if (requireKeys && !store.keys().anyActive())
@@ -87,14 +87,6 @@ final class ServeCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             store.close();
             throw e;
-        }
-    }
-
-    static boolean isLoopback(String host) {
-        try {
-            return java.net.InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("cannot resolve --host " + host);
         }
     }
 

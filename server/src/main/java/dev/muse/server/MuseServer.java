@@ -102,11 +102,12 @@ public final class MuseServer implements AutoCloseable {
         store.close();
     }
 
-    static boolean isLoopback(String host) {
+    /** Whether {@code host} names this machine's loopback interface; a host that does not resolve is an error. */
+    public static boolean isLoopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {
-            return false;
+            throw new IllegalArgumentException("cannot resolve host " + host);
         }
     }
 }

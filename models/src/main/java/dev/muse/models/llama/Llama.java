@@ -56,7 +56,7 @@ final class Llama implements LanguageModel {
     @Override public float[] embed(int[] tokens) {
         if (c.poolingType() == Pooling.NONE) throw new UnsupportedOperationException("the model declares no pooling: it does not make embeddings");
         if (tokens.length == 0) throw new IllegalArgumentException("embed needs at least one token");
-        for (int t : tokens) if (t < 0 || t >= c.vocabSize()) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary");
+        checkTokens(tokens);
         int dim = c.embeddingLength();
         KvCache cache = newCache(tokens.length);
         float[] pooled = new float[dim];
@@ -86,6 +86,10 @@ final class Llama implements LanguageModel {
         return pooled;
     }
 
+    private void checkTokens(int[] tokens) {
+        for (int t : tokens) if (t < 0 || t >= c.vocabSize()) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary");
+    }
+
     @Override public KvCache newCache(int capacity) { return new KvCache(c.blockCount(), capacity, c.kvDim()); }
 
     @Override public float[] forward(KvCache cache, int[] tokens) {
@@ -97,7 +101,7 @@ final class Llama implements LanguageModel {
         int total = 0;
         for (Step step : steps) {
             if (!distinct.add(step.cache())) throw new IllegalArgumentException("two steps of one batch share a KV cache");
-            for (int t : step.tokens()) if (t < 0 || t >= c.vocabSize()) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary");
+            checkTokens(step.tokens());
             total += step.tokens().length;
         }
         // Lay the steps out as rows: row i is one token of one sequence at its own position.
