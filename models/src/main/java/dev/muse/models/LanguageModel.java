@@ -33,17 +33,37 @@ public interface LanguageModel {
      */
     float[] embed(int[] tokens);
 
-    /** Tokens to append to one sequence's cache, as part of a batched step. */
-    record Step(KvCache cache, int[] tokens) {
+    /** Width of one row of the residual stream: the length of each vector a {@link Step#ofVectors} step carries. */
+    int embeddingLength();
+
+    /**
+     * Rows to append to one sequence's cache, as part of a batched step: token ids, or vectors that take
+     * the place of token embeddings (an encoded image's embeddings, {@code rows x embeddingLength()}).
+     * Rows of a {@code bidirectional} step attend to each other in both directions (Gemma 3 sees an image
+     * whole), so such a step is always computed as one batch.
+     */
+    record Step(KvCache cache, int[] tokens, float[] vectors, int rows, boolean bidirectional) {
         public Step {
-            if (tokens.length == 0) throw new IllegalArgumentException("a step needs at least one token");
+            if ((tokens == null) == (vectors == null)) throw new IllegalArgumentException("a step holds either tokens or vectors");
+            if (rows <= 0) throw new IllegalArgumentException("a step needs at least one row");
+            if (tokens != null && (tokens.length != rows || bidirectional))
+                throw new IllegalArgumentException("a token step has one row per token and is causal");
+            if (vectors != null && vectors.length % rows != 0) throw new IllegalArgumentException("vectors do not divide into " + rows + " rows");
+        }
+
+        public Step(KvCache cache, int[] tokens) {
+            this(cache, tokens, null, tokens.length, false);
+        }
+
+        public static Step ofVectors(KvCache cache, float[] vectors, int rows, boolean bidirectional) {
+            return new Step(cache, null, vectors, rows, bidirectional);
         }
     }
 
     /**
      * Runs the steps of several sequences as one batch, so each weight is read once for all of them
      * (continuous batching). Every step's cache must be distinct. Returns, per step, the logits that
-     * follow its last token. If it fails, every cache is left as it was.
+     * follow its last row. If it fails, every cache is left as it was.
      */
     float[][] forward(List<Step> steps);
 }

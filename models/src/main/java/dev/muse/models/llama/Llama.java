@@ -63,11 +63,12 @@ final class Llama implements LanguageModel {
         for (int from = 0; from < tokens.length; from += MAX_ROWS) {
             int rows = Math.min(MAX_ROWS, tokens.length - from);
             int start = cache.append(rows);
-            KvCache[] caches = new KvCache[rows];
-            int[] positions = new int[rows];
+            Rows in = new Rows(rows);
             for (int r = 0; r < rows; r++) {
-                caches[r] = cache;
-                positions[r] = start + r;
+                in.caches()[r] = cache;
+                in.positions()[r] = start + r;
+                in.visible()[r] = start + r + 1;
+                in.tokens()[r] = tokens[from + r];
             }
             boolean last = from + rows == tokens.length;
             int[] wanted = switch (c.poolingType()) {
@@ -76,7 +77,7 @@ final class Llama implements LanguageModel {
                 case LAST -> last ? new int[] {rows - 1} : new int[0];
                 case NONE -> throw new AssertionError();
             };
-            float[] hidden = run(caches, positions, Arrays.copyOfRange(tokens, from, from + rows), wanted, true);
+            float[] hidden = run(in, wanted, true);
             for (int i = 0; i < wanted.length; i++) for (int d = 0; d < dim; d++) pooled[d] += hidden[i * dim + d];
         }
         double norm = 0;
@@ -96,41 +97,54 @@ final class Llama implements LanguageModel {
         return forward(List.of(new Step(cache, tokens)))[0];
     }
 
+    @Override public int embeddingLength() { return c.embeddingLength(); }
+
     @Override public float[][] forward(List<Step> steps) {
         Set<KvCache> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
-        int total = 0;
+        int total = 0, dim = c.embeddingLength();
         for (Step step : steps) {
             if (!distinct.add(step.cache())) throw new IllegalArgumentException("two steps of one batch share a KV cache");
-            checkTokens(step.tokens());
-            total += step.tokens().length;
+            if (step.tokens() != null) checkTokens(step.tokens());
+            else if (step.vectors().length != step.rows() * dim)
+                throw new IllegalArgumentException("a vector step needs rows of " + dim + " floats, the model's embedding length");
+            total += step.rows();
         }
-        // Lay the steps out as rows: row i is one token of one sequence at its own position.
-        KvCache[] caches = new KvCache[total];
-        int[] positions = new int[total], tokens = new int[total], lastRowOfStep = new int[steps.size()];
-        int[] starts = new int[steps.size()];
+        // Lay the steps out as rows: row i is one token (or vector) of one sequence at its own position.
+        Rows all = new Rows(total);
+        int[] lastRowOfStep = new int[steps.size()], starts = new int[steps.size()];
         int appended = 0;
         try {
             for (int s = 0, row = 0; s < steps.size(); s++, appended++) {
                 Step step = steps.get(s);
-                starts[s] = step.cache().append(step.tokens().length);
-                for (int t = 0; t < step.tokens().length; t++, row++) {
-                    caches[row] = step.cache();
-                    positions[row] = starts[s] + t;
-                    tokens[row] = step.tokens()[t];
+                starts[s] = step.cache().append(step.rows());
+                for (int t = 0; t < step.rows(); t++, row++) {
+                    all.caches[row] = step.cache();
+                    all.positions[row] = starts[s] + t;
+                    all.visible[row] = step.bidirectional() ? starts[s] + step.rows() : starts[s] + t + 1;
+                    if (step.tokens() != null) all.tokens[row] = step.tokens()[t];
+                    else {
+                        all.vectors[row] = step.vectors();
+                        all.vectorOffsets[row] = t * dim;
+                    }
                 }
                 lastRowOfStep[s] = row - 1;
             }
             float[][] logits = new float[steps.size()][];
             int vocab = c.vocabSize();
-            for (int from = 0, s = 0; from < total; from += MAX_ROWS) {
+            for (int from = 0, s = 0; from < total; ) {
                 int rows = Math.min(MAX_ROWS, total - from);
+                // A bidirectional step is never split: its rows must all be in the cache before any attends.
+                for (int t = 0, row = 0; t < steps.size(); row += steps.get(t).rows(), t++) {
+                    int end = row + steps.get(t).rows();
+                    if (steps.get(t).bidirectional() && row < from + rows && end > from + rows) rows = end - from;
+                }
                 int firstStep = s;
                 while (s < steps.size() && lastRowOfStep[s] < from + rows) s++;
                 int[] logitRows = new int[s - firstStep];
                 for (int i = 0; i < logitRows.length; i++) logitRows[i] = lastRowOfStep[firstStep + i] - from;
-                float[] chunk = run(Arrays.copyOfRange(caches, from, from + rows), Arrays.copyOfRange(positions, from, from + rows),
-                        Arrays.copyOfRange(tokens, from, from + rows), logitRows, false);
+                float[] chunk = run(all.slice(from, from + rows), logitRows, false);
                 for (int i = 0; i < logitRows.length; i++) logits[firstStep + i] = Arrays.copyOfRange(chunk, i * vocab, (i + 1) * vocab);
+                from += rows;
             }
             return logits;
         } catch (RuntimeException e) {
@@ -140,12 +154,30 @@ final class Llama implements LanguageModel {
     }
 
     /**
-     * One batch of rows through every layer. Row r is token tokens[r] at positions[r] of caches[r]; the
-     * logits of the rows listed in logitRows come back concatenated; with {@code hiddenOnly}, their final
-     * normed hidden states instead (what embeddings pool).
+     * The rows of one batch: row r is tokens[r] (or, where vectors[r] is set, the vector at vectorOffsets[r]
+     * of it) at positions[r] of caches[r], attending to the first visible[r] positions of its cache.
      */
-    float[] run(KvCache[] caches, int[] positions, int[] tokens, int[] logitRows, boolean hiddenOnly) {
-        int rows = tokens.length;
+    private record Rows(KvCache[] caches, int[] positions, int[] visible, int[] tokens, float[][] vectors, int[] vectorOffsets) {
+        Rows(int n) {
+            this(new KvCache[n], new int[n], new int[n], new int[n], new float[n][], new int[n]);
+        }
+
+        int size() { return tokens.length; }
+
+        Rows slice(int from, int to) {
+            return new Rows(Arrays.copyOfRange(caches, from, to), Arrays.copyOfRange(positions, from, to), Arrays.copyOfRange(visible, from, to),
+                    Arrays.copyOfRange(tokens, from, to), Arrays.copyOfRange(vectors, from, to), Arrays.copyOfRange(vectorOffsets, from, to));
+        }
+    }
+
+    /**
+     * One batch of rows through every layer. The logits of the rows listed in logitRows come back
+     * concatenated; with {@code hiddenOnly}, their final normed hidden states instead (what embeddings pool).
+     */
+    float[] run(Rows in, int[] logitRows, boolean hiddenOnly) {
+        int rows = in.size();
+        KvCache[] caches = in.caches();
+        int[] positions = in.positions();
         int dim = c.embeddingLength(), qDim = c.queryDim(), kvDim = c.kvDim(), ffn = c.feedForwardLength();
         int heads = c.headCount(), kvHeads = c.headCountKv(), headSize = c.keyLength();
         float eps = c.layerNormRmsEpsilon();
@@ -158,7 +190,10 @@ final class Llama implements LanguageModel {
         float[] gate = new float[rows * ffn];    // [rows, ffn]
         float[] up = new float[rows * ffn];
 
-        for (int r = 0; r < rows; r++) w.tokenEmbd().dequantize((long) tokens[r] * dim, x, r * dim, dim);
+        for (int r = 0; r < rows; r++) {
+            if (in.vectors()[r] != null) System.arraycopy(in.vectors()[r], in.vectorOffsets()[r], x, r * dim, dim);
+            else w.tokenEmbd().dequantize((long) in.tokens()[r] * dim, x, r * dim, dim);
+        }
         float[][] angles = new float[rows][];
         for (int r = 0; r < rows; r++) angles[r] = rope.angles(positions[r]);
 
@@ -183,7 +218,7 @@ final class Llama implements LanguageModel {
                 System.arraycopy(k, r * kvDim, caches[r].keys(l), positions[r] * kvDim, kvDim);
                 System.arraycopy(v, r * kvDim, caches[r].values(l), positions[r] * kvDim, kvDim);
             }
-            attention(l, caches, positions, q, att, rows);
+            attention(l, caches, in.visible(), q, att, rows);
             Kernels.matmulBatch(layer.attnOutput(), att, rows, xb, dim, qDim);
             Kernels.add(x, 0, x, 0, xb, 0, rows * dim);
 
@@ -215,15 +250,15 @@ final class Llama implements LanguageModel {
         for (int r = 0; r < rows; r++) for (int i = 0; i < n; i++) out[r * n + i] += b[i];
     }
 
-    /** softmax(q·K / sqrt(headSize)) · V for every (row, head), each row over its own cache up to its position. */
-    private void attention(int layer, KvCache[] caches, int[] positions, float[] q, float[] out, int rows) {
+    /** softmax(q·K / sqrt(headSize)) · V for every (row, head), each row over the first visible[r] positions of its own cache. */
+    private void attention(int layer, KvCache[] caches, int[] visible, float[] q, float[] out, int rows) {
         int heads = c.headCount(), headSize = c.keyLength(), qDim = c.queryDim(), kvDim = c.kvDim();
         int group = heads / c.headCountKv();
         float scale = (float) (1.0 / Math.sqrt(headSize));
         Parallel.forRange(rows * heads, item -> {
             int r = item / heads, h = item % heads;
             float[] keys = caches[r].keys(layer), values = caches[r].values(layer);
-            int length = positions[r] + 1, qOff = r * qDim + h * headSize, kvOff = (h / group) * headSize;
+            int length = visible[r], qOff = r * qDim + h * headSize, kvOff = (h / group) * headSize;
             float[] scores = new float[length];
             for (int t = 0; t < length; t++) scores[t] = Kernels.dot(q, qOff, keys, t * kvDim + kvOff, headSize) * scale;
             Kernels.softmax(scores, 0, length);

@@ -69,6 +69,45 @@ class BatchedForwardTest {
         }
     }
 
+    @Test
+    void vectorRowsStandInForTokenEmbeddings() throws Exception {
+        Path path = new TinyModel(TinyFamily.LLAMA2, GgmlType.F32, 4).write(dir.resolve("llama2-vectors.gguf"));
+        try (GgufFile file = GgufFile.open(path)) {
+            LanguageModel model = Models.load(file);
+            int dim = model.embeddingLength();
+            int[] prompt = tokens(new SplittableRandom(9), model, 6);
+            float[] rows = new float[prompt.length * dim];
+            var embedding = file.tensor("token_embd.weight");
+            for (int i = 0; i < prompt.length; i++) embedding.dequantize((long) prompt[i] * dim, rows, i * dim, dim);
+
+            float[] byTokens = model.forward(model.newCache(64), prompt);
+            float[] byVectors = model.forward(List.of(Step.ofVectors(model.newCache(64), rows, prompt.length, false)))[0];
+            assertArrayEquals(byTokens, byVectors, 1e-5f);
+            assertThrows(IllegalArgumentException.class, () -> model.forward(List.of(Step.ofVectors(model.newCache(64), new float[dim + 1], 1, false))));
+        }
+    }
+
+    @Test
+    void aBidirectionalStepIsNeverSplitAcrossInternalChunks() throws Exception {
+        Path path = new TinyModel(TinyFamily.LLAMA2, GgmlType.F32, 6).write(dir.resolve("llama2-bidi.gguf"));
+        try (GgufFile file = GgufFile.open(path)) {
+            LanguageModel model = Models.load(file);
+            SplittableRandom random = new SplittableRandom(2);
+            float[] image = new float[50 * model.embeddingLength()];
+            for (int i = 0; i < image.length; i++) image[i] = (float) random.nextGaussian() * 0.05f;
+
+            float[] alone = model.forward(List.of(Step.ofVectors(model.newCache(128), image, 50, true)))[0];
+            float[] causal = model.forward(List.of(Step.ofVectors(model.newCache(128), image, 50, false)))[0];
+            assertFalse(java.util.Arrays.equals(alone, causal), "earlier rows of a bidirectional step see later ones");
+
+            // Behind a 30-row step the 50 rows cross the 64-row chunk boundary; they must still be computed together.
+            KvCache other = model.newCache(128), cache = model.newCache(128);
+            float[][] batched = model.forward(List.of(new Step(other, tokens(random, model, 30)), Step.ofVectors(cache, image, 50, true)));
+            assertArrayEquals(alone, batched[1], 1e-5f);
+            assertEquals(50, cache.length());
+        }
+    }
+
     private static int[] tokens(SplittableRandom random, LanguageModel model, int n) {
         int[] t = new int[n];
         for (int i = 0; i < n; i++) t[i] = random.nextInt(model.vocabularySize());
