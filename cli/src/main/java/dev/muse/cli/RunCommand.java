@@ -4,6 +4,7 @@ import dev.muse.runtime.ModelFiles;
 
 import dev.muse.models.KvCache;
 import dev.muse.runtime.Generator;
+import dev.muse.runtime.Prompt;
 import dev.muse.runtime.TextModel;
 import dev.muse.text.ChatMessage;
 import dev.muse.text.Sampler;
@@ -72,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
             PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
             TokenDecoder decoder = new TokenDecoder(tm.tokenizer(), prompt == null);
             if (prompt != null && !chat) out.print(prompt);
-            Generator.Result result = Generator.generate(tm.model(), cache, tokens, maxTokens, sampler, tm.tokenizer()::isEndOfGeneration,
+            Generator.Result result = Generator.generate(tm.model(), cache, Prompt.of(tokens), maxTokens, sampler, tm.tokenizer()::isEndOfGeneration,
                     token -> {
                         out.print(decoder.next(token));
                         out.flush();

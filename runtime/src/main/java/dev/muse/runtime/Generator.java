@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.function.IntPredicate;
 
 /**
- * The plain generation loop for one sequence: process the prompt as one batch, then sample and feed one
+ * The plain generation loop for one sequence: process the prompt (token runs as batches, each image span whole), then sample and feed one
  * token at a time until a stop token, the token budget, or the listener says stop.
  */
 public final class Generator {
@@ -28,13 +28,12 @@ public final class Generator {
 
     private Generator() {}
 
-    public static Result generate(LanguageModel model, KvCache cache, int[] prompt, int maxTokens, Sampler sampler,
+    public static Result generate(LanguageModel model, KvCache cache, Prompt prompt, int maxTokens, Sampler sampler,
                                   IntPredicate isStopToken, Listener listener) {
-        if (prompt.length == 0) throw new IllegalArgumentException("the prompt needs at least one token (e.g. BOS)");
-        int[] history = Arrays.copyOf(prompt, prompt.length + Math.max(0, maxTokens));
-        int length = prompt.length;
+        int[] history = Arrays.copyOf(prompt.tokens(), prompt.length() + Math.max(0, maxTokens));
+        int length = prompt.length();
         long t0 = System.nanoTime();
-        float[] logits = model.forward(cache, prompt);
+        float[] logits = prompt.feed(model, cache);
         long t1 = System.nanoTime();
         int generated = 0;
         StopReason reason = StopReason.LENGTH;
@@ -54,6 +53,6 @@ public final class Generator {
             logits = model.forward(cache, new int[] {token});
         }
         long t2 = System.nanoTime();
-        return new Result(Arrays.copyOfRange(history, prompt.length, length), prompt.length, reason, t1 - t0, t2 - t1);
+        return new Result(Arrays.copyOfRange(history, prompt.length(), length), prompt.length(), reason, t1 - t0, t2 - t1);
     }
 }

@@ -60,10 +60,9 @@ public final class Scheduler implements AutoCloseable {
 
     /** Queues a generation. A prompt that leaves no room to generate in the context is refused here, never truncated. */
     public Sequence submit(Sequence.Request request) {
-        if (request.prompt().length >= options.contextLength())
-            throw new ContextOverflowException(request.prompt().length + 1, options.contextLength());
-        for (int t : request.prompt())
-            if (t < 0 || t >= model.vocabularySize()) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary");
+        if (request.prompt().length() >= options.contextLength())
+            throw new ContextOverflowException(request.prompt().length() + 1, options.contextLength());
+        request.prompt().check(model);
         Sequence sequence = new Sequence(request);
         synchronized (this) {
             if (closed) throw new IllegalStateException("the model has been unloaded");
@@ -157,7 +156,7 @@ public final class Scheduler implements AutoCloseable {
     private void admit() {
         while (!waiting.isEmpty()) {
             Sequence s = waiting.peek();
-            int[] prompt = s.request.prompt();
+            int[] prompt = s.request.prompt().tokens();
             KvSlot best = null;
             int bestShared = -1;
             for (KvSlot slot : slots) {
@@ -186,7 +185,7 @@ public final class Scheduler implements AutoCloseable {
                 bestShared = donorShared;
             }
             // At least the last prompt token is run again: its logits are what the first sample needs.
-            int reused = Math.min(bestShared, s.promptLength() - 1);
+            int reused = s.request.prompt().reusable(Math.min(bestShared, s.promptLength() - 1));
             best.cache.truncate(reused);
             best.owner = s;
             best.tokens = s.history;
@@ -220,10 +219,10 @@ public final class Scheduler implements AutoCloseable {
         for (Sequence s : running) {
             if (s.generated > 0) continue;
             if (budget <= 0 && !batch.isEmpty()) break;
-            int n = Math.min(s.pending(), Math.max(1, budget));
+            Step prefill = s.request.prompt().step(s.slot.cache, s.processed, budget); // a whole image span may exceed the budget
             batch.add(s);
-            work.add(new Step(s.slot.cache, Arrays.copyOfRange(s.history, s.processed, s.processed + n)));
-            budget -= n;
+            work.add(prefill);
+            budget -= prefill.rows();
         }
         float[][] logits;
         try {
@@ -240,7 +239,7 @@ public final class Scheduler implements AutoCloseable {
         steps.incrementAndGet();
         for (int i = 0; i < batch.size(); i++) {
             Sequence s = batch.get(i);
-            int fed = work.get(i).tokens().length;
+            int fed = work.get(i).rows();
             if (s.generated == 0) promptTokens.addAndGet(fed);
             s.processed += fed;
             if (s.pending() == 0) sampleNext(s, logits[i]);

@@ -16,15 +16,14 @@ public final class Sequence {
     /**
      * What to generate.
      *
-     * @param prompt      token ids, at least one
+     * @param prompt      what the model reads first: token ids, and encoded images where the prompt has them
      * @param maxTokens   generated tokens at most
      * @param sampling    sampler settings (each sequence has its own seeded sampler)
      * @param isStop      end-of-generation tokens (not emitted)
      * @param topLogprobs -1 for no log-probabilities, else how many alternatives to report per token (0..20)
      */
-    public record Request(int[] prompt, int maxTokens, Sampler.Settings sampling, IntPredicate isStop, int topLogprobs) {
+    public record Request(Prompt prompt, int maxTokens, Sampler.Settings sampling, IntPredicate isStop, int topLogprobs) {
         public Request {
-            if (prompt.length == 0) throw new IllegalArgumentException("the prompt needs at least one token");
             if (maxTokens < 1) throw new IllegalArgumentException("max tokens must be >= 1");
             if (topLogprobs < -1 || topLogprobs > 20) throw new IllegalArgumentException("top logprobs must be in 0..20");
         }
@@ -67,8 +66,8 @@ public final class Sequence {
     Sequence(Request request) {
         this.request = request;
         this.sampler = new Sampler(request.sampling());
-        this.history = Arrays.copyOf(request.prompt(), request.prompt().length + Math.min(request.maxTokens(), 256)); // grows on demand
-        this.length = request.prompt().length;
+        this.history = Arrays.copyOf(request.prompt().tokens(), request.prompt().length() + Math.min(request.maxTokens(), 256)); // grows on demand
+        this.length = request.prompt().length();
     }
 
     /** The next event, waiting as long as it takes. */
@@ -82,7 +81,7 @@ public final class Sequence {
 
     public boolean isCancelled() { return cancelled; }
 
-    public int promptLength() { return request.prompt().length; }
+    public int promptLength() { return request.prompt().length(); }
 
     void emit(TokenEvent event) { events.add(event); }
 

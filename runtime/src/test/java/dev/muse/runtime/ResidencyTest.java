@@ -35,7 +35,7 @@ class ResidencyTest {
             assertThrows(Residency.UnknownModelException.class, () -> residency.acquire("missing"));
             assertTrue(residency.unload("a"));
             assertFalse(residency.unload("a"));
-            assertThrows(IllegalStateException.class, () -> la.scheduler().submit(new Sequence.Request(new int[] {1}, 1,
+            assertThrows(IllegalStateException.class, () -> la.scheduler().submit(new Sequence.Request(Prompt.of(new int[] {1}), 1,
                     dev.muse.text.Sampler.Settings.greedy(), t -> false, -1)), "an unloaded model takes no more work");
         }
     }
@@ -47,7 +47,7 @@ class ResidencyTest {
         new TinyModel(TinyFamily.LLAMA2, GgmlType.F32, 2).write(cache.resolve("b.gguf"));
         try (Residency residency = new Residency(Map.of(), cache, Files.size(a) + Files.size(a) / 2, new Scheduler.Options(1, 256, 16))) {
             LoadedModel la = residency.acquire("a");
-            Sequence busy = la.scheduler().submit(new Sequence.Request(new int[] {1}, 200, dev.muse.text.Sampler.Settings.greedy(), t -> false, -1));
+            Sequence busy = la.scheduler().submit(new Sequence.Request(Prompt.of(new int[] {1}), 200, dev.muse.text.Sampler.Settings.greedy(), t -> false, -1));
             assertThrows(Residency.InsufficientMemoryException.class, () -> residency.acquire("b"));
             busy.cancel();
             while (!(busy.take() instanceof Sequence.Finished)) { }

@@ -47,7 +47,7 @@ class SchedulerTest {
             List<Sequence> sequences = new ArrayList<>();
             for (int[] p : prompts) sequences.add(scheduler.submit(greedy(p, 20)));
             for (int i = 0; i < prompts.length; i++) {
-                Generator.Result alone = Generator.generate(model, model.newCache(256), prompts[i], 20, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
+                Generator.Result alone = Generator.generate(model, model.newCache(256), Prompt.of(prompts[i]), 20, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
                 Result batched = drain(sequences.get(i));
                 assertArrayEquals(alone.tokens(), batched.tokens, "sequence " + i);
                 assertEquals(StopReason.LENGTH, batched.finished.reason());
@@ -67,7 +67,7 @@ class SchedulerTest {
             Result turn2 = drain(scheduler.submit(greedy(second, 10)));
             // Everything but the last sampled token (never fed back) was in the cache.
             assertEquals(first.length + turn1.tokens.length - 1, turn2.finished.cachedPromptTokens());
-            Generator.Result fresh = Generator.generate(model, model.newCache(256), second, 10, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
+            Generator.Result fresh = Generator.generate(model, model.newCache(256), Prompt.of(second), 10, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
             assertArrayEquals(fresh.tokens(), turn2.tokens);
         }
     }
@@ -80,7 +80,7 @@ class SchedulerTest {
             List<Sequence> sequences = new ArrayList<>();
             for (int i = 0; i < 3; i++) sequences.add(scheduler.submit(greedy(prompt, 6)));
             Sequence unrelated = scheduler.submit(greedy(other, 6));
-            Generator.Result alone = Generator.generate(model, model.newCache(512), prompt, 6, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
+            Generator.Result alone = Generator.generate(model, model.newCache(512), Prompt.of(prompt), 6, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
             int cached = 0;
             for (Sequence s : sequences) {
                 Result r = drain(s);
@@ -122,10 +122,10 @@ class SchedulerTest {
     @Test
     void stopTokensEndTheSequenceWithoutBeingEmitted() throws Exception {
         int[] prompt = prompt(new SplittableRandom(3), 6);
-        Generator.Result alone = Generator.generate(model, model.newCache(64), prompt, 8, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
+        Generator.Result alone = Generator.generate(model, model.newCache(64), Prompt.of(prompt), 8, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
         int stop = alone.tokens()[4];
         try (Scheduler scheduler = new Scheduler(model, new Scheduler.Options(1, 64, 64), "test")) {
-            Result r = drain(scheduler.submit(new Sequence.Request(prompt, 8, Sampler.Settings.greedy(), t -> t == stop, -1)));
+            Result r = drain(scheduler.submit(new Sequence.Request(Prompt.of(prompt), 8, Sampler.Settings.greedy(), t -> t == stop, -1)));
             assertEquals(StopReason.END_OF_TEXT, r.finished.reason());
             int firstStop = 0;
             while (alone.tokens()[firstStop] != stop) firstStop++;
@@ -136,7 +136,7 @@ class SchedulerTest {
     @Test
     void logprobsDescribeTheModelsDistribution() throws Exception {
         try (Scheduler scheduler = new Scheduler(model, new Scheduler.Options(1, 64, 64), "test")) {
-            Sequence s = scheduler.submit(new Sequence.Request(new int[] {1, 50, 60}, 4, Sampler.Settings.greedy(), t -> false, 5));
+            Sequence s = scheduler.submit(new Sequence.Request(Prompt.of(new int[] {1, 50, 60}), 4, Sampler.Settings.greedy(), t -> false, 5));
             for (int i = 0; i < 4; i++) {
                 Token t = assertInstanceOf(Token.class, s.take());
                 assertEquals(5, t.top().length);
@@ -188,7 +188,7 @@ class SchedulerTest {
         return events;
     }
 
-    static Sequence.Request greedy(int[] prompt, int n) { return new Sequence.Request(prompt, n, Sampler.Settings.greedy(), t -> false, -1); }
+    static Sequence.Request greedy(int[] prompt, int n) { return new Sequence.Request(Prompt.of(prompt), n, Sampler.Settings.greedy(), t -> false, -1); }
 
     static int[] prompt(SplittableRandom random, int n) {
         int[] p = new int[n];

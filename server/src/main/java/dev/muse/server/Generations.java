@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muse.models.ContextOverflowException;
 import dev.muse.runtime.Completion;
 import dev.muse.runtime.LoadedModel;
+import dev.muse.runtime.Prompt;
 import dev.muse.runtime.Sequence;
 import dev.muse.server.openai.GenerationParams;
 import dev.muse.server.openai.Wire;
@@ -74,7 +75,7 @@ final class Generations {
                 texts.add(text);
                 tokens.add(kept);
                 // Each choice samples with its own seed: n identical choices would be pointless.
-                Sequence.Request request = new Sequence.Request(prompt, maxTokens, p.sampling().withSeed(p.sampling().seed() + i),
+                Sequence.Request request = new Sequence.Request(Prompt.of(prompt), maxTokens, p.sampling().withSeed(p.sampling().seed() + i),
                         model.text().tokenizer()::isEndOfGeneration, p.topLogprobs());
                 futures.add(threads.submit(() -> Completion.run(model.scheduler(), request, model.text().tokenizer(), p.stop(), (piece, pieceTokens) -> {
                     if (stream != null) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.muse.formats.gguf.GgufFile;
 import dev.muse.runtime.Generator;
+import dev.muse.runtime.Prompt;
 import dev.muse.runtime.TextModel;
 import dev.muse.text.ChatMessage;
 import dev.muse.text.Sampler;
@@ -47,7 +48,7 @@ class OpenAiApiTest {
         assertEquals("length", choice.get("finish_reason").asText());
         try (TextModel tm = TextModel.open(s.model)) {
             int[] prompt = tm.chatPrompt(List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hello there")));
-            Generator.Result alone = Generator.generate(tm.model(), tm.model().newCache(512), prompt, 12, new Sampler(Sampler.Settings.greedy()),
+            Generator.Result alone = Generator.generate(tm.model(), tm.model().newCache(512), Prompt.of(prompt), 12, new Sampler(Sampler.Settings.greedy()),
                     t -> false, t -> true);
             assertEquals(tm.tokenizer().decode(alone.tokens()), choice.get("message").get("content").asText());
             assertEquals(prompt.length, body.get("usage").get("prompt_tokens").asInt());
