@@ -26,11 +26,13 @@ class DecodeGoldenTest {
     /**
      * JPEG decoders may differ: the standard lets the inverse DCT, the chroma upsampling and the YCbCr
      * conversion round differently. Java's decoder is libjpeg 6b (islow IDCT, "fancy" triangular upsampling);
-     * stb_image has its own integer IDCT, its own upsampler and conversion. The measured differences are a
-     * fraction of a level on average and a few levels at most; the bounds leave a little room above them.
+     * stb_image has its own integer IDCT, its own upsampler and conversion. Measured mean / max differences:
+     * photo 0.08 / 3, grey 0.003 / 1. The CMYK file (which the JDK's reader refuses; TwelveMonkeys reads it,
+     * and without an ICC profile converts the inverted CMYK as stb does, R = C * K / 255): 0.41 / 2. The bounds
+     * leave a little room above these.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"photo_192x128.jpg", "grey_80x50.jpg"})
+    @ValueSource(strings = {"photo_192x128.jpg", "grey_80x50.jpg", "cmyk_48x32.jpg"})
     void jpegIsCloseToStbImage(String name) {
         Picture expected = Goldens.decoded("decode", name);
         Picture actual = decoder.decode(Goldens.input(name));
