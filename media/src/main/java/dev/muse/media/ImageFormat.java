@@ -43,6 +43,9 @@ public enum ImageFormat {
         if (startsWith(data, 0, 'R', 'I', 'F', 'F') && startsWith(data, 8, 'W', 'E', 'B', 'P')) {
             return WEBP;
         }
+        if (startsWith(data, 0, 0x89, 'P', 'N', 'G')) {
+            throw new MediaException("the PNG file is damaged: its signature is wrong (was it sent as text?)");
+        }
         String other = otherFormat(data);
         throw new MediaException((other == null ? "the data is not an image Muse recognises"
                 : other + " images are not supported") + "; send PNG, JPEG or WebP");
@@ -54,7 +57,6 @@ public enum ImageFormat {
         if (startsWith(d, 0, 'B', 'M')) return "BMP";
         if (startsWith(d, 0, 'I', 'I', 0x2A, 0) || startsWith(d, 0, 'M', 'M', 0, 0x2A)) return "TIFF";
         if (startsWith(d, 4, 'f', 't', 'y', 'p')) return "HEIF/AVIF";
-        if (startsWith(d, 0, 0x89, 'P', 'N', 'G')) return "damaged PNG";
         return null;
     }
 

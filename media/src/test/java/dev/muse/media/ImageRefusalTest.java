@@ -118,6 +118,9 @@ class ImageRefusalTest {
         refused(new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0}, "TIFF");
         refused(new byte[] {0, 0, 0, 0x1C, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c'}, "HEIF");
         refused("hello, this is not an image".getBytes(), "not an image");
+        byte[] mangled = Goldens.input("rgb_37x23.png").clone();
+        mangled[4] = '\n'; // CR LF turned into LF LF, as a text-mode transfer does
+        refused(mangled, "signature");
         byte[] animated = Arrays.copyOf(Goldens.input("rgba_lossy_100x61.webp"), Goldens.input("rgba_lossy_100x61.webp").length);
         animated[20] |= 0x02; // VP8X animation flag
         refused(animated, "animated WebP");
