@@ -17,6 +17,10 @@ public final class Kernels {
     private static final long PARALLEL_MIN_WEIGHTS = 1 << 16;
     /** Rows per parallel task unit: enough that per-task overhead vanishes next to the dots. */
     private static final int ROWS_PER_TASK = 16;
+    /** From this many activation rows in a tile, F16/BF16 weight rows are converted to floats once per tile. */
+    private static final int CONVERT_FIRST_MIN_BATCH = 16;
+    /** Per kernel thread: weight rows converted to floats (ROWS_PER_TASK x cols). */
+    private static final ThreadLocal<float[]> CONVERTED_ROWS = ThreadLocal.withInitial(() -> new float[0]);
     /** Activation rows per matmulBatch pass, sized so a pass's rows (x tile) stay in the L2 cache. */
     private static final int BATCH_TILE_BYTES = 256 * 1024;
 
@@ -56,6 +60,18 @@ public final class Kernels {
                 continue;
             }
             int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+            if (tb >= CONVERT_FIRST_MIN_BATCH && (w instanceof F16Tensor || w instanceof BF16Tensor)) {
+                // Half-precision rows are converted once per tile into floats, then an F32 kernel runs them against
+                // the whole tile: converting per activation row group cost more than the multiply-adds
+                Parallel.forRange(tasks, t -> {
+                    int r = t * ROWS_PER_TASK, count = Math.min(rows, r + ROWS_PER_TASK) - r;
+                    float[] converted = CONVERTED_ROWS.get();
+                    if (converted.length < count * cols) CONVERTED_ROWS.set(converted = new float[count * cols]);
+                    w.dequantize((long) r * cols, converted, 0, count * cols);
+                    matmulNT(xs, 0, cols, converted, 0, cols, out, outBase + r, rows, tb, count, cols);
+                });
+                continue;
+            }
             Parallel.forRange(tasks, t -> {
                 int r = t * ROWS_PER_TASK, count = Math.min(rows, r + ROWS_PER_TASK) - r;
                 w.dotBatchRows((long) r * cols, count, xs, cols, tb, out, outBase + r, rows);
@@ -338,19 +354,40 @@ public final class Kernels {
                     s = FloatVector.fromArray(F, a, a0 + 3 * lda + p);
                     c30 = s.fma(x0, c30); c31 = s.fma(x1, c31); c32 = s.fma(x2, c32); c33 = s.fma(x3, c33);
                 }
-                FloatVector[] tile = {c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33};
-                for (int r = 0; r < 4; r++)
-                    for (int s = 0; s < 4; s++) {
-                        float sum = tile[r * 4 + s].reduceLanes(VectorOperators.ADD);
-                        for (int p = kv; p < k; p++) sum += a[a0 + r * lda + p] * b[b0 + s * ldb + p];
-                        c[cOff + (i + r) * ldc + j + s] = sum;
-                    }
+                // one call per accumulator, no array: C2 inlines these, and a vector stored in an array would be boxed
+                int c0 = cOff + i * ldc + j;
+                c[c0] = sum(c00, a, a0, b, b0, kv, k);
+                c[c0 + 1] = sum(c01, a, a0, b, b0 + ldb, kv, k);
+                c[c0 + 2] = sum(c02, a, a0, b, b0 + 2 * ldb, kv, k);
+                c[c0 + 3] = sum(c03, a, a0, b, b0 + 3 * ldb, kv, k);
+                c0 += ldc;
+                c[c0] = sum(c10, a, a0 + lda, b, b0, kv, k);
+                c[c0 + 1] = sum(c11, a, a0 + lda, b, b0 + ldb, kv, k);
+                c[c0 + 2] = sum(c12, a, a0 + lda, b, b0 + 2 * ldb, kv, k);
+                c[c0 + 3] = sum(c13, a, a0 + lda, b, b0 + 3 * ldb, kv, k);
+                c0 += ldc;
+                c[c0] = sum(c20, a, a0 + 2 * lda, b, b0, kv, k);
+                c[c0 + 1] = sum(c21, a, a0 + 2 * lda, b, b0 + ldb, kv, k);
+                c[c0 + 2] = sum(c22, a, a0 + 2 * lda, b, b0 + 2 * ldb, kv, k);
+                c[c0 + 3] = sum(c23, a, a0 + 2 * lda, b, b0 + 3 * ldb, kv, k);
+                c0 += ldc;
+                c[c0] = sum(c30, a, a0 + 3 * lda, b, b0, kv, k);
+                c[c0 + 1] = sum(c31, a, a0 + 3 * lda, b, b0 + ldb, kv, k);
+                c[c0 + 2] = sum(c32, a, a0 + 3 * lda, b, b0 + 2 * ldb, kv, k);
+                c[c0 + 3] = sum(c33, a, a0 + 3 * lda, b, b0 + 3 * ldb, kv, k);
             }
             for (; j < n; j++)
                 for (int r = 0; r < 4; r++) c[cOff + (i + r) * ldc + j] = dot(a, a0 + r * lda, b, bOff + j * ldb, k);
         }
         for (; i < m; i++)
             for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = dot(a, aOff + i * lda, b, bOff + j * ldb, k);
+    }
+
+    /** The lanes of acc plus the scalar tail [kv, k) of the dot of a row and b row. */
+    private static float sum(FloatVector acc, float[] a, int aRow, float[] b, int bRow, int kv, int k) {
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (int p = kv; p < k; p++) sum += a[aRow + p] * b[bRow + p];
+        return sum;
     }
 
     public static void matmulNTReference(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int k) {
