@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure prompt processing (ppN) and generation (tgN) tokens/s and peak memory, like llama-bench.",
                 "With --llama-bench, runs llama.cpp's llama-bench on the same file in the same run and prints ratios.",
-                "With --serve, measures the HTTP server under concurrent streaming clients instead."})
+                "With --serve, measures the HTTP server under concurrent streaming clients instead.",
+                "With --vision, measures a vision tower's encode time per image instead."})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "MODEL", description = "a .gguf file or a model name in the cache")
     String model;
@@ -55,7 +56,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--prompt-words", defaultValue = "16", description = "with --serve: words in each client's prompt (default ${DEFAULT-VALUE})")
     int promptWords;
 
+    @Option(names = "--vision", paramLabel = "NAME", description = "bench a vision tower instead: encode one image at native resolution with a random-weight mmproj of a real tower's shapes: smolvlm, gemma3 (see --type, -r, --mtmd-probe)")
+    String vision;
+
+    @Option(names = "--mtmd-probe", paramLabel = "PATH", description = "with --vision: the llama.cpp mtmd probe (docs/bench.md), run on the same file for ratios")
+    Path mtmdProbe;
+
     @Override public Integer call() throws Exception {
+        if (vision != null) return VisionBench.run(vision, type, repetitions, mtmdProbe);
         Path path = modelPath();
         if (serve) {
             System.err.printf("benchmarking the server on %s with %d threads, %d tokens per stream%n", path, Parallel.threads(), genTokens);

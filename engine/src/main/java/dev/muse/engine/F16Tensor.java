@@ -15,8 +15,11 @@ public record F16Tensor(MemorySegment data, long size) implements Tensor {
 
     @Override public float get(long index) { return Float.float16ToFloat(data.get(LE_SHORT, index * 2)); }
 
+    /** Vector API conversion, chunk by chunk; the tail element by element. */
     @Override public void dequantize(long offset, float[] out, int outOffset, int n) {
-        for (int i = 0; i < n; i++) out[outOffset + i] = get(offset + i);
+        int i = 0;
+        for (int upper = n - L; i <= upper; i += L) chunk(offset + i).intoArray(out, outOffset + i);
+        for (; i < n; i++) out[outOffset + i] = get(offset + i);
     }
 
     /** L halves as floats, starting at element index. */

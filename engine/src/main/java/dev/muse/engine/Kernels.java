@@ -17,6 +17,10 @@ public final class Kernels {
     private static final long PARALLEL_MIN_WEIGHTS = 1 << 16;
     /** Rows per parallel task unit: enough that per-task overhead vanishes next to the dots. */
     private static final int ROWS_PER_TASK = 16;
+    /** From this many activation rows in a tile, F16/BF16 weight rows are converted to floats once per tile. */
+    private static final int CONVERT_FIRST_MIN_BATCH = 16;
+    /** Per kernel thread: weight rows converted to floats (ROWS_PER_TASK x cols). */
+    private static final ThreadLocal<float[]> CONVERTED_ROWS = ThreadLocal.withInitial(() -> new float[0]);
     /** Activation rows per matmulBatch pass, sized so a pass's rows (x tile) stay in the L2 cache. */
     private static final int BATCH_TILE_BYTES = 256 * 1024;
 
@@ -56,6 +60,18 @@ public final class Kernels {
                 continue;
             }
             int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+            if (tb >= CONVERT_FIRST_MIN_BATCH && (w instanceof F16Tensor || w instanceof BF16Tensor)) {
+                // Half-precision rows are converted once per tile into floats, then an F32 kernel runs them against
+                // the whole tile: converting per activation row group cost more than the multiply-adds
+                Parallel.forRange(tasks, t -> {
+                    int r = t * ROWS_PER_TASK, count = Math.min(rows, r + ROWS_PER_TASK) - r;
+                    float[] converted = CONVERTED_ROWS.get();
+                    if (converted.length < count * cols) CONVERTED_ROWS.set(converted = new float[count * cols]);
+                    w.dequantize((long) r * cols, converted, 0, count * cols);
+                    matmulNT(xs, 0, cols, converted, 0, cols, out, outBase + r, rows, tb, count, cols);
+                });
+                continue;
+            }
             Parallel.forRange(tasks, t -> {
                 int r = t * ROWS_PER_TASK, count = Math.min(rows, r + ROWS_PER_TASK) - r;
                 w.dotBatchRows((long) r * cols, count, xs, cols, tb, out, outBase + r, rows);
@@ -182,6 +198,201 @@ public final class Kernels {
 
     private static float gelu(float v) {
         return 0.5f * v * (1f + (float) Math.tanh(SQRT_2_OVER_PI * v * (1f + GELU_COEF_A * v * v)));
+    }
+
+    private static final float GELU_QUICK_COEF = -1.702f;
+
+    /** In place: quick GELU as ggml: x * sigmoid(1.702x) (CLIP towers that do not set use_gelu). */
+    public static void geluQuick(float[] x, int off, int n) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i);
+            v.div(v.mul(GELU_QUICK_COEF).lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) x[off + i] = geluQuick(x[off + i]);
+    }
+
+    public static void geluQuickReference(float[] x, int off, int n) {
+        for (int i = 0; i < n; i++) x[off + i] = geluQuick(x[off + i]);
+    }
+
+    private static float geluQuick(float v) { return v * (1f / (1f + (float) Math.exp(GELU_QUICK_COEF * v))); }
+
+    /**
+     * ggml norm followed by mul and add (LayerNorm): out = (x - mean) / sqrt(var + eps) * weight + bias, the
+     * variance taken around the mean in a second pass as ggml does (no E[x^2] - mean^2 cancellation). bias may
+     * be null; out may be x itself at the same offset.
+     */
+    public static void layernorm(float[] out, int outOff, float[] x, int xOff, Tensor weight, Tensor bias, int n, float eps) {
+        FloatVector sums = FloatVector.zero(F);
+        int i = 0, upper = F.loopBound(n);
+        for (; i < upper; i += F.length()) sums = sums.add(FloatVector.fromArray(F, x, xOff + i));
+        float sum = sums.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += x[xOff + i];
+        float mean = sum / n;
+        FloatVector squares = FloatVector.zero(F);
+        for (i = 0; i < upper; i += F.length()) {
+            FloatVector d = FloatVector.fromArray(F, x, xOff + i).sub(mean);
+            squares = d.fma(d, squares);
+        }
+        float variance = squares.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) variance += (x[xOff + i] - mean) * (x[xOff + i] - mean);
+        float scale = (float) (1.0 / Math.sqrt(variance / n + eps));
+        if (!(weight instanceof F32Tensor) || (bias != null && !(bias instanceof F32Tensor))) {
+            for (i = 0; i < n; i++) out[outOff + i] = (x[xOff + i] - mean) * scale * weight.get(i) + (bias == null ? 0f : bias.get(i));
+            return;
+        }
+        for (i = 0; i < upper; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i).sub(mean).mul(scale).mul(Simd.loadFloats(weight.data(), i * 4L));
+            if (bias != null) v = v.add(Simd.loadFloats(bias.data(), i * 4L));
+            v.intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) out[outOff + i] = (x[xOff + i] - mean) * scale * weight.get(i) + (bias == null ? 0f : bias.get(i));
+    }
+
+    /** As ggml_compute_forward_norm_f32: the mean, then the variance around it, in double here. */
+    public static void layernormReference(float[] out, int outOff, float[] x, int xOff, Tensor weight, Tensor bias, int n, float eps) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += x[xOff + i];
+        float mean = (float) (sum / n);
+        double variance = 0;
+        for (int i = 0; i < n; i++) variance += (double) (x[xOff + i] - mean) * (x[xOff + i] - mean);
+        float scale = (float) (1.0 / Math.sqrt(variance / n + eps));
+        for (int i = 0; i < n; i++) out[outOff + i] = (x[xOff + i] - mean) * scale * weight.get(i) + (bias == null ? 0f : bias.get(i));
+    }
+
+    /**
+     * Activation-by-activation matmul, c = a * b: a is m x k (row stride lda), b is k x n (row stride ldb), c is
+     * m x n (row stride ldc), all row-major float arrays. Single-threaded: callers such as attention run many of
+     * these in parallel (one per head and block of query rows). Vectorised along n: a tile of 4 rows x 4 vectors
+     * keeps 16 accumulators in registers, so each loaded b vector feeds four rows and each a scalar four vectors.
+     */
+    public static void matmulNN(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int k) {
+        int L = F.length(), i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int a0 = aOff + i * lda, j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) {
+                FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+                FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+                for (int p = 0; p < k; p++) {
+                    int bp = bOff + p * ldb + j;
+                    FloatVector b0 = FloatVector.fromArray(F, b, bp), b1 = FloatVector.fromArray(F, b, bp + L);
+                    FloatVector b2 = FloatVector.fromArray(F, b, bp + 2 * L), b3 = FloatVector.fromArray(F, b, bp + 3 * L);
+                    FloatVector s = FloatVector.broadcast(F, a[a0 + p]);
+                    c00 = b0.fma(s, c00); c01 = b1.fma(s, c01); c02 = b2.fma(s, c02); c03 = b3.fma(s, c03);
+                    s = FloatVector.broadcast(F, a[a0 + lda + p]);
+                    c10 = b0.fma(s, c10); c11 = b1.fma(s, c11); c12 = b2.fma(s, c12); c13 = b3.fma(s, c13);
+                    s = FloatVector.broadcast(F, a[a0 + 2 * lda + p]);
+                    c20 = b0.fma(s, c20); c21 = b1.fma(s, c21); c22 = b2.fma(s, c22); c23 = b3.fma(s, c23);
+                    s = FloatVector.broadcast(F, a[a0 + 3 * lda + p]);
+                    c30 = b0.fma(s, c30); c31 = b1.fma(s, c31); c32 = b2.fma(s, c32); c33 = b3.fma(s, c33);
+                }
+                int c0 = cOff + i * ldc + j;
+                c00.intoArray(c, c0); c01.intoArray(c, c0 + L); c02.intoArray(c, c0 + 2 * L); c03.intoArray(c, c0 + 3 * L);
+                c0 += ldc;
+                c10.intoArray(c, c0); c11.intoArray(c, c0 + L); c12.intoArray(c, c0 + 2 * L); c13.intoArray(c, c0 + 3 * L);
+                c0 += ldc;
+                c20.intoArray(c, c0); c21.intoArray(c, c0 + L); c22.intoArray(c, c0 + 2 * L); c23.intoArray(c, c0 + 3 * L);
+                c0 += ldc;
+                c30.intoArray(c, c0); c31.intoArray(c, c0 + L); c32.intoArray(c, c0 + 2 * L); c33.intoArray(c, c0 + 3 * L);
+            }
+            if (j < n) matmulNNRows(a, aOff + i * lda, lda, b, bOff, ldb, c, cOff + i * ldc, ldc, 4, j, n, k);
+        }
+        if (i < m) matmulNNRows(a, aOff + i * lda, lda, b, bOff, ldb, c, cOff + i * ldc, ldc, m - i, 0, n, k);
+    }
+
+    /** The edges of {@link #matmulNN}: rows one at a time, columns [from, n) a vector at a time, then scalars. */
+    private static void matmulNNRows(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                                     int rows, int from, int n, int k) {
+        int L = F.length();
+        for (int r = 0; r < rows; r++) {
+            int ar = aOff + r * lda, cr = cOff + r * ldc, j = from;
+            for (; j + L <= n; j += L) {
+                FloatVector acc = FloatVector.zero(F);
+                for (int p = 0; p < k; p++) acc = FloatVector.fromArray(F, b, bOff + p * ldb + j).fma(FloatVector.broadcast(F, a[ar + p]), acc);
+                acc.intoArray(c, cr + j);
+            }
+            for (; j < n; j++) {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) sum += a[ar + p] * b[bOff + p * ldb + j];
+                c[cr + j] = sum;
+            }
+        }
+    }
+
+    public static void matmulNNReference(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int k) {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) sum += a[aOff + i * lda + p] * b[bOff + p * ldb + j];
+                c[cOff + i * ldc + j] = sum;
+            }
+    }
+
+    /**
+     * c = a * transpose(b), the layout of ggml_mul_mat: a is m x k, b is n x k (both rows along k), c is m x n.
+     * Vectorised along k, in tiles of 4 a rows x 4 b rows (16 accumulators, 8 loads per 16 FMAs).
+     * Single-threaded, like {@link #matmulNN}.
+     */
+    public static void matmulNT(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int k) {
+        int L = F.length(), kv = F.loopBound(k), i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int a0 = aOff + i * lda, j = 0;
+            for (; j + 4 <= n; j += 4) {
+                int b0 = bOff + j * ldb;
+                FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+                FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+                for (int p = 0; p < kv; p += L) {
+                    FloatVector x0 = FloatVector.fromArray(F, b, b0 + p), x1 = FloatVector.fromArray(F, b, b0 + ldb + p);
+                    FloatVector x2 = FloatVector.fromArray(F, b, b0 + 2 * ldb + p), x3 = FloatVector.fromArray(F, b, b0 + 3 * ldb + p);
+                    FloatVector s = FloatVector.fromArray(F, a, a0 + p);
+                    c00 = s.fma(x0, c00); c01 = s.fma(x1, c01); c02 = s.fma(x2, c02); c03 = s.fma(x3, c03);
+                    s = FloatVector.fromArray(F, a, a0 + lda + p);
+                    c10 = s.fma(x0, c10); c11 = s.fma(x1, c11); c12 = s.fma(x2, c12); c13 = s.fma(x3, c13);
+                    s = FloatVector.fromArray(F, a, a0 + 2 * lda + p);
+                    c20 = s.fma(x0, c20); c21 = s.fma(x1, c21); c22 = s.fma(x2, c22); c23 = s.fma(x3, c23);
+                    s = FloatVector.fromArray(F, a, a0 + 3 * lda + p);
+                    c30 = s.fma(x0, c30); c31 = s.fma(x1, c31); c32 = s.fma(x2, c32); c33 = s.fma(x3, c33);
+                }
+                // one call per accumulator, no array: C2 inlines these, and a vector stored in an array would be boxed
+                int c0 = cOff + i * ldc + j;
+                c[c0] = sum(c00, a, a0, b, b0, kv, k);
+                c[c0 + 1] = sum(c01, a, a0, b, b0 + ldb, kv, k);
+                c[c0 + 2] = sum(c02, a, a0, b, b0 + 2 * ldb, kv, k);
+                c[c0 + 3] = sum(c03, a, a0, b, b0 + 3 * ldb, kv, k);
+                c0 += ldc;
+                c[c0] = sum(c10, a, a0 + lda, b, b0, kv, k);
+                c[c0 + 1] = sum(c11, a, a0 + lda, b, b0 + ldb, kv, k);
+                c[c0 + 2] = sum(c12, a, a0 + lda, b, b0 + 2 * ldb, kv, k);
+                c[c0 + 3] = sum(c13, a, a0 + lda, b, b0 + 3 * ldb, kv, k);
+                c0 += ldc;
+                c[c0] = sum(c20, a, a0 + 2 * lda, b, b0, kv, k);
+                c[c0 + 1] = sum(c21, a, a0 + 2 * lda, b, b0 + ldb, kv, k);
+                c[c0 + 2] = sum(c22, a, a0 + 2 * lda, b, b0 + 2 * ldb, kv, k);
+                c[c0 + 3] = sum(c23, a, a0 + 2 * lda, b, b0 + 3 * ldb, kv, k);
+                c0 += ldc;
+                c[c0] = sum(c30, a, a0 + 3 * lda, b, b0, kv, k);
+                c[c0 + 1] = sum(c31, a, a0 + 3 * lda, b, b0 + ldb, kv, k);
+                c[c0 + 2] = sum(c32, a, a0 + 3 * lda, b, b0 + 2 * ldb, kv, k);
+                c[c0 + 3] = sum(c33, a, a0 + 3 * lda, b, b0 + 3 * ldb, kv, k);
+            }
+            for (; j < n; j++)
+                for (int r = 0; r < 4; r++) c[cOff + (i + r) * ldc + j] = dot(a, a0 + r * lda, b, bOff + j * ldb, k);
+        }
+        for (; i < m; i++)
+            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = dot(a, aOff + i * lda, b, bOff + j * ldb, k);
+    }
+
+    /** The lanes of acc plus the scalar tail [kv, k) of the dot of a row and b row. */
+    private static float sum(FloatVector acc, float[] a, int aRow, float[] b, int bRow, int kv, int k) {
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (int p = kv; p < k; p++) sum += a[aRow + p] * b[bRow + p];
+        return sum;
+    }
+
+    public static void matmulNTReference(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int k) {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = dotReference(a, aOff + i * lda, b, bOff + j * ldb, k);
     }
 
     /** out[i] = a[i] * b[i]; plain loops like this one are auto-vectorised by C2. out may alias a or b. */

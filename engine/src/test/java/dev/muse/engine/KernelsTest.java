@@ -146,4 +146,72 @@ class KernelsTest {
             assertEquals(expected, actual, 1e-4 * Math.sqrt(n) + 1e-5, "n=" + n);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16"})
+    void layernormMatchesReference(GgmlType weightType) {
+        Random random = new Random(11);
+        int n = 100;
+        Tensor weight = Tensor.fromFloats(weightType, TensorContractTest.gaussian(random, n, 1f));
+        Tensor bias = Tensor.fromFloats(weightType, TensorContractTest.gaussian(random, n, 1f));
+        float[] x = TensorContractTest.gaussian(random, n + 3, 2f);
+        for (int i = 0; i < x.length; i++) x[i] += 5f; // an offset mean, which a one-pass variance would lose precision on
+        for (Tensor b : new Tensor[] {bias, null}) {
+            float[] expected = new float[n + 1], actual = new float[n + 1];
+            Kernels.layernormReference(expected, 1, x, 3, weight, b, n, 1e-6f);
+            Kernels.layernorm(actual, 1, x, 3, weight, b, n, 1e-6f);
+            for (int i = 0; i <= n; i++) assertEquals(expected[i], actual[i], 1e-5 * (1 + Math.abs(expected[i])), "layernorm [" + i + "]");
+        }
+        // the definition: zero mean and unit variance before the affine part
+        Tensor ones = Tensor.fromFloats(GgmlType.F32, filled(n, 1f));
+        float[] normed = new float[n];
+        Kernels.layernorm(normed, 0, x, 3, ones, null, n, 0f);
+        double mean = 0, square = 0;
+        for (float v : normed) { mean += v; square += v * (double) v; }
+        assertEquals(0, mean / n, 1e-5, "mean");
+        assertEquals(1, square / n, 1e-4, "variance");
+        float[] inPlace = Arrays.copyOf(x, x.length), expected = new float[n];
+        Kernels.layernormReference(expected, 0, x, 3, weight, bias, n, 1e-6f);
+        Kernels.layernorm(inPlace, 3, inPlace, 3, weight, bias, n, 1e-6f);
+        for (int i = 0; i < n; i++) assertEquals(expected[i], inPlace[3 + i], 1e-5 * (1 + Math.abs(expected[i])), "in place");
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    @Test
+    void geluQuickMatchesReference() {
+        Random random = new Random(12);
+        float[] x = TensorContractTest.gaussian(random, 75, 3f);
+        float[] expected = x.clone(), actual = x.clone();
+        Kernels.geluQuickReference(expected, 1, 70);
+        Kernels.geluQuick(actual, 1, 70);
+        assertRelativelyClose(expected, actual, 1e-5, "gelu_quick");
+        assertEquals((float) (x[4] / (1 + Math.exp(-1.702 * x[4]))), actual[4], 1e-5 * Math.abs(actual[4]), "definition");
+    }
+
+    /** Shapes with every edge: rows not a multiple of 4, columns not a multiple of the vector tiles, odd strides. */
+    @Test
+    void activationMatmulsMatchReferences() {
+        Random random = new Random(13);
+        for (int[] shape : new int[][] {{9, 70, 72}, {16, 128, 64}, {3, 5, 7}, {4, 64, 1}}) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            int lda = k + 3, ldc = n + 2;
+            float[] a = TensorContractTest.gaussian(random, 2 + m * lda, 1f);
+            int ldbNN = n + 1, ldbNT = k + 5;
+            float[] bNN = TensorContractTest.gaussian(random, 1 + k * ldbNN, 1f), bNT = TensorContractTest.gaussian(random, 1 + n * ldbNT, 1f);
+            float[] expected = new float[3 + m * ldc], actual = new float[3 + m * ldc];
+            Kernels.matmulNNReference(a, 2, lda, bNN, 1, ldbNN, expected, 3, ldc, m, n, k);
+            Kernels.matmulNN(a, 2, lda, bNN, 1, ldbNN, actual, 3, ldc, m, n, k);
+            for (int i = 0; i < expected.length; i++) assertEquals(expected[i], actual[i], 1e-4 * Math.sqrt(k), "NN " + Arrays.toString(shape) + " [" + i + "]");
+            expected = new float[3 + m * ldc];
+            actual = new float[3 + m * ldc];
+            Kernels.matmulNTReference(a, 2, lda, bNT, 1, ldbNT, expected, 3, ldc, m, n, k);
+            Kernels.matmulNT(a, 2, lda, bNT, 1, ldbNT, actual, 3, ldc, m, n, k);
+            for (int i = 0; i < expected.length; i++) assertEquals(expected[i], actual[i], 1e-4 * Math.sqrt(k), "NT " + Arrays.toString(shape) + " [" + i + "]");
+        }
+    }
 }
