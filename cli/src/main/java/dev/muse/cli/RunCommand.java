@@ -12,7 +12,9 @@ import dev.muse.text.TokenDecoder;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,20 +62,33 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--context"}, description = "context length (default: the model's, at most 4096)")
     Integer context;
 
+    @Option(names = "--mmproj", paramLabel = "FILE", description = "the model's vision projector (llama.cpp's mmproj GGUF); default: mmproj-MODEL.gguf beside the model, if there")
+    Path mmproj;
+
+    @Option(names = "--image", paramLabel = "FILE", description = "an image (PNG, JPEG or WebP) to put before the prompt, in a chat turn (repeatable; needs a vision projector)")
+    List<Path> images = List.of();
+
     @Override public Integer call() throws Exception {
         long actualSeed = seed != null ? seed : System.nanoTime();
         Sampler sampler = new Sampler(new Sampler.Settings(temperature, topK, topP, minP, repeatPenalty, presencePenalty,
                 frequencyPenalty, 64, actualSeed));
-        try (TextModel tm = TextModel.open(ModelFiles.resolve(model))) {
-            int[] tokens = prompt == null ? new int[] {tm.tokenizer().vocabulary().bosId()}
-                    : chat ? tm.chatPrompt(messages()) : tm.tokenizer().encode(prompt, true);
-            if (tokens.length == 0 || tokens[0] < 0) throw new IllegalArgumentException("the model has no BOS token: give a prompt with -p");
+        Path file = ModelFiles.resolve(model);
+        Path projector = mmproj != null ? mmproj : ModelFiles.projectorBeside(file);
+        if (!images.isEmpty() && projector == null)
+            throw new IllegalArgumentException("--image needs the model's vision projector: give it with --mmproj FILE");
+        List<byte[]> pictures = new ArrayList<>();
+        for (Path image : images) pictures.add(read(image));
+        try (TextModel tm = TextModel.open(file, images.isEmpty() ? null : projector)) {
+            Prompt input = !pictures.isEmpty() ? tm.chatPrompt(messages(), Map.of(), pictures)
+                    : Prompt.of(prompt == null ? new int[] {tm.tokenizer().vocabulary().bosId()}
+                            : chat ? tm.chatPrompt(messages()) : tm.tokenizer().encode(prompt, true));
+            if (input.tokens()[0] == -1 && input.embedded().isEmpty()) throw new IllegalArgumentException("the model has no BOS token: give a prompt with -p");
             int window = context != null ? context : Math.min(tm.model().contextLength(), 4096);
             KvCache cache = tm.model().newCache(window);
             PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
             TokenDecoder decoder = new TokenDecoder(tm.tokenizer(), prompt == null);
-            if (prompt != null && !chat) out.print(prompt);
-            Generator.Result result = Generator.generate(tm.model(), cache, Prompt.of(tokens), maxTokens, sampler, tm.tokenizer()::isEndOfGeneration,
+            if (prompt != null && !chat && pictures.isEmpty()) out.print(prompt);
+            Generator.Result result = Generator.generate(tm.model(), cache, input, maxTokens, sampler, tm.tokenizer()::isEndOfGeneration,
                     token -> {
                         out.print(decoder.next(token));
                         out.flush();
@@ -89,10 +104,18 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** An image file's bytes, refused before reading when it is larger than any image Muse decodes. */
+    private static byte[] read(Path image) throws java.io.IOException {
+        if (!java.nio.file.Files.isRegularFile(image)) throw new IllegalArgumentException("no such image file: " + image);
+        dev.muse.media.ImageLimits.DEFAULT.checkEncodedSize(java.nio.file.Files.size(image));
+        return java.nio.file.Files.readAllBytes(image);
+    }
+
+    /** The system message, if any, and the user's turn: one image marker per --image before the prompt (as llama.cpp's mtmd-cli puts them). */
     private List<ChatMessage> messages() {
         List<ChatMessage> messages = new ArrayList<>();
         if (system != null) messages.add(ChatMessage.system(system));
-        messages.add(ChatMessage.user(prompt));
+        messages.add(ChatMessage.user(TextModel.IMAGE_MARKER.repeat(images.size()) + (prompt == null ? "" : prompt)));
         return messages;
     }
 }

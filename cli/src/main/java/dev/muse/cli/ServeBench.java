@@ -43,7 +43,7 @@ final class ServeBench {
                 new Scheduler.Options(most, 2048, ServeCommand.BATCH_TOKENS));
         Path data = Files.createTempDirectory("muse-bench-serve");
         try (MuseServer server = new MuseServer(new MuseServer.Config("127.0.0.1", 0, false, k -> java.util.Optional.empty(), 8 << 20,
-                8192, most, Integer.MAX_VALUE), residency, Store.open(StoreConfig.sqlite(data.resolve("muse.db"))))) {
+                8192, most, Integer.MAX_VALUE, false), residency, Store.open(StoreConfig.sqlite(data.resolve("muse.db"))))) {
             return rounds("http://127.0.0.1:" + server.port(), id, concurrency, promptWords, maxTokens);
         } finally {
             try (var files = Files.walk(data)) {

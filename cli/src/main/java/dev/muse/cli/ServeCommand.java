@@ -35,6 +35,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, description = "a .gguf file or a model in the cache to offer (repeatable)")
     List<String> models = List.of();
 
+    @Option(names = "--mmproj", paramLabel = "[MODEL=]FILE", description = {"a vision projector (llama.cpp mmproj GGUF) for a --model: MODEL=FILE, or just FILE with one --model (repeatable).",
+            "A model in the cache finds mmproj-NAME.gguf beside NAME.gguf by itself."})
+    List<String> projectors = List.of();
+
+    @Option(names = "--allow-image-urls", description = "fetch http(s) image URLs in chat messages (off: only inline data: URLs); private and local addresses are always refused")
+    boolean allowImageUrls;
+
     @Option(names = "--parallel", defaultValue = "8", description = "sequences generated at once per model (default ${DEFAULT-VALUE})")
     int parallel;
 
@@ -75,15 +82,24 @@ final class ServeCommand implements Callable<Integer> {
             Path file = ModelFiles.resolve(m);
             named.put(Residency.idOf(file), file);
         }
+        Map<String, Path> mmproj = new LinkedHashMap<>();
+        for (String p : projectors) {
+            int eq = p.indexOf('=');
+            String id = eq > 0 ? p.substring(0, eq) : named.size() == 1 ? named.keySet().iterator().next() : null;
+            if (id == null) throw new IllegalArgumentException("--mmproj " + p + ": with several models, say which: --mmproj MODEL=FILE");
+            Path file = Path.of(eq > 0 ? p.substring(eq + 1) : p);
+            if (!java.nio.file.Files.isRegularFile(file)) throw new IllegalArgumentException("--mmproj: no such file " + file);
+            mmproj.put(id, file);
+        }
         long budget = memoryBudgetMib != null ? memoryBudgetMib << 20 : physicalMemory() / 4 * 3;
-        Residency residency = new Residency(named, ModelFiles.cache(), budget, new Scheduler.Options(parallel, context, BATCH_TOKENS));
+        Residency residency = new Residency(named, mmproj, ModelFiles.cache(), budget, new Scheduler.Options(parallel, context, BATCH_TOKENS));
         boolean requireKeys = !MuseServer.isLoopback(host);
         Store store = Store.openFromEnvironment();
         try {
             if (requireKeys && !store.keys().anyActive())
                 throw new IllegalArgumentException("binding to " + host + " requires API keys and there are none: create one with `muse keys create`");
             return new MuseServer(new MuseServer.Config(host, port, requireKeys, key -> store.keys().authenticate(key).map(ApiKey::owner),
-                    (long) maxBodyMib << 20, maxTokens, maxConcurrent, rateLimit), residency, store);
+                    (long) maxBodyMib << 20, maxTokens, maxConcurrent, rateLimit, allowImageUrls), residency, store);
         } catch (RuntimeException e) {
             store.close();
             throw e;

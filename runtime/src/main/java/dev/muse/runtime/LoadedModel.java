@@ -2,8 +2,8 @@ package dev.muse.runtime;
 
 /** A model resident in memory: its weights, tokenizer and template, and the scheduler that runs it. */
 public record LoadedModel(String id, TextModel text, Scheduler scheduler, long loadedAtMillis) {
-    /** Bytes this model holds: the mapped weights plus its KV caches as they are now. */
+    /** Bytes this model holds: the mapped weights (vision projector included) plus its KV caches as they are now. */
     public long residentBytes() {
-        return text.file().size() + scheduler.stats().kvBytes();
+        return text.fileBytes() + scheduler.stats().kvBytes();
     }
 }

@@ -41,6 +41,15 @@ public final class ModelFiles {
         throw new IllegalArgumentException("no such model: " + model + " (not a file, and not a model in " + cache() + ")");
     }
 
+    /**
+     * The vision projector llama.cpp's published repositories put beside a model: mmproj-NAME.gguf for
+     * NAME.gguf. Null when there is none.
+     */
+    public static Path projectorBeside(Path model) {
+        Path beside = model.resolveSibling(Residency.PROJECTOR_PREFIX + model.getFileName());
+        return Files.isRegularFile(beside) ? beside : null;
+    }
+
     public static boolean isSafeName(String name) {
         return !name.isEmpty() && !name.equals(".") && !name.contains("..") && !name.contains("/") && !name.contains("\\")
                 && !name.contains("\0") && name.chars().noneMatch(Character::isISOControl);

@@ -16,11 +16,17 @@ import java.util.stream.Stream;
  * Which models are known and which are in memory. A model loads on first use; when loading one would
  * exceed the memory budget, the least recently used idle models are unloaded first. Models are known from
  * the files named at start-up plus every .gguf in the model cache (looked at again on each listing, so a
- * model pulled while the server runs shows up).
+ * model pulled while the server runs shows up). A model may have a vision projector: one given with it, or
+ * {@code mmproj-<id>.gguf} beside {@code <id>.gguf} in the cache (the name llama.cpp's published GGUF
+ * repositories use); projector files are not offered as models themselves.
  */
 public final class Residency implements AutoCloseable {
     /** A model the server can offer. */
-    public record Known(String id, Path path, long fileBytes, Optional<LoadedModel> loaded) {}
+    /** @param projector the vision projector (mmproj) the model loads with, or null for a text-only model */
+    public record Known(String id, Path path, Path projector, long fileBytes, Optional<LoadedModel> loaded) {}
+
+    /** The file name prefix of a vision projector in the cache. */
+    static final String PROJECTOR_PREFIX = "mmproj-";
 
     public static final class UnknownModelException extends RuntimeException {
         public UnknownModelException(String id) { super("The model '" + id + "' does not exist"); }
@@ -32,6 +38,7 @@ public final class Residency implements AutoCloseable {
     }
 
     private final Map<String, Path> named;
+    private final Map<String, Path> projectors;
     private final Path cacheFolder;
     private final long budgetBytes;
     private final Scheduler.Options schedulerDefaults;
@@ -42,7 +49,15 @@ public final class Residency implements AutoCloseable {
      * @param cacheFolder the model cache; every .gguf in it is offered under its file name without ".gguf"
      */
     public Residency(Map<String, Path> named, Path cacheFolder, long budgetBytes, Scheduler.Options schedulerDefaults) {
+        this(named, Map.of(), cacheFolder, budgetBytes, schedulerDefaults);
+    }
+
+    /** @param projectors vision projectors (mmproj files) of named models, by model id */
+    public Residency(Map<String, Path> named, Map<String, Path> projectors, Path cacheFolder, long budgetBytes, Scheduler.Options schedulerDefaults) {
+        for (String id : projectors.keySet())
+            if (!named.containsKey(id)) throw new IllegalArgumentException("a projector is given for '" + id + "', which is not among the models");
         this.named = Map.copyOf(named);
+        this.projectors = Map.copyOf(projectors);
         this.cacheFolder = cacheFolder;
         this.budgetBytes = budgetBytes;
         this.schedulerDefaults = schedulerDefaults;
@@ -64,7 +79,7 @@ public final class Residency implements AutoCloseable {
             } catch (IOException ex) {
                 size = -1;
             }
-            out.add(new Known(e.getKey(), e.getValue(), size, Optional.ofNullable(loaded.get(e.getKey()))));
+            out.add(new Known(e.getKey(), e.getValue(), projector(e.getKey(), e.getValue()), size, Optional.ofNullable(loaded.get(e.getKey()))));
         }
         return out;
     }
@@ -75,9 +90,10 @@ public final class Residency implements AutoCloseable {
         if (model != null) return model;
         Path path = catalog().get(id);
         if (path == null) throw new UnknownModelException(id);
-        long needed = Files.size(path);
+        Path projector = projector(id, path);
+        long needed = Files.size(path) + (projector != null ? Files.size(projector) : 0);
         makeRoom(id, needed);
-        TextModel text = TextModel.open(path);
+        TextModel text = TextModel.open(path, projector);
         int context = Math.min(schedulerDefaults.contextLength(), text.model().contextLength());
         Scheduler.Options options = new Scheduler.Options(schedulerDefaults.maxSequences(), Math.max(2, context), schedulerDefaults.maxBatchTokens());
         model = new LoadedModel(id, text, new Scheduler(text.model(), options, id), System.currentTimeMillis());
@@ -119,11 +135,18 @@ public final class Residency implements AutoCloseable {
         model.text().close();
     }
 
+    /** The model's vision projector: the one named with it, else mmproj-<id>.gguf beside it; null when none. */
+    private Path projector(String id, Path model) {
+        Path given = projectors.get(id);
+        return given != null ? given : ModelFiles.projectorBeside(model);
+    }
+
     private Map<String, Path> catalog() {
         Map<String, Path> all = new LinkedHashMap<>(named);
         if (Files.isDirectory(cacheFolder)) {
             try (Stream<Path> files = Files.list(cacheFolder)) {
-                files.filter(p -> p.getFileName().toString().endsWith(".gguf") && Files.isRegularFile(p))
+                files.filter(p -> p.getFileName().toString().endsWith(".gguf") && !p.getFileName().toString().startsWith(PROJECTOR_PREFIX)
+                                && Files.isRegularFile(p))
                         .sorted(Comparator.comparing(Path::getFileName))
                         .forEach(p -> all.putIfAbsent(idOf(p), p));
             } catch (IOException e) {

@@ -2,7 +2,9 @@ package dev.muse.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.muse.runtime.LoadedModel;
+import dev.muse.runtime.Prompt;
 import dev.muse.server.openai.ChatMessages;
+import dev.muse.server.openai.ImageUrls;
 import dev.muse.server.openai.GenerationParams;
 import dev.muse.server.openai.Mode;
 import dev.muse.text.ChatMessage;
@@ -34,12 +36,14 @@ final class ChatService implements HttpService {
     private final Access access;
     private final Generations generations;
     private final Store store;
+    private final ImageUrls imageUrls;
 
-    ChatService(Models models, Access access, Generations generations, Store store) {
+    ChatService(Models models, Access access, Generations generations, Store store, ImageUrls imageUrls) {
         this.models = models;
         this.access = access;
         this.generations = generations;
         this.store = store;
+        this.imageUrls = imageUrls;
     }
 
     @Override public void routing(HttpRules rules) {
@@ -49,27 +53,37 @@ final class ChatService implements HttpService {
     private void complete(ServerRequest req, ServerResponse res) throws Exception {
         JsonNode body = Json.readBody(req, access.limits().maxBodyBytes());
         GenerationParams params = GenerationParams.read(body, true, access.limits().maxTokens());
-        List<ChatMessage> messages = ChatMessages.read(body, params.model());
+        ChatMessages.Input input = ChatMessages.read(body);
         Map<String, Object> variables = Mode.templateVariables(Mode.read(body));
         String owner = Access.owner(req);
         String conversationId = body.path("conversation_id").isTextual() ? body.get("conversation_id").textValue() : null;
         try (AutoCloseable permit = access.generationPermit(owner)) {
             LoadedModel model = models.acquire(params.model());
+            if (!input.images().isEmpty() && !model.text().seesImages())
+                throw ApiException.invalid(input.images().getFirst().where(), "unsupported_content",
+                        "The model '" + params.model() + "' cannot take images; it reads text only");
             if (conversationId == null) {
-                generations.run(res, Generations.Kind.CHAT, model, prompt(model, messages, variables), params);
+                generations.run(res, Generations.Kind.CHAT, model, prompt(model, input.messages(), variables, read(input.images())), params);
                 return;
             }
             if (params.n() != 1) throw ApiException.invalid("n", "a conversation stores one reply: 'n' must be 1 with 'conversation_id'");
             Conversation conversation = store.conversations().get(owner, conversationId).orElseThrow(() -> ConversationService.notFound(conversationId));
             List<ChatMessage> full = new ArrayList<>();
+            List<ChatMessages.ImageRef> images = new ArrayList<>();
             ConversationService.systemPrompt(conversation).ifPresent(system -> full.add(new ChatMessage("system", system)));
             for (Message m : store.messages().list(owner, conversationId))
-                full.add(new ChatMessage(m.role().name().toLowerCase(Locale.ROOT), ChatMessages.content(m.content(), "stored message", params.model())));
-            full.addAll(messages);
-            int[] prompt = prompt(model, full, variables); // fails before anything is stored if the conversation no longer fits
+                full.add(new ChatMessage(m.role().name().toLowerCase(Locale.ROOT), ChatMessages.content(m.content(), "stored message", images)));
+            if (!images.isEmpty() && !model.text().seesImages())
+                throw ApiException.invalid("conversation_id", "unsupported_content", "The conversation holds images and the model '" + params.model() + "' reads text only");
+            full.addAll(input.messages());
+            images.addAll(input.images());
+            Prompt prompt = prompt(model, full, variables, read(images)); // fails before anything is stored if the conversation no longer fits
             // The new turn is committed before the first byte of the answer: once acknowledged, it survives a crash.
-            for (ChatMessage m : messages)
-                store.messages().append(owner, conversationId, ConversationService.role(m.role()), TextNode.valueOf(m.content()));
+            for (int i = 0; i < input.messages().size(); i++) {
+                JsonNode content = input.contents().get(i);
+                store.messages().append(owner, conversationId, ConversationService.role(input.messages().get(i).role()),
+                        content == null || content.isNull() ? TextNode.valueOf("") : content);
+            }
             Message reply = store.messages().beginReply(owner, conversationId);
             long[] lastSave = {System.nanoTime()};
             String[] latest = {""};
@@ -92,10 +106,15 @@ final class ChatService implements HttpService {
         }
     }
 
-    private static int[] prompt(LoadedModel model, List<ChatMessage> messages, Map<String, Object> variables) {
+    /** The images' bytes, read only now that the model is known to take them. */
+    private List<byte[]> read(List<ChatMessages.ImageRef> images) {
+        return images.stream().map(i -> imageUrls.read(i.url(), i.where())).toList();
+    }
+
+    private static Prompt prompt(LoadedModel model, List<ChatMessage> messages, Map<String, Object> variables, List<byte[]> images) {
         try {
-            return model.text().chatPrompt(messages, variables);
-        } catch (IllegalArgumentException e) {
+            return model.text().chatPrompt(messages, variables, images);
+        } catch (IllegalArgumentException e) { // a template beyond our subset, or an image that cannot be read
             throw ApiException.invalid("messages", e.getMessage());
         }
     }

@@ -2,6 +2,7 @@ package dev.muse.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.muse.runtime.LoadedModel;
+import dev.muse.runtime.Prompt;
 import dev.muse.server.openai.GenerationParams;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -34,7 +35,7 @@ final class CompletionsService implements HttpService {
         if (prompt == null || prompt.isNull()) throw ApiException.invalid("prompt", "missing_required_parameter", "Missing required parameter: 'prompt'");
         try (AutoCloseable permit = access.generationPermit(Access.owner(req))) {
             LoadedModel model = models.acquire(params.model());
-            generations.run(res, Generations.Kind.TEXT, model, tokens(prompt, model), params);
+            generations.run(res, Generations.Kind.TEXT, model, Prompt.of(tokens(prompt, model)), params);
         }
     }
 

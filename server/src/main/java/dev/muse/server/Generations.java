@@ -48,19 +48,19 @@ final class Generations {
 
     Generations(Metrics metrics) { this.metrics = metrics; }
 
-    List<Choice> run(ServerResponse res, Kind kind, LoadedModel model, int[] prompt, GenerationParams p) throws InterruptedException {
+    List<Choice> run(ServerResponse res, Kind kind, LoadedModel model, Prompt prompt, GenerationParams p) throws InterruptedException {
         return run(res, kind, model, prompt, p, Observer.NONE);
     }
 
     /** Answers the request; returns the finished choices, or none when the client went away mid-stream. */
-    List<Choice> run(ServerResponse res, Kind kind, LoadedModel model, int[] prompt, GenerationParams p, Observer observer)
+    List<Choice> run(ServerResponse res, Kind kind, LoadedModel model, Prompt prompt, GenerationParams p, Observer observer)
             throws InterruptedException {
         int context = model.scheduler().options().contextLength();
-        if (prompt.length >= context)
-            throw contextExceeded(context, prompt.length, p.maxTokens());
-        if (p.maxTokens() != null && prompt.length + p.maxTokens() > context)
-            throw contextExceeded(context, prompt.length, p.maxTokens());
-        int maxTokens = p.maxTokens() != null ? p.maxTokens() : context - prompt.length;
+        if (prompt.length() >= context)
+            throw contextExceeded(context, prompt.length(), p.maxTokens());
+        if (p.maxTokens() != null && prompt.length() + p.maxTokens() > context)
+            throw contextExceeded(context, prompt.length(), p.maxTokens());
+        int maxTokens = p.maxTokens() != null ? p.maxTokens() : context - prompt.length();
         String id = (kind == Kind.CHAT ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         Stream stream = p.stream() ? new Stream(res) : null;
@@ -75,7 +75,7 @@ final class Generations {
                 texts.add(text);
                 tokens.add(kept);
                 // Each choice samples with its own seed: n identical choices would be pointless.
-                Sequence.Request request = new Sequence.Request(Prompt.of(prompt), maxTokens, p.sampling().withSeed(p.sampling().seed() + i),
+                Sequence.Request request = new Sequence.Request(prompt, maxTokens, p.sampling().withSeed(p.sampling().seed() + i),
                         model.text().tokenizer()::isEndOfGeneration, p.topLogprobs());
                 futures.add(threads.submit(() -> Completion.run(model.scheduler(), request, model.text().tokenizer(), p.stop(), (piece, pieceTokens) -> {
                     if (stream != null) {

@@ -62,6 +62,9 @@ final class ModelsService implements HttpService {
         m.put("owned_by", "muse");
         m.put("loaded", k.loaded().isPresent());
         m.put("size_bytes", k.fileBytes());
+        var input = m.putArray("input_modalities"); // what a request may send it: images only with a vision projector
+        input.add("text");
+        if (k.projector() != null) input.add("image");
         k.loaded().ifPresent(l -> {
             m.put("architecture", l.text().model().architecture());
             m.put("context_length", l.scheduler().options().contextLength());

@@ -3,6 +3,7 @@ package dev.muse.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muse.models.ContextOverflowException;
 import dev.muse.runtime.Residency;
+import dev.muse.server.openai.ImageUrls;
 import dev.muse.server.store.NotFoundException;
 import dev.muse.server.store.Store;
 import io.helidon.http.HeaderNames;
@@ -27,14 +28,14 @@ public final class MuseServer implements AutoCloseable {
      * @param ownerOfKey the key check used when keys are required: a presented secret to its owner
      */
     public record Config(String host, int port, boolean requireKeys, Function<String, Optional<String>> ownerOfKey,
-                         long maxBodyBytes, int maxTokens, int maxConcurrentPerKey, int requestsPerMinute) {
+                         long maxBodyBytes, int maxTokens, int maxConcurrentPerKey, int requestsPerMinute, boolean allowImageUrls) {
         public Config {
             if (!requireKeys && !isLoopback(host))
                 throw new IllegalArgumentException("binding to " + host + " exposes the server beyond this machine: API keys are required there");
         }
 
         public static Config local(int port) {
-            return new Config("127.0.0.1", port, false, key -> Optional.empty(), 8 << 20, 8192, 8, 600);
+            return new Config("127.0.0.1", port, false, key -> Optional.empty(), 8 << 20, 8192, 8, 600, false);
         }
     }
 
@@ -65,7 +66,8 @@ public final class MuseServer implements AutoCloseable {
                     res.send(metrics.render(residency));
                 })
                 .register("/v1/models", new ModelsService(models))
-                .register("/v1/chat/completions", new ChatService(models, access, generations, store))
+                .register("/v1/chat/completions", new ChatService(models, access, generations, store,
+                        new ImageUrls(config.allowImageUrls(), config.maxBodyBytes())))
                 .register("/v1/conversations", new ConversationService(store, access))
                 .register("/v1/completions", new CompletionsService(models, access, generations))
                 .register("/v1/embeddings", new EmbeddingsService(models, access))

@@ -200,7 +200,7 @@ class OpenAiApiTest {
     @Test
     void healthNeedsNothingAndAPublicBindNeedsKeys() throws Exception {
         assertEquals("ok", TestServer.json(s.get("/health")).get("status").asText());
-        assertThrows(IllegalArgumentException.class, () -> new MuseServer.Config("0.0.0.0", 0, false, k -> java.util.Optional.empty(), 1, 1, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new MuseServer.Config("0.0.0.0", 0, false, k -> java.util.Optional.empty(), 1, 1, 1, 1, false));
     }
 
     /** The completion tokens the server has generated so far, from /metrics. */

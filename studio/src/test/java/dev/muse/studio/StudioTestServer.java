@@ -42,7 +42,7 @@ final class StudioTestServer implements AutoCloseable {
         store = Store.open(StoreConfig.sqlite(data.resolve("muse.db")));
         MuseServer.Config local = MuseServer.Config.local(0);
         server = new MuseServer(new MuseServer.Config(local.host(), port, requireKeys, key -> store.keys().authenticate(key).map(ApiKey::owner),
-                local.maxBodyBytes(), local.maxTokens(), local.maxConcurrentPerKey(), local.requestsPerMinute()), residency, store);
+                local.maxBodyBytes(), local.maxTokens(), local.maxConcurrentPerKey(), local.requestsPerMinute(), false), residency, store);
     }
 
     /** Writes both models into {@code dir}; stories260K comes from {@code <muse.shared>/models}, which must exist. */

