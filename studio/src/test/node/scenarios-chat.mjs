@@ -182,6 +182,29 @@ export async function image(t) {
   t.check(await t.page.locator('.message.user').count() === 0, 'the unsent message is removed');
 }
 
+/**
+ * A model that sees images (a tiny SmolVLM served with its vision projector): the attached picture reaches
+ * it, the answer streams back, and the stored turn keeps its image while the reply counts the image's rows.
+ */
+export async function vision(t) {
+  await open(t);
+  await pickModel(t, 'tiny-vision');
+  await chatSettings(t, { temperature: 0, maxTokens: 12 });
+  await t.page.locator('#file-input').setInputFiles(await png(t, 'sunset.png', 96, 64));
+  await t.page.getByRole('list', { name: 'Attachments' }).getByText(/^sunset\.png/).waitFor();
+  await send(t, 'What is in this picture?');
+  await idle(t);
+  const turn = t.page.locator('.message.user').last();
+  await turn.getByRole('img', { name: 'Attached image 1' }).waitFor();
+  t.check((await lastAnswer(t).textContent()).trim().length > 0, 'the model answered');
+  const stored = await settled(t, conversationId(t));
+  t.check(stored.messages[0].content.some(part => part.type === 'image_url'), 'the turn is stored with its image');
+  const reply = stored.messages.at(-1);
+  t.check(reply.status === 'complete' && reply.usage.prompt_tokens > 80,
+    `the image reached the model: its tiles' rows are in the prompt (${JSON.stringify(reply.usage)})`);
+  await t.screenshot();
+}
+
 /** Regenerate the last answer, edit an earlier turn and resend it; the chat's system prompt is kept with it. */
 export async function regenerate(t) {
   await open(t);

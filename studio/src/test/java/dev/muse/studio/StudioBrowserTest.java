@@ -54,6 +54,8 @@ class StudioBrowserTest {
 
     @Test void attachAnImageAndSeeItInTheHistory() throws Exception { scenario("image", server.base(), null); }
 
+    @Test void aVisionModelSeesTheAttachedImage() throws Exception { scenario("vision", server.base(), null); }
+
     @Test void switchTheTheme() throws Exception { scenario("themes", server.base(), null); }
 
     @Test void markdownCodeTablesMediaAndThinkingRenderSafely() throws Exception { scenario("rendering", server.base(), null); }

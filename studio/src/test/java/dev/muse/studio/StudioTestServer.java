@@ -12,6 +12,7 @@ import dev.muse.server.store.Store;
 import dev.muse.server.store.StoreConfig;
 import dev.muse.testkit.TinyFamily;
 import dev.muse.testkit.TinyModel;
+import dev.muse.testkit.TinyVision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +21,12 @@ import java.util.Map;
 /**
  * What {@code muse studio} runs, on a free loopback port, with the studio's files on the classpath and two
  * models: the bundled stories260K (a base model: it continues the text, so streamed stories are readable)
- * imported from the shared model folder, and "tiny-chat", random weights behind a chat template whose long
- * greedy answers give a test time to press Stop.
+ * imported from the shared model folder, "tiny-chat", random weights behind a chat template whose long
+ * greedy answers give a test time to press Stop, and "tiny-vision", a tiny random SmolVLM with its vision
+ * projector beside it (mmproj-tiny-vision.gguf), which takes images.
  */
 final class StudioTestServer implements AutoCloseable {
-    static final String STORIES = "stories260K", TINY_CHAT = "tiny-chat";
+    static final String STORIES = "stories260K", TINY_CHAT = "tiny-chat", TINY_VISION = "tiny-vision";
     /** A ChatML-style template; on this SentencePiece vocabulary its markers are plain text, which is all a test needs. */
     static final String TEMPLATE = "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
             + "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}";
@@ -58,6 +60,11 @@ final class StudioTestServer implements AutoCloseable {
             m.putString("tokenizer.chat_template", TEMPLATE);
             m.putUInt32("llama.context_length", CONTEXT);
         });
+        new TinyModel(TinyFamily.SMOLVLM, GgmlType.Q8_0, 41).write(models.resolve(TINY_VISION + ".gguf"), m -> {
+            m.putString("tokenizer.chat_template", TEMPLATE);
+            m.putUInt32("llama.context_length", CONTEXT);
+        });
+        new TinyVision(TinyVision.Tower.IDEFICS3, GgmlType.F16, 42).write(models.resolve("mmproj-" + TINY_VISION + ".gguf"));
         return models;
     }
 
