@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
                 "Hub: $MUSE_HF_ENDPOINT (default https://huggingface.co); $HF_TOKEN is sent to it for gated repositories."})
 final class PullCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "hf:ORG/REPO/PATH/FILE.gguf (the first two segments are the repository), "
-            + "or an alias: stories260k, smollm2-135m-instruct, llama3.2-1b-instruct (muse models lists them)")
+            + "or an alias: " + "stories260k, smollm2-135m-instruct, llama3.2-1b-instruct, smolvlm-256m-instruct (muse models lists them)")
     String model;
 
     @Option(names = "--revision", paramLabel = "REV", description = "branch, tag or commit of an hf: model (default: main)")
@@ -40,6 +40,10 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "no progress bar and no notes (errors still print)")
     boolean quiet;
 
+    @Option(names = "--mmproj", paramLabel = "hf:ORG/REPO/FILE.gguf", description = "the model's vision projector, pulled beside it as "
+            + "mmproj-<model file> (where muse run and serve look for it); an alias of a vision model brings its own")
+    String mmproj;
+
     @Override public Integer call() throws Exception {
         ModelSource source = ModelSource.parse(model);
         boolean alias = ModelAliases.find(model).isPresent();
@@ -55,9 +59,16 @@ final class PullCommand implements Callable<Integer> {
         }
         HubSettings hub = HubSettings.fromEnvironment();
         DownloadProgress progress = quiet ? DownloadProgress.silent() : ProgressBar.onStandardError();
-        ModelPuller.Result result = new ModelPuller(hub, ModelFiles.cache(), progress)
-                .pull(source, new ModelPuller.Options(name, force, allowUnverified));
+        ModelPuller puller = new ModelPuller(hub, ModelFiles.cache(), progress);
+        ModelPuller.Result result = puller.pull(source, new ModelPuller.Options(name, force, allowUnverified));
         System.out.println(result.file());
+        if (mmproj != null && !mmproj.regionMatches(true, 0, ModelSource.PREFIX, 0, ModelSource.PREFIX.length()))
+            throw new IllegalArgumentException("--mmproj takes an hf:ORG/REPO/FILE.gguf file, not " + mmproj);
+        ModelSource projector = mmproj != null ? ModelSource.parse(mmproj) : ModelAliases.find(model).map(ModelAliases.Alias::projector).orElse(null);
+        if (projector != null) {
+            String projectorName = "mmproj-" + result.file().getFileName();
+            System.out.println(puller.pull(projector, new ModelPuller.Options(projectorName, force, allowUnverified)).file());
+        }
         return 0;
     }
 }

@@ -74,6 +74,40 @@ class PullCommandTest {
     }
 
     @Test
+    void pullAVisionModelWithItsProjectorThenRunItOnAnImage() throws Exception {
+        Path files = Files.createDirectories(dir.resolve("made"));
+        byte[] model = Files.readAllBytes(new dev.muse.testkit.TinyModel(dev.muse.testkit.TinyFamily.SMOLVLM, dev.muse.engine.GgmlType.Q8_0, 41)
+                .write(files.resolve("m.gguf")));
+        byte[] projector = Files.readAllBytes(new dev.muse.testkit.TinyVision(dev.muse.testkit.TinyVision.Tower.IDEFICS3, dev.muse.engine.GgmlType.F16, 42)
+                .write(files.resolve("p.gguf")));
+        hub.serve("test-org/tiny-vlm", "tiny-vlm-Q8_0.gguf", model);
+        hub.serve("test-org/tiny-vlm", "mmproj-tiny-vlm-F16.gguf", projector);
+
+        CliTest.Outcome pull = muse("pull", "-q", "hf:test-org/tiny-vlm/tiny-vlm-Q8_0.gguf", "--mmproj", "hf:test-org/tiny-vlm/mmproj-tiny-vlm-F16.gguf");
+        assertEquals(0, pull.exitCode(), pull.err());
+        Path beside = dir.resolve("home/models/mmproj-tiny-vlm-Q8_0.gguf");
+        assertEquals(dir.resolve("home/models/tiny-vlm-Q8_0.gguf") + "\n" + beside, pull.out().strip(), "stdout names both files");
+        assertArrayEquals(projector, Files.readAllBytes(beside), "the projector is saved under the name muse run looks for");
+
+        Path image = files.resolve("picture.png");
+        java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(70, 40, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 40; y++) for (int x = 0; x < 70; x++) picture.setRGB(x, y, x * 3 << 16 | y * 6 << 8);
+        javax.imageio.ImageIO.write(picture, "png", image.toFile());
+        CliTest.Outcome run = muse("run", "tiny-vlm-Q8_0", "--image", image.toString(), "-p", "What is this?", "-n", "3", "--temperature", "0");
+        assertEquals(0, run.exitCode(), run.err());
+        // 2 x 2 tiles plus the overview, 16 rows each, with their delimiters and the text.
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) prompt tokens").matcher(run.err());
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) > 80, run.err());
+
+        CliTest.Outcome textOnly = muse("run", "tiny-vlm-Q8_0", "--mmproj", files.resolve("m.gguf").toString(), "--image", image.toString(), "-p", "x");
+        assertEquals(1, textOnly.exitCode());
+        assertTrue(textOnly.err().contains("not an mmproj file"), textOnly.err());
+        CliTest.Outcome notAnImage = muse("run", "tiny-vlm-Q8_0", "--image", files.resolve("p.gguf").toString(), "-p", "x");
+        assertEquals(1, notAnImage.exitCode());
+        assertTrue(notAnImage.err().contains("cannot read the image"), notAnImage.err());
+    }
+
+    @Test
     void aBadDigestIsOneClearLineAndLeavesTheCacheEmpty() throws IOException {
         hub.serve("test-org/tiny-stories", "models/stories-test.gguf", FakeHub.randomBytes(10_000, 1)).announcing("ab".repeat(32));
         CliTest.Outcome o = muse("pull", "-q", SPEC);

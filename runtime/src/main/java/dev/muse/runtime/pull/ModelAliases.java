@@ -5,15 +5,20 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Short names for well-known models, in this one table. Only architectures Muse runs (llama) and weight types
- * it reads (F32, Q8_0) are listed. A SHA-256 is pinned only where it could be confirmed from independent
+ * Short names for well-known models, in this one table. Only architectures Muse runs (llama, and SmolVLM's
+ * vision projector) and weight types it reads (F32, Q8_0) are listed. A SHA-256 is pinned only where it could be confirmed from independent
  * sources; the others are checked against the hub's own X-Linked-Etag at download time.
  */
 public final class ModelAliases {
-    public record Alias(String name, ModelSource source, String description) {
+    /** @param projector the model's vision projector (mmproj), pulled with it; null for a text-only model */
+    public record Alias(String name, ModelSource source, ModelSource projector, String description) {
         public Alias {
             ModelSource.requireSafeSegment(name, "alias " + name);
             if (name.contains("/") || name.contains(":")) throw new IllegalArgumentException("an alias is one plain word, not " + name);
+        }
+
+        public Alias(String name, ModelSource source, String description) {
+            this(name, source, null, description);
         }
     }
 
@@ -28,7 +33,11 @@ public final class ModelAliases {
                     "smollm2-135m-instruct-q8_0.gguf"), "SmolLM2 135M Instruct, Q8_0, about 140 MB"),
             // Meta's own repository is gated; bartowski's conversion is open and the one llama.cpp users share.
             new Alias("llama3.2-1b-instruct", new ModelSource("bartowski/Llama-3.2-1B-Instruct-GGUF",
-                    "Llama-3.2-1B-Instruct-Q8_0.gguf"), "Llama 3.2 1B Instruct, Q8_0, about 1.3 GB"));
+                    "Llama-3.2-1B-Instruct-Q8_0.gguf"), "Llama 3.2 1B Instruct, Q8_0, about 1.3 GB"),
+            // llama.cpp's own conversion: the SmolLM2 decoder and its Idefics3 SigLIP projector, both Q8_0.
+            new Alias("smolvlm-256m-instruct", new ModelSource("ggml-org/SmolVLM-256M-Instruct-GGUF", "SmolVLM-256M-Instruct-Q8_0.gguf"),
+                    new ModelSource("ggml-org/SmolVLM-256M-Instruct-GGUF", "mmproj-SmolVLM-256M-Instruct-Q8_0.gguf"),
+                    "SmolVLM 256M Instruct (sees images), Q8_0 with its vision projector, about 280 MB"));
 
     private ModelAliases() {}
 
