@@ -17,7 +17,7 @@ public final class Kernels {
     private static final long PARALLEL_MIN_WEIGHTS = 1 << 16;
     /** Rows per parallel task unit: enough that per-task overhead vanishes next to the dots. */
     private static final int ROWS_PER_TASK = 16;
-    /** From this many activation rows in a tile, F16/BF16 weight rows are converted to floats once per tile. */
+    /** From this many activation rows, F16/BF16 weight rows are converted to floats once per activation tile. */
     private static final int CONVERT_FIRST_MIN_BATCH = 16;
     /** Per kernel thread: weight rows converted to floats (ROWS_PER_TASK x cols). */
     private static final ThreadLocal<float[]> CONVERTED_ROWS = ThreadLocal.withInitial(() -> new float[0]);
@@ -47,7 +47,10 @@ public final class Kernels {
      * of the tile's rows ({@link Tensor#dotBatch}) and weight rows are split across the kernel threads.
      */
     public static void matmulBatch(Tensor w, float[] x, int batch, float[] out, int rows, int cols) {
-        int tile = (int) Math.min(batch, Math.max(4, BATCH_TILE_BYTES / (4L * cols) / 4 * 4));
+        boolean convertFirst = batch >= CONVERT_FIRST_MIN_BATCH && (w instanceof F16Tensor || w instanceof BF16Tensor);
+        // converted rows are reused across the whole tile, so that path wants tiles of at least 64 rows even for
+        // wide rows (the F32 kernel streams only four activation rows at a time)
+        int tile = (int) Math.min(batch, Math.max(convertFirst ? 64 : 4, BATCH_TILE_BYTES / (4L * cols) / 4 * 4));
         float[] xTile = batch <= tile ? x : new float[tile * cols];
         for (int b0 = 0; b0 < batch; b0 += tile) {
             int tb = Math.min(tile, batch - b0);
@@ -60,7 +63,7 @@ public final class Kernels {
                 continue;
             }
             int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-            if (tb >= CONVERT_FIRST_MIN_BATCH && (w instanceof F16Tensor || w instanceof BF16Tensor)) {
+            if (convertFirst) {
                 // Half-precision rows are converted once per tile into floats, then an F32 kernel runs them against
                 // the whole tile: converting per activation row group cost more than the multiply-adds
                 Parallel.forRange(tasks, t -> {

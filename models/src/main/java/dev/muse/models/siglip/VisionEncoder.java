@@ -152,6 +152,10 @@ public final class VisionEncoder {
         // Per head, K^T and V^T as [headDim, n]: scores are then a row-by-matrix product vectorised along the
         // patches (q K^T = matmulNN with K^T), and so is the output (P V = matmulNT with V^T), whatever headDim is.
         float[] kt = new float[heads * headDim * n], vt = new float[heads * headDim * n];
+        // The 1/sqrt(headDim) scale goes on q (n x dim multiplies) rather than on the scores (heads x n x n)
+        Parallel.forRange(n, i -> {
+            for (int d = 0; d < dim; d++) q[i * dim + d] *= scale;
+        });
         Parallel.forRange(heads, h -> {
             for (int i = 0; i < n; i++)
                 for (int d = 0; d < headDim; d++) {
@@ -164,10 +168,7 @@ public final class VisionEncoder {
             int h = task / blocks, i0 = (task % blocks) * QUERY_BLOCK, rows = Math.min(QUERY_BLOCK, n - i0);
             float[] s = scores.get();                             // [rows, n]
             Kernels.matmulNN(q, i0 * dim + h * headDim, dim, kt, h * headDim * n, n, s, 0, n, rows, n, headDim);
-            for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < n; j++) s[r * n + j] *= scale;
-                Kernels.softmax(s, r * n, n);
-            }
+            for (int r = 0; r < rows; r++) Kernels.softmax(s, r * n, n);
             Kernels.matmulNT(s, 0, n, vt, h * headDim * n, n, out, i0 * dim + h * headDim, dim, rows, headDim, n);
         });
     }
