@@ -1,7 +1,10 @@
 package dev.muse.models.llama;
 
+import static dev.muse.models.nn.WeightShapes.matrix;
+import static dev.muse.models.nn.WeightShapes.optionalVector;
+import static dev.muse.models.nn.WeightShapes.vector;
+
 import dev.muse.engine.Tensor;
-import dev.muse.formats.FormatException;
 import dev.muse.formats.TensorSource;
 
 /**
@@ -61,22 +64,5 @@ record LlamaWeights(
             f.dequantize(0, ropeFreqs, 0, ropeFreqs.length);
         }
         return new LlamaWeights(embedding, layers, vector(source, "output_norm.weight", dim), output, ropeFreqs);
-    }
-
-    private static Tensor matrix(TensorSource source, String name, int rows, int cols) {
-        var info = source.info(name);
-        if (info.dim(0) != cols || info.dim(1) != rows || info.dimensions() > 2)
-            throw new FormatException("tensor " + name + " should be [" + rows + " x " + cols + "] but is " + info);
-        return source.tensor(name);
-    }
-
-    private static Tensor vector(TensorSource source, String name, int length) {
-        var info = source.info(name);
-        if (info.elements() != length) throw new FormatException("tensor " + name + " should have " + length + " elements but is " + info);
-        return source.tensor(name);
-    }
-
-    private static Tensor optionalVector(TensorSource source, String name, int length) {
-        return source.has(name) ? vector(source, name, length) : null;
     }
 }
