@@ -5,8 +5,10 @@ import dev.muse.formats.gguf.GgufFile;
 import dev.muse.models.KvCache;
 import dev.muse.models.LanguageModel;
 import dev.muse.models.Pooling;
+import dev.muse.models.nn.Activations;
 import dev.muse.models.nn.Attention;
 import dev.muse.models.nn.Batch;
+import dev.muse.models.nn.FeedForward;
 import dev.muse.models.nn.Norms;
 import dev.muse.models.nn.Rope;
 import dev.muse.models.nn.Rows;
@@ -32,8 +34,8 @@ final class Gemma3 implements LanguageModel {
     private Gemma3(Gemma3Config config, Gemma3Weights weights) {
         this.c = config;
         this.w = weights;
-        this.localRope = new Rope(config.ropeDimensionCount(), config.ropeFreqBaseSwa(), 1f, null, true);
-        this.globalRope = new Rope(config.ropeDimensionCount(), config.ropeFreqBase(), config.ropeFreqScale(), null, true);
+        this.localRope = new Rope(config.attention().ropeDimensionCount(), config.ropeFreqBaseSwa(), 1f, null, true);
+        this.globalRope = new Rope(config.attention().ropeDimensionCount(), config.ropeFreqBase(), config.ropeFreqScale(), null, true);
         // queries are pre-scaled (f_attention_scale, as llama.cpp does before its kq product), so the attention scale is 1
         this.local = new Attention(config.headCount(), config.headCountKv(), config.keyLength(), 1f, config.slidingWindow());
         this.global = new Attention(config.headCount(), config.headCountKv(), config.keyLength(), 1f, 0);
@@ -76,22 +78,12 @@ final class Gemma3 implements LanguageModel {
         int dim = c.embeddingLength(), qDim = c.queryDim(), kvDim = c.kvDim(), ffn = c.feedForwardLength();
         int heads = c.headCount(), kvHeads = c.headCountKv(), headSize = c.keyLength();
         float eps = c.layerNormRmsEpsilon(), queryScale = c.attentionScale();
-        float[] x = new float[rows * dim];       // [rows, dim] the residual stream
-        float[] xb = new float[rows * dim];      // [rows, dim] normed input / block output
-        float[] q = new float[rows * qDim];      // [rows, heads*headSize]
-        float[] k = new float[rows * kvDim];     // [rows, kvHeads*headSize]
-        float[] v = new float[rows * kvDim];
-        float[] att = new float[rows * qDim];    // [rows, heads*headSize] attention output
-        float[] gate = new float[rows * ffn];    // [rows, ffn]
-        float[] up = new float[rows * ffn];
+        Activations a = new Activations(rows, dim, qDim, kvDim, ffn); // shapes written in Activations
+        float[] x = a.x(), xb = a.xb(), q = a.q(), k = a.k(), v = a.v(), att = a.att(), gate = a.gate(), up = a.up();
 
         // Input: token rows are embedding rows * sqrt(dim); vector rows (encoded images) come in as they are
         in.embed(w.tokenEmbd(), tokenScale, x, dim);
-        float[][] localAngles = new float[rows][], globalAngles = new float[rows][];
-        for (int r = 0; r < rows; r++) {
-            localAngles[r] = localRope.angles(in.positions()[r]);
-            globalAngles[r] = globalRope.angles(in.positions()[r]);
-        }
+        float[][] localAngles = localRope.angles(in.positions()), globalAngles = globalRope.angles(in.positions());
 
         for (int l = 0; l < c.blockCount(); l++) {
             Gemma3Weights.Layer layer = w.layers()[l];
@@ -108,10 +100,7 @@ final class Gemma3 implements LanguageModel {
             Kernels.matmulBatch(layer.attnV(), xb, rows, v, kvDim, dim);
             Norms.heads(q, rows, heads, headSize, layer.attnQNorm(), eps);
             Norms.heads(k, rows, kvHeads, headSize, layer.attnKNorm(), eps);
-            for (int r = 0; r < rows; r++) {
-                rope.apply(q, r * qDim, heads, headSize, angles[r]);
-                rope.apply(k, r * kvDim, kvHeads, headSize, angles[r]);
-            }
+            rope.applyRows(q, k, rows, heads, kvHeads, headSize, angles);
             for (int i = 0; i < rows * qDim; i++) q[i] *= queryScale;
             attention.store(l, in, k, v);
             attention.attend(l, in, q, att);
@@ -121,11 +110,7 @@ final class Gemma3 implements LanguageModel {
 
             // Feed-forward: x -> norm -> gelu(gate) * up -> down -> post-norm -> + x
             Norms.rows(xb, x, rows, dim, layer.ffnNorm(), eps);
-            Kernels.matmulBatch(layer.ffnGate(), xb, rows, gate, ffn, dim);
-            Kernels.matmulBatch(layer.ffnUp(), xb, rows, up, ffn, dim);
-            Kernels.gelu(gate, 0, rows * ffn);
-            Kernels.mul(gate, 0, gate, 0, up, 0, rows * ffn);
-            Kernels.matmulBatch(layer.ffnDown(), gate, rows, xb, dim, ffn);
+            FeedForward.gated(FeedForward.Activation.GELU, layer.ffnGate(), layer.ffnUp(), layer.ffnDown(), xb, xb, gate, up, rows, dim, ffn);
             Norms.rows(xb, xb, rows, dim, layer.postFfwNorm(), eps);
             Kernels.add(x, 0, x, 0, xb, 0, rows * dim);
         }

@@ -3,6 +3,7 @@ package dev.muse.models.gemma3;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.Metadata;
 import dev.muse.formats.gguf.GgufValueType;
+import dev.muse.models.nn.AttentionShape;
 
 /**
  * Hyper-parameters of a Gemma 3 text decoder, named after their GGUF keys (gemma3.embedding_length ->
@@ -23,15 +24,12 @@ public record Gemma3Config(
         int embeddingLength,
         int blockCount,
         int feedForwardLength,
-        int headCount,
-        int headCountKv,
-        int keyLength,
-        int valueLength,
+        /** attention.head_count, head_count_kv, key_length, value_length and rope.dimension_count. */
+        AttentionShape attention,
         float layerNormRmsEpsilon,
         float ropeFreqBase,
         /** RoPE base of the sliding-window layers (rope.freq_base_swa). */
         float ropeFreqBaseSwa,
-        int ropeDimensionCount,
         /** Positions of global layers are multiplied by this (linear RoPE scaling: 1 / factor). */
         float ropeFreqScale,
         /** Keys a local layer's query sees: itself and the slidingWindow - 1 before it; 0 when no layer is local. */
@@ -46,16 +44,9 @@ public record Gemma3Config(
     static Gemma3Config from(Metadata m, int vocabSize) {
         String a = ARCH;
         int dim = m.requireInt(a + ".embedding_length");
-        int heads = m.requireInt(a + ".attention.head_count");
-        int kvHeads = m.getInt(a + ".attention.head_count_kv", heads);
-        if (dim <= 0 || heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0)
-            throw new FormatException("invalid attention shape: " + heads + " heads, " + kvHeads + " KV heads, embedding " + dim);
-        int keyLength = m.getInt(a + ".attention.key_length", dim / heads);
-        int valueLength = m.getInt(a + ".attention.value_length", dim / heads);
-        if (keyLength != valueLength) throw new FormatException("key length " + keyLength + " != value length " + valueLength + " is not supported");
-        int ropeDims = m.getInt(a + ".rope.dimension_count", keyLength);
-        if (ropeDims <= 0 || ropeDims > keyLength || ropeDims % 2 != 0)
-            throw new FormatException("invalid rope.dimension_count " + ropeDims + " for head size " + keyLength);
+        AttentionShape shape = AttentionShape.read(m, a, dim);
+        if (shape.keyLength() != shape.valueLength())
+            throw new FormatException("key length " + shape.keyLength() + " != value length " + shape.valueLength() + " is not supported");
         String scaling = m.getString(a + ".rope.scaling.type", "linear");
         float factor = m.getFloat(a + ".rope.scaling.factor", 0f);
         float freqScale = switch (scaling) {
@@ -74,11 +65,10 @@ public record Gemma3Config(
                 dim,
                 m.requireInt(a + ".block_count"),
                 m.requireInt(a + ".feed_forward_length"),
-                heads, kvHeads, keyLength, valueLength,
+                shape,
                 m.requireFloat(a + ".attention.layer_norm_rms_epsilon"),
                 m.getFloat(a + ".rope.freq_base", 10000f),
                 m.getFloat(a + ".rope.freq_base_swa", 10000f),
-                ropeDims,
                 freqScale,
                 window,
                 pattern,
@@ -94,11 +84,17 @@ public record Gemma3Config(
 
     /** The factor queries are multiplied by before q·k (llama.cpp's f_attention_scale). */
     float attentionScale() {
-        int preAttnScalar = blockCount == GEMMA3_27B_LAYERS ? embeddingLength / headCount : keyLength;
+        int preAttnScalar = blockCount == GEMMA3_27B_LAYERS ? embeddingLength / attention.headCount() : attention.keyLength();
         return 1.0f / (float) Math.sqrt((float) preAttnScalar);
     }
 
-    int queryDim() { return headCount * keyLength; }
+    int headCount() { return attention.headCount(); }
 
-    int kvDim() { return headCountKv * keyLength; }
+    int headCountKv() { return attention.headCountKv(); }
+
+    int keyLength() { return attention.keyLength(); }
+
+    int queryDim() { return headCount() * keyLength(); }
+
+    int kvDim() { return headCountKv() * keyLength(); }
 }

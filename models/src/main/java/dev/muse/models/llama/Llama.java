@@ -7,8 +7,10 @@ import dev.muse.formats.gguf.GgufFile;
 import dev.muse.models.KvCache;
 import dev.muse.models.LanguageModel;
 import dev.muse.models.Pooling;
+import dev.muse.models.nn.Activations;
 import dev.muse.models.nn.Attention;
 import dev.muse.models.nn.Batch;
+import dev.muse.models.nn.FeedForward;
 import dev.muse.models.nn.Norms;
 import dev.muse.models.nn.Rope;
 import dev.muse.models.nn.Rows;
@@ -110,18 +112,11 @@ final class Llama implements LanguageModel {
         int dim = c.embeddingLength(), qDim = c.queryDim(), kvDim = c.kvDim(), ffn = c.feedForwardLength();
         int heads = c.headCount(), kvHeads = c.headCountKv(), headSize = c.keyLength();
         float eps = c.layerNormRmsEpsilon();
-        float[] x = new float[rows * dim];       // [rows, dim] the residual stream
-        float[] xb = new float[rows * dim];      // [rows, dim] normed input / block output
-        float[] q = new float[rows * qDim];      // [rows, heads*headSize]
-        float[] k = new float[rows * kvDim];     // [rows, kvHeads*headSize]
-        float[] v = new float[rows * kvDim];
-        float[] att = new float[rows * qDim];    // [rows, heads*headSize] attention output
-        float[] gate = new float[rows * ffn];    // [rows, ffn]
-        float[] up = new float[rows * ffn];
+        Activations a = new Activations(rows, dim, qDim, kvDim, ffn); // shapes written in Activations
+        float[] x = a.x(), xb = a.xb(), q = a.q(), k = a.k(), v = a.v(), att = a.att(), gate = a.gate(), up = a.up();
 
         in.embed(w.tokenEmbd(), 1f, x, dim);
-        float[][] angles = new float[rows][];
-        for (int r = 0; r < rows; r++) angles[r] = rope.angles(in.positions()[r]);
+        float[][] angles = rope.angles(in.positions());
 
         for (int l = 0; l < c.blockCount(); l++) {
             LlamaWeights.Layer layer = w.layers()[l];
@@ -136,10 +131,7 @@ final class Llama implements LanguageModel {
             addBias(v, layer.attnVBias(), rows, kvDim);
             if (layer.attnQNorm() != null) Norms.heads(q, rows, heads, headSize, layer.attnQNorm(), eps);
             if (layer.attnKNorm() != null) Norms.heads(k, rows, kvHeads, headSize, layer.attnKNorm(), eps);
-            for (int r = 0; r < rows; r++) {
-                rope.apply(q, r * qDim, heads, headSize, angles[r]);
-                rope.apply(k, r * kvDim, kvHeads, headSize, angles[r]);
-            }
+            rope.applyRows(q, k, rows, heads, kvHeads, headSize, angles);
             attention.store(l, in, k, v);
             attention.attend(l, in, q, att);
             Kernels.matmulBatch(layer.attnOutput(), att, rows, xb, dim, qDim);
@@ -147,11 +139,7 @@ final class Llama implements LanguageModel {
 
             // Feed-forward: x -> norm -> silu(gate) * up -> down -> + x
             Norms.rows(xb, x, rows, dim, layer.ffnNorm(), eps);
-            Kernels.matmulBatch(layer.ffnGate(), xb, rows, gate, ffn, dim);
-            Kernels.matmulBatch(layer.ffnUp(), xb, rows, up, ffn, dim);
-            Kernels.silu(gate, 0, rows * ffn);
-            Kernels.mul(gate, 0, gate, 0, up, 0, rows * ffn);
-            Kernels.matmulBatch(layer.ffnDown(), gate, rows, xb, dim, ffn);
+            FeedForward.gated(FeedForward.Activation.SILU, layer.ffnGate(), layer.ffnUp(), layer.ffnDown(), xb, xb, gate, up, rows, dim, ffn);
             Kernels.add(x, 0, x, 0, xb, 0, rows * dim);
         }
 

@@ -6,6 +6,7 @@ import static dev.muse.models.nn.WeightShapes.vector;
 
 import dev.muse.engine.Tensor;
 import dev.muse.formats.TensorSource;
+import dev.muse.models.nn.WeightShapes;
 
 /**
  * The weights of a Llama-family model as views of the mapped file. Field names follow the GGUF tensor
@@ -35,26 +36,22 @@ record LlamaWeights(
             Tensor ffnDown) {} // [dim, ffn]
 
     static LlamaWeights load(TensorSource source, LlamaConfig c) {
-        Layer[] layers = new Layer[c.blockCount()];
         int dim = c.embeddingLength(), ffn = c.feedForwardLength();
-        for (int i = 0; i < layers.length; i++) {
-            String p = "blk." + i + ".";
-            layers[i] = new Layer(
-                    vector(source, p + "attn_norm.weight", dim),
-                    matrix(source, p + "attn_q.weight", c.queryDim(), dim),
-                    matrix(source, p + "attn_k.weight", c.kvDim(), dim),
-                    matrix(source, p + "attn_v.weight", c.headCountKv() * c.valueLength(), dim),
-                    optionalVector(source, p + "attn_q.bias", c.queryDim()),
-                    optionalVector(source, p + "attn_k.bias", c.kvDim()),
-                    optionalVector(source, p + "attn_v.bias", c.headCountKv() * c.valueLength()),
-                    optionalVector(source, p + "attn_q_norm.weight", c.keyLength()),
-                    optionalVector(source, p + "attn_k_norm.weight", c.keyLength()),
-                    matrix(source, p + "attn_output.weight", dim, c.valueDim()),
-                    vector(source, p + "ffn_norm.weight", dim),
-                    matrix(source, p + "ffn_gate.weight", ffn, dim),
-                    matrix(source, p + "ffn_up.weight", ffn, dim),
-                    matrix(source, p + "ffn_down.weight", dim, ffn));
-        }
+        Layer[] layers = WeightShapes.layers(c.blockCount(), Layer[]::new, p -> new Layer(
+                vector(source, p + "attn_norm.weight", dim),
+                matrix(source, p + "attn_q.weight", c.queryDim(), dim),
+                matrix(source, p + "attn_k.weight", c.kvDim(), dim),
+                matrix(source, p + "attn_v.weight", c.headCountKv() * c.valueLength(), dim),
+                optionalVector(source, p + "attn_q.bias", c.queryDim()),
+                optionalVector(source, p + "attn_k.bias", c.kvDim()),
+                optionalVector(source, p + "attn_v.bias", c.headCountKv() * c.valueLength()),
+                optionalVector(source, p + "attn_q_norm.weight", c.keyLength()),
+                optionalVector(source, p + "attn_k_norm.weight", c.keyLength()),
+                matrix(source, p + "attn_output.weight", dim, c.valueDim()),
+                vector(source, p + "ffn_norm.weight", dim),
+                matrix(source, p + "ffn_gate.weight", ffn, dim),
+                matrix(source, p + "ffn_up.weight", ffn, dim),
+                matrix(source, p + "ffn_down.weight", dim, ffn)));
         Tensor embedding = matrix(source, "token_embd.weight", c.vocabSize(), dim);
         Tensor output = source.has("output.weight") ? matrix(source, "output.weight", c.vocabSize(), dim) : embedding;
         float[] ropeFreqs = null;

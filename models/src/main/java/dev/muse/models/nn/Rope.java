@@ -34,6 +34,13 @@ public final class Rope {
         return table;
     }
 
+    /** The angle table of each of these positions (one per batch row). */
+    public float[][] angles(int[] positions) {
+        float[][] tables = new float[positions.length][];
+        for (int r = 0; r < positions.length; r++) tables[r] = angles(positions[r]);
+        return tables;
+    }
+
     /** Rotates {@code heads} heads of {@code headSize} floats starting at v[offset], in place, by a table from {@link #angles}. */
     public void apply(float[] v, int offset, int heads, int headSize, float[] angles) {
         int half = dims / 2;
@@ -46,6 +53,14 @@ public final class Rope {
                 v[a] = x0 * cos - x1 * sin;
                 v[b] = x0 * sin + x1 * cos;
             }
+        }
+    }
+
+    /** Rotates every row's query heads and key heads ([rows, heads*headSize] and [rows, kvHeads*headSize]) by that row's angles. */
+    public void applyRows(float[] q, float[] k, int rows, int heads, int kvHeads, int headSize, float[][] angles) {
+        for (int r = 0; r < rows; r++) {
+            apply(q, r * heads * headSize, heads, headSize, angles[r]);
+            apply(k, r * kvHeads * headSize, kvHeads, headSize, angles[r]);
         }
     }
 }
