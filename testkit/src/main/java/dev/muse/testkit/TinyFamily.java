@@ -29,13 +29,31 @@ public enum TinyFamily {
      * Qwen3: RMS norm on each Q and K head, head size set by attention.key_length independently of the
      * embedding (4 heads of 128 = 512 > 256 here), NEOX RoPE, tied embeddings.
      */
-    QWEN3(Builder.of("qwen3", TinyVocab.QWEN).heads(4, 2, 128).ropeTheta(1_000_000f).rmsEps(1e-6f).qkNorm().explicitHeadDim().tied());
+    QWEN3(Builder.of("qwen3", TinyVocab.QWEN).heads(4, 2, 128).ropeTheta(1_000_000f).rmsEps(1e-6f).qkNorm().explicitHeadDim().tied()),
+    /**
+     * Gemma 3 (4B-27B shape rules): QK-norm, a norm after attention and after the feed-forward as well as
+     * before, explicit head size, tied embeddings, linear RoPE scaling (factor 8) on the global layers, and
+     * a sliding window of 16 on the local ones: with 7 layers llama.cpp's pattern (every 6th layer global)
+     * makes layers 0-4 and 6 local and layer 5 global. The context (256) is far longer than the window.
+     * Gemma multiplies token embeddings by sqrt(dim) = 16, so with the usual embedding std a token's own row
+     * outweighs everything the layers add and greedy decoding echoes the last token; std 0.02 avoids that.
+     */
+    GEMMA3(Builder.of("gemma3", TinyVocab.GEMMA3).heads(4, 2, 128).layers(7).ropeTheta(1_000_000f).rmsEps(1e-6f).qkNorm()
+            .explicitHeadDim().tied().postNorms().slidingWindow(16).linearRopeScaling(8f).embeddingStd(0.02f));
 
     public final String architecture;
     public final TinyVocab vocab;
     public final int embedding, feedForward, layers, heads, kvHeads, headDim, context;
     public final float ropeTheta, rmsEps;
+    /** Standard deviation of token_embd.weight's values. */
+    public final float embeddingStd;
     public final boolean tied, qkvBias, qkNorm, explicitHeadDim;
+    /** Gemma 2/3: post_attention_norm and post_ffw_norm after the attention and feed-forward outputs. */
+    public final boolean postNorms;
+    /** attention.sliding_window; 0 when absent. */
+    public final int slidingWindow;
+    /** rope.scaling.factor with rope.scaling.type "linear"; 0 when absent. */
+    public final float linearRopeScaling;
     /** llama3 RoPE scaling parameters (factor, low_freq_factor, high_freq_factor, original context); null when absent. */
     public final float[] llama3RopeScaling;
 
@@ -51,10 +69,14 @@ public enum TinyFamily {
         headDim = b.headDim;
         ropeTheta = b.ropeTheta;
         rmsEps = b.rmsEps;
+        embeddingStd = b.embeddingStd;
         tied = b.tied;
         qkvBias = b.qkvBias;
         qkNorm = b.qkNorm;
         explicitHeadDim = b.explicitHeadDim;
+        postNorms = b.postNorms;
+        slidingWindow = b.slidingWindow;
+        linearRopeScaling = b.linearRopeScaling;
         llama3RopeScaling = b.llama3RopeScaling;
         if (!explicitHeadDim && heads * headDim != embedding)
             throw new IllegalStateException(this + ": heads * headDim must equal the embedding unless the head size is explicit");
@@ -65,8 +87,10 @@ public enum TinyFamily {
         String architecture;
         TinyVocab vocab;
         int layers = 2, heads, kvHeads, headDim;
-        float ropeTheta, rmsEps;
-        boolean tied, qkvBias, qkNorm, explicitHeadDim;
+        float ropeTheta, rmsEps, embeddingStd = TinyModel.EMBEDDING_STD;
+        boolean tied, qkvBias, qkNorm, explicitHeadDim, postNorms;
+        int slidingWindow;
+        float linearRopeScaling;
         float[] llama3RopeScaling;
 
         static Builder of(String architecture, TinyVocab vocab) {
@@ -90,6 +114,10 @@ public enum TinyFamily {
         Builder qkvBias() { qkvBias = true; return this; }
         Builder qkNorm() { qkNorm = true; return this; }
         Builder explicitHeadDim() { explicitHeadDim = true; return this; }
+        Builder postNorms() { postNorms = true; return this; }
+        Builder slidingWindow(int n) { slidingWindow = n; return this; }
+        Builder linearRopeScaling(float factor) { linearRopeScaling = factor; return this; }
+        Builder embeddingStd(float std) { embeddingStd = std; return this; }
 
         Builder llama3RopeScaling(float factor, float lowFreqFactor, float highFreqFactor, int originalContext) {
             llama3RopeScaling = new float[] {factor, lowFreqFactor, highFreqFactor, originalContext};

@@ -21,7 +21,7 @@ import java.util.stream.IntStream;
  *
  * <p>Scales: linear weights have std 1/sqrt(fan-in) so every layer changes the residual stream by about
  * as much as it holds (a bug anywhere changes the greedy tokens); embeddings have the small std
- * {@link #EMBEDDING_STD}: the first norm rescales them anyway, and with tied embeddings a larger one makes
+ * {@link #EMBEDDING_STD} (or the family's own): the first norm rescales them anyway, and with tied embeddings a larger one makes
  * the last token's own row dominate the logits, so greedy decoding just repeats it. Norm weights are
  * 1 + N(0, 0.1^2) so that a norm applied without its weight is visible. Random logits leave some greedy steps
  * with close top-two logits; tests that compare engines account for that (see the golden tests).
@@ -81,7 +81,7 @@ public record TinyModel(TinyFamily family, GgmlType type, GgmlType embeddingType
         GgufWriter w = new GgufWriter(metadata);
 
         w.addTensor("token_embd.weight", embeddingType, new long[] {f.embedding, vocab},
-                weights("token_embd.weight", embeddingType, (long) f.embedding * vocab, EMBEDDING_STD));
+                weights("token_embd.weight", embeddingType, (long) f.embedding * vocab, f.embeddingStd));
         if (f.llama3RopeScaling != null)
             w.addTensor("rope_freqs.weight", GgmlType.F32, new long[] {f.headDim / 2}, () -> Tensor.quantize(GgmlType.F32, llama3RopeFreqs()));
         for (int l = 0; l < layers; l++) {
@@ -100,10 +100,14 @@ public record TinyModel(TinyFamily family, GgmlType type, GgmlType embeddingType
                 w.addTensor(b + "attn_k_norm.weight", GgmlType.F32, new long[] {f.headDim}, norm(b + "attn_k_norm.weight", f.headDim));
             }
             matrix(w, b + "attn_output.weight", qDim, f.embedding);
+            if (f.postNorms)
+                w.addTensor(b + "post_attention_norm.weight", GgmlType.F32, new long[] {f.embedding}, norm(b + "post_attention_norm.weight", f.embedding));
             w.addTensor(b + "ffn_norm.weight", GgmlType.F32, new long[] {f.embedding}, norm(b + "ffn_norm.weight", f.embedding));
             matrix(w, b + "ffn_gate.weight", f.embedding, f.feedForward);
             matrix(w, b + "ffn_up.weight", f.embedding, f.feedForward);
             matrix(w, b + "ffn_down.weight", f.feedForward, f.embedding);
+            if (f.postNorms)
+                w.addTensor(b + "post_ffw_norm.weight", GgmlType.F32, new long[] {f.embedding}, norm(b + "post_ffw_norm.weight", f.embedding));
         }
         w.addTensor("output_norm.weight", GgmlType.F32, new long[] {f.embedding}, norm("output_norm.weight", f.embedding));
         if (!f.tied) matrix(w, "output.weight", f.embedding, vocab);
@@ -132,6 +136,11 @@ public record TinyModel(TinyFamily family, GgmlType type, GgmlType embeddingType
         m.putFloat32(a + ".attention.layer_norm_rms_epsilon", f.rmsEps);
         m.putFloat32(a + ".rope.freq_base", f.ropeTheta);
         m.putUInt32(a + ".rope.dimension_count", f.headDim);
+        if (f.slidingWindow > 0) m.putUInt32(a + ".attention.sliding_window", f.slidingWindow);
+        if (f.linearRopeScaling > 0) {
+            m.putString(a + ".rope.scaling.type", "linear");
+            m.putFloat32(a + ".rope.scaling.factor", f.linearRopeScaling);
+        }
         Metadata v = f.vocab.metadata();
         for (String key : v.keys()) m.put(key, v.type(key), v.elementType(key), v.get(key));
         return m;

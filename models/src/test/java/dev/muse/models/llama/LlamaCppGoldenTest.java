@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.muse.engine.GgmlType;
 import dev.muse.formats.gguf.GgufFile;
-import dev.muse.models.KvCache;
-import dev.muse.models.LanguageModel;
+import dev.muse.models.GoldenContinuations;
 import dev.muse.models.Models;
 import dev.muse.testkit.DequantizedTwin;
 import dev.muse.testkit.LlamaCpp;
 import dev.muse.testkit.TinyFamily;
 import dev.muse.testkit.TinyModel;
 import dev.muse.testkit.TokenizerVectors;
-import dev.muse.text.Sampler;
 import dev.muse.text.Tokenizer;
 import dev.muse.text.Vocabulary;
 import java.nio.file.Path;
@@ -73,6 +71,7 @@ class LlamaCppGoldenTest {
         for (TinyFamily family : TinyFamily.values()) {
             if (family == TinyFamily.QWEN3) continue; // llama.cpp b4916 predates Qwen3: see Qwen3GoldenTest
             if (family == TinyFamily.SMOLVLM) continue; // SMOLLM2's decoder with image tokens added: runtime's vision goldens cover it
+            if (family == TinyFamily.GEMMA3) continue; // not a Llama-family model: see models/gemma3/Gemma3GoldenTest
             for (GgmlType type : TYPES) all.add(Arguments.of(family, type));
         }
         return all.stream();
@@ -127,17 +126,17 @@ class LlamaCppGoldenTest {
      */
     Comparison compare(TinyModel tiny, Path museFile, Path llamaFile, List<String> texts) throws Exception {
         int[] prompt = prompt(tiny.family());
-        MuseRun muse;
+        GoldenContinuations.Run muse;
         String[] pieces;
         List<int[]> museTokens = new ArrayList<>();
         try (GgufFile gguf = GgufFile.open(museFile)) {
             pieces = gguf.metadata().getStrings("tokenizer.ggml.tokens");
             Tokenizer tokenizer = Tokenizer.of(Vocabulary.fromMetadata(gguf.metadata()));
             for (String text : texts) museTokens.add(tokenizer.encode(text, false, true));
-            muse = greedy(Models.load(gguf), prompt, TOKENS);
+            muse = GoldenContinuations.greedy(Models.load(gguf), prompt, TOKENS);
         }
         LlamaCpp llama = new LlamaCpp(tiny, llamaFile);
-        int forced = llama.force(prompt, muse.tokens);
+        int forced = llama.force(prompt, muse.tokens());
         int[] tokenized = texts.stream().mapToInt(llama::tokenize).toArray();
         LlamaCpp.Results results = llama.run(TIMEOUT);
         List<int[]> llamaTokens = Arrays.stream(tokenized).mapToObj(results::ids).toList();
@@ -148,18 +147,18 @@ class LlamaCppGoldenTest {
         LlamaCpp diagnose = new LlamaCpp(tiny, llamaFile);
         List<Integer> gapRequests = new ArrayList<>();
         for (int k = 0; k < TOKENS; k++) {
-            if (reference[k] == muse.tokens[k]) continue;
+            if (reference[k] == muse.tokens()[k]) continue;
             int[] prefix = Arrays.copyOf(prompt, prompt.length + k);
-            System.arraycopy(muse.tokens, 0, prefix, prompt.length, k);
-            gapRequests.add(diagnose.gap(prefix, reference[k], muse.tokens[k]));
-            float[] logits = muse.logits.get(k);
-            differences.add(new Difference(k, muse.tokens[k], reference[k], logits[muse.tokens[k]] - logits[reference[k]], Double.NaN));
+            System.arraycopy(muse.tokens(), 0, prefix, prompt.length, k);
+            gapRequests.add(diagnose.gap(prefix, reference[k], muse.tokens()[k]));
+            float[] logits = muse.logits().get(k);
+            differences.add(new Difference(k, muse.tokens()[k], reference[k], logits[muse.tokens()[k]] - logits[reference[k]], Double.NaN));
         }
         if (!differences.isEmpty()) {
             LlamaCpp.Results gaps = diagnose.run(TIMEOUT);
             for (int i = 0; i < differences.size(); i++) differences.set(i, differences.get(i).withLlamaGap(gaps.gap(gapRequests.get(i))));
         }
-        return new Comparison(tiny.name() + (museFile.equals(llamaFile) ? "" : " (llama.cpp on the F32 twin)"), prompt, muse.tokens,
+        return new Comparison(tiny.name() + (museFile.equals(llamaFile) ? "" : " (llama.cpp on the F32 twin)"), prompt, muse.tokens(),
                 pieces, differences, museTokens, llamaTokens);
     }
 
@@ -182,7 +181,7 @@ class LlamaCppGoldenTest {
                     + " generated tokens (at most " + maxDifferences + " near-ties with Muse gap + llama.cpp gap <= " + tolerance + " allowed)");
             for (Difference d : differences) {
                 sb.append(String.format("%n  token %d (position %d): Muse %d %s, llama.cpp %d %s; Muse's gap %.6f, llama.cpp's gap %.6f",
-                        d.k, prompt.length + d.k, d.ours, quote(pieces[d.ours]), d.theirs, quote(pieces[d.theirs]), d.museGap, d.llamaGap));
+                        d.k, prompt.length + d.k, d.ours, GoldenContinuations.quote(pieces[d.ours]), d.theirs, GoldenContinuations.quote(pieces[d.theirs]), d.museGap, d.llamaGap));
             }
             sb.append("\n  prompt ").append(Arrays.toString(prompt)).append(", Muse's continuation ").append(Arrays.toString(continuation));
             fail(sb.toString());
@@ -199,6 +198,7 @@ class LlamaCppGoldenTest {
         int bos = switch (family.vocab) {
             case LLAMA_SPM -> 1;
             case LLAMA3 -> 128000;
+            case GEMMA3 -> 2;
             case GPT2_SMOLLM, GPT2_SMOLVLM, QWEN -> -1;
         };
         if (bos < 0) return words;
@@ -206,27 +206,5 @@ class LlamaCppGoldenTest {
         prompt[0] = bos;
         System.arraycopy(words, 0, prompt, 1, words.length);
         return prompt;
-    }
-
-    record MuseRun(int[] tokens, List<float[]> logits) {}
-
-    /** Greedy decoding: the prompt as one batch, then one token at a time; keeps every step's logits. */
-    static MuseRun greedy(LanguageModel model, int[] prompt, int n) {
-        KvCache cache = model.newCache(prompt.length + n);
-        List<float[]> steps = new ArrayList<>();
-        int[] tokens = new int[n];
-        float[] logits = model.forward(cache, prompt);
-        for (int i = 0; i < n; i++) {
-            steps.add(logits);
-            tokens[i] = Sampler.argmax(logits);
-            if (i + 1 < n) logits = model.forward(cache, new int[] {tokens[i]});
-        }
-        return new MuseRun(tokens, steps);
-    }
-
-    static String quote(String piece) {
-        StringBuilder sb = new StringBuilder("'");
-        piece.codePoints().forEach(c -> sb.append(c >= 0x20 && c < 0x7f ? Character.toString(c) : String.format("\\u%04x", c)));
-        return sb.append('\'').toString();
     }
 }

