@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Image in, tokens out, against llama.cpp's mtmd: a tiny random-weight SmolVLM (SmolLM2 decoder with
- * Idefics3's image tokens, tiny Idefics3 SigLIP projector) reads a PNG and a prompt; the prompt's chunks (text
+ * Idefics3's image tokens, tiny Idefics3 SigLIP projector) or Gemma 3 (its decoder with sliding-window
+ * layers, tiny SigLIP with the average-pool projector) reads a PNG and a prompt; the prompt's chunks (text
  * token ids, image chunk sizes, in order) and the greedy continuation must equal what llama.cpp made. The
  * goldens (golden/vision/*.txt, with their README) come from llama.cpp commit 3f545bec's libmtmd:
  * mtmd_tokenize, mtmd_helper_eval_chunks and greedy decoding on the same files, which the test writes again
@@ -35,7 +36,10 @@ class VisionGoldenTest {
     @ParameterizedTest(name = "{0} + {1} reading {2}")
     @CsvSource({
             "smolvlm-f32, SMOLVLM, F32, IDEFICS3, F32, sunset-100x60",
-            "smolvlm-f32, SMOLVLM, F32, IDEFICS3, F32, square-40x40"})
+            "smolvlm-f32, SMOLVLM, F32, IDEFICS3, F32, square-40x40",
+            "smolvlm-q8_0, SMOLVLM, Q8_0, IDEFICS3, F16, sunset-100x60",
+            "gemma3-f32, GEMMA3, F32, GEMMA3, F32, sunset-100x60",  // the image is attended bidirectionally
+            "gemma3-f32, GEMMA3, F32, GEMMA3, F32, square-40x40"})
     void promptChunksAndGreedyTokensMatchLlamaCpp(String name, TinyFamily family, GgmlType type, TinyVision.Tower tower, GgmlType towerType,
                                                   String image) throws Exception {
         Golden golden = Golden.read("golden/vision/" + name + "-" + image + ".txt");
