@@ -120,7 +120,7 @@ record SyntheticModel(String name, int dim, int layers, int heads, int kvHeads, 
      * Uniform noise with the given standard deviation, quantised and streamed a chunk at a time, so writing
      * a multi-gigabyte model needs only a few megabytes of heap.
      */
-    private static GgufWriter.TensorData random(GgmlType type, long n, float std, long seed) {
+    static GgufWriter.TensorData random(GgmlType type, long n, float std, long seed) {
         return out -> {
             SplittableRandom r = new SplittableRandom(seed);
             float range = std * (float) Math.sqrt(3);

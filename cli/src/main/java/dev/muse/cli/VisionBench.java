@@ -2,7 +2,6 @@ package dev.muse.cli;
 
 import dev.muse.engine.GgmlType;
 import dev.muse.engine.Parallel;
-import dev.muse.engine.Tensor;
 import dev.muse.formats.Metadata;
 import dev.muse.formats.gguf.GgufFile;
 import dev.muse.formats.gguf.GgufWriter;
@@ -133,49 +132,35 @@ final class VisionBench {
         GgufWriter w = new GgufWriter(m);
         SplittableRandom seeds = new SplittableRandom(20261125);
         int dim = t.dim(), p = t.patchSize();
-        w.addTensor("v.patch_embd.weight", GgmlType.F32, new long[] {p, p, 3, dim}, random(GgmlType.F32, 3L * p * p * dim, 1 / Math.sqrt(3 * p * p), seeds.nextLong()));
-        w.addTensor("v.patch_embd.bias", GgmlType.F32, new long[] {dim}, random(GgmlType.F32, dim, 0.02, seeds.nextLong()));
-        w.addTensor("v.position_embd.weight", GgmlType.F32, new long[] {dim, t.patches()}, random(GgmlType.F32, (long) dim * t.patches(), 0.02, seeds.nextLong()));
+        w.addTensor("v.patch_embd.weight", GgmlType.F32, new long[] {p, p, 3, dim}, SyntheticModel.random(GgmlType.F32, 3L * p * p * dim, (float) (1 / Math.sqrt(3 * p * p)), seeds.nextLong()));
+        w.addTensor("v.patch_embd.bias", GgmlType.F32, new long[] {dim}, SyntheticModel.random(GgmlType.F32, dim, 0.02f, seeds.nextLong()));
+        w.addTensor("v.position_embd.weight", GgmlType.F32, new long[] {dim, t.patches()}, SyntheticModel.random(GgmlType.F32, (long) dim * t.patches(), 0.02f, seeds.nextLong()));
         for (int l = 0; l < t.layers(); l++) {
             String b = "v.blk." + l + ".";
             for (String norm : new String[] {"ln1", "ln2"}) {
-                w.addTensor(b + norm + ".weight", GgmlType.F32, new long[] {dim}, random(GgmlType.F32, dim, 0.02, seeds.nextLong()));
-                w.addTensor(b + norm + ".bias", GgmlType.F32, new long[] {dim}, random(GgmlType.F32, dim, 0.02, seeds.nextLong()));
+                w.addTensor(b + norm + ".weight", GgmlType.F32, new long[] {dim}, SyntheticModel.random(GgmlType.F32, dim, 0.02f, seeds.nextLong()));
+                w.addTensor(b + norm + ".bias", GgmlType.F32, new long[] {dim}, SyntheticModel.random(GgmlType.F32, dim, 0.02f, seeds.nextLong()));
             }
             for (String a : new String[] {"attn_q", "attn_k", "attn_v", "attn_out"}) {
-                w.addTensor(b + a + ".weight", type, new long[] {dim, dim}, random(type, (long) dim * dim, 1 / Math.sqrt(dim), seeds.nextLong()));
-                w.addTensor(b + a + ".bias", GgmlType.F32, new long[] {dim}, random(GgmlType.F32, dim, 0.02, seeds.nextLong()));
+                w.addTensor(b + a + ".weight", type, new long[] {dim, dim}, SyntheticModel.random(type, (long) dim * dim, (float) (1 / Math.sqrt(dim)), seeds.nextLong()));
+                w.addTensor(b + a + ".bias", GgmlType.F32, new long[] {dim}, SyntheticModel.random(GgmlType.F32, dim, 0.02f, seeds.nextLong()));
             }
-            w.addTensor(b + "ffn_up.weight", type, new long[] {dim, t.ffn()}, random(type, (long) dim * t.ffn(), 1 / Math.sqrt(dim), seeds.nextLong()));
-            w.addTensor(b + "ffn_up.bias", GgmlType.F32, new long[] {t.ffn()}, random(GgmlType.F32, t.ffn(), 0.02, seeds.nextLong()));
-            w.addTensor(b + "ffn_down.weight", type, new long[] {t.ffn(), dim}, random(type, (long) dim * t.ffn(), 1 / Math.sqrt(t.ffn()), seeds.nextLong()));
-            w.addTensor(b + "ffn_down.bias", GgmlType.F32, new long[] {dim}, random(GgmlType.F32, dim, 0.02, seeds.nextLong()));
+            w.addTensor(b + "ffn_up.weight", type, new long[] {dim, t.ffn()}, SyntheticModel.random(type, (long) dim * t.ffn(), (float) (1 / Math.sqrt(dim)), seeds.nextLong()));
+            w.addTensor(b + "ffn_up.bias", GgmlType.F32, new long[] {t.ffn()}, SyntheticModel.random(GgmlType.F32, t.ffn(), 0.02f, seeds.nextLong()));
+            w.addTensor(b + "ffn_down.weight", type, new long[] {t.ffn(), dim}, SyntheticModel.random(type, (long) dim * t.ffn(), (float) (1 / Math.sqrt(t.ffn())), seeds.nextLong()));
+            w.addTensor(b + "ffn_down.bias", GgmlType.F32, new long[] {dim}, SyntheticModel.random(GgmlType.F32, dim, 0.02f, seeds.nextLong()));
         }
-        w.addTensor("v.post_ln.weight", GgmlType.F32, new long[] {dim}, random(GgmlType.F32, dim, 0.02, seeds.nextLong()));
-        w.addTensor("v.post_ln.bias", GgmlType.F32, new long[] {dim}, random(GgmlType.F32, dim, 0.02, seeds.nextLong()));
+        w.addTensor("v.post_ln.weight", GgmlType.F32, new long[] {dim}, SyntheticModel.random(GgmlType.F32, dim, 0.02f, seeds.nextLong()));
+        w.addTensor("v.post_ln.bias", GgmlType.F32, new long[] {dim}, SyntheticModel.random(GgmlType.F32, dim, 0.02f, seeds.nextLong()));
         if (t.projector().equals("idefics3")) {
             int in = dim * t.scaleFactor() * t.scaleFactor();
-            w.addTensor("mm.model.fc.weight", type, new long[] {in, t.projectionDim()}, random(type, (long) in * t.projectionDim(), 1 / Math.sqrt(in), seeds.nextLong()));
+            w.addTensor("mm.model.fc.weight", type, new long[] {in, t.projectionDim()}, SyntheticModel.random(type, (long) in * t.projectionDim(), (float) (1 / Math.sqrt(in)), seeds.nextLong()));
         } else {
             w.addTensor("mm.input_projection.weight", GgmlType.F16, new long[] {t.projectionDim(), dim},
-                    random(GgmlType.F16, (long) dim * t.projectionDim(), 1 / Math.sqrt(dim), seeds.nextLong()));
-            w.addTensor("mm.soft_emb_norm.weight", GgmlType.F32, new long[] {dim}, random(GgmlType.F32, dim, 0.02, seeds.nextLong()));
+                    SyntheticModel.random(GgmlType.F16, (long) dim * t.projectionDim(), (float) (1 / Math.sqrt(dim)), seeds.nextLong()));
+            w.addTensor("mm.soft_emb_norm.weight", GgmlType.F32, new long[] {dim}, SyntheticModel.random(GgmlType.F32, dim, 0.02f, seeds.nextLong()));
         }
         w.write(out);
     }
 
-    /** Uniform noise of the given standard deviation, encoded a chunk at a time (the file never sits on the heap). */
-    private static GgufWriter.TensorData random(GgmlType type, long n, double std, long seed) {
-        return out -> {
-            SplittableRandom r = new SplittableRandom(seed);
-            double range = std * Math.sqrt(3);
-            float[] chunk = new float[1 << 20]; // a multiple of every block size
-            for (long done = 0; done < n; done += chunk.length) {
-                int size = (int) Math.min(chunk.length, n - done);
-                float[] values = size == chunk.length ? chunk : new float[size];
-                for (int i = 0; i < size; i++) values[i] = (float) ((r.nextDouble() * 2 - 1) * range);
-                out.write(Tensor.quantize(type, values));
-            }
-        };
-    }
 }

@@ -1,13 +1,13 @@
 package dev.muse.models.llama;
 
 import dev.muse.engine.Kernels;
-import dev.muse.engine.Tensor;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.gguf.GgufFile;
 import dev.muse.models.KvCache;
 import dev.muse.models.LanguageModel;
 import dev.muse.models.Pooling;
 import dev.muse.models.nn.Activations;
+import dev.muse.models.nn.Bias;
 import dev.muse.models.nn.Attention;
 import dev.muse.models.nn.Batch;
 import dev.muse.models.nn.FeedForward;
@@ -126,9 +126,9 @@ final class Llama implements LanguageModel {
             Kernels.matmulBatch(layer.attnQ(), xb, rows, q, qDim, dim);
             Kernels.matmulBatch(layer.attnK(), xb, rows, k, kvDim, dim);
             Kernels.matmulBatch(layer.attnV(), xb, rows, v, kvDim, dim);
-            addBias(q, layer.attnQBias(), rows, qDim);
-            addBias(k, layer.attnKBias(), rows, kvDim);
-            addBias(v, layer.attnVBias(), rows, kvDim);
+            Bias.add(q, layer.attnQBias(), rows, qDim);
+            Bias.add(k, layer.attnKBias(), rows, kvDim);
+            Bias.add(v, layer.attnVBias(), rows, kvDim);
             if (layer.attnQNorm() != null) Norms.heads(q, rows, heads, headSize, layer.attnQNorm(), eps);
             if (layer.attnKNorm() != null) Norms.heads(k, rows, kvHeads, headSize, layer.attnKNorm(), eps);
             rope.applyRows(q, k, rows, heads, kvHeads, headSize, angles);
@@ -154,10 +154,4 @@ final class Llama implements LanguageModel {
         return logits;
     }
 
-    private static void addBias(float[] out, Tensor bias, int rows, int n) {
-        if (bias == null) return;
-        float[] b = new float[n];
-        bias.dequantize(0, b, 0, n);
-        for (int r = 0; r < rows; r++) for (int i = 0; i < n; i++) out[r * n + i] += b[i];
-    }
 }

@@ -1,5 +1,9 @@
 package dev.muse.models.siglip;
 
+import static dev.muse.models.nn.WeightShapes.matrix;
+import static dev.muse.models.nn.WeightShapes.optionalVector;
+import static dev.muse.models.nn.WeightShapes.vector;
+
 import dev.muse.engine.Tensor;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.TensorInfo;
@@ -88,20 +92,4 @@ record SiglipWeights(
                 fc, inputProjection, softEmbNorm, outputDim);
     }
 
-    private static Tensor matrix(TensorSource source, String name, int rows, int cols) {
-        TensorInfo info = source.info(name);
-        if (info.dimensions() > 2 || info.dim(0) != cols || info.dim(1) != rows)
-            throw new FormatException("tensor " + name + " should be [" + rows + " x " + cols + "] but is " + info);
-        return source.tensor(name);
-    }
-
-    private static Tensor vector(TensorSource source, String name, int length) {
-        TensorInfo info = source.info(name);
-        if (info.elements() != length) throw new FormatException("tensor " + name + " should have " + length + " elements but is " + info);
-        return source.tensor(name);
-    }
-
-    private static Tensor optionalVector(TensorSource source, String name, int length) {
-        return source.has(name) ? vector(source, name, length) : null;
-    }
 }

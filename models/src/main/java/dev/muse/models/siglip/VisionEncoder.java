@@ -4,6 +4,7 @@ import dev.muse.engine.Kernels;
 import dev.muse.engine.Parallel;
 import dev.muse.engine.Tensor;
 import dev.muse.formats.gguf.GgufFile;
+import dev.muse.models.nn.Bias;
 
 /**
  * A SigLIP vision tower with its projector, from a llama.cpp "mmproj" GGUF (SmolVLM / Idefics3 and Gemma 3):
@@ -88,7 +89,7 @@ public final class VisionEncoder {
                                 unfolded, (py * side + px) * kernel + ch * p * p + ky * p, p);
         float[] x = new float[n * dim];                           // [n, dim] the residual stream
         Kernels.matmulBatch(w.patchEmbd(), unfolded, n, x, dim, kernel);
-        addBias(x, w.patchEmbdBias(), n, dim);
+        Bias.add(x, w.patchEmbdBias(), n, dim);
         if (w.positionEmbd() != null) {
             float[] position = new float[n * dim];
             w.positionEmbd().dequantize(0, position, 0, n * dim);
@@ -106,21 +107,21 @@ public final class VisionEncoder {
             Kernels.matmulBatch(layer.attnQ(), xb, n, q, dim, dim);
             Kernels.matmulBatch(layer.attnK(), xb, n, k, dim, dim);
             Kernels.matmulBatch(layer.attnV(), xb, n, v, dim, dim);
-            addBias(q, layer.attnQBias(), n, dim);
-            addBias(k, layer.attnKBias(), n, dim);
-            addBias(v, layer.attnVBias(), n, dim);
+            Bias.add(q, layer.attnQBias(), n, dim);
+            Bias.add(k, layer.attnKBias(), n, dim);
+            Bias.add(v, layer.attnVBias(), n, dim);
             attention(q, k, v, att, n, heads, c.headDim());
             Kernels.matmulBatch(layer.attnOut(), att, n, xb, dim, dim);
-            addBias(xb, layer.attnOutBias(), n, dim);
+            Bias.add(xb, layer.attnOutBias(), n, dim);
             Kernels.add(x, 0, x, 0, xb, 0, n * dim);
 
             // Feed-forward: x -> LayerNorm -> ffn_up (+ bias) -> GELU -> ffn_down (+ bias) -> + x
             layernorm(xb, x, layer.ln2(), layer.ln2Bias(), n, dim, eps);
             Kernels.matmulBatch(layer.ffnUp(), xb, n, hidden, ffn, dim);
-            addBias(hidden, layer.ffnUpBias(), n, ffn);
+            Bias.add(hidden, layer.ffnUpBias(), n, ffn);
             activate(hidden, n, ffn);
             Kernels.matmulBatch(layer.ffnDown(), hidden, n, xb, dim, ffn);
-            addBias(xb, layer.ffnDownBias(), n, dim);
+            Bias.add(xb, layer.ffnDownBias(), n, dim);
             Kernels.add(x, 0, x, 0, xb, 0, n * dim);
         }
         if (w.postLn() != null) layernorm(x, x, w.postLn(), w.postLnBias(), n, dim, eps);
@@ -184,13 +185,6 @@ public final class VisionEncoder {
 
     private static void layernorm(float[] out, float[] x, Tensor weight, Tensor bias, int n, int dim, float eps) {
         Parallel.forRange(n, r -> Kernels.layernorm(out, r * dim, x, r * dim, weight, bias, dim, eps));
-    }
-
-    private static void addBias(float[] out, Tensor bias, int rows, int n) {
-        if (bias == null) return;
-        float[] b = new float[n];
-        bias.dequantize(0, b, 0, n);
-        for (int r = 0; r < rows; r++) Kernels.add(out, r * n, out, r * n, b, 0, n);
     }
 
     /**
