@@ -35,8 +35,8 @@ import java.util.Map;
  * not a forward pass.
  */
 final class VisionModel implements AutoCloseable {
-    /** Encoded tiles kept for repeated images (each is tokens x width floats: a few hundred KiB). */
-    private static final int CACHED_TILES = 64;
+    /** Memory for encoded tiles kept for repeated images (a SmolVLM tile is 144 KiB, a Gemma 3 image 2.5 MiB). */
+    private static final long CACHE_BYTES = 64L << 20;
 
     private final GgufFile file;
     private final VisionEncoder encoder;
@@ -45,9 +45,8 @@ final class VisionModel implements AutoCloseable {
     private final Normalization normalization;
     /** Idefics3's single-token delimiters, looked up once: <fake_token_around_image>, <global-img>, \n, \n\n. */
     private int fakeToken, globalImage, newline, blankLine;
-    private final Map<String, float[]> encoded = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) { return size() > CACHED_TILES; }
-    };
+    private final Map<String, float[]> encoded = new LinkedHashMap<>(16, 0.75f, true); // least recently used first
+    private long encodedBytes;
 
     private VisionModel(GgufFile file, VisionEncoder encoder, Tokenizer tokenizer) {
         this.file = file;
@@ -117,11 +116,21 @@ final class VisionModel implements AutoCloseable {
         }
         if (vectors == null) {
             vectors = encoder.encode(pixels.chw(), pixels.width(), pixels.height());
-            synchronized (encoded) {
-                encoded.put(key, vectors);
-            }
+            remember(key, vectors);
         }
         prompt.vectors(vectors, vectors.length / encoder.outputDim(), bidirectional, identity);
+    }
+
+    /** Keeps an encoded tile, forgetting the least recently used ones beyond {@link #CACHE_BYTES}. */
+    private void remember(String key, float[] vectors) {
+        synchronized (encoded) {
+            if (encoded.put(key, vectors) == null) encodedBytes += 4L * vectors.length;
+            var eldest = encoded.entrySet().iterator();
+            while (encodedBytes > CACHE_BYTES && eldest.hasNext()) {
+                encodedBytes -= 4L * eldest.next().getValue().length;
+                eldest.remove();
+            }
+        }
     }
 
     /** A digest of the tile's normalised pixels: equal tiles encode equally. */

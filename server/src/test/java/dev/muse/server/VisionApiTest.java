@@ -60,6 +60,9 @@ class VisionApiTest {
                     + "\"}}]}]}"), 400, "messages", null);
             OpenAiApiTest.assertError(s.post("/v1/chat/completions", "{\"model\":\"tiny-vision\",\"messages\":[{\"role\":\"user\",\"content\":"
                     + "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"http://169.254.169.254/latest\"}}]}]}"), 400, "messages[0].content", "invalid_image_url");
+            String many = ("{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + dataUrl(picture(8, 8)) + "\"}},").repeat(17);
+            OpenAiApiTest.assertError(s.post("/v1/chat/completions", "{\"model\":\"tiny-vision\",\"messages\":[{\"role\":\"user\",\"content\":["
+                    + many.substring(0, many.length() - 1) + "]}]}"), 400, "messages", "too_many_images");
         }
     }
 

@@ -17,6 +17,9 @@ import java.util.Set;
 public final class ChatMessages {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
 
+    /** Images one request may send: each is decoded and encoded before the prompt's length is known. */
+    public static final int MAX_IMAGES = 16;
+
     /** An image_url part: its URL and where in the request it was (for error messages). */
     public record ImageRef(String url, String where) {}
 
@@ -44,6 +47,8 @@ public final class ChatMessages {
             out.add(new ChatMessage(role.equals("developer") ? "system" : role, content(m.get("content"), where, images)));
             contents.add(m.get("content"));
         }
+        if (images.size() > MAX_IMAGES)
+            throw ApiException.invalid("messages", "too_many_images", "a request may send at most " + MAX_IMAGES + " images; it sent " + images.size());
         return new Input(out, images, contents);
     }
 
