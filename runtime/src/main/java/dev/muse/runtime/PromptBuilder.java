@@ -38,8 +38,6 @@ final class PromptBuilder {
         return this;
     }
 
-    int length() { return length; }
-
     Prompt build() {
         return new Prompt(Arrays.copyOf(tokens, length), embedded);
     }

@@ -27,8 +27,14 @@ public final class TextModel implements AutoCloseable {
      * Stands for one image in a message's text, where the image was among its content parts. Random per
      * process, so text a user types can never pass for an image.
      */
-    public static final String IMAGE_MARKER = "<__muse_image_" + java.util.HexFormat.of().formatHex(
-            java.security.SecureRandom.getSeed(12)) + "__>";
+    public static final String IMAGE_MARKER = "<__muse_image_" + java.util.HexFormat.of().formatHex(randomBytes(12)) + "__>";
+
+    /** From the non-blocking generator: SecureRandom.getSeed may wait for entropy, and this runs at class load. */
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
 
     private final GgufFile file;
     private final LanguageModel model;
