@@ -21,11 +21,18 @@ public final class Kernels {
     private static final int CONVERT_FIRST_MIN_BATCH = 16;
     /** Per kernel thread: weight rows converted to floats (ROWS_PER_TASK x cols). */
     private static final ThreadLocal<float[]> CONVERTED_ROWS = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per calling thread: a column block's slice of the activations, and its partial products (blocked matmuls). */
+    private static final ThreadLocal<float[]> BLOCK_COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> BLOCK_PRODUCTS = ThreadLocal.withInitial(() -> new float[0]);
     /** Activation rows per matmulBatch pass, sized so a pass's rows (x tile) stay in the L2 cache. */
     private static final int BATCH_TILE_BYTES = 256 * 1024;
 
     /** out[r] = dot(w row r, x) for r in [0, rows); rows are split across the kernel threads. */
     public static void matmul(Tensor w, float[] x, float[] out, int rows, int cols) {
+        if (w instanceof ColumnBlockedTensor blocked) {
+            matmulBlocked(blocked, x, out, rows);
+            return;
+        }
         if ((long) rows * cols < PARALLEL_MIN_WEIGHTS) {
             for (int r = 0; r < rows; r++) out[r] = w.dot((long) r * cols, x, 0, cols);
             return;
@@ -34,6 +41,25 @@ public final class Kernels {
         Parallel.forRange(tasks, t -> {
             for (int r = t * ROWS_PER_TASK, end = Math.min(rows, r + ROWS_PER_TASK); r < end; r++)
                 out[r] = w.dot((long) r * cols, x, 0, cols);
+        });
+    }
+
+    /**
+     * One contiguous range of rows per thread, and within it one column block after another: each block's rows are
+     * then a single ascending stream (what the hardware prefetcher follows best) and its slice of x stays in L1.
+     */
+    private static void matmulBlocked(ColumnBlockedTensor w, float[] x, float[] out, int rows) {
+        int threads = Math.min(rows, w.size() < PARALLEL_MIN_WEIGHTS ? 1 : Parallel.threads());
+        Parallel.forRange(threads, t -> {
+            int from = (int) ((long) rows * t / threads), to = (int) ((long) rows * (t + 1) / threads);
+            for (int k = 0; k < w.blockCount(); k++) {
+                Tensor block = w.block(k);
+                int width = w.width(k), x0 = k * w.blockColumns();
+                for (int r = from; r < to; r++) {
+                    float partial = block.dot((long) r * width, x, x0, width);
+                    out[r] = k == 0 ? partial : out[r] + partial;
+                }
+            }
         });
     }
 
@@ -47,6 +73,14 @@ public final class Kernels {
      * of the tile's rows ({@link Tensor#dotBatch}) and weight rows are split across the kernel threads.
      */
     public static void matmulBatch(Tensor w, float[] x, int batch, float[] out, int rows, int cols) {
+        if (batch == 1) {
+            matmul(w, x, out, rows, cols);
+            return;
+        }
+        if (w instanceof ColumnBlockedTensor blocked) {
+            matmulBatchBlocked(blocked, x, batch, out, rows, cols);
+            return;
+        }
         boolean convertFirst = batch >= CONVERT_FIRST_MIN_BATCH && (w instanceof F16Tensor || w instanceof BF16Tensor);
         // converted rows are reused across the whole tile, so that path wants tiles of at least 64 rows even for
         // wide rows (the F32 kernel streams only four activation rows at a time)
@@ -68,8 +102,7 @@ public final class Kernels {
                 // the whole tile: converting per activation row group cost more than the multiply-adds
                 Parallel.forRange(tasks, t -> {
                     int r = t * ROWS_PER_TASK, count = Math.min(rows, r + ROWS_PER_TASK) - r;
-                    float[] converted = CONVERTED_ROWS.get();
-                    if (converted.length < count * cols) CONVERTED_ROWS.set(converted = new float[count * cols]);
+                    float[] converted = scratch(CONVERTED_ROWS, count * cols);
                     w.dequantize((long) r * cols, converted, 0, count * cols);
                     matmulNT(xs, 0, cols, converted, 0, cols, out, outBase + r, rows, tb, count, cols);
                 });
@@ -80,6 +113,24 @@ public final class Kernels {
                 w.dotBatchRows((long) r * cols, count, xs, cols, tb, out, outBase + r, rows);
             });
         }
+    }
+
+    /** Per column block: that block's columns of x gathered into rows of their own, multiplied, then summed into out. */
+    private static void matmulBatchBlocked(ColumnBlockedTensor w, float[] x, int batch, float[] out, int rows, int cols) {
+        float[] xs = scratch(BLOCK_COLUMNS, batch * w.blockColumns()), partial = scratch(BLOCK_PRODUCTS, batch * rows);
+        for (int k = 0; k < w.blockCount(); k++) {
+            int width = w.width(k), x0 = k * w.blockColumns();
+            for (int b = 0; b < batch; b++) System.arraycopy(x, b * cols + x0, xs, b * width, width);
+            matmulBatch(w.block(k), xs, batch, k == 0 ? out : partial, rows, width);
+            if (k > 0) add(out, 0, out, 0, partial, 0, batch * rows);
+        }
+    }
+
+    /** The thread's scratch array from holder, grown to at least length floats (prompt chunks reuse it). */
+    private static float[] scratch(ThreadLocal<float[]> holder, int length) {
+        float[] array = holder.get();
+        if (array.length < length) holder.set(array = new float[length]);
+        return array;
     }
 
     public static void matmulBatchReference(Tensor w, float[] x, int batch, float[] out, int rows, int cols) {

@@ -12,7 +12,8 @@ import java.lang.foreign.MemorySegment;
  * {@code dot}/{@code dequantize} are multiples of the type's block size.
  */
 public sealed interface Tensor
-        permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, Q4_1Tensor, Q4_KTensor, Q5_KTensor, Q6_KTensor {
+        permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, Q4_1Tensor, Q4_KTensor, Q5_KTensor, Q6_KTensor,
+                ColumnBlockedTensor {
 
     GgmlType type();
 

@@ -17,5 +17,11 @@ public interface TensorSource extends AutoCloseable {
     /** The tensor's data as an engine Tensor (a view of the mapped file, no copy). */
     Tensor tensor(String name);
 
+    /**
+     * A hint that the tensor's bytes will not be read again (the model copied them into a layout of its own), so
+     * their memory can be given back. Reading them later still works.
+     */
+    default void release(String name) {}
+
     @Override void close();
 }

@@ -1,5 +1,6 @@
 package dev.muse.models.nn;
 
+import dev.muse.engine.ColumnBlockedTensor;
 import dev.muse.engine.Tensor;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.TensorSource;
@@ -10,12 +11,18 @@ import java.util.function.IntFunction;
 public final class WeightShapes {
     private WeightShapes() {}
 
-    /** A weight the forward pass multiplies by as a [rows, cols] matrix (ggml shape {cols, rows}). */
+    /**
+     * A weight the forward pass multiplies by as a [rows, cols] matrix (ggml shape {cols, rows}); rows wider than
+     * {@link ColumnBlockedTensor#BLOCK_COLS} are laid out in column blocks, which generation streams faster.
+     */
     public static Tensor matrix(TensorSource source, String name, int rows, int cols) {
         var info = source.info(name);
         if (info.dim(0) != cols || info.dim(1) != rows || info.dimensions() > 2)
             throw new FormatException("tensor " + name + " should be [" + rows + " x " + cols + "] but is " + info);
-        return source.tensor(name);
+        Tensor w = source.tensor(name), blocked = ColumnBlockedTensor.of(w, rows, cols);
+        // the copy takes the place of the file's pages in memory rather than adding to them
+        if (blocked != w) source.release(name);
+        return blocked;
     }
 
     public static Tensor vector(TensorSource source, String name, int length) {
