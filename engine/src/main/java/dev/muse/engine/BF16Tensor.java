@@ -25,7 +25,9 @@ public record BF16Tensor(MemorySegment data, long size) implements Tensor {
     }
 
     @Override public void dequantize(long offset, float[] out, int outOffset, int n) {
-        for (int i = 0; i < n; i++) out[outOffset + i] = get(offset + i);
+        int i = 0;
+        for (int upper = n - L; i <= upper; i += L) chunk(offset + i).intoArray(out, outOffset + i);
+        for (; i < n; i++) out[outOffset + i] = get(offset + i);
     }
 
     /** L bf16 values as floats, starting at element index: widen to int and shift into the high half. */

@@ -28,14 +28,15 @@ public record Q4_0Tensor(MemorySegment data, long size) implements Tensor {
         return (q - 8) * f16(data, block);
     }
 
+    /** Vectorised: prompt processing dequantises weight rows once per activation tile (Kernels.matmulBatch). */
     @Override public void dequantize(long offset, float[] out, int outOffset, int n) {
         long block = offset / BLOCK * BLOCK_BYTES;
         for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
             float d = f16(data, block);
-            for (int j = 0; j < 16; j++) {
-                int packed = u8(data, block + 2 + j);
-                out[outOffset + i + j] = ((packed & 0xF) - 8) * d;
-                out[outOffset + i + j + 16] = ((packed >>> 4) - 8) * d;
+            for (int c = 0; c < 16; c += L) {
+                IntVector packed = Simd.unsignedInts(Simd.loadBytes(data, block + 2 + c));
+                Simd.toFloats(packed.and(0xF).sub(8)).mul(d).intoArray(out, outOffset + i + c);
+                Simd.toFloats(packed.lanewise(VectorOperators.LSHR, 4).sub(8)).mul(d).intoArray(out, outOffset + i + c + 16);
             }
         }
     }

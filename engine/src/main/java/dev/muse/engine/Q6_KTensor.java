@@ -36,20 +36,27 @@ public record Q6_KTensor(MemorySegment data, long size) implements Tensor {
 
     private byte scale(long sb, int k) { return data.get(ValueLayout.JAVA_BYTE, sb + SCALES + k); }
 
+    /**
+     * Decodes like {@link #dot} (see there) but scales like ggml's dequantize_row_q6_K, (d * scale) * q; vectorised
+     * because prompt processing dequantises weight rows once per activation tile.
+     */
     @Override public void dequantize(long offset, float[] out, int outOffset, int n) {
         long sb = offset / SUPER_BLOCK * BLOCK_BYTES;
         for (int i = 0; i < n; i += SUPER_BLOCK, sb += BLOCK_BYTES) {
             float d = f16(data, sb + D);
             for (int half = 0; half < 2; half++) {
                 long ql = sb + 64 * half, qh = sb + QH + 32 * half;
-                int base = outOffset + i + 128 * half;
-                for (int l = 0; l < 32; l++) {
-                    int a = u8(data, ql + l), b = u8(data, ql + 32 + l), h = u8(data, qh + l);
-                    int k = 8 * half + l / 16;
-                    out[base + l] = d * scale(sb, k) * ((a & 0xF | (h & 3) << 4) - 32);
-                    out[base + l + 32] = d * scale(sb, k + 2) * ((b & 0xF | (h >>> 2 & 3) << 4) - 32);
-                    out[base + l + 64] = d * scale(sb, k + 4) * ((a >>> 4 | (h >>> 4 & 3) << 4) - 32);
-                    out[base + l + 96] = d * scale(sb, k + 6) * ((b >>> 4 | (h >>> 6) << 4) - 32);
+                for (int c = 0; c < 32; c += L) {
+                    IntVector h = Simd.unsignedInts(Simd.loadBytes(data, qh + c));
+                    for (int p = 0; p < 2; p++) {
+                        IntVector v = Simd.unsignedInts(Simd.loadBytes(data, ql + 32 * p + c));
+                        IntVector top = h.lanewise(VectorOperators.LSHR, 2 * p);
+                        IntVector low = v.and(0xF).or(top.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32);
+                        IntVector high = v.lanewise(VectorOperators.LSHR, 4).or(top.and(0x30)).sub(32);
+                        int k = 8 * half + c / 16 + 2 * p, at = outOffset + i + 128 * half + 32 * p + c;
+                        Simd.toFloats(low).mul(d * scale(sb, k)).intoArray(out, at);
+                        Simd.toFloats(high).mul(d * scale(sb, k + 4)).intoArray(out, at + 64);
+                    }
                 }
             }
         }

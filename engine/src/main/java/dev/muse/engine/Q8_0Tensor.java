@@ -23,11 +23,12 @@ public record Q8_0Tensor(MemorySegment data, long size) implements Tensor {
         return data.get(ValueLayout.JAVA_BYTE, block + 2 + index % BLOCK) * f16(data, block);
     }
 
+    /** Vectorised: prompt processing dequantises weight rows once per activation tile (Kernels.matmulBatch). */
     @Override public void dequantize(long offset, float[] out, int outOffset, int n) {
         long block = offset / BLOCK * BLOCK_BYTES;
         for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
             float d = f16(data, block);
-            for (int j = 0; j < BLOCK; j++) out[outOffset + i + j] = data.get(ValueLayout.JAVA_BYTE, block + 2 + j) * d;
+            for (int c = 0; c < BLOCK; c += L) Simd.signedFloats(Simd.loadBytes(data, block + 2 + c)).mul(d).intoArray(out, outOffset + i + c);
         }
     }
 
