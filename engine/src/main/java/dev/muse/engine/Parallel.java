@@ -1,8 +1,8 @@
 package dev.muse.engine;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
@@ -10,8 +10,9 @@ import java.util.function.IntConsumer;
  * parallel loops of a few hundred microseconds each, so handing work out must cost far less than that: each loop
  * gives every worker one contiguous chunk through a slot of its own (no queue, no per-item tasks), and idle
  * threads spin briefly before parking, because waking a parked thread costs tens of microseconds per loop
- * (measured: that handoff took 13% of a Llama-3.2-1B token on two cores). The thread count comes from
- * {@code -Dmuse.threads} or the number of cores.
+ * (measured: Llama-3.2-1B-shaped Q8_0 generation on two cores went from 17.4 to 23.9 tokens/s when a blocking
+ * queue and parked workers gave way to this). The thread count comes from {@code -Dmuse.threads} or the number
+ * of cores.
  *
  * <p>One loop runs on the workers at a time; a loop started meanwhile (by another thread, or from inside a
  * loop's body) runs on its caller alone rather than wait.
@@ -20,7 +21,8 @@ public final class Parallel {
     private static final int THREADS = Math.max(1, Integer.getInteger("muse.threads", Runtime.getRuntime().availableProcessors()));
     /** How long an idle thread spins before it parks: longer than the gaps between a forward pass's loops. */
     private static final long SPIN_NANOS = 200_000;
-    private static final ReentrantLock WORKERS_IN_USE = new ReentrantLock();
+    /** Not a reentrant lock: a loop started inside a loop body on the calling thread must not take the workers. */
+    private static final AtomicBoolean WORKERS_IN_USE = new AtomicBoolean();
     private static final Worker[] WORKERS = new Worker[THREADS - 1];
 
     static {
@@ -37,21 +39,25 @@ public final class Parallel {
     /** Runs body(i) for every i in [0, n), split into one contiguous chunk per thread; returns when all are done. */
     public static void forRange(int n, IntConsumer body) {
         int chunks = Math.min(THREADS, n);
-        if (chunks <= 1 || !WORKERS_IN_USE.tryLock()) {
+        if (chunks <= 1 || !WORKERS_IN_USE.compareAndSet(false, true)) {
             for (int i = 0; i < n; i++) body.accept(i);
             return;
         }
         try {
             Loop loop = new Loop(body, chunks - 1, Thread.currentThread());
             for (int c = 1; c < chunks; c++) WORKERS[c - 1].give(loop, (int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
-            for (int i = 0, end = (int) ((long) n / chunks); i < end; i++) body.accept(i);
-            loop.awaitWorkers();
-            if (loop.failure != null) {
-                if (loop.failure instanceof Error error) throw error;
-                throw (RuntimeException) loop.failure;
+            Throwable failure = null;
+            try {
+                for (int i = 0, end = (int) ((long) n / chunks); i < end; i++) body.accept(i);
+            } catch (RuntimeException | Error e) {
+                failure = e; // thrown once the workers are done with this loop, not while they still run it
             }
+            loop.awaitWorkers();
+            if (failure == null) failure = loop.failure;
+            if (failure instanceof Error error) throw error;
+            if (failure != null) throw (RuntimeException) failure;
         } finally {
-            WORKERS_IN_USE.unlock();
+            WORKERS_IN_USE.set(false);
         }
     }
 

@@ -1,0 +1,72 @@
+package dev.muse.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+/** Every index runs exactly once, failures reach the caller, and nested or concurrent loops finish. */
+class ParallelTest {
+
+    @Test
+    void runsEveryIndexExactlyOnce() {
+        for (int n : new int[] {0, 1, 2, 3, 17, 1000}) {
+            for (int repeat = 0; repeat < 200; repeat++) {
+                AtomicIntegerArray seen = new AtomicIntegerArray(Math.max(n, 1));
+                Parallel.forRange(n, seen::incrementAndGet);
+                for (int i = 0; i < n; i++) assertEquals(1, seen.get(i), "n " + n + " index " + i);
+            }
+        }
+    }
+
+    @Test
+    void aFailureInAnyChunkReachesTheCaller() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        for (int failing : new int[] {0, 99}) {
+            IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> Parallel.forRange(100, i -> {
+                if (i == failing) throw boom;
+            }));
+            assertSame(boom, thrown);
+        }
+        // the caller's own chunk fails at once; it rethrows only after the other chunks are done
+        AtomicInteger finished = new AtomicInteger();
+        assertThrows(IllegalStateException.class, () -> Parallel.forRange(Parallel.threads() * 50, i -> {
+            if (i == 0) throw boom;
+            if (i >= 50) {
+                LockSupport.parkNanos(100_000);
+                finished.incrementAndGet();
+            }
+        }));
+        assertEquals((Parallel.threads() - 1) * 50, finished.get());
+        AtomicIntegerArray seen = new AtomicIntegerArray(10);
+        Parallel.forRange(10, seen::incrementAndGet); // the workers are usable again
+        for (int i = 0; i < 10; i++) assertEquals(1, seen.get(i));
+    }
+
+    @Test
+    void nestedAndConcurrentLoopsFinish() throws Exception {
+        AtomicIntegerArray seen = new AtomicIntegerArray(64 * 64);
+        Parallel.forRange(64, i -> Parallel.forRange(64, j -> seen.incrementAndGet(i * 64 + j)));
+        for (int k = 0; k < 64 * 64; k++) assertEquals(1, seen.get(k), "nested " + k);
+
+        AtomicIntegerArray counts = new AtomicIntegerArray(4 * 500);
+        try (ExecutorService callers = Executors.newFixedThreadPool(4)) {
+            Future<?>[] done = new Future<?>[4];
+            for (int c = 0; c < 4; c++) {
+                int caller = c;
+                done[c] = callers.submit(() -> {
+                    for (int repeat = 0; repeat < 100; repeat++) Parallel.forRange(500, i -> counts.incrementAndGet(caller * 500 + i));
+                });
+            }
+            for (Future<?> f : done) f.get();
+        }
+        for (int k = 0; k < counts.length(); k++) assertEquals(100, counts.get(k), "concurrent " + k);
+    }
+}
