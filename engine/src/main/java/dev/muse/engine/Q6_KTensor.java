@@ -36,6 +36,16 @@ public record Q6_KTensor(MemorySegment data, long size) implements Tensor {
 
     private byte scale(long sb, int k) { return data.get(ValueLayout.JAVA_BYTE, sb + SCALES + k); }
 
+    /** Quarter p's signed values: the low nibbles of ql, with top = qh >>> 2p supplying bits 4-5, minus 32. */
+    private static IntVector lowQuarter(IntVector ql, IntVector top) {
+        return ql.and(0xF).or(top.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32);
+    }
+
+    /** Quarter p + 2's signed values: the high nibbles of ql, with bits 4-5 from top's bits 4-5, minus 32. */
+    private static IntVector highQuarter(IntVector ql, IntVector top) {
+        return ql.lanewise(VectorOperators.LSHR, 4).or(top.and(0x30)).sub(32);
+    }
+
     /**
      * Decodes like {@link #dot} (see there) but scales like ggml's dequantize_row_q6_K, (d * scale) * q; vectorised
      * because prompt processing dequantises weight rows once per activation tile.
@@ -51,8 +61,8 @@ public record Q6_KTensor(MemorySegment data, long size) implements Tensor {
                     for (int p = 0; p < 2; p++) {
                         IntVector v = Simd.unsignedInts(Simd.loadBytes(data, ql + 32 * p + c));
                         IntVector top = h.lanewise(VectorOperators.LSHR, 2 * p);
-                        IntVector low = v.and(0xF).or(top.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32);
-                        IntVector high = v.lanewise(VectorOperators.LSHR, 4).or(top.and(0x30)).sub(32);
+                        IntVector low = lowQuarter(v, top);
+                        IntVector high = highQuarter(v, top);
                         int k = 8 * half + c / 16 + 2 * p, at = outOffset + i + 128 * half + 32 * p + c;
                         Simd.toFloats(low).mul(d * scale(sb, k)).intoArray(out, at);
                         Simd.toFloats(high).mul(d * scale(sb, k + 4)).intoArray(out, at + 64);
@@ -82,8 +92,8 @@ public record Q6_KTensor(MemorySegment data, long size) implements Tensor {
                     for (int p = 0; p < 2; p++) {
                         IntVector v = Simd.unsignedInts(Simd.loadBytes(data, ql + 32 * p + c));
                         IntVector top = h.lanewise(VectorOperators.LSHR, 2 * p);
-                        IntVector low = v.and(0xF).or(top.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32);
-                        IntVector high = v.lanewise(VectorOperators.LSHR, 4).or(top.and(0x30)).sub(32);
+                        IntVector low = lowQuarter(v, top);
+                        IntVector high = highQuarter(v, top);
                         int k = 8 * half + c / 16 + 2 * p, xi = xOffset + i + 128 * half + 32 * p + c;
                         accLow = Simd.toFloats(low.mul(scale(sb, k))).fma(FloatVector.fromArray(F, x, xi), accLow);
                         accHigh = Simd.toFloats(high.mul(scale(sb, k + 4))).fma(FloatVector.fromArray(F, x, xi + 64), accHigh);
