@@ -81,7 +81,7 @@ public final class ColumnBlockedTensor implements Tensor {
     @Override public void dequantize(long offset, float[] out, int outOffset, int n) {
         while (n > 0) {
             int m = run(offset, n);
-            blocks[block(offset)].dequantize(blockOffset(offset), out, outOffset, m);
+            blocks[blockOf(offset)].dequantize(blockOffset(offset), out, outOffset, m);
             offset += m;
             outOffset += m;
             n -= m;
@@ -92,7 +92,7 @@ public final class ColumnBlockedTensor implements Tensor {
         float sum = 0f;
         while (n > 0) {
             int m = run(offset, n);
-            sum += blocks[block(offset)].dot(blockOffset(offset), x, xOffset, m);
+            sum += blocks[blockOf(offset)].dot(blockOffset(offset), x, xOffset, m);
             offset += m;
             xOffset += m;
             n -= m;
@@ -100,7 +100,7 @@ public final class ColumnBlockedTensor implements Tensor {
         return sum;
     }
 
-    private int block(long offset) { return (int) (offset % cols) / blockCols; }
+    private int blockOf(long offset) { return (int) (offset % cols) / blockCols; }
 
     private long blockOffset(long offset) {
         long row = offset / cols;
