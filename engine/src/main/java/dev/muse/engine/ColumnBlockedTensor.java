@@ -33,7 +33,8 @@ public final class ColumnBlockedTensor implements Tensor {
 
     /**
      * The matrix w (rows x cols, row-major) as column blocks of {@link #BLOCK_COLS}, copied out of w's memory into
-     * plain native memory; w itself when its rows are no wider than a block.
+     * plain native memory (Q4_0 blocks with rows in groups, {@link Q4_0RowGroupTensor}); w itself when its rows
+     * are no wider than a block.
      */
     public static Tensor of(Tensor w, int rows, int cols) {
         return of(w, rows, cols, BLOCK_COLS);
@@ -54,7 +55,8 @@ public final class ColumnBlockedTensor implements Tensor {
             int width = Math.min(blockCols, cols - k * blockCols);
             long from = type.byteSize((long) k * blockCols), bytes = type.byteSize(width), start = at;
             for (int r = 0; r < rows; r++, at += bytes) MemorySegment.copy(source, r * rowBytes + from, data, at, bytes);
-            blocks[k] = Tensor.of(type, data.asSlice(start, at - start), (long) rows * width);
+            Tensor block = Tensor.of(type, data.asSlice(start, at - start), (long) rows * width);
+            blocks[k] = Q4_0RowGroupTensor.fits(block, rows) ? Q4_0RowGroupTensor.inPlace(block, rows, width) : block;
         }
         return new ColumnBlockedTensor(data, blocks, rows, cols, blockCols);
     }

@@ -33,6 +33,10 @@ public final class Kernels {
             matmulBlocked(blocked, x, out, rows);
             return;
         }
+        if (w instanceof Q4_0RowGroupTensor grouped) {
+            Parallel.forRange(grouped.groups(), g -> grouped.matvec(x, 0, out, 0, g, g + 1, false));
+            return;
+        }
         if ((long) rows * cols < PARALLEL_MIN_WEIGHTS) {
             for (int r = 0; r < rows; r++) out[r] = w.dot((long) r * cols, x, 0, cols);
             return;
@@ -49,12 +53,18 @@ public final class Kernels {
      * then a single ascending stream (what the hardware prefetcher follows best) and its slice of x stays in L1.
      */
     private static void matmulBlocked(ColumnBlockedTensor w, float[] x, float[] out, int rows) {
-        int threads = Math.min(rows, w.size() < PARALLEL_MIN_WEIGHTS ? 1 : Parallel.threads());
+        // row-grouped blocks are split between threads in whole groups
+        int unit = w.block(0) instanceof Q4_0RowGroupTensor ? Simd.L : 1, units = rows / unit;
+        int threads = Math.min(units, w.size() < PARALLEL_MIN_WEIGHTS ? 1 : Parallel.threads());
         Parallel.forRange(threads, t -> {
-            int from = (int) ((long) rows * t / threads), to = (int) ((long) rows * (t + 1) / threads);
+            int from = (int) ((long) units * t / threads), to = (int) ((long) units * (t + 1) / threads);
             for (int k = 0; k < w.blockCount(); k++) {
                 Tensor block = w.block(k);
                 int width = w.width(k), x0 = k * w.blockColumns();
+                if (block instanceof Q4_0RowGroupTensor grouped) {
+                    grouped.matvec(x, x0, out, 0, from, to, k > 0);
+                    continue;
+                }
                 for (int r = from; r < to; r++) {
                     float partial = block.dot((long) r * width, x, x0, width);
                     out[r] = k == 0 ? partial : out[r] + partial;
@@ -81,7 +91,8 @@ public final class Kernels {
             matmulBatchBlocked(blocked, x, batch, out, rows, cols);
             return;
         }
-        boolean convertFirst = batch >= CONVERT_FIRST_MIN_BATCH && !(w instanceof F32Tensor);
+        Q4_0RowGroupTensor grouped = w instanceof Q4_0RowGroupTensor rowGroups ? rowGroups : null;
+        boolean convertFirst = grouped != null || batch >= CONVERT_FIRST_MIN_BATCH && !(w instanceof F32Tensor);
         // converted rows are reused across the whole tile, so that path wants tiles of at least 64 rows even for
         // wide rows (the F32 kernel streams only four activation rows at a time)
         int tile = (int) Math.min(batch, Math.max(convertFirst ? 64 : 4, BATCH_TILE_BYTES / (4L * cols) / 4 * 4));
@@ -92,6 +103,27 @@ public final class Kernels {
             float[] xs = b0 == 0 ? x : xTile;
             if (b0 > 0) System.arraycopy(x, b0 * cols, xTile, 0, tb * cols);
             int outBase = b0 * rows;
+            if (grouped != null && tb < CONVERT_FIRST_MIN_BATCH) {
+                // a few sequences' generation step: nibbles decoded in registers, once per four activation rows
+                Parallel.forRange(grouped.groups(), g -> {
+                    int b = 0;
+                    for (; b + 4 <= tb; b += 4) grouped.matvec4(xs, b * cols, cols, out, outBase + b * rows, rows, g, g + 1);
+                    for (; b < tb; b++) grouped.matvec(xs, b * cols, out, outBase + b * rows, g, g + 1, false);
+                });
+                continue;
+            }
+            if (grouped != null) {
+                // four groups of rows at a time are decoded once per tile, column-major and side by side, and
+                // multiplied by the whole tile: four vectors wide, matmulNN's register tile is whole
+                int groups = grouped.groups();
+                Parallel.forRange((groups + 3) / 4, t -> {
+                    int g0 = 4 * t, count = Math.min(4, groups - g0), width = count * Simd.L;
+                    float[] decoded = scratch(CONVERTED_ROWS, width * cols);
+                    for (int g = g0; g < g0 + count; g++) grouped.decodeGroup(g, decoded, (g - g0) * Simd.L, width);
+                    matmulNN(xs, 0, cols, decoded, 0, width, out, outBase + g0 * Simd.L, rows, tb, width, cols);
+                });
+                continue;
+            }
             if ((long) rows * cols * tb < PARALLEL_MIN_WEIGHTS) {
                 for (int r = 0; r < rows; r++) w.dotBatch((long) r * cols, xs, cols, tb, out, outBase + r, rows);
                 continue;
@@ -352,6 +384,22 @@ public final class Kernels {
                 c0 += ldc;
                 c30.intoArray(c, c0); c31.intoArray(c, c0 + L); c32.intoArray(c, c0 + 2 * L); c33.intoArray(c, c0 + 3 * L);
             }
+            // narrower b (a group of row-grouped weights is one vector wide): four rows x one vector
+            for (; j + L <= n; j += L) {
+                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+                for (int p = 0; p < k; p++) {
+                    FloatVector bp = FloatVector.fromArray(F, b, bOff + p * ldb + j);
+                    c0 = bp.fma(FloatVector.broadcast(F, a[a0 + p]), c0);
+                    c1 = bp.fma(FloatVector.broadcast(F, a[a0 + lda + p]), c1);
+                    c2 = bp.fma(FloatVector.broadcast(F, a[a0 + 2 * lda + p]), c2);
+                    c3 = bp.fma(FloatVector.broadcast(F, a[a0 + 3 * lda + p]), c3);
+                }
+                int c0Off = cOff + i * ldc + j;
+                c0.intoArray(c, c0Off);
+                c1.intoArray(c, c0Off + ldc);
+                c2.intoArray(c, c0Off + 2 * ldc);
+                c3.intoArray(c, c0Off + 3 * ldc);
+            }
             if (j < n) matmulNNRows(a, aOff + i * lda, lda, b, bOff, ldb, c, cOff + i * ldc, ldc, 4, j, n, k);
         }
         if (i < m) matmulNNRows(a, aOff + i * lda, lda, b, bOff, ldb, c, cOff + i * ldc, ldc, m - i, 0, n, k);
@@ -364,9 +412,18 @@ public final class Kernels {
         for (int r = 0; r < rows; r++) {
             int ar = aOff + r * lda, cr = cOff + r * ldc, j = from;
             for (; j + L <= n; j += L) {
-                FloatVector acc = FloatVector.zero(F);
-                for (int p = 0; p < k; p++) acc = FloatVector.fromArray(F, b, bOff + p * ldb + j).fma(FloatVector.broadcast(F, a[ar + p]), acc);
-                acc.intoArray(c, cr + j);
+                // four accumulators over p, so the multiply-adds do not wait on each other
+                FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+                int p = 0;
+                for (; p + 4 <= k; p += 4) {
+                    int bp = bOff + p * ldb + j;
+                    acc0 = FloatVector.fromArray(F, b, bp).fma(FloatVector.broadcast(F, a[ar + p]), acc0);
+                    acc1 = FloatVector.fromArray(F, b, bp + ldb).fma(FloatVector.broadcast(F, a[ar + p + 1]), acc1);
+                    acc2 = FloatVector.fromArray(F, b, bp + 2 * ldb).fma(FloatVector.broadcast(F, a[ar + p + 2]), acc2);
+                    acc3 = FloatVector.fromArray(F, b, bp + 3 * ldb).fma(FloatVector.broadcast(F, a[ar + p + 3]), acc3);
+                }
+                for (; p < k; p++) acc0 = FloatVector.fromArray(F, b, bOff + p * ldb + j).fma(FloatVector.broadcast(F, a[ar + p]), acc0);
+                acc0.add(acc1).add(acc2.add(acc3)).intoArray(c, cr + j);
             }
             for (; j < n; j++) {
                 float sum = 0f;

@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
  */
 public sealed interface Tensor
         permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, Q4_1Tensor, Q4_KTensor, Q5_KTensor, Q6_KTensor,
-                ColumnBlockedTensor {
+                ColumnBlockedTensor, Q4_0RowGroupTensor {
 
     GgmlType type();
 

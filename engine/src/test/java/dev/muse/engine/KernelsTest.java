@@ -197,7 +197,7 @@ class KernelsTest {
     @Test
     void activationMatmulsMatchReferences() {
         Random random = new Random(13);
-        for (int[] shape : new int[][] {{9, 70, 72}, {16, 128, 64}, {3, 5, 7}, {4, 64, 1}}) {
+        for (int[] shape : new int[][] {{9, 70, 72}, {16, 128, 64}, {3, 5, 7}, {4, 64, 1}, {7, 16, 37}, {5, 40, 9}}) {
             int m = shape[0], n = shape[1], k = shape[2];
             int lda = k + 3, ldc = n + 2;
             float[] a = TensorContractTest.gaussian(random, 2 + m * lda, 1f);

@@ -1,6 +1,7 @@
 package dev.muse.models.nn;
 
 import dev.muse.engine.ColumnBlockedTensor;
+import dev.muse.engine.MatrixLayout;
 import dev.muse.engine.Tensor;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.TensorSource;
@@ -13,16 +14,17 @@ public final class WeightShapes {
 
     /**
      * A weight the forward pass multiplies by as a [rows, cols] matrix (ggml shape {cols, rows}); rows wider than
-     * {@link ColumnBlockedTensor#BLOCK_COLS} are laid out in column blocks, which generation streams faster.
+     * {@link ColumnBlockedTensor#BLOCK_COLS} are laid out in column blocks and Q4_0 rows in groups
+     * ({@link MatrixLayout}), which generation streams faster.
      */
     public static Tensor matrix(TensorSource source, String name, int rows, int cols) {
         var info = source.info(name);
         if (info.dim(0) != cols || info.dim(1) != rows || info.dimensions() > 2)
             throw new FormatException("tensor " + name + " should be [" + rows + " x " + cols + "] but is " + info);
-        Tensor w = source.tensor(name), blocked = ColumnBlockedTensor.of(w, rows, cols);
+        Tensor w = source.tensor(name), laidOut = MatrixLayout.forGeneration(w, rows, cols);
         // the copy takes the place of the file's pages in memory rather than adding to them
-        if (blocked != w) source.release(name);
-        return blocked;
+        if (laidOut != w) source.release(name);
+        return laidOut;
     }
 
     public static Tensor vector(TensorSource source, String name, int length) {
