@@ -66,18 +66,18 @@ public final class Q4_0RowGroupTensor implements Tensor {
         return true;
     }
 
-    /** The Q4_0 matrix w (GGUF order) copied into this layout in new native memory. */
-    static Q4_0RowGroupTensor copyOf(Tensor w, int rows, int cols) {
+    /** The Q4_0 matrix w (GGUF order) copied into this layout in new native memory, reporting copied ranges of w. */
+    static Q4_0RowGroupTensor copyOf(Tensor w, int rows, int cols, MatrixLayout.Copied copied) {
         check(w, rows, cols);
         MemorySegment target = Arena.ofAuto().allocate(w.data().byteSize(), 64);
-        regroup(w.data(), target, rows, cols);
+        regroup(w.data(), target, rows, cols, copied);
         return new Q4_0RowGroupTensor(target, rows, cols);
     }
 
     /** The Q4_0 matrix w regrouped where it lies: w's memory must be writable and is this tensor's from now on. */
     static Q4_0RowGroupTensor inPlace(Tensor w, int rows, int cols) {
         check(w, rows, cols);
-        regroup(w.data(), w.data(), rows, cols);
+        regroup(w.data(), w.data(), rows, cols, (offset, length) -> {});
         return new Q4_0RowGroupTensor(w.data(), rows, cols);
     }
 
@@ -86,13 +86,21 @@ public final class Q4_0RowGroupTensor implements Tensor {
             throw new IllegalArgumentException("cannot regroup a " + w.type() + " tensor of " + w.size() + " elements as " + rows + " x " + cols);
     }
 
-    /** GGUF-ordered rows from source into groups in target, one group at a time (so source may be target). */
-    private static void regroup(MemorySegment source, MemorySegment target, int rows, int cols) {
+    /**
+     * GGUF-ordered rows from source into groups in target, one group at a time (so source may be target), telling
+     * copied about each megabyte or so of source done.
+     */
+    private static void regroup(MemorySegment source, MemorySegment target, int rows, int cols, MatrixLayout.Copied copied) {
         int blocks = cols / BLOCK;
-        long groupBytes = blocks * GROUP_BLOCK_BYTES, rowBytes = blocks * 18L;
+        long groupBytes = blocks * GROUP_BLOCK_BYTES, rowBytes = blocks * 18L, reported = 0;
         byte[] group = new byte[Math.toIntExact(groupBytes)];
         MemorySegment rowsOfGroup = MemorySegment.ofArray(group);
         for (int g = 0; g < rows / L; g++) {
+            long done = g * groupBytes;
+            if (done - reported >= 1 << 20) {
+                copied.bytes(reported, done - reported);
+                reported = done;
+            }
             MemorySegment.copy(source, g * groupBytes, rowsOfGroup, 0, groupBytes);
             long at = g * groupBytes;
             for (int b = 0; b < blocks; b++, at += GROUP_BLOCK_BYTES)
@@ -109,6 +117,7 @@ public final class Q4_0RowGroupTensor implements Tensor {
                     }
                 }
         }
+        copied.bytes(reported, source.byteSize() - reported);
     }
 
     int rows() { return rows; }

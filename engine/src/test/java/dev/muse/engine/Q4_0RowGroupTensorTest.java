@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +55,22 @@ class Q4_0RowGroupTensorTest {
         for (int k = 0; k < blocked.blockCount(); k++) assertInstanceOf(Q4_0RowGroupTensor.class, blocked.block(k));
         for (long i = 0; i < w.size(); i += 3) assertEquals(w.get(i), laidOut.get(i), "element " + i);
         assertProducts(w, laidOut, TensorContractTest.gaussian(random, 70 * cols, 1f), rows, cols);
+    }
+
+    /** A loader releases the source while the copy grows: every byte is reported once, in order, in several steps. */
+    @Test
+    void reportsCopiedRangesAsItGoes() {
+        int rows = 128 * L, cols = 1024;
+        Tensor w = Tensor.fromFloats(GgmlType.Q4_0, TensorContractTest.gaussian(new Random(43), rows * cols, 0.05f));
+        List<long[]> ranges = new ArrayList<>();
+        MatrixLayout.forGeneration(w, rows, cols, (offset, length) -> ranges.add(new long[] {offset, length}));
+        assertTrue(ranges.size() > 1, "reported in one piece");
+        long next = 0;
+        for (long[] range : ranges) {
+            assertEquals(next, range[0]);
+            next += range[1];
+        }
+        assertEquals(w.data().byteSize(), next);
     }
 
     @Test

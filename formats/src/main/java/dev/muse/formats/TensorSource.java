@@ -18,10 +18,10 @@ public interface TensorSource extends AutoCloseable {
     Tensor tensor(String name);
 
     /**
-     * A hint that the tensor's bytes will not be read again (the model copied them into a layout of its own), so
-     * their memory can be given back. Reading them later still works.
+     * A hint that bytes [offset, offset + length) of the tensor will not be read again (the model copied them into a
+     * layout of its own), so their memory can be given back. Reading them later still works.
      */
-    default void release(String name) {}
+    default void release(String name, long offset, long length) {}
 
     @Override void close();
 }

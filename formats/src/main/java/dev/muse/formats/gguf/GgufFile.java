@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A GGUF (v2/v3) file mapped into memory. The header, metadata and tensor table are parsed eagerly and
@@ -231,10 +232,11 @@ public final class GgufFile implements TensorSource {
         return weights.asSlice(dataOffset + t.offset(), t.byteSize());
     }
 
-    /** Drops the tensor's pages from this process's memory (they are read back from the file if touched again). */
-    @Override public void release(String name) {
+    /** Drops pages of the tensor from this process's memory (they are read back from the file if touched again). */
+    @Override public void release(String name, long offset, long length) {
         TensorInfo t = info(name);
-        file.asSlice(dataOffset + t.offset(), t.byteSize()).unload();
+        Objects.checkFromIndexSize(offset, length, t.byteSize());
+        file.asSlice(dataOffset + t.offset() + offset, length).unload();
     }
 
     @Override public Tensor tensor(String name) {

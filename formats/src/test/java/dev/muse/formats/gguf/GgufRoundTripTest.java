@@ -54,6 +54,11 @@ class GgufRoundTripTest {
             assertEquals(5f, g.tensor("b").get(4));
             assertEquals(0, g.dataOffset() % 32);
             assertThrows(FormatException.class, () -> g.tensor("missing"));
+
+            // released pages are read back from the file when touched again; ranges past the tensor are refused
+            g.release("a", 32, 64);
+            for (int i = 0; i < values.length; i++) assertEquals(values[i], a.get(i));
+            assertThrows(IndexOutOfBoundsException.class, () -> g.release("a", 64, 64));
         }
     }
 

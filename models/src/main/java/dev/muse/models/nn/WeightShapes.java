@@ -21,10 +21,8 @@ public final class WeightShapes {
         var info = source.info(name);
         if (info.dim(0) != cols || info.dim(1) != rows || info.dimensions() > 2)
             throw new FormatException("tensor " + name + " should be [" + rows + " x " + cols + "] but is " + info);
-        Tensor w = source.tensor(name), laidOut = MatrixLayout.forGeneration(w, rows, cols);
         // the copy takes the place of the file's pages in memory rather than adding to them
-        if (laidOut != w) source.release(name);
-        return laidOut;
+        return MatrixLayout.forGeneration(source.tensor(name), rows, cols, (offset, length) -> source.release(name, offset, length));
     }
 
     public static Tensor vector(TensorSource source, String name, int length) {
