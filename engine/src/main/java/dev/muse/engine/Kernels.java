@@ -49,15 +49,16 @@ public final class Kernels {
     }
 
     /**
-     * One contiguous range of rows per thread, and within it one column block after another: each block's rows are
-     * then a single ascending stream (what the hardware prefetcher follows best) and its slice of x stays in L1.
+     * A few contiguous ranges of rows per thread, and within each range one column block after another: each
+     * block's rows are then a single ascending stream (what the hardware prefetcher follows best) and its slice of
+     * x stays in L1.
      */
     private static void matmulBlocked(ColumnBlockedTensor w, float[] x, float[] out, int rows) {
-        // row-grouped blocks are split between threads in whole groups
+        // row-grouped blocks are split in whole groups
         int unit = w.block(0) instanceof Q4_0RowGroupTensor ? Simd.L : 1, units = rows / unit;
-        int threads = Math.min(units, w.size() < PARALLEL_MIN_WEIGHTS ? 1 : Parallel.threads());
-        Parallel.forRange(threads, t -> {
-            int from = (int) ((long) units * t / threads), to = (int) ((long) units * (t + 1) / threads);
+        int ranges = Math.min(units, w.size() < PARALLEL_MIN_WEIGHTS ? 1 : 4 * Parallel.threads());
+        Parallel.forRange(ranges, t -> {
+            int from = (int) ((long) units * t / ranges), to = (int) ((long) units * (t + 1) / ranges);
             for (int k = 0; k < w.blockCount(); k++) {
                 Tensor block = w.block(k);
                 int width = w.width(k), x0 = k * w.blockColumns();

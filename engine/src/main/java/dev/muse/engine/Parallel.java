@@ -8,11 +8,13 @@ import java.util.function.IntConsumer;
 /**
  * A fixed set of worker threads for the kernels' parallel loops. A forward pass for one token runs about 130
  * parallel loops of a few hundred microseconds each, so handing work out must cost far less than that: each loop
- * gives every worker one contiguous chunk through a slot of its own (no queue, no per-item tasks), and idle
- * threads spin briefly before parking, because waking a parked thread costs tens of microseconds per loop
- * (measured: Llama-3.2-1B-shaped Q8_0 generation on two cores went from 17.4 to 23.9 tokens/s when a blocking
- * queue and parked workers gave way to this). The thread count comes from {@code -Dmuse.threads} or the number
- * of cores.
+ * reaches every worker through a slot of its own (no queue, no per-item tasks), and idle threads spin briefly
+ * before parking, because waking a parked thread costs tens of microseconds per loop (measured: Llama-3.2-1B-shaped
+ * Q8_0 generation on two cores went from 17.4 to 23.9 tokens/s when a blocking queue and parked workers gave way
+ * to this). The range is cut into a few contiguous chunks per thread, which the threads take in turn from a
+ * shared counter, so a thread slowed by its neighbours on the machine does not hold up the loop (with one fixed
+ * chunk per thread, the first one done waited for the other about a tenth of the time in Q4_0 generation). The
+ * thread count comes from {@code -Dmuse.threads} or the number of cores.
  *
  * <p>One loop runs on the workers at a time; a loop started meanwhile (by another thread, or from inside a
  * loop's body) runs on its caller alone rather than wait.
@@ -24,6 +26,8 @@ public final class Parallel {
     /** Not a reentrant lock: a loop started inside a loop body on the calling thread must not take the workers. */
     private static final AtomicBoolean WORKERS_IN_USE = new AtomicBoolean();
     private static final Worker[] WORKERS = new Worker[THREADS - 1];
+    /** Chunks per thread: enough to even out the threads' speeds, few enough that taking one stays negligible. */
+    private static final int CHUNKS_PER_THREAD = 4;
 
     static {
         for (int i = 0; i < WORKERS.length; i++) {
@@ -36,19 +40,19 @@ public final class Parallel {
 
     public static int threads() { return THREADS; }
 
-    /** Runs body(i) for every i in [0, n), split into one contiguous chunk per thread; returns when all are done. */
+    /** Runs body(i) for every i in [0, n), in contiguous chunks spread over the threads; returns when all are done. */
     public static void forRange(int n, IntConsumer body) {
-        int chunks = Math.min(THREADS, n);
-        if (chunks <= 1 || !WORKERS_IN_USE.compareAndSet(false, true)) {
+        int helpers = Math.min(THREADS, n) - 1;
+        if (helpers <= 0 || !WORKERS_IN_USE.compareAndSet(false, true)) {
             for (int i = 0; i < n; i++) body.accept(i);
             return;
         }
         try {
-            Loop loop = new Loop(body, chunks - 1, Thread.currentThread());
-            for (int c = 1; c < chunks; c++) WORKERS[c - 1].give(loop, (int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+            Loop loop = new Loop(body, n, Math.min(n, THREADS * CHUNKS_PER_THREAD), helpers, Thread.currentThread());
+            for (int w = 0; w < helpers; w++) WORKERS[w].give(loop);
             Throwable failure = null;
             try {
-                for (int i = 0, end = (int) ((long) n / chunks); i < end; i++) body.accept(i);
+                loop.runChunks();
             } catch (RuntimeException | Error e) {
                 failure = e; // thrown once the workers are done with this loop, not while they still run it
             }
@@ -61,23 +65,34 @@ public final class Parallel {
         }
     }
 
-    /** One parallel loop: the body, and how many workers have yet to finish their chunk of it. */
+    /** One parallel loop: the body, the next chunk to take, and how many workers have yet to finish with it. */
     private static final class Loop {
         final IntConsumer body;
+        final int n, chunks;
+        final AtomicInteger nextChunk = new AtomicInteger();
         final AtomicInteger pending;
         final Thread caller;
         volatile boolean callerParked;
         volatile Throwable failure;
 
-        Loop(IntConsumer body, int workers, Thread caller) {
+        Loop(IntConsumer body, int n, int chunks, int workers, Thread caller) {
             this.body = body;
+            this.n = n;
+            this.chunks = chunks;
             this.pending = new AtomicInteger(workers);
             this.caller = caller;
         }
 
-        void run(int from, int to) {
+        /** Takes chunks until none is left. */
+        void runChunks() {
+            for (int c; (c = nextChunk.getAndIncrement()) < chunks; )
+                for (int i = (int) ((long) n * c / chunks), end = (int) ((long) n * (c + 1) / chunks); i < end; i++) body.accept(i);
+        }
+
+        /** A worker's share of the loop. */
+        void run() {
             try {
-                for (int i = from; i < to; i++) body.accept(i);
+                runChunks();
             } catch (RuntimeException | Error e) {
                 failure = e;
             } finally {
@@ -103,17 +118,14 @@ public final class Parallel {
     private static final class Worker extends Thread {
         private volatile Loop loop;
         private volatile boolean parked;
-        private int from, to;
 
         Worker(String name) {
             super(name);
             setDaemon(true);
         }
 
-        void give(Loop loop, int from, int to) {
-            this.from = from;
-            this.to = to;
-            this.loop = loop; // the volatile write publishes from and to
+        void give(Loop loop) {
+            this.loop = loop;
             if (parked) LockSupport.unpark(this);
         }
 
@@ -121,7 +133,7 @@ public final class Parallel {
             while (true) {
                 Loop next = awaitLoop();
                 loop = null;
-                next.run(from, to);
+                next.run();
             }
         }
 
