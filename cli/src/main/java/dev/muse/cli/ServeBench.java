@@ -86,11 +86,13 @@ final class ServeBench {
 
     private static List<Row> rounds(String base, String id, int[] concurrency, int promptWords, int maxTokens) throws Exception {
         String url = base + "/v1/completions";
-        HttpClient http = HttpClient.newHttpClient();
-        stream(http, url, id, 0, promptWords, 8); // warm-up: load the model, compile the kernels
+        stream(HttpClient.newHttpClient(), url, id, 0, promptWords, 8); // warm-up: load the model, compile the kernels
         List<Row> rows = new ArrayList<>();
         for (int clients : concurrency) {
             System.err.printf("  %d concurrent stream%s...%n", clients, clients == 1 ? "" : "s");
+            // fresh connections per round: llama-server closes idle keep-alive connections, and a request sent on
+            // one it just closed fails with "header parser received no bytes"
+            HttpClient http = HttpClient.newHttpClient();
             long start = System.nanoTime();
             List<Future<double[][]>> results = new ArrayList<>();
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
