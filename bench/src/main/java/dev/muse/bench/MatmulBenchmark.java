@@ -2,7 +2,10 @@ package dev.muse.bench;
 
 import dev.muse.engine.GgmlType;
 import dev.muse.engine.Kernels;
+import dev.muse.engine.MatrixLayout;
 import dev.muse.engine.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,8 +21,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Matrix-vector (generation) and matrix-matrix (prompt processing) products at Llama-3.2-1B's FFN shape,
- * per weight type. Run: ./mvnw -q -pl bench -am package -DskipTests &&
+ * Matrix-vector (generation), four-row (a batched step of four sequences) and 64-row (prompt processing) products
+ * at Llama-3.2-1B's FFN shape, per weight type, on weights laid out as a loaded model has them (native memory,
+ * {@link MatrixLayout#forGeneration}: column blocks for wide rows, Q4_0 rows regrouped). Run: ./mvnw -q -pl bench -am package -DskipTests &&
  * java -cp "bench/target/muse-bench.jar:bench/target/lib/*" org.openjdk.jmh.Main MatmulBenchmark
  */
 @State(Scope.Benchmark)
@@ -48,7 +52,9 @@ public class MatmulBenchmark {
         SplittableRandom r = new SplittableRandom(1);
         float[] w = new float[rows * cols];
         for (int i = 0; i < w.length; i++) w[i] = (float) (r.nextDouble() - 0.5);
-        weights = Tensor.fromFloats(type, w);
+        Tensor encoded = Tensor.fromFloats(type, w);
+        MemorySegment nativeCopy = Arena.ofAuto().allocate(encoded.data().byteSize(), 64).copyFrom(encoded.data());
+        weights = MatrixLayout.forGeneration(Tensor.of(type, nativeCopy, encoded.size()), rows, cols);
         x = new float[cols];
         for (int i = 0; i < cols; i++) x[i] = (float) r.nextDouble();
         xs = new float[BATCH * cols];
@@ -61,6 +67,12 @@ public class MatmulBenchmark {
     public float[] matmul() {
         Kernels.matmul(weights, x, out, rows, cols);
         return out;
+    }
+
+    @Benchmark
+    public float[] matmulBatch4() {
+        Kernels.matmulBatch(weights, xs, 4, outs, rows, cols);
+        return outs;
     }
 
     @Benchmark
