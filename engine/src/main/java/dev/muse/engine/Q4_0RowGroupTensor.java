@@ -81,8 +81,9 @@ public final class Q4_0RowGroupTensor implements Tensor {
         return new Q4_0RowGroupTensor(w.data(), rows, cols);
     }
 
+    /** The shape checks of {@link #fits}; the callers asked fits first, so the scales are not scanned again. */
     private static void check(Tensor w, int rows, int cols) {
-        if (!fits(w, rows) || (long) rows * cols != w.size() || cols % BLOCK != 0)
+        if (!(w instanceof Q4_0Tensor) || rows % L != 0 || (long) rows * cols != w.size() || cols % BLOCK != 0)
             throw new IllegalArgumentException("cannot regroup a " + w.type() + " tensor of " + w.size() + " elements as " + rows + " x " + cols);
     }
 
@@ -119,10 +120,6 @@ public final class Q4_0RowGroupTensor implements Tensor {
         }
         copied.bytes(reported, source.byteSize() - reported);
     }
-
-    int rows() { return rows; }
-
-    int cols() { return cols; }
 
     int groups() { return rows / L; }
 
