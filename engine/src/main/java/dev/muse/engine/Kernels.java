@@ -39,18 +39,19 @@ public final class Kernels {
             matmulBlocked(blocked, x, out, rows);
             return;
         }
-        if (w instanceof Q4_0RowGroupTensor grouped) {
-            Parallel.forRange(grouped.groups(), g -> grouped.matvec(x, 0, out, 0, g, g + 1, false));
+        if (w instanceof Q4_0RowGroupTensor) {
+            matmulBatch(x, 1, cols, new Tensor[] {w}, new float[][] {out}, new int[] {rows});
             return;
         }
+        float[] xs = activationsFor(w, x, 1, cols);
         if ((long) rows * cols < PARALLEL_MIN_WEIGHTS) {
-            for (int r = 0; r < rows; r++) out[r] = w.dot((long) r * cols, x, 0, cols);
+            for (int r = 0; r < rows; r++) out[r] = w.dot((long) r * cols, xs, 0, cols);
             return;
         }
         int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
         Parallel.forRange(tasks, t -> {
             for (int r = t * ROWS_PER_TASK, end = Math.min(rows, r + ROWS_PER_TASK); r < end; r++)
-                out[r] = w.dot((long) r * cols, x, 0, cols);
+                out[r] = w.dot((long) r * cols, xs, 0, cols);
         });
     }
 
@@ -61,27 +62,46 @@ public final class Kernels {
      */
     private static void matmulBlocked(ColumnBlockedTensor w, float[] x, float[] out, int rows) {
         // row-grouped blocks are split in whole groups
-        int unit = w.block(0) instanceof Q4_0RowGroupTensor ? Simd.L : 1, units = rows / unit;
+        boolean anyGrouped = false, allGrouped = true;
+        for (int k = 0; k < w.blockCount(); k++) {
+            boolean grouped = w.block(k) instanceof Q4_0RowGroupTensor;
+            anyGrouped |= grouped;
+            allGrouped &= grouped;
+        }
+        int unit = anyGrouped ? Q4_0RowGroupTensor.ROWS : 1, units = rows / unit, cols = (int) (w.size() / rows);
+        Q8Activations quantized = anyGrouped ? Q8Activations.of(x, 1, cols) : null;
+        float[] xs = allGrouped ? x : activationsFor(w, x, 1, cols);
         int ranges = Math.min(units, w.size() < PARALLEL_MIN_WEIGHTS ? 1 : 4 * Parallel.threads());
         Parallel.forRange(ranges, t -> {
             int from = (int) ((long) units * t / ranges), to = (int) ((long) units * (t + 1) / ranges);
             for (int k = 0; k < w.blockCount(); k++) {
                 Tensor block = w.block(k);
                 int width = w.width(k), x0 = k * w.blockColumns();
-                if (block instanceof Q4_0RowGroupTensor grouped) {
-                    grouped.matvec(x, x0, out, 0, from, to, k > 0);
+                if (block instanceof Q4_0RowGroupTensor rowGroups) {
+                    rowGroups.matvec(quantized, x0, out, 0, from, to, k > 0);
                     continue;
                 }
-                for (int r = from; r < to; r++) {
-                    float partial = block.dot((long) r * width, x, x0, width);
+                for (int r = from * unit; r < to * unit; r++) {
+                    float partial = block.dot((long) r * width, xs, x0, width);
                     out[r] = k == 0 ? partial : out[r] + partial;
                 }
             }
         });
     }
 
+    /**
+     * The activations a product with w takes: for Q4_0 weights, x rounded to 8-bit integers per block of 32 as
+     * llama.cpp rounds them for that type ({@link Q8Activations}), so that every Q4_0 product, whichever kernel runs
+     * it, computes the same thing as the row-grouped integer kernels of generation; x itself for other types.
+     */
+    private static float[] activationsFor(Tensor w, float[] x, int batch, int cols) {
+        return w.type() == GgmlType.Q4_0 ? Q8Activations.rounded(x, batch, cols) : x;
+    }
+
+    /** What {@link #matmul} computes, one scalar dot per row (activations rounded as {@link #activationsFor} says). */
     public static void matmulReference(Tensor w, float[] x, float[] out, int rows, int cols) {
-        for (int r = 0; r < rows; r++) out[r] = w.dotReference((long) r * cols, x, 0, cols);
+        float[] xs = activationsFor(w, x, 1, cols);
+        for (int r = 0; r < rows; r++) out[r] = w.dotReference((long) r * cols, xs, 0, cols);
     }
 
     /**
@@ -94,11 +114,17 @@ public final class Kernels {
             matmul(w, x, out, rows, cols);
             return;
         }
+        Q4_0RowGroupTensor grouped = w instanceof Q4_0RowGroupTensor rowGroups ? rowGroups : null;
+        if (grouped != null && batch < GROUPED_TILE_MIN_BATCH) {
+            // a few sequences' generation step
+            matmulBatch(x, batch, cols, new Tensor[] {w}, new float[][] {out}, new int[] {rows});
+            return;
+        }
         if (w instanceof ColumnBlockedTensor blocked) {
             matmulBatchBlocked(blocked, x, batch, out, rows, cols);
             return;
         }
-        Q4_0RowGroupTensor grouped = w instanceof Q4_0RowGroupTensor rowGroups ? rowGroups : null;
+        x = activationsFor(w, x, batch, cols);
         boolean convertFirst = grouped != null || batch >= CONVERT_FIRST_MIN_BATCH && !(w instanceof F32Tensor);
         // converted rows are reused across the whole tile, so that path wants tiles of at least 64 rows even for
         // wide rows (the F32 kernel streams only four activation rows at a time)
@@ -110,24 +136,15 @@ public final class Kernels {
             float[] xs = b0 == 0 ? x : xTile;
             if (b0 > 0) System.arraycopy(x, b0 * cols, xTile, 0, tb * cols);
             int outBase = b0 * rows;
-            if (grouped != null && tb < GROUPED_TILE_MIN_BATCH) {
-                // a few sequences' generation step: nibbles decoded in registers, once per four activation rows
-                Parallel.forRange(grouped.groups(), g -> {
-                    int b = 0;
-                    for (; b + 4 <= tb; b += 4) grouped.matvec4(xs, b * cols, cols, out, outBase + b * rows, rows, g, g + 1);
-                    for (; b < tb; b++) grouped.matvec(xs, b * cols, out, outBase + b * rows, g, g + 1, false);
-                });
-                continue;
-            }
             if (grouped != null) {
-                // four groups of rows at a time are decoded once per tile, column-major and side by side, and
-                // multiplied by the whole tile: four vectors wide, matmulNN's register tile is whole
-                int groups = grouped.groups();
-                Parallel.forRange((groups + 3) / 4, t -> {
-                    int g0 = 4 * t, count = Math.min(4, groups - g0), width = count * Simd.L;
+                // groups of rows are decoded once per tile, column-major and side by side, and multiplied by the
+                // whole tile: four float vectors wide, matmulNN's register tile is whole
+                int groups = grouped.groups(), perTask = Math.max(1, 4 * Simd.L / Q4_0RowGroupTensor.ROWS);
+                Parallel.forRange((groups + perTask - 1) / perTask, t -> {
+                    int g0 = perTask * t, count = Math.min(perTask, groups - g0), width = count * Q4_0RowGroupTensor.ROWS;
                     float[] decoded = scratch(CONVERTED_ROWS, width * cols);
-                    for (int g = g0; g < g0 + count; g++) grouped.decodeGroup(g, decoded, (g - g0) * Simd.L, width);
-                    matmulNN(xs, 0, cols, decoded, 0, width, out, outBase + g0 * Simd.L, rows, tb, width, cols);
+                    for (int g = g0; g < g0 + count; g++) grouped.decodeGroup(g, decoded, (g - g0) * Q4_0RowGroupTensor.ROWS, width);
+                    matmulNN(xs, 0, cols, decoded, 0, width, out, outBase + g0 * Q4_0RowGroupTensor.ROWS, rows, tb, width, cols);
                 });
                 continue;
             }
@@ -156,8 +173,39 @@ public final class Kernels {
         }
     }
 
+    /**
+     * Several matrices times the same activations x (batch x cols), as one matmulBatch each: out[i][b * rows[i] + r]
+     * = dot(ws[i] row r, x row b). A layer's query, key and value, or its gate and up projections, go together so
+     * that a generation step over row-grouped Q4_0 weights quantises x once and runs one parallel loop over all
+     * their groups (one wait for the slowest thread rather than one per matrix). Other weights and larger batches
+     * are multiplied one matrix after another.
+     */
+    public static void matmulBatch(float[] x, int batch, int cols, Tensor[] ws, float[][] outs, int[] rows) {
+        boolean grouped = batch < GROUPED_TILE_MIN_BATCH;
+        for (Tensor w : ws) grouped &= w instanceof Q4_0RowGroupTensor;
+        if (!grouped) {
+            for (int i = 0; i < ws.length; i++) matmulBatch(ws[i], x, batch, outs[i], rows[i], cols);
+            return;
+        }
+        Q8Activations quantized = Q8Activations.of(x, batch, cols);
+        int[] firstGroup = new int[ws.length + 1];
+        for (int i = 0; i < ws.length; i++) firstGroup[i + 1] = firstGroup[i] + ((Q4_0RowGroupTensor) ws[i]).groups();
+        Parallel.forRange(firstGroup[ws.length], unit -> {
+            int i = 0;
+            while (unit >= firstGroup[i + 1]) i++;
+            Q4_0RowGroupTensor w = (Q4_0RowGroupTensor) ws[i];
+            int g = unit - firstGroup[i], b = 0;
+            // quants split in registers, once per four activation rows
+            for (; b + 4 <= batch; b += 4) w.matvec4(quantized, b * cols, cols, outs[i], b * rows[i], rows[i], g, g + 1);
+            for (; b < batch; b++) w.matvec(quantized, b * cols, outs[i], b * rows[i], g, g + 1, false);
+        });
+    }
+
     /** Per column block: that block's columns of x gathered into rows of their own, multiplied, then summed into out. */
     private static void matmulBatchBlocked(ColumnBlockedTensor w, float[] x, int batch, float[] out, int rows, int cols) {
+        // rounded once for the whole rows: a block's slice of 32-aligned columns would round the same, and the
+        // blocks' own products round it again to the same values
+        x = activationsFor(w, x, batch, cols);
         float[] xs = scratch(BLOCK_COLUMNS, batch * w.blockColumns()), partial = scratch(BLOCK_PRODUCTS, batch * rows);
         for (int k = 0; k < w.blockCount(); k++) {
             int width = w.width(k), x0 = k * w.blockColumns();
@@ -174,9 +222,11 @@ public final class Kernels {
         return array;
     }
 
+    /** What {@link #matmulBatch} computes, one scalar dot per output (activations rounded as {@link #activationsFor} says). */
     public static void matmulBatchReference(Tensor w, float[] x, int batch, float[] out, int rows, int cols) {
+        float[] xs = activationsFor(w, x, batch, cols);
         for (int b = 0; b < batch; b++)
-            for (int r = 0; r < rows; r++) out[b * rows + r] = w.dotReference((long) r * cols, x, b * cols, cols);
+            for (int r = 0; r < rows; r++) out[b * rows + r] = w.dotReference((long) r * cols, xs, b * cols, cols);
     }
 
     /**

@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
 
 /** Q4_0 rows regrouped one per vector lane hold the same elements and multiply to the same products. */
 class Q4_0RowGroupTensorTest {
-    private static final int L = Simd.L;
+    private static final int ROWS = Q4_0RowGroupTensor.ROWS;
 
     @Test
     void sameElementsAndProducts() {
-        int rows = 3 * L, cols = 1280;
+        int rows = 3 * ROWS, cols = 1280;
         Random random = new Random(41);
         Tensor w = Tensor.fromFloats(GgmlType.Q4_0, TensorContractTest.gaussian(random, rows * cols, 0.05f));
         withOddScales(w);
@@ -47,7 +47,7 @@ class Q4_0RowGroupTensorTest {
     /** Wide rows: column blocks whose blocks are regrouped where they lie. */
     @Test
     void columnBlocksAreRegrouped() {
-        int rows = 2 * L, cols = 2 * ColumnBlockedTensor.BLOCK_COLS + 512;
+        int rows = 2 * ROWS, cols = 2 * ColumnBlockedTensor.BLOCK_COLS + 512;
         Random random = new Random(42);
         Tensor w = Tensor.fromFloats(GgmlType.Q4_0, TensorContractTest.gaussian(random, rows * cols, 0.05f));
         Tensor laidOut = MatrixLayout.forGeneration(w, rows, cols);
@@ -60,7 +60,7 @@ class Q4_0RowGroupTensorTest {
     /** A loader releases the source while the copy grows: every byte is reported once, in order, in several steps. */
     @Test
     void reportsCopiedRangesAsItGoes() {
-        int rows = 128 * L, cols = 1024;
+        int rows = 64 * ROWS, cols = 1024;
         Tensor w = Tensor.fromFloats(GgmlType.Q4_0, TensorContractTest.gaussian(new Random(43), rows * cols, 0.05f));
         List<long[]> ranges = new ArrayList<>();
         MatrixLayout.forGeneration(w, rows, cols, (offset, length) -> ranges.add(new long[] {offset, length}));
@@ -75,13 +75,19 @@ class Q4_0RowGroupTensorTest {
 
     @Test
     void otherMatricesKeepTheirLayout() {
-        Tensor q8 = Tensor.fromFloats(GgmlType.Q8_0, new float[2 * L * 256]);
-        assertSame(q8, MatrixLayout.forGeneration(q8, 2 * L, 256));
-        Tensor partialGroup = Tensor.fromFloats(GgmlType.Q4_0, new float[(L + 1) * 256]);
-        assertSame(partialGroup, MatrixLayout.forGeneration(partialGroup, L + 1, 256));
+        Tensor q8 = Tensor.fromFloats(GgmlType.Q8_0, new float[2 * ROWS * 256]);
+        assertSame(q8, MatrixLayout.forGeneration(q8, 2 * ROWS, 256));
+        Tensor partialGroup = Tensor.fromFloats(GgmlType.Q4_0, new float[(ROWS / 2) * 256]);
+        assertSame(partialGroup, MatrixLayout.forGeneration(partialGroup, ROWS / 2, 256));
+        Tensor infiniteScale = Tensor.fromFloats(GgmlType.Q4_0, new float[ROWS * 256]);
+        infiniteScale.data().set(Simd.LE_SHORT, 18L * 5, (short) 0x7C00);
+        assertSame(infiniteScale, MatrixLayout.forGeneration(infiniteScale, ROWS, 256));
     }
 
-    /** matmul, and matmulBatch over every path: one row, the four-row tiles and their leftovers, more than one tile. */
+    /**
+     * matmul, and matmulBatch over every path: one row, the four-row kernel and its leftovers, decoded tiles, more
+     * than one tile, against the scalar reference (which rounds Q4_0 products' activations to 8 bits per block too).
+     */
     private static void assertProducts(Tensor w, Tensor laidOut, float[] x, int rows, int cols) {
         for (int batch : new int[] {1, 2, 3, 4, 5, 8, 17, 64, 70}) {
             float[] reference = new float[batch * rows], product = new float[batch * rows];

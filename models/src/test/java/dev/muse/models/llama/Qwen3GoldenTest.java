@@ -20,6 +20,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * llama.cpp than the one the forked-JVM reference carries (see resources/golden/qwen3-llama.cpp.txt for how
  * they were made). Muse must produce the 32 golden tokens exactly; the golden also names the sha256 of the
  * file llama.cpp ran, so a changed model writer or quantizer fails as "stale golden", not as a mismatch.
+ *
+ * <p>Not Q4_0: Muse rounds the activations of Q4_0 products to 8 bits, as llama.cpp does, so it no longer computes
+ * the F32 twin's float arithmetic exactly, and llama.cpp on the Q4_0 file itself rounds a few values differently
+ * (its kernels pick other rounding code paths by CPU), which these chaotic tiny models amplify past the golden
+ * margins within a few tokens. LlamaCppGoldenTest compares Q4_0 on every other family under its near-tie rule;
+ * the Q4_0 kernels are the same for every architecture.
  */
 class Qwen3GoldenTest {
     static final String GOLDEN = "/golden/qwen3-llama.cpp.txt";
@@ -27,7 +33,7 @@ class Qwen3GoldenTest {
     @TempDir Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
     void greedyContinuationMatchesNewerLlamaCpp(GgmlType type) throws Exception {
         List<String> lines = GoldenContinuations.lines(GOLDEN);
         int[] prompt = GoldenContinuations.ids(GoldenContinuations.fields(lines, "prompt"), 0);
