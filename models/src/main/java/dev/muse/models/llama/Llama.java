@@ -1,6 +1,7 @@
 package dev.muse.models.llama;
 
 import dev.muse.engine.Kernels;
+import dev.muse.engine.Tensor;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.gguf.GgufFile;
 import dev.muse.models.KvCache;
@@ -123,9 +124,8 @@ final class Llama implements LanguageModel {
 
             // Attention: x -> norm -> q, k, v -> (bias) -> (QK-norm) -> RoPE -> cache -> softmax(qK)V -> wo -> + x
             Norms.rows(xb, x, rows, dim, layer.attnNorm(), eps);
-            Kernels.matmulBatch(layer.attnQ(), xb, rows, q, qDim, dim);
-            Kernels.matmulBatch(layer.attnK(), xb, rows, k, kvDim, dim);
-            Kernels.matmulBatch(layer.attnV(), xb, rows, v, kvDim, dim);
+            Kernels.matmulBatch(xb, rows, dim, new Tensor[] {layer.attnQ(), layer.attnK(), layer.attnV()},
+                    new float[][] {q, k, v}, new int[] {qDim, kvDim, kvDim});
             Bias.add(q, layer.attnQBias(), rows, qDim);
             Bias.add(k, layer.attnKBias(), rows, kvDim);
             Bias.add(v, layer.attnVBias(), rows, kvDim);

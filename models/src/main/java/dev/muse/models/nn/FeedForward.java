@@ -16,8 +16,7 @@ public final class FeedForward {
      */
     public static void gated(Activation activation, Tensor gateWeight, Tensor upWeight, Tensor downWeight,
                              float[] x, float[] out, float[] gate, float[] up, int rows, int dim, int ffn) {
-        Kernels.matmulBatch(gateWeight, x, rows, gate, ffn, dim);
-        Kernels.matmulBatch(upWeight, x, rows, up, ffn, dim);
+        Kernels.matmulBatch(x, rows, dim, new Tensor[] {gateWeight, upWeight}, new float[][] {gate, up}, new int[] {ffn, ffn});
         switch (activation) {
             case SILU -> Kernels.silu(gate, 0, rows * ffn);
             case GELU -> Kernels.gelu(gate, 0, rows * ffn);
