@@ -190,14 +190,17 @@ public final class Kernels {
         Q8Activations quantized = Q8Activations.of(x, batch, cols);
         int[] firstGroup = new int[ws.length + 1];
         for (int i = 0; i < ws.length; i++) firstGroup[i + 1] = firstGroup[i] + ((Q4_0RowGroupTensor) ws[i]).groups();
-        Parallel.forRange(firstGroup[ws.length], unit -> {
-            int i = 0;
-            while (unit >= firstGroup[i + 1]) i++;
-            Q4_0RowGroupTensor w = (Q4_0RowGroupTensor) ws[i];
-            int g = unit - firstGroup[i], b = 0;
-            // quants split in registers, once per four activation rows
-            for (; b + 4 <= batch; b += 4) w.matvec4(quantized, b * cols, cols, outs[i], b * rows[i], rows[i], g, g + 1);
-            for (; b < batch; b++) w.matvec(quantized, b * cols, outs[i], b * rows[i], g, g + 1, false);
+        Parallel.forChunks(firstGroup[ws.length], (from, to) -> {
+            // a chunk of the groups of all matrices, one after another: its part in each matrix it overlaps
+            for (int i = 0; i < ws.length; i++) {
+                int g0 = Math.max(from, firstGroup[i]) - firstGroup[i], g1 = Math.min(to, firstGroup[i + 1]) - firstGroup[i];
+                if (g0 >= g1) continue;
+                Q4_0RowGroupTensor w = (Q4_0RowGroupTensor) ws[i];
+                int b = 0;
+                // quants shifted in registers once per four activation rows
+                for (; b + 4 <= batch; b += 4) w.matvec4(quantized, b * cols, cols, outs[i], b * rows[i], rows[i], g0, g1);
+                for (; b < batch; b++) w.matvec(quantized, b * cols, outs[i], b * rows[i], g0, g1, false);
+            }
         });
     }
 

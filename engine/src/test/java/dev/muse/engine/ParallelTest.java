@@ -3,6 +3,8 @@ package dev.muse.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +26,36 @@ class ParallelTest {
                 for (int i = 0; i < n; i++) assertEquals(1, seen.get(i), "n " + n + " index " + i);
             }
         }
+    }
+
+    @Test
+    void chunksCoverTheRangeOnce() {
+        for (int n : new int[] {0, 1, 2, 3, 17, 1000}) {
+            AtomicIntegerArray seen = new AtomicIntegerArray(Math.max(n, 1));
+            Parallel.forChunks(n, (from, to) -> {
+                assertTrue(from < to, "empty chunk " + from);
+                for (int i = from; i < to; i++) seen.incrementAndGet(i);
+            });
+            for (int i = 0; i < n; i++) assertEquals(1, seen.get(i), "n " + n + " index " + i);
+        }
+    }
+
+    /** Each thread starts on a share of its own; one done early takes work from the back of a slower one's share. */
+    @Test
+    void aThreadDoneEarlyTakesFromASlowerOnesShare() {
+        assumeTrue(Parallel.threads() > 1, "one kernel thread: nothing to share");
+        int n = 100 * Parallel.threads();
+        Thread caller = Thread.currentThread();
+        boolean[] byCaller = new boolean[n];
+        Parallel.forRange(n, i -> {
+            byCaller[i] = Thread.currentThread() == caller;
+            if (!byCaller[i]) LockSupport.parkNanos(200_000); // the workers are slow
+        });
+        int callerShare = n / Parallel.threads(), taken = 0;
+        for (int i = 0; i < callerShare; i++) assertTrue(byCaller[i], "the caller's own share went to a worker at " + i);
+        for (int i = callerShare; i < n; i++) if (byCaller[i]) taken++;
+        assertTrue(taken > 0, "the caller finished its share and took none of the workers'");
+        assertTrue(byCaller[n - 1], "the caller took from the back of a worker's share");
     }
 
     @Test
