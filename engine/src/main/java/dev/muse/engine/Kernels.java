@@ -30,6 +30,8 @@ public final class Kernels {
     /** Per calling thread: a column block's slice of the activations, and its partial products (blocked matmuls). */
     private static final ThreadLocal<float[]> BLOCK_COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> BLOCK_PRODUCTS = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per calling thread: activations rounded for a Q4_0 product ({@link #activationsFor}). */
+    private static final ThreadLocal<float[]> ROUNDED_ACTIVATIONS = ThreadLocal.withInitial(() -> new float[0]);
     /** Activation rows per matmulBatch pass, sized so a pass's rows (x tile) stay in the L2 cache. */
     private static final int BATCH_TILE_BYTES = 256 * 1024;
 
@@ -95,7 +97,12 @@ public final class Kernels {
      * it, computes the same thing as the row-grouped integer kernels of generation; x itself for other types.
      */
     private static float[] activationsFor(Tensor w, float[] x, int batch, int cols) {
-        return w.type() == GgmlType.Q4_0 ? Q8Activations.rounded(x, batch, cols) : x;
+        if (w.type() != GgmlType.Q4_0) return x;
+        // a scratch array of the calling thread, not a new one per product: prompt-sized garbage at every Q4_0
+        // product grew the heap (peak RSS in pp512 906 -> 1060 MiB); kernel bodies never multiply again inside
+        float[] rounded = scratch(ROUNDED_ACTIVATIONS, batch * cols);
+        Q8Activations.round(x, batch, cols, rounded);
+        return rounded;
     }
 
     /** What {@link #matmul} computes, one scalar dot per row (activations rounded as {@link #activationsFor} says). */
@@ -206,9 +213,7 @@ public final class Kernels {
 
     /** Per column block: that block's columns of x gathered into rows of their own, multiplied, then summed into out. */
     private static void matmulBatchBlocked(ColumnBlockedTensor w, float[] x, int batch, float[] out, int rows, int cols) {
-        // rounded once for the whole rows: a block's slice of 32-aligned columns would round the same, and the
-        // blocks' own products round it again to the same values
-        x = activationsFor(w, x, batch, cols);
+        // x is not rounded here for Q4_0: each block's product rounds its slice, 32-aligned columns, to the same values
         float[] xs = scratch(BLOCK_COLUMNS, batch * w.blockColumns()), partial = scratch(BLOCK_PRODUCTS, batch * rows);
         for (int k = 0; k < w.blockCount(); k++) {
             int width = w.width(k), x0 = k * w.blockColumns();

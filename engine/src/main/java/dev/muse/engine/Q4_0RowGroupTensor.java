@@ -22,13 +22,17 @@ import jdk.incubator.vector.VectorSpecies;
  * is broadcast against a whole group of rows, the scales of the group are one vector, and no lane ever crosses
  * another. The products are 16-bit integers: activations are quantised to 8 bits per block as llama.cpp does for
  * this type ({@link Q8Activations}), a block's 32 products of a row always fit in 16 bits, and a vector holds twice
- * as many shorts as floats (one core, 2048 x 2048: 21 GB/s, against 13 for float products in rows of 16 lanes and
- * 8.7 in GGUF order).
+ * as many shorts as floats. Four columns' quants share a lane and are multiplied without masking them apart, by
+ * telescoped activations (see {@link Q8Activations}): three shifts, four multiplies and four adds per four columns.
  *
  * <p>Layout: group g (rows [gR, gR+R), R = {@link #ROWS}), column block b (32 columns) lies at byte
  * (g * blocks + b) * 18R: the R rows' fp16 scales, then eight runs of R little-endian shorts. Short r of run j holds
- * row r's quants q (in [0, 16), weight = (q - 8) * scale) of columns 4j..4j+3 of the block, column 4j+k in bits
- * [4k, 4k+4): an and, or a shift and an and, isolates one column's quants for the whole group.
+ * a row's quants q (in [0, 16), weight = (q - 8) * scale) of columns 4j..4j+3 of the block, column 4j+k in bits
+ * [4k, 4k+4). Lanes are in int order: read as R/2 ints, int i holds row i in its low half and row R/2 + i in its
+ * high half (both for scales and quants), so an arithmetic shift or two turns either half into the ints of R/2
+ * rows in order, with no conversion between vector shapes. An fp16 scale s so shifted into float position (sign
+ * to bit 31, exponent and mantissa to bits 13-27) reads as the float s * 2^-112 exactly, normal or subnormal; the
+ * activations' scales carry the factor 2^112 back ({@link Q8Activations#rebasedScales}).
  *
  * <p>The kernels spell the decode out inline: through a helper method C2 stopped inlining within its node budget
  * and boxed every vector (1.2 GB/s).
@@ -41,6 +45,8 @@ public final class Q4_0RowGroupTensor implements Tensor {
     private static final int BLOCK = 32;
     private static final int RUNS = 8;
     private static final long GROUP_BLOCK_BYTES = 18L * ROWS;
+    /** Float bits of a scale shifted into place: the sign and the fp16 exponent and mantissa, nothing else. */
+    private static final int LOW_SCALE_BITS = 0x8FFFFFFF, HIGH_SCALE_BITS = 0x8FFFE000;
 
     private final MemorySegment data;
     private final int rows, cols, blocks;
@@ -81,6 +87,11 @@ public final class Q4_0RowGroupTensor implements Tensor {
             throw new IllegalArgumentException("cannot regroup a " + w.type() + " tensor of " + w.size() + " elements as " + rows + " x " + cols);
     }
 
+    /** The lane of a group's row r: low halves of the ints for rows [0, R/2), high halves for the rest. */
+    private static int lane(int r) {
+        return r < ROWS / 2 ? 2 * r : 2 * (r - ROWS / 2) + 1;
+    }
+
     /**
      * GGUF-ordered rows from source into groups in target, one group at a time (so source may be target), telling
      * copied about each megabyte or so of source done.
@@ -100,15 +111,15 @@ public final class Q4_0RowGroupTensor implements Tensor {
             long at = g * groupBytes;
             for (int b = 0; b < blocks; b++, at += GROUP_BLOCK_BYTES)
                 for (int r = 0; r < ROWS; r++) {
-                    long block = r * rowBytes + b * 18L;
-                    target.set(LE_SHORT, at + 2L * r, rowsOfGroup.get(LE_SHORT, block));
+                    long block = r * rowBytes + b * 18L, lane = 2L * lane(r);
+                    target.set(LE_SHORT, at + lane, rowsOfGroup.get(LE_SHORT, block));
                     for (int j = 0; j < RUNS; j++) {
-                        int lane = 0;
+                        int packed = 0;
                         for (int k = 0; k < 4; k++) {
-                            int column = 4 * j + k, packed = group[(int) block + 2 + (column & 15)] & 0xFF;
-                            lane |= (column < 16 ? packed & 0xF : packed >>> 4) << (4 * k);
+                            int column = 4 * j + k, pair = group[(int) block + 2 + (column & 15)] & 0xFF;
+                            packed |= (column < 16 ? pair & 0xF : pair >>> 4) << (4 * k);
                         }
-                        target.set(LE_SHORT, at + 2L * ROWS * (1 + j) + 2L * r, (short) lane);
+                        target.set(LE_SHORT, at + 2L * ROWS * (1 + j) + lane, (short) packed);
                     }
                 }
         }
@@ -134,16 +145,16 @@ public final class Q4_0RowGroupTensor implements Tensor {
     }
 
     @Override public float get(long index) {
-        int row = (int) (index / cols), col = (int) (index % cols);
+        int row = (int) (index / cols), col = (int) (index % cols), lane = lane(row % ROWS);
         long at = groupBlock(row, col);
-        return (quant(at, row % ROWS, col % BLOCK) - 8) * Simd.f16(data, at + 2L * (row % ROWS));
+        return (quant(at, lane, col % BLOCK) - 8) * Simd.f16(data, at + 2L * lane);
     }
 
     /** Scalar: generation and prompts use the group kernels below; this serves embedding lookups and odd reads. */
     @Override public void dequantize(long offset, float[] out, int outOffset, int n) {
         for (int i = 0; i < n; i += BLOCK) {
             long index = offset + i;
-            int row = (int) (index / cols), col = (int) (index % cols), lane = row % ROWS;
+            int row = (int) (index / cols), col = (int) (index % cols), lane = lane(row % ROWS);
             long at = groupBlock(row, col);
             float d = Simd.f16(data, at + 2L * lane);
             for (int c = 0; c < BLOCK; c++) out[outOffset + i + c] = (quant(at, lane, c) - 8) * d;
@@ -155,7 +166,7 @@ public final class Q4_0RowGroupTensor implements Tensor {
         float sum = 0f;
         for (int i = 0; i < n; i += BLOCK) {
             long index = offset + i;
-            int row = (int) (index / cols), col = (int) (index % cols), lane = row % ROWS;
+            int row = (int) (index / cols), col = (int) (index % cols), lane = lane(row % ROWS);
             long at = groupBlock(row, col);
             float block = 0f;
             for (int c = 0; c < BLOCK; c++) block += (quant(at, lane, c) - 8) * x[xOffset + i + c];
@@ -168,29 +179,41 @@ public final class Q4_0RowGroupTensor implements Tensor {
      * out[outOffset + r] = row r . x for the rows of groups [from, to), x being the quantised activations from
      * column xColumn on (a multiple of 32); added to what out holds when accumulate is set. A block's products
      * start from x's correction (-8 times the activations' sum) and multiply the unsigned quants; 16-bit sums wrap,
-     * but the block's total fits, so it comes out exact.
+     * but the block's total fits, so it comes out exact. Each block's sum is scaled by the rows' scales times x's,
+     * sum * (d * dx), as {@link #matvec4} does too, so a sequence gets the same logits alone or in a batch.
+     *
+     * <p>One loop runs over a group's runs of quants, a block's scaling at every eighth: with a loop over blocks
+     * around one over their eight runs, C2 spent more instructions on the inner loop's set-up and addressing than on
+     * the products (one core, L2-resident: 29 against 25 GB/s).
      */
     void matvec(Q8Activations x, int xColumn, float[] out, int outOffset, int from, int to, boolean accumulate) {
         int[] pairs = x.pairs, corrections = x.corrections;
-        float[] xScales = x.scales;
+        float[] xScales = x.rebasedScales;
+        int runs = blocks * RUNS, firstBlock = xColumn / BLOCK;
         for (int g = from; g < to; g++) {
-            long at = (long) g * blocks * GROUP_BLOCK_BYTES;
+            long at = (long) g * blocks * GROUP_BLOCK_BYTES + 2L * ROWS; // block 0's first run, past its scales
             FloatVector low = FloatVector.zero(F), high = low;
-            for (int b = 0, c = xColumn, xb = xColumn / BLOCK; b < blocks; b++, xb++) {
-                FloatVector d0 = scales(data, at, 0), d1 = scales(data, at, 1);
-                at += 2L * ROWS;
-                ShortVector a0 = IntVector.broadcast(Simd.I, corrections[xb]).reinterpretAsShorts(), a1 = ShortVector.zero(SHORTS);
-                for (int j = 0; j < RUNS; j++, at += 2L * ROWS, c += 4) {
-                    ShortVector v = ShortVector.fromMemorySegment(SHORTS, data, at, Simd.LE);
-                    a0 = v.and((short) 0xF).mul(IntVector.broadcast(Simd.I, pairs[c]).reinterpretAsShorts()).add(a0);
-                    a1 = v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF).mul(IntVector.broadcast(Simd.I, pairs[c + 1]).reinterpretAsShorts()).add(a1);
-                    a0 = v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF).mul(IntVector.broadcast(Simd.I, pairs[c + 2]).reinterpretAsShorts()).add(a0);
-                    a1 = v.lanewise(VectorOperators.LSHR, 12).mul(IntVector.broadcast(Simd.I, pairs[c + 3]).reinterpretAsShorts()).add(a1);
+            ShortVector a0 = IntVector.broadcast(Simd.I, corrections[firstBlock]).reinterpretAsShorts(), a1 = ShortVector.zero(SHORTS);
+            for (int r = 0, c = xColumn; r < runs; r++, c += 4, at += 2L * ROWS) {
+                ShortVector v = ShortVector.fromMemorySegment(SHORTS, data, at, Simd.LE);
+                a0 = v.mul(IntVector.broadcast(Simd.I, pairs[c]).reinterpretAsShorts()).add(a0);
+                a1 = v.lanewise(VectorOperators.LSHR, 4).mul(IntVector.broadcast(Simd.I, pairs[c + 1]).reinterpretAsShorts()).add(a1);
+                a0 = v.lanewise(VectorOperators.LSHR, 8).mul(IntVector.broadcast(Simd.I, pairs[c + 2]).reinterpretAsShorts()).add(a0);
+                a1 = v.lanewise(VectorOperators.LSHR, 12).mul(IntVector.broadcast(Simd.I, pairs[c + 3]).reinterpretAsShorts()).add(a1);
+                if (r % RUNS == RUNS - 1) {
+                    // the block is done: its scales lie before its first run
+                    IntVector h = IntVector.fromMemorySegment(Simd.I, data, at - 2L * ROWS * RUNS, Simd.LE);
+                    FloatVector d0 = h.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(LOW_SCALE_BITS).reinterpretAsFloats();
+                    FloatVector d1 = h.lanewise(VectorOperators.ASHR, 3).and(HIGH_SCALE_BITS).reinterpretAsFloats();
+                    IntVector sum = a0.add(a1).reinterpretAsInts();
+                    int xb = firstBlock + r / RUNS;
+                    float dx = xScales[xb];
+                    low = ((FloatVector) sum.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d0.mul(dx), low);
+                    high = ((FloatVector) sum.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d1.mul(dx), high);
+                    a0 = IntVector.broadcast(Simd.I, r + 1 < runs ? corrections[xb + 1] : 0).reinterpretAsShorts();
+                    a1 = ShortVector.zero(SHORTS);
+                    at += 2L * ROWS; // past the next block's scales
                 }
-                ShortVector sum = a0.add(a1);
-                float dx = xScales[xb];
-                low = ((FloatVector) sum.convertShape(VectorOperators.S2F, F, 0)).fma(d0.mul(dx), low);
-                high = ((FloatVector) sum.convertShape(VectorOperators.S2F, F, 1)).fma(d1.mul(dx), high);
             }
             int o = outOffset + g * ROWS;
             if (accumulate) {
@@ -204,57 +227,64 @@ public final class Q4_0RowGroupTensor implements Tensor {
 
     /**
      * {@link #matvec} for four activation rows at once (columns xColumn + i * xStride .., i in [0, 4)), writing
-     * out[outOffset + i * outStride + r]: each run of quants is loaded and split once for the four. Batched
+     * out[outOffset + i * outStride + r]: each run of quants is loaded and shifted once for the four. Batched
      * generation steps of a few sequences take this path.
      */
     void matvec4(Q8Activations x, int xColumn, int xStride, float[] out, int outOffset, int outStride, int from, int to) {
         int[] pairs = x.pairs, corrections = x.corrections;
-        float[] xScales = x.scales;
-        int blockStride = xStride / BLOCK;
+        float[] xScales = x.rebasedScales;
+        int runs = blocks * RUNS, firstBlock = xColumn / BLOCK, blockStride = xStride / BLOCK;
         for (int g = from; g < to; g++) {
-            long at = (long) g * blocks * GROUP_BLOCK_BYTES;
+            long at = (long) g * blocks * GROUP_BLOCK_BYTES + 2L * ROWS;
             FloatVector low0 = FloatVector.zero(F), high0 = low0, low1 = low0, high1 = low0, low2 = low0, high2 = low0, low3 = low0, high3 = low0;
-            for (int b = 0, xb = xColumn / BLOCK; b < blocks; b++, xb++) {
-                FloatVector d0 = scales(data, at, 0), d1 = scales(data, at, 1);
-                at += 2L * ROWS;
-                int xb1 = xb + blockStride, xb2 = xb1 + blockStride, xb3 = xb2 + blockStride;
-                ShortVector a0 = IntVector.broadcast(Simd.I, corrections[xb]).reinterpretAsShorts();
-                ShortVector a1 = IntVector.broadcast(Simd.I, corrections[xb1]).reinterpretAsShorts();
-                ShortVector a2 = IntVector.broadcast(Simd.I, corrections[xb2]).reinterpretAsShorts();
-                ShortVector a3 = IntVector.broadcast(Simd.I, corrections[xb3]).reinterpretAsShorts();
-                ShortVector q;
-                for (int j = 0, c0 = xb * BLOCK; j < RUNS; j++, at += 2L * ROWS, c0 += 4) {
-                    ShortVector v = ShortVector.fromMemorySegment(SHORTS, data, at, Simd.LE);
-                    int c1 = c0 + xStride, c2 = c1 + xStride, c3 = c2 + xStride;
-                    q = v.and((short) 0xF);
-                    a0 = q.mul(IntVector.broadcast(Simd.I, pairs[c0]).reinterpretAsShorts()).add(a0);
-                    a1 = q.mul(IntVector.broadcast(Simd.I, pairs[c1]).reinterpretAsShorts()).add(a1);
-                    a2 = q.mul(IntVector.broadcast(Simd.I, pairs[c2]).reinterpretAsShorts()).add(a2);
-                    a3 = q.mul(IntVector.broadcast(Simd.I, pairs[c3]).reinterpretAsShorts()).add(a3);
-                    q = v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF);
-                    a0 = q.mul(IntVector.broadcast(Simd.I, pairs[c0 + 1]).reinterpretAsShorts()).add(a0);
-                    a1 = q.mul(IntVector.broadcast(Simd.I, pairs[c1 + 1]).reinterpretAsShorts()).add(a1);
-                    a2 = q.mul(IntVector.broadcast(Simd.I, pairs[c2 + 1]).reinterpretAsShorts()).add(a2);
-                    a3 = q.mul(IntVector.broadcast(Simd.I, pairs[c3 + 1]).reinterpretAsShorts()).add(a3);
-                    q = v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF);
-                    a0 = q.mul(IntVector.broadcast(Simd.I, pairs[c0 + 2]).reinterpretAsShorts()).add(a0);
-                    a1 = q.mul(IntVector.broadcast(Simd.I, pairs[c1 + 2]).reinterpretAsShorts()).add(a1);
-                    a2 = q.mul(IntVector.broadcast(Simd.I, pairs[c2 + 2]).reinterpretAsShorts()).add(a2);
-                    a3 = q.mul(IntVector.broadcast(Simd.I, pairs[c3 + 2]).reinterpretAsShorts()).add(a3);
-                    q = v.lanewise(VectorOperators.LSHR, 12);
-                    a0 = q.mul(IntVector.broadcast(Simd.I, pairs[c0 + 3]).reinterpretAsShorts()).add(a0);
-                    a1 = q.mul(IntVector.broadcast(Simd.I, pairs[c1 + 3]).reinterpretAsShorts()).add(a1);
-                    a2 = q.mul(IntVector.broadcast(Simd.I, pairs[c2 + 3]).reinterpretAsShorts()).add(a2);
-                    a3 = q.mul(IntVector.broadcast(Simd.I, pairs[c3 + 3]).reinterpretAsShorts()).add(a3);
+            ShortVector a0 = IntVector.broadcast(Simd.I, corrections[firstBlock]).reinterpretAsShorts();
+            ShortVector a1 = IntVector.broadcast(Simd.I, corrections[firstBlock + blockStride]).reinterpretAsShorts();
+            ShortVector a2 = IntVector.broadcast(Simd.I, corrections[firstBlock + 2 * blockStride]).reinterpretAsShorts();
+            ShortVector a3 = IntVector.broadcast(Simd.I, corrections[firstBlock + 3 * blockStride]).reinterpretAsShorts();
+            for (int r = 0, c0 = xColumn; r < runs; r++, c0 += 4, at += 2L * ROWS) {
+                ShortVector v = ShortVector.fromMemorySegment(SHORTS, data, at, Simd.LE), q;
+                int c1 = c0 + xStride, c2 = c1 + xStride, c3 = c2 + xStride;
+                a0 = v.mul(IntVector.broadcast(Simd.I, pairs[c0]).reinterpretAsShorts()).add(a0);
+                a1 = v.mul(IntVector.broadcast(Simd.I, pairs[c1]).reinterpretAsShorts()).add(a1);
+                a2 = v.mul(IntVector.broadcast(Simd.I, pairs[c2]).reinterpretAsShorts()).add(a2);
+                a3 = v.mul(IntVector.broadcast(Simd.I, pairs[c3]).reinterpretAsShorts()).add(a3);
+                q = v.lanewise(VectorOperators.LSHR, 4);
+                a0 = q.mul(IntVector.broadcast(Simd.I, pairs[c0 + 1]).reinterpretAsShorts()).add(a0);
+                a1 = q.mul(IntVector.broadcast(Simd.I, pairs[c1 + 1]).reinterpretAsShorts()).add(a1);
+                a2 = q.mul(IntVector.broadcast(Simd.I, pairs[c2 + 1]).reinterpretAsShorts()).add(a2);
+                a3 = q.mul(IntVector.broadcast(Simd.I, pairs[c3 + 1]).reinterpretAsShorts()).add(a3);
+                q = v.lanewise(VectorOperators.LSHR, 8);
+                a0 = q.mul(IntVector.broadcast(Simd.I, pairs[c0 + 2]).reinterpretAsShorts()).add(a0);
+                a1 = q.mul(IntVector.broadcast(Simd.I, pairs[c1 + 2]).reinterpretAsShorts()).add(a1);
+                a2 = q.mul(IntVector.broadcast(Simd.I, pairs[c2 + 2]).reinterpretAsShorts()).add(a2);
+                a3 = q.mul(IntVector.broadcast(Simd.I, pairs[c3 + 2]).reinterpretAsShorts()).add(a3);
+                q = v.lanewise(VectorOperators.LSHR, 12);
+                a0 = q.mul(IntVector.broadcast(Simd.I, pairs[c0 + 3]).reinterpretAsShorts()).add(a0);
+                a1 = q.mul(IntVector.broadcast(Simd.I, pairs[c1 + 3]).reinterpretAsShorts()).add(a1);
+                a2 = q.mul(IntVector.broadcast(Simd.I, pairs[c2 + 3]).reinterpretAsShorts()).add(a2);
+                a3 = q.mul(IntVector.broadcast(Simd.I, pairs[c3 + 3]).reinterpretAsShorts()).add(a3);
+                if (r % RUNS == RUNS - 1) {
+                    IntVector h = IntVector.fromMemorySegment(Simd.I, data, at - 2L * ROWS * RUNS, Simd.LE);
+                    FloatVector d0 = h.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(LOW_SCALE_BITS).reinterpretAsFloats();
+                    FloatVector d1 = h.lanewise(VectorOperators.ASHR, 3).and(HIGH_SCALE_BITS).reinterpretAsFloats();
+                    int xb0 = firstBlock + r / RUNS, xb1 = xb0 + blockStride, xb2 = xb1 + blockStride, xb3 = xb2 + blockStride;
+                    IntVector s0 = a0.reinterpretAsInts(), s1 = a1.reinterpretAsInts(), s2 = a2.reinterpretAsInts(), s3 = a3.reinterpretAsInts();
+                    float dx0 = xScales[xb0], dx1 = xScales[xb1], dx2 = xScales[xb2], dx3 = xScales[xb3];
+                    low0 = ((FloatVector) s0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d0.mul(dx0), low0);
+                    high0 = ((FloatVector) s0.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d1.mul(dx0), high0);
+                    low1 = ((FloatVector) s1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d0.mul(dx1), low1);
+                    high1 = ((FloatVector) s1.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d1.mul(dx1), high1);
+                    low2 = ((FloatVector) s2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d0.mul(dx2), low2);
+                    high2 = ((FloatVector) s2.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d1.mul(dx2), high2);
+                    low3 = ((FloatVector) s3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d0.mul(dx3), low3);
+                    high3 = ((FloatVector) s3.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d1.mul(dx3), high3);
+                    boolean more = r + 1 < runs;
+                    a0 = IntVector.broadcast(Simd.I, more ? corrections[xb0 + 1] : 0).reinterpretAsShorts();
+                    a1 = IntVector.broadcast(Simd.I, more ? corrections[xb1 + 1] : 0).reinterpretAsShorts();
+                    a2 = IntVector.broadcast(Simd.I, more ? corrections[xb2 + 1] : 0).reinterpretAsShorts();
+                    a3 = IntVector.broadcast(Simd.I, more ? corrections[xb3 + 1] : 0).reinterpretAsShorts();
+                    at += 2L * ROWS;
                 }
-                low0 = ((FloatVector) a0.convertShape(VectorOperators.S2F, F, 0)).mul(xScales[xb]).fma(d0, low0);
-                high0 = ((FloatVector) a0.convertShape(VectorOperators.S2F, F, 1)).mul(xScales[xb]).fma(d1, high0);
-                low1 = ((FloatVector) a1.convertShape(VectorOperators.S2F, F, 0)).mul(xScales[xb1]).fma(d0, low1);
-                high1 = ((FloatVector) a1.convertShape(VectorOperators.S2F, F, 1)).mul(xScales[xb1]).fma(d1, high1);
-                low2 = ((FloatVector) a2.convertShape(VectorOperators.S2F, F, 0)).mul(xScales[xb2]).fma(d0, low2);
-                high2 = ((FloatVector) a2.convertShape(VectorOperators.S2F, F, 1)).mul(xScales[xb2]).fma(d1, high2);
-                low3 = ((FloatVector) a3.convertShape(VectorOperators.S2F, F, 0)).mul(xScales[xb3]).fma(d0, low3);
-                high3 = ((FloatVector) a3.convertShape(VectorOperators.S2F, F, 1)).mul(xScales[xb3]).fma(d1, high3);
             }
             int o = outOffset + g * ROWS;
             low0.intoArray(out, o);
@@ -269,19 +299,6 @@ public final class Q4_0RowGroupTensor implements Tensor {
     }
 
     /**
-     * Half (part 0 or 1) of the group's fp16 scales at byte at, as floats: exponent and mantissa moved into float
-     * position, rebased by a multiplication by 2^112 (exact for normal and subnormal halves), sign put back.
-     * Short enough that C2 inlines it into the kernels; the general {@link Simd#halfToFloat} pushed them past C2's
-     * node budget and every vector got boxed. Infinite and NaN scales are not handled here: such matrices keep the
-     * GGUF layout ({@link #fits}).
-     */
-    private static FloatVector scales(MemorySegment data, long at, int part) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(SHORTS, data, at, Simd.LE).convertShape(VectorOperators.ZERO_EXTEND_S2I, Simd.I, part);
-        FloatVector magnitude = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-        return magnitude.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-    }
-
-    /**
      * Group g's weights as floats, column-major: tile[offset + c * stride + r] = weight (gR + r, c). Prompts and
      * larger batched steps decode groups once side by side and multiply them by all their activation rows in
      * floats ({@link Kernels#matmulNN}).
@@ -289,22 +306,19 @@ public final class Q4_0RowGroupTensor implements Tensor {
     void decodeGroup(int g, float[] tile, int offset, int stride) {
         long at = (long) g * blocks * GROUP_BLOCK_BYTES;
         for (int b = 0, t = offset; b < blocks; b++) {
-            FloatVector d0 = scales(data, at, 0), d1 = scales(data, at, 1);
+            IntVector h = IntVector.fromMemorySegment(Simd.I, data, at, Simd.LE);
+            // (q - 8) * d as q * d - 8d: the same exact value, rounded once either way
+            FloatVector d0 = h.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(LOW_SCALE_BITS).reinterpretAsFloats().mul(Q8Activations.REBASE);
+            FloatVector d1 = h.lanewise(VectorOperators.ASHR, 3).and(HIGH_SCALE_BITS).reinterpretAsFloats().mul(Q8Activations.REBASE);
+            FloatVector m0 = d0.mul(-8f), m1 = d1.mul(-8f);
             at += 2L * ROWS;
-            for (int j = 0; j < RUNS; j++, at += 2L * ROWS, t += 4 * stride) {
-                ShortVector v = ShortVector.fromMemorySegment(SHORTS, data, at, Simd.LE), q;
-                q = v.and((short) 0xF);
-                ((FloatVector) q.convertShape(VectorOperators.S2F, F, 0)).sub(8f).mul(d0).intoArray(tile, t);
-                ((FloatVector) q.convertShape(VectorOperators.S2F, F, 1)).sub(8f).mul(d1).intoArray(tile, t + L);
-                q = v.lanewise(VectorOperators.LSHR, 4).and((short) 0xF);
-                ((FloatVector) q.convertShape(VectorOperators.S2F, F, 0)).sub(8f).mul(d0).intoArray(tile, t + stride);
-                ((FloatVector) q.convertShape(VectorOperators.S2F, F, 1)).sub(8f).mul(d1).intoArray(tile, t + stride + L);
-                q = v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF);
-                ((FloatVector) q.convertShape(VectorOperators.S2F, F, 0)).sub(8f).mul(d0).intoArray(tile, t + 2 * stride);
-                ((FloatVector) q.convertShape(VectorOperators.S2F, F, 1)).sub(8f).mul(d1).intoArray(tile, t + 2 * stride + L);
-                q = v.lanewise(VectorOperators.LSHR, 12);
-                ((FloatVector) q.convertShape(VectorOperators.S2F, F, 0)).sub(8f).mul(d0).intoArray(tile, t + 3 * stride);
-                ((FloatVector) q.convertShape(VectorOperators.S2F, F, 1)).sub(8f).mul(d1).intoArray(tile, t + 3 * stride + L);
+            for (int j = 0; j < RUNS; j++, at += 2L * ROWS) {
+                IntVector v = IntVector.fromMemorySegment(Simd.I, data, at, Simd.LE);
+                for (int k = 0; k < 4; k++, t += stride) {
+                    IntVector q0 = v.lanewise(VectorOperators.LSHR, 4 * k).and(0xF), q1 = v.lanewise(VectorOperators.LSHR, 16 + 4 * k).and(0xF);
+                    ((FloatVector) q0.convert(VectorOperators.I2F, 0)).fma(d0, m0).intoArray(tile, t);
+                    ((FloatVector) q1.convert(VectorOperators.I2F, 0)).fma(d1, m1).intoArray(tile, t + L);
+                }
             }
         }
     }

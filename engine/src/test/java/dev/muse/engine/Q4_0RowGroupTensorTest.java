@@ -60,7 +60,7 @@ class Q4_0RowGroupTensorTest {
     /** A loader releases the source while the copy grows: every byte is reported once, in order, in several steps. */
     @Test
     void reportsCopiedRangesAsItGoes() {
-        int rows = 64 * ROWS, cols = 1024;
+        int rows = 4096, cols = 1024; // 2.3 MB, several megabyte steps at every vector width (ROWS is 8, 16 or 32)
         Tensor w = Tensor.fromFloats(GgmlType.Q4_0, TensorContractTest.gaussian(new Random(43), rows * cols, 0.05f));
         List<long[]> ranges = new ArrayList<>();
         MatrixLayout.forGeneration(w, rows, cols, (offset, length) -> ranges.add(new long[] {offset, length}));
