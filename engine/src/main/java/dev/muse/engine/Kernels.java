@@ -280,7 +280,7 @@ public final class Kernels {
         for (; i < n; i++) max = Math.max(max, x[off + i]);
         FloatVector sums = FloatVector.zero(F);
         for (i = 0; i < upper; i += F.length()) {
-            FloatVector e = FloatVector.fromArray(F, x, off + i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = Simd.exp(FloatVector.fromArray(F, x, off + i).sub(max));
             e.intoArray(x, off + i);
             sums = sums.add(e);
         }
@@ -321,7 +321,7 @@ public final class Kernels {
         int i = 0;
         for (int upper = F.loopBound(n); i < upper; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, off + i);
-            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+            v.div(Simd.exp(v.neg()).add(1f)).intoArray(x, off + i);
         }
         for (; i < n; i++) x[off + i] = silu(x[off + i]);
     }
@@ -360,7 +360,7 @@ public final class Kernels {
         int i = 0;
         for (int upper = F.loopBound(n); i < upper; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, off + i);
-            v.div(v.mul(GELU_QUICK_COEF).lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+            v.div(Simd.exp(v.mul(GELU_QUICK_COEF)).add(1f)).intoArray(x, off + i);
         }
         for (; i < n; i++) x[off + i] = geluQuick(x[off + i]);
     }
