@@ -291,6 +291,20 @@ public final class Kernels {
         for (; i < n; i++) x[off + i] *= inv;
     }
 
+    /** out[i] = exp((x[i] - shift) * scale) for i in [0, n); returns their sum (sampling weights, unnormalised). */
+    public static float expSum(float[] x, int n, float shift, float scale, float[] out) {
+        FloatVector sums = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector e = Simd.exp(FloatVector.fromArray(F, x, i).sub(shift).mul(scale));
+            e.intoArray(out, i);
+            sums = sums.add(e);
+        }
+        float sum = sums.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += out[i] = (float) Math.exp((x[i] - shift) * scale);
+        return sum;
+    }
+
     public static void softmaxReference(float[] x, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);

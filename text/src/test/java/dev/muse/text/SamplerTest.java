@@ -36,6 +36,30 @@ class SamplerTest {
         assertTrue(distinct.size() > 5, "temperature 1 over 1000 similar logits should vary: " + distinct);
     }
 
+    /** Sampling from the whole vocabulary draws each token with its softmax(logits / temperature) probability. */
+    @Test
+    void drawsFollowTheTemperedDistribution() {
+        float[] logits = new float[3000];
+        java.util.Arrays.fill(logits, -1e4f); // never drawn
+        logits[7] = 0f;
+        logits[1234] = (float) Math.log(2);
+        logits[2999] = (float) Math.log(3);
+        for (float temperature : new float[] {1f, 2f}) {
+            Sampler sampler = new Sampler(settings(temperature, 0, 1f, 0f, 1f, 0f, 0f));
+            int draws = 60_000;
+            int[] counts = new int[logits.length];
+            for (int i = 0; i < draws; i++) counts[sampler.sample(logits.clone(), new int[0], 0)]++;
+            double[] weights = {1, Math.pow(2, 1 / temperature), Math.pow(3, 1 / temperature)};
+            double total = weights[0] + weights[1] + weights[2];
+            int[] ids = {7, 1234, 2999};
+            for (int k = 0; k < 3; k++) {
+                double expected = draws * weights[k] / total, sd = Math.sqrt(expected);
+                assertTrue(Math.abs(counts[ids[k]] - expected) < 5 * sd, "T " + temperature + " token " + ids[k] + ": " + counts[ids[k]] + " vs " + expected);
+            }
+            assertEquals(draws, counts[7] + counts[1234] + counts[2999], "T " + temperature + ": a token of weight 0 was drawn");
+        }
+    }
+
     @Test
     void topKOfOneIsGreedyAndTopKLimitsTheChoice() {
         Sampler one = new Sampler(settings(2f, 1, 1f, 0f, 1f, 0f, 0f));
