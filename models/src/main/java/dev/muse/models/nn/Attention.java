@@ -37,25 +37,53 @@ public record Attention(int heads, int kvHeads, int headSize, float scale, int w
         }
     }
 
-    /** out[r, h] = softmax(scale * q[r, h] · K) · V over the positions row r sees in layer {@code layer} of its cache. */
+    /** Query rows per block: a block's queries meet its keys and values as two small matrix products. */
+    private static final int BLOCK_ROWS = 16;
+    /** Per kernel thread: a block's scores, rows x visible positions. */
+    private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * out[r, h] = softmax(scale * q[r, h] · K) · V over the positions row r sees in layer {@code layer} of its cache.
+     * Rows go in blocks of consecutive rows of one cache, per head: the block's scores are one product of its queries
+     * with the keys it sees (positions a row may not see are left out of its softmax and weigh 0), and its outputs
+     * one product of those weights with the values (a prompt of 512 tokens spent a seventh of its time in a loop of
+     * dot products per row and position before).
+     */
     public void attend(int layer, Rows in, float[] q, float[] out) {
-        int rows = in.size(), qDim = queryDim(), kvDim = kvDim(), group = heads / kvHeads;
-        KvCache[] caches = in.caches();
-        Parallel.forRange(rows * heads, item -> {
-            int r = item / heads, h = item % heads;
-            float[] keys = caches[r].keys(layer), values = caches[r].values(layer);
-            int first = firstVisible(in.positions()[r]), length = in.visible()[r] - first;
-            int qOff = r * qDim + h * headSize, kvOff = (h / group) * headSize;
-            float[] scores = new float[length];
-            for (int t = 0; t < length; t++) scores[t] = Kernels.dot(q, qOff, keys, (first + t) * kvDim + kvOff, headSize) * scale;
-            Kernels.softmax(scores, 0, length);
-            int o = r * qDim + h * headSize;
-            Arrays.fill(out, o, o + headSize, 0f);
-            for (int t = 0; t < length; t++) {
-                float s = scores[t];
-                int base = (first + t) * kvDim + kvOff;
-                for (int i = 0; i < headSize; i++) out[o + i] += s * values[base + i];
-            }
-        });
+        int[] starts = blocks(in);
+        int blocks = starts.length - 1;
+        Parallel.forRange(blocks * heads, item -> attendBlock(layer, in, q, out, starts[item / heads], starts[item / heads + 1], item % heads));
+    }
+
+    /** Block boundaries: runs of at most BLOCK_ROWS consecutive rows sharing a cache, then in.size(). */
+    private static int[] blocks(Rows in) {
+        int[] starts = new int[in.size() + 1];
+        int count = 0;
+        for (int r = 0; r < in.size(); r++)
+            if (r == 0 || in.caches()[r] != in.caches()[r - 1] || r - starts[count - 1] == BLOCK_ROWS) starts[count++] = r;
+        starts[count++] = in.size();
+        return Arrays.copyOf(starts, count);
+    }
+
+    private void attendBlock(int layer, Rows in, float[] q, float[] out, int r0, int r1, int h) {
+        KvCache cache = in.caches()[r0];
+        int m = r1 - r0, qDim = queryDim(), kvDim = kvDim(), kvOff = (h / (heads / kvHeads)) * headSize;
+        int first = Integer.MAX_VALUE, end = 0;
+        for (int r = r0; r < r1; r++) {
+            first = Math.min(first, firstVisible(in.positions()[r]));
+            end = Math.max(end, in.visible()[r]);
+        }
+        int length = end - first;
+        float[] scores = SCORES.get();
+        if (scores.length < m * length) SCORES.set(scores = new float[m * length]);
+        Kernels.matmulNT(q, r0 * qDim + h * headSize, qDim, cache.keys(layer), first * kvDim + kvOff, kvDim, scores, 0, length, m, length, headSize);
+        for (int i = 0; i < m; i++) {
+            int r = r0 + i, row = i * length, from = firstVisible(in.positions()[r]) - first, to = in.visible()[r] - first;
+            for (int t = from; t < to; t++) scores[row + t] *= scale;
+            Kernels.softmax(scores, row + from, to - from);
+            Arrays.fill(scores, row, row + from, 0f);
+            Arrays.fill(scores, row + to, row + length, 0f);
+        }
+        Kernels.matmulNN(scores, 0, length, cache.values(layer), first * kvDim + kvOff, kvDim, out, r0 * qDim + h * headSize, qDim, m, headSize, length);
     }
 }
