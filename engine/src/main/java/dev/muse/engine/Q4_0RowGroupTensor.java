@@ -180,7 +180,7 @@ public final class Q4_0RowGroupTensor implements Tensor {
      * column xColumn on (a multiple of 32); added to what out holds when accumulate is set. A block's products
      * start from x's correction (-8 times the activations' sum) and multiply the unsigned quants; 16-bit sums wrap,
      * but the block's total fits, so it comes out exact. Each block's sum is scaled by the rows' scales times x's,
-     * sum * (d * dx), as {@link #matvec4} does too, so a sequence gets the same logits alone or in a batch.
+     * sum * (d * dx).
      *
      * <p>One loop runs over a group's runs of quants, a block's scaling at every eighth: with a loop over blocks
      * around one over their eight runs, C2 spent more instructions on the inner loop's set-up and addressing than on
@@ -222,79 +222,6 @@ public final class Q4_0RowGroupTensor implements Tensor {
             }
             low.intoArray(out, o);
             high.intoArray(out, o + L);
-        }
-    }
-
-    /**
-     * {@link #matvec} for four activation rows at once (columns xColumn + i * xStride .., i in [0, 4)), writing
-     * out[outOffset + i * outStride + r]: each run of quants is loaded and shifted once for the four. Batched
-     * generation steps of a few sequences take this path.
-     */
-    void matvec4(Q8Activations x, int xColumn, int xStride, float[] out, int outOffset, int outStride, int from, int to) {
-        int[] pairs = x.pairs, corrections = x.corrections;
-        float[] xScales = x.rebasedScales;
-        int runs = blocks * RUNS, firstBlock = xColumn / BLOCK, blockStride = xStride / BLOCK;
-        for (int g = from; g < to; g++) {
-            long at = (long) g * blocks * GROUP_BLOCK_BYTES + 2L * ROWS;
-            FloatVector low0 = FloatVector.zero(F), high0 = low0, low1 = low0, high1 = low0, low2 = low0, high2 = low0, low3 = low0, high3 = low0;
-            ShortVector a0 = IntVector.broadcast(Simd.I, corrections[firstBlock]).reinterpretAsShorts();
-            ShortVector a1 = IntVector.broadcast(Simd.I, corrections[firstBlock + blockStride]).reinterpretAsShorts();
-            ShortVector a2 = IntVector.broadcast(Simd.I, corrections[firstBlock + 2 * blockStride]).reinterpretAsShorts();
-            ShortVector a3 = IntVector.broadcast(Simd.I, corrections[firstBlock + 3 * blockStride]).reinterpretAsShorts();
-            for (int r = 0, c0 = xColumn; r < runs; r++, c0 += 4, at += 2L * ROWS) {
-                ShortVector v = ShortVector.fromMemorySegment(SHORTS, data, at, Simd.LE), q;
-                int c1 = c0 + xStride, c2 = c1 + xStride, c3 = c2 + xStride;
-                a0 = v.mul(IntVector.broadcast(Simd.I, pairs[c0]).reinterpretAsShorts()).add(a0);
-                a1 = v.mul(IntVector.broadcast(Simd.I, pairs[c1]).reinterpretAsShorts()).add(a1);
-                a2 = v.mul(IntVector.broadcast(Simd.I, pairs[c2]).reinterpretAsShorts()).add(a2);
-                a3 = v.mul(IntVector.broadcast(Simd.I, pairs[c3]).reinterpretAsShorts()).add(a3);
-                q = v.lanewise(VectorOperators.LSHR, 4);
-                a0 = q.mul(IntVector.broadcast(Simd.I, pairs[c0 + 1]).reinterpretAsShorts()).add(a0);
-                a1 = q.mul(IntVector.broadcast(Simd.I, pairs[c1 + 1]).reinterpretAsShorts()).add(a1);
-                a2 = q.mul(IntVector.broadcast(Simd.I, pairs[c2 + 1]).reinterpretAsShorts()).add(a2);
-                a3 = q.mul(IntVector.broadcast(Simd.I, pairs[c3 + 1]).reinterpretAsShorts()).add(a3);
-                q = v.lanewise(VectorOperators.LSHR, 8);
-                a0 = q.mul(IntVector.broadcast(Simd.I, pairs[c0 + 2]).reinterpretAsShorts()).add(a0);
-                a1 = q.mul(IntVector.broadcast(Simd.I, pairs[c1 + 2]).reinterpretAsShorts()).add(a1);
-                a2 = q.mul(IntVector.broadcast(Simd.I, pairs[c2 + 2]).reinterpretAsShorts()).add(a2);
-                a3 = q.mul(IntVector.broadcast(Simd.I, pairs[c3 + 2]).reinterpretAsShorts()).add(a3);
-                q = v.lanewise(VectorOperators.LSHR, 12);
-                a0 = q.mul(IntVector.broadcast(Simd.I, pairs[c0 + 3]).reinterpretAsShorts()).add(a0);
-                a1 = q.mul(IntVector.broadcast(Simd.I, pairs[c1 + 3]).reinterpretAsShorts()).add(a1);
-                a2 = q.mul(IntVector.broadcast(Simd.I, pairs[c2 + 3]).reinterpretAsShorts()).add(a2);
-                a3 = q.mul(IntVector.broadcast(Simd.I, pairs[c3 + 3]).reinterpretAsShorts()).add(a3);
-                if (r % RUNS == RUNS - 1) {
-                    IntVector h = IntVector.fromMemorySegment(Simd.I, data, at - 2L * ROWS * RUNS, Simd.LE);
-                    FloatVector d0 = h.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(LOW_SCALE_BITS).reinterpretAsFloats();
-                    FloatVector d1 = h.lanewise(VectorOperators.ASHR, 3).and(HIGH_SCALE_BITS).reinterpretAsFloats();
-                    int xb0 = firstBlock + r / RUNS, xb1 = xb0 + blockStride, xb2 = xb1 + blockStride, xb3 = xb2 + blockStride;
-                    IntVector s0 = a0.reinterpretAsInts(), s1 = a1.reinterpretAsInts(), s2 = a2.reinterpretAsInts(), s3 = a3.reinterpretAsInts();
-                    float dx0 = xScales[xb0], dx1 = xScales[xb1], dx2 = xScales[xb2], dx3 = xScales[xb3];
-                    low0 = ((FloatVector) s0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d0.mul(dx0), low0);
-                    high0 = ((FloatVector) s0.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d1.mul(dx0), high0);
-                    low1 = ((FloatVector) s1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d0.mul(dx1), low1);
-                    high1 = ((FloatVector) s1.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d1.mul(dx1), high1);
-                    low2 = ((FloatVector) s2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d0.mul(dx2), low2);
-                    high2 = ((FloatVector) s2.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d1.mul(dx2), high2);
-                    low3 = ((FloatVector) s3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d0.mul(dx3), low3);
-                    high3 = ((FloatVector) s3.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).fma(d1.mul(dx3), high3);
-                    boolean more = r + 1 < runs;
-                    a0 = IntVector.broadcast(Simd.I, more ? corrections[xb0 + 1] : 0).reinterpretAsShorts();
-                    a1 = IntVector.broadcast(Simd.I, more ? corrections[xb1 + 1] : 0).reinterpretAsShorts();
-                    a2 = IntVector.broadcast(Simd.I, more ? corrections[xb2 + 1] : 0).reinterpretAsShorts();
-                    a3 = IntVector.broadcast(Simd.I, more ? corrections[xb3 + 1] : 0).reinterpretAsShorts();
-                    at += 2L * ROWS;
-                }
-            }
-            int o = outOffset + g * ROWS;
-            low0.intoArray(out, o);
-            high0.intoArray(out, o + L);
-            low1.intoArray(out, o + outStride);
-            high1.intoArray(out, o + outStride + L);
-            low2.intoArray(out, o + 2 * outStride);
-            high2.intoArray(out, o + 2 * outStride + L);
-            low3.intoArray(out, o + 3 * outStride);
-            high3.intoArray(out, o + 3 * outStride + L);
         }
     }
 
