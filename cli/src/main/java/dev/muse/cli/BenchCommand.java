@@ -78,14 +78,14 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         System.err.printf("benchmarking %s with %d threads%n", path, Parallel.threads());
-        Measurement muse;
+        Measurement[] both;
         try (GgufFile file = GgufFile.open(path)) {
+            resetPeakRss(); // writing a synthetic file is not what is measured
             LanguageModel lm = Models.load(file);
             run(lm, 16, 4); // warm-up: JIT-compile the kernels before anything is timed
-            muse = measure(lm, file);
+            both = measure(lm, path);
         }
-        Measurement reference = llamaBench == null ? null : LlamaBenchRunner.run(llamaBench, path, promptTokens, genTokens, repetitions, Parallel.threads());
-        print(path, muse, reference);
+        print(path, both[0], both[1]);
         return 0;
     }
 
@@ -105,8 +105,13 @@ final class BenchCommand implements Callable<Integer> {
 
     record Measurement(double promptTokensPerSecond, double generationTokensPerSecond, long peakRssBytes) {}
 
-    private Measurement measure(LanguageModel lm, GgufFile file) {
-        double pp = 0, tg = 0;
+    /**
+     * Muse's repetitions, each followed by one repetition of llama-bench when one is given (the same machine's load
+     * drifts by tens of percent within minutes here, so Muse's and llama.cpp's runs alternate rather than follow one
+     * another as blocks). Returns Muse's means and peak RSS, and llama.cpp's means or null.
+     */
+    private Measurement[] measure(LanguageModel lm, Path path) throws Exception {
+        double pp = 0, tg = 0, refPp = 0, refTg = 0;
         for (int r = 0; r < repetitions; r++) {
             // the last repetition's caches and activations are garbage: collected now, the heap does not grow with
             // each repetition (peak RSS went from 1454 to 1644 MiB over three Q8_0 repetitions without this)
@@ -115,8 +120,16 @@ final class BenchCommand implements Callable<Integer> {
             pp += result[0] / repetitions;
             tg += result[1] / repetitions;
             System.err.printf("  repetition %d: pp%d %.2f t/s, tg%d %.2f t/s%n", r + 1, promptTokens, result[0], genTokens, result[1]);
+            if (llamaBench == null) continue;
+            Measurement ref = LlamaBenchRunner.run(llamaBench, path, promptTokens, genTokens, 1, Parallel.threads());
+            refPp += ref.promptTokensPerSecond() / repetitions;
+            refTg += ref.generationTokensPerSecond() / repetitions;
+            System.err.printf("  llama.cpp   %d: pp%d %.2f t/s, tg%d %.2f t/s (ratios %.2f, %.2f)%n", r + 1, promptTokens,
+                    ref.promptTokensPerSecond(), genTokens, ref.generationTokensPerSecond(),
+                    result[0] / ref.promptTokensPerSecond(), result[1] / ref.generationTokensPerSecond());
         }
-        return new Measurement(pp, tg, peakRss());
+        Measurement muse = new Measurement(pp, tg, peakRss());
+        return new Measurement[] {muse, llamaBench == null ? null : new Measurement(refPp, refTg, -1)};
     }
 
     /** One ppN run (a fresh cache, N random tokens as one batch) and one tgN run (N single-token steps from empty). */
@@ -132,6 +145,15 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < gen; i++) lm.forward(cache, new int[] {random.nextInt(lm.vocabularySize())});
         long t2 = System.nanoTime();
         return new double[] {prompt * 1e9 / (t1 - t0), gen * 1e9 / (t2 - t1)};
+    }
+
+    /** Starts the resident high-water mark afresh (Linux: "5" to /proc/self/clear_refs); elsewhere nothing. */
+    private static void resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (Exception e) {
+            // not Linux, or not allowed: the peak then includes whatever came before
+        }
     }
 
     /** VmHWM from /proc: the resident high-water mark, mapped weight pages included. */

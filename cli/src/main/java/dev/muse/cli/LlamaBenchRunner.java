@@ -21,7 +21,7 @@ final class LlamaBenchRunner {
         if (!Files.isExecutable(binary)) throw new IllegalArgumentException("llama-bench not executable: " + binary);
         List<String> command = List.of(binary.toString(), "-m", model.toString(), "-p", String.valueOf(prompt), "-n", String.valueOf(gen),
                 "-r", String.valueOf(repetitions), "-t", String.valueOf(threads), "-o", "json");
-        System.err.println("running " + String.join(" ", command));
+        System.err.println("  running " + String.join(" ", command));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String json = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0)
