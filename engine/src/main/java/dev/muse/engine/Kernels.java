@@ -124,7 +124,7 @@ public final class Kernels {
         }
         Q4_0RowGroupTensor grouped = w instanceof Q4_0RowGroupTensor rowGroups ? rowGroups : null;
         if (grouped != null && batch < GROUPED_TILE_MIN_BATCH) {
-            // a few sequences' generation step
+            // a batched generation step or a short prompt chunk: the integer kernel, group by group
             matmulBatch(x, batch, cols, new Tensor[] {w}, new float[][] {out}, new int[] {rows});
             return;
         }

@@ -49,7 +49,7 @@ class ParallelTest {
         boolean[] byCaller = new boolean[n];
         Parallel.forRange(n, i -> {
             byCaller[i] = Thread.currentThread() == caller;
-            if (!byCaller[i]) LockSupport.parkNanos(200_000); // the workers are slow
+            if (!byCaller[i]) LockSupport.parkNanos(1_000_000); // the workers are slow: the caller is done with its share long before them
         });
         int callerShare = n / Parallel.threads(), taken = 0;
         for (int i = 0; i < callerShare; i++) assertTrue(byCaller[i], "the caller's own share went to a worker at " + i);
