@@ -283,12 +283,16 @@ export async function reconnect(t) {
   await send(t, 'While the server is down');
   await t.page.getByRole('alert').getByText('Cannot reach the Muse server').first().waitFor();
   await t.page.getByText('Offline').waitFor();
+  await send(t, 'Still down'); // sending clears the banner: the failed request must bring it back
+  await t.page.locator('.message.user.unsent').nth(1).waitFor();
+  await t.page.getByRole('alert').getByText('Cannot reach the Muse server').first().waitFor({ timeout: 2000 });
   await t.screenshot('offline');
   console.log('START');
   t.check(await t.readLine() === 'STARTED', 'the server was started again');
   await t.page.getByText('Reconnected to the Muse server.').waitFor({ timeout: 30000 });
   t.check(await t.page.getByText('Offline').count() === 0, 'no longer offline');
-  await t.page.locator('.message.user.unsent').getByRole('button', { name: 'Remove this unsent message' }).click();
+  for (let i = 0; i < 2; i++) await t.page.locator('.message.user.unsent').first().getByRole('button', { name: 'Remove this unsent message' }).click();
+  t.check(await t.page.locator('.message.user.unsent').count() === 0, 'both unsent messages are removed');
   await send(t, 'After the restart');
   await idle(t);
   const stored = await settled(t, id);

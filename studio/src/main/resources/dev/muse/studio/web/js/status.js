@@ -71,13 +71,16 @@ export class Connection {
     setInterval(() => { if (!this.offline && document.visibilityState === 'visible') this.check(); }, 15000);
   }
 
-  /** A request failed to reach the server: start trying to reconnect. */
+  /**
+   * A request failed to reach the server: say so and start trying to reconnect. Said again while already
+   * offline, because sending a turn clears the banner before its request fails.
+   */
   lost() {
+    this.banner.show('Cannot reach the Muse server. Reconnecting…', 'error');
     if (this.offline) return;
     this.offline = true;
     this.label.textContent = 'Offline';
     this.label.classList.add('offline');
-    this.banner.show('Cannot reach the Muse server. Reconnecting…', 'error');
     this.retry(500);
   }
 
