@@ -48,7 +48,7 @@ public final class ColumnBlockedTensor implements Tensor {
         if ((long) rows * cols != w.size()) throw new IllegalArgumentException(rows + " x " + cols + " does not match a tensor of " + w.size() + " elements");
         MemorySegment source = w.data();
         long rowBytes = type.byteSize(cols);
-        MemorySegment data = Arena.ofAuto().allocate(source.byteSize(), 64);
+        MemorySegment data = WeightMemory.allocate(source.byteSize(), Arena.ofAuto());
         Tensor[] blocks = new Tensor[(cols + blockCols - 1) / blockCols];
         long at = 0;
         for (int k = 0; k < blocks.length; k++) {

@@ -69,7 +69,7 @@ public final class Q4_0RowGroupTensor implements Tensor {
     /** The Q4_0 matrix w (GGUF order) copied into this layout in new native memory, reporting copied ranges of w. */
     static Q4_0RowGroupTensor copyOf(Tensor w, int rows, int cols, MatrixLayout.Copied copied) {
         check(w, rows, cols);
-        MemorySegment target = Arena.ofAuto().allocate(w.data().byteSize(), 64);
+        MemorySegment target = WeightMemory.allocate(w.data().byteSize(), Arena.ofAuto());
         regroup(w.data(), target, rows, cols, copied);
         return new Q4_0RowGroupTensor(target, rows, cols);
     }

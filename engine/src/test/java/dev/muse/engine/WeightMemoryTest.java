@@ -1,0 +1,61 @@
+package dev.muse.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Weight memory is zeroed, whole, aligned, and (on Linux, where it maps its own pages) unmapped when released. */
+class WeightMemoryTest {
+    private static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
+
+    @Test
+    void largeAllocationsAreZeroedWritableAndStartOnAHugePageOnLinux() throws IOException {
+        assertEquals(LINUX, WeightMemory.mapsPages(), "Linux maps weight memory itself; elsewhere the arena does");
+        long bytes = 5L * 1024 * 1024 + 18; // not a whole number of pages: the tail is usable too
+        long address;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment memory = WeightMemory.allocate(bytes, arena);
+            address = memory.address();
+            assertEquals(bytes, memory.byteSize());
+            assertEquals(0, address % 64);
+            if (LINUX) {
+                assertEquals(0, address % (2L << 20), "a huge-page candidate starts on a 2 MiB boundary");
+                assertTrue(mapped(address), "the memory is a mapping of its own");
+            }
+            for (long at = 0; at < bytes; at += 4093) assertEquals(0, memory.get(ValueLayout.JAVA_BYTE, at));
+            for (long at = 0; at < bytes; at += 4093) memory.set(ValueLayout.JAVA_BYTE, at, (byte) (at * 31));
+            memory.set(ValueLayout.JAVA_BYTE, bytes - 1, (byte) 7);
+            for (long at = 0; at < bytes; at += 4093) assertEquals((byte) (at * 31), memory.get(ValueLayout.JAVA_BYTE, at));
+            assertEquals(7, memory.get(ValueLayout.JAVA_BYTE, bytes - 1));
+        }
+        if (LINUX) assertFalse(mapped(address), "closing the arena unmaps the memory");
+    }
+
+    @Test
+    void smallAllocationsComeFromTheArena() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment memory = WeightMemory.allocate(1000, arena);
+            assertEquals(1000, memory.byteSize());
+            assertEquals(0, memory.address() % 64);
+            assertEquals(0, memory.get(ValueLayout.JAVA_LONG, 992));
+        }
+    }
+
+    /** Whether some mapping of this process, per /proc/self/maps, holds the address. */
+    private static boolean mapped(long address) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            String[] range = line.substring(0, line.indexOf(' ')).split("-");
+            if (Long.compareUnsigned(address, Long.parseUnsignedLong(range[0], 16)) >= 0
+                    && Long.compareUnsigned(address, Long.parseUnsignedLong(range[1], 16)) < 0) return true;
+        }
+        return false;
+    }
+}
