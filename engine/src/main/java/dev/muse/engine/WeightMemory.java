@@ -49,12 +49,15 @@ public final class WeightMemory {
     /** Whether allocations go to pages mapped here (Linux, and not turned off) rather than to the arena. */
     public static boolean mapsPages() { return MMAP != null; }
 
+    /** Whether an allocation of that many bytes is a huge-page candidate: mapped here, and at least one huge page. */
+    public static boolean onHugePages(long bytes) { return MMAP != null && bytes >= HUGE_PAGE; }
+
     /**
      * bytes of zeroed native memory, 64-byte aligned, released when arena closes (an automatic arena: once
      * unreachable). Huge-page candidates start on a 2 MiB boundary.
      */
     public static MemorySegment allocate(long bytes, Arena arena) {
-        if (MMAP == null || bytes < HUGE_PAGE) return arena.allocate(bytes, 64);
+        if (!onHugePages(bytes)) return arena.allocate(bytes, 64);
         long mapped = bytes + HUGE_PAGE; // room to start the segment on a 2 MiB boundary; the slack is never touched
         MemorySegment raw;
         try {

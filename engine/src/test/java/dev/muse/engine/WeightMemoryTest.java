@@ -2,6 +2,8 @@ package dev.muse.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,9 +12,15 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Weight memory is zeroed, whole, aligned, and (on Linux, where it maps its own pages) unmapped when released. */
+/**
+ * Weight memory is zeroed, whole, aligned, and (on Linux, where it maps its own pages) unmapped when released; large
+ * matrices move into it.
+ */
 class WeightMemoryTest {
     private static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
 
@@ -47,6 +55,33 @@ class WeightMemoryTest {
             assertEquals(0, memory.address() % 64);
             assertEquals(0, memory.get(ValueLayout.JAVA_LONG, 992));
         }
+    }
+
+    /**
+     * A large matrix with no layout of its own (Q8_0, rows no wider than a column block) is copied onto huge-page
+     * candidates where there are any, a megabyte at a time, each reported once copied; elsewhere it stays as it is.
+     */
+    @Test
+    void largeMatricesWithoutALayoutAreCopiedAsTheyAreReleased() {
+        int rows = 1200, cols = 2048; // 2.6 MB of Q8_0
+        Tensor w = Tensor.fromFloats(GgmlType.Q8_0, TensorContractTest.gaussian(new Random(5), rows * cols, 0.1f));
+        List<long[]> ranges = new ArrayList<>();
+        Tensor copy = MatrixLayout.forGeneration(w, rows, cols, (offset, length) -> ranges.add(new long[] {offset, length}));
+        if (!LINUX) {
+            assertSame(w, copy);
+            return;
+        }
+        assertNotSame(w, copy);
+        assertEquals(GgmlType.Q8_0, copy.type());
+        assertEquals(0, copy.data().address() % (2L << 20));
+        assertEquals(-1, copy.data().mismatch(w.data()), "the same bytes");
+        assertTrue(ranges.size() > 1, "reported in one piece");
+        long next = 0;
+        for (long[] range : ranges) {
+            assertEquals(next, range[0]);
+            next += range[1];
+        }
+        assertEquals(w.data().byteSize(), next);
     }
 
     /** Whether some mapping of this process, per /proc/self/maps, holds the address. */
