@@ -37,18 +37,21 @@ public final class ColumnBlockedTensor implements Tensor {
      * are no wider than a block.
      */
     public static Tensor of(Tensor w, int rows, int cols) {
-        return of(w, rows, cols, BLOCK_COLS);
+        return of(w, rows, cols, BLOCK_COLS, Arena.ofAuto());
     }
 
-    /** As {@link #of(Tensor, int, int)} with a given block width (a multiple of the type's block size). */
-    static Tensor of(Tensor w, int rows, int cols, int blockCols) {
+    /**
+     * As {@link #of(Tensor, int, int)} with a given block width (a multiple of the type's block size), the copy's
+     * memory belonging to arena.
+     */
+    static Tensor of(Tensor w, int rows, int cols, int blockCols, Arena arena) {
         if (cols <= blockCols || w instanceof ColumnBlockedTensor) return w;
         GgmlType type = w.type();
         if (blockCols % type.blockSize != 0) throw new IllegalArgumentException(blockCols + " columns is not a whole number of " + type + " blocks");
         if ((long) rows * cols != w.size()) throw new IllegalArgumentException(rows + " x " + cols + " does not match a tensor of " + w.size() + " elements");
         MemorySegment source = w.data();
         long rowBytes = type.byteSize(cols);
-        MemorySegment data = WeightMemory.allocate(source.byteSize(), Arena.ofAuto());
+        MemorySegment data = WeightMemory.allocate(source.byteSize(), arena);
         Tensor[] blocks = new Tensor[(cols + blockCols - 1) / blockCols];
         long at = 0;
         for (int k = 0; k < blocks.length; k++) {

@@ -22,21 +22,22 @@ public final class MatrixLayout {
      * a plain copy when that memory is on huge pages (2 MiB and more on Linux: Llama-3.2-1B Q8_0 generation ran
      * about 10% faster from it than from the file's mapping), else w itself. Ranges of w are reported to copied as
      * soon as they are copied, so a caller can release the source's pages while the copy grows, and the two never
-     * both hold a large matrix (the tied Llama 3.2 1B embedding is 148 MB in Q4_0, 279 MB in Q8_0).
+     * both hold a large matrix (the tied Llama 3.2 1B embedding is 148 MB in Q4_0, 279 MB in Q8_0). The copy's
+     * memory belongs to arena: a model's weights go when its file closes, not at some later garbage collection.
      */
-    public static Tensor forGeneration(Tensor w, int rows, int cols, Copied copied) {
-        Tensor blocked = ColumnBlockedTensor.of(w, rows, cols);
+    public static Tensor forGeneration(Tensor w, int rows, int cols, Arena arena, Copied copied) {
+        Tensor blocked = ColumnBlockedTensor.of(w, rows, cols, ColumnBlockedTensor.BLOCK_COLS, arena);
         if (blocked != w) {
             copied.bytes(0, w.data().byteSize());
             return blocked;
         }
-        if (Q4_0RowGroupTensor.fits(w, rows)) return Q4_0RowGroupTensor.copyOf(w, rows, cols, copied);
-        return WeightMemory.onHugePages(w.data().byteSize()) ? copy(w, copied) : w;
+        if (Q4_0RowGroupTensor.fits(w, rows)) return Q4_0RowGroupTensor.copyOf(w, rows, cols, arena, copied);
+        return WeightMemory.onHugePages(w.data().byteSize()) ? copy(w, arena, copied) : w;
     }
 
     /** w's bytes in weight memory, copied a megabyte at a time and each megabyte reported once copied. */
-    private static Tensor copy(Tensor w, Copied copied) {
-        MemorySegment source = w.data(), target = WeightMemory.allocate(source.byteSize(), Arena.ofAuto());
+    private static Tensor copy(Tensor w, Arena arena, Copied copied) {
+        MemorySegment source = w.data(), target = WeightMemory.allocate(source.byteSize(), arena);
         for (long at = 0, size = source.byteSize(); at < size; at += COPY_CHUNK) {
             long length = Math.min(COPY_CHUNK, size - at);
             MemorySegment.copy(source, at, target, at, length);
@@ -45,8 +46,8 @@ public final class MatrixLayout {
         return Tensor.of(w.type(), target, w.size());
     }
 
-    /** As {@link #forGeneration(Tensor, int, int, Copied)}, for a source that has nothing to release. */
+    /** As {@link #forGeneration(Tensor, int, int, Arena, Copied)}, in an automatic arena, with nothing to release. */
     public static Tensor forGeneration(Tensor w, int rows, int cols) {
-        return forGeneration(w, rows, cols, (offset, length) -> {});
+        return forGeneration(w, rows, cols, Arena.ofAuto(), (offset, length) -> {});
     }
 }

@@ -66,10 +66,10 @@ public final class Q4_0RowGroupTensor implements Tensor {
         return true;
     }
 
-    /** The Q4_0 matrix w (GGUF order) copied into this layout in new native memory, reporting copied ranges of w. */
-    static Q4_0RowGroupTensor copyOf(Tensor w, int rows, int cols, MatrixLayout.Copied copied) {
+    /** The Q4_0 matrix w (GGUF order) copied into this layout in new memory of arena, reporting copied ranges of w. */
+    static Q4_0RowGroupTensor copyOf(Tensor w, int rows, int cols, Arena arena, MatrixLayout.Copied copied) {
         check(w, rows, cols);
-        MemorySegment target = WeightMemory.allocate(w.data().byteSize(), Arena.ofAuto());
+        MemorySegment target = WeightMemory.allocate(w.data().byteSize(), arena);
         regroup(w.data(), target, rows, cols, copied);
         return new Q4_0RowGroupTensor(target, rows, cols);
     }

@@ -26,7 +26,7 @@ class ColumnBlockedTensorTest {
     void sameElementsAndProducts(GgmlType type) {
         Random random = new Random(70 + type.id);
         Tensor w = Tensor.fromFloats(type, TensorContractTest.gaussian(random, ROWS * COLS, 0.05f));
-        Tensor blocked = ColumnBlockedTensor.of(w, ROWS, COLS, BLOCK);
+        Tensor blocked = ColumnBlockedTensor.of(w, ROWS, COLS, BLOCK, Arena.ofAuto());
         assertInstanceOf(ColumnBlockedTensor.class, blocked);
         assertEquals(w.size(), blocked.size());
         assertEquals(type, blocked.type());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,7 @@ class Q4_0RowGroupTensorTest {
         int rows = 4096, cols = 1024; // 2.3 MB, several megabyte steps at every vector width (ROWS is 8, 16 or 32)
         Tensor w = Tensor.fromFloats(GgmlType.Q4_0, TensorContractTest.gaussian(new Random(43), rows * cols, 0.05f));
         List<long[]> ranges = new ArrayList<>();
-        MatrixLayout.forGeneration(w, rows, cols, (offset, length) -> ranges.add(new long[] {offset, length}));
+        MatrixLayout.forGeneration(w, rows, cols, Arena.ofAuto(), (offset, length) -> ranges.add(new long[] {offset, length}));
         assertTrue(ranges.size() > 1, "reported in one piece");
         long next = 0;
         for (long[] range : ranges) {

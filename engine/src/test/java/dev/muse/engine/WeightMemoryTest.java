@@ -66,7 +66,7 @@ class WeightMemoryTest {
         int rows = 1200, cols = 2048; // 2.6 MB of Q8_0
         Tensor w = Tensor.fromFloats(GgmlType.Q8_0, TensorContractTest.gaussian(new Random(5), rows * cols, 0.1f));
         List<long[]> ranges = new ArrayList<>();
-        Tensor copy = MatrixLayout.forGeneration(w, rows, cols, (offset, length) -> ranges.add(new long[] {offset, length}));
+        Tensor copy = MatrixLayout.forGeneration(w, rows, cols, Arena.ofAuto(), (offset, length) -> ranges.add(new long[] {offset, length}));
         if (!LINUX) {
             assertSame(w, copy);
             return;

@@ -1,6 +1,7 @@
 package dev.muse.formats;
 
 import dev.muse.engine.Tensor;
+import java.lang.foreign.Arena;
 import java.util.List;
 
 /** A weight file, whatever its format: metadata plus named tensors over mapped memory. */
@@ -22,6 +23,12 @@ public interface TensorSource extends AutoCloseable {
      * layout of its own), so their memory can be given back. Reading them later still works.
      */
     default void release(String name, long offset, long length) {}
+
+    /**
+     * Memory that lives as long as this source: copies a model makes of its tensors belong here, so closing the
+     * source (unloading the model) gives them back at once rather than at some later garbage collection.
+     */
+    default Arena memory() { return Arena.ofAuto(); }
 
     @Override void close();
 }

@@ -232,6 +232,9 @@ public final class GgufFile implements TensorSource {
         return weights.asSlice(dataOffset + t.offset(), t.byteSize());
     }
 
+    /** The arena of the file's mapping, closed with the file. */
+    @Override public Arena memory() { return arena; }
+
     /** Drops pages of the tensor from this process's memory (they are read back from the file if touched again). */
     @Override public void release(String name, long offset, long length) {
         TensorInfo t = info(name);

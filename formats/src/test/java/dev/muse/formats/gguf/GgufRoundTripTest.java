@@ -3,6 +3,7 @@ package dev.muse.formats.gguf;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.muse.engine.GgmlType;
+import dev.muse.engine.MatrixLayout;
 import dev.muse.engine.Tensor;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.Metadata;
@@ -60,6 +61,26 @@ class GgufRoundTripTest {
             for (int i = 0; i < values.length; i++) assertEquals(values[i], a.get(i));
             assertThrows(IndexOutOfBoundsException.class, () -> g.release("a", 64, 64));
         }
+    }
+
+    /** Weights a model copies out of the file (here a 2.6 MB Q8_0 matrix) live in the file's memory and go with it. */
+    @Test
+    void copiesOfItsTensorsAreReleasedWhenTheFileCloses() throws Exception {
+        int rows = 1200, cols = 2048;
+        float[] values = new float[rows * cols];
+        for (int i = 0; i < values.length; i++) values[i] = (i % 97) * 0.01f - 0.5f;
+        Path file = dir.resolve("w.gguf");
+        new GgufWriter(new Metadata().putString("general.architecture", "llama"))
+                .addTensor("w", GgmlType.Q8_0, new long[] {cols, rows}, () -> Tensor.quantize(GgmlType.Q8_0, values))
+                .write(file);
+        Tensor copy;
+        try (GgufFile g = GgufFile.open(file)) {
+            copy = MatrixLayout.forGeneration(g.tensor("w"), rows, cols, g.memory(), (offset, length) -> g.release("w", offset, length));
+            assertEquals(g.tensor("w").get(12345), copy.get(12345));
+            assertTrue(copy.data().scope().isAlive());
+        }
+        assertFalse(copy.data().scope().isAlive(), "the copy's memory is given back with the file's");
+        assertThrows(IllegalStateException.class, () -> copy.get(0));
     }
 
     @Test

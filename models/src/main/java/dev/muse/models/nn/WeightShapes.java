@@ -22,7 +22,7 @@ public final class WeightShapes {
         if (info.dim(0) != cols || info.dim(1) != rows || info.dimensions() > 2)
             throw new FormatException("tensor " + name + " should be [" + rows + " x " + cols + "] but is " + info);
         // the copy takes the place of the file's pages in memory rather than adding to them
-        return MatrixLayout.forGeneration(source.tensor(name), rows, cols, (offset, length) -> source.release(name, offset, length));
+        return MatrixLayout.forGeneration(source.tensor(name), rows, cols, source.memory(), (offset, length) -> source.release(name, offset, length));
     }
 
     public static Tensor vector(TensorSource source, String name, int length) {
