@@ -46,10 +46,10 @@ public final class WeightMemory {
 
     private WeightMemory() {}
 
-    /** Whether allocations go to pages mapped here (Linux, and not turned off) rather than to the arena. */
-    public static boolean mapsPages() { return MMAP != null; }
-
-    /** Whether an allocation of that many bytes is a huge-page candidate: mapped here, and at least one huge page. */
+    /**
+     * Whether an allocation of that many bytes is a huge-page candidate: at least one huge page, on Linux (where
+     * allocations map pages of their own), and not turned off.
+     */
     public static boolean onHugePages(long bytes) { return MMAP != null && bytes >= HUGE_PAGE; }
 
     /**

@@ -26,8 +26,8 @@ class WeightMemoryTest {
 
     @Test
     void largeAllocationsAreZeroedWritableAndStartOnAHugePageOnLinux() throws IOException {
-        assertEquals(LINUX, WeightMemory.mapsPages(), "Linux maps weight memory itself; elsewhere the arena does");
         long bytes = 5L * 1024 * 1024 + 18; // not a whole number of pages: the tail is usable too
+        assertEquals(LINUX, WeightMemory.onHugePages(bytes), "Linux maps weight memory itself; elsewhere the arena does");
         long address;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment memory = WeightMemory.allocate(bytes, arena);
@@ -49,6 +49,7 @@ class WeightMemoryTest {
 
     @Test
     void smallAllocationsComeFromTheArena() {
+        assertFalse(WeightMemory.onHugePages((2L << 20) - 1));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment memory = WeightMemory.allocate(1000, arena);
             assertEquals(1000, memory.byteSize());
