@@ -86,7 +86,10 @@ final class ServeBench {
 
     private static List<Row> rounds(String base, String id, int[] concurrency, int promptWords, int maxTokens) throws Exception {
         String url = base + "/v1/completions";
-        stream(HttpClient.newHttpClient(), url, id, 0, promptWords, 8); // warm-up: load the model, compile the kernels
+        // Warm-up: load the model and let the JIT compile the hot paths. With 8 tokens, C2 still took a third of
+        // the machine through the first ~4 s of the first round (per-thread CPU load in a flight recording), which
+        // slowed the one-stream round most; 128 tokens cover that (llama-server gets the same request).
+        stream(HttpClient.newHttpClient(), url, id, 0, promptWords, 128);
         List<Row> rows = new ArrayList<>();
         for (int clients : concurrency) {
             System.err.printf("  %d concurrent stream%s...%n", clients, clients == 1 ? "" : "s");
