@@ -65,13 +65,18 @@ class Q4_0RowGroupTensorTest {
         Tensor w = Tensor.fromFloats(GgmlType.Q4_0, TensorContractTest.gaussian(new Random(43), rows * cols, 0.05f));
         List<long[]> ranges = new ArrayList<>();
         MatrixLayout.forGeneration(w, rows, cols, Arena.ofAuto(), (offset, length) -> ranges.add(new long[] {offset, length}));
+        assertReportedOnceInOrder(ranges, w.data().byteSize());
+    }
+
+    /** The ranges (offset, length) cover [0, bytes) once, in order, in more than one piece. */
+    static void assertReportedOnceInOrder(List<long[]> ranges, long bytes) {
         assertTrue(ranges.size() > 1, "reported in one piece");
         long next = 0;
         for (long[] range : ranges) {
             assertEquals(next, range[0]);
             next += range[1];
         }
-        assertEquals(w.data().byteSize(), next);
+        assertEquals(bytes, next);
     }
 
     @Test

@@ -76,13 +76,7 @@ class WeightMemoryTest {
         assertEquals(GgmlType.Q8_0, copy.type());
         assertEquals(0, copy.data().address() % (2L << 20));
         assertEquals(-1, copy.data().mismatch(w.data()), "the same bytes");
-        assertTrue(ranges.size() > 1, "reported in one piece");
-        long next = 0;
-        for (long[] range : ranges) {
-            assertEquals(next, range[0]);
-            next += range[1];
-        }
-        assertEquals(w.data().byteSize(), next);
+        Q4_0RowGroupTensorTest.assertReportedOnceInOrder(ranges, w.data().byteSize());
     }
 
     /** Whether some mapping of this process, per /proc/self/maps, holds the address. */
