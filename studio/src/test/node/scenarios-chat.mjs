@@ -4,13 +4,13 @@ import { chatSettings, idle, lastAnswer, open, pickModel, png, send, wav } from 
 const conversationId = t => new URLSearchParams(new URL(t.page.url()).hash.slice(1)).get('c');
 
 /**
- * The stored conversation once its last answer is marked complete: the server does that just after
- * the answer's stream has ended, so a read at once can still find it incomplete.
+ * The stored conversation once its last answer is marked complete (and {@code ready} accepts it): the
+ * server does that just after the answer's stream has ended, so a read at once can still find it incomplete.
  */
-async function settled(t, id) {
+async function settled(t, id, ready = () => true) {
   for (let tries = 0; ; tries++) {
     const stored = await t.api('GET', `v1/conversations/${id}`);
-    if (stored.messages.at(-1)?.status === 'complete' || tries === 50) return stored;
+    if ((stored.messages.at(-1)?.status === 'complete' && ready(stored)) || tries === 100) return stored;
     await new Promise(resolve => setTimeout(resolve, 100));
   }
 }
@@ -217,10 +217,10 @@ export async function regenerate(t) {
   t.check(before.settings.system_prompt === 'Tell short stories.' && before.settings.max_tokens === 30, `settings saved: ${JSON.stringify(before.settings)}`);
 
   await t.page.getByRole('button', { name: 'Regenerate the answer' }).click();
-  await t.page.getByRole('button', { name: 'Stop generating' }).waitFor({ state: 'hidden' });
+  // The click deletes the old answer first and only then asks again, so the page may still look idle here.
+  const regenerated = await settled(t, id, stored => stored.messages.at(-1).id !== before.messages[1].id);
   await idle(t);
   await t.page.waitForFunction(() => document.querySelectorAll('.message').length === 2);
-  const regenerated = await settled(t, id);
   t.check(regenerated.messages.length === 2, `still one turn and one answer: ${regenerated.messages.length} messages`);
   t.check(regenerated.messages[1].id !== before.messages[1].id && regenerated.messages[1].status === 'complete', 'a new, complete answer');
   t.check(regenerated.messages[1].usage.completion_tokens <= 30, 'max tokens applied');
@@ -233,7 +233,7 @@ export async function regenerate(t) {
   await t.page.locator('.message.user').getByText('A dragon lived in a cave').waitFor();
   await idle(t);
   await t.page.waitForFunction(() => document.querySelectorAll('.message').length === 2);
-  const edited = await settled(t, id);
+  const edited = await settled(t, id, stored => stored.messages[0].content === 'A dragon lived in a cave');
   t.check(edited.messages.length === 2 && edited.messages[0].content === 'A dragon lived in a cave', `the edited turn replaced the old one: ${JSON.stringify(edited.messages.map(m => m.content))}`);
   const bare = text => text.replace(/\s+/g, ''); // Markdown turns line breaks into elements
   t.check(bare(await lastAnswer(t).textContent()) === bare(edited.messages[1].content), 'the answer shown is the stored one');
