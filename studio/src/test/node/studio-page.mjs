@@ -1,9 +1,10 @@
 // Steps the scenarios share, written as a person would do them: by labels and visible text.
 
-/** Opens the studio and waits until the models are listed. */
+/** Opens the studio and waits until it has started: models and conversations listed, the message box focused. */
 export async function open(t, path = '') {
   await t.page.goto(new URL(path, t.base).href);
   await t.page.locator('#model option').first().waitFor({ state: 'attached' });
+  await t.page.waitForFunction(() => document.activeElement?.id === 'composer-input');
 }
 
 /** Picks a model in the model picker. */

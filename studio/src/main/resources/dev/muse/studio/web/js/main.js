@@ -99,4 +99,5 @@ function setUpDrawer() {
 }
 
 await refresh();
-composer.input.focus();
+// Ready: the message box takes the focus, unless the person already put it somewhere while the studio loaded.
+if (document.activeElement === document.body) composer.input.focus();
