@@ -44,6 +44,13 @@ const watch = page => {
   });
   page.on('pageerror', error => problems.push(`page error: ${error.stack || error.message}`));
 };
+// E2E_JITTER=1 delays each API request by up to 400 ms: a scenario must wait for what it checks, not race the server.
+if (process.env.E2E_JITTER) {
+  await context.route('**/v1/**', async route => {
+    await new Promise(resolve => setTimeout(resolve, Math.random() * 400));
+    await route.continue().catch(() => {}); // the page may have gone meanwhile
+  });
+}
 context.on('page', watch);
 for (const page of context.pages()) watch(page);
 

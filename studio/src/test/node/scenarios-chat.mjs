@@ -51,6 +51,8 @@ export async function stop(t) {
   await t.page.getByRole('button', { name: 'Stop generating' }).click();
   await idle(t, 10000);
   await t.page.getByText('Stopped. What was written so far is saved.').waitFor();
+  // The read after the stream shows the stored answer, which may hold the few tokens still in flight at the stop.
+  await t.page.getByRole('button', { name: 'Regenerate the answer' }).waitFor();
   const stopped = await lastAnswer(t).textContent();
   await t.page.waitForTimeout(800);
   t.check(await lastAnswer(t).textContent() === stopped, 'the answer no longer grows');
@@ -283,6 +285,7 @@ export async function reconnect(t) {
   console.log('RESTART'); // the Java side stops the server, starts it again on the same port, then answers
   t.check(await t.readLine() === 'STOPPED', 'the server was stopped');
   await send(t, 'While the server is down');
+  await t.page.locator('.message.user.unsent').waitFor(); // refused: the composer takes the next turn
   await t.page.getByRole('alert').getByText('Cannot reach the Muse server').first().waitFor();
   await t.page.getByText('Offline').waitFor();
   await send(t, 'Still down'); // sending clears the banner: the failed request must bring it back
