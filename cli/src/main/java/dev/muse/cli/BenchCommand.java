@@ -78,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         System.err.printf("benchmarking %s with %d threads%n", path, Parallel.threads());
-        Measurement[] both;
+        Comparison both;
         try (GgufFile file = GgufFile.open(path)) {
             resetPeakRss(); // writing a synthetic file is not what is measured
             LanguageModel lm = Models.load(file);
@@ -89,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
             run(lm, Math.min(promptTokens, 64), Math.min(genTokens, 32));
             both = measure(lm, path);
         }
-        print(path, both[0], both[1]);
+        print(path, both.muse(), both.llamaCpp());
         return 0;
     }
 
@@ -109,12 +109,15 @@ final class BenchCommand implements Callable<Integer> {
 
     record Measurement(double promptTokensPerSecond, double generationTokensPerSecond, long peakRssBytes) {}
 
+    /** Muse's means and peak RSS, and llama.cpp's means (null without --llama-bench). */
+    private record Comparison(Measurement muse, Measurement llamaCpp) {}
+
     /**
      * Muse's repetitions, each followed by one repetition of llama-bench when one is given (the same machine's load
      * drifts by tens of percent within minutes here, so Muse's and llama.cpp's runs alternate rather than follow one
-     * another as blocks). Returns Muse's means and peak RSS, and llama.cpp's means or null.
+     * another as blocks).
      */
-    private Measurement[] measure(LanguageModel lm, Path path) throws Exception {
+    private Comparison measure(LanguageModel lm, Path path) throws Exception {
         double pp = 0, tg = 0, refPp = 0, refTg = 0;
         for (int r = 0; r < repetitions; r++) {
             // the last repetition's caches and activations are garbage: collected now, the heap does not grow with
@@ -133,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
                     result[0] / ref.promptTokensPerSecond(), result[1] / ref.generationTokensPerSecond());
         }
         Measurement muse = new Measurement(pp, tg, peakRss());
-        return new Measurement[] {muse, llamaBench == null ? null : new Measurement(refPp, refTg, -1)};
+        return new Comparison(muse, llamaBench == null ? null : new Measurement(refPp, refTg, -1));
     }
 
     /** One ppN run (a fresh cache, N random tokens as one batch) and one tgN run (N single-token steps from empty). */
