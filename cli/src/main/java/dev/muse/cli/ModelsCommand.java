@@ -1,10 +1,10 @@
 package dev.muse.cli;
 
 import dev.muse.formats.gguf.GgufFile;
-import dev.muse.runtime.ModelFiles;
-import dev.muse.runtime.pull.ModelAliases;
-import dev.muse.runtime.pull.ProgressBar;
-import dev.muse.runtime.pull.PullRecord;
+import dev.muse.hub.ModelFiles;
+import dev.muse.hub.ModelAliases;
+import dev.muse.hub.ProgressBar;
+import dev.muse.hub.PullRecord;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package dev.muse.cli;
 
-import dev.muse.runtime.ModelFiles;
-import dev.muse.runtime.pull.DownloadProgress;
-import dev.muse.runtime.pull.HubSettings;
-import dev.muse.runtime.pull.ModelAliases;
-import dev.muse.runtime.pull.ModelPuller;
-import dev.muse.runtime.pull.ModelSource;
-import dev.muse.runtime.pull.ProgressBar;
+import dev.muse.hub.ModelFiles;
+import dev.muse.hub.DownloadProgress;
+import dev.muse.hub.HubSettings;
+import dev.muse.hub.ModelAliases;
+import dev.muse.hub.ModelPuller;
+import dev.muse.hub.ModelSource;
+import dev.muse.hub.ProgressBar;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package dev.muse.cli;
 
-import dev.muse.runtime.ModelFiles;
+import dev.muse.hub.ModelFiles;
 
 import dev.muse.models.KvCache;
 import dev.muse.runtime.Generator;

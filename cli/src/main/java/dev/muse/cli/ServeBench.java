@@ -1,5 +1,6 @@
 package dev.muse.cli;
 
+import dev.muse.hub.ModelFiles;
 import dev.muse.runtime.Residency;
 import dev.muse.runtime.Scheduler;
 import dev.muse.server.MuseServer;
@@ -38,7 +39,7 @@ final class ServeBench {
     /** The rounds against Muse's own server, started in-process with as many slots as the largest round has clients. */
     static List<Row> run(Path model, int[] concurrency, int promptWords, int maxTokens) throws Exception {
         int most = Arrays.stream(concurrency).max().orElse(1);
-        String id = Residency.idOf(model);
+        String id = ModelFiles.idOf(model);
         Residency residency = new Residency(Map.of(id, model), Path.of("/nonexistent-muse-cache"), Long.MAX_VALUE,
                 new Scheduler.Options(most, 2048, ServeCommand.BATCH_TOKENS));
         Path data = Files.createTempDirectory("muse-bench-serve");
@@ -77,7 +78,7 @@ final class ServeBench {
                 if (!server.isAlive() || System.nanoTime() > deadline) throw new IllegalStateException("llama-server did not start");
                 Thread.sleep(200);
             }
-            return rounds(base, Residency.idOf(model), concurrency, promptWords, maxTokens);
+            return rounds(base, ModelFiles.idOf(model), concurrency, promptWords, maxTokens);
         } finally {
             server.destroy();
             if (!server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) server.destroyForcibly();

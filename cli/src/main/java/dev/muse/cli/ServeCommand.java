@@ -1,6 +1,6 @@
 package dev.muse.cli;
 
-import dev.muse.runtime.ModelFiles;
+import dev.muse.hub.ModelFiles;
 import dev.muse.runtime.Residency;
 import dev.muse.runtime.Scheduler;
 import dev.muse.server.MuseServer;
@@ -80,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, Path> named = new LinkedHashMap<>();
         for (String m : models) {
             Path file = ModelFiles.resolve(m);
-            named.put(Residency.idOf(file), file);
+            named.put(ModelFiles.idOf(file), file);
         }
         Map<String, Path> mmproj = new LinkedHashMap<>();
         for (String p : projectors) {

@@ -1,6 +1,6 @@
 package dev.muse.cli;
 
-import dev.muse.runtime.BundledModel;
+import dev.muse.hub.BundledModel;
 import dev.muse.server.MuseServer;
 import java.util.List;
 import java.util.concurrent.Callable;

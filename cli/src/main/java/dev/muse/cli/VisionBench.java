@@ -6,7 +6,7 @@ import dev.muse.formats.Metadata;
 import dev.muse.formats.gguf.GgufFile;
 import dev.muse.formats.gguf.GgufWriter;
 import dev.muse.models.siglip.VisionEncoder;
-import dev.muse.runtime.ModelFiles;
+import dev.muse.hub.ModelFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,16 +1,14 @@
 package dev.muse.runtime;
 
+import dev.muse.hub.ModelFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Which models are known and which are in memory. A model loads on first use; when loading one would
@@ -24,9 +22,6 @@ public final class Residency implements AutoCloseable {
     /** A model the server can offer. */
     /** @param projector the vision projector (mmproj) the model loads with, or null for a text-only model */
     public record Known(String id, Path path, Path projector, long fileBytes, Optional<LoadedModel> loaded) {}
-
-    /** The file name prefix of a vision projector in the cache. */
-    static final String PROJECTOR_PREFIX = "mmproj-";
 
     public static final class UnknownModelException extends RuntimeException {
         public UnknownModelException(String id) { super("The model '" + id + "' does not exist"); }
@@ -61,12 +56,6 @@ public final class Residency implements AutoCloseable {
         this.cacheFolder = cacheFolder;
         this.budgetBytes = budgetBytes;
         this.schedulerDefaults = schedulerDefaults;
-    }
-
-    /** The id a model file is offered under. */
-    public static String idOf(Path file) {
-        String name = file.getFileName().toString();
-        return name.endsWith(".gguf") ? name.substring(0, name.length() - 5) : name;
     }
 
     public synchronized List<Known> list() {
@@ -143,16 +132,7 @@ public final class Residency implements AutoCloseable {
 
     private Map<String, Path> catalog() {
         Map<String, Path> all = new LinkedHashMap<>(named);
-        if (Files.isDirectory(cacheFolder)) {
-            try (Stream<Path> files = Files.list(cacheFolder)) {
-                files.filter(p -> p.getFileName().toString().endsWith(".gguf") && !p.getFileName().toString().startsWith(PROJECTOR_PREFIX)
-                                && Files.isRegularFile(p))
-                        .sorted(Comparator.comparing(Path::getFileName))
-                        .forEach(p -> all.putIfAbsent(idOf(p), p));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list the model cache " + cacheFolder, e);
-            }
-        }
+        ModelFiles.inFolder(cacheFolder).forEach(all::putIfAbsent);
         return all;
     }
 

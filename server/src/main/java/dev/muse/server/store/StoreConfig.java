@@ -1,6 +1,6 @@
 package dev.muse.server.store;
 
-import dev.muse.runtime.ModelFiles;
+import dev.muse.hub.ModelFiles;
 
 import java.nio.file.Path;
 import java.util.Map;

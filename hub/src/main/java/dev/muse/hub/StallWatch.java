@@ -1,4 +1,4 @@
-package dev.muse.runtime.pull;
+package dev.muse.hub;
 
 import java.io.IOException;
 import java.io.InputStream;

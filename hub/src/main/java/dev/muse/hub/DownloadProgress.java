@@ -1,4 +1,4 @@
-package dev.muse.runtime.pull;
+package dev.muse.hub;
 
 /** What {@link ModelPuller} tells while it works: a transfer's progress, and the odd line worth saying. */
 public interface DownloadProgress {

@@ -1,4 +1,4 @@
-package dev.muse.runtime.pull;
+package dev.muse.hub;
 
 import java.net.URI;
 import java.util.Optional;

@@ -1,14 +1,7 @@
-package dev.muse.runtime;
+package dev.muse.hub;
 
 import dev.muse.engine.GgmlType;
 import dev.muse.formats.llama2c.Llama2cImporter;
-import dev.muse.runtime.pull.HubSettings;
-import dev.muse.runtime.pull.ModelAliases;
-import dev.muse.runtime.pull.ModelPuller;
-import dev.muse.runtime.pull.ModelSource;
-import dev.muse.runtime.pull.ProgressBar;
-import dev.muse.runtime.pull.PullException;
-import dev.muse.runtime.pull.PullRecord;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

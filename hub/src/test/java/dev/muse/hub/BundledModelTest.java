@@ -1,12 +1,7 @@
-package dev.muse.runtime;
+package dev.muse.hub;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.muse.runtime.pull.DownloadProgress;
-import dev.muse.runtime.pull.HubSettings;
-import dev.muse.runtime.pull.ModelPuller;
-import dev.muse.runtime.pull.PullException;
-import dev.muse.runtime.pull.PullRecord;
 import dev.muse.testkit.FakeHub;
 import java.io.IOException;
 import java.net.URI;

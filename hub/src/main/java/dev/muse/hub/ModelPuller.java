@@ -1,8 +1,7 @@
-package dev.muse.runtime.pull;
+package dev.muse.hub;
 
-import static dev.muse.runtime.pull.ProgressBar.humanBytes;
+import static dev.muse.hub.ProgressBar.humanBytes;
 
-import dev.muse.runtime.ModelFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

@@ -1,4 +1,4 @@
-package dev.muse.runtime;
+package dev.muse.hub;
 
 import static org.junit.jupiter.api.Assertions.*;
 

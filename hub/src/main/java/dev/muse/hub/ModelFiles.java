@@ -1,9 +1,14 @@
-package dev.muse.runtime;
+package dev.muse.hub;
 
-import dev.muse.runtime.pull.ModelAliases;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Where models live: a MODEL argument is either a path to a .gguf file, the name of a model in the cache
@@ -12,6 +17,9 @@ import java.util.Optional;
  * outside the cache.
  */
 public final class ModelFiles {
+    /** The file name prefix of a vision projector in the cache. */
+    public static final String PROJECTOR_PREFIX = "mmproj-";
+
     private ModelFiles() {}
 
     /** $MUSE_HOME, or -Dmuse.home first (in-process tests cannot set the environment), or ~/.muse. */
@@ -46,12 +54,36 @@ public final class ModelFiles {
      * NAME.gguf. Null when there is none.
      */
     public static Path projectorBeside(Path model) {
-        Path beside = model.resolveSibling(Residency.PROJECTOR_PREFIX + model.getFileName());
+        Path beside = model.resolveSibling(PROJECTOR_PREFIX + model.getFileName());
         return Files.isRegularFile(beside) ? beside : null;
     }
 
     public static boolean isSafeName(String name) {
         return !name.isEmpty() && !name.equals(".") && !name.contains("..") && !name.contains("/") && !name.contains("\\")
                 && !name.contains("\0") && name.chars().noneMatch(Character::isISOControl);
+    }
+
+    /** The id a model file is offered under: its file name without ".gguf". */
+    public static String idOf(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".gguf") ? name.substring(0, name.length() - 5) : name;
+    }
+
+    /**
+     * The models in {@code folder} by id, in file name order: every .gguf file but vision projectors, which are
+     * not models of their own. Empty when the folder does not exist.
+     */
+    public static Map<String, Path> inFolder(Path folder) {
+        Map<String, Path> models = new LinkedHashMap<>();
+        if (!Files.isDirectory(folder)) return models;
+        try (Stream<Path> files = Files.list(folder)) {
+            files.filter(p -> p.getFileName().toString().endsWith(".gguf") && !p.getFileName().toString().startsWith(PROJECTOR_PREFIX)
+                            && Files.isRegularFile(p))
+                    .sorted(Comparator.comparing(Path::getFileName))
+                    .forEach(p -> models.put(idOf(p), p));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the model cache " + folder, e);
+        }
+        return models;
     }
 }
