@@ -1,26 +1,30 @@
 package dev.muse.cli;
 
 import dev.muse.hub.ModelFiles;
-
-import dev.muse.models.KvCache;
-import dev.muse.runtime.Generator;
-import dev.muse.runtime.Prompt;
-import dev.muse.runtime.TextModel;
-import dev.muse.text.ChatMessage;
-import dev.muse.text.Sampler;
-import dev.muse.text.TokenDecoder;
+import dev.muse.hub.ModelPaths;
+import dev.muse.media.ImageLimits;
+import dev.muse.runtime.ChatRequest;
+import dev.muse.runtime.CompletionRequest;
+import dev.muse.runtime.Engine;
+import dev.muse.runtime.Event;
+import dev.muse.runtime.Generation;
+import dev.muse.runtime.GenerationOptions;
+import dev.muse.runtime.Sampling;
+import dev.muse.runtime.Scheduler;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Generate text from a model, streaming tokens to stdout.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Generate text from a model, streaming it to stdout.")
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "a .gguf file or a model name in the cache")
     String model;
@@ -59,8 +63,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--frequency-penalty", defaultValue = "0") float frequencyPenalty;
 
-    @Option(names = {"-c", "--context"}, description = "context length (default: the model's, at most 4096)")
-    Integer context;
+    @Option(names = {"-c", "--context"}, defaultValue = "4096", description = "context length, at most the model's (default ${DEFAULT-VALUE})")
+    int context;
 
     @Option(names = "--mmproj", paramLabel = "FILE", description = "the model's vision projector (llama.cpp's mmproj GGUF); default: mmproj-MODEL.gguf beside the model, if there")
     Path mmproj;
@@ -70,52 +74,61 @@ final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         long actualSeed = seed != null ? seed : System.nanoTime();
-        Sampler sampler = new Sampler(new Sampler.Settings(temperature, topK, topP, minP, repeatPenalty, presencePenalty,
-                frequencyPenalty, 64, actualSeed));
         Path file = ModelFiles.resolve(model);
         Path projector = mmproj != null ? mmproj : ModelFiles.projectorBeside(file);
         if (!images.isEmpty() && projector == null)
             throw new IllegalArgumentException("--image needs the model's vision projector: give it with --mmproj FILE");
-        List<byte[]> pictures = new ArrayList<>();
-        for (Path image : images) pictures.add(read(image));
-        try (TextModel tm = TextModel.open(file, images.isEmpty() ? null : projector)) {
-            Prompt input = !pictures.isEmpty() ? tm.chatPrompt(messages(), Map.of(), pictures)
-                    : Prompt.of(prompt == null ? new int[] {tm.tokenizer().vocabulary().bosId()}
-                            : chat ? tm.chatPrompt(messages()) : tm.tokenizer().encode(prompt, true));
-            if (input.tokens()[0] == -1 && input.embedded().isEmpty()) throw new IllegalArgumentException("the model has no BOS token: give a prompt with -p");
-            int window = context != null ? context : Math.min(tm.model().contextLength(), 4096);
-            KvCache cache = tm.model().newCache(window);
-            PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-            TokenDecoder decoder = new TokenDecoder(tm.tokenizer(), prompt == null);
-            if (prompt != null && !chat && pictures.isEmpty()) out.print(prompt);
-            Generator.Result result = Generator.generate(tm.model(), cache, input, maxTokens, sampler, tm.tokenizer()::isEndOfGeneration,
-                    token -> {
-                        out.print(decoder.next(token));
+        ModelPaths paths = new ModelPaths(ModelFiles.idOf(file), file, images.isEmpty() ? null : projector);
+        // One sequence; its whole prompt goes through in one step, as the scheduler's batch rows allow.
+        Engine.Config config = new Engine.Config(List.of(paths), null, Long.MAX_VALUE, new Scheduler.Options(1, context, context));
+        GenerationOptions options = GenerationOptions.of(maxTokens,
+                new Sampling(temperature, topK, topP, minP, repeatPenalty, presencePenalty, frequencyPenalty, actualSeed));
+        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        try (Engine engine = new Engine(config); Generation generation = chat || !images.isEmpty()
+                ? engine.chat(new ChatRequest(paths.id(), messages(), null, options))
+                : engine.complete(CompletionRequest.ofText(paths.id(), prompt == null ? "" : prompt, options))) {
+            if (prompt != null && !chat && images.isEmpty()) out.print(prompt);
+            Event.Done done = null;
+            Event e;
+            do {
+                switch (e = generation.next()) {
+                    case Event.Token t -> {
+                        out.print(t.text());
                         out.flush();
-                        return !out.checkError();
-                    });
-            out.print(decoder.flush());
+                        if (out.checkError()) generation.cancel(); // stdout closed (piped into head, say)
+                    }
+                    case Event.Done d -> done = d;
+                    case Event.Usage u -> { }
+                    case Event.Error error -> throw error.error();
+                }
+            } while (!e.last());
             out.println();
             out.flush();
             System.err.printf("%n%d prompt tokens (%.1f t/s), %d generated (%.1f t/s), stop: %s, seed %d%n",
-                    result.promptTokens(), result.promptTokensPerSecond(), result.tokens().length,
-                    result.generationTokensPerSecond(), result.stopReason().name().toLowerCase(), actualSeed);
+                    done.promptTokens(), done.promptTokensPerSecond(), done.completionTokens(), done.tokensPerSecond(),
+                    done.reason().name().toLowerCase(Locale.ROOT), actualSeed);
         }
         return 0;
     }
 
-    /** An image file's bytes, refused before reading when it is larger than any image Muse decodes. */
-    private static byte[] read(Path image) throws java.io.IOException {
-        if (!java.nio.file.Files.isRegularFile(image)) throw new IllegalArgumentException("no such image file: " + image);
-        dev.muse.media.ImageLimits.DEFAULT.checkEncodedSize(java.nio.file.Files.size(image));
-        return java.nio.file.Files.readAllBytes(image);
+    /** The system message, if any, and the user's turn: the --image pictures before the prompt (as llama.cpp's mtmd-cli puts them). */
+    private List<ChatRequest.Message> messages() throws IOException {
+        List<ChatRequest.Message> messages = new ArrayList<>();
+        if (system != null) messages.add(ChatRequest.Message.of("system", system));
+        List<ChatRequest.Part> turn = new ArrayList<>();
+        for (Path image : images) {
+            byte[] bytes = read(image);
+            turn.add(new ChatRequest.Image(() -> bytes));
+        }
+        turn.add(new ChatRequest.Text(prompt == null ? "" : prompt));
+        messages.add(new ChatRequest.Message("user", turn));
+        return messages;
     }
 
-    /** The system message, if any, and the user's turn: one image marker per --image before the prompt (as llama.cpp's mtmd-cli puts them). */
-    private List<ChatMessage> messages() {
-        List<ChatMessage> messages = new ArrayList<>();
-        if (system != null) messages.add(ChatMessage.system(system));
-        messages.add(ChatMessage.user(TextModel.IMAGE_MARKER.repeat(images.size()) + (prompt == null ? "" : prompt)));
-        return messages;
+    /** An image file's bytes, refused before reading when it is larger than any image Muse decodes. */
+    private static byte[] read(Path image) throws IOException {
+        if (!Files.isRegularFile(image)) throw new IllegalArgumentException("no such image file: " + image);
+        ImageLimits.DEFAULT.checkEncodedSize(Files.size(image));
+        return Files.readAllBytes(image);
     }
 }

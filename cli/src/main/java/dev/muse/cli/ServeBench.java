@@ -1,7 +1,8 @@
 package dev.muse.cli;
 
 import dev.muse.hub.ModelFiles;
-import dev.muse.runtime.Residency;
+import dev.muse.hub.ModelPaths;
+import dev.muse.runtime.Engine;
 import dev.muse.runtime.Scheduler;
 import dev.muse.server.MuseServer;
 import java.io.BufferedReader;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -40,11 +40,11 @@ final class ServeBench {
     static List<Row> run(Path model, int[] concurrency, int promptWords, int maxTokens) throws Exception {
         int most = Arrays.stream(concurrency).max().orElse(1);
         String id = ModelFiles.idOf(model);
-        Residency residency = new Residency(Map.of(id, model), Path.of("/nonexistent-muse-cache"), Long.MAX_VALUE,
-                new Scheduler.Options(most, 2048, ServeCommand.BATCH_TOKENS));
+        Engine engine = new Engine(new Engine.Config(List.of(new ModelPaths(id, model, null)), null, Long.MAX_VALUE,
+                new Scheduler.Options(most, 2048, ServeCommand.BATCH_TOKENS)));
         Path data = Files.createTempDirectory("muse-bench-serve");
         try (MuseServer server = new MuseServer(new MuseServer.Config("127.0.0.1", 0, false, k -> java.util.Optional.empty(), 8 << 20,
-                8192, most, Integer.MAX_VALUE, false), residency, Store.open(StoreConfig.sqlite(data.resolve("muse.db"))))) {
+                8192, most, Integer.MAX_VALUE, false), engine, Store.open(StoreConfig.sqlite(data.resolve("muse.db"))))) {
             return rounds("http://127.0.0.1:" + server.port(), id, concurrency, promptWords, maxTokens);
         } finally {
             try (var files = Files.walk(data)) {

@@ -1,7 +1,9 @@
 package dev.muse.cli;
 
 import dev.muse.hub.ModelFiles;
-import dev.muse.runtime.Residency;
+import dev.muse.hub.ModelPaths;
+import dev.muse.runtime.Engine;
+import dev.muse.runtime.ModelInfo;
 import dev.muse.runtime.Scheduler;
 import dev.muse.server.MuseServer;
 import java.lang.management.ManagementFactory;
@@ -66,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         MuseServer server = start(host, port, models);
         System.err.printf("Muse serving on %s (models: %s)%n", url(host, server.port()),
-                String.join(", ", server.residency().list().stream().map(Residency.Known::id).toList()));
+                String.join(", ", server.engine().models().stream().map(ModelInfo::id).toList()));
         serveUntilStopped(server);
         return 0;
     }
@@ -77,31 +79,33 @@ final class ServeCommand implements Callable<Integer> {
 
     MuseServer start(String host, int port, List<String> models) {
         HELIDON_LOG.setLevel(java.util.logging.Level.WARNING);
-        Map<String, Path> named = new LinkedHashMap<>();
+        Map<String, ModelPaths> named = new LinkedHashMap<>();
         for (String m : models) {
-            Path file = ModelFiles.resolve(m);
-            named.put(ModelFiles.idOf(file), file);
+            ModelPaths paths = ModelPaths.of(ModelFiles.resolve(m));
+            named.put(paths.id(), paths);
         }
-        Map<String, Path> mmproj = new LinkedHashMap<>();
         for (String p : projectors) {
             int eq = p.indexOf('=');
             String id = eq > 0 ? p.substring(0, eq) : named.size() == 1 ? named.keySet().iterator().next() : null;
             if (id == null) throw new IllegalArgumentException("--mmproj " + p + ": with several models, say which: --mmproj MODEL=FILE");
+            if (!named.containsKey(id)) throw new IllegalArgumentException("--mmproj " + p + ": '" + id + "' is not among the models given with --model");
             Path file = Path.of(eq > 0 ? p.substring(eq + 1) : p);
             if (!java.nio.file.Files.isRegularFile(file)) throw new IllegalArgumentException("--mmproj: no such file " + file);
-            mmproj.put(id, file);
+            named.put(id, named.get(id).withProjector(file));
         }
         long budget = memoryBudgetMib != null ? memoryBudgetMib << 20 : physicalMemory() / 4 * 3;
-        Residency residency = new Residency(named, mmproj, ModelFiles.cache(), budget, new Scheduler.Options(parallel, context, BATCH_TOKENS));
+        Engine engine = new Engine(new Engine.Config(List.copyOf(named.values()), ModelFiles.cache(), budget,
+                new Scheduler.Options(parallel, context, BATCH_TOKENS)));
         boolean requireKeys = !MuseServer.isLoopback(host);
         Store store = Store.openFromEnvironment();
         try {
             if (requireKeys && !store.keys().anyActive())
                 throw new IllegalArgumentException("binding to " + host + " requires API keys and there are none: create one with `muse keys create`");
             return new MuseServer(new MuseServer.Config(host, port, requireKeys, key -> store.keys().authenticate(key).map(ApiKey::owner),
-                    (long) maxBodyMib << 20, maxTokens, maxConcurrent, rateLimit, allowImageUrls), residency, store);
+                    (long) maxBodyMib << 20, maxTokens, maxConcurrent, rateLimit, allowImageUrls), engine, store);
         } catch (RuntimeException e) {
             store.close();
+            engine.close();
             throw e;
         }
     }

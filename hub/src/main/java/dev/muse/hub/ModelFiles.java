@@ -71,16 +71,16 @@ public final class ModelFiles {
 
     /**
      * The models in {@code folder} by id, in file name order: every .gguf file but vision projectors, which are
-     * not models of their own. Empty when the folder does not exist.
+     * not models of their own but go with the model beside them. Empty when the folder does not exist.
      */
-    public static Map<String, Path> inFolder(Path folder) {
-        Map<String, Path> models = new LinkedHashMap<>();
-        if (!Files.isDirectory(folder)) return models;
+    public static Map<String, ModelPaths> inFolder(Path folder) {
+        Map<String, ModelPaths> models = new LinkedHashMap<>();
+        if (folder == null || !Files.isDirectory(folder)) return models;
         try (Stream<Path> files = Files.list(folder)) {
             files.filter(p -> p.getFileName().toString().endsWith(".gguf") && !p.getFileName().toString().startsWith(PROJECTOR_PREFIX)
                             && Files.isRegularFile(p))
                     .sorted(Comparator.comparing(Path::getFileName))
-                    .forEach(p -> models.put(idOf(p), p));
+                    .forEach(p -> models.put(idOf(p), ModelPaths.of(p)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the model cache " + folder, e);
         }

@@ -4,7 +4,6 @@ import dev.muse.models.ContextOverflowException;
 import dev.muse.models.LanguageModel;
 import dev.muse.models.LanguageModel.Step;
 import dev.muse.runtime.Sequence.Finished;
-import dev.muse.runtime.Sequence.StopReason;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,16 +53,24 @@ public final class Scheduler implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("muse-scheduler-" + name).daemon().start(this::loop);
     }
 
-    public LanguageModel model() { return model; }
-
     public Options options() { return options; }
 
-    /** Queues a generation. A prompt that leaves no room to generate in the context is refused here, never truncated. */
-    public Sequence submit(Sequence.Request request) {
+    /** Queues a generation whose events the caller reads from the sequence. */
+    Sequence submit(Sequence.Request request) {
+        return enqueue(new Sequence(request));
+    }
+
+    /** Queues a generation whose events go to {@code sink} (called on the scheduler's thread). */
+    Sequence submit(Sequence.Request request, java.util.function.Consumer<Sequence.TokenEvent> sink) {
+        return enqueue(new Sequence(request, sink));
+    }
+
+    /** A prompt that leaves no room to generate in the context is refused here, never truncated. */
+    private Sequence enqueue(Sequence sequence) {
+        Sequence.Request request = sequence.request;
         if (request.prompt().length() >= options.contextLength())
             throw new ContextOverflowException(request.prompt().length() + 1, options.contextLength());
         request.prompt().check(model);
-        Sequence sequence = new Sequence(request);
         synchronized (this) {
             if (closed) throw new IllegalStateException("the model has been unloaded");
             waiting.add(sequence);
@@ -141,10 +148,10 @@ public final class Scheduler implements AutoCloseable {
 
     private void dropCancelled() {
         waiting.removeIf(s -> {
-            if (s.isCancelled()) s.emit(new Finished(StopReason.CANCELLED, s.promptLength(), 0, 0));
+            if (s.isCancelled()) s.emit(new Finished(FinishReason.CANCELLED, s.promptLength(), 0, 0));
             return s.isCancelled();
         });
-        for (Sequence s : List.copyOf(running)) if (s.isCancelled()) finish(s, StopReason.CANCELLED);
+        for (Sequence s : List.copyOf(running)) if (s.isCancelled()) finish(s, FinishReason.CANCELLED);
     }
 
     /**
@@ -253,7 +260,7 @@ public final class Scheduler implements AutoCloseable {
         float[] logSoftmax = r.topLogprobs() >= 0 ? Logprobs.logSoftmax(logits) : null;
         int token = s.sampler.sample(logits, s.history, s.length);
         if (r.isStop().test(token)) {
-            synchronized (this) { finish(s, StopReason.END_OF_TEXT); }
+            synchronized (this) { finish(s, FinishReason.STOP); }
             return;
         }
         if (logSoftmax != null) {
@@ -265,11 +272,11 @@ public final class Scheduler implements AutoCloseable {
         generatedTokens.incrementAndGet();
         s.emit(new Sequence.Token(token, chosen, top));
         if (s.generated >= r.maxTokens() || s.length >= options.contextLength()) {
-            synchronized (this) { finish(s, StopReason.LENGTH); }
+            synchronized (this) { finish(s, FinishReason.LENGTH); }
         }
     }
 
-    private void finish(Sequence s, StopReason reason) {
+    private void finish(Sequence s, FinishReason reason) {
         release(s);
         s.emit(new Finished(reason, s.promptLength(), s.cachedPromptTokens, s.generated));
     }

@@ -5,14 +5,16 @@ import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 
 /**
- * One generation running in a {@link Scheduler}: the caller reads its {@link TokenEvent}s (blocking, which is
- * cheap on a virtual thread) and may cancel it at any time; the scheduler drops it at the next token
- * boundary and hands its slot and KV cache to the next request.
+ * One generation running in a {@link Scheduler}: its {@link TokenEvent}s go to a sink (a {@link Generation}
+ * gathers those of all its choices), or to a queue of its own that the caller reads; the caller may cancel it at
+ * any time, and the scheduler drops it at the next token boundary and hands its slot and KV cache to the next
+ * request.
  */
-public final class Sequence {
+final class Sequence {
     /**
      * What to generate.
      *
@@ -22,37 +24,35 @@ public final class Sequence {
      * @param isStop      end-of-generation tokens (not emitted)
      * @param topLogprobs -1 for no log-probabilities, else how many alternatives to report per token (0..20)
      */
-    public record Request(Prompt prompt, int maxTokens, Sampler.Settings sampling, IntPredicate isStop, int topLogprobs) {
-        public Request {
+    record Request(Prompt prompt, int maxTokens, Sampler.Settings sampling, IntPredicate isStop, int topLogprobs) {
+        Request {
             if (maxTokens < 1) throw new IllegalArgumentException("max tokens must be >= 1");
             if (topLogprobs < -1 || topLogprobs > 20) throw new IllegalArgumentException("top logprobs must be in 0..20");
         }
     }
 
-    public enum StopReason { END_OF_TEXT, LENGTH, CANCELLED }
-
     /** A log-probability of one token. */
-    public record Logprob(int token, float logprob) {}
+    record Logprob(int token, float logprob) {}
 
     /** What a sequence reports, in order: tokens, then exactly one {@link Finished} or {@link Failed}. */
-    public sealed interface TokenEvent permits Token, Finished, Failed {}
+    sealed interface TokenEvent permits Token, Finished, Failed {}
 
     /** A generated token; {@code logprob} and {@code top} are present when the request asked for them. */
-    public record Token(int id, Logprob logprob, Logprob[] top) implements TokenEvent {}
+    record Token(int id, Logprob logprob, Logprob[] top) implements TokenEvent {}
 
     /**
-     * The end of the sequence.
+     * The end of the sequence: {@link FinishReason#STOP} for an end-of-generation token.
      *
      * @param cachedPromptTokens prompt tokens whose keys and values were reused from an earlier request
      */
-    public record Finished(StopReason reason, int promptTokens, int cachedPromptTokens, int generatedTokens) implements TokenEvent {}
+    record Finished(FinishReason reason, int promptTokens, int cachedPromptTokens, int generatedTokens) implements TokenEvent {}
 
-    public record Failed(RuntimeException error) implements TokenEvent {}
+    record Failed(RuntimeException error) implements TokenEvent {}
 
     final Request request;
     final Sampler sampler;
-    final long submittedNanos = System.nanoTime();
-    private final BlockingQueue<TokenEvent> events = new LinkedBlockingQueue<>();
+    private final BlockingQueue<TokenEvent> events;   // null when a sink takes the events
+    private final Consumer<TokenEvent> sink;
     private volatile boolean cancelled;
 
     // Scheduler-thread state.
@@ -63,27 +63,43 @@ public final class Sequence {
     int generated;
     KvSlot slot;
 
+    /** A sequence whose events the caller reads with {@link #take()}. */
     Sequence(Request request) {
+        this(request, new LinkedBlockingQueue<>());
+    }
+
+    private Sequence(Request request, BlockingQueue<TokenEvent> queue) {
+        this(request, queue, queue::add);
+    }
+
+    /** A sequence whose events go to {@code sink}, called on the scheduler's thread. */
+    Sequence(Request request, Consumer<TokenEvent> sink) {
+        this(request, null, sink);
+    }
+
+    private Sequence(Request request, BlockingQueue<TokenEvent> events, Consumer<TokenEvent> sink) {
         this.request = request;
+        this.events = events;
+        this.sink = sink;
         this.sampler = new Sampler(request.sampling());
         this.history = Arrays.copyOf(request.prompt().tokens(), request.prompt().length() + Math.min(request.maxTokens(), 256)); // grows on demand
         this.length = request.prompt().length();
     }
 
-    /** The next event, waiting as long as it takes. */
-    public TokenEvent take() throws InterruptedException { return events.take(); }
+    /** The next event, waiting as long as it takes (a sequence without a sink). */
+    TokenEvent take() throws InterruptedException { return events.take(); }
 
-    /** The next event, or null after {@code timeout}. */
-    public TokenEvent poll(long timeout, TimeUnit unit) throws InterruptedException { return events.poll(timeout, unit); }
+    /** The next event, or null after {@code timeout} (a sequence without a sink). */
+    TokenEvent poll(long timeout, TimeUnit unit) throws InterruptedException { return events.poll(timeout, unit); }
 
-    /** Stops the sequence at the next token boundary; it then reports {@link StopReason#CANCELLED}. */
-    public void cancel() { cancelled = true; }
+    /** Stops the sequence at the next token boundary; it then reports {@link FinishReason#CANCELLED}. */
+    void cancel() { cancelled = true; }
 
-    public boolean isCancelled() { return cancelled; }
+    boolean isCancelled() { return cancelled; }
 
-    public int promptLength() { return request.prompt().length(); }
+    int promptLength() { return request.prompt().length(); }
 
-    void emit(TokenEvent event) { events.add(event); }
+    void emit(TokenEvent event) { sink.accept(event); }
 
     /** Tokens of history not yet in the cache: the rest of the prompt, or the one token just sampled. */
     int pending() { return length - processed; }

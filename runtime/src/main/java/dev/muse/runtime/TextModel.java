@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * once), and, when it was opened with a vision projector (an mmproj file), what turns images into prompt
  * rows; all closed together.
  */
-public final class TextModel implements AutoCloseable {
+final class TextModel implements AutoCloseable {
     /** The GGUF key holding the model's own Jinja chat template. */
     public static final String CHAT_TEMPLATE = "tokenizer.chat_template";
 
@@ -27,7 +27,7 @@ public final class TextModel implements AutoCloseable {
      * Stands for one image in a message's text, where the image was among its content parts. Random per
      * process, so text a user types can never pass for an image.
      */
-    public static final String IMAGE_MARKER = "<__muse_image_" + java.util.HexFormat.of().formatHex(randomBytes(12)) + "__>";
+    static final String IMAGE_MARKER = "<__muse_image_" + java.util.HexFormat.of().formatHex(randomBytes(12)) + "__>";
 
     /** From the non-blocking generator: SecureRandom.getSeed may wait for entropy, and this runs at class load. */
     private static byte[] randomBytes(int n) {

@@ -47,8 +47,8 @@ class ImagePromptSchedulingTest {
             List<Sequence> sequences = new ArrayList<>();
             for (Prompt p : prompts) sequences.add(scheduler.submit(request(p, 12)));
             for (int i = 0; i < prompts.size(); i++) {
-                Generator.Result alone = Generator.generate(model, model.newCache(256), prompts.get(i), 12, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
-                assertArrayEquals(alone.tokens(), drain(sequences.get(i)).tokens(), "prompt " + i);
+                int[] alone = PlainLoop.greedy(model, 256, prompts.get(i), 12);
+                assertArrayEquals(alone, drain(sequences.get(i)).tokens(), "prompt " + i);
             }
         }
     }
@@ -65,8 +65,8 @@ class ImagePromptSchedulingTest {
             Prompt other = image(new SplittableRandom(4), 6, 30, 5, false, 11);
             SchedulerTest.Result turn3 = drain(scheduler.submit(request(other, 6)));
             assertEquals(6, turn3.finished().cachedPromptTokens());
-            Generator.Result fresh = Generator.generate(model, model.newCache(256), other, 6, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
-            assertArrayEquals(fresh.tokens(), turn3.tokens());
+            int[] fresh = PlainLoop.greedy(model, 256, other, 6);
+            assertArrayEquals(fresh, turn3.tokens());
         }
     }
 

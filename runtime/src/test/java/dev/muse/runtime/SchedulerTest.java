@@ -8,7 +8,6 @@ import dev.muse.models.ContextOverflowException;
 import dev.muse.models.LanguageModel;
 import dev.muse.models.Models;
 import dev.muse.runtime.Sequence.Finished;
-import dev.muse.runtime.Sequence.StopReason;
 import dev.muse.runtime.Sequence.Token;
 import dev.muse.runtime.Sequence.TokenEvent;
 import dev.muse.testkit.TinyFamily;
@@ -47,10 +46,10 @@ class SchedulerTest {
             List<Sequence> sequences = new ArrayList<>();
             for (int[] p : prompts) sequences.add(scheduler.submit(greedy(p, 20)));
             for (int i = 0; i < prompts.length; i++) {
-                Generator.Result alone = Generator.generate(model, model.newCache(256), Prompt.of(prompts[i]), 20, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
+                int[] alone = PlainLoop.greedy(model, 256, Prompt.of(prompts[i]), 20);
                 Result batched = drain(sequences.get(i));
-                assertArrayEquals(alone.tokens(), batched.tokens, "sequence " + i);
-                assertEquals(StopReason.LENGTH, batched.finished.reason());
+                assertArrayEquals(alone, batched.tokens, "sequence " + i);
+                assertEquals(FinishReason.LENGTH, batched.finished.reason());
                 assertEquals(prompts[i].length, batched.finished.promptTokens());
             }
             assertEquals(0, scheduler.stats().running());
@@ -67,8 +66,8 @@ class SchedulerTest {
             Result turn2 = drain(scheduler.submit(greedy(second, 10)));
             // Everything but the last sampled token (never fed back) was in the cache.
             assertEquals(first.length + turn1.tokens.length - 1, turn2.finished.cachedPromptTokens());
-            Generator.Result fresh = Generator.generate(model, model.newCache(256), Prompt.of(second), 10, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
-            assertArrayEquals(fresh.tokens(), turn2.tokens);
+            int[] fresh = PlainLoop.greedy(model, 256, Prompt.of(second), 10);
+            assertArrayEquals(fresh, turn2.tokens);
         }
     }
 
@@ -80,11 +79,11 @@ class SchedulerTest {
             List<Sequence> sequences = new ArrayList<>();
             for (int i = 0; i < 3; i++) sequences.add(scheduler.submit(greedy(prompt, 6)));
             Sequence unrelated = scheduler.submit(greedy(other, 6));
-            Generator.Result alone = Generator.generate(model, model.newCache(512), Prompt.of(prompt), 6, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
+            int[] alone = PlainLoop.greedy(model, 512, Prompt.of(prompt), 6);
             int cached = 0;
             for (Sequence s : sequences) {
                 Result r = drain(s);
-                assertArrayEquals(alone.tokens(), r.tokens, "a lent prefix gives the same tokens");
+                assertArrayEquals(alone, r.tokens, "a lent prefix gives the same tokens");
                 cached += r.finished.cachedPromptTokens();
             }
             // The others waited while the first still had 32+ tokens of the prompt to compute, then borrowed what it had.
@@ -113,7 +112,7 @@ class SchedulerTest {
             assertInstanceOf(Token.class, endless.take());
             endless.cancel();
             Result rest = drain(endless);
-            assertEquals(StopReason.CANCELLED, rest.finished.reason());
+            assertEquals(FinishReason.CANCELLED, rest.finished.reason());
             assertTrue(rest.finished.generatedTokens() < 400);
             assertEquals(3, drain(next).tokens.length);
         }
@@ -122,14 +121,14 @@ class SchedulerTest {
     @Test
     void stopTokensEndTheSequenceWithoutBeingEmitted() throws Exception {
         int[] prompt = prompt(new SplittableRandom(3), 6);
-        Generator.Result alone = Generator.generate(model, model.newCache(64), Prompt.of(prompt), 8, new Sampler(Sampler.Settings.greedy()), t -> false, t -> true);
-        int stop = alone.tokens()[4];
+        int[] alone = PlainLoop.greedy(model, 64, Prompt.of(prompt), 8);
+        int stop = alone[4];
         try (Scheduler scheduler = new Scheduler(model, new Scheduler.Options(1, 64, 64), "test")) {
             Result r = drain(scheduler.submit(new Sequence.Request(Prompt.of(prompt), 8, Sampler.Settings.greedy(), t -> t == stop, -1)));
-            assertEquals(StopReason.END_OF_TEXT, r.finished.reason());
+            assertEquals(FinishReason.STOP, r.finished.reason());
             int firstStop = 0;
-            while (alone.tokens()[firstStop] != stop) firstStop++;
-            assertArrayEquals(Arrays.copyOf(alone.tokens(), firstStop), r.tokens);
+            while (alone[firstStop] != stop) firstStop++;
+            assertArrayEquals(Arrays.copyOf(alone, firstStop), r.tokens);
         }
     }
 

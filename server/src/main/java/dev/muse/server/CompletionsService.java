@@ -1,9 +1,13 @@
 package dev.muse.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.muse.runtime.LoadedModel;
-import dev.muse.runtime.Prompt;
+import dev.muse.runtime.CompletionRequest;
+import dev.muse.runtime.Engine;
+import dev.muse.runtime.Generation;
+import dev.muse.server.openai.Answers;
+import dev.muse.server.openai.ApiException;
 import dev.muse.server.openai.GenerationParams;
+import dev.muse.server.openai.Json;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -11,12 +15,12 @@ import io.helidon.webserver.http.ServerResponse;
 
 /** {@code POST /v1/completions}: plain text continuation of a prompt (a string, or token ids). */
 final class CompletionsService implements HttpService {
-    private final Models models;
+    private final Engine engine;
     private final Access access;
     private final Generations generations;
 
-    CompletionsService(Models models, Access access, Generations generations) {
-        this.models = models;
+    CompletionsService(Engine engine, Access access, Generations generations) {
+        this.engine = engine;
         this.access = access;
         this.generations = generations;
     }
@@ -31,33 +35,25 @@ final class CompletionsService implements HttpService {
         for (String unsupported : new String[] {"suffix", "best_of"})
             if (body.hasNonNull(unsupported)) throw ApiException.invalid(unsupported, "'" + unsupported + "' is not supported");
         if (body.path("echo").asBoolean(false)) throw ApiException.invalid("echo", "'echo' is not supported");
-        JsonNode prompt = body.get("prompt");
-        if (prompt == null || prompt.isNull()) throw ApiException.invalid("prompt", "missing_required_parameter", "Missing required parameter: 'prompt'");
+        CompletionRequest request = request(body.get("prompt"), params);
         try (AutoCloseable permit = access.generationPermit(Access.owner(req))) {
-            LoadedModel model = models.acquire(params.model());
-            generations.run(res, Generations.Kind.TEXT, model, Prompt.of(tokens(prompt, model)), params);
+            Generation generation;
+            try {
+                generation = engine.complete(request);
+            } catch (IllegalArgumentException e) { // an empty prompt without BOS, a token id outside the vocabulary
+                throw ApiException.invalid("prompt", e.getMessage());
+            }
+            generations.run(res, Answers.Kind.TEXT, generation, params, Generations.Observer.NONE);
         }
     }
 
     /** One prompt: a string, an array holding one string, or an array of token ids. */
-    private static int[] tokens(JsonNode prompt, LoadedModel model) {
+    private static CompletionRequest request(JsonNode prompt, GenerationParams params) {
+        if (prompt == null || prompt.isNull()) throw ApiException.invalid("prompt", "missing_required_parameter", "Missing required parameter: 'prompt'");
         if (prompt.isArray() && prompt.size() == 1 && prompt.get(0).isTextual()) prompt = prompt.get(0);
-        if (prompt.isTextual()) {
-            int[] ids = model.text().tokenizer().encode(prompt.textValue(), true, false);
-            if (ids.length == 0) throw ApiException.invalid("prompt", "the prompt is empty and the model has no BOS token to start from");
-            return ids;
-        }
-        if (prompt.isArray() && !prompt.isEmpty() && prompt.get(0).isIntegralNumber()) {
-            int vocab = model.text().model().vocabularySize();
-            int[] ids = new int[prompt.size()];
-            for (int i = 0; i < ids.length; i++) {
-                JsonNode t = prompt.get(i);
-                if (!t.isIntegralNumber() || t.asLong() < 0 || t.asLong() >= vocab)
-                    throw ApiException.invalid("prompt", "prompt token " + i + " is not a token id of this model (0.." + (vocab - 1) + ")");
-                ids[i] = t.asInt();
-            }
-            return ids;
-        }
+        if (prompt.isTextual()) return CompletionRequest.ofText(params.model(), prompt.textValue(), params.options());
+        if (prompt.isArray() && !prompt.isEmpty() && prompt.get(0).isIntegralNumber())
+            return CompletionRequest.ofTokens(params.model(), TokenIds.read(prompt, "prompt"), params.options());
         throw ApiException.invalid("prompt", "'prompt' must be a string or an array of token ids (one prompt per request)");
     }
 }

@@ -1,5 +1,7 @@
 package dev.muse.server;
 
+import dev.muse.server.openai.ApiException;
+import dev.muse.server.openai.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,8 +1,9 @@
 package dev.muse.server;
 
-import dev.muse.runtime.Completion;
-import dev.muse.runtime.LoadedModel;
-import dev.muse.runtime.Residency;
+import dev.muse.runtime.Event;
+import dev.muse.runtime.ModelInfo;
+import dev.muse.runtime.Scheduler;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +24,7 @@ final class Metrics {
         requests.computeIfAbsent("endpoint=\"" + endpoint + "\",status=\"" + status + "\"", k -> new AtomicLong()).incrementAndGet();
     }
 
-    void generated(String model, Completion.Outcome o) {
+    void generated(String model, Event.Done o) {
         String label = "model=\"" + escape(model) + "\"";
         promptTokens.computeIfAbsent(label, k -> new AtomicLong()).addAndGet(o.promptTokens() - o.cachedPromptTokens());
         cachedTokens.computeIfAbsent(label, k -> new AtomicLong()).addAndGet(o.cachedPromptTokens());
@@ -34,7 +35,8 @@ final class Metrics {
             rate.computeIfAbsent(label, k -> new Histogram(RATE_BUCKETS)).observe((o.completionTokens() - 1) * 1e9 / decodeNanos);
     }
 
-    String render(Residency residency) {
+    /** Everything counted so far, and the state of the {@code resident} models. */
+    String render(List<ModelInfo> resident) {
         StringBuilder out = new StringBuilder();
         counter(out, "muse_requests_total", "HTTP requests by endpoint and status", requests);
         counter(out, "muse_prompt_tokens_total", "prompt tokens computed (not from the prefix cache)", promptTokens);
@@ -43,22 +45,25 @@ final class Metrics {
         histogram(out, "muse_time_to_first_token_seconds", "time from request to first generated token", ttft);
         histogram(out, "muse_generation_tokens_per_second", "per-request decode speed after the first token", rate);
         out.append("# HELP muse_queue_depth requests waiting for a slot\n# TYPE muse_queue_depth gauge\n");
-        var loaded = residency.loaded();
-        for (LoadedModel m : loaded) out.append(gauge("muse_queue_depth", m, m.scheduler().stats().waiting()));
+        for (ModelInfo m : resident) out.append(gauge("muse_queue_depth", m, stats(m).waiting()));
         out.append("# HELP muse_running_sequences sequences in the running batch\n# TYPE muse_running_sequences gauge\n");
-        for (LoadedModel m : loaded) out.append(gauge("muse_running_sequences", m, m.scheduler().stats().running()));
+        for (ModelInfo m : resident) out.append(gauge("muse_running_sequences", m, stats(m).running()));
         out.append("# HELP muse_kv_cache_tokens tokens held by running sequences' KV caches\n# TYPE muse_kv_cache_tokens gauge\n");
-        for (LoadedModel m : loaded) out.append(gauge("muse_kv_cache_tokens", m, m.scheduler().stats().kvTokens()));
+        for (ModelInfo m : resident) out.append(gauge("muse_kv_cache_tokens", m, stats(m).kvTokens()));
         out.append("# HELP muse_kv_cache_bytes bytes allocated for KV caches\n# TYPE muse_kv_cache_bytes gauge\n");
-        for (LoadedModel m : loaded) out.append(gauge("muse_kv_cache_bytes", m, m.scheduler().stats().kvBytes()));
+        for (ModelInfo m : resident) out.append(gauge("muse_kv_cache_bytes", m, stats(m).kvBytes()));
         out.append("# HELP muse_kv_cache_capacity_bytes bytes the KV caches would take when full\n# TYPE muse_kv_cache_capacity_bytes gauge\n");
-        for (LoadedModel m : loaded) out.append(gauge("muse_kv_cache_capacity_bytes", m, m.scheduler().stats().kvCapacityBytes()));
+        for (ModelInfo m : resident) out.append(gauge("muse_kv_cache_capacity_bytes", m, stats(m).kvCapacityBytes()));
         out.append("# HELP muse_models_loaded models resident in memory\n# TYPE muse_models_loaded gauge\n");
-        out.append("muse_models_loaded ").append(loaded.size()).append('\n');
+        out.append("muse_models_loaded ").append(resident.size()).append('\n');
         return out.toString();
     }
 
-    private static String gauge(String name, LoadedModel m, long value) {
+    private static Scheduler.Stats stats(ModelInfo m) {
+        return m.resident().orElseThrow().scheduler();
+    }
+
+    private static String gauge(String name, ModelInfo m, long value) {
         return name + "{model=\"" + escape(m.id()) + "\"} " + value + "\n";
     }
 

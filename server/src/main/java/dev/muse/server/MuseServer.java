@@ -1,9 +1,14 @@
 package dev.muse.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.muse.models.ContextOverflowException;
-import dev.muse.runtime.Residency;
+import dev.muse.runtime.CapabilityException;
+import dev.muse.runtime.ContextLengthException;
+import dev.muse.runtime.Engine;
+import dev.muse.runtime.InsufficientMemoryException;
+import dev.muse.runtime.UnknownModelException;
+import dev.muse.server.openai.ApiException;
 import dev.muse.server.openai.ImageUrls;
+import dev.muse.server.openai.Json;
 import dev.muse.server.store.NotFoundException;
 import dev.muse.server.store.Store;
 import io.helidon.http.HeaderNames;
@@ -17,7 +22,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The HTTP server: OpenAI-compatible endpoints over the runtime, on Helidon SE with a virtual thread per
+ * The HTTP server: OpenAI-compatible endpoints over the runtime's {@link Engine}, on Helidon SE with a virtual thread per
  * request, and Muse Studio's files when its jar is on the classpath. Binds to loopback unless told
  * otherwise, and then only with API keys.
  */
@@ -40,17 +45,16 @@ public final class MuseServer implements AutoCloseable {
     }
 
     private final WebServer server;
-    private final Residency residency;
+    private final Engine engine;
     private final Store store;
 
-    /** Serves the models of {@code residency}, keeping conversations in {@code store}; closing the server closes both. */
-    public MuseServer(Config config, Residency residency, Store store) {
-        this.residency = residency;
+    /** Serves the models of {@code engine}, keeping conversations in {@code store}; closing the server closes both. */
+    public MuseServer(Config config, Engine engine, Store store) {
+        this.engine = engine;
         this.store = store;
         Metrics metrics = new Metrics();
         Access access = new Access(config.requireKeys(), config.ownerOfKey(),
                 new Access.Limits(config.maxBodyBytes(), config.maxTokens(), config.maxConcurrentPerKey(), config.requestsPerMinute()), metrics);
-        Models models = new Models(residency);
         Generations generations = new Generations(metrics);
         StudioAssets studio = new StudioAssets();
         HttpRouting.Builder routing = HttpRouting.builder()
@@ -58,24 +62,28 @@ public final class MuseServer implements AutoCloseable {
                 .get("/health", (req, res) -> {
                     ObjectNode body = Json.object();
                     body.put("status", "ok");
-                    body.put("models_loaded", residency.loaded().size());
+                    body.put("models_loaded", engine.resident().size());
                     Json.send(res, 200, body);
                 })
                 .get("/metrics", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                    res.send(metrics.render(residency));
+                    res.send(metrics.render(engine.resident()));
                 })
-                .register("/v1/models", new ModelsService(models))
-                .register("/v1/chat/completions", new ChatService(models, access, generations, store,
+                .register("/v1/models", new ModelsService(engine))
+                .register("/v1/chat/completions", new ChatService(engine, access, generations, store,
                         new ImageUrls(config.allowImageUrls(), config.maxBodyBytes())))
                 .register("/v1/conversations", new ConversationService(store, access))
-                .register("/v1/completions", new CompletionsService(models, access, generations))
-                .register("/v1/embeddings", new EmbeddingsService(models, access))
+                .register("/v1/completions", new CompletionsService(engine, access, generations))
+                .register("/v1/embeddings", new EmbeddingsService(engine, access))
                 .get("/", studio::index)
                 .register("/studio", studio)
                 .error(ApiException.class, (req, res, e) -> Json.send(res, e.status(), Json.error(e)))
                 .error(NotFoundException.class, (req, res, e) -> Json.send(res, 404, Json.error(ApiException.notFound(e.getMessage()))))
-                .error(ContextOverflowException.class, (req, res, e) -> Json.send(res, 400, Json.error(Generations.contextExceeded(e))))
+                .error(UnknownModelException.class, (req, res, e) -> Json.send(res, 404, Json.error(ApiException.modelNotFound(e.model()))))
+                .error(InsufficientMemoryException.class, (req, res, e) -> Json.send(res, 503, Json.error(ApiException.unavailable(e.getMessage()))))
+                .error(ContextLengthException.class, (req, res, e) ->
+                        Json.send(res, 400, Json.error(ApiException.invalid("messages", "context_length_exceeded", e.getMessage()))))
+                .error(CapabilityException.class, (req, res, e) -> Json.send(res, 400, Json.error(ApiException.invalid(null, "unsupported_content", e.getMessage()))))
                 .error(Exception.class, (req, res, e) -> {
                     LOG.log(Level.WARNING, "request " + req.path().path() + " failed", e);
                     Json.send(res, 500, Json.error(new ApiException(500, "server_error", null, null,
@@ -96,11 +104,11 @@ public final class MuseServer implements AutoCloseable {
     /** The port the server listens on (useful when asked for port 0). */
     public int port() { return server.port(); }
 
-    public Residency residency() { return residency; }
+    public Engine engine() { return engine; }
 
     @Override public void close() {
         server.stop();
-        residency.close();
+        engine.close();
         store.close();
     }
 

@@ -1,5 +1,7 @@
 package dev.muse.server;
 
+import dev.muse.server.openai.ApiException;
+import dev.muse.server.openai.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;

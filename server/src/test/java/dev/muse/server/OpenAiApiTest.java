@@ -3,12 +3,8 @@ package dev.muse.server;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.muse.formats.gguf.GgufFile;
-import dev.muse.runtime.Generator;
-import dev.muse.runtime.Prompt;
-import dev.muse.runtime.TextModel;
 import dev.muse.text.ChatMessage;
-import dev.muse.text.Sampler;
+import dev.muse.server.openai.Json;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -46,15 +42,12 @@ class OpenAiApiTest {
         JsonNode choice = body.get("choices").get(0);
         assertEquals("assistant", choice.get("message").get("role").asText());
         assertEquals("length", choice.get("finish_reason").asText());
-        try (TextModel tm = TextModel.open(s.model)) {
-            int[] prompt = tm.chatPrompt(List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hello there")));
-            Generator.Result alone = Generator.generate(tm.model(), tm.model().newCache(512), Prompt.of(prompt), 12, new Sampler(Sampler.Settings.greedy()),
-                    t -> false, t -> true);
-            assertEquals(tm.tokenizer().decode(alone.tokens()), choice.get("message").get("content").asText());
-            assertEquals(prompt.length, body.get("usage").get("prompt_tokens").asInt());
-            assertEquals(12, body.get("usage").get("completion_tokens").asInt());
-            assertEquals(prompt.length + 12, body.get("usage").get("total_tokens").asInt());
-        }
+        GreedyReference alone = GreedyReference.chat(s.model, TestServer.TEMPLATE,
+                List.of(ChatMessage.system("Be brief."), ChatMessage.user("Hello there")), 12);
+        assertEquals(alone.text(), choice.get("message").get("content").asText());
+        assertEquals(alone.prompt().length, body.get("usage").get("prompt_tokens").asInt());
+        assertEquals(12, body.get("usage").get("completion_tokens").asInt());
+        assertEquals(alone.prompt().length + 12, body.get("usage").get("total_tokens").asInt());
     }
 
     @Test

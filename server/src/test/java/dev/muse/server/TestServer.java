@@ -2,11 +2,12 @@ package dev.muse.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.muse.engine.GgmlType;
-import dev.muse.runtime.Residency;
+import dev.muse.runtime.Engine;
 import dev.muse.runtime.Scheduler;
 import dev.muse.server.store.ApiKey;
 import dev.muse.server.store.Store;
 import dev.muse.server.store.StoreConfig;
+import dev.muse.server.openai.Json;
 import dev.muse.testkit.TinyFamily;
 import dev.muse.testkit.TinyModel;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
 
 /** A running server on a free loopback port with one tiny random-weight chat model, "tiny-chat". */
 final class TestServer implements AutoCloseable {
@@ -41,11 +42,11 @@ final class TestServer implements AutoCloseable {
                     m.putString("tokenizer.chat_template", TEMPLATE);
                     m.putUInt32("llama.context_length", CONTEXT);
                 });
-        Residency residency = new Residency(Map.of(), models, 1L << 30, new Scheduler.Options(4, CONTEXT, 64));
+        Engine engine = new Engine(new Engine.Config(List.of(), models, 1L << 30, new Scheduler.Options(4, CONTEXT, 64)));
         store = Store.open(StoreConfig.sqlite(dir.resolve("muse.db")));
         MuseServer.Config config = new MuseServer.Config("127.0.0.1", 0, requireKeys, key -> store.keys().authenticate(key).map(ApiKey::owner),
                 8 << 20, 8192, maxConcurrentPerKey, requestsPerMinute, false);
-        server = new MuseServer(config, residency, store);
+        server = new MuseServer(config, engine, store);
     }
 
     TestServer(Path dir) throws IOException { this(dir, false); }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.muse.engine.GgmlType;
 import dev.muse.formats.llama2c.Llama2cImporter;
-import dev.muse.runtime.Residency;
+import dev.muse.runtime.Engine;
 import dev.muse.runtime.Scheduler;
 import dev.muse.server.MuseServer;
 import dev.muse.server.store.ApiKey;
@@ -16,7 +16,6 @@ import dev.muse.testkit.TinyVision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * What {@code muse studio} runs, on a free loopback port, with the studio's files on the classpath and two
@@ -40,11 +39,11 @@ final class StudioTestServer implements AutoCloseable {
 
     /** On a given port (0: a free one), for a restart on the port of a server that was stopped. */
     StudioTestServer(Path models, Path data, boolean requireKeys, int port) {
-        Residency residency = new Residency(Map.of(), models, 1L << 30, new Scheduler.Options(4, CONTEXT, 32));
+        Engine engine = new Engine(new Engine.Config(java.util.List.of(), models, 1L << 30, new Scheduler.Options(4, CONTEXT, 32)));
         store = Store.open(StoreConfig.sqlite(data.resolve("muse.db")));
         MuseServer.Config local = MuseServer.Config.local(0);
         server = new MuseServer(new MuseServer.Config(local.host(), port, requireKeys, key -> store.keys().authenticate(key).map(ApiKey::owner),
-                local.maxBodyBytes(), local.maxTokens(), local.maxConcurrentPerKey(), local.requestsPerMinute(), false), residency, store);
+                local.maxBodyBytes(), local.maxTokens(), local.maxConcurrentPerKey(), local.requestsPerMinute(), false), engine, store);
     }
 
     /** Writes both models into {@code dir}; stories260K comes from {@code <muse.shared>/models}, which must exist. */

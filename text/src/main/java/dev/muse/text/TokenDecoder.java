@@ -39,7 +39,15 @@ public final class TokenDecoder {
      * separator) add no text, as in llama.cpp's output.
      */
     public static TokenDecoder forReplies(Tokenizer tokenizer) {
-        TokenDecoder decoder = new TokenDecoder(tokenizer);
+        return forReplies(tokenizer, false);
+    }
+
+    /**
+     * As {@link #forReplies(Tokenizer)}; with {@code startOfText} (the prompt was BOS alone, so the reply is the
+     * start of a text) the space prefix of its first piece is dropped, as {@link #TokenDecoder(Tokenizer, boolean)} does.
+     */
+    public static TokenDecoder forReplies(Tokenizer tokenizer, boolean startOfText) {
+        TokenDecoder decoder = new TokenDecoder(tokenizer, startOfText);
         decoder.hideControl = true;
         return decoder;
     }

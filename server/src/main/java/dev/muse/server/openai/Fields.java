@@ -1,7 +1,6 @@
 package dev.muse.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.muse.server.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.muse.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.muse.server.ApiException;
-import dev.muse.text.Sampler;
+import dev.muse.runtime.GenerationOptions;
+import dev.muse.runtime.Sampling;
 import java.util.List;
 
 /**
@@ -10,13 +10,14 @@ import java.util.List;
  * client leaves out take llama.cpp's server defaults (temperature 0.8, top-k 40, top-p 0.95, min-p 0.05),
  * which suit small local models better than OpenAI's (temperature 1, no truncation). Muse also reads
  * {@code top_k}, {@code min_p} and {@code repeat_penalty}.
- *
- * @param maxTokens   null: until the end of text or of the context
- * @param topLogprobs -1 when the client did not ask for log-probabilities
  */
-public record GenerationParams(String model, Integer maxTokens, Sampler.Settings sampling, boolean seeded, List<String> stop, int n,
-                               int topLogprobs, boolean stream, boolean includeUsage) {
+public record GenerationParams(String model, GenerationOptions options, boolean stream, boolean includeUsage) {
     static final int MAX_CHOICES = 8;
+
+    public int n() { return options.choices(); }
+
+    /** -1 when the client did not ask for log-probabilities. */
+    public int topLogprobs() { return options.topLogprobs(); }
 
     public static GenerationParams read(JsonNode body, boolean chat, int maxTokensCap) {
         String model = Fields.requiredString(body, "model");
@@ -25,7 +26,8 @@ public record GenerationParams(String model, Integer maxTokens, Sampler.Settings
         String maxParam = Fields.present(body, "max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
         if (maxTokens != null && maxTokens > maxTokensCap)
             throw ApiException.invalid(maxParam, "'" + maxParam + "' is " + maxTokens + ", above this server's limit of " + maxTokensCap);
-        Sampler.Settings d = Sampler.Settings.defaults(0);
+        Long seed = Fields.longValue(body, "seed");
+        Sampling d = Sampling.defaults(seed != null ? seed : System.nanoTime());
         Float temperature = Fields.number(body, "temperature", 0, 2);
         Float topP = Fields.number(body, "top_p", 0, 1);
         if (topP != null && topP == 0f) topP = Float.MIN_VALUE; // top_p 0 means "only the most likely token"
@@ -34,17 +36,15 @@ public record GenerationParams(String model, Integer maxTokens, Sampler.Settings
         Float presence = Fields.number(body, "presence_penalty", -2, 2);
         Float frequency = Fields.number(body, "frequency_penalty", -2, 2);
         Float repeat = Fields.number(body, "repeat_penalty", 0.01, 10);
-        Long seed = Fields.longValue(body, "seed");
-        Sampler.Settings sampling = new Sampler.Settings(
+        Sampling sampling = new Sampling(
                 temperature != null ? temperature : d.temperature(),
                 topK != null ? topK : d.topK(),
                 topP != null ? topP : d.topP(),
                 minP != null ? minP : d.minP(),
-                repeat != null ? repeat : 1f,
-                presence != null ? presence : 0f,
-                frequency != null ? frequency : 0f,
-                d.penaltyWindow(),
-                seed != null ? seed : System.nanoTime());
+                repeat != null ? repeat : d.repeatPenalty(),
+                presence != null ? presence : d.presencePenalty(),
+                frequency != null ? frequency : d.frequencyPenalty(),
+                d.seed());
         List<String> stop = Fields.stop(body);
         Integer n = Fields.integer(body, "n", 1, MAX_CHOICES);
         int topLogprobs = -1;
@@ -65,6 +65,6 @@ public record GenerationParams(String model, Integer maxTokens, Sampler.Settings
             if (!streamOptions.isObject()) throw ApiException.invalid("stream_options", "'stream_options' must be an object");
             includeUsage = Fields.bool(streamOptions, "include_usage");
         }
-        return new GenerationParams(model, maxTokens, sampling, seed != null, stop, n != null ? n : 1, topLogprobs, stream, includeUsage);
+        return new GenerationParams(model, new GenerationOptions(maxTokens, sampling, stop, n != null ? n : 1, topLogprobs), stream, includeUsage);
     }
 }

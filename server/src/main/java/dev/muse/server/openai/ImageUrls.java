@@ -1,6 +1,5 @@
 package dev.muse.server.openai;
 
-import dev.muse.server.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet4Address;

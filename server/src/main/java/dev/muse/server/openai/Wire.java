@@ -2,18 +2,21 @@ package dev.muse.server.openai;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.muse.runtime.Completion;
-import dev.muse.runtime.Sequence;
-import dev.muse.server.Json;
-import dev.muse.text.Tokenizer;
+import dev.muse.runtime.EmbeddingRequest;
+import dev.muse.runtime.Event.TokenLogprob;
+import dev.muse.runtime.FinishReason;
+import dev.muse.runtime.ModelInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 
-/** The JSON shapes of OpenAI's responses: the only place that knows them. */
+/** The small JSON shapes OpenAI's responses share, and the model and embedding objects. */
 public final class Wire {
     private Wire() {}
 
-    public static String finishReason(Completion.FinishReason reason) {
+    public static String finishReason(FinishReason reason) {
         return switch (reason) {
             case STOP -> "stop";
             case LENGTH -> "length";
@@ -42,46 +45,96 @@ public final class Wire {
     }
 
     /** Chat's logprobs object: {"content": [{token, logprob, bytes, top_logprobs: [...]}]}. */
-    public static ObjectNode chatLogprobs(List<Sequence.Token> tokens, Tokenizer tokenizer) {
+    static ObjectNode chatLogprobs(List<TokenLogprob> tokens) {
         ObjectNode o = Json.object();
         ArrayNode content = o.putArray("content");
-        for (Sequence.Token t : tokens) {
-            ObjectNode entry = tokenEntry(t.logprob(), tokenizer);
+        for (TokenLogprob t : tokens) {
+            ObjectNode entry = tokenEntry(t);
             ArrayNode top = entry.putArray("top_logprobs");
-            for (Sequence.Logprob alt : t.top()) top.add(tokenEntry(alt, tokenizer));
+            for (TokenLogprob alt : t.top()) top.add(tokenEntry(alt));
             content.add(entry);
         }
         return o;
     }
 
     /** The legacy completions logprobs object: parallel arrays plus a map of alternatives per token. */
-    public static ObjectNode textLogprobs(List<Sequence.Token> tokens, Tokenizer tokenizer, int textOffset) {
+    static ObjectNode textLogprobs(List<TokenLogprob> tokens, int textOffset) {
         ObjectNode o = Json.object();
         ArrayNode names = o.putArray("tokens"), logprobs = o.putArray("token_logprobs"), top = o.putArray("top_logprobs"), offsets = o.putArray("text_offset");
         int offset = textOffset;
-        for (Sequence.Token t : tokens) {
-            String text = text(t.id(), tokenizer);
+        for (TokenLogprob t : tokens) {
+            String text = text(t);
             names.add(text);
-            logprobs.add(t.logprob().logprob());
+            logprobs.add(t.logprob());
             ObjectNode alternatives = top.addObject();
-            for (Sequence.Logprob alt : t.top()) alternatives.put(text(alt.token(), tokenizer), alt.logprob());
+            for (TokenLogprob alt : t.top()) alternatives.put(text(alt), alt.logprob());
             offsets.add(offset);
             offset += text.length();
         }
         return o;
     }
 
-    private static ObjectNode tokenEntry(Sequence.Logprob lp, Tokenizer tokenizer) {
+    /**
+     * A model object: OpenAI's fields, plus whether it is loaded, its size, what it takes in and, when loaded, its
+     * context window and the memory it holds.
+     */
+    public static ObjectNode model(ModelInfo info) {
+        ObjectNode m = Json.object();
+        m.put("id", info.id());
+        m.put("object", "model");
+        m.put("created", info.modifiedMillis() / 1000);
+        m.put("owned_by", "muse");
+        m.put("loaded", info.resident().isPresent());
+        m.put("size_bytes", info.fileBytes());
+        ArrayNode input = m.putArray("input_modalities"); // what a request may send it: images only with a vision projector
+        input.add("text");
+        if (info.inputs().contains(ModelInfo.Modality.IMAGE)) input.add("image");
+        info.resident().ifPresent(r -> {
+            m.put("architecture", r.architecture());
+            m.put("context_length", r.contextLength());
+            m.put("max_sequences", r.maxSequences());
+            m.put("resident_bytes", r.residentBytes());
+            m.put("chat_template", r.chatTemplate());
+        });
+        return m;
+    }
+
+    /** The embeddings list: one item per vector, as floats or as base64 of little-endian float32. */
+    public static ObjectNode embeddings(String model, EmbeddingRequest.Result result, boolean base64) {
+        ObjectNode out = Json.object();
+        out.put("object", "list");
+        ArrayNode data = out.putArray("data");
+        for (int i = 0; i < result.vectors().size(); i++) {
+            float[] vector = result.vectors().get(i);
+            ObjectNode item = data.addObject();
+            item.put("object", "embedding");
+            item.put("index", i);
+            if (!base64) {
+                ArrayNode values = item.putArray("embedding");
+                for (float v : vector) values.add(v);
+            } else {
+                ByteBuffer bytes = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                for (float v : vector) bytes.putFloat(v);
+                item.put("embedding", Base64.getEncoder().encodeToString(bytes.array()));
+            }
+        }
+        out.put("model", model);
+        ObjectNode usage = out.putObject("usage");
+        usage.put("prompt_tokens", result.promptTokens());
+        usage.put("total_tokens", result.promptTokens());
+        return out;
+    }
+
+    private static ObjectNode tokenEntry(TokenLogprob lp) {
         ObjectNode e = Json.object();
-        byte[] bytes = tokenizer.decodeBytes(lp.token());
-        e.put("token", new String(bytes, StandardCharsets.UTF_8));
+        e.put("token", text(lp));
         e.put("logprob", lp.logprob());
         ArrayNode b = e.putArray("bytes");
-        for (byte x : bytes) b.add(x & 0xff);
+        for (byte x : lp.bytes()) b.add(x & 0xff);
         return e;
     }
 
-    private static String text(int token, Tokenizer tokenizer) {
-        return new String(tokenizer.decodeBytes(token), StandardCharsets.UTF_8);
+    private static String text(TokenLogprob lp) {
+        return new String(lp.bytes(), StandardCharsets.UTF_8);
     }
 }

@@ -3,7 +3,6 @@ package dev.muse.server.openai;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.muse.server.ApiException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package dev.muse.server;
+package dev.muse.server.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;

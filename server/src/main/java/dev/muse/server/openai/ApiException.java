@@ -1,4 +1,4 @@
-package dev.muse.server;
+package dev.muse.server.openai;
 
 /**
  * A request the server refuses, carried to the one place that writes OpenAI's error body:

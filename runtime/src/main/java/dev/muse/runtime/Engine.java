@@ -1,0 +1,169 @@
+package dev.muse.runtime;
+
+import dev.muse.hub.ModelPaths;
+import dev.muse.models.LanguageModel;
+import dev.muse.models.Pooling;
+import dev.muse.runtime.CapabilityException.Capability;
+import dev.muse.text.ChatMessage;
+import dev.muse.text.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one way in to Muse's models: every edge (the HTTP server, the command line) asks here, with requests
+ * that name a model, and gets back an {@link Event} stream or a result. The engine loads models on first use
+ * (within a memory budget), renders chat templates, encodes images, checks the context window, and runs every
+ * generation on the model's continuous-batching {@link Scheduler}.
+ *
+ * <p>Refusals are exceptions thrown before anything runs: {@link UnknownModelException},
+ * {@link InsufficientMemoryException}, {@link ContextLengthException}, {@link CapabilityException}, and
+ * {@link IllegalArgumentException} for input the model cannot read (a template beyond Muse's sandboxed
+ * subset, an image that does not decode, a token id outside the vocabulary).
+ */
+public final class Engine implements AutoCloseable {
+    /**
+     * @param models            models given explicitly, offered first
+     * @param cacheFolder       the model cache, whose every model is offered too (null: none)
+     * @param memoryBudgetBytes resident models at most; idle ones are unloaded, least recently used first, beyond it
+     * @param scheduler         per model: sequences at once, context window (at most the model's), rows per step
+     */
+    public record Config(List<ModelPaths> models, Path cacheFolder, long memoryBudgetBytes, Scheduler.Options scheduler) {}
+
+    private final Residency residency;
+
+    public Engine(Config config) {
+        this.residency = new Residency(config.models(), config.cacheFolder(), config.memoryBudgetBytes(), config.scheduler());
+    }
+
+    /** Every model on offer, loaded or not. */
+    public List<ModelInfo> models() {
+        return residency.list().stream().map(Engine::describe).toList();
+    }
+
+    public Optional<ModelInfo> model(String id) {
+        return models().stream().filter(m -> m.id().equals(id)).findFirst();
+    }
+
+    /** The models in memory now. */
+    public List<ModelInfo> resident() {
+        List<ModelInfo> out = new ArrayList<>();
+        for (LoadedModel m : residency.loaded()) out.add(describe(new Residency.Known(m.paths(), -1, m)));
+        return out;
+    }
+
+    /** Unloads a model now (its running requests fail with "unloaded"); false when it was not loaded. */
+    public boolean unload(String id) {
+        return residency.unload(id);
+    }
+
+    /** Answers a conversation with the model's chat template; images go where their messages have them. */
+    public Generation chat(ChatRequest request) {
+        LoadedModel model = residency.acquire(request.model());
+        List<ChatMessage> messages = new ArrayList<>();
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < request.messages().size(); i++) {
+            ChatRequest.Message m = request.messages().get(i);
+            if (m.hasImages() && !model.text().seesImages())
+                throw new CapabilityException("The model '" + model.id() + "' cannot take images; it reads text only", Capability.IMAGE_INPUT, i);
+            StringBuilder text = new StringBuilder();
+            for (ChatRequest.Part part : m.content()) {
+                switch (part) {
+                    case ChatRequest.Text t -> text.append(t.text());
+                    case ChatRequest.Image image -> {
+                        text.append(TextModel.IMAGE_MARKER);
+                        images.add(image.bytes().get());
+                    }
+                }
+            }
+            messages.add(new ChatMessage(m.role(), text.toString()));
+        }
+        Prompt prompt = model.text().chatPrompt(messages, Mode.templateVariables(request.mode()), images);
+        return generate(model, prompt, request.options(), false);
+    }
+
+    /** Continues a prompt as it is. */
+    public Generation complete(CompletionRequest request) {
+        LoadedModel model = residency.acquire(request.model());
+        Tokenizer tokenizer = model.text().tokenizer();
+        int[] tokens = request.tokens();
+        if (tokens == null) {
+            tokens = tokenizer.encode(request.text(), true, false);
+            if (tokens.length == 0) throw new IllegalArgumentException("the prompt is empty and the model has no BOS token to start from");
+        } else {
+            checkTokens(tokens, model.text().model(), "prompt token ");
+        }
+        boolean startOfText = tokens.length == 1 && tokens[0] == tokenizer.vocabulary().bosId();
+        return generate(model, Prompt.of(tokens), request.options(), startOfText);
+    }
+
+    /** One pooled, normalised vector per input, from a model that declares a pooling type (an embedding model). */
+    public EmbeddingRequest.Result embed(EmbeddingRequest request) {
+        LoadedModel model = residency.acquire(request.model());
+        LanguageModel lm = model.text().model();
+        if (lm.pooling() == Pooling.NONE)
+            throw new CapabilityException("The model '" + model.id() + "' is not an embedding model (its GGUF declares no pooling_type)",
+                    Capability.EMBEDDINGS, -1);
+        List<int[]> inputs = new ArrayList<>();
+        for (int i = 0; i < request.inputs().size(); i++) {
+            EmbeddingRequest.Input input = request.inputs().get(i);
+            int[] tokens = input.text() != null ? model.text().tokenizer().encode(input.text(), true, false) : input.tokens();
+            if (input.tokens() != null) checkTokens(tokens, lm, "input " + i + ": token ");
+            inputs.add(tokens);
+        }
+        List<float[]> vectors = new ArrayList<>();
+        int total = 0;
+        for (int i = 0; i < inputs.size(); i++) {
+            int[] tokens = inputs.get(i);
+            if (tokens.length > lm.contextLength())
+                throw new ContextLengthException("input " + i + " has " + tokens.length + " tokens; the model's context is " + lm.contextLength());
+            total += tokens.length;
+            vectors.add(lm.embed(tokens));
+        }
+        return new EmbeddingRequest.Result(vectors, total);
+    }
+
+    /** Unloads every model. */
+    @Override public void close() {
+        residency.close();
+    }
+
+    /** Checks the context window and starts every choice; nothing is truncated to make room. */
+    private static Generation generate(LoadedModel model, Prompt prompt, GenerationOptions options, boolean startOfText) {
+        int context = model.contextLength();
+        Integer asked = options.maxTokens();
+        if (prompt.length() >= context || asked != null && prompt.length() + asked > context)
+            throw ContextLengthException.of(context, prompt.length(), asked);
+        int maxTokens = asked != null ? asked : context - prompt.length();
+        return new Generation(model.scheduler(), prompt, model.text().tokenizer(), options, maxTokens, startOfText);
+    }
+
+    private static void checkTokens(int[] tokens, LanguageModel model, String what) {
+        int vocab = model.vocabularySize();
+        for (int i = 0; i < tokens.length; i++)
+            if (tokens[i] < 0 || tokens[i] >= vocab)
+                throw new IllegalArgumentException(what + i + " (" + tokens[i] + ") is not a token id of this model (0.." + (vocab - 1) + ")");
+    }
+
+    private static ModelInfo describe(Residency.Known k) {
+        ModelPaths paths = k.paths();
+        Set<ModelInfo.Modality> inputs = EnumSet.of(ModelInfo.Modality.TEXT);
+        if (paths.projector() != null) inputs.add(ModelInfo.Modality.IMAGE);
+        long modified;
+        try {
+            modified = Files.getLastModifiedTime(paths.model()).toMillis();
+        } catch (IOException e) {
+            modified = 0;
+        }
+        LoadedModel l = k.loaded();
+        Optional<ModelInfo.Resident> resident = l == null ? Optional.empty()
+                : Optional.of(new ModelInfo.Resident(l.text().model().architecture(), l.contextLength(), l.scheduler().options().maxSequences(),
+                        l.residentBytes(), l.text().hasChatTemplate(), l.scheduler().stats()));
+        return new ModelInfo(paths.id(), k.fileBytes(), modified, Set.copyOf(inputs), resident);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.muse.runtime;
+
+import java.util.List;
+
+/**
+ * What a {@link Generation} reports, in order: for each choice its {@link Token}s and then one {@link Done};
+ * the stream ends with {@link Usage} once every choice is done, or with {@link Error} at the first failure.
+ * Choices interleave. Later modalities add their own kinds here (reasoning, tool calls, media, progress),
+ * so every edge maps one sealed type.
+ */
+public sealed interface Event {
+    /** Whether this is the last event of its stream. */
+    default boolean last() { return false; }
+
+    /**
+     * Text of choice {@code choice} as it grows: whole UTF-8 characters only, held back while it could still
+     * become a stop string. {@code logprobs} has one entry per token that produced it, when the request asked.
+     */
+    record Token(int choice, String text, List<TokenLogprob> logprobs) implements Event {}
+
+    /**
+     * Choice {@code choice} ended.
+     *
+     * @param cachedPromptTokens prompt tokens whose keys and values were reused from an earlier request
+     * @param firstTokenNanos    from the request to its first token (or to its end, when none came)
+     */
+    record Done(int choice, FinishReason reason, int promptTokens, int cachedPromptTokens, int completionTokens,
+                long firstTokenNanos, long totalNanos) implements Event {
+        /** Tokens per second after the first token (which the prompt pass produced). */
+        public double tokensPerSecond() {
+            long decode = totalNanos - firstTokenNanos;
+            return completionTokens > 1 && decode > 0 ? (completionTokens - 1) * 1e9 / decode : 0;
+        }
+
+        /** Prompt tokens computed per second, up to the first token. */
+        public double promptTokensPerSecond() {
+            return (promptTokens - cachedPromptTokens) * 1e9 / Math.max(1, firstTokenNanos);
+        }
+    }
+
+    /** The end of a successful stream: token counts over all choices (the prompt counted once). */
+    record Usage(int promptTokens, int completionTokens, int cachedPromptTokens) implements Event {
+        @Override public boolean last() { return true; }
+    }
+
+    /** The end of a failed stream: every choice still running was cancelled. */
+    record Error(RuntimeException error) implements Event {
+        @Override public boolean last() { return true; }
+    }
+
+    /**
+     * The log-probability of one token under the model's own distribution, its bytes (a token may hold part of
+     * a UTF-8 character) and, for a chosen token, the most likely alternatives.
+     */
+    record TokenLogprob(byte[] bytes, float logprob, List<TokenLogprob> top) {}
+}

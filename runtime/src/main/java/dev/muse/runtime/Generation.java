@@ -1,0 +1,149 @@
+package dev.muse.runtime;
+
+import dev.muse.runtime.Event.TokenLogprob;
+import dev.muse.runtime.Sequence.Finished;
+import dev.muse.runtime.Sequence.Logprob;
+import dev.muse.text.Sampler;
+import dev.muse.text.TokenDecoder;
+import dev.muse.text.Tokenizer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The answers to one request, running on the model's {@link Scheduler}: one {@link Sequence} per choice, all in
+ * the same batch. The caller reads {@link Event}s with {@link #next()} (blocking, which is cheap on a virtual
+ * thread) until the {@link Event#last() last} one. Tokens become text here, on the caller's thread: whole UTF-8
+ * characters only, cut at the first stop string. Closing it (a client that went away) cancels every choice
+ * still running at the next token boundary, which frees their slots.
+ */
+public final class Generation implements AutoCloseable {
+    /** Tokens of one choice, as the scheduler's thread hands them over. */
+    private record Signal(int choice, Sequence.TokenEvent event) {}
+
+    /** One choice's text so far: its decoder, its stop strings, and the tokens not yet shown as text. */
+    private static final class Choice {
+        Sequence sequence;
+        final TokenDecoder decoder;
+        final StopStrings stops;
+        final List<Sequence.Token> pending = new ArrayList<>();
+        long firstTokenNanos = -1;
+        int completionTokens;
+        boolean done;
+
+        Choice(TokenDecoder decoder, StopStrings stops) {
+            this.decoder = decoder;
+            this.stops = stops;
+        }
+    }
+
+    private final Tokenizer tokenizer;
+    private final long start = System.nanoTime();
+    private final int promptTokens;
+    private final List<Choice> choices = new ArrayList<>();
+    private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
+    private final Deque<Event> ready = new ArrayDeque<>();
+    private boolean ended;
+    private int done, completionTokens, cachedPromptTokens;
+
+    /**
+     * Submits every choice. With {@code startOfText} (a prompt of BOS alone) the answer is the start of a text, so
+     * a SentencePiece vocabulary's space prefix is dropped from its first piece.
+     */
+    Generation(Scheduler scheduler, Prompt prompt, Tokenizer tokenizer, GenerationOptions options, int maxTokens, boolean startOfText) {
+        this.tokenizer = tokenizer;
+        this.promptTokens = prompt.length();
+        Sampling s = options.sampling();
+        try {
+            for (int i = 0; i < options.choices(); i++) {
+                int index = i;
+                // Each choice samples with its own seed: n identical choices would be pointless.
+                Sampler.Settings sampling = new Sampler.Settings(s.temperature(), s.topK(), s.topP(), s.minP(), s.repeatPenalty(),
+                        s.presencePenalty(), s.frequencyPenalty(), 64, s.seed() + i);
+                Choice choice = new Choice(TokenDecoder.forReplies(tokenizer, startOfText), new StopStrings(options.stop()));
+                choices.add(choice);
+                Sequence.Request request = new Sequence.Request(prompt, maxTokens, sampling, tokenizer::isEndOfGeneration, options.topLogprobs());
+                choice.sequence = scheduler.submit(request, event -> signals.add(new Signal(index, event)));
+            }
+        } catch (RuntimeException e) {
+            cancel();
+            throw e;
+        }
+    }
+
+    /** Tokens of the prompt every choice reads. */
+    public int promptTokens() { return promptTokens; }
+
+    /** The next event, waiting for it; after the last one this fails. */
+    public Event next() throws InterruptedException {
+        if (ended && ready.isEmpty()) throw new IllegalStateException("the generation has ended");
+        while (ready.isEmpty()) handle(signals.take());
+        return ready.poll();
+    }
+
+    /** Stops every choice still running at its next token boundary; each then ends as {@link FinishReason#CANCELLED}. */
+    public void cancel() {
+        for (Choice c : choices) if (c.sequence != null) c.sequence.cancel();
+    }
+
+    @Override public void close() { cancel(); }
+
+    private void handle(Signal signal) {
+        Choice c = choices.get(signal.choice());
+        if (ended || c.done) return;
+        switch (signal.event()) {
+            case Sequence.Token t -> {
+                if (c.stops.stopped()) return; // the last tokens in flight after a stop string
+                if (c.firstTokenNanos < 0) c.firstTokenNanos = System.nanoTime() - start;
+                c.completionTokens++;
+                c.pending.add(t);
+                String text = c.stops.add(c.decoder.next(t.id()));
+                if (c.stops.stopped()) c.sequence.cancel();
+                if (!text.isEmpty() || c.stops.stopped()) text(signal.choice(), c, text);
+            }
+            case Finished f -> {
+                boolean cut = c.stops.stopped();
+                if (!cut) {
+                    String rest = c.stops.add(c.decoder.flush());
+                    if (!c.stops.stopped()) rest += c.stops.flush();
+                    if (!rest.isEmpty() || !c.pending.isEmpty()) text(signal.choice(), c, rest);
+                }
+                FinishReason reason = c.stops.stopped() ? FinishReason.STOP : f.reason();
+                long total = System.nanoTime() - start;
+                c.done = true;
+                ready.add(new Event.Done(signal.choice(), reason, f.promptTokens(), f.cachedPromptTokens(), c.completionTokens,
+                        c.firstTokenNanos < 0 ? total : c.firstTokenNanos, total));
+                completionTokens += c.completionTokens;
+                cachedPromptTokens += f.cachedPromptTokens();
+                if (++done == choices.size()) {
+                    ended = true;
+                    ready.add(new Event.Usage(promptTokens, completionTokens, Math.min(cachedPromptTokens, promptTokens)));
+                }
+            }
+            case Sequence.Failed f -> {
+                ended = true;
+                cancel();
+                ready.add(new Event.Error(f.error()));
+            }
+        }
+    }
+
+    private void text(int index, Choice c, String text) {
+        List<TokenLogprob> logprobs = new ArrayList<>();
+        for (Sequence.Token t : c.pending) {
+            if (t.logprob() == null) break; // not asked for
+            logprobs.add(new TokenLogprob(tokenizer.decodeBytes(t.id()), t.logprob().logprob(),
+                    Arrays.stream(t.top()).map(this::alternative).toList()));
+        }
+        c.pending.clear();
+        ready.add(new Event.Token(index, text, logprobs));
+    }
+
+    private TokenLogprob alternative(Logprob lp) {
+        return new TokenLogprob(tokenizer.decodeBytes(lp.token()), lp.logprob(), List.of());
+    }
+}

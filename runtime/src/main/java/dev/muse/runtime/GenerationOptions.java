@@ -1,0 +1,26 @@
+package dev.muse.runtime;
+
+import java.util.List;
+
+/**
+ * What every generation request shares.
+ *
+ * @param maxTokens   tokens to generate at most per choice; null: until the end of text or of the context
+ * @param stop        strings that end a choice (not included in its text)
+ * @param choices     answers to the same prompt, each sampled with its own seed (seed, seed + 1, ...)
+ * @param topLogprobs -1 for no log-probabilities, else how many alternatives to report per token (0..20)
+ */
+public record GenerationOptions(Integer maxTokens, Sampling sampling, List<String> stop, int choices, int topLogprobs) {
+    public GenerationOptions {
+        if (maxTokens != null && maxTokens < 1) throw new IllegalArgumentException("max tokens must be >= 1");
+        if (choices < 1) throw new IllegalArgumentException("at least one choice");
+        if (topLogprobs < -1 || topLogprobs > 20) throw new IllegalArgumentException("top logprobs must be in 0..20");
+        stop = List.copyOf(stop);
+        for (String s : stop) if (s.isEmpty()) throw new IllegalArgumentException("a stop string cannot be empty");
+    }
+
+    /** One choice of at most {@code maxTokens}, no stop strings, no log-probabilities. */
+    public static GenerationOptions of(Integer maxTokens, Sampling sampling) {
+        return new GenerationOptions(maxTokens, sampling, List.of(), 1, -1);
+    }
+}

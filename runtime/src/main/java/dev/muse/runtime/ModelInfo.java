@@ -1,0 +1,26 @@
+package dev.muse.runtime;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A model the engine offers.
+ *
+ * @param fileBytes      bytes of its files (-1 when they cannot be read)
+ * @param modifiedMillis when its weights file was last written
+ * @param inputs         what a request may send it: text, and images when it has a vision projector
+ * @param resident       how it runs, while it is in memory
+ */
+public record ModelInfo(String id, long fileBytes, long modifiedMillis, Set<Modality> inputs, Optional<Resident> resident) {
+    /** What a model takes in. */
+    public enum Modality { TEXT, IMAGE }
+
+    /**
+     * A model in memory.
+     *
+     * @param residentBytes weights plus KV caches as they are now
+     * @param chatTemplate  whether it has a chat template of its own
+     */
+    public record Resident(String architecture, int contextLength, int maxSequences, long residentBytes, boolean chatTemplate,
+                           Scheduler.Stats scheduler) {}
+}

@@ -1,0 +1,99 @@
+package dev.muse.server.openai;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.muse.runtime.Event;
+import dev.muse.runtime.Event.TokenLogprob;
+import dev.muse.runtime.FinishReason;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The JSON of chat and text completions: the chunks of a stream and the whole body of an answer. One
+ * instance per request holds what every object of the answer repeats (its id, creation time and model).
+ */
+public final class Answers {
+    /** Which endpoint answers: /v1/chat/completions or /v1/completions. */
+    public enum Kind { CHAT, TEXT }
+
+    /** A finished choice, as the whole body lists it. */
+    public record Choice(int index, String text, List<TokenLogprob> logprobs, FinishReason reason) {}
+
+    private final Kind kind;
+    private final String id;
+    private final long created = System.currentTimeMillis() / 1000;
+    private final String model;
+
+    public Answers(Kind kind, String model) {
+        this.kind = kind;
+        this.id = (kind == Kind.CHAT ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
+        this.model = model;
+    }
+
+    /** A chunk carrying text of one choice; {@code offset} is how much text the choice had before it. */
+    public ObjectNode chunk(Event.Token token, int offset) {
+        ObjectNode chunk = Wire.head(id, chunkObject(), created, model);
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", token.choice());
+        boolean logprobs = !token.logprobs().isEmpty();
+        if (kind == Kind.CHAT) {
+            ObjectNode delta = choice.putObject("delta");
+            if (offset == 0) delta.put("role", "assistant");
+            delta.put("content", token.text());
+            choice.set("logprobs", logprobs ? Wire.chatLogprobs(token.logprobs()) : null);
+        } else {
+            choice.put("text", token.text());
+            choice.set("logprobs", logprobs ? Wire.textLogprobs(token.logprobs(), offset) : null);
+        }
+        choice.putNull("finish_reason");
+        return chunk;
+    }
+
+    /** The chunk that ends one choice of a stream. */
+    public ObjectNode finish(int index, FinishReason reason) {
+        ObjectNode chunk = Wire.head(id, chunkObject(), created, model);
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", index);
+        if (kind == Kind.CHAT) choice.putObject("delta");
+        else choice.put("text", "");
+        choice.putNull("logprobs");
+        choice.put("finish_reason", Wire.finishReason(reason));
+        return chunk;
+    }
+
+    /** The stream's last chunk when the client asked for usage: no choices, the token counts. */
+    public ObjectNode usage(Event.Usage usage) {
+        ObjectNode last = Wire.head(id, chunkObject(), created, model);
+        last.putArray("choices");
+        last.set("usage", Wire.usage(usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens()));
+        return last;
+    }
+
+    /** The whole answer, for a request that did not stream. */
+    public ObjectNode whole(List<Choice> choices, Event.Usage usage) {
+        ObjectNode body = Wire.head(id, kind == Kind.CHAT ? "chat.completion" : "text_completion", created, model);
+        ArrayNode array = body.putArray("choices");
+        for (Choice c : choices) {
+            ObjectNode choice = array.addObject();
+            choice.put("index", c.index());
+            boolean logprobs = !c.logprobs().isEmpty();
+            if (kind == Kind.CHAT) {
+                ObjectNode message = choice.putObject("message");
+                message.put("role", "assistant");
+                message.put("content", c.text());
+                message.putNull("refusal");
+                choice.set("logprobs", logprobs ? Wire.chatLogprobs(c.logprobs()) : null);
+            } else {
+                choice.put("text", c.text());
+                choice.set("logprobs", logprobs ? Wire.textLogprobs(c.logprobs(), 0) : null);
+            }
+            choice.put("finish_reason", Wire.finishReason(c.reason()));
+        }
+        body.set("usage", Wire.usage(usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens()));
+        return body;
+    }
+
+    private String chunkObject() {
+        return kind == Kind.CHAT ? "chat.completion.chunk" : "text_completion";
+    }
+}
