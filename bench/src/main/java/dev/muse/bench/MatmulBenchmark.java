@@ -1,7 +1,7 @@
 package dev.muse.bench;
 
 import dev.muse.engine.GgmlType;
-import dev.muse.engine.Kernels;
+import dev.muse.engine.MatmulKernels;
 import dev.muse.engine.MatrixLayout;
 import dev.muse.engine.Tensor;
 import java.lang.foreign.Arena;
@@ -65,19 +65,19 @@ public class MatmulBenchmark {
 
     @Benchmark
     public float[] matmul() {
-        Kernels.matmul(weights, x, out, rows, cols);
+        MatmulKernels.matmul(weights, x, out, rows, cols);
         return out;
     }
 
     @Benchmark
     public float[] matmulBatch4() {
-        Kernels.matmulBatch(weights, xs, 4, outs, rows, cols);
+        MatmulKernels.matmulBatch(weights, xs, 4, outs, rows, cols);
         return outs;
     }
 
     @Benchmark
     public float[] matmulBatch64() {
-        Kernels.matmulBatch(weights, xs, BATCH, outs, rows, cols);
+        MatmulKernels.matmulBatch(weights, xs, BATCH, outs, rows, cols);
         return outs;
     }
 }

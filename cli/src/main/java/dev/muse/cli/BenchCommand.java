@@ -5,8 +5,8 @@ import dev.muse.hub.ModelFiles;
 import dev.muse.engine.GgmlType;
 import dev.muse.engine.Parallel;
 import dev.muse.formats.gguf.GgufFile;
-import dev.muse.models.KvCache;
-import dev.muse.models.LanguageModel;
+import dev.muse.models.SequenceState;
+import dev.muse.models.Decoder;
 import dev.muse.models.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +81,7 @@ final class BenchCommand implements Callable<Integer> {
         Comparison both;
         try (GgufFile file = GgufFile.open(path)) {
             resetPeakRss(); // writing a synthetic file is not what is measured
-            LanguageModel lm = Models.load(file);
+            Decoder lm = Models.decoder(file);
             // Warm-up, not timed (llama-bench warms up too): the JIT compiles the kernels of both paths. A prompt of
             // 64 tokens takes the tiled prompt kernels (16 tokens did not); generation settles after about 8 steps, so
             // 4 had left the first timed tgN a few percent slow.
@@ -117,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
      * drifts by tens of percent within minutes here, so Muse's and llama.cpp's runs alternate rather than follow one
      * another as blocks).
      */
-    private Comparison measure(LanguageModel lm, Path path) throws Exception {
+    private Comparison measure(Decoder lm, Path path) throws Exception {
         double pp = 0, tg = 0, refPp = 0, refTg = 0;
         for (int r = 0; r < repetitions; r++) {
             // the last repetition's caches and activations are garbage: collected now, the heap does not grow with
@@ -140,15 +140,15 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** One ppN run (a fresh cache, N random tokens as one batch) and one tgN run (N single-token steps from empty). */
-    private static double[] run(LanguageModel lm, int prompt, int gen) {
+    private static double[] run(Decoder lm, int prompt, int gen) {
         SplittableRandom random = new SplittableRandom(prompt * 31L + gen);
         int[] tokens = new int[prompt];
         for (int i = 0; i < prompt; i++) tokens[i] = random.nextInt(lm.vocabularySize());
-        KvCache cache = lm.newCache(prompt);
+        SequenceState cache = lm.newState(prompt);
         long t0 = System.nanoTime();
         lm.forward(cache, tokens);
         long t1 = System.nanoTime();
-        cache = lm.newCache(gen);
+        cache = lm.newState(gen);
         for (int i = 0; i < gen; i++) lm.forward(cache, new int[] {random.nextInt(lm.vocabularySize())});
         long t2 = System.nanoTime();
         return new double[] {prompt * 1e9 / (t1 - t0), gen * 1e9 / (t2 - t1)};

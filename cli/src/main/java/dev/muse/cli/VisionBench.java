@@ -1,6 +1,7 @@
 package dev.muse.cli;
 
 import dev.muse.engine.GgmlType;
+import dev.muse.engine.Ops;
 import dev.muse.engine.Parallel;
 import dev.muse.formats.Metadata;
 import dev.muse.formats.gguf.GgufFile;
@@ -59,7 +60,7 @@ final class VisionBench {
         double best = Double.MAX_VALUE, sum = 0;
         int tokens, dim;
         try (GgufFile file = GgufFile.open(path)) {
-            VisionEncoder encoder = VisionEncoder.load(file);
+            VisionEncoder encoder = VisionEncoder.load(file, Ops.cpu());
             tokens = encoder.tokensPerImage();
             dim = encoder.outputDim();
             float[] pixels = syntheticPixels(t.imageSize());

@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
  * once against the whole vector. With rows wider than 2048 columns that vector (more than 8 KiB of floats) and the
  * streamed weights no longer fit in the L1 cache together, and one core's weight stream from memory halves
  * (Q8_0 rows of 8192 columns: 8.8 GB/s, against 20.9 GB/s when the same rows meet 2048 floats). Per column block
- * the activation slice stays in L1 and each block's rows are still one ascending stream, so {@link Kernels} runs a
+ * the activation slice stays in L1 and each block's rows are still one ascending stream, so {@link MatmulKernels} runs a
  * blocked matrix block by block and adds the partial products.
  */
 public final class ColumnBlockedTensor implements Tensor {

@@ -228,7 +228,7 @@ public final class Q4_0RowGroupTensor implements Tensor {
     /**
      * Group g's weights as floats, column-major: tile[offset + c * stride + r] = weight (gR + r, c). Prompts and
      * larger batched steps decode groups once side by side and multiply them by all their activation rows in
-     * floats ({@link Kernels#matmulNN}).
+     * floats ({@link GemmKernels#matmulNN}).
      */
     void decodeGroup(int g, float[] tile, int offset, int stride) {
         long at = (long) g * blocks * GROUP_BLOCK_BYTES;

@@ -23,7 +23,7 @@ public record Q8_0Tensor(MemorySegment data, long size) implements Tensor {
         return data.get(ValueLayout.JAVA_BYTE, block + 2 + index % BLOCK) * f16(data, block);
     }
 
-    /** Vectorised: prompt processing dequantises weight rows once per activation tile (Kernels.matmulBatch). */
+    /** Vectorised: prompt processing dequantises weight rows once per activation tile (MatmulKernels.matmulBatch). */
     @Override public void dequantize(long offset, float[] out, int outOffset, int n) {
         long block = offset / BLOCK * BLOCK_BYTES;
         for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {

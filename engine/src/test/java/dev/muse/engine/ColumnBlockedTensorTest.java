@@ -48,8 +48,8 @@ class ColumnBlockedTensorTest {
         }
         for (int batch : new int[] {1, 3, 37}) {
             float[] reference = new float[batch * ROWS], product = new float[batch * ROWS];
-            Kernels.matmulBatchReference(w, x, batch, reference, ROWS, COLS);
-            Kernels.matmulBatch(blocked, x, batch, product, ROWS, COLS);
+            MatmulKernels.matmulBatchReference(w, x, batch, reference, ROWS, COLS);
+            MatmulKernels.matmulBatch(blocked, x, batch, product, ROWS, COLS);
             for (int b = 0; b < batch; b++)
                 for (int r = 0; r < ROWS; r++)
                     TensorContractTest.assertClose(reference[b * ROWS + r], product[b * ROWS + r],
@@ -64,8 +64,8 @@ class ColumnBlockedTensorTest {
         Tensor w = Tensor.fromFloats(GgmlType.Q8_0, TensorContractTest.gaussian(random, rows * cols, 0.05f));
         Tensor blocked = ColumnBlockedTensor.of(w, rows, cols);
         float[] x = TensorContractTest.gaussian(random, cols, 1f), expected = new float[rows], actual = new float[rows];
-        Kernels.matmulReference(w, x, expected, rows, cols);
-        Kernels.matmul(blocked, x, actual, rows, cols);
+        MatmulKernels.matmulReference(w, x, expected, rows, cols);
+        MatmulKernels.matmul(blocked, x, actual, rows, cols);
         for (int r = 0; r < rows; r++)
             TensorContractTest.assertClose(expected[r], actual[r], TensorContractTest.absDot(w, (long) r * cols, x, 0, cols), cols, "row " + r);
     }

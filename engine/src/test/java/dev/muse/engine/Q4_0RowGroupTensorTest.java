@@ -97,8 +97,8 @@ class Q4_0RowGroupTensorTest {
     private static void assertProducts(Tensor w, Tensor laidOut, float[] x, int rows, int cols) {
         for (int batch : new int[] {1, 2, 3, 4, 5, 8, 17, 64, 70}) {
             float[] reference = new float[batch * rows], product = new float[batch * rows];
-            Kernels.matmulBatchReference(w, x, batch, reference, rows, cols);
-            Kernels.matmulBatch(laidOut, x, batch, product, rows, cols);
+            MatmulKernels.matmulBatchReference(w, x, batch, reference, rows, cols);
+            MatmulKernels.matmulBatch(laidOut, x, batch, product, rows, cols);
             for (int b = 0; b < batch; b++)
                 for (int r = 0; r < rows; r++)
                     TensorContractTest.assertClose(reference[b * rows + r], product[b * rows + r],

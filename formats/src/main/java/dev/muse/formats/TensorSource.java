@@ -2,10 +2,20 @@ package dev.muse.formats;
 
 import dev.muse.engine.Tensor;
 import java.lang.foreign.Arena;
+import java.nio.file.Path;
 import java.util.List;
 
-/** A weight file, whatever its format: metadata plus named tensors over mapped memory. */
+/**
+ * A weight file, whatever its format: metadata plus named tensors over mapped memory. The metadata is the
+ * model's config in GGUF's key names; a reader of a format that keeps its config elsewhere (safetensors'
+ * config.json) puts it there under those names. {@link dev.muse.formats.detect.WeightFiles#open} opens one.
+ */
 public interface TensorSource extends AutoCloseable {
+    Path path();
+
+    /** Bytes of the file. */
+    long size();
+
     Metadata metadata();
 
     List<TensorInfo> tensors();

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * shared prefix. Memory grows with use (doubling, up to the capacity), so a server can hold many
  * sequences with large context windows and pay only for the tokens they actually have.
  */
-public final class KvCache {
+public final class KvCache implements SequenceState {
     private static final int FIRST_RESERVATION = 64;
 
     private final float[][] keys;
@@ -28,9 +28,9 @@ public final class KvCache {
         values = new float[layers][0];
     }
 
-    public int capacity() { return capacity; }
+    @Override public int capacity() { return capacity; }
 
-    public int length() { return length; }
+    @Override public int length() { return length; }
 
     public int kvDim() { return kvDim; }
 
@@ -38,9 +38,10 @@ public final class KvCache {
 
     public float[] values(int layer) { return values[layer]; }
 
-    /** Replaces this cache's content with the first {@code positions} keys and values of {@code source} (a shared prefix). */
-    public void copyPrefixFrom(KvCache source, int positions) {
-        if (source.keys.length != keys.length || source.kvDim != kvDim) throw new IllegalArgumentException("KV caches of different models");
+    /** Replaces this cache's content with the first {@code positions} keys and values of {@code state} (a shared prefix). */
+    @Override public void copyPrefixFrom(SequenceState state, int positions) {
+        if (!(state instanceof KvCache source) || source.keys.length != keys.length || source.kvDim != kvDim)
+            throw new IllegalArgumentException("KV caches of different models");
         if (positions < 0 || positions > source.length || positions > capacity)
             throw new IllegalArgumentException("cannot copy " + positions + " positions from a cache holding " + source.length);
         length = 0;
@@ -51,8 +52,7 @@ public final class KvCache {
         }
     }
 
-    /** Forgets everything after the first {@code newLength} positions. */
-    public void truncate(int newLength) {
+    @Override public void truncate(int newLength) {
         if (newLength < 0 || newLength > length) throw new IllegalArgumentException("cannot truncate " + length + " positions to " + newLength);
         length = newLength;
     }
@@ -75,9 +75,7 @@ public final class KvCache {
         reserved = positions;
     }
 
-    /** Bytes held by this cache now. */
-    public long byteSize() { return 2L * keys.length * reserved * kvDim * Float.BYTES; }
+    @Override public long byteSize() { return 2L * keys.length * reserved * kvDim * Float.BYTES; }
 
-    /** Bytes this cache would hold when full. */
-    public long capacityBytes() { return 2L * keys.length * capacity * kvDim * Float.BYTES; }
+    @Override public long capacityBytes() { return 2L * keys.length * capacity * kvDim * Float.BYTES; }
 }

@@ -1,6 +1,7 @@
 package dev.muse.models;
 
-import dev.muse.formats.gguf.GgufFile;
+import dev.muse.engine.Ops;
+import dev.muse.formats.TensorSource;
 import java.util.Set;
 
 /**
@@ -8,8 +9,12 @@ import java.util.Set;
  * adding a package, never editing a central switch.
  */
 public interface ModelArchitecture {
-    /** GGUF general.architecture values this family loads. */
+    /** The general.architecture values this family loads. */
     Set<String> names();
 
-    LanguageModel load(GgufFile file);
+    /**
+     * The model in {@code source}: its config from the source's metadata, its weights as views of its tensors (or
+     * copies laid out for {@code ops}), computing with {@code ops}.
+     */
+    Model load(TensorSource source, Ops ops);
 }

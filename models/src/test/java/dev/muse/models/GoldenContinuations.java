@@ -31,13 +31,13 @@ public final class GoldenContinuations {
     public record Run(int[] tokens, List<float[]> logits) {}
 
     /** The prompt as one batch, then one token at a time; keeps every step's logits. */
-    public static Run greedy(LanguageModel model, int[] prompt, int n) {
-        KvCache cache = model.newCache(prompt.length + n);
+    public static Run greedy(Decoder model, int[] prompt, int n) {
+        SequenceState cache = model.newState(prompt.length + n);
         return greedy(model, cache, model.forward(cache, prompt), n);
     }
 
     /** n greedy tokens continuing the sequence in {@code cache}, whose next-token logits are {@code logits}. */
-    public static Run greedy(LanguageModel model, KvCache cache, float[] logits, int n) {
+    public static Run greedy(Decoder model, SequenceState cache, float[] logits, int n) {
         List<float[]> steps = new ArrayList<>();
         int[] tokens = new int[n];
         for (int i = 0; i < n; i++) {

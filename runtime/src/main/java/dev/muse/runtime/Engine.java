@@ -1,8 +1,8 @@
 package dev.muse.runtime;
 
 import dev.muse.hub.ModelPaths;
-import dev.muse.models.LanguageModel;
-import dev.muse.models.Pooling;
+import dev.muse.models.Decoder;
+import dev.muse.models.Embedder;
 import dev.muse.runtime.CapabilityException.Capability;
 import dev.muse.text.ChatMessage;
 import dev.muse.text.Tokenizer;
@@ -69,7 +69,7 @@ public final class Engine implements AutoCloseable {
         List<byte[]> images = new ArrayList<>();
         for (int i = 0; i < request.messages().size(); i++) {
             ChatRequest.Message m = request.messages().get(i);
-            if (m.hasImages() && !model.text().seesImages())
+            if (m.hasImages() && !model.seesImages())
                 throw new CapabilityException("The model '" + model.id() + "' cannot take images; it reads text only", Capability.IMAGE_INPUT, i);
             StringBuilder text = new StringBuilder();
             for (ChatRequest.Part part : m.content()) {
@@ -83,7 +83,7 @@ public final class Engine implements AutoCloseable {
             }
             messages.add(new ChatMessage(m.role(), text.toString()));
         }
-        Prompt prompt = model.text().chatPrompt(messages, Mode.templateVariables(request.mode()), images);
+        Prompt prompt = model.text().chatPrompt(messages, Mode.templateVariables(request.mode()), images, model.images());
         return generate(model, prompt, request.options(), false);
     }
 
@@ -105,15 +105,13 @@ public final class Engine implements AutoCloseable {
     /** One pooled, normalised vector per input, from a model that declares a pooling type (an embedding model). */
     public EmbeddingRequest.Result embed(EmbeddingRequest request) {
         LoadedModel model = residency.acquire(request.model());
-        LanguageModel lm = model.text().model();
-        if (lm.pooling() == Pooling.NONE)
-            throw new CapabilityException("The model '" + model.id() + "' is not an embedding model (its GGUF declares no pooling_type)",
-                    Capability.EMBEDDINGS, -1);
+        Embedder lm = model.text().model().as(Embedder.class).orElseThrow(() -> new CapabilityException(
+                "The model '" + model.id() + "' is not an embedding model (its GGUF declares no pooling_type)", Capability.EMBEDDINGS, -1));
         List<int[]> inputs = new ArrayList<>();
         for (int i = 0; i < request.inputs().size(); i++) {
             EmbeddingRequest.Input input = request.inputs().get(i);
             int[] tokens = input.text() != null ? model.text().tokenizer().encode(input.text(), true, false) : input.tokens();
-            if (input.tokens() != null) checkTokens(tokens, lm, "input " + i + ": token ");
+            if (input.tokens() != null) checkTokens(tokens, model.text().model(), "input " + i + ": token ");
             inputs.add(tokens);
         }
         List<float[]> vectors = new ArrayList<>();
@@ -143,7 +141,7 @@ public final class Engine implements AutoCloseable {
         return new Generation(model.scheduler(), prompt, model.text().tokenizer(), options, maxTokens, startOfText);
     }
 
-    private static void checkTokens(int[] tokens, LanguageModel model, String what) {
+    private static void checkTokens(int[] tokens, Decoder model, String what) {
         int vocab = model.vocabularySize();
         for (int i = 0; i < tokens.length; i++)
             if (tokens[i] < 0 || tokens[i] >= vocab)

@@ -1,21 +1,21 @@
 package dev.muse.runtime;
 
-import dev.muse.models.KvCache;
+import dev.muse.models.SequenceState;
 import java.util.Arrays;
 
 /**
- * One KV cache of the scheduler's pool and the tokens whose keys and values it holds. When a sequence
+ * One sequence state (KV cache) of the scheduler's pool and the tokens whose keys and values it holds. When a sequence
  * ends, its slot keeps those tokens, so a later request that starts the same way (the next turn of a
  * conversation, another choice of the same prompt) skips recomputing the shared prefix.
  */
 final class KvSlot {
-    final KvCache cache;
+    final SequenceState cache;
     /** The tokens in the cache are tokens[0 .. cache.length()). */
     int[] tokens = new int[0];
     Sequence owner;
     long lastUsedNanos;
 
-    KvSlot(KvCache cache) { this.cache = cache; }
+    KvSlot(SequenceState cache) { this.cache = cache; }
 
     /** How many leading tokens of {@code prompt} this slot already holds. */
     int sharedPrefix(int[] prompt) {

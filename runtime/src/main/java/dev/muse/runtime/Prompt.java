@@ -1,8 +1,8 @@
 package dev.muse.runtime;
 
-import dev.muse.models.KvCache;
-import dev.muse.models.LanguageModel;
-import dev.muse.models.LanguageModel.Step;
+import dev.muse.models.Decoder;
+import dev.muse.models.Decoder.Step;
+import dev.muse.models.SequenceState;
 import java.util.Arrays;
 import java.util.List;
 
@@ -68,7 +68,7 @@ public record Prompt(int[] tokens, List<Embedded> embedded) {
     }
 
     /** Checks every row against the model: token ids within the vocabulary, vectors of its embedding width. */
-    void check(LanguageModel model) {
+    void check(Decoder model) {
         int next = 0;
         for (Embedded e : embedded) {
             if (e.vectors().length != e.rows() * model.embeddingLength())
@@ -79,7 +79,7 @@ public record Prompt(int[] tokens, List<Embedded> embedded) {
         checkTokens(model, next, tokens.length);
     }
 
-    private void checkTokens(LanguageModel model, int from, int to) {
+    private void checkTokens(Decoder model, int from, int to) {
         for (int i = from; i < to; i++)
             if (tokens[i] < 0 || tokens[i] >= model.vocabularySize()) throw new IllegalArgumentException("token id " + tokens[i] + " is outside the vocabulary");
     }
@@ -88,7 +88,7 @@ public record Prompt(int[] tokens, List<Embedded> embedded) {
      * The next step feeding rows from {@code position} into {@code cache}: a whole span, or at most
      * {@code maxTokens} token rows stopping before the next span.
      */
-    Step step(KvCache cache, int position, int maxTokens) {
+    Step step(SequenceState cache, int position, int maxTokens) {
         Embedded e = spanAt(position);
         if (e != null) return Step.ofVectors(cache, e.vectors(), e.rows(), e.bidirectional());
         int end = Math.min(nextSpanStart(position), position + Math.clamp(maxTokens, 1, tokens.length - position));
@@ -96,7 +96,7 @@ public record Prompt(int[] tokens, List<Embedded> embedded) {
     }
 
     /** Feeds the whole prompt into {@code cache} and returns the logits after its last row. */
-    float[] feed(LanguageModel model, KvCache cache) {
+    float[] feed(Decoder model, SequenceState cache) {
         check(model);
         float[] logits = null;
         for (int position = cache.length(); position < tokens.length; ) {

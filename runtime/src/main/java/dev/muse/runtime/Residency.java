@@ -1,5 +1,6 @@
 package dev.muse.runtime;
 
+import dev.muse.engine.Ops;
 import dev.muse.hub.ModelFiles;
 import dev.muse.hub.ModelPaths;
 import java.io.IOException;
@@ -61,10 +62,7 @@ final class Residency implements AutoCloseable {
         if (paths == null) throw new UnknownModelException(id);
         try {
             makeRoom(id, bytes(paths));
-            TextModel text = TextModel.open(paths.model(), paths.projector());
-            int context = Math.min(schedulerDefaults.contextLength(), text.model().contextLength());
-            Scheduler.Options options = new Scheduler.Options(schedulerDefaults.maxSequences(), Math.max(2, context), schedulerDefaults.maxBatchTokens());
-            model = new LoadedModel(paths, text, new Scheduler(text.model(), options, id));
+            model = LoadedModel.open(paths, Ops.cpu(), schedulerDefaults); // the one backend today
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load " + id, e);
         }

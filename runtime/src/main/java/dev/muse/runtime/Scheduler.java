@@ -1,8 +1,8 @@
 package dev.muse.runtime;
 
 import dev.muse.models.ContextOverflowException;
-import dev.muse.models.LanguageModel;
-import dev.muse.models.LanguageModel.Step;
+import dev.muse.models.Decoder;
+import dev.muse.models.Decoder.Step;
 import dev.muse.runtime.Sequence.Finished;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public final class Scheduler implements AutoCloseable {
     /** Prompt tokens another sequence must be about to compute before a newcomer waits for them rather than computing them itself. */
     private static final int WORTH_WAITING_FOR = 32;
 
-    private final LanguageModel model;
+    private final Decoder model;
     private final Options options;
     private final List<KvSlot> slots = new ArrayList<>();
     private final Deque<Sequence> waiting = new ArrayDeque<>();
@@ -46,10 +46,10 @@ public final class Scheduler implements AutoCloseable {
     private final AtomicLong promptTokens = new AtomicLong(), cachedPromptTokens = new AtomicLong(), generatedTokens = new AtomicLong(), steps = new AtomicLong();
     private boolean closed;
 
-    public Scheduler(LanguageModel model, Options options, String name) {
+    public Scheduler(Decoder model, Options options, String name) {
         this.model = model;
         this.options = options;
-        for (int i = 0; i < options.maxSequences(); i++) slots.add(new KvSlot(model.newCache(options.contextLength())));
+        for (int i = 0; i < options.maxSequences(); i++) slots.add(new KvSlot(model.newState(options.contextLength())));
         this.thread = Thread.ofPlatform().name("muse-scheduler-" + name).daemon().start(this::loop);
     }
 

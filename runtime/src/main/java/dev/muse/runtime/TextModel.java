@@ -1,7 +1,9 @@
 package dev.muse.runtime;
 
-import dev.muse.formats.gguf.GgufFile;
-import dev.muse.models.LanguageModel;
+import dev.muse.engine.Ops;
+import dev.muse.formats.TensorSource;
+import dev.muse.formats.detect.WeightFiles;
+import dev.muse.models.Decoder;
 import dev.muse.models.Models;
 import dev.muse.text.ChatMessage;
 import dev.muse.text.Tokenizer;
@@ -15,13 +17,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A loaded text model: the mapped file, its forward pass, its tokenizer and its chat template (parsed
- * once), and, when it was opened with a vision projector (an mmproj file), what turns images into prompt
- * rows; all closed together.
+ * A loaded text model: the mapped file, its decoder, its tokenizer and its chat template (parsed once), which
+ * together turn a conversation into a {@link Prompt}.
  */
 final class TextModel implements AutoCloseable {
     /** The GGUF key holding the model's own Jinja chat template. */
-    public static final String CHAT_TEMPLATE = "tokenizer.chat_template";
+    static final String CHAT_TEMPLATE = "tokenizer.chat_template";
 
     /**
      * Stands for one image in a message's text, where the image was among its content parts. Random per
@@ -36,18 +37,18 @@ final class TextModel implements AutoCloseable {
         return bytes;
     }
 
-    private final GgufFile file;
-    private final LanguageModel model;
+    private final TensorSource file;
+    private final Ops ops;
+    private final Decoder model;
     private final Tokenizer tokenizer;
-    private final VisionModel vision;           // null: the model reads text only
     private final ChatTemplate template;        // null: the model has none (a base model) or ...
     private final TemplateException templateError; // ... its template is beyond our sandboxed Jinja subset
 
-    private TextModel(GgufFile file, LanguageModel model, Tokenizer tokenizer, VisionModel vision) {
+    private TextModel(TensorSource file, Ops ops, Decoder model, Tokenizer tokenizer) {
         this.file = file;
+        this.ops = ops;
         this.model = model;
         this.tokenizer = tokenizer;
-        this.vision = vision;
         String source = file.metadata().getString(CHAT_TEMPLATE, null);
         ChatTemplate parsed = null;
         TemplateException error = null;
@@ -62,38 +63,35 @@ final class TextModel implements AutoCloseable {
         this.templateError = error;
     }
 
-    public static TextModel open(Path path) throws IOException {
-        return open(path, null);
-    }
-
-    /** Opens a model with the vision projector in {@code mmproj} (null: text only). */
-    public static TextModel open(Path path, Path mmproj) throws IOException {
-        GgufFile file = GgufFile.open(path);
-        VisionModel vision = null;
+    /** The model in the weight file at {@code path}, computing with {@code ops}. */
+    static TextModel open(Path path, Ops ops) throws IOException {
+        TensorSource file = WeightFiles.open(path);
         try {
-            LanguageModel model = Models.load(file);
-            Tokenizer tokenizer = Tokenizer.of(Vocabulary.fromMetadata(file.metadata()));
-            if (mmproj != null) vision = VisionModel.open(mmproj, model, tokenizer);
-            return new TextModel(file, model, tokenizer, vision);
-        } catch (IOException | RuntimeException e) {
+            return new TextModel(file, ops, Models.decoder(file, ops), Tokenizer.of(Vocabulary.fromMetadata(file.metadata())));
+        } catch (RuntimeException e) {
             file.close();
             throw e;
         }
     }
 
-    public GgufFile file() { return file; }
+    /** The vision projector in {@code mmproj}, working for this model; refused when it was made for another. */
+    ImageInput openProjector(Path mmproj) throws IOException {
+        TensorSource projector = WeightFiles.open(mmproj);
+        try {
+            return new ImageInput(projector, Models.projector(projector, model, tokenizer, ops));
+        } catch (RuntimeException e) {
+            projector.close();
+            throw e instanceof IllegalArgumentException ? new IllegalArgumentException(mmproj.getFileName() + ": " + e.getMessage(), e) : e;
+        }
+    }
 
-    /** Bytes of the mapped files: the model's and its vision projector's. */
-    public long fileBytes() { return file.size() + (vision != null ? vision.fileBytes() : 0); }
+    TensorSource file() { return file; }
 
-    public LanguageModel model() { return model; }
+    Decoder model() { return model; }
 
-    public Tokenizer tokenizer() { return tokenizer; }
+    Tokenizer tokenizer() { return tokenizer; }
 
-    /** Whether the model takes images (it was opened with a vision projector). */
-    public boolean seesImages() { return vision != null; }
-
-    public boolean hasChatTemplate() { return template != null || templateError != null; }
+    boolean hasChatTemplate() { return template != null || templateError != null; }
 
     /**
      * Renders a conversation with the model's chat template (our sandboxed Jinja subset) and tokenizes it,
@@ -101,22 +99,18 @@ final class TextModel implements AutoCloseable {
      * no template (a base model such as stories260K) gets the messages' contents joined by blank lines:
      * it simply continues the text.
      */
-    public int[] chatPrompt(List<ChatMessage> messages) {
-        return chatPrompt(messages, Map.of());
-    }
-
-    /** As {@link #chatPrompt(List)}, with extra template variables (such as Qwen3's {@code enable_thinking}). */
-    public int[] chatPrompt(List<ChatMessage> messages, Map<String, ?> templateVariables) {
-        return chatPrompt(messages, templateVariables, List.of()).tokens();
+    int[] chatPrompt(List<ChatMessage> messages) {
+        return chatPrompt(messages, Map.of(), List.of(), null).tokens();
     }
 
     /**
-     * As {@link #chatPrompt(List, Map)} for messages that hold images: each {@link #IMAGE_MARKER} in their
-     * text stands for the next of {@code images} (encoded image files), which the vision projector turns
-     * into prompt rows where the marker is. Text between markers is tokenized piece by piece, as llama.cpp's
-     * mtmd does.
+     * As {@link #chatPrompt(List)}, with template variables (such as Qwen3's {@code enable_thinking}), for
+     * messages that may hold images: each {@link #IMAGE_MARKER} in their text stands for the next of
+     * {@code images} (encoded image files), which {@code input} (the model's vision projector; null when it has
+     * none) turns into prompt rows where the marker is. Text between markers is tokenized piece by piece, as
+     * llama.cpp's mtmd does.
      */
-    public Prompt chatPrompt(List<ChatMessage> messages, Map<String, ?> templateVariables, List<byte[]> images) {
+    Prompt chatPrompt(List<ChatMessage> messages, Map<String, ?> templateVariables, List<byte[]> images, ImageInput input) {
         if (templateError != null)
             throw new IllegalArgumentException("the model's chat template cannot be rendered: " + templateError.getMessage());
         String text;
@@ -132,22 +126,18 @@ final class TextModel implements AutoCloseable {
         String[] pieces = text.split(java.util.regex.Pattern.quote(IMAGE_MARKER), -1);
         if (pieces.length - 1 != images.size())
             throw new IllegalStateException(images.size() + " images for " + (pieces.length - 1) + " image markers in the rendered prompt");
-        if (!images.isEmpty() && vision == null)
+        if (!images.isEmpty() && input == null)
             throw new IllegalArgumentException("the model reads text only: it was not opened with a vision projector (mmproj)");
-        PromptBuilder prompt = new PromptBuilder();
+        PromptBuilder prompt = new PromptBuilder(model.embeddingLength());
         boolean parseSpecial = template != null; // a base model's text is the user's own: control tokens stay text
         for (int i = 0; i < pieces.length; i++) {
             prompt.tokens(tokenizer.encode(pieces[i], i == 0 && addBos, parseSpecial));
-            if (i < images.size()) vision.append(prompt, images.get(i));
+            if (i < images.size()) input.append(prompt, images.get(i));
         }
         return prompt.build();
     }
 
     @Override public void close() {
-        try {
-            if (vision != null) vision.close();
-        } finally {
-            file.close();
-        }
+        file.close();
     }
 }

@@ -1,7 +1,7 @@
 package dev.muse.runtime;
 
-import dev.muse.models.KvCache;
-import dev.muse.models.LanguageModel;
+import dev.muse.models.SequenceState;
+import dev.muse.models.Decoder;
 import dev.muse.text.Sampler;
 import java.util.Arrays;
 
@@ -13,8 +13,8 @@ final class PlainLoop {
     private PlainLoop() {}
 
     /** Up to {@code maxTokens} greedy tokens after {@code prompt}, with no stop token. */
-    static int[] greedy(LanguageModel model, int capacity, Prompt prompt, int maxTokens) {
-        KvCache cache = model.newCache(capacity);
+    static int[] greedy(Decoder model, int capacity, Prompt prompt, int maxTokens) {
+        SequenceState cache = model.newState(capacity);
         int[] history = Arrays.copyOf(prompt.tokens(), prompt.length() + maxTokens);
         int length = prompt.length();
         float[] logits = prompt.feed(model, cache);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.muse.engine.GgmlType;
 import dev.muse.formats.gguf.GgufFile;
 import dev.muse.models.ContextOverflowException;
-import dev.muse.models.LanguageModel;
+import dev.muse.models.Decoder;
 import dev.muse.models.Models;
 import dev.muse.runtime.Sequence.Finished;
 import dev.muse.runtime.Sequence.Token;
@@ -27,12 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 class SchedulerTest {
     @TempDir static Path dir;
     static GgufFile file;
-    static LanguageModel model;
+    static Decoder model;
 
     @BeforeAll
     static void load() throws Exception {
         file = GgufFile.open(new TinyModel(TinyFamily.LLAMA2, GgmlType.F32, 21).write(dir.resolve("llama2.gguf")));
-        model = Models.load(file);
+        model = Models.decoder(file);
     }
 
     @AfterAll

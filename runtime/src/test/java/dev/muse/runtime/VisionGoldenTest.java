@@ -3,12 +3,12 @@ package dev.muse.runtime;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.muse.engine.GgmlType;
+import dev.muse.engine.Ops;
 import dev.muse.runtime.Prompt.Embedded;
 import dev.muse.testkit.TinyFamily;
 import dev.muse.testkit.TinyModel;
 import dev.muse.testkit.TinyVision;
 import dev.muse.text.ChatMessage;
-import dev.muse.text.Sampler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,10 +45,9 @@ class VisionGoldenTest {
         Golden golden = Golden.read("golden/vision/" + name + "-" + image + ".txt");
         Path model = new TinyModel(family, type, 41).write(dir.resolve(name + ".gguf"));
         Path mmproj = new TinyVision(tower, towerType, 42).write(dir.resolve("mmproj-" + name + ".gguf"));
-        try (TextModel tm = TextModel.open(model, mmproj)) {
-            assertTrue(tm.seesImages());
+        try (TextModel tm = TextModel.open(model, Ops.cpu()); ImageInput images = tm.openProjector(mmproj)) {
             Prompt prompt = tm.chatPrompt(List.of(ChatMessage.user(TextModel.IMAGE_MARKER + "Describe this picture.")), Map.of(),
-                    List.of(resource("golden/vision/" + image + ".png")));
+                    List.of(resource("golden/vision/" + image + ".png")), images);
             assertEquals(golden.chunks(), chunks(prompt), "the prompt's chunks");
             assertArrayEquals(golden.greedy(), PlainLoop.greedy(tm.model(), 256, prompt, golden.greedy().length), "greedy continuation");
         }

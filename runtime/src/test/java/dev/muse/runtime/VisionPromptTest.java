@@ -3,6 +3,7 @@ package dev.muse.runtime;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.muse.engine.GgmlType;
+import dev.muse.engine.Ops;
 import dev.muse.runtime.Prompt.Embedded;
 import dev.muse.testkit.TinyFamily;
 import dev.muse.testkit.TinyModel;
@@ -21,23 +22,28 @@ import org.junit.jupiter.api.io.TempDir;
 class VisionPromptTest {
     @TempDir static Path dir;
     static TextModel smolvlm;
+    static ImageInput images;
 
     @BeforeAll
     static void open() throws Exception {
         Path model = new TinyModel(TinyFamily.SMOLVLM, GgmlType.Q8_0, 41).write(dir.resolve("smolvlm.gguf"));
         Path mmproj = new TinyVision(TinyVision.Tower.IDEFICS3, GgmlType.F16, 42).write(dir.resolve("mmproj-smolvlm.gguf"));
-        smolvlm = TextModel.open(model, mmproj);
+        smolvlm = TextModel.open(model, Ops.cpu());
+        images = smolvlm.openProjector(mmproj);
     }
 
     @AfterAll
-    static void close() { smolvlm.close(); }
+    static void close() {
+        images.close();
+        smolvlm.close();
+    }
 
     @Test
     void severalImagesInOneMessageKeepTheirOrderAndIdentity() throws Exception {
         byte[] sunset = VisionGoldenTest.resource("golden/vision/sunset-100x60.png"), square = VisionGoldenTest.resource("golden/vision/square-40x40.png");
         String marker = TextModel.IMAGE_MARKER;
-        Prompt both = smolvlm.chatPrompt(List.of(ChatMessage.user("First " + marker + " then " + marker + " compare.")), Map.of(), List.of(sunset, square));
-        Prompt swapped = smolvlm.chatPrompt(List.of(ChatMessage.user("First " + marker + " then " + marker + " compare.")), Map.of(), List.of(square, sunset));
+        Prompt both = smolvlm.chatPrompt(List.of(ChatMessage.user("First " + marker + " then " + marker + " compare.")), Map.of(), List.of(sunset, square), images);
+        Prompt swapped = smolvlm.chatPrompt(List.of(ChatMessage.user("First " + marker + " then " + marker + " compare.")), Map.of(), List.of(square, sunset), images);
         assertEquals(10, both.embedded().size(), "each image: 2 x 2 tiles and the overview");
         Embedded firstOfBoth = both.embedded().getFirst(), firstOfSwapped = swapped.embedded().getFirst();
         assertFalse(Arrays.equals(firstOfBoth.vectors(), firstOfSwapped.vectors()), "the first marker takes the first image");
@@ -46,15 +52,14 @@ class VisionPromptTest {
         Embedded again = swapped.embedded().get(5);
         assertArrayEquals(a, Arrays.copyOfRange(swapped.tokens(), again.offset(), again.offset() + again.rows()),
                 "an image's placeholders depend on its pixels alone, so a repeated image matches the KV cache");
-        assertThrows(IllegalStateException.class, () -> smolvlm.chatPrompt(List.of(ChatMessage.user(marker)), Map.of(), List.of()));
+        assertThrows(IllegalStateException.class, () -> smolvlm.chatPrompt(List.of(ChatMessage.user(marker)), Map.of(), List.of(), images));
     }
 
     @Test
     void aTextModelRefusesImages() throws Exception {
-        try (TextModel text = TextModel.open(dir.resolve("smolvlm.gguf"))) {
-            assertFalse(text.seesImages());
+        try (TextModel text = TextModel.open(dir.resolve("smolvlm.gguf"), Ops.cpu())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> text.chatPrompt(
-                    List.of(ChatMessage.user(TextModel.IMAGE_MARKER)), Map.of(), List.of(new byte[] {1})));
+                    List.of(ChatMessage.user(TextModel.IMAGE_MARKER)), Map.of(), List.of(new byte[] {1}), null));
             assertTrue(e.getMessage().contains("vision projector"), e.getMessage());
         }
     }

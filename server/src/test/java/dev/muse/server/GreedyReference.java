@@ -1,8 +1,8 @@
 package dev.muse.server;
 
 import dev.muse.formats.gguf.GgufFile;
-import dev.muse.models.KvCache;
-import dev.muse.models.LanguageModel;
+import dev.muse.models.SequenceState;
+import dev.muse.models.Decoder;
 import dev.muse.models.Models;
 import dev.muse.text.ChatMessage;
 import dev.muse.text.Sampler;
@@ -22,13 +22,13 @@ import java.util.Map;
 record GreedyReference(int[] prompt, String text) {
     static GreedyReference chat(Path model, String template, List<ChatMessage> messages, int maxTokens) throws IOException {
         try (GgufFile file = GgufFile.open(model)) {
-            LanguageModel lm = Models.load(file);
+            Decoder lm = Models.decoder(file);
             Tokenizer tokenizer = Tokenizer.of(Vocabulary.fromMetadata(file.metadata()));
             Vocabulary v = tokenizer.vocabulary();
             String bos = v.token(v.bosId()), eos = v.token(v.eosId());
             String text = ChatTemplate.parse(template).render(messages, true, bos, eos, Map.of());
             int[] prompt = tokenizer.encode(text, !text.startsWith(bos), true);
-            KvCache cache = lm.newCache(prompt.length + maxTokens);
+            SequenceState cache = lm.newState(prompt.length + maxTokens);
             int[] history = Arrays.copyOf(prompt, prompt.length + maxTokens);
             float[] logits = lm.forward(cache, prompt);
             for (int i = 0; i < maxTokens; i++) {

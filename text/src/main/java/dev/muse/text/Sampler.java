@@ -1,6 +1,6 @@
 package dev.muse.text;
 
-import dev.muse.engine.Kernels;
+import dev.muse.engine.ActivationKernels;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -84,7 +84,7 @@ public final class Sampler {
     private int drawFromAll(float[] logits) {
         float max = logits[argmax(logits)];
         if (weights.length < logits.length) weights = new float[logits.length];
-        float total = Kernels.expSum(logits, logits.length, max, 1f / settings.temperature(), weights);
+        float total = ActivationKernels.expSum(logits, logits.length, max, 1f / settings.temperature(), weights);
         double u = random.nextDouble() * total, cumulative = 0;
         for (int i = 0; i < logits.length; i++) {
             cumulative += weights[i];

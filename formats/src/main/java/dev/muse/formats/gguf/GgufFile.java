@@ -202,10 +202,10 @@ public final class GgufFile implements TensorSource {
         return new TensorInfo(name, type, shape, offset);
     }
 
-    public Path path() { return path; }
+    @Override public Path path() { return path; }
 
     /** The file's size in bytes (all of it is mapped). */
-    public long size() { return file.byteSize(); }
+    @Override public long size() { return file.byteSize(); }
 
     public int version() { return version; }
 

@@ -1,10 +1,6 @@
 package dev.muse.models.gemma3;
 
-import static dev.muse.models.nn.WeightShapes.matrix;
-import static dev.muse.models.nn.WeightShapes.vector;
-
 import dev.muse.engine.Tensor;
-import dev.muse.formats.TensorSource;
 import dev.muse.models.nn.WeightShapes;
 
 /**
@@ -34,24 +30,24 @@ record Gemma3Weights(
             Tensor ffnDown,           // [dim, ffn]
             Tensor postFfwNorm) {}    // [dim]
 
-    static Gemma3Weights load(TensorSource source, Gemma3Config c) {
+    static Gemma3Weights load(WeightShapes s, Gemma3Config c) {
         int dim = c.embeddingLength(), ffn = c.feedForwardLength(), head = c.keyLength();
         Layer[] layers = WeightShapes.layers(c.blockCount(), Layer[]::new, p -> new Layer(
-                vector(source, p + "attn_norm.weight", dim),
-                matrix(source, p + "attn_q.weight", c.queryDim(), dim),
-                matrix(source, p + "attn_k.weight", c.kvDim(), dim),
-                matrix(source, p + "attn_v.weight", c.kvDim(), dim),
-                vector(source, p + "attn_q_norm.weight", head),
-                vector(source, p + "attn_k_norm.weight", head),
-                matrix(source, p + "attn_output.weight", dim, c.queryDim()),
-                vector(source, p + "post_attention_norm.weight", dim),
-                vector(source, p + "ffn_norm.weight", dim),
-                matrix(source, p + "ffn_gate.weight", ffn, dim),
-                matrix(source, p + "ffn_up.weight", ffn, dim),
-                matrix(source, p + "ffn_down.weight", dim, ffn),
-                vector(source, p + "post_ffw_norm.weight", dim)));
-        Tensor embedding = matrix(source, "token_embd.weight", c.vocabSize(), dim);
-        Tensor output = source.has("output.weight") ? matrix(source, "output.weight", c.vocabSize(), dim) : embedding;
-        return new Gemma3Weights(embedding, layers, vector(source, "output_norm.weight", dim), output);
+                s.vector(p + "attn_norm.weight", dim),
+                s.matrix(p + "attn_q.weight", c.queryDim(), dim),
+                s.matrix(p + "attn_k.weight", c.kvDim(), dim),
+                s.matrix(p + "attn_v.weight", c.kvDim(), dim),
+                s.vector(p + "attn_q_norm.weight", head),
+                s.vector(p + "attn_k_norm.weight", head),
+                s.matrix(p + "attn_output.weight", dim, c.queryDim()),
+                s.vector(p + "post_attention_norm.weight", dim),
+                s.vector(p + "ffn_norm.weight", dim),
+                s.matrix(p + "ffn_gate.weight", ffn, dim),
+                s.matrix(p + "ffn_up.weight", ffn, dim),
+                s.matrix(p + "ffn_down.weight", dim, ffn),
+                s.vector(p + "post_ffw_norm.weight", dim)));
+        Tensor embedding = s.matrix("token_embd.weight", c.vocabSize(), dim);
+        Tensor output = s.has("output.weight") ? s.matrix("output.weight", c.vocabSize(), dim) : embedding;
+        return new Gemma3Weights(embedding, layers, s.vector("output_norm.weight", dim), output);
     }
 }

@@ -1,12 +1,14 @@
 package dev.muse.models.llama;
 
-import dev.muse.engine.Kernels;
+import dev.muse.engine.Ops;
 import dev.muse.engine.Tensor;
 import dev.muse.formats.FormatException;
-import dev.muse.formats.gguf.GgufFile;
+import dev.muse.formats.TensorSource;
+import dev.muse.models.Decoder;
+import dev.muse.models.Embedder;
 import dev.muse.models.KvCache;
-import dev.muse.models.LanguageModel;
 import dev.muse.models.Pooling;
+import dev.muse.models.SequenceState;
 import dev.muse.models.nn.Activations;
 import dev.muse.models.nn.Bias;
 import dev.muse.models.nn.Attention;
@@ -15,37 +17,41 @@ import dev.muse.models.nn.FeedForward;
 import dev.muse.models.nn.Norms;
 import dev.muse.models.nn.Rope;
 import dev.muse.models.nn.Rows;
+import dev.muse.models.nn.WeightShapes;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Llama-family forward pass (Llama 2/3.x, SmolLM2, Mistral, Qwen2.5, Qwen3): RMSNorm, grouped-query
  * attention with RoPE, SwiGLU feed-forward. Optional QKV biases (Qwen2) and QK-norm (Qwen3) are weights
  * that exist or not. Tokens are processed as a batch of rows, so prompt processing reads each weight
  * once per batch; each row carries its own KV cache and position, so rows may belong to different
- * sequences.
+ * sequences. A file that declares a pooling type is an embedding model and offers {@link Embedder} too.
  */
-final class Llama implements LanguageModel {
+final class Llama implements Decoder, Embedder {
     /** Rows per forward chunk: bounds activation memory (rows x feed-forward floats) during prompt processing. */
     private static final int MAX_ROWS = 64;
 
+    private final Ops ops;
     private final LlamaConfig c;
     private final LlamaWeights w;
     private final Rope rope;
     private final Attention attention;
 
-    private Llama(LlamaConfig config, LlamaWeights weights) {
+    private Llama(Ops ops, LlamaConfig config, LlamaWeights weights) {
+        this.ops = ops;
         this.c = config;
         this.w = weights;
         this.rope = new Rope(config.ropeDimensionCount(), config.ropeFreqBase(), config.ropeFreqScale(), weights.ropeFreqs(), config.ropeNeox());
-        this.attention = new Attention(config.headCount(), config.headCountKv(), config.keyLength(), (float) (1.0 / Math.sqrt(config.keyLength())), 0);
+        this.attention = new Attention(ops, config.headCount(), config.headCountKv(), config.keyLength(), (float) (1.0 / Math.sqrt(config.keyLength())), 0);
     }
 
-    static Llama load(GgufFile file) {
+    static Llama load(TensorSource file, Ops ops) {
         int vocab = (int) file.info("token_embd.weight").dim(1);
         LlamaConfig config = LlamaConfig.from(file.metadata(), vocab);
         if (config.valueLength() != config.keyLength())
             throw new FormatException("key length " + config.keyLength() + " != value length " + config.valueLength() + " is not supported");
-        return new Llama(config, LlamaWeights.load(file, config));
+        return new Llama(ops, config, LlamaWeights.load(new WeightShapes(file, ops), config));
     }
 
     LlamaConfig config() { return c; }
@@ -58,12 +64,17 @@ final class Llama implements LanguageModel {
 
     @Override public Pooling pooling() { return c.poolingType(); }
 
+    /** Only a file that declares a pooling type is an embedding model. */
+    @Override public <T> Optional<T> as(Class<T> capability) {
+        return capability == Embedder.class && c.poolingType() == Pooling.NONE ? Optional.empty() : Decoder.super.as(capability);
+    }
+
     @Override public float[] embed(int[] tokens) {
         if (c.poolingType() == Pooling.NONE) throw new UnsupportedOperationException("the model declares no pooling: it does not make embeddings");
         if (tokens.length == 0) throw new IllegalArgumentException("embed needs at least one token");
         Batch.checkTokens(tokens, c.vocabSize());
         int dim = c.embeddingLength();
-        KvCache cache = newCache(tokens.length);
+        KvCache cache = newState(tokens.length);
         float[] pooled = new float[dim];
         for (int from = 0; from < tokens.length; from += MAX_ROWS) {
             int rows = Math.min(MAX_ROWS, tokens.length - from);
@@ -92,11 +103,7 @@ final class Llama implements LanguageModel {
         return pooled;
     }
 
-    @Override public KvCache newCache(int capacity) { return new KvCache(c.blockCount(), capacity, c.kvDim()); }
-
-    @Override public float[] forward(KvCache cache, int[] tokens) {
-        return forward(List.of(new Step(cache, tokens)))[0];
-    }
+    @Override public KvCache newState(int capacity) { return new KvCache(c.blockCount(), capacity, c.kvDim()); }
 
     @Override public int embeddingLength() { return c.embeddingLength(); }
 
@@ -123,34 +130,34 @@ final class Llama implements LanguageModel {
             LlamaWeights.Layer layer = w.layers()[l];
 
             // Attention: x -> norm -> q, k, v -> (bias) -> (QK-norm) -> RoPE -> cache -> softmax(qK)V -> wo -> + x
-            Norms.rows(xb, x, rows, dim, layer.attnNorm(), eps);
-            Kernels.matmulBatch(xb, rows, dim, new Tensor[] {layer.attnQ(), layer.attnK(), layer.attnV()},
+            Norms.rows(ops, xb, x, rows, dim, layer.attnNorm(), eps);
+            ops.matmul(xb, rows, dim, new Tensor[] {layer.attnQ(), layer.attnK(), layer.attnV()},
                     new float[][] {q, k, v}, new int[] {qDim, kvDim, kvDim});
-            Bias.add(q, layer.attnQBias(), rows, qDim);
-            Bias.add(k, layer.attnKBias(), rows, kvDim);
-            Bias.add(v, layer.attnVBias(), rows, kvDim);
-            if (layer.attnQNorm() != null) Norms.heads(q, rows, heads, headSize, layer.attnQNorm(), eps);
-            if (layer.attnKNorm() != null) Norms.heads(k, rows, kvHeads, headSize, layer.attnKNorm(), eps);
+            Bias.add(ops, q, layer.attnQBias(), rows, qDim);
+            Bias.add(ops, k, layer.attnKBias(), rows, kvDim);
+            Bias.add(ops, v, layer.attnVBias(), rows, kvDim);
+            if (layer.attnQNorm() != null) Norms.heads(ops, q, rows, heads, headSize, layer.attnQNorm(), eps);
+            if (layer.attnKNorm() != null) Norms.heads(ops, k, rows, kvHeads, headSize, layer.attnKNorm(), eps);
             rope.applyRows(q, k, rows, heads, kvHeads, headSize, angles);
             attention.store(l, in, k, v);
             attention.attend(l, in, q, att);
-            Kernels.matmulBatch(layer.attnOutput(), att, rows, xb, dim, qDim);
-            Kernels.add(x, 0, x, 0, xb, 0, rows * dim);
+            ops.matmul(layer.attnOutput(), att, rows, xb, dim, qDim);
+            ops.add(x, 0, x, 0, xb, 0, rows * dim);
 
             // Feed-forward: x -> norm -> silu(gate) * up -> down -> + x
-            Norms.rows(xb, x, rows, dim, layer.ffnNorm(), eps);
-            FeedForward.gated(FeedForward.Activation.SILU, layer.ffnGate(), layer.ffnUp(), layer.ffnDown(), xb, xb, gate, up, rows, dim, ffn);
-            Kernels.add(x, 0, x, 0, xb, 0, rows * dim);
+            Norms.rows(ops, xb, x, rows, dim, layer.ffnNorm(), eps);
+            FeedForward.gated(ops, FeedForward.Activation.SILU, layer.ffnGate(), layer.ffnUp(), layer.ffnDown(), xb, xb, gate, up, rows, dim, ffn);
+            ops.add(x, 0, x, 0, xb, 0, rows * dim);
         }
 
         // Output: final norm of the wanted rows -> classifier
         int wanted = logitRows.length;
         if (wanted == 0) return null;
         float[] normed = new float[wanted * dim];
-        for (int i = 0; i < wanted; i++) Kernels.rmsnorm(normed, i * dim, x, logitRows[i] * dim, w.outputNorm(), dim, eps);
+        for (int i = 0; i < wanted; i++) ops.rmsnorm(normed, i * dim, x, logitRows[i] * dim, w.outputNorm(), dim, eps);
         if (hiddenOnly) return normed;
         float[] logits = new float[wanted * c.vocabSize()];
-        Kernels.matmulBatch(w.output(), normed, wanted, logits, c.vocabSize(), dim);
+        ops.matmul(w.output(), normed, wanted, logits, c.vocabSize(), dim);
         return logits;
     }
 

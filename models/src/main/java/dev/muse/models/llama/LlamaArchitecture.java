@@ -1,7 +1,8 @@
 package dev.muse.models.llama;
 
-import dev.muse.formats.gguf.GgufFile;
-import dev.muse.models.LanguageModel;
+import dev.muse.engine.Ops;
+import dev.muse.formats.TensorSource;
+import dev.muse.models.Model;
 import dev.muse.models.ModelArchitecture;
 import java.util.Set;
 
@@ -9,5 +10,5 @@ import java.util.Set;
 public final class LlamaArchitecture implements ModelArchitecture {
     @Override public Set<String> names() { return Set.of("llama", "mistral", "qwen2", "qwen3"); }
 
-    @Override public LanguageModel load(GgufFile file) { return Llama.load(file); }
+    @Override public Model load(TensorSource source, Ops ops) { return Llama.load(source, ops); }
 }

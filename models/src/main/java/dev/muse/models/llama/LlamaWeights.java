@@ -1,11 +1,6 @@
 package dev.muse.models.llama;
 
-import static dev.muse.models.nn.WeightShapes.matrix;
-import static dev.muse.models.nn.WeightShapes.optionalVector;
-import static dev.muse.models.nn.WeightShapes.vector;
-
 import dev.muse.engine.Tensor;
-import dev.muse.formats.TensorSource;
 import dev.muse.models.nn.WeightShapes;
 
 /**
@@ -35,31 +30,31 @@ record LlamaWeights(
             Tensor ffnUp,      // [ffn, dim]
             Tensor ffnDown) {} // [dim, ffn]
 
-    static LlamaWeights load(TensorSource source, LlamaConfig c) {
+    static LlamaWeights load(WeightShapes s, LlamaConfig c) {
         int dim = c.embeddingLength(), ffn = c.feedForwardLength();
         Layer[] layers = WeightShapes.layers(c.blockCount(), Layer[]::new, p -> new Layer(
-                vector(source, p + "attn_norm.weight", dim),
-                matrix(source, p + "attn_q.weight", c.queryDim(), dim),
-                matrix(source, p + "attn_k.weight", c.kvDim(), dim),
-                matrix(source, p + "attn_v.weight", c.headCountKv() * c.valueLength(), dim),
-                optionalVector(source, p + "attn_q.bias", c.queryDim()),
-                optionalVector(source, p + "attn_k.bias", c.kvDim()),
-                optionalVector(source, p + "attn_v.bias", c.headCountKv() * c.valueLength()),
-                optionalVector(source, p + "attn_q_norm.weight", c.keyLength()),
-                optionalVector(source, p + "attn_k_norm.weight", c.keyLength()),
-                matrix(source, p + "attn_output.weight", dim, c.valueDim()),
-                vector(source, p + "ffn_norm.weight", dim),
-                matrix(source, p + "ffn_gate.weight", ffn, dim),
-                matrix(source, p + "ffn_up.weight", ffn, dim),
-                matrix(source, p + "ffn_down.weight", dim, ffn)));
-        Tensor embedding = matrix(source, "token_embd.weight", c.vocabSize(), dim);
-        Tensor output = source.has("output.weight") ? matrix(source, "output.weight", c.vocabSize(), dim) : embedding;
+                s.vector(p + "attn_norm.weight", dim),
+                s.matrix(p + "attn_q.weight", c.queryDim(), dim),
+                s.matrix(p + "attn_k.weight", c.kvDim(), dim),
+                s.matrix(p + "attn_v.weight", c.headCountKv() * c.valueLength(), dim),
+                s.optionalVector(p + "attn_q.bias", c.queryDim()),
+                s.optionalVector(p + "attn_k.bias", c.kvDim()),
+                s.optionalVector(p + "attn_v.bias", c.headCountKv() * c.valueLength()),
+                s.optionalVector(p + "attn_q_norm.weight", c.keyLength()),
+                s.optionalVector(p + "attn_k_norm.weight", c.keyLength()),
+                s.matrix(p + "attn_output.weight", dim, c.valueDim()),
+                s.vector(p + "ffn_norm.weight", dim),
+                s.matrix(p + "ffn_gate.weight", ffn, dim),
+                s.matrix(p + "ffn_up.weight", ffn, dim),
+                s.matrix(p + "ffn_down.weight", dim, ffn)));
+        Tensor embedding = s.matrix("token_embd.weight", c.vocabSize(), dim);
+        Tensor output = s.has("output.weight") ? s.matrix("output.weight", c.vocabSize(), dim) : embedding;
         float[] ropeFreqs = null;
-        if (source.has("rope_freqs.weight")) {
-            Tensor f = vector(source, "rope_freqs.weight", c.ropeDimensionCount() / 2);
+        if (s.has("rope_freqs.weight")) {
+            Tensor f = s.vector("rope_freqs.weight", c.ropeDimensionCount() / 2);
             ropeFreqs = new float[c.ropeDimensionCount() / 2];
             f.dequantize(0, ropeFreqs, 0, ropeFreqs.length);
         }
-        return new LlamaWeights(embedding, layers, vector(source, "output_norm.weight", dim), output, ropeFreqs);
+        return new LlamaWeights(embedding, layers, s.vector("output_norm.weight", dim), output, ropeFreqs);
     }
 }

@@ -1,6 +1,6 @@
 package dev.muse.models.nn;
 
-import dev.muse.engine.Kernels;
+import dev.muse.engine.Ops;
 import dev.muse.engine.Parallel;
 import dev.muse.models.KvCache;
 import java.util.Arrays;
@@ -13,7 +13,7 @@ import java.util.Arrays;
  * no window. Whatever the window, a row never sees past its {@link Rows#visible()} bound, and a row of a
  * bidirectional step sees the rest of its step, which lies after it and so is never cut by the window.
  */
-public record Attention(int heads, int kvHeads, int headSize, float scale, int window) {
+public record Attention(Ops ops, int heads, int kvHeads, int headSize, float scale, int window) {
     public Attention {
         if (heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0 || headSize <= 0 || window < 0)
             throw new IllegalArgumentException("invalid attention shape: " + heads + " heads, " + kvHeads + " KV heads of " + headSize + ", window " + window);
@@ -76,14 +76,14 @@ public record Attention(int heads, int kvHeads, int headSize, float scale, int w
         int length = end - first;
         float[] scores = SCORES.get();
         if (scores.length < m * length) SCORES.set(scores = new float[m * length]);
-        Kernels.matmulNT(q, r0 * qDim + h * headSize, qDim, cache.keys(layer), first * kvDim + kvOff, kvDim, scores, 0, length, m, length, headSize);
+        ops.matmulNT(q, r0 * qDim + h * headSize, qDim, cache.keys(layer), first * kvDim + kvOff, kvDim, scores, 0, length, m, length, headSize);
         for (int i = 0; i < m; i++) {
             int r = r0 + i, row = i * length, from = firstVisible(in.positions()[r]) - first, to = in.visible()[r] - first;
             for (int t = from; t < to; t++) scores[row + t] *= scale;
-            Kernels.softmax(scores, row + from, to - from);
+            ops.softmax(scores, row + from, to - from);
             Arrays.fill(scores, row, row + from, 0f);
             Arrays.fill(scores, row + to, row + length, 0f);
         }
-        Kernels.matmulNN(scores, 0, length, cache.values(layer), first * kvDim + kvOff, kvDim, out, r0 * qDim + h * headSize, qDim, m, headSize, length);
+        ops.matmulNN(scores, 0, length, cache.values(layer), first * kvDim + kvOff, kvDim, out, r0 * qDim + h * headSize, qDim, m, headSize, length);
     }
 }

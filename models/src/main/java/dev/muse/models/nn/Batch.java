@@ -1,7 +1,7 @@
 package dev.muse.models.nn;
 
 import dev.muse.models.KvCache;
-import dev.muse.models.LanguageModel.Step;
+import dev.muse.models.Decoder.Step;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@link dev.muse.models.LanguageModel#forward(List)} for any decoder that computes a chunk of {@link Rows}
+ * {@link dev.muse.models.Decoder#forward(List)} for any decoder that computes a chunk of {@link Rows}
  * at a time: checks the steps, appends them to their caches, lays them out as rows, cuts the rows into
  * chunks of at most {@code maxRows} (never splitting a bidirectional step, whose rows must all be in the
  * cache before any of them attends), and hands back each step's last logits. On failure every cache is
@@ -26,9 +26,13 @@ public final class Batch {
 
     public static float[][] forward(List<Step> steps, int embeddingLength, int vocabSize, int maxRows, Chunk chunk) {
         Set<KvCache> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        KvCache[] caches = new KvCache[steps.size()];
         int total = 0, dim = embeddingLength;
-        for (Step step : steps) {
-            if (!distinct.add(step.cache())) throw new IllegalArgumentException("two steps of one batch share a KV cache");
+        for (int s = 0; s < steps.size(); s++) {
+            Step step = steps.get(s);
+            if (!(step.state() instanceof KvCache cache)) throw new IllegalArgumentException("a step's state was not made by this decoder");
+            if (!distinct.add(cache)) throw new IllegalArgumentException("two steps of one batch share a KV cache");
+            caches[s] = cache;
             if (step.tokens() != null) checkTokens(step.tokens(), vocabSize);
             else if (step.vectors().length != step.rows() * dim)
                 throw new IllegalArgumentException("a vector step needs rows of " + dim + " floats, the model's embedding length");
@@ -41,9 +45,9 @@ public final class Batch {
         try {
             for (int s = 0, row = 0; s < steps.size(); s++, appended++) {
                 Step step = steps.get(s);
-                starts[s] = step.cache().append(step.rows());
+                starts[s] = caches[s].append(step.rows());
                 for (int t = 0; t < step.rows(); t++, row++) {
-                    all.caches()[row] = step.cache();
+                    all.caches()[row] = caches[s];
                     all.positions()[row] = starts[s] + t;
                     all.visible()[row] = step.bidirectional() ? starts[s] + step.rows() : starts[s] + t + 1;
                     if (step.tokens() != null) all.tokens()[row] = step.tokens()[t];
@@ -71,7 +75,7 @@ public final class Batch {
             }
             return logits;
         } catch (RuntimeException e) {
-            for (int s = 0; s < appended; s++) steps.get(s).cache().truncate(starts[s]); // a failed step leaves every sequence as it was
+            for (int s = 0; s < appended; s++) caches[s].truncate(starts[s]); // a failed step leaves every sequence as it was
             throw e;
         }
     }

@@ -1,6 +1,6 @@
 package dev.muse.models.nn;
 
-import dev.muse.engine.Kernels;
+import dev.muse.engine.Ops;
 import dev.muse.engine.Tensor;
 
 /** The gated feed-forward block of Llama (SwiGLU) and Gemma (GeGLU): down · (act(gate · x) * (up · x)). */
@@ -14,14 +14,14 @@ public final class FeedForward {
      * out[rows, dim] = down · (act(gate · x) * (up · x)) for x[rows, dim]; gate and up are scratch arrays of at
      * least rows x ffn floats (passed in so a forward pass allocates them once).
      */
-    public static void gated(Activation activation, Tensor gateWeight, Tensor upWeight, Tensor downWeight,
+    public static void gated(Ops ops, Activation activation, Tensor gateWeight, Tensor upWeight, Tensor downWeight,
                              float[] x, float[] out, float[] gate, float[] up, int rows, int dim, int ffn) {
-        Kernels.matmulBatch(x, rows, dim, new Tensor[] {gateWeight, upWeight}, new float[][] {gate, up}, new int[] {ffn, ffn});
+        ops.matmul(x, rows, dim, new Tensor[] {gateWeight, upWeight}, new float[][] {gate, up}, new int[] {ffn, ffn});
         switch (activation) {
-            case SILU -> Kernels.silu(gate, 0, rows * ffn);
-            case GELU -> Kernels.gelu(gate, 0, rows * ffn);
+            case SILU -> ops.silu(gate, 0, rows * ffn);
+            case GELU -> ops.gelu(gate, 0, rows * ffn);
         }
-        Kernels.mul(gate, 0, gate, 0, up, 0, rows * ffn);
-        Kernels.matmulBatch(downWeight, gate, rows, out, dim, ffn);
+        ops.mul(gate, 0, gate, 0, up, 0, rows * ffn);
+        ops.matmul(downWeight, gate, rows, out, dim, ffn);
     }
 }

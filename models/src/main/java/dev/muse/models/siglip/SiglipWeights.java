@@ -1,13 +1,9 @@
 package dev.muse.models.siglip;
 
-import static dev.muse.models.nn.WeightShapes.matrix;
-import static dev.muse.models.nn.WeightShapes.optionalVector;
-import static dev.muse.models.nn.WeightShapes.vector;
-
 import dev.muse.engine.Tensor;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.TensorInfo;
-import dev.muse.formats.TensorSource;
+import dev.muse.models.nn.WeightShapes;
 
 /**
  * The weights of a SigLIP tower and its projector as views of the mapped mmproj file. Field names follow the
@@ -37,13 +33,13 @@ record SiglipWeights(
             Tensor ffnUp, Tensor ffnUpBias,     // [ffn, dim], [ffn] or null
             Tensor ffnDown, Tensor ffnDownBias) {} // [dim, ffn], [dim] or null
 
-    static SiglipWeights load(TensorSource source, SiglipConfig c) {
+    static SiglipWeights load(WeightShapes s, SiglipConfig c) {
         int dim = c.embeddingLength(), ffn = c.feedForwardLength(), p = c.patchSize();
         int patches = c.patchesPerSide() * c.patchesPerSide();
-        TensorInfo conv = source.info("v.patch_embd.weight");
+        TensorInfo conv = s.source().info("v.patch_embd.weight");
         if (conv.dimensions() != 4 || conv.dim(0) != p || conv.dim(1) != p || conv.dim(2) != 3 || conv.dim(3) != dim)
             throw new FormatException("tensor v.patch_embd.weight should be [" + p + ", " + p + ", 3, " + dim + "] but is " + conv);
-        if (source.has("v.blk.0.attn_qkv.weight")) throw new FormatException("fused attn_qkv weights are not supported in a SigLIP tower");
+        if (s.has("v.blk.0.attn_qkv.weight")) throw new FormatException("fused attn_qkv weights are not supported in a SigLIP tower");
         Layer[] layers = new Layer[c.blockCount()];
         for (int i = 0; i < layers.length; i++) {
             String b = "v.blk." + i + ".";
@@ -51,44 +47,44 @@ record SiglipWeights(
             String upName = b + "ffn_up", downName = b + "ffn_down";
             // llama.cpp's clip loader swaps up and down when ffn_down maps from dim (files from early converters
             // named them the other way round); it tests only ffn_down's input width, and so does this
-            if (source.info(downName + ".weight").dim(0) == dim) {
+            if (s.source().info(downName + ".weight").dim(0) == dim) {
                 upName = b + "ffn_down";
                 downName = b + "ffn_up";
             }
-            up = matrix(source, upName + ".weight", ffn, dim);
-            upBias = optionalVector(source, upName + ".bias", ffn);
-            down = matrix(source, downName + ".weight", dim, ffn);
-            downBias = optionalVector(source, downName + ".bias", dim);
+            up = s.matrix(upName + ".weight", ffn, dim);
+            upBias = s.optionalVector(upName + ".bias", ffn);
+            down = s.matrix(downName + ".weight", dim, ffn);
+            downBias = s.optionalVector(downName + ".bias", dim);
             layers[i] = new Layer(
-                    vector(source, b + "ln1.weight", dim), optionalVector(source, b + "ln1.bias", dim),
-                    matrix(source, b + "attn_q.weight", dim, dim), optionalVector(source, b + "attn_q.bias", dim),
-                    matrix(source, b + "attn_k.weight", dim, dim), optionalVector(source, b + "attn_k.bias", dim),
-                    matrix(source, b + "attn_v.weight", dim, dim), optionalVector(source, b + "attn_v.bias", dim),
-                    matrix(source, b + "attn_out.weight", dim, dim), optionalVector(source, b + "attn_out.bias", dim),
-                    vector(source, b + "ln2.weight", dim), optionalVector(source, b + "ln2.bias", dim),
+                    s.vector(b + "ln1.weight", dim), s.optionalVector(b + "ln1.bias", dim),
+                    s.matrix(b + "attn_q.weight", dim, dim), s.optionalVector(b + "attn_q.bias", dim),
+                    s.matrix(b + "attn_k.weight", dim, dim), s.optionalVector(b + "attn_k.bias", dim),
+                    s.matrix(b + "attn_v.weight", dim, dim), s.optionalVector(b + "attn_v.bias", dim),
+                    s.matrix(b + "attn_out.weight", dim, dim), s.optionalVector(b + "attn_out.bias", dim),
+                    s.vector(b + "ln2.weight", dim), s.optionalVector(b + "ln2.bias", dim),
                     up, upBias, down, downBias);
         }
         Tensor fc = null, inputProjection = null, softEmbNorm = null;
         int outputDim;
         if (c.projectorType() == ProjectorType.IDEFICS3) {
             int merged = dim * c.projectorScaleFactor() * c.projectorScaleFactor();
-            TensorInfo info = source.info("mm.model.fc.weight");
+            TensorInfo info = s.source().info("mm.model.fc.weight");
             outputDim = (int) Math.min(info.dim(1), Integer.MAX_VALUE);
-            fc = matrix(source, "mm.model.fc.weight", outputDim, merged);
+            fc = s.matrix("mm.model.fc.weight", outputDim, merged);
         } else {
-            TensorInfo info = source.info("mm.input_projection.weight");
+            TensorInfo info = s.source().info("mm.input_projection.weight");
             outputDim = (int) Math.min(info.dim(0), Integer.MAX_VALUE);
             // ggml_mul_mat(transpose(W), x): W is stored with the text dimension innermost, one row per vision channel
-            inputProjection = matrix(source, "mm.input_projection.weight", dim, outputDim);
-            softEmbNorm = vector(source, "mm.soft_emb_norm.weight", dim);
+            inputProjection = s.matrix("mm.input_projection.weight", dim, outputDim);
+            softEmbNorm = s.vector("mm.soft_emb_norm.weight", dim);
         }
         return new SiglipWeights(
-                source.tensor("v.patch_embd.weight"),
-                optionalVector(source, "v.patch_embd.bias", dim),
-                source.has("v.position_embd.weight") ? matrix(source, "v.position_embd.weight", patches, dim) : null,
-                optionalVector(source, "v.pre_ln.weight", dim), optionalVector(source, "v.pre_ln.bias", dim),
+                s.source().tensor("v.patch_embd.weight"),
+                s.optionalVector("v.patch_embd.bias", dim),
+                s.has("v.position_embd.weight") ? s.matrix("v.position_embd.weight", patches, dim) : null,
+                s.optionalVector("v.pre_ln.weight", dim), s.optionalVector("v.pre_ln.bias", dim),
                 layers,
-                optionalVector(source, "v.post_ln.weight", dim), optionalVector(source, "v.post_ln.bias", dim),
+                s.optionalVector("v.post_ln.weight", dim), s.optionalVector("v.post_ln.bias", dim),
                 fc, inputProjection, softEmbNorm, outputDim);
     }
 

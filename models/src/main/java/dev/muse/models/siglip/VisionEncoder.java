@@ -1,10 +1,11 @@
 package dev.muse.models.siglip;
 
-import dev.muse.engine.Kernels;
+import dev.muse.engine.Ops;
 import dev.muse.engine.Parallel;
 import dev.muse.engine.Tensor;
-import dev.muse.formats.gguf.GgufFile;
+import dev.muse.formats.TensorSource;
 import dev.muse.models.nn.Bias;
+import dev.muse.models.nn.WeightShapes;
 
 /**
  * A SigLIP vision tower with its projector, from a llama.cpp "mmproj" GGUF (SmolVLM / Idefics3 and Gemma 3):
@@ -20,11 +21,13 @@ public final class VisionEncoder {
     /** Query rows per attention task: their score rows (rows x patches floats) stay in L2. */
     private static final int QUERY_BLOCK = 16;
 
+    private final Ops ops;
     private final SiglipConfig c;
     private final SiglipWeights w;
     private final ThreadLocal<float[]> scores;
 
-    private VisionEncoder(SiglipConfig config, SiglipWeights weights) {
+    private VisionEncoder(Ops ops, SiglipConfig config, SiglipWeights weights) {
+        this.ops = ops;
         this.c = config;
         this.w = weights;
         int patches = config.patchesPerSide() * config.patchesPerSide();
@@ -32,9 +35,9 @@ public final class VisionEncoder {
     }
 
     /** Reads the config and weight views of an mmproj file; a FormatException says what is wrong with it. */
-    public static VisionEncoder load(GgufFile mmproj) {
+    public static VisionEncoder load(TensorSource mmproj, Ops ops) {
         SiglipConfig config = SiglipConfig.from(mmproj.metadata());
-        return new VisionEncoder(config, SiglipWeights.load(mmproj, config));
+        return new VisionEncoder(ops, config, SiglipWeights.load(new WeightShapes(mmproj, ops), config));
     }
 
     public SiglipConfig config() { return c; }
@@ -88,12 +91,12 @@ public final class VisionEncoder {
                         System.arraycopy(chw, ch * width * height + (py * p + ky) * width + px * p,
                                 unfolded, (py * side + px) * kernel + ch * p * p + ky * p, p);
         float[] x = new float[n * dim];                           // [n, dim] the residual stream
-        Kernels.matmulBatch(w.patchEmbd(), unfolded, n, x, dim, kernel);
-        Bias.add(x, w.patchEmbdBias(), n, dim);
+        ops.matmul(w.patchEmbd(), unfolded, n, x, dim, kernel);
+        Bias.add(ops, x, w.patchEmbdBias(), n, dim);
         if (w.positionEmbd() != null) {
             float[] position = new float[n * dim];
             w.positionEmbd().dequantize(0, position, 0, n * dim);
-            Kernels.add(x, 0, x, 0, position, 0, n * dim);
+            ops.add(x, 0, x, 0, position, 0, n * dim);
         }
         if (w.preLn() != null) layernorm(x, x, w.preLn(), w.preLnBias(), n, dim, eps);
 
@@ -104,25 +107,25 @@ public final class VisionEncoder {
         for (SiglipWeights.Layer layer : w.layers()) {
             // Attention: x -> LayerNorm -> q, k, v (+ bias) -> softmax(q k^T / sqrt(headDim)) v -> attn_out (+ bias) -> + x
             layernorm(xb, x, layer.ln1(), layer.ln1Bias(), n, dim, eps);
-            Kernels.matmulBatch(layer.attnQ(), xb, n, q, dim, dim);
-            Kernels.matmulBatch(layer.attnK(), xb, n, k, dim, dim);
-            Kernels.matmulBatch(layer.attnV(), xb, n, v, dim, dim);
-            Bias.add(q, layer.attnQBias(), n, dim);
-            Bias.add(k, layer.attnKBias(), n, dim);
-            Bias.add(v, layer.attnVBias(), n, dim);
+            ops.matmul(layer.attnQ(), xb, n, q, dim, dim);
+            ops.matmul(layer.attnK(), xb, n, k, dim, dim);
+            ops.matmul(layer.attnV(), xb, n, v, dim, dim);
+            Bias.add(ops, q, layer.attnQBias(), n, dim);
+            Bias.add(ops, k, layer.attnKBias(), n, dim);
+            Bias.add(ops, v, layer.attnVBias(), n, dim);
             attention(q, k, v, att, n, heads, c.headDim());
-            Kernels.matmulBatch(layer.attnOut(), att, n, xb, dim, dim);
-            Bias.add(xb, layer.attnOutBias(), n, dim);
-            Kernels.add(x, 0, x, 0, xb, 0, n * dim);
+            ops.matmul(layer.attnOut(), att, n, xb, dim, dim);
+            Bias.add(ops, xb, layer.attnOutBias(), n, dim);
+            ops.add(x, 0, x, 0, xb, 0, n * dim);
 
             // Feed-forward: x -> LayerNorm -> ffn_up (+ bias) -> GELU -> ffn_down (+ bias) -> + x
             layernorm(xb, x, layer.ln2(), layer.ln2Bias(), n, dim, eps);
-            Kernels.matmulBatch(layer.ffnUp(), xb, n, hidden, ffn, dim);
-            Bias.add(hidden, layer.ffnUpBias(), n, ffn);
+            ops.matmul(layer.ffnUp(), xb, n, hidden, ffn, dim);
+            Bias.add(ops, hidden, layer.ffnUpBias(), n, ffn);
             activate(hidden, n, ffn);
-            Kernels.matmulBatch(layer.ffnDown(), hidden, n, xb, dim, ffn);
-            Bias.add(xb, layer.ffnDownBias(), n, dim);
-            Kernels.add(x, 0, x, 0, xb, 0, n * dim);
+            ops.matmul(layer.ffnDown(), hidden, n, xb, dim, ffn);
+            Bias.add(ops, xb, layer.ffnDownBias(), n, dim);
+            ops.add(x, 0, x, 0, xb, 0, n * dim);
         }
         if (w.postLn() != null) layernorm(x, x, w.postLn(), w.postLnBias(), n, dim, eps);
 
@@ -133,14 +136,14 @@ public final class VisionEncoder {
                 float[] merged = pixelShuffle(x, side, dim, s);    // [tokens, dim*s*s]
                 int tokens = c.tokensPerImage();
                 float[] out = new float[tokens * w.outputDim()];  // [tokens, outputDim]
-                Kernels.matmulBatch(w.mmModelFc(), merged, tokens, out, w.outputDim(), dim * s * s);
+                ops.matmul(w.mmModelFc(), merged, tokens, out, w.outputDim(), dim * s * s);
                 yield out;
             }
             case GEMMA3 -> {
                 // Average pool over the patch grid, RMS norm times soft_emb_norm, then the input projection
                 float[] pooled = averagePool(x, side, dim, c.projectorScaleFactor()); // [tokens, dim]
                 int tokens = c.tokensPerImage();
-                for (int t = 0; t < tokens; t++) Kernels.rmsnorm(pooled, t * dim, pooled, t * dim, w.mmSoftEmbNorm(), dim, eps);
+                for (int t = 0; t < tokens; t++) ops.rmsnorm(pooled, t * dim, pooled, t * dim, w.mmSoftEmbNorm(), dim, eps);
                 yield projectTransposed(w.mmInputProjection(), pooled, tokens, dim, w.outputDim());
             }
         };
@@ -168,23 +171,23 @@ public final class VisionEncoder {
         Parallel.forRange(heads * blocks, task -> {
             int h = task / blocks, i0 = (task % blocks) * QUERY_BLOCK, rows = Math.min(QUERY_BLOCK, n - i0);
             float[] s = scores.get();                             // [rows, n]
-            Kernels.matmulNN(q, i0 * dim + h * headDim, dim, kt, h * headDim * n, n, s, 0, n, rows, n, headDim);
-            for (int r = 0; r < rows; r++) Kernels.softmax(s, r * n, n);
-            Kernels.matmulNT(s, 0, n, vt, h * headDim * n, n, out, i0 * dim + h * headDim, dim, rows, headDim, n);
+            ops.matmulNN(q, i0 * dim + h * headDim, dim, kt, h * headDim * n, n, s, 0, n, rows, n, headDim);
+            for (int r = 0; r < rows; r++) ops.softmax(s, r * n, n);
+            ops.matmulNT(s, 0, n, vt, h * headDim * n, n, out, i0 * dim + h * headDim, dim, rows, headDim, n);
         });
     }
 
     /** The FFN activation the file asks for (clip.use_gelu / clip.use_silu / neither: quick GELU), rows in parallel. */
     private void activate(float[] hidden, int n, int ffn) {
         Parallel.forRange(n, r -> {
-            if (c.useGelu()) Kernels.gelu(hidden, r * ffn, ffn);
-            else if (c.useSilu()) Kernels.silu(hidden, r * ffn, ffn);
-            else Kernels.geluQuick(hidden, r * ffn, ffn);
+            if (c.useGelu()) ops.gelu(hidden, r * ffn, ffn);
+            else if (c.useSilu()) ops.silu(hidden, r * ffn, ffn);
+            else ops.geluQuick(hidden, r * ffn, ffn);
         });
     }
 
-    private static void layernorm(float[] out, float[] x, Tensor weight, Tensor bias, int n, int dim, float eps) {
-        Parallel.forRange(n, r -> Kernels.layernorm(out, r * dim, x, r * dim, weight, bias, dim, eps));
+    private void layernorm(float[] out, float[] x, Tensor weight, Tensor bias, int n, int dim, float eps) {
+        Parallel.forRange(n, r -> ops.layernorm(out, r * dim, x, r * dim, weight, bias, dim, eps));
     }
 
     /**
@@ -204,7 +207,7 @@ public final class VisionEncoder {
     }
 
     /** ggml_pool_2d AVG with kernel = stride = s, no padding, over the patch grid; tokens row-major. */
-    static float[] averagePool(float[] x, int side, int dim, int s) {
+    float[] averagePool(float[] x, int side, int dim, int s) {
         int outSide = side / s;
         float[] out = new float[outSide * outSide * dim];
         float inv = 1f / (s * s);
@@ -212,7 +215,7 @@ public final class VisionEncoder {
             for (int ox = 0; ox < outSide; ox++) {
                 int o = (oy * outSide + ox) * dim;
                 for (int ky = 0; ky < s; ky++)
-                    for (int kx = 0; kx < s; kx++) Kernels.add(out, o, out, o, x, ((oy * s + ky) * side + ox * s + kx) * dim, dim);
+                    for (int kx = 0; kx < s; kx++) ops.add(out, o, out, o, x, ((oy * s + ky) * side + ox * s + kx) * dim, dim);
                 for (int d = 0; d < dim; d++) out[o + d] *= inv;
             }
         return out;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.muse.engine.GgmlType;
 import dev.muse.formats.gguf.GgufFile;
 import dev.muse.models.GoldenContinuations;
-import dev.muse.models.KvCache;
-import dev.muse.models.LanguageModel;
-import dev.muse.models.LanguageModel.Step;
+import dev.muse.models.SequenceState;
+import dev.muse.models.Decoder;
+import dev.muse.models.Decoder.Step;
 import dev.muse.models.Models;
 import dev.muse.testkit.DequantizedTwin;
 import dev.muse.testkit.TinyFamily;
@@ -77,7 +77,7 @@ class Gemma3GoldenTest {
         if (ran != file) Files.delete(ran);
 
         try (GgufFile gguf = GgufFile.open(file)) {
-            LanguageModel model = Models.load(gguf);
+            Decoder model = Models.decoder(gguf);
             assertEquals("gemma3", model.architecture());
             GoldenContinuations.assertSameTokens("gemma3 " + type, expected, GoldenContinuations.greedy(model, prompt, expected.length),
                     gguf.metadata().getStrings("tokenizer.ggml.tokens"));
@@ -98,8 +98,8 @@ class Gemma3GoldenTest {
                 "the golden continuations after causal and bidirectional vector rows must differ, or this test could not tell them apart");
 
         try (GgufFile gguf = GgufFile.open(modelFile(GgmlType.F32))) {
-            LanguageModel model = Models.load(gguf);
-            KvCache cache = model.newCache(model.contextLength());
+            Decoder model = Models.decoder(gguf);
+            SequenceState cache = model.newState(model.contextLength());
             model.forward(cache, before);
             model.forward(List.of(Step.ofVectors(cache, vectors, rows, bidirectional)));
             float[] logits = model.forward(cache, after);

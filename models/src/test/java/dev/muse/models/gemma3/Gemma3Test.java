@@ -9,9 +9,9 @@ import dev.muse.engine.GgmlType;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.Metadata;
 import dev.muse.formats.gguf.GgufFile;
-import dev.muse.models.KvCache;
-import dev.muse.models.LanguageModel;
-import dev.muse.models.LanguageModel.Step;
+import dev.muse.models.SequenceState;
+import dev.muse.models.Decoder;
+import dev.muse.models.Decoder.Step;
 import dev.muse.models.Models;
 import java.util.Arrays;
 import java.util.List;
@@ -73,13 +73,13 @@ class Gemma3Test {
     @Test
     void rowsBehaveAsTheStepContractSays() throws Exception {
         try (GgufFile gguf = GgufFile.open(Gemma3GoldenTest.modelFile(GgmlType.Q8_0))) {
-            LanguageModel model = Models.load(gguf);
+            Decoder model = Models.decoder(gguf);
             int dim = model.embeddingLength();
             SplittableRandom random = new SplittableRandom(3);
             int[] prompt = random.ints(40, 1000, 250_000).toArray();
 
             // A prompt longer than the window gives the same logits in one batch as token by token.
-            KvCache batched = model.newCache(256), stepwise = model.newCache(256);
+            SequenceState batched = model.newState(256), stepwise = model.newState(256);
             float[] whole = model.forward(batched, prompt), last = null;
             for (int t : prompt) last = model.forward(stepwise, new int[] {t});
             assertClose(whole, last, "one batch vs one token at a time past the sliding window");
@@ -88,7 +88,7 @@ class Gemma3Test {
             float[] vector = new float[dim];
             gguf.tensor("token_embd.weight").dequantize((long) prompt[5] * dim, vector, 0, dim);
             for (int i = 0; i < dim; i++) vector[i] *= (float) Math.sqrt(dim);
-            KvCache a = model.newCache(256), b = model.newCache(256);
+            SequenceState a = model.newState(256), b = model.newState(256);
             model.forward(a, Arrays.copyOf(prompt, 5));
             model.forward(b, Arrays.copyOf(prompt, 5));
             assertArrayEquals(model.forward(a, new int[] {prompt[5]}), model.forward(List.of(Step.ofVectors(b, vector, 1, false)))[0],
@@ -99,7 +99,7 @@ class Gemma3Test {
             int rows = 70;
             float[] image = new float[rows * dim];
             for (int i = 0; i < image.length; i++) image[i] = (float) (0.8 * random.nextGaussian());
-            KvCache alone = model.newCache(256), shifted = model.newCache(256), other = model.newCache(256), causal = model.newCache(256);
+            SequenceState alone = model.newState(256), shifted = model.newState(256), other = model.newState(256), causal = model.newState(256);
             float[] expected = model.forward(List.of(Step.ofVectors(alone, image, rows, true)))[0];
             float[][] both = model.forward(List.of(new Step(other, Arrays.copyOf(prompt, 30)), Step.ofVectors(shifted, image, rows, true)));
             assertClose(expected, both[1], "a bidirectional step after 30 rows of another sequence");

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.muse.engine.GgmlType;
 import dev.muse.formats.gguf.GgufFile;
-import dev.muse.models.LanguageModel;
+import dev.muse.models.Embedder;
 import dev.muse.models.Models;
 import dev.muse.models.Pooling;
 import dev.muse.testkit.LlamaCpp;
@@ -40,7 +40,7 @@ class EmbeddingGoldenTest {
             int[] asks = TEXTS.stream().mapToInt(llama::embed).toArray();
             LlamaCpp.Results reference = llama.run(Duration.ofMinutes(2));
             try (GgufFile gguf = GgufFile.open(file)) {
-                LanguageModel model = Models.load(gguf);
+                Embedder model = Models.load(gguf).as(Embedder.class).orElseThrow();
                 Tokenizer tokenizer = Tokenizer.of(Vocabulary.fromMetadata(gguf.metadata()));
                 for (int i = 0; i < TEXTS.size(); i++) {
                     int first = tokenizer.encode(TEXTS.get(i), true, false)[0];

@@ -3,9 +3,11 @@ package dev.muse.models.llama;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.muse.engine.GgmlType;
-import dev.muse.engine.Kernels;
+import dev.muse.engine.MatmulKernels;
 import dev.muse.formats.gguf.GgufFile;
-import dev.muse.models.LanguageModel;
+import dev.muse.models.Decoder;
+import dev.muse.models.Embedder;
+import dev.muse.models.Model;
 import dev.muse.models.Models;
 import dev.muse.models.Pooling;
 import dev.muse.testkit.TinyFamily;
@@ -23,12 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddingTest {
     @TempDir Path dir;
 
-    LanguageModel load(Pooling pooling, String name) throws Exception {
+    Model load(Pooling pooling, String name) throws Exception {
         Path path = new TinyModel(TinyFamily.LLAMA2, GgmlType.F32, 9).write(dir.resolve(name + ".gguf"),
                 m -> m.putUInt32("llama.pooling_type", pooling.ordinal()));
         GgufFile file = GgufFile.open(path);
         opened.add(file);
         return Models.load(file);
+    }
+
+    Embedder embedder(Pooling pooling, String name) throws Exception {
+        return load(pooling, name).as(Embedder.class).orElseThrow();
     }
 
     final java.util.List<GgufFile> opened = new java.util.ArrayList<>();
@@ -38,13 +44,14 @@ class EmbeddingTest {
 
     @Test
     void lastPoolingIsTheStateTheClassifierReads() throws Exception {
-        LanguageModel model = load(Pooling.LAST, "last");
+        Model loaded = load(Pooling.LAST, "last");
+        Decoder model = loaded.as(Decoder.class).orElseThrow();
         {
             int[] tokens = {1, 300, 301, 302, 50, 60, 70};
-            float[] embedding = model.embed(tokens);
-            float[] logits = model.forward(model.newCache(16), tokens);
+            float[] embedding = loaded.as(Embedder.class).orElseThrow().embed(tokens);
+            float[] logits = model.forward(model.newState(16), tokens);
             float[] projected = new float[model.vocabularySize()];
-            Kernels.matmul(opened.getLast().tensor("output.weight"), embedding, projected, model.vocabularySize(), embedding.length);
+            MatmulKernels.matmul(opened.getLast().tensor("output.weight"), embedding, projected, model.vocabularySize(), embedding.length);
             double dotLP = 0, dotPP = 0, norm = 0;
             for (int i = 0; i < logits.length; i++) {
                 dotLP += (double) logits[i] * projected[i];
@@ -60,16 +67,16 @@ class EmbeddingTest {
 
     @Test
     void clsIgnoresWhatFollowsAndMeanEqualsLastOnOneToken() throws Exception {
-        LanguageModel cls = load(Pooling.CLS, "cls");
+        Embedder cls = embedder(Pooling.CLS, "cls");
         {
             assertArrayEquals(cls.embed(new int[] {1}), cls.embed(new int[] {1, 5, 6, 7}), 1e-6f);
         }
         float[] last;
-        LanguageModel lastModel = load(Pooling.LAST, "last1");
+        Embedder lastModel = embedder(Pooling.LAST, "last1");
         {
             last = lastModel.embed(new int[] {1, 42});
         }
-        LanguageModel mean = load(Pooling.MEAN, "mean");
+        Embedder mean = embedder(Pooling.MEAN, "mean");
         {
             float[] m = mean.embed(new int[] {1, 42});
             assertFalse(java.util.Arrays.equals(last, m), "mean pooling over two tokens is not the last token's state");
@@ -80,10 +87,8 @@ class EmbeddingTest {
 
     @Test
     void aGenerativeModelMakesNoEmbeddings() throws Exception {
-        LanguageModel none = load(Pooling.NONE, "none");
-        {
-            assertEquals(Pooling.NONE, none.pooling());
-            assertThrows(UnsupportedOperationException.class, () -> none.embed(new int[] {1}));
-        }
+        Model none = load(Pooling.NONE, "none");
+        assertTrue(none.as(Decoder.class).isPresent());
+        assertTrue(none.as(Embedder.class).isEmpty(), "a file without a pooling type is not an embedding model");
     }
 }

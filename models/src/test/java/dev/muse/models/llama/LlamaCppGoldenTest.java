@@ -136,7 +136,7 @@ class LlamaCppGoldenTest {
             pieces = gguf.metadata().getStrings("tokenizer.ggml.tokens");
             Tokenizer tokenizer = Tokenizer.of(Vocabulary.fromMetadata(gguf.metadata()));
             for (String text : texts) museTokens.add(tokenizer.encode(text, false, true));
-            muse = GoldenContinuations.greedy(Models.load(gguf), prompt, TOKENS);
+            muse = GoldenContinuations.greedy(Models.decoder(gguf), prompt, TOKENS);
         }
         LlamaCpp llama = new LlamaCpp(tiny, llamaFile);
         int forced = llama.force(prompt, muse.tokens());

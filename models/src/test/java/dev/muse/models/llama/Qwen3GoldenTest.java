@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.muse.engine.GgmlType;
 import dev.muse.formats.gguf.GgufFile;
 import dev.muse.models.GoldenContinuations;
-import dev.muse.models.KvCache;
-import dev.muse.models.LanguageModel;
+import dev.muse.models.SequenceState;
+import dev.muse.models.Decoder;
 import dev.muse.models.Models;
 import dev.muse.testkit.DequantizedTwin;
 import dev.muse.testkit.TinyFamily;
@@ -57,7 +57,7 @@ class Qwen3GoldenTest {
 
         try (GgufFile gguf = GgufFile.open(file)) {
             String[] pieces = gguf.metadata().getStrings("tokenizer.ggml.tokens");
-            GoldenContinuations.assertSameTokens(tiny.name(), expected, GoldenContinuations.greedy(Models.load(gguf), prompt, expected.length), pieces);
+            GoldenContinuations.assertSameTokens(tiny.name(), expected, GoldenContinuations.greedy(Models.decoder(gguf), prompt, expected.length), pieces);
         }
     }
 
@@ -78,8 +78,8 @@ class Qwen3GoldenTest {
         double tolerance = LlamaCppGoldenTest.nearTie(GgmlType.Q4_0);
         List<String> nearTies = new ArrayList<>();
         try (GgufFile gguf = GgufFile.open(file)) {
-            LanguageModel model = Models.load(gguf);
-            KvCache cache = model.newCache(prompt.length + LlamaCppGoldenTest.TOKENS);
+            Decoder model = Models.decoder(gguf);
+            SequenceState cache = model.newState(prompt.length + LlamaCppGoldenTest.TOKENS);
             float[] logits = model.forward(cache, prompt);
             for (int step = 0; step < LlamaCppGoldenTest.TOKENS; step++) {
                 String[] fields = GoldenContinuations.fields(lines, "step" + step);

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.muse.engine.GgmlType;
 import dev.muse.formats.gguf.GgufFile;
 import dev.muse.formats.llama2c.Llama2cImporter;
-import dev.muse.models.KvCache;
-import dev.muse.models.LanguageModel;
+import dev.muse.models.SequenceState;
+import dev.muse.models.Decoder;
 import dev.muse.models.Models;
 import dev.muse.text.Sampler;
 import dev.muse.text.TokenDecoder;
@@ -37,9 +37,9 @@ class Stories260kTest {
         Path gguf = dir.resolve("stories260K.gguf");
         Llama2cImporter.convert(folder.resolve("stories260K.bin"), folder.resolve("tok512.bin"), gguf, GgmlType.F32);
         try (GgufFile file = GgufFile.open(gguf)) {
-            LanguageModel model = Models.load(file);
+            Decoder model = Models.decoder(file);
             Tokenizer tokenizer = Tokenizer.of(Vocabulary.fromMetadata(file.metadata()));
-            KvCache cache = model.newCache(512);
+            SequenceState cache = model.newState(512);
             TokenDecoder decoder = new TokenDecoder(tokenizer, true);
             StringBuilder text = new StringBuilder();
             float[] logits = model.forward(cache, new int[] {tokenizer.vocabulary().bosId()});

@@ -2,6 +2,7 @@ package dev.muse.models.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.muse.engine.Ops;
 import dev.muse.models.KvCache;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -17,12 +18,12 @@ class AttentionTest {
 
     @Test
     void theWindowKeepsTheQueryAndTheWindowMinusOneBeforeIt() {
-        Attention a = new Attention(HEADS, KV_HEADS, HEAD, 1f, 16);
+        Attention a = new Attention(Ops.cpu(), HEADS, KV_HEADS, HEAD, 1f, 16);
         assertEquals(0, a.firstVisible(0));
         assertEquals(0, a.firstVisible(15));
         assertEquals(1, a.firstVisible(16));
         assertEquals(5, a.firstVisible(20));
-        assertEquals(0, new Attention(HEADS, KV_HEADS, HEAD, 1f, 0).firstVisible(1000));
+        assertEquals(0, new Attention(Ops.cpu(), HEADS, KV_HEADS, HEAD, 1f, 0).firstVisible(1000));
     }
 
     @Test
@@ -48,7 +49,7 @@ class AttentionTest {
             for (int i = 0; i < q.length; i++) q[i] = (float) random.nextGaussian();
             float scale = 0.3f;
             float[] out = new float[q.length];
-            new Attention(HEADS, KV_HEADS, HEAD, scale, window).attend(0, rows, q, out);
+            new Attention(Ops.cpu(), HEADS, KV_HEADS, HEAD, scale, window).attend(0, rows, q, out);
             for (int r = 0; r < positions.length; r++)
                 for (int h = 0; h < HEADS; h++)
                     for (int i = 0; i < HEAD; i++)

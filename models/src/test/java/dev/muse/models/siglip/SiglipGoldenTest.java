@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.muse.engine.Ops;
 import dev.muse.engine.GgmlType;
 import dev.muse.formats.gguf.GgufFile;
 import dev.muse.testkit.TinyVision;
@@ -39,7 +40,7 @@ class SiglipGoldenTest {
         float[] expected = golden(tiny.name());
         Path file = tiny.write(dir.resolve(tiny.name() + ".gguf"));
         try (GgufFile gguf = GgufFile.open(file)) {
-            VisionEncoder encoder = VisionEncoder.load(gguf);
+            VisionEncoder encoder = VisionEncoder.load(gguf, Ops.cpu());
             int size = encoder.imageSize();
             float[] actual = encoder.encode(TinyVision.syntheticImage(size, size), size, size);
             assertEquals(tiny.tower().tokens() * TinyVision.PROJECTION_DIM, actual.length, "tokens x outputDim");

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.muse.engine.Ops;
 import dev.muse.engine.GgmlType;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.Metadata;
 import dev.muse.formats.TensorInfo;
 import dev.muse.formats.gguf.GgufFile;
-import dev.muse.formats.gguf.GgufWriter;
+import dev.muse.testkit.GgufEdit;
 import dev.muse.testkit.TinyVision;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class SiglipLoaderTest {
     @Test
     void readsConfigAndDefaults() throws IOException {
         try (GgufFile f = GgufFile.open(new TinyVision(TinyVision.Tower.IDEFICS3, GgmlType.F16, 1).write(dir.resolve("i.gguf")))) {
-            VisionEncoder e = VisionEncoder.load(f);
+            VisionEncoder e = VisionEncoder.load(f, Ops.cpu());
             assertEquals(ProjectorType.IDEFICS3, e.projectorType());
             assertEquals(64, e.imageSize());
             assertEquals(8, e.patchSize());
@@ -41,7 +42,7 @@ class SiglipLoaderTest {
         // gemma3 without the scale factor key: llama.cpp's default n_merge of 4 (8 patches per side -> 2 x 2 tokens)
         Path gemma = rewrite(new TinyVision(TinyVision.Tower.GEMMA3, GgmlType.F32, 1), m -> { }, t -> true, "clip.vision.projector.scale_factor");
         try (GgufFile f = GgufFile.open(gemma)) {
-            VisionEncoder e = VisionEncoder.load(f);
+            VisionEncoder e = VisionEncoder.load(f, Ops.cpu());
             assertEquals(4, e.scaleFactor());
             assertEquals(4, e.tokensPerImage());
             assertEquals(0, e.longestEdge());
@@ -54,7 +55,7 @@ class SiglipLoaderTest {
         Path file = rewrite(new TinyVision(TinyVision.Tower.GEMMA3, GgmlType.F32, 1),
                 m -> m.putString("clip.vision.projector_type", "gemma3"), t -> true, "clip.projector_type");
         try (GgufFile f = GgufFile.open(file)) {
-            assertEquals(ProjectorType.GEMMA3, VisionEncoder.load(f).projectorType());
+            assertEquals(ProjectorType.GEMMA3, VisionEncoder.load(f, Ops.cpu()).projectorType());
         }
     }
 
@@ -101,7 +102,7 @@ class SiglipLoaderTest {
     @Test
     void encodeChecksItsInput() throws IOException {
         try (GgufFile f = GgufFile.open(new TinyVision(TinyVision.Tower.IDEFICS3, GgmlType.F32, 1).write(dir.resolve("i.gguf")))) {
-            VisionEncoder e = VisionEncoder.load(f);
+            VisionEncoder e = VisionEncoder.load(f, Ops.cpu());
             assertThrows(IllegalArgumentException.class, () -> e.encode(new float[3 * 32 * 32], 32, 32));
             assertThrows(IllegalArgumentException.class, () -> e.encode(new float[64 * 64], 64, 64));
         }
@@ -109,26 +110,13 @@ class SiglipLoaderTest {
 
     private void load(Path file) throws IOException {
         try (GgufFile f = GgufFile.open(file)) {
-            VisionEncoder.load(f);
+            VisionEncoder.load(f, Ops.cpu());
         }
     }
 
     /** The tiny tower rewritten without dropKeys, with its metadata edited and only the tensors {@code keep} accepts. */
     private Path rewrite(TinyVision tiny, Consumer<Metadata> edit, Predicate<TensorInfo> keep, String... dropKeys) throws IOException {
         Path original = tiny.write(dir.resolve("original-" + tiny.name() + ".gguf"));
-        Path out = dir.resolve("edited-" + System.nanoTime() + ".gguf");
-        try (GgufFile f = GgufFile.open(original)) {
-            Metadata m = new Metadata();
-            for (String key : f.metadata().keys()) if (!java.util.List.of(dropKeys).contains(key)) m.put(key, f.metadata().type(key), f.metadata().elementType(key), f.metadata().get(key));
-            edit.accept(m);
-            GgufWriter w = new GgufWriter(m);
-            for (TensorInfo t : f.tensors()) {
-                if (!keep.test(t)) continue;
-                byte[] bytes = f.bytes(t.name()).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-                w.addTensor(t.name(), t.type(), t.shape(), () -> bytes);
-            }
-            w.write(out);
-        }
-        return out;
+        return GgufEdit.rewrite(original, dir.resolve("edited-" + System.nanoTime() + ".gguf"), edit, keep, dropKeys);
     }
 }

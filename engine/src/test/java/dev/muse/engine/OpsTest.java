@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Each kernel against its scalar reference (or, for the trivial ones, against the definition). */
-class KernelsTest {
+/** Each operation of the CPU backend against its kernel's scalar reference (or, for the trivial ones, against the definition). */
+class OpsTest {
+    static final Ops OPS = Ops.cpu();
 
     /** Element-wise relative closeness, for outputs that cannot cancel to near zero. */
     static void assertRelativelyClose(float[] expected, float[] actual, double relative, String what) {
@@ -31,8 +32,8 @@ class KernelsTest {
             Tensor w = Tensor.fromFloats(type, TensorContractTest.gaussian(random, rows * cols, 0.05f));
             float[] x = TensorContractTest.gaussian(random, cols, 1f);
             float[] expected = new float[rows], actual = new float[rows];
-            Kernels.matmulReference(w, x, expected, rows, cols);
-            Kernels.matmul(w, x, actual, rows, cols);
+            MatmulKernels.matmulReference(w, x, expected, rows, cols);
+            OPS.matmul(w, x, 1, actual, rows, cols);
             for (int r = 0; r < rows; r++) {
                 double magnitude = TensorContractTest.absDot(w, (long) r * cols, x, 0, cols);
                 TensorContractTest.assertClose(expected[r], actual[r], magnitude, cols, type + " " + rows + "x" + cols + " row " + r);
@@ -50,8 +51,8 @@ class KernelsTest {
         for (int batch : new int[] {37, 2}) {
             float[] x = TensorContractTest.gaussian(random, batch * cols, 1f);
             float[] expected = new float[batch * rows], actual = new float[batch * rows];
-            Kernels.matmulBatchReference(w, x, batch, expected, rows, cols);
-            Kernels.matmulBatch(w, x, batch, actual, rows, cols);
+            MatmulKernels.matmulBatchReference(w, x, batch, expected, rows, cols);
+            OPS.matmul(w, x, batch, actual, rows, cols);
             for (int b = 0; b < batch; b++) {
                 for (int r = 0; r < rows; r++) {
                     double magnitude = TensorContractTest.absDot(w, (long) r * cols, x, b * cols, cols);
@@ -70,8 +71,8 @@ class KernelsTest {
         Tensor weight = Tensor.fromFloats(weightType, TensorContractTest.gaussian(random, n, 1f));
         float[] x = TensorContractTest.gaussian(random, n + 3, 2f);
         float[] expected = new float[n + 1], actual = new float[n + 1];
-        Kernels.rmsnormReference(expected, 1, x, 3, weight, n, 1e-5f);
-        Kernels.rmsnorm(actual, 1, x, 3, weight, n, 1e-5f);
+        NormKernels.rmsnormReference(expected, 1, x, 3, weight, n, 1e-5f);
+        OPS.rmsnorm(actual, 1, x, 3, weight, n, 1e-5f);
         assertRelativelyClose(expected, actual, 1e-5, "rmsnorm");
 
         double sum = 0;
@@ -80,7 +81,7 @@ class KernelsTest {
         assertEquals(weight.get(10) * x[13] * scale, actual[11], 1e-5 * Math.abs(actual[11]), "definition");
 
         float[] inPlace = Arrays.copyOf(x, x.length);
-        Kernels.rmsnorm(inPlace, 3, inPlace, 3, weight, n, 1e-5f);
+        OPS.rmsnorm(inPlace, 3, inPlace, 3, weight, n, 1e-5f);
         assertRelativelyClose(Arrays.copyOfRange(expected, 1, n + 1), Arrays.copyOfRange(inPlace, 3, n + 3), 1e-5, "in place");
     }
 
@@ -91,8 +92,8 @@ class KernelsTest {
         logits[5] = 1000f; // would overflow exp without the max subtraction
         logits[6] = 999f;
         float[] expected = logits.clone(), actual = logits.clone();
-        Kernels.softmaxReference(expected, 2, 37);
-        Kernels.softmax(actual, 2, 37);
+        ActivationKernels.softmaxReference(expected, 2, 37);
+        OPS.softmax(actual, 2, 37);
         assertRelativelyClose(expected, actual, 1e-5, "softmax");
         double sum = 0;
         for (int i = 2; i < 39; i++) sum += actual[i];
@@ -107,23 +108,23 @@ class KernelsTest {
         Random random = new Random(9);
         float[] x = TensorContractTest.gaussian(random, 75, 3f);
         float[] expected = x.clone(), actual = x.clone();
-        Kernels.siluReference(expected, 1, 70);
-        Kernels.silu(actual, 1, 70);
+        ActivationKernels.siluReference(expected, 1, 70);
+        OPS.silu(actual, 1, 70);
         assertRelativelyClose(expected, actual, 1e-5, "silu");
         assertEquals(x[0], actual[0]);
         assertEquals((float) (x[3] / (1 + Math.exp(-x[3]))), actual[3], 1e-5 * Math.abs(actual[3]), "silu definition");
 
         expected = x.clone();
         actual = x.clone();
-        Kernels.geluReference(expected, 1, 70);
-        Kernels.gelu(actual, 1, 70);
+        ActivationKernels.geluReference(expected, 1, 70);
+        OPS.gelu(actual, 1, 70);
         assertRelativelyClose(expected, actual, 1e-5, "gelu");
         assertEquals(0.8411920f, geluOf(1f), 1e-6, "gelu(1), tanh approximation");
     }
 
     private static float geluOf(float v) {
         float[] one = {v};
-        Kernels.gelu(one, 0, 1);
+        OPS.gelu(one, 0, 1);
         return one[0];
     }
 
@@ -131,9 +132,9 @@ class KernelsTest {
     void mulAndAddWorkInPlaceWithOffsets() {
         float[] a = {1, 2, 3, 4, 5, 6};
         float[] b = {10, 20, 30, 40};
-        Kernels.mul(a, 1, a, 1, b, 0, 3);
+        OPS.mul(a, 1, a, 1, b, 0, 3);
         assertEquals(Arrays.toString(new float[] {1, 20, 60, 120, 5, 6}), Arrays.toString(a));
-        Kernels.add(a, 0, a, 0, b, 1, 3);
+        OPS.add(a, 0, a, 0, b, 1, 3);
         assertEquals(Arrays.toString(new float[] {21, 50, 100, 120, 5, 6}), Arrays.toString(a));
     }
 
@@ -142,7 +143,7 @@ class KernelsTest {
         Random random = new Random(77);
         for (int n : new int[] {1, 15, 64, 100, 1000}) {
             float[] a = TensorContractTest.gaussian(random, n + 3, 1f), b = TensorContractTest.gaussian(random, n + 5, 1f);
-            float expected = Kernels.dotReference(a, 3, b, 5, n), actual = Kernels.dot(a, 3, b, 5, n);
+            float expected = VectorKernels.dotReference(a, 3, b, 5, n), actual = VectorKernels.dot(a, 3, b, 5, n);
             assertEquals(expected, actual, 1e-4 * Math.sqrt(n) + 1e-5, "n=" + n);
         }
     }
@@ -158,21 +159,21 @@ class KernelsTest {
         for (int i = 0; i < x.length; i++) x[i] += 5f; // an offset mean, which a one-pass variance would lose precision on
         for (Tensor b : new Tensor[] {bias, null}) {
             float[] expected = new float[n + 1], actual = new float[n + 1];
-            Kernels.layernormReference(expected, 1, x, 3, weight, b, n, 1e-6f);
-            Kernels.layernorm(actual, 1, x, 3, weight, b, n, 1e-6f);
+            NormKernels.layernormReference(expected, 1, x, 3, weight, b, n, 1e-6f);
+            OPS.layernorm(actual, 1, x, 3, weight, b, n, 1e-6f);
             for (int i = 0; i <= n; i++) assertEquals(expected[i], actual[i], 1e-5 * (1 + Math.abs(expected[i])), "layernorm [" + i + "]");
         }
         // the definition: zero mean and unit variance before the affine part
         Tensor ones = Tensor.fromFloats(GgmlType.F32, filled(n, 1f));
         float[] normed = new float[n];
-        Kernels.layernorm(normed, 0, x, 3, ones, null, n, 0f);
+        OPS.layernorm(normed, 0, x, 3, ones, null, n, 0f);
         double mean = 0, square = 0;
         for (float v : normed) { mean += v; square += v * (double) v; }
         assertEquals(0, mean / n, 1e-5, "mean");
         assertEquals(1, square / n, 1e-4, "variance");
         float[] inPlace = Arrays.copyOf(x, x.length), expected = new float[n];
-        Kernels.layernormReference(expected, 0, x, 3, weight, bias, n, 1e-6f);
-        Kernels.layernorm(inPlace, 3, inPlace, 3, weight, bias, n, 1e-6f);
+        NormKernels.layernormReference(expected, 0, x, 3, weight, bias, n, 1e-6f);
+        OPS.layernorm(inPlace, 3, inPlace, 3, weight, bias, n, 1e-6f);
         for (int i = 0; i < n; i++) assertEquals(expected[i], inPlace[3 + i], 1e-5 * (1 + Math.abs(expected[i])), "in place");
     }
 
@@ -187,8 +188,8 @@ class KernelsTest {
         Random random = new Random(12);
         float[] x = TensorContractTest.gaussian(random, 75, 3f);
         float[] expected = x.clone(), actual = x.clone();
-        Kernels.geluQuickReference(expected, 1, 70);
-        Kernels.geluQuick(actual, 1, 70);
+        ActivationKernels.geluQuickReference(expected, 1, 70);
+        OPS.geluQuick(actual, 1, 70);
         assertRelativelyClose(expected, actual, 1e-5, "gelu_quick");
         assertEquals((float) (x[4] / (1 + Math.exp(-1.702 * x[4]))), actual[4], 1e-5 * Math.abs(actual[4]), "definition");
     }
@@ -204,13 +205,13 @@ class KernelsTest {
             int ldbNN = n + 1, ldbNT = k + 5;
             float[] bNN = TensorContractTest.gaussian(random, 1 + k * ldbNN, 1f), bNT = TensorContractTest.gaussian(random, 1 + n * ldbNT, 1f);
             float[] expected = new float[3 + m * ldc], actual = new float[3 + m * ldc];
-            Kernels.matmulNNReference(a, 2, lda, bNN, 1, ldbNN, expected, 3, ldc, m, n, k);
-            Kernels.matmulNN(a, 2, lda, bNN, 1, ldbNN, actual, 3, ldc, m, n, k);
+            GemmKernels.matmulNNReference(a, 2, lda, bNN, 1, ldbNN, expected, 3, ldc, m, n, k);
+            OPS.matmulNN(a, 2, lda, bNN, 1, ldbNN, actual, 3, ldc, m, n, k);
             for (int i = 0; i < expected.length; i++) assertEquals(expected[i], actual[i], 1e-4 * Math.sqrt(k), "NN " + Arrays.toString(shape) + " [" + i + "]");
             expected = new float[3 + m * ldc];
             actual = new float[3 + m * ldc];
-            Kernels.matmulNTReference(a, 2, lda, bNT, 1, ldbNT, expected, 3, ldc, m, n, k);
-            Kernels.matmulNT(a, 2, lda, bNT, 1, ldbNT, actual, 3, ldc, m, n, k);
+            GemmKernels.matmulNTReference(a, 2, lda, bNT, 1, ldbNT, expected, 3, ldc, m, n, k);
+            OPS.matmulNT(a, 2, lda, bNT, 1, ldbNT, actual, 3, ldc, m, n, k);
             for (int i = 0; i < expected.length; i++) assertEquals(expected[i], actual[i], 1e-4 * Math.sqrt(k), "NT " + Arrays.toString(shape) + " [" + i + "]");
         }
     }

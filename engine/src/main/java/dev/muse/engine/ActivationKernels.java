@@ -1,0 +1,109 @@
+package dev.muse.engine;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Element-wise activations and softmax, in place over a run of floats, each with its scalar reference. */
+public final class ActivationKernels {
+    private ActivationKernels() {}
+
+    private static final VectorSpecies<Float> F = Simd.F;
+
+    /** In place: x[off..off+n) = exp(x - max) / sum, subtracting the max so large logits cannot overflow. */
+    public static void softmax(float[] x, int off, int n) {
+        FloatVector maxes = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int i = 0, upper = F.loopBound(n);
+        for (; i < upper; i += F.length()) maxes = maxes.max(FloatVector.fromArray(F, x, off + i));
+        float max = maxes.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) max = Math.max(max, x[off + i]);
+        FloatVector sums = FloatVector.zero(F);
+        for (i = 0; i < upper; i += F.length()) {
+            FloatVector e = Simd.exp(FloatVector.fromArray(F, x, off + i).sub(max));
+            e.intoArray(x, off + i);
+            sums = sums.add(e);
+        }
+        float sum = sums.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += x[off + i] = (float) Math.exp(x[off + i] - max);
+        float inv = 1f / sum;
+        for (i = 0; i < upper; i += F.length()) FloatVector.fromArray(F, x, off + i).mul(inv).intoArray(x, off + i);
+        for (; i < n; i++) x[off + i] *= inv;
+    }
+
+    /** out[i] = exp((x[i] - shift) * scale) for i in [0, n); returns their sum (sampling weights, unnormalised). */
+    public static float expSum(float[] x, int n, float shift, float scale, float[] out) {
+        FloatVector sums = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector e = Simd.exp(FloatVector.fromArray(F, x, i).sub(shift).mul(scale));
+            e.intoArray(out, i);
+            sums = sums.add(e);
+        }
+        float sum = sums.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += out[i] = (float) Math.exp((x[i] - shift) * scale);
+        return sum;
+    }
+
+    public static void softmaxReference(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
+        float sum = 0f;
+        for (int i = 0; i < n; i++) sum += x[off + i] = (float) Math.exp(x[off + i] - max);
+        for (int i = 0; i < n; i++) x[off + i] /= sum;
+    }
+
+    /** In place: x = x * sigmoid(x) (SiLU, a.k.a. swish). */
+    public static void silu(float[] x, int off, int n) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i);
+            v.div(Simd.exp(v.neg()).add(1f)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) x[off + i] = silu(x[off + i]);
+    }
+
+    public static void siluReference(float[] x, int off, int n) {
+        for (int i = 0; i < n; i++) x[off + i] = silu(x[off + i]);
+    }
+
+    private static float silu(float v) { return v / (1f + (float) Math.exp(-v)); }
+
+    private static final float SQRT_2_OVER_PI = 0.7978845608028654f, GELU_COEF_A = 0.044715f;
+
+    /** In place: GELU, tanh approximation as ggml: 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3))). */
+    public static void gelu(float[] x, int off, int n) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i);
+            FloatVector inner = v.mul(v).mul(GELU_COEF_A).add(1f).mul(v).mul(SQRT_2_OVER_PI);
+            v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) x[off + i] = gelu(x[off + i]);
+    }
+
+    public static void geluReference(float[] x, int off, int n) {
+        for (int i = 0; i < n; i++) x[off + i] = gelu(x[off + i]);
+    }
+
+    private static float gelu(float v) {
+        return 0.5f * v * (1f + (float) Math.tanh(SQRT_2_OVER_PI * v * (1f + GELU_COEF_A * v * v)));
+    }
+
+    private static final float GELU_QUICK_COEF = -1.702f;
+
+    /** In place: quick GELU as ggml: x * sigmoid(1.702x) (CLIP towers that do not set use_gelu). */
+    public static void geluQuick(float[] x, int off, int n) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i);
+            v.div(Simd.exp(v.mul(GELU_QUICK_COEF)).add(1f)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) x[off + i] = geluQuick(x[off + i]);
+    }
+
+    public static void geluQuickReference(float[] x, int off, int n) {
+        for (int i = 0; i < n; i++) x[off + i] = geluQuick(x[off + i]);
+    }
+
+    private static float geluQuick(float v) { return v * (1f / (1f + (float) Math.exp(GELU_QUICK_COEF * v))); }
+}

@@ -1,0 +1,54 @@
+package dev.muse.engine;
+
+import java.lang.foreign.Arena;
+
+/** The CPU backend: each operation is its kernel class's Vector API implementation. */
+final class CpuOps implements Ops {
+    static final CpuOps INSTANCE = new CpuOps();
+
+    private CpuOps() {}
+
+    @Override public Tensor weight(Tensor w, int rows, int cols, Arena memory, MatrixLayout.Copied copied) {
+        return MatrixLayout.forGeneration(w, rows, cols, memory, copied);
+    }
+
+    @Override public void matmul(Tensor w, float[] x, int batch, float[] out, int rows, int cols) {
+        MatmulKernels.matmulBatch(w, x, batch, out, rows, cols);
+    }
+
+    @Override public void matmul(float[] x, int batch, int cols, Tensor[] ws, float[][] outs, int[] rows) {
+        MatmulKernels.matmulBatch(x, batch, cols, ws, outs, rows);
+    }
+
+    @Override public void matmulNN(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int k) {
+        GemmKernels.matmulNN(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k);
+    }
+
+    @Override public void matmulNT(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int k) {
+        GemmKernels.matmulNT(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k);
+    }
+
+    @Override public void rmsnorm(float[] out, int outOff, float[] x, int xOff, Tensor weight, int n, float eps) {
+        NormKernels.rmsnorm(out, outOff, x, xOff, weight, n, eps);
+    }
+
+    @Override public void layernorm(float[] out, int outOff, float[] x, int xOff, Tensor weight, Tensor bias, int n, float eps) {
+        NormKernels.layernorm(out, outOff, x, xOff, weight, bias, n, eps);
+    }
+
+    @Override public void softmax(float[] x, int off, int n) { ActivationKernels.softmax(x, off, n); }
+
+    @Override public void silu(float[] x, int off, int n) { ActivationKernels.silu(x, off, n); }
+
+    @Override public void gelu(float[] x, int off, int n) { ActivationKernels.gelu(x, off, n); }
+
+    @Override public void geluQuick(float[] x, int off, int n) { ActivationKernels.geluQuick(x, off, n); }
+
+    @Override public void add(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
+        VectorKernels.add(out, outOff, a, aOff, b, bOff, n);
+    }
+
+    @Override public void mul(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
+        VectorKernels.mul(out, outOff, a, aOff, b, bOff, n);
+    }
+}

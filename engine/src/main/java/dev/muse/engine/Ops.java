@@ -1,0 +1,62 @@
+package dev.muse.engine;
+
+import java.lang.foreign.Arena;
+
+/**
+ * The operations a model computes with, named after ggml's: the seam between models and the hardware. A model
+ * is given its {@code Ops} when it loads and never calls a kernel class itself; {@link #cpu()} is the Vector API
+ * backend (its kernels split by concern: {@link MatmulKernels}, {@link GemmKernels}, {@link NormKernels},
+ * {@link ActivationKernels}, {@link VectorKernels}). New kinds of operation get a method here and a kernel class
+ * beside those (convolutions and group norm for diffusion, STFT for audio); another backend (a GPU) is another
+ * implementation, which also decides in {@link #weight} where a model's weights live.
+ *
+ * <p>Activations are row-major float arrays; a weight matrix is a {@link Tensor} of rows x cols whose row r starts
+ * at element r*cols.
+ */
+public interface Ops {
+    /** The CPU backend: every core through {@link Parallel}, SIMD through the Vector API. */
+    static Ops cpu() { return CpuOps.INSTANCE; }
+
+    /**
+     * A weight matrix as this backend multiplies it fastest (on the CPU: column blocks, row-grouped Q4_0, huge pages;
+     * see {@link MatrixLayout}). Copies belong to {@code memory}; ranges of {@code w} that will not be read again are
+     * reported to {@code copied}, so its pages can be given back as the copy grows.
+     */
+    Tensor weight(Tensor w, int rows, int cols, Arena memory, MatrixLayout.Copied copied);
+
+    /** out[b*rows + r] = dot(w row r, x row b) for x of batch x cols. */
+    void matmul(Tensor w, float[] x, int batch, float[] out, int rows, int cols);
+
+    /** Several weights times the same x, as {@link #matmul} each: a layer's q, k and v, or its gate and up, in one pass. */
+    void matmul(float[] x, int batch, int cols, Tensor[] ws, float[][] outs, int[] rows);
+
+    /** c = a * b between activations: a is m x k, b is k x n, c is m x n (row strides lda, ldb, ldc). Single-threaded. */
+    void matmulNN(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int k);
+
+    /** c = a * transpose(b): a is m x k, b is n x k, c is m x n. Single-threaded. */
+    void matmulNT(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int k);
+
+    /** out = weight * x / sqrt(mean(x^2) + eps) over one row of n; out may be x. */
+    void rmsnorm(float[] out, int outOff, float[] x, int xOff, Tensor weight, int n, float eps);
+
+    /** out = (x - mean) / sqrt(var + eps) * weight + bias over one row of n (bias may be null); out may be x. */
+    void layernorm(float[] out, int outOff, float[] x, int xOff, Tensor weight, Tensor bias, int n, float eps);
+
+    /** In place over n floats: exp(x - max) / sum. */
+    void softmax(float[] x, int off, int n);
+
+    /** In place: x * sigmoid(x). */
+    void silu(float[] x, int off, int n);
+
+    /** In place: GELU, tanh approximation. */
+    void gelu(float[] x, int off, int n);
+
+    /** In place: x * sigmoid(1.702x). */
+    void geluQuick(float[] x, int off, int n);
+
+    /** out = a + b element-wise; out may alias a or b. */
+    void add(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** out = a * b element-wise; out may alias a or b. */
+    void mul(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n);
+}

@@ -1,0 +1,30 @@
+package dev.muse.formats.detect;
+
+import dev.muse.formats.FormatException;
+import dev.muse.formats.TensorSource;
+import dev.muse.formats.gguf.GgufFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** Opens a weight file in whichever format it is, told by its first bytes. */
+public final class WeightFiles {
+    private static final byte[] GGUF = {'G', 'G', 'U', 'F'};
+
+    private WeightFiles() {}
+
+    /**
+     * The tensors and metadata of the file at {@code path}: GGUF today (safetensors, whisper.cpp's ggml, PyTorch zip
+     * and ONNX initialisers come with the issues that need them). A FormatException says when the format is unknown.
+     */
+    public static TensorSource open(Path path) throws IOException {
+        byte[] magic;
+        try (InputStream in = Files.newInputStream(path)) {
+            magic = in.readNBytes(4);
+        }
+        if (Arrays.equals(magic, GGUF)) return GgufFile.open(path);
+        throw new FormatException(path.getFileName() + " is not a weight file Muse reads (GGUF)");
+    }
+}
