@@ -56,11 +56,8 @@ public final class BytePairTokenizer implements Tokenizer {
     }
 
     @Override
-    public int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
+    public int[] encodeText(String text, boolean parseSpecial) {
         IntList out = new IntList();
-        if (addSpecial && vocabulary.addBos() && vocabulary.bosId() >= 0) {
-            out.add(vocabulary.bosId());
-        }
         for (SpecialTokenSplitter.Fragment fragment : index.splitter.split(text, parseSpecial)) {
             if (!fragment.isText()) {
                 out.add(fragment.token());
@@ -69,9 +66,6 @@ public final class BytePairTokenizer implements Tokenizer {
             for (String word : preTokenizer.split(text.substring(fragment.start(), fragment.end()))) {
                 out.addAll(encodeWord(word));
             }
-        }
-        if (addSpecial && vocabulary.addEos() && vocabulary.eosId() >= 0) {
-            out.add(vocabulary.eosId());
         }
         return out.toArray();
     }

@@ -65,13 +65,10 @@ public final class SentencePieceTokenizer implements Tokenizer {
     }
 
     @Override
-    public int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
+    public int[] encodeText(String text, boolean parseSpecial) {
         IntList out = new IntList();
         // Text at the start or right after a special token gets the space prefix, as in llama.cpp.
         boolean afterSpecial = true;
-        if (addSpecial && vocabulary.addBos() && vocabulary.bosId() >= 0) {
-            out.add(vocabulary.bosId());
-        }
         for (SpecialTokenSplitter.Fragment fragment : index.splitter.split(text, parseSpecial)) {
             if (!fragment.isText()) {
                 out.add(fragment.token());
@@ -82,9 +79,6 @@ public final class SentencePieceTokenizer implements Tokenizer {
             String prefixed = vocabulary.addSpacePrefix() && afterSpecial ? " " + raw : raw;
             encodePiece(prefixed.replace(' ', SPACE), out);
             afterSpecial = false;
-        }
-        if (addSpecial && vocabulary.addEos() && vocabulary.eosId() >= 0) {
-            out.add(vocabulary.eosId());
         }
         return out.toArray();
     }

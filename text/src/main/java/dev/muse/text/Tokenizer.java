@@ -13,14 +13,29 @@ public interface Tokenizer {
     Vocabulary vocabulary();
 
     /**
-     * Token ids of {@code text}.
+     * Token ids of {@code text} alone, no BOS or EOS: what each kind of tokenizer does its own way.
      *
-     * @param addSpecial   add BOS and/or EOS as the vocabulary's add_bos/add_eos flags say
      * @param parseSpecial turn the text of control tokens (e.g. {@code <|eot_id|>}, {@code <|im_start|>})
      *                     into those tokens; when false such text is tokenized as plain characters, which
      *                     is what untrusted user input needs. User-defined tokens are cut out either way.
      */
-    int[] encode(String text, boolean addSpecial, boolean parseSpecial);
+    int[] encodeText(String text, boolean parseSpecial);
+
+    /**
+     * Token ids of {@code text}: {@link #encodeText}, with BOS and/or EOS around it when {@code addSpecial} and the
+     * vocabulary's add_bos/add_eos flags say so.
+     */
+    default int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
+        int[] ids = encodeText(text, parseSpecial);
+        Vocabulary v = vocabulary();
+        boolean bos = addSpecial && v.addBos() && v.bosId() >= 0, eos = addSpecial && v.addEos() && v.eosId() >= 0;
+        if (!bos && !eos) return ids;
+        int[] out = new int[ids.length + (bos ? 1 : 0) + (eos ? 1 : 0)];
+        if (bos) out[0] = v.bosId();
+        System.arraycopy(ids, 0, out, bos ? 1 : 0, ids.length);
+        if (eos) out[out.length - 1] = v.eosId();
+        return out;
+    }
 
     /** {@link #encode(String, boolean, boolean)} treating control-token text as plain text. */
     default int[] encode(String text, boolean addSpecial) {

@@ -48,8 +48,8 @@ class NodeReferenceTest {
         }
 
         @Override
-        public int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
-            return tokenizer.encode(Normalizer.normalize(text, Normalizer.Form.NFC), addSpecial, parseSpecial);
+        public int[] encodeText(String text, boolean parseSpecial) {
+            return tokenizer.encodeText(Normalizer.normalize(text, Normalizer.Form.NFC), parseSpecial);
         }
 
         @Override
