@@ -1,8 +1,7 @@
 package dev.muse.bench;
 
 import dev.muse.engine.GgmlType;
-import dev.muse.engine.MatmulKernels;
-import dev.muse.engine.MatrixLayout;
+import dev.muse.engine.Ops;
 import dev.muse.engine.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Matrix-vector (generation), four-row (a batched step of four sequences) and 64-row (prompt processing) products
  * at Llama-3.2-1B's FFN shape, per weight type, on weights laid out as a loaded model has them (native memory,
- * {@link MatrixLayout#forGeneration}: column blocks for wide rows, Q4_0 rows regrouped). Run: ./mvnw -q -pl bench -am package -DskipTests &&
+ * {@link Ops#weight}: column blocks for wide rows, Q4_0 rows regrouped). Run: ./mvnw -q -pl bench -am package -DskipTests &&
  * java -cp "bench/target/muse-bench.jar:bench/target/lib/*" org.openjdk.jmh.Main MatmulBenchmark
  */
 @State(Scope.Benchmark)
@@ -43,6 +42,7 @@ public class MatmulBenchmark {
     public int rows;
 
     static final int BATCH = 64;
+    static final Ops OPS = Ops.cpu();
 
     Tensor weights;
     float[] x, xs, out, outs;
@@ -54,7 +54,7 @@ public class MatmulBenchmark {
         for (int i = 0; i < w.length; i++) w[i] = (float) (r.nextDouble() - 0.5);
         Tensor encoded = Tensor.fromFloats(type, w);
         MemorySegment nativeCopy = Arena.ofAuto().allocate(encoded.data().byteSize(), 64).copyFrom(encoded.data());
-        weights = MatrixLayout.forGeneration(Tensor.of(type, nativeCopy, encoded.size()), rows, cols);
+        weights = OPS.weight(Tensor.of(type, nativeCopy, encoded.size()), rows, cols, Arena.ofAuto(), (offset, length) -> {});
         x = new float[cols];
         for (int i = 0; i < cols; i++) x[i] = (float) r.nextDouble();
         xs = new float[BATCH * cols];
@@ -65,19 +65,19 @@ public class MatmulBenchmark {
 
     @Benchmark
     public float[] matmul() {
-        MatmulKernels.matmul(weights, x, out, rows, cols);
+        OPS.matmul(weights, x, 1, out, rows, cols);
         return out;
     }
 
     @Benchmark
     public float[] matmulBatch4() {
-        MatmulKernels.matmulBatch(weights, xs, 4, outs, rows, cols);
+        OPS.matmul(weights, xs, 4, outs, rows, cols);
         return outs;
     }
 
     @Benchmark
     public float[] matmulBatch64() {
-        MatmulKernels.matmulBatch(weights, xs, BATCH, outs, rows, cols);
+        OPS.matmul(weights, xs, BATCH, outs, rows, cols);
         return outs;
     }
 }

@@ -79,8 +79,7 @@ final class RunCommand implements Callable<Integer> {
         if (!images.isEmpty() && projector == null)
             throw new IllegalArgumentException("--image needs the model's vision projector: give it with --mmproj FILE");
         ModelPaths paths = new ModelPaths(ModelFiles.idOf(file), file, images.isEmpty() ? null : projector);
-        // One sequence; its whole prompt goes through in one step, as the scheduler's batch rows allow.
-        Engine.Config config = new Engine.Config(List.of(paths), null, Long.MAX_VALUE, new Scheduler.Options(1, context, context));
+        Engine.Config config = new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(context));
         GenerationOptions options = GenerationOptions.of(maxTokens,
                 new Sampling(temperature, topK, topP, minP, repeatPenalty, presencePenalty, frequencyPenalty, actualSeed));
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);

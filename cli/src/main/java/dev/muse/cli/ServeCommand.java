@@ -22,9 +22,6 @@ import picocli.CommandLine.Option;
         description = {"Start the OpenAI-compatible server (chat, completions, models, health, metrics).",
                 "Models are the files given with --model plus every .gguf in the model cache; each loads on first use."})
 final class ServeCommand implements Callable<Integer> {
-    /** Rows per scheduler step: prompt chunks of newcomers are bounded by it, so streaming clients never wait long for their next token. */
-    static final int BATCH_TOKENS = 32;
-
     /** Helidon's start-up chatter at INFO is noise on a terminal; warnings and errors still show. Held so it is not collected. */
     private static final java.util.logging.Logger HELIDON_LOG = java.util.logging.Logger.getLogger("io.helidon");
 
@@ -95,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         long budget = memoryBudgetMib != null ? memoryBudgetMib << 20 : physicalMemory() / 4 * 3;
         Engine engine = new Engine(new Engine.Config(List.copyOf(named.values()), ModelFiles.cache(), budget,
-                new Scheduler.Options(parallel, context, BATCH_TOKENS)));
+                Scheduler.Options.serving(parallel, context)));
         boolean requireKeys = !MuseServer.isLoopback(host);
         Store store = Store.openFromEnvironment();
         try {

@@ -53,7 +53,7 @@ public final class Engine implements AutoCloseable {
     /** The models in memory now. */
     public List<ModelInfo> resident() {
         List<ModelInfo> out = new ArrayList<>();
-        for (LoadedModel m : residency.loaded()) out.add(describe(new Residency.Known(m.paths(), -1, m)));
+        for (LoadedModel m : residency.loaded()) out.add(describe(new Residency.Known(m.paths(), m.fileBytes(), m)));
         return out;
     }
 

@@ -32,9 +32,14 @@ record LoadedModel(ModelPaths paths, TextModel text, ImageInput images, Schedule
 
     boolean seesImages() { return images != null; }
 
-    /** Bytes this model holds: the mapped weights (vision projector included) plus its KV caches as they are now. */
+    /** Bytes of its mapped files: the weights and the vision projector. */
+    long fileBytes() {
+        return text.file().size() + (images != null ? images.fileBytes() : 0);
+    }
+
+    /** Bytes this model holds: its mapped files plus its KV caches as they are now. */
     long residentBytes() {
-        return text.file().size() + (images != null ? images.fileBytes() : 0) + scheduler.stats().kvBytes();
+        return fileBytes() + scheduler.stats().kvBytes();
     }
 
     int contextLength() { return scheduler.options().contextLength(); }

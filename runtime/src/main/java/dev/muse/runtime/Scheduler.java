@@ -25,8 +25,21 @@ public final class Scheduler implements AutoCloseable {
      * @param maxBatchTokens rows per step; prompt chunks get what generating sequences leave
      */
     public record Options(int maxSequences, int contextLength, int maxBatchTokens) {
+        /** Rows per step for a server: prompt chunks of newcomers are bounded by it, so streaming clients never wait long for their next token. */
+        static final int SERVING_BATCH_TOKENS = 32;
+
         public Options {
             if (maxSequences < 1 || contextLength < 2 || maxBatchTokens < 1) throw new IllegalArgumentException("bad scheduler options " + this);
+        }
+
+        /** What a server runs with: many clients, short steps. */
+        public static Options serving(int maxSequences, int contextLength) {
+            return new Options(maxSequences, contextLength, SERVING_BATCH_TOKENS);
+        }
+
+        /** One sequence whose whole prompt goes through in one step (the command line). */
+        public static Options single(int contextLength) {
+            return new Options(1, contextLength, contextLength);
         }
     }
 

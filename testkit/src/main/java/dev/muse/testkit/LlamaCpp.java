@@ -45,7 +45,7 @@ public final class LlamaCpp {
 
     /** For a model file written from {@code tiny}. */
     public LlamaCpp(TinyModel tiny, Path file) {
-        this(file, tiny.family().vocab.size(), tiny.family().context);
+        this(file, tiny.family().vocab.size(), tiny.family().shape.context());
     }
 
     /** llama.cpp's tokenization of text (no BOS/EOS added; special-token text is parsed as special tokens). */

@@ -41,45 +41,22 @@ public enum TinyFamily {
     GEMMA3(Builder.of("gemma3", TinyVocab.GEMMA3).heads(4, 2, 128).layers(7).ropeTheta(1_000_000f).rmsEps(1e-6f).qkNorm()
             .explicitHeadDim().tied().postNorms().slidingWindow(16).linearRopeScaling(8f).embeddingStd(0.02f));
 
+    /** Embedding width of every tiny model: a multiple of 256, so K-quants apply. */
+    static final int EMBEDDING = 256;
+    /** Small next to the layers' output: the first norm rescales the embedding anyway (see {@link RandomDecoder}). */
+    static final float EMBEDDING_STD = 0.05f;
+
+    /** The GGUF architecture name. */
     public final String architecture;
     public final TinyVocab vocab;
-    public final int embedding, feedForward, layers, heads, kvHeads, headDim, context;
-    public final float ropeTheta, rmsEps;
-    /** Standard deviation of token_embd.weight's values. */
-    public final float embeddingStd;
-    public final boolean tied, qkvBias, qkNorm, explicitHeadDim;
-    /** Gemma 2/3: post_attention_norm and post_ffw_norm after the attention and feed-forward outputs. */
-    public final boolean postNorms;
-    /** attention.sliding_window; 0 when absent. */
-    public final int slidingWindow;
-    /** rope.scaling.factor with rope.scaling.type "linear"; 0 when absent. */
-    public final float linearRopeScaling;
-    /** llama3 RoPE scaling parameters (factor, low_freq_factor, high_freq_factor, original context); null when absent. */
-    public final float[] llama3RopeScaling;
+    public final DecoderShape shape;
 
     TinyFamily(Builder b) {
         architecture = b.architecture;
         vocab = b.vocab;
-        embedding = 256;
-        feedForward = 512;
-        context = 256;
-        layers = b.layers;
-        heads = b.heads;
-        kvHeads = b.kvHeads;
-        headDim = b.headDim;
-        ropeTheta = b.ropeTheta;
-        rmsEps = b.rmsEps;
-        embeddingStd = b.embeddingStd;
-        tied = b.tied;
-        qkvBias = b.qkvBias;
-        qkNorm = b.qkNorm;
-        explicitHeadDim = b.explicitHeadDim;
-        postNorms = b.postNorms;
-        slidingWindow = b.slidingWindow;
-        linearRopeScaling = b.linearRopeScaling;
-        llama3RopeScaling = b.llama3RopeScaling;
-        if (!explicitHeadDim && heads * headDim != embedding)
-            throw new IllegalStateException(this + ": heads * headDim must equal the embedding unless the head size is explicit");
+        shape = new DecoderShape(b.architecture, EMBEDDING, 512, b.layers, b.heads, b.kvHeads, b.headDim, 256, b.ropeTheta, b.rmsEps,
+                b.embeddingStd, b.tied, b.qkvBias, b.qkNorm, b.explicitHeadDim, b.postNorms, b.slidingWindow, b.linearRopeScaling,
+                b.llama3RopeScaling);
     }
 
     /** Collects a family's settings; defaults are two layers and no options. */
@@ -87,7 +64,7 @@ public enum TinyFamily {
         String architecture;
         TinyVocab vocab;
         int layers = 2, heads, kvHeads, headDim;
-        float ropeTheta, rmsEps, embeddingStd = TinyModel.EMBEDDING_STD;
+        float ropeTheta, rmsEps, embeddingStd = EMBEDDING_STD;
         boolean tied, qkvBias, qkNorm, explicitHeadDim, postNorms;
         int slidingWindow;
         float linearRopeScaling;

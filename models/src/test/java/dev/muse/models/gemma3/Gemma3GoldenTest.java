@@ -128,7 +128,7 @@ class Gemma3GoldenTest {
     /** The vectors fed in place of token embeddings: rows x 256 values std * N(0, 1) in the order llama.cpp read them. */
     static float[] vectors(int rows, long seed, float std) {
         SplittableRandom random = new SplittableRandom(seed);
-        float[] v = new float[rows * TinyFamily.GEMMA3.embedding];
+        float[] v = new float[rows * TinyFamily.GEMMA3.shape.embedding()];
         for (int i = 0; i < v.length; i++) v[i] = (float) (std * random.nextGaussian());
         return v;
     }

@@ -1,4 +1,4 @@
-package dev.muse.cli;
+package dev.muse.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,13 +10,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Runs a user-supplied llama.cpp llama-bench binary on the same file and reads its JSON averages. */
-final class LlamaBenchRunner {
+final class LlamaBench {
     private static final Pattern RESULT = Pattern.compile(
             "\"n_prompt\"\\s*:\\s*(\\d+).*?\"n_gen\"\\s*:\\s*(\\d+).*?\"avg_ts\"\\s*:\\s*([0-9.eE+-]+)", Pattern.DOTALL);
 
-    private LlamaBenchRunner() {}
+    private LlamaBench() {}
 
-    static BenchCommand.Measurement run(Path binary, Path model, int prompt, int gen, int repetitions, int threads)
+    static DecoderBench.Measurement run(Path binary, Path model, int prompt, int gen, int repetitions, int threads)
             throws IOException, InterruptedException {
         if (!Files.isExecutable(binary)) throw new IllegalArgumentException("llama-bench not executable: " + binary);
         List<String> command = List.of(binary.toString(), "-m", model.toString(), "-p", String.valueOf(prompt), "-n", String.valueOf(gen),
@@ -33,6 +33,6 @@ final class LlamaBenchRunner {
             if (Integer.parseInt(m.group(2)) > 0) tg = Double.parseDouble(m.group(3));
         }
         if (pp < 0 || tg < 0) throw new IOException("could not read pp/tg results from llama-bench output:\n" + json);
-        return new BenchCommand.Measurement(pp, tg, -1);
+        return new DecoderBench.Measurement(pp, tg, -1);
     }
 }

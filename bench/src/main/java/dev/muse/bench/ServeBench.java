@@ -1,4 +1,4 @@
-package dev.muse.cli;
+package dev.muse.bench;
 
 import dev.muse.hub.ModelFiles;
 import dev.muse.hub.ModelPaths;
@@ -29,19 +29,19 @@ import java.util.concurrent.Future;
  * streams a text completion over real HTTP; what a client sees is what is measured: aggregate tokens/s,
  * time to first token (p50, p99) and the gap between streamed tokens (p99).
  */
-final class ServeBench {
-    record Row(int clients, int tokens, double seconds, double[] ttft, double[] gaps) {
+public final class ServeBench {
+    public record Row(int clients, int tokens, double seconds, double[] ttft, double[] gaps) {
         double tokensPerSecond() { return tokens / seconds; }
     }
 
     private ServeBench() {}
 
     /** The rounds against Muse's own server, started in-process with as many slots as the largest round has clients. */
-    static List<Row> run(Path model, int[] concurrency, int promptWords, int maxTokens) throws Exception {
+    public static List<Row> run(Path model, int[] concurrency, int promptWords, int maxTokens) throws Exception {
         int most = Arrays.stream(concurrency).max().orElse(1);
         String id = ModelFiles.idOf(model);
         Engine engine = new Engine(new Engine.Config(List.of(new ModelPaths(id, model, null)), null, Long.MAX_VALUE,
-                new Scheduler.Options(most, 2048, ServeCommand.BATCH_TOKENS)));
+                Scheduler.Options.serving(most, 2048)));
         Path data = Files.createTempDirectory("muse-bench-serve");
         try (MuseServer server = new MuseServer(new MuseServer.Config("127.0.0.1", 0, false, k -> java.util.Optional.empty(), 8 << 20,
                 8192, most, Integer.MAX_VALUE, false), engine, Store.open(StoreConfig.sqlite(data.resolve("muse.db"))))) {
@@ -57,7 +57,7 @@ final class ServeBench {
      * The same rounds against llama.cpp's llama-server on the same file: 2 threads, one slot per client of the
      * largest round, 2048 tokens of context per slot, as Muse gets.
      */
-    static List<Row> runLlamaServer(Path binary, Path model, int[] concurrency, int promptWords, int maxTokens) throws Exception {
+    public static List<Row> runLlamaServer(Path binary, Path model, int[] concurrency, int promptWords, int maxTokens) throws Exception {
         int most = Arrays.stream(concurrency).max().orElse(1), port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
             port = free.getLocalPort();
@@ -144,7 +144,7 @@ final class ServeBench {
         return new double[][] {{first}, gaps.stream().mapToDouble(Double::doubleValue).toArray()};
     }
 
-    static void print(String engine, Path model, List<Row> rows, List<Row> anchor) {
+    public static void print(String engine, Path model, List<Row> rows, List<Row> anchor) {
         double single = rows.getFirst().tokensPerSecond();
         System.out.printf("%n%s on %s%n| clients | aggregate t/s | vs 1 client | TTFT p50 ms | TTFT p99 ms | inter-token p99 ms |%s%n", engine,
                 model.getFileName(), anchor == null ? "" : " vs llama.cpp |");
