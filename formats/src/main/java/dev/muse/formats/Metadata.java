@@ -1,6 +1,6 @@
 package dev.muse.formats;
 
-import dev.muse.formats.gguf.GgufValueType;
+import dev.muse.formats.GgufValueType;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

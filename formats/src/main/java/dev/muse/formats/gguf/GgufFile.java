@@ -2,6 +2,7 @@ package dev.muse.formats.gguf;
 
 import dev.muse.engine.GgmlType;
 import dev.muse.engine.Tensor;
+import dev.muse.formats.GgufValueType;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.Metadata;
 import dev.muse.formats.TensorInfo;

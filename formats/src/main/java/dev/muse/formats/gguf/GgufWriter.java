@@ -1,6 +1,7 @@
 package dev.muse.formats.gguf;
 
 import dev.muse.engine.GgmlType;
+import dev.muse.formats.GgufValueType;
 import dev.muse.formats.Metadata;
 import dev.muse.formats.TensorInfo;
 import java.io.BufferedOutputStream;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.muse.engine.GgmlType;
 import dev.muse.engine.MatrixLayout;
 import dev.muse.engine.Tensor;
+import dev.muse.formats.GgufValueType;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.Metadata;
 import java.nio.file.Files;

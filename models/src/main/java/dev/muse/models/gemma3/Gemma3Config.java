@@ -2,7 +2,7 @@ package dev.muse.models.gemma3;
 
 import dev.muse.formats.FormatException;
 import dev.muse.formats.Metadata;
-import dev.muse.formats.gguf.GgufValueType;
+import dev.muse.formats.GgufValueType;
 import dev.muse.models.nn.AttentionShape;
 
 /**

@@ -1,6 +1,4 @@
-package dev.muse.formats.gguf;
-
-import dev.muse.formats.FormatException;
+package dev.muse.formats;
 
 /** GGUF metadata value types, with their ids and fixed sizes (0 for variable-size string/array). */
 public enum GgufValueType {
@@ -18,13 +16,14 @@ public enum GgufValueType {
 
     public int id() { return ordinal(); }
 
-    static GgufValueType ofId(int id, long position) {
+    /** The type with GGUF id {@code id}; a FormatException naming the byte {@code position} of the file for an unknown one. */
+    public static GgufValueType ofId(int id, long position) {
         if (id < 0 || id >= VALUES.length) throw new FormatException("unknown GGUF value type " + id + " at byte " + position);
         return VALUES[id];
     }
 
     /** The smallest number of bytes one value of this type occupies (strings: the 8-byte length). */
-    long minimumSize() {
+    public long minimumSize() {
         return switch (this) {
             case STRING -> 8;
             case ARRAY -> 12;
