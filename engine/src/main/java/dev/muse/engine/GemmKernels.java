@@ -4,7 +4,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Dense float matrix products between activations (attention's scores and weighted values, decoded weight tiles). */
+/**
+ * Dense float products between activations: dot products, and the matrix products of attention's scores and
+ * weighted values and of decoded weight tiles. (The dot is here, beside the matrix products whose edges use it, so
+ * it is loaded before they are compiled: a call into a class not loaded yet compiles to a trap that deoptimises.)
+ */
 public final class GemmKernels {
     private GemmKernels() {}
 
@@ -151,10 +155,10 @@ public final class GemmKernels {
                 c[c0 + 3] = sum(c33, a, a0 + 3 * lda, b, b0 + 3 * ldb, kv, k);
             }
             for (; j < n; j++)
-                for (int r = 0; r < 4; r++) c[cOff + (i + r) * ldc + j] = VectorKernels.dot(a, a0 + r * lda, b, bOff + j * ldb, k);
+                for (int r = 0; r < 4; r++) c[cOff + (i + r) * ldc + j] = dot(a, a0 + r * lda, b, bOff + j * ldb, k);
         }
         for (; i < m; i++)
-            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = VectorKernels.dot(a, aOff + i * lda, b, bOff + j * ldb, k);
+            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = dot(a, aOff + i * lda, b, bOff + j * ldb, k);
     }
 
     /** The lanes of acc plus the scalar tail [kv, k) of the dot of a row and b row. */
@@ -166,6 +170,23 @@ public final class GemmKernels {
 
     public static void matmulNTReference(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int k) {
         for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = VectorKernels.dotReference(a, aOff + i * lda, b, bOff + j * ldb, k);
+            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = dotReference(a, aOff + i * lda, b, bOff + j * ldb, k);
+    }
+
+    /** Dot product of two float runs (attention: query against cached keys). */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length())
+            acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += a[aOff + i] * b[bOff + i];
+        return sum;
+    }
+
+    public static float dotReference(float[] a, int aOff, float[] b, int bOff, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) sum += a[aOff + i] * b[bOff + i];
+        return sum;
     }
 }

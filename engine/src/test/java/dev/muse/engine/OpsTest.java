@@ -143,7 +143,7 @@ class OpsTest {
         Random random = new Random(77);
         for (int n : new int[] {1, 15, 64, 100, 1000}) {
             float[] a = TensorContractTest.gaussian(random, n + 3, 1f), b = TensorContractTest.gaussian(random, n + 5, 1f);
-            float expected = VectorKernels.dotReference(a, 3, b, 5, n), actual = VectorKernels.dot(a, 3, b, 5, n);
+            float expected = GemmKernels.dotReference(a, 3, b, 5, n), actual = GemmKernels.dot(a, 3, b, 5, n);
             assertEquals(expected, actual, 1e-4 * Math.sqrt(n) + 1e-5, "n=" + n);
         }
     }
