@@ -17,9 +17,10 @@ import java.util.function.Function;
 
 /**
  * Who is calling and how much they may do. With keys required (any bind address other than loopback),
- * every request but {@code /health} needs {@code Authorization: Bearer KEY}; the key's owner then owns
- * whatever the request stores. Without keys every caller is the single local owner. Each owner has a
- * request rate (token bucket per minute) and a cap on generations running at once.
+ * every API request and {@code /metrics} need {@code Authorization: Bearer KEY} ({@code /health} and the
+ * studio's files do not); the key's owner then owns whatever the request stores. Without keys every caller is the
+ * single local owner. Each owner has a request rate (token bucket per minute) and a cap on generations running at
+ * once.
  */
 final class Access implements Filter {
     record Limits(long maxBodyBytes, int maxTokens, int maxConcurrentPerKey, int requestsPerMinute) {}
@@ -45,7 +46,7 @@ final class Access implements Filter {
     @Override public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String path = req.path().path();
         try {
-            if (!path.equals("/health") && path.startsWith("/v1/")) {
+            if (path.startsWith("/v1/") || path.equals("/metrics")) {
                 String owner = authenticate(req);
                 if (!buckets.computeIfAbsent(owner, o -> new Bucket(limits.requestsPerMinute())).take())
                     throw ApiException.rateLimited("Rate limit reached: at most " + limits.requestsPerMinute() + " requests per minute for this key");
@@ -81,12 +82,16 @@ final class Access implements Filter {
                 .orElseThrow(() -> ApiException.unauthorized("Incorrect API key provided"));
     }
 
-    /** Metric label for a path: ids are folded so the label set stays small. */
-    private static String endpoint(String path) {
+    /** The routes a metric label may name: anything else is "other", so a client cannot add series or text. */
+    private static final java.util.Set<String> ROUTES = java.util.Set.of("/", "/health", "/metrics", "/v1/models", "/v1/chat/completions",
+            "/v1/completions", "/v1/embeddings", "/v1/conversations");
+
+    /** Metric label for a path: its route, ids folded, so the label set stays small and fixed. */
+    static String endpoint(String path) {
         if (path.startsWith("/v1/models/")) return "/v1/models/{id}";
         if (path.startsWith("/v1/conversations/")) return "/v1/conversations/{id}";
         if (path.startsWith("/studio/")) return "/studio/{file}";
-        return path.length() > 40 ? path.substring(0, 40) : path;
+        return ROUTES.contains(path) ? path : "other";
     }
 
     /** A token bucket refilled continuously at {@code perMinute} tokens a minute, holding at most that many. */

@@ -21,7 +21,7 @@ final class Metrics {
     private final Map<String, Histogram> ttft = new ConcurrentHashMap<>(), rate = new ConcurrentHashMap<>();
 
     void request(String endpoint, int status) {
-        requests.computeIfAbsent("endpoint=\"" + endpoint + "\",status=\"" + status + "\"", k -> new AtomicLong()).incrementAndGet();
+        requests.computeIfAbsent("endpoint=\"" + escape(endpoint) + "\",status=\"" + status + "\"", k -> new AtomicLong()).incrementAndGet();
     }
 
     void generated(String model, Event.Done o) {
