@@ -109,6 +109,9 @@ final class ConversationService implements HttpService {
         Role role = role(body.path("role").asText(""));
         JsonNode content = body.get("content");
         if (content == null || !(content.isTextual() || content.isArray())) throw ApiException.invalid("content", "'content' must be a string or an array of content parts");
+        for (JsonNode part : content)
+            if (!part.isObject() || !part.path("type").isTextual())
+                throw ApiException.invalid("content", "each content part must be an object with a 'type' string");
         Json.send(res, 201, describe(store.messages().append(owner, id, role, content)));
     }
 

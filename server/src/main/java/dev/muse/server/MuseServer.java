@@ -85,9 +85,11 @@ public final class MuseServer implements AutoCloseable {
                         Json.send(res, 400, Json.error(ApiException.invalid("messages", "context_length_exceeded", e.getMessage()))))
                 .error(CapabilityException.class, (req, res, e) -> Json.send(res, 400, Json.error(ApiException.invalid(null, "unsupported_content", e.getMessage()))))
                 .error(Exception.class, (req, res, e) -> {
-                    LOG.log(Level.WARNING, "request " + req.path().path() + " failed", e);
+                    // the details (a store's SQL error, a bug's message) go to the log only, found by the id the client gets
+                    String id = java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8).putLong(java.util.concurrent.ThreadLocalRandom.current().nextLong()).array());
+                    LOG.log(Level.WARNING, "request " + id + " (" + req.prologue().method().text() + " " + req.path().path() + ") failed", e);
                     Json.send(res, 500, Json.error(new ApiException(500, "server_error", null, null,
-                            "The server had an error while processing your request: " + e.getMessage())));
+                            "The server had an error while processing your request (request id " + id + "; the server's log has the details)")));
                 });
         routing.any((req, res) -> {
             throw ApiException.notFound("Unknown request URL: " + req.prologue().method().text() + " " + req.path().path());

@@ -21,6 +21,9 @@ public record GenerationParams(String model, GenerationOptions options, boolean 
 
     public static GenerationParams read(JsonNode body, boolean chat, int maxTokensCap) {
         String model = Fields.requiredString(body, "model");
+        // accepted and ignored it would mislead: a client that sends a bias expects its effect
+        if (Fields.present(body, "logit_bias") && !(body.get("logit_bias").isObject() && body.get("logit_bias").isEmpty()))
+            throw ApiException.invalid("logit_bias", "'logit_bias' is not supported");
         Integer maxTokens = Fields.integer(body, "max_completion_tokens", 1, Integer.MAX_VALUE);
         if (maxTokens == null) maxTokens = Fields.integer(body, "max_tokens", 1, Integer.MAX_VALUE);
         String maxParam = Fields.present(body, "max_completion_tokens") ? "max_completion_tokens" : "max_tokens";

@@ -2,6 +2,8 @@ package dev.muse.server.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -18,10 +20,13 @@ import java.io.UncheckedIOException;
 public final class Json {
     public static final ObjectMapper MAPPER = mapper();
 
-    /** Deeply nested input is refused early: a request never needs more than a few levels. */
+    /** Nesting past a request's needs, in which no request has any use. */
+    static final int MAX_NESTING = 64;
+
+    /** Deeply nested input is refused early, and so is anything after the JSON value. */
     private static ObjectMapper mapper() {
-        JsonMapper mapper = JsonMapper.builder().build();
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        JsonMapper mapper = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
         return mapper;
     }
 
@@ -50,6 +55,8 @@ public final class Json {
             JsonNode node = MAPPER.readTree(body);
             if (node == null || !node.isObject()) throw ApiException.invalid(null, "The request body must be a JSON object");
             return node;
+        } catch (StreamConstraintsException e) { // its message names Jackson's settings
+            throw ApiException.invalid(null, "The JSON body of your request is nested more than " + MAX_NESTING + " levels deep");
         } catch (JsonProcessingException e) {
             throw ApiException.invalid(null, "We could not parse the JSON body of your request: " + e.getOriginalMessage());
         } catch (IOException e) {
