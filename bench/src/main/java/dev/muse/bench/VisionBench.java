@@ -49,7 +49,8 @@ public final class VisionBench {
     /** Encodes one image of the tower named {@code name} (smolvlm, gemma3) {@code repetitions} times after a warm-up, beside the probe when given. */
     public static int run(String name, GgmlType type, int repetitions, Path probe) throws Exception {
         Tower t = named(name);
-        Path path = ModelFiles.cache().resolve("synthetic-mmproj-" + t.name() + "-" + type + ".gguf");
+        // named as a projector, so the cache listing does not offer it as a model of its own
+        Path path = ModelFiles.cache().resolve(ModelFiles.PROJECTOR_PREFIX + "synthetic-" + t.name() + "-" + type + ".gguf");
         if (!Files.exists(path)) {
             System.err.printf("writing %s (random weights, %s shapes)...%n", path, t.name());
             new TinyVision(t, type, 20261125).write(path);

@@ -94,6 +94,7 @@ public final class MuseServer implements AutoCloseable {
         routing.any((req, res) -> {
             throw ApiException.notFound("Unknown request URL: " + req.prologue().method().text() + " " + req.path().path());
         });
+        checkPortIsFree(config.host(), config.port()); // Helidon itself logs a stack trace and starts nothing
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -101,6 +102,20 @@ public final class MuseServer implements AutoCloseable {
                 .routing(routing)
                 .build()
                 .start();
+        if (!server.isRunning()) throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port());
+    }
+
+    /** One clear line when another process holds the port (0 picks a free one, so it is always free). */
+    private static void checkPortIsFree(String host, int port) {
+        if (port == 0) return;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true); // as the server's own listener binds: a port in TIME_WAIT is free
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.net.BindException e) {
+            throw new IllegalStateException("port " + port + " on " + host + " is in use (another Muse?); try --port " + (port == 65535 ? 8081 : port + 1));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+        }
     }
 
     /** The port the server listens on (useful when asked for port 0). */

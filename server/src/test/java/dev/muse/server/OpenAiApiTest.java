@@ -191,6 +191,18 @@ class OpenAiApiTest {
     }
 
     @Test
+    void aBusyPortIsOneClearError() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             dev.muse.server.store.Store store = dev.muse.server.store.Store.open(dev.muse.server.store.StoreConfig.sqlite(dir.resolve("busy.db")))) {
+            int port = taken.getLocalPort();
+            var engine = new dev.muse.runtime.Engine(new dev.muse.runtime.Engine.Config(List.of(), null, 1L << 20,
+                    dev.muse.runtime.Scheduler.Options.serving(1, 64)));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> new MuseServer(MuseServer.Config.local(port), engine, store));
+            assertEquals("port " + port + " on 127.0.0.1 is in use (another Muse?); try --port " + (port + 1), e.getMessage());
+        }
+    }
+
+    @Test
     void healthNeedsNothingAndAPublicBindNeedsKeys() throws Exception {
         assertEquals("ok", TestServer.json(s.get("/health")).get("status").asText());
         assertThrows(IllegalArgumentException.class, () -> new MuseServer.Config("0.0.0.0", 0, false, k -> java.util.Optional.empty(), 1, 1, 1, 1, false));
