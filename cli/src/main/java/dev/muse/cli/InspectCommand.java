@@ -30,12 +30,12 @@ final class InspectCommand implements Callable<Integer> {
                     file.metadata().keys().size(), file.tensors().size());
             out.println("\nmetadata:");
             Metadata m = file.metadata();
-            for (String key : m.keys()) out.printf("  %-48s %-8s %s%n", key, m.type(key), show(m.get(key)));
+            for (String key : m.keys()) out.printf("  %-48s %-8s %s%n", Printable.of(key), m.type(key), show(m.get(key)));
             out.println("\ntensors:");
             long parameters = 0;
             for (TensorInfo t : file.tensors()) {
                 parameters += t.elements();
-                out.printf("  %-40s %-5s %-22s %,14d bytes%n", t.name(), t.type(), Arrays.toString(t.shape()), t.byteSize());
+                out.printf("  %-40s %-5s %-22s %,14d bytes%n", Printable.of(t.name()), t.type(), Arrays.toString(t.shape()), t.byteSize());
             }
             out.printf("%n%,d parameters%n", parameters);
         }
@@ -55,6 +55,6 @@ final class InspectCommand implements Callable<Integer> {
 
     private static String quote(String s) {
         String shortened = s.length() > 120 ? s.substring(0, 120) + "..." : s;
-        return '"' + shortened.replace("\n", "\\n") + '"';
+        return '"' + Printable.of(shortened) + '"';
     }
 }

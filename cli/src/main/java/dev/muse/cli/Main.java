@@ -15,9 +15,10 @@ public final class Main {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
-        // Bad input (a corrupt file, a missing model) is one clear line, not a stack trace.
+        // Bad input (a corrupt file, a missing model) is one clear line, not a stack trace, and a message that quotes
+        // the file cannot send control codes to the terminal.
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
-            command.getErr().println("muse: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            command.getErr().println("muse: " + Printable.of(e.getMessage() != null ? e.getMessage() : e.toString()));
             if (Boolean.getBoolean("muse.debug")) e.printStackTrace(command.getErr());
             return 1;
         });

@@ -31,8 +31,8 @@ final class ModelsCommand implements Callable<Integer> {
                 String file = model.getFileName().toString();
                 PullRecord record = PullRecord.read(cache, file).orElse(null);
                 String sha = record == null || record.sha256() == null ? "-" : record.sha256().substring(0, 12) + (record.verified() ? " " : "*");
-                out.printf("%-36s %9s  %-10s %-13s %s%n", file.endsWith(".gguf") ? file.substring(0, file.length() - 5) : file,
-                        ProgressBar.humanBytes(Files.size(model)), architecture(model), sha, record == null ? "-" : record.origin());
+                out.printf("%-36s %9s  %-10s %-13s %s%n", Printable.of(file.endsWith(".gguf") ? file.substring(0, file.length() - 5) : file),
+                        ProgressBar.humanBytes(Files.size(model)), Printable.of(architecture(model)), sha, record == null ? "-" : Printable.of(record.origin()));
             }
             if (models.stream().anyMatch(m -> PullRecord.read(cache, m.getFileName().toString()).filter(r -> !r.verified()).isPresent()))
                 out.println("* recorded, not verified against a published SHA-256");

@@ -85,4 +85,27 @@ class CliTest {
         assertEquals(1, missing.exitCode());
         assertTrue(missing.err().contains("no such model"), missing.err());
     }
+
+    @Test
+    void aCraftedFileCannotWriteControlCodesToTheTerminalNorExhaustMemory() throws Exception {
+        Path tiny = new dev.muse.testkit.TinyModel(dev.muse.testkit.TinyFamily.LLAMA2, dev.muse.engine.GgmlType.F32, 3).write(dir.resolve("tiny.gguf"));
+        Path crafted = dev.muse.testkit.GgufEdit.rewrite(tiny, dir.resolve("crafted.gguf"),
+                m -> m.putString("general.name", "\u001b[2J\u001b[31mred"), t -> true);
+        Outcome inspect = muse("inspect", crafted.toString());
+        assertEquals(0, inspect.exitCode(), inspect.err());
+        assertFalse(inspect.out().contains("\u001b"), "no raw escape character");
+        assertTrue(inspect.out().contains("\\u001b[2J\\u001b[31mred"), inspect.out());
+
+        Path foreign = dev.muse.testkit.GgufEdit.rewrite(tiny, dir.resolve("foreign.gguf"),
+                m -> m.putString("general.architecture", "x\u001b]0;owned\u0007"), t -> true);
+        Outcome run = muse("run", foreign.toString(), "-n", "1");
+        assertEquals(1, run.exitCode());
+        assertFalse(run.err().contains("\u001b") || run.err().contains("\u0007"), run.err());
+        assertTrue(run.err().contains("architecture 'x\\u001b]0;owned\\u0007' is not supported"), run.err());
+
+        Path huge = dev.muse.testkit.GgufEdit.rewrite(tiny, dir.resolve("huge.gguf"), m -> m.putUInt32("llama.block_count", Integer.MAX_VALUE), t -> true);
+        Outcome oom = muse("run", huge.toString(), "-n", "1");
+        assertEquals(1, oom.exitCode());
+        assertTrue(oom.err().startsWith("muse: ") && oom.err().contains("block count 2147483647 does not fit"), oom.err());
+    }
 }

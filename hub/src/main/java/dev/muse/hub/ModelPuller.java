@@ -13,6 +13,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -64,10 +65,14 @@ public final class ModelPuller {
 
         Files.createDirectories(cache);
         Path part = cache.resolve(name + ".part");
+        if (Files.isSymbolicLink(part))
+            throw new PullException("refusing to download into " + part + ": it is a symbolic link, and a download stays inside the cache");
         URI url = source.url(hub.endpoint());
         progress.note("pulling " + source.spec() + " from " + hub.endpoint() + " into " + target);
         Transfer transfer;
-        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        // NOFOLLOW_LINKS: a NAME.part planted as a symlink must not make the download write outside the cache
+        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
              FileLock ignored = lock(channel, part)) {
             try {
                 transfer = transferWithRetries(source, name, url, channel, options);

@@ -99,6 +99,15 @@ class ModelPullerTest {
     }
 
     @Test
+    void aPartPlantedAsASymlinkIsRefusedAndItsTargetLeftAlone(@TempDir Path elsewhere) throws IOException {
+        Path outside = Files.writeString(elsewhere.resolve("outside.txt"), "keep me");
+        Files.createSymbolicLink(part(), outside);
+        var e = assertThrows(PullException.class, this::pull);
+        assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+        assertEquals("keep me", Files.readString(outside));
+    }
+
+    @Test
     void aDigestMismatchIsRefusedAndLeavesNothingInTheCache() throws IOException {
         hub.announcing("0".repeat(64));
         var e = assertThrows(PullException.class, this::pull);

@@ -32,7 +32,7 @@ record LlamaWeights(
 
     static LlamaWeights load(WeightShapes s, LlamaConfig c) {
         int dim = c.embeddingLength(), ffn = c.feedForwardLength();
-        Layer[] layers = WeightShapes.layers(c.blockCount(), Layer[]::new, p -> new Layer(
+        Layer[] layers = s.layers(c.blockCount(), Layer[]::new, p -> new Layer(
                 s.vector(p + "attn_norm.weight", dim),
                 s.matrix(p + "attn_q.weight", c.queryDim(), dim),
                 s.matrix(p + "attn_k.weight", c.kvDim(), dim),

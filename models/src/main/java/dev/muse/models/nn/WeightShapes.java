@@ -34,9 +34,20 @@ public record WeightShapes(TensorSource source, Ops ops) {
     public boolean has(String name) { return source.has(name); }
 
     /** Loads each of {@code count} layers from the tensors named "blk.{i}." + ..., given that prefix. */
-    public static <L> L[] layers(int count, IntFunction<L[]> array, Function<String, L> load) {
+    public <L> L[] layers(int count, IntFunction<L[]> array, Function<String, L> load) {
+        return layers("blk.", count, array, load);
+    }
+
+    /**
+     * Loads each of {@code count} layers from the tensors named prefix + "{i}." + ..., given that prefix. The count comes
+     * from the file's metadata, so it is checked against the tensors the file holds before anything is sized by it (a
+     * crafted block_count of 2^31 - 1 was an OutOfMemoryError).
+     */
+    public <L> L[] layers(String prefix, int count, IntFunction<L[]> array, Function<String, L> load) {
+        if (count < 1 || count > source.tensors().size())
+            throw new FormatException("block count " + count + " does not fit a file of " + source.tensors().size() + " tensors");
         L[] layers = array.apply(count);
-        for (int i = 0; i < count; i++) layers[i] = load.apply("blk." + i + ".");
+        for (int i = 0; i < count; i++) layers[i] = load.apply(prefix + i + ".");
         return layers;
     }
 }

@@ -40,9 +40,7 @@ record SiglipWeights(
         if (conv.dimensions() != 4 || conv.dim(0) != p || conv.dim(1) != p || conv.dim(2) != 3 || conv.dim(3) != dim)
             throw new FormatException("tensor v.patch_embd.weight should be [" + p + ", " + p + ", 3, " + dim + "] but is " + conv);
         if (s.has("v.blk.0.attn_qkv.weight")) throw new FormatException("fused attn_qkv weights are not supported in a SigLIP tower");
-        Layer[] layers = new Layer[c.blockCount()];
-        for (int i = 0; i < layers.length; i++) {
-            String b = "v.blk." + i + ".";
+        Layer[] layers = s.layers("v.blk.", c.blockCount(), Layer[]::new, b -> {
             Tensor up, upBias, down, downBias;
             String upName = b + "ffn_up", downName = b + "ffn_down";
             // llama.cpp's clip loader swaps up and down when ffn_down maps from dim (files from early converters
@@ -55,7 +53,7 @@ record SiglipWeights(
             upBias = s.optionalVector(upName + ".bias", ffn);
             down = s.matrix(downName + ".weight", dim, ffn);
             downBias = s.optionalVector(downName + ".bias", dim);
-            layers[i] = new Layer(
+            return new Layer(
                     s.vector(b + "ln1.weight", dim), s.optionalVector(b + "ln1.bias", dim),
                     s.matrix(b + "attn_q.weight", dim, dim), s.optionalVector(b + "attn_q.bias", dim),
                     s.matrix(b + "attn_k.weight", dim, dim), s.optionalVector(b + "attn_k.bias", dim),
@@ -63,7 +61,7 @@ record SiglipWeights(
                     s.matrix(b + "attn_out.weight", dim, dim), s.optionalVector(b + "attn_out.bias", dim),
                     s.vector(b + "ln2.weight", dim), s.optionalVector(b + "ln2.bias", dim),
                     up, upBias, down, downBias);
-        }
+        });
         Tensor fc = null, inputProjection = null, softEmbNorm = null;
         int outputDim;
         if (c.projectorType() == ProjectorType.IDEFICS3) {
