@@ -7,6 +7,7 @@ import dev.muse.runtime.Engine;
 import dev.muse.runtime.InsufficientMemoryException;
 import dev.muse.runtime.UnknownModelException;
 import dev.muse.server.openai.ApiException;
+import dev.muse.server.openai.ClientGoneException;
 import dev.muse.server.openai.ImageUrls;
 import dev.muse.server.openai.Json;
 import dev.muse.server.store.NotFoundException;
@@ -84,10 +85,19 @@ public final class MuseServer implements AutoCloseable {
                 .error(ContextLengthException.class, (req, res, e) ->
                         Json.send(res, 400, Json.error(ApiException.invalid("messages", "context_length_exceeded", e.getMessage()))))
                 .error(CapabilityException.class, (req, res, e) -> Json.send(res, 400, Json.error(ApiException.invalid(null, "unsupported_content", e.getMessage()))))
+                // one line per dropped connection, not a stack trace each (a flood test once logged 29,000 lines)
+                .error(ClientGoneException.class, (req, res, e) -> {
+                    LOG.info(e.getMessage() + " (" + req.prologue().method().text() + " " + req.prologue().uriPath().path() + ")");
+                    try { // an answer nobody reads, so that Helidon does not report the request as unanswered
+                        Json.send(res, 400, Json.error(ApiException.invalid(null, e.getMessage())));
+                    } catch (RuntimeException gone) {
+                        // the socket is closed: nothing more to do
+                    }
+                })
                 .error(Exception.class, (req, res, e) -> {
                     // the details (a store's SQL error, a bug's message) go to the log only, found by the id the client gets
                     String id = java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8).putLong(java.util.concurrent.ThreadLocalRandom.current().nextLong()).array());
-                    LOG.log(Level.WARNING, "request " + id + " (" + req.prologue().method().text() + " " + req.path().path() + ") failed", e);
+                    LOG.log(Level.WARNING, "request " + id + " (" + req.prologue().method().text() + " " + req.prologue().uriPath().path() + ") failed", e);
                     Json.send(res, 500, Json.error(new ApiException(500, "server_error", null, null,
                             "The server had an error while processing your request (request id " + id + "; the server's log has the details)")));
                 });
