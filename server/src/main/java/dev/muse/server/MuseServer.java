@@ -15,6 +15,7 @@ import dev.muse.server.store.Store;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
@@ -31,17 +32,46 @@ public final class MuseServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MuseServer.class.getName());
 
     /**
-     * @param ownerOfKey the key check used when keys are required: a presented secret to its owner
+     * @param ownerOfKey  the key check used when keys are required: a presented secret to its owner
+     * @param connections how many connections are held at once and how long one may keep the server waiting
      */
     public record Config(String host, int port, boolean requireKeys, Function<String, Optional<String>> ownerOfKey,
-                         long maxBodyBytes, int maxTokens, int maxConcurrentPerKey, int requestsPerMinute, boolean allowImageUrls) {
+                         long maxBodyBytes, int maxTokens, int maxConcurrentPerKey, int requestsPerMinute, boolean allowImageUrls,
+                         Connections connections) {
         public Config {
             if (!requireKeys && !isLoopback(host))
                 throw new IllegalArgumentException("binding to " + host + " exposes the server beyond this machine: API keys are required there");
         }
 
+        /** With the default connection limits. */
+        public Config(String host, int port, boolean requireKeys, Function<String, Optional<String>> ownerOfKey, long maxBodyBytes,
+                      int maxTokens, int maxConcurrentPerKey, int requestsPerMinute, boolean allowImageUrls) {
+            this(host, port, requireKeys, ownerOfKey, maxBodyBytes, maxTokens, maxConcurrentPerKey, requestsPerMinute, allowImageUrls,
+                    Connections.defaults());
+        }
+
         public static Config local(int port) {
             return new Config("127.0.0.1", port, false, key -> Optional.empty(), 8 << 20, 8192, 8, 600, false);
+        }
+    }
+
+    /**
+     * Limits that keep a flood of connections from taking the server down: at most {@code max} open at once (kept
+     * well below the process's file descriptor limit, which once ran out under ~20,000 unfinished headers and left
+     * the listener dead), and a connection that has not sent a whole request header within {@code idleTimeout} (a
+     * slow or stalled client, or a kept-alive one with nothing more to ask) is closed. A request being answered is
+     * never cut: Helidon closes only connections waiting for a request.
+     */
+    public record Connections(int max, java.time.Duration idleTimeout) {
+        public Connections {
+            if (max < 1) throw new IllegalArgumentException("at least one connection");
+        }
+
+        /** Half the process's file descriptors, at most 1,024; 30 s for a request header. */
+        public static Connections defaults() {
+            long descriptors = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix
+                    ? unix.getMaxFileDescriptorCount() : 2048;
+            return new Connections((int) Math.clamp(descriptors / 2, 16, 1024), java.time.Duration.ofSeconds(30));
         }
     }
 
@@ -105,9 +135,13 @@ public final class MuseServer implements AutoCloseable {
             throw ApiException.notFound("Unknown request URL: " + req.prologue().method().text() + " " + req.path().path());
         });
         checkPortIsFree(config.host(), config.port()); // Helidon itself logs a stack trace and starts nothing
+        Connections connections = config.connections();
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
+                .maxTcpConnections(connections.max())
+                .idleConnectionTimeout(connections.idleTimeout())
+                .idleConnectionPeriod(connections.idleTimeout().dividedBy(4)) // how often idle connections are looked for
                 .maxPayloadSize(4 * config.maxBodyBytes()) // a backstop: our own reader refuses first, in OpenAI's shape
                 .routing(routing)
                 .build()
