@@ -65,6 +65,10 @@ public final class Engine implements AutoCloseable {
     /** Answers a conversation with the model's chat template; images go where their messages have them. */
     public Generation chat(ChatRequest request) {
         LoadedModel model = residency.acquire(request.model());
+        long textBytes = 0;
+        for (ChatRequest.Message m : request.messages())
+            for (ChatRequest.Part part : m.content()) if (part instanceof ChatRequest.Text t) textBytes += utf8Length(t.text());
+        model.text().checkFits(textBytes, model.contextLength());
         List<ChatMessage> messages = new ArrayList<>();
         List<byte[]> images = new ArrayList<>();
         for (int i = 0; i < request.messages().size(); i++) {
@@ -93,6 +97,7 @@ public final class Engine implements AutoCloseable {
         Tokenizer tokenizer = model.text().tokenizer();
         int[] tokens = request.tokens();
         if (tokens == null) {
+            model.text().checkFits(utf8Length(request.text()), model.contextLength());
             tokens = tokenizer.encode(request.text(), true, false);
             if (tokens.length == 0) throw new IllegalArgumentException("the prompt is empty and the model has no BOS token to start from");
         } else {
@@ -110,6 +115,7 @@ public final class Engine implements AutoCloseable {
         List<int[]> inputs = new ArrayList<>();
         for (int i = 0; i < request.inputs().size(); i++) {
             EmbeddingRequest.Input input = request.inputs().get(i);
+            if (input.text() != null) model.text().checkFits(utf8Length(input.text()), lm.contextLength());
             int[] tokens = input.text() != null ? model.text().tokenizer().encode(input.text(), true, false) : input.tokens();
             if (input.tokens() != null) checkTokens(tokens, model.text().model(), "input " + i + ": token ");
             inputs.add(tokens);
@@ -139,6 +145,16 @@ public final class Engine implements AutoCloseable {
             throw ContextLengthException.of(context, prompt.length(), asked);
         int maxTokens = asked != null ? asked : context - prompt.length();
         return new Generation(model.scheduler(), prompt, model.text().tokenizer(), options, maxTokens, startOfText);
+    }
+
+    /** Bytes of {@code s} in UTF-8, counted without encoding it. */
+    private static long utf8Length(String s) {
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3; // a surrogate pair is 4 bytes together
+        }
+        return bytes;
     }
 
     private static void checkTokens(int[] tokens, Decoder model, String what) {

@@ -41,7 +41,9 @@ final class TextModel implements AutoCloseable {
     private final Ops ops;
     private final Decoder model;
     private final Tokenizer tokenizer;
-    private final ChatTemplate template;        // null: the model has none (a base model) or ...
+    private final ChatTemplate template;
+    /** Bytes of the longest token's text: no token spells more, so a text of n bytes is at least n / this tokens. */
+    private final int longestToken;        // null: the model has none (a base model) or ...
     private final TemplateException templateError; // ... its template is beyond our sandboxed Jinja subset
 
     private TextModel(TensorSource file, Ops ops, Decoder model, Tokenizer tokenizer) {
@@ -61,6 +63,9 @@ final class TextModel implements AutoCloseable {
         }
         this.template = parsed;
         this.templateError = error;
+        int longest = 1;
+        for (int id = 0; id < tokenizer.vocabulary().size(); id++) longest = Math.max(longest, tokenizer.decodeBytes(id).length);
+        this.longestToken = longest;
     }
 
     /** The model in the weight file at {@code path}, computing with {@code ops}. */
@@ -92,6 +97,16 @@ final class TextModel implements AutoCloseable {
     Tokenizer tokenizer() { return tokenizer; }
 
     boolean hasChatTemplate() { return template != null || templateError != null; }
+
+    /**
+     * Refuses, before it is tokenized, text too long to fit {@code context} tokens whatever its tokens are: an 8 MB
+     * prompt took seconds of CPU and 4 GB of memory to tokenize only to be refused for its length.
+     */
+    void checkFits(long textBytes, int context) {
+        if (textBytes > (long) context * longestToken)
+            throw new ContextLengthException("The prompt is " + textBytes + " bytes long: at most " + longestToken + " bytes a token, that is more than "
+                    + "this model's maximum context length of " + context + " tokens. Please reduce the length of the messages or prompt.");
+    }
 
     /**
      * Renders a conversation with the model's chat template (our sandboxed Jinja subset) and tokenizes it,

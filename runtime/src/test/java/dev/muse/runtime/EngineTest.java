@@ -95,6 +95,11 @@ class EngineTest {
                 () -> engine.complete(CompletionRequest.ofText("chat", "x", options)));
         assertTrue(tooLong.getMessage().contains("maximum context length is 96 tokens"), tooLong.getMessage());
         assertThrows(IllegalArgumentException.class, () -> engine.complete(CompletionRequest.ofTokens("chat", new int[] {1, 1 << 20}, options)));
+        String huge = "Once upon a time ".repeat(1 << 16); // 1 MiB: refused for its bytes, before it is tokenized
+        ContextLengthException bytes = assertThrows(ContextLengthException.class,
+                () -> engine.chat(new ChatRequest("chat", List.of(ChatRequest.Message.of("user", huge)), null, GenerationOptions.of(4, Sampling.greedy()))));
+        assertTrue(bytes.getMessage().startsWith("The prompt is 1114112 bytes long"), bytes.getMessage());
+        assertThrows(ContextLengthException.class, () -> engine.complete(CompletionRequest.ofText("chat", huge, GenerationOptions.of(4, Sampling.greedy()))));
         AtomicBoolean read = new AtomicBoolean();
         ChatRequest withImage = new ChatRequest("chat", List.of(ChatRequest.Message.of("system", "Be brief."), new ChatRequest.Message("user",
                 List.of(new ChatRequest.Image(() -> { read.set(true); return new byte[0]; }), new ChatRequest.Text("What is this?")))),
