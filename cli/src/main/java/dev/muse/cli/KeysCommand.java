@@ -31,17 +31,20 @@ final class KeysCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "say what to do: muse keys create | list | revoke ID");
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Make a key and print its secret, once.")
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Make a key and print its secret, once (--admin: one that may also unload models).")
     static final class Create implements Callable<Integer> {
         @Option(names = "--name", description = "what the key is for, shown in `muse keys list`")
         String name;
 
+        @Option(names = "--admin", description = "may also act on the whole server (unload a model), not only on its own data")
+        boolean admin;
+
         @Override public Integer call() {
             try (Store store = Store.openFromEnvironment()) {
-                CreatedKey created = store.keys().create(name);
+                CreatedKey created = store.keys().create(name, admin);
                 // The secret alone on stdout, so `muse keys create > file` captures just the key; the rest is for people.
                 System.out.println(created.secret());
-                System.err.println("Created API key " + created.key().id() + " (" + created.key().name() + ").");
+                System.err.println("Created " + (admin ? "admin " : "") + "API key " + created.key().id() + " (" + created.key().name() + ").");
                 System.err.println("Copy the secret above now: Muse keeps only its hash, so it cannot be shown again.");
                 System.err.println("Clients send it as the header  Authorization: Bearer <secret>");
             }
@@ -63,11 +66,11 @@ final class KeysCommand implements Runnable {
                 out.println("No API keys. Make one with: muse keys create --name NAME");
                 return 0;
             }
-            String format = "%-26s  %-13s  %-20s  %-16s  %-16s  %s%n";
-            out.printf(format, "ID", "PREFIX", "NAME", "CREATED", "LAST USED", "STATUS");
+            String format = "%-26s  %-13s  %-20s  %-5s  %-16s  %-16s  %s%n";
+            out.printf(format, "ID", "PREFIX", "NAME", "ADMIN", "CREATED", "LAST USED", "STATUS");
             for (ApiKey key : keys) {
-                out.printf(format, key.id(), key.prefix(), key.name(), time(key.createdAt()), time(key.lastUsedAt()),
-                        key.revoked() ? "revoked " + time(key.revokedAt()) : "active");
+                out.printf(format, key.id(), key.prefix(), Printable.of(key.name()), key.admin() ? "yes" : "no", time(key.createdAt()),
+                        time(key.lastUsedAt()), key.revoked() ? "revoked " + time(key.revokedAt()) : "active");
             }
             return 0;
         }

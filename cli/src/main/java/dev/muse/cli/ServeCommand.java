@@ -98,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             if (requireKeys && !store.keys().anyActive())
                 throw new IllegalArgumentException("binding to " + host + " requires API keys and there are none: create one with `muse keys create`");
-            return new MuseServer(new MuseServer.Config(host, port, requireKeys, key -> store.keys().authenticate(key).map(ApiKey::owner),
+            return new MuseServer(new MuseServer.Config(host, port, requireKeys, key -> store.keys().authenticate(key),
                     (long) maxBodyMib << 20, maxTokens, maxConcurrent, rateLimit, allowImageUrls), engine, store);
         } catch (RuntimeException e) {
             store.close();

@@ -38,6 +38,12 @@ class KeysCommandTest {
         assertTrue(Files.exists(home.resolve("muse.db")), "the key went into the data directory");
         try (Store store = Store.open(StoreConfig.sqlite(home.resolve("muse.db")))) {
             assertEquals("laptop", store.keys().authenticate(secret).orElseThrow().name(), "the printed secret is the key");
+            assertFalse(store.keys().authenticate(secret).orElseThrow().admin(), "a key reaches its own data only unless asked");
+        }
+        CliTest.Outcome ops = CliTest.muse("keys", "create", "--name", "ops", "--admin");
+        assertEquals(0, ops.exitCode(), ops.err());
+        try (Store store = Store.open(StoreConfig.sqlite(home.resolve("muse.db")))) {
+            assertTrue(store.keys().authenticate(ops.out().strip()).orElseThrow().admin());
         }
 
         CliTest.Outcome listed = CliTest.muse("keys", "list");
@@ -46,6 +52,7 @@ class KeysCommandTest {
         assertTrue(listed.out().contains(secret.substring(0, 13)), "the prefix is shown: " + listed.out());
         assertFalse(listed.out().contains(secret.substring(13)), "the secret is not");
         assertTrue(listed.out().contains("active"), listed.out());
+        assertTrue(listed.out().lines().anyMatch(l -> l.contains("ops") && l.contains(" yes ")), "the admin key is marked: " + listed.out());
 
         CliTest.Outcome revoked = CliTest.muse("keys", "revoke", secret.substring(0, 13));
         assertEquals(0, revoked.exitCode(), revoked.err());

@@ -2,6 +2,7 @@ package dev.muse.server;
 
 import dev.muse.server.openai.ApiException;
 import dev.muse.server.openai.Json;
+import dev.muse.server.store.ApiKey;
 import dev.muse.server.store.Store;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
@@ -26,15 +27,15 @@ final class Access implements Filter {
     record Limits(long maxBodyBytes, int maxTokens, int maxConcurrentPerKey, int requestsPerMinute) {}
 
     private final boolean requireKeys;
-    private final Function<String, Optional<String>> ownerOfKey;
+    private final Function<String, Optional<ApiKey>> keyOf;
     private final Limits limits;
     private final Metrics metrics;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> running = new ConcurrentHashMap<>();
 
-    Access(boolean requireKeys, Function<String, Optional<String>> ownerOfKey, Limits limits, Metrics metrics) {
+    Access(boolean requireKeys, Function<String, Optional<ApiKey>> keyOf, Limits limits, Metrics metrics) {
         this.requireKeys = requireKeys;
-        this.ownerOfKey = ownerOfKey;
+        this.keyOf = keyOf;
         this.limits = limits;
         this.metrics = metrics;
     }
@@ -47,10 +48,12 @@ final class Access implements Filter {
         String path = req.path().path();
         try {
             if (path.startsWith("/v1/") || path.equals("/metrics")) {
-                String owner = authenticate(req);
+                Caller caller = authenticate(req);
+                String owner = caller.owner();
                 if (!buckets.computeIfAbsent(owner, o -> new Bucket(limits.requestsPerMinute())).take())
                     throw ApiException.rateLimited("Rate limit reached: at most " + limits.requestsPerMinute() + " requests per minute for this key");
                 req.context().register("muse.owner", owner);
+                req.context().register("muse.admin", caller.admin());
             }
             chain.proceed();
         } catch (ApiException e) {
@@ -65,6 +68,13 @@ final class Access implements Filter {
         return req.context().get("muse.owner", String.class).orElseThrow(() -> new IllegalStateException("no owner on " + req.path().path()));
     }
 
+    /** Refuses with 403 unless the caller may act on the whole server: an admin key, or the local owner. */
+    static void requireAdmin(ServerRequest req, String what) {
+        if (!req.context().get("muse.admin", Boolean.class).orElse(false))
+            throw new ApiException(403, "permission_error", null, "insufficient_permissions",
+                    what + " concerns every client of this server: it needs an admin key (muse keys create --admin)");
+    }
+
     /** Holds one of the owner's concurrent-generation permits until closed; 429 when none is free. */
     AutoCloseable generationPermit(String owner) {
         Semaphore s = running.computeIfAbsent(owner, o -> new Semaphore(limits.maxConcurrentPerKey()));
@@ -73,12 +83,15 @@ final class Access implements Filter {
         return s::release;
     }
 
-    private String authenticate(RoutingRequest req) {
-        if (!requireKeys) return Store.LOCAL_OWNER; // a single-user, loopback-only server
+    /** Who a request comes from, and whether it may act on the whole server. */
+    private record Caller(String owner, boolean admin) {}
+
+    private Caller authenticate(RoutingRequest req) {
+        if (!requireKeys) return new Caller(Store.LOCAL_OWNER, true); // a single-user, loopback-only server
         Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
         if (header.isEmpty() || !header.get().regionMatches(true, 0, "Bearer ", 0, 7))
             throw ApiException.unauthorized("You didn't provide an API key. Provide it in the Authorization header: 'Authorization: Bearer YOUR_KEY'");
-        return ownerOfKey.apply(header.get().substring(7).trim())
+        return keyOf.apply(header.get().substring(7).trim()).map(key -> new Caller(key.owner(), key.admin()))
                 .orElseThrow(() -> ApiException.unauthorized("Incorrect API key provided"));
     }
 

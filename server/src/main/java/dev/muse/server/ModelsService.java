@@ -12,7 +12,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** {@code GET /v1/models}, {@code GET /v1/models/{id}} and {@code POST /v1/models/{id}/unload}. */
+/** {@code GET /v1/models}, {@code GET /v1/models/{id}} and {@code POST /v1/models/{id}/unload} (admin keys only). */
 final class ModelsService implements HttpService {
     private final Engine engine;
 
@@ -38,6 +38,7 @@ final class ModelsService implements HttpService {
     }
 
     private void unload(ServerRequest req, ServerResponse res) {
+        Access.requireAdmin(req, "Unloading a model"); // it ends every client's running requests on that model
         String id = req.path().pathParameters().get("id");
         ObjectNode body = Json.object();
         body.put("id", id);

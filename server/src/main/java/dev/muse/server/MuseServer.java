@@ -10,6 +10,7 @@ import dev.muse.server.openai.ApiException;
 import dev.muse.server.openai.ClientGoneException;
 import dev.muse.server.openai.ImageUrls;
 import dev.muse.server.openai.Json;
+import dev.muse.server.store.ApiKey;
 import dev.muse.server.store.NotFoundException;
 import dev.muse.server.store.Store;
 import io.helidon.http.HeaderNames;
@@ -32,10 +33,10 @@ public final class MuseServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MuseServer.class.getName());
 
     /**
-     * @param ownerOfKey  the key check used when keys are required: a presented secret to its owner
+     * @param keyOf       the key check used when keys are required: a presented secret to its valid key
      * @param connections how many connections are held at once and how long one may keep the server waiting
      */
-    public record Config(String host, int port, boolean requireKeys, Function<String, Optional<String>> ownerOfKey,
+    public record Config(String host, int port, boolean requireKeys, Function<String, Optional<ApiKey>> keyOf,
                          long maxBodyBytes, int maxTokens, int maxConcurrentPerKey, int requestsPerMinute, boolean allowImageUrls,
                          Connections connections) {
         public Config {
@@ -44,9 +45,9 @@ public final class MuseServer implements AutoCloseable {
         }
 
         /** With the default connection limits. */
-        public Config(String host, int port, boolean requireKeys, Function<String, Optional<String>> ownerOfKey, long maxBodyBytes,
+        public Config(String host, int port, boolean requireKeys, Function<String, Optional<ApiKey>> keyOf, long maxBodyBytes,
                       int maxTokens, int maxConcurrentPerKey, int requestsPerMinute, boolean allowImageUrls) {
-            this(host, port, requireKeys, ownerOfKey, maxBodyBytes, maxTokens, maxConcurrentPerKey, requestsPerMinute, allowImageUrls,
+            this(host, port, requireKeys, keyOf, maxBodyBytes, maxTokens, maxConcurrentPerKey, requestsPerMinute, allowImageUrls,
                     Connections.defaults());
         }
 
@@ -84,7 +85,7 @@ public final class MuseServer implements AutoCloseable {
         this.engine = engine;
         this.store = store;
         Metrics metrics = new Metrics();
-        Access access = new Access(config.requireKeys(), config.ownerOfKey(),
+        Access access = new Access(config.requireKeys(), config.keyOf(),
                 new Access.Limits(config.maxBodyBytes(), config.maxTokens(), config.maxConcurrentPerKey(), config.requestsPerMinute()), metrics);
         Generations generations = new Generations(metrics);
         StudioAssets studio = new StudioAssets();

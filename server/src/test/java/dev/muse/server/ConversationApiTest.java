@@ -95,4 +95,17 @@ class ConversationApiTest {
             OpenAiApiTest.assertError(s.send("GET", "/v1/conversations", null, alice), 401, null, "invalid_api_key");
         }
     }
+
+    @Test
+    void unloadingAModelNeedsAnAdminKey() throws Exception {
+        try (TestServer s = new TestServer(dir, true)) {
+            String user = s.store.keys().create("user").secret(), admin = s.store.keys().create("ops", true).secret();
+            assertEquals(200, s.send("POST", "/v1/completions", "{\"model\":\"tiny-chat\",\"prompt\":\"a\",\"max_tokens\":1}", user).statusCode());
+            OpenAiApiTest.assertError(s.send("POST", "/v1/models/tiny-chat/unload", "", user), 403, null, "insufficient_permissions");
+            assertTrue(TestServer.json(s.send("GET", "/v1/models/tiny-chat", null, user)).get("loaded").asBoolean(), "still loaded");
+            var r = s.send("POST", "/v1/models/tiny-chat/unload", "", admin);
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(TestServer.json(r).get("unloaded").asBoolean());
+        }
+    }
 }

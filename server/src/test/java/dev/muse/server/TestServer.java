@@ -44,7 +44,7 @@ final class TestServer implements AutoCloseable {
                 });
         Engine engine = new Engine(new Engine.Config(List.of(), models, 1L << 30, new Scheduler.Options(4, CONTEXT, 64)));
         store = Store.open(StoreConfig.sqlite(dir.resolve("muse.db")));
-        MuseServer.Config config = new MuseServer.Config("127.0.0.1", 0, requireKeys, key -> store.keys().authenticate(key).map(ApiKey::owner),
+        MuseServer.Config config = new MuseServer.Config("127.0.0.1", 0, requireKeys, key -> store.keys().authenticate(key),
                 8 << 20, 8192, maxConcurrentPerKey, requestsPerMinute, false);
         server = new MuseServer(config, engine, store);
     }

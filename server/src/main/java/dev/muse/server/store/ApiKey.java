@@ -8,8 +8,9 @@ import java.time.Instant;
  * @param prefix     the secret's first characters, e.g. {@code muse-Ab3dE9xY}: enough to tell keys apart
  * @param lastUsedAt null if never used; updated at most once a minute, so it is approximate
  * @param revokedAt  null while the key is valid
+ * @param admin      whether it may also do what concerns the whole server (unload a model), not only its own data
  */
-public record ApiKey(String id, String name, String prefix, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
+public record ApiKey(String id, String name, String prefix, Instant createdAt, Instant lastUsedAt, Instant revokedAt, boolean admin) {
     public boolean revoked() { return revokedAt != null; }
 
     /** The owner of everything stored with this key. Key ids never equal {@link Store#LOCAL_OWNER}. */
