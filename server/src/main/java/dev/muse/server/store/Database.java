@@ -61,6 +61,12 @@ final class Database implements AutoCloseable {
         };
         try {
             database.read(connection -> connection.isValid(5)); // fail here, not on the first request
+            if (config.vendor() == StoreConfig.Vendor.SQLITE) {
+                String check = database.check(false);
+                if (!check.equals("ok"))
+                    throw new StoreException("the database " + config.sqliteFile() + " is damaged (SQLite quick_check: " + check.lines().findFirst().orElse("")
+                            + "): restore a backup (muse db backup makes one) or move the file away; Muse will not write to it");
+            }
             database.migrate();
             return database;
         } catch (RuntimeException e) {
@@ -70,6 +76,37 @@ final class Database implements AutoCloseable {
     }
 
     <T> T read(Work<T> work) { return inTransaction(readers, work); }
+
+    /**
+     * SQLite's own consistency check of the whole file: "ok", or what is wrong. {@code full} runs integrity_check (also
+     * checks every index against its table), else quick_check. PostgreSQL checks itself: "ok".
+     */
+    String check(boolean full) {
+        if (config.vendor() != StoreConfig.Vendor.SQLITE) return "ok";
+        return read(connection -> {
+            try (var statement = connection.createStatement();
+                 var rows = statement.executeQuery(full ? "PRAGMA integrity_check" : "PRAGMA quick_check")) {
+                StringBuilder out = new StringBuilder();
+                while (rows.next()) out.append(out.isEmpty() ? "" : "\n").append(rows.getString(1));
+                return out.toString();
+            }
+        });
+    }
+
+    /** A consistent copy of the SQLite database in {@code target} (which must not exist), taken while it is in use. */
+    void backup(Path target) {
+        if (config.vendor() != StoreConfig.Vendor.SQLITE)
+            throw new IllegalArgumentException("Muse backs up its SQLite file only: for PostgreSQL use pg_dump");
+        if (Files.exists(target)) throw new IllegalArgumentException(target + " exists already: a backup never overwrites a file");
+        // VACUUM cannot run in a transaction, and every pooled connection's work does: a connection of its own
+        try (Connection connection = sqliteDataSource(config, SQLiteConfig.TransactionMode.DEFERRED).getConnection();
+             var statement = connection.prepareStatement("VACUUM INTO ?")) {
+            statement.setString(1, target.toAbsolutePath().toString());
+            statement.execute();
+        } catch (SQLException e) {
+            throw new StoreException("cannot back up " + config.sqliteFile() + " into " + target + ": " + e.getMessage(), e);
+        }
+    }
 
     <T> T write(Work<T> work) { return inTransaction(writers, work); }
 
@@ -167,11 +204,18 @@ final class Database implements AutoCloseable {
         return source;
     }
 
-    /** The file holds conversations and key hashes: create it readable by its owner only (SQLite gives its WAL the same mode). */
+    /**
+     * The file holds conversations and key hashes: create it readable by its owner only (SQLite gives its WAL the same
+     * mode). An existing file of no bytes is not one Muse wrote (SQLite would silently make it a new, empty database):
+     * refused.
+     */
     private static void prepareSqliteFile(Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
+            if (Files.isRegularFile(file) && Files.size(file) == 0)
+                throw new StoreException("the database " + file + " is an empty file, not one Muse wrote: move it away, or restore a backup, "
+                        + "and start again (Muse never replaces a database file)");
             if (!Files.exists(file) && parent != null && Files.getFileStore(parent).supportsFileAttributeView("posix")) {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }

@@ -49,6 +49,12 @@ public final class Store implements AutoCloseable {
 
     public ApiKeys keys() { return keys; }
 
+    /** SQLite's full integrity check of the database: "ok", or what is wrong (PostgreSQL: "ok"). */
+    public String check() { return database.check(true); }
+
+    /** Copies the SQLite database, consistent while in use, into the new file {@code target}. */
+    public void backup(java.nio.file.Path target) { database.backup(target); }
+
     public Conversations conversations() { return conversations; }
 
     public Messages messages() { return messages; }
