@@ -13,8 +13,10 @@ import dev.muse.server.openai.Json;
 import dev.muse.server.store.ApiKey;
 import dev.muse.server.store.NotFoundException;
 import dev.muse.server.store.Store;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -140,6 +142,7 @@ public final class MuseServer implements AutoCloseable {
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
+                .directHandlers(MuseServer::openAiShapedRejections)
                 .maxTcpConnections(connections.max())
                 .idleConnectionTimeout(connections.idleTimeout())
                 .idleConnectionPeriod(connections.idleTimeout().dividedBy(4)) // how often idle connections are looked for
@@ -148,6 +151,25 @@ public final class MuseServer implements AutoCloseable {
                 .build()
                 .start();
         if (!server.isRunning()) throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port());
+    }
+
+    /**
+     * The answers Helidon gives by itself, before any route runs (a malformed request line, a URI or headers over its
+     * limits, a body far over the payload limit), in OpenAI's error shape like every other answer: they had empty bodies.
+     */
+    private static void openAiShapedRejections(DirectHandlers.Builder handlers) {
+        for (DirectHandler.EventType event : DirectHandler.EventType.values()) {
+            handlers.addHandler(event, (request, type, status, headers, message) -> {
+                boolean ours = type == DirectHandler.EventType.INTERNAL_ERROR; // no internals out
+                ApiException e = new ApiException(status.code(), ours ? "server_error" : "invalid_request_error", null,
+                        status.code() == 413 ? "request_too_large" : null,
+                        ours ? "The server had an error while reading your request" : "The request was refused: " + status.reasonPhrase()
+                                + (message == null || message.isBlank() ? "" : " (" + message + ")"));
+                headers.set(HeaderNames.CONTENT_TYPE, "application/json");
+                return DirectHandler.TransportResponse.builder().status(status).headers(headers)
+                        .entity(Json.bytes(Json.error(e))).keepAlive(false).build();
+            });
+        }
     }
 
     /** One clear line when another process holds the port (0 picks a free one, so it is always free). */

@@ -52,4 +52,30 @@ class ErrorHygieneTest {
             assertFalse(message.contains("corrupt") || message.contains("broken") || message.contains("Unexpected"), message);
         }
     }
+
+    /** What Helidon refuses before any route runs comes back in OpenAI's error shape too (it had an empty body). */
+    @Test
+    void protocolLevelRejectionsHaveAnOpenAiBody() throws Exception {
+        try (TestServer s = new TestServer(dir)) {
+            for (String request : new String[] {
+                    "GET /v1/models?" + "x".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",  // a URI far over the limit
+                    "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(40_000) + "\r\n\r\n", // a header far over it
+                    "NOT A REQUEST LINE\r\n\r\n"}) {
+                String answer = raw(s, request);
+                assertTrue(answer.startsWith("HTTP/1.1 4"), answer.lines().findFirst().orElse(answer));
+                String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+                var error = dev.muse.server.openai.Json.MAPPER.readTree(body).get("error");
+                assertNotNull(error, answer);
+                assertTrue(error.has("message") && error.has("type") && error.has("code"), body);
+            }
+        }
+    }
+
+    private static String raw(TestServer s, String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", s.server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 }
