@@ -244,6 +244,43 @@ export async function regenerate(t) {
   await t.screenshot();
 }
 
+/**
+ * A chat longer than the bundled model's 512-token window goes on: each answer is bounded to a quarter of the window,
+ * the oldest turns are left out once the conversation no longer fits, and the page says how many and dims them.
+ */
+export async function longChat(t) {
+  await open(t);
+  await pickModel(t, 'stories260K');
+  await send(t, 'Once upon a time there was a little girl');
+  await idle(t);
+  await t.page.getByRole('button', { name: 'Regenerate the answer' }).waitFor(); // the conversation is stored
+  const id = conversationId(t);
+  let stored = await settled(t, id);
+  for (let turn = 2; turn <= 6 && !stored.messages.at(-1).usage?.left_out_messages; turn++) {
+    await send(t, `Then on day ${turn} she went to the park`);
+    await idle(t);
+    stored = await settled(t, id, s => s.messages.length === 2 * turn);
+    t.check(stored.messages.length === 2 * turn, `turn ${turn} was answered and stored: ${stored.messages.length} messages`);
+    t.check(await t.page.locator('#banner').isHidden(), `no error after turn ${turn}: ${await t.page.locator('#banner').innerText()}`);
+  }
+  const usage = stored.messages.at(-1).usage;
+  const leftOut = usage?.left_out_messages ?? 0;
+  t.check(leftOut > 0, `the conversation outgrew the window and went on without its oldest turns: ${JSON.stringify(usage)}`);
+  t.check(usage.prompt_tokens + usage.completion_tokens <= 512, `the last turn fit the window: ${JSON.stringify(usage)}`);
+  t.check(stored.messages.every(m => m.role !== 'assistant' || m.usage.completion_tokens <= 128), 'no answer took more than a quarter of the window');
+  const note = `Answered without the ${leftOut === 1 ? 'earliest message' : `${leftOut} earliest messages`}`;
+  await t.page.locator('.message.assistant').last().getByText(note).waitFor();
+  await t.page.locator('.left-out-note').waitFor();
+  t.check(await t.page.locator('.message.left-out').count() === leftOut, `the ${leftOut} left-out messages are dimmed`);
+  t.check(await t.page.locator('.message').first().evaluate(e => e.classList.contains('left-out')), 'the oldest message is one of them');
+  await t.screenshot();
+  await t.page.locator('.left-out-note').scrollIntoViewIfNeeded();
+  await t.screenshot('left-out');
+  await t.page.reload(); // the details are stored with the answer, so a reload shows them again
+  await t.page.locator('.message.assistant').last().getByText(note).waitFor();
+  t.check(await t.page.locator('.message.left-out').count() === leftOut, 'still dimmed after a reload');
+}
+
 /** A server started with API keys: the studio asks for one, says when it is wrong, then works with it. */
 export async function keys(t) {
   t.expectConsole(/^Failed to load resource: the server responded with a status of 401 \(Unauthorized\)$/, 'calls without a key, then with a wrong one');

@@ -7,13 +7,27 @@ import java.util.function.Supplier;
 /**
  * A conversation to answer with the model's chat template.
  *
- * @param mode how hard to think; null for the template's default
+ * @param mode         how hard to think; null for the template's default
+ * @param fitToContext when the conversation no longer fits the context, leave out its oldest turns (system messages
+ *                     and the last message always stay) rather than refuse it; and without max tokens, answer in at
+ *                     most a quarter of the context, so that one answer never fills the window a conversation goes
+ *                     on in. Off: a prompt that does not fit is refused (the raw API's contract)
  */
-public record ChatRequest(String model, List<Message> messages, Mode mode, GenerationOptions options) {
+public record ChatRequest(String model, List<Message> messages, Mode mode, GenerationOptions options, boolean fitToContext) {
     public ChatRequest {
         Objects.requireNonNull(model, "model");
         messages = List.copyOf(messages);
         if (messages.isEmpty()) throw new IllegalArgumentException("a chat needs at least one message");
+    }
+
+    /** A request that is refused whole when it does not fit. */
+    public ChatRequest(String model, List<Message> messages, Mode mode, GenerationOptions options) {
+        this(model, messages, mode, options, false);
+    }
+
+    /** The same request, fitted to the context by leaving out its oldest turns. */
+    public ChatRequest fittingContext() {
+        return new ChatRequest(model, messages, mode, options, true);
     }
 
     /** One turn: a role ("system", "user", "assistant", ...) and its content, text and images in order. */

@@ -62,19 +62,38 @@ public final class Engine implements AutoCloseable {
         return residency.unload(id);
     }
 
-    /** Answers a conversation with the model's chat template; images go where their messages have them. */
+    /**
+     * Answers a conversation with the model's chat template; images go where their messages have them. With
+     * {@link ChatRequest#fitToContext()} the oldest turns that no longer fit are left out ({@link Generation#leftOutMessages()}).
+     */
     public Generation chat(ChatRequest request) {
         LoadedModel model = residency.acquire(request.model());
-        long textBytes = 0;
-        for (ChatRequest.Message m : request.messages())
-            for (ChatRequest.Part part : m.content()) if (part instanceof ChatRequest.Text t) textBytes += utf8Length(t.text());
-        model.text().checkFits(textBytes, model.contextLength());
+        List<ChatRequest.Message> messages = request.messages();
+        int context = model.contextLength();
+        if (!request.fitToContext()) {
+            model.text().checkFits(textBytes(messages), context);
+            return generate(model, chatPrompt(model, request, 0), request.options(), false, 0);
+        }
+        model.text().checkFits(textBytes(List.of(messages.getLast())), context); // the newest message must fit on its own
+        Integer asked = request.options().maxTokens();
+        int answer = asked != null ? asked : Math.max(1, context / 4);
+        int leftOut = ContextFit.leftOut(messages, leave -> chatPrompt(model, request, leave).length(), context - answer);
+        Prompt prompt = chatPrompt(model, request, leftOut);
+        GenerationOptions options = asked != null ? request.options()
+                : request.options().withMaxTokens(Math.max(1, Math.min(answer, context - prompt.length())));
+        return generate(model, prompt, options, false, leftOut);
+    }
+
+    /** The prompt of the conversation without its {@code leftOut} oldest non-system messages. */
+    private static Prompt chatPrompt(LoadedModel model, ChatRequest request, int leftOut) {
+        List<ChatRequest.Message> kept = ContextFit.kept(request.messages(), leftOut);
         List<ChatMessage> messages = new ArrayList<>();
         List<byte[]> images = new ArrayList<>();
-        for (int i = 0; i < request.messages().size(); i++) {
-            ChatRequest.Message m = request.messages().get(i);
+        for (int i = 0; i < kept.size(); i++) {
+            ChatRequest.Message m = kept.get(i);
             if (m.hasImages() && !model.seesImages())
-                throw new CapabilityException("The model '" + model.id() + "' cannot take images; it reads text only", Capability.IMAGE_INPUT, i);
+                throw new CapabilityException("The model '" + model.id() + "' cannot take images; it reads text only", Capability.IMAGE_INPUT,
+                        ContextFit.original(request.messages(), leftOut, i));
             StringBuilder text = new StringBuilder();
             for (ChatRequest.Part part : m.content()) {
                 switch (part) {
@@ -87,8 +106,14 @@ public final class Engine implements AutoCloseable {
             }
             messages.add(new ChatMessage(m.role(), text.toString()));
         }
-        Prompt prompt = model.text().chatPrompt(messages, Mode.templateVariables(request.mode()), images, model.images());
-        return generate(model, prompt, request.options(), false);
+        return model.text().chatPrompt(messages, Mode.templateVariables(request.mode()), images, model.images());
+    }
+
+    private static long textBytes(List<ChatRequest.Message> messages) {
+        long bytes = 0;
+        for (ChatRequest.Message m : messages)
+            for (ChatRequest.Part part : m.content()) if (part instanceof ChatRequest.Text t) bytes += utf8Length(t.text());
+        return bytes;
     }
 
     /** Continues a prompt as it is. */
@@ -104,7 +129,7 @@ public final class Engine implements AutoCloseable {
             checkTokens(tokens, model.text().model(), "prompt token ");
         }
         boolean startOfText = tokens.length == 1 && tokens[0] == tokenizer.vocabulary().bosId();
-        return generate(model, Prompt.of(tokens), request.options(), startOfText);
+        return generate(model, Prompt.of(tokens), request.options(), startOfText, 0);
     }
 
     /** One pooled, normalised vector per input, from a model that declares a pooling type (an embedding model). */
@@ -138,13 +163,13 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Checks the context window and starts every choice; nothing is truncated to make room. */
-    private static Generation generate(LoadedModel model, Prompt prompt, GenerationOptions options, boolean startOfText) {
+    private static Generation generate(LoadedModel model, Prompt prompt, GenerationOptions options, boolean startOfText, int leftOut) {
         int context = model.contextLength();
         Integer asked = options.maxTokens();
         if (prompt.length() >= context || asked != null && prompt.length() + asked > context)
             throw ContextLengthException.of(context, prompt.length(), asked);
         int maxTokens = asked != null ? asked : context - prompt.length();
-        return new Generation(model.scheduler(), prompt, model.text().tokenizer(), options, maxTokens, startOfText);
+        return new Generation(model.scheduler(), prompt, model.text().tokenizer(), options, maxTokens, startOfText, leftOut);
     }
 
     /** Bytes of {@code s} in UTF-8, counted without encoding it. */

@@ -44,6 +44,7 @@ public final class Generation implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final long start = System.nanoTime();
     private final int promptTokens;
+    private final int leftOutMessages;
     private final List<Choice> choices = new ArrayList<>();
     private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private final Deque<Event> ready = new ArrayDeque<>();
@@ -54,9 +55,11 @@ public final class Generation implements AutoCloseable {
      * Submits every choice. With {@code startOfText} (a prompt of BOS alone) the answer is the start of a text, so
      * a SentencePiece vocabulary's space prefix is dropped from its first piece.
      */
-    Generation(Scheduler scheduler, Prompt prompt, Tokenizer tokenizer, GenerationOptions options, int maxTokens, boolean startOfText) {
+    Generation(Scheduler scheduler, Prompt prompt, Tokenizer tokenizer, GenerationOptions options, int maxTokens, boolean startOfText,
+               int leftOutMessages) {
         this.tokenizer = tokenizer;
         this.promptTokens = prompt.length();
+        this.leftOutMessages = leftOutMessages;
         Sampling s = options.sampling();
         try {
             for (int i = 0; i < options.choices(); i++) {
@@ -77,6 +80,9 @@ public final class Generation implements AutoCloseable {
 
     /** Tokens of the prompt every choice reads. */
     public int promptTokens() { return promptTokens; }
+
+    /** Messages of the conversation left out to fit the context (only for a request that asked to be fitted). */
+    public int leftOutMessages() { return leftOutMessages; }
 
     /** The next event, waiting for it; after the last one this fails. */
     public Event next() throws InterruptedException {

@@ -19,6 +19,10 @@ public record GenerationOptions(Integer maxTokens, Sampling sampling, List<Strin
         for (String s : stop) if (s.isEmpty()) throw new IllegalArgumentException("a stop string cannot be empty");
     }
 
+    public GenerationOptions withMaxTokens(Integer n) {
+        return new GenerationOptions(n, sampling, stop, choices, topLogprobs);
+    }
+
     /** One choice of at most {@code maxTokens}, no stop strings, no log-probabilities. */
     public static GenerationOptions of(Integer maxTokens, Sampling sampling) {
         return new GenerationOptions(maxTokens, sampling, List.of(), 1, -1);

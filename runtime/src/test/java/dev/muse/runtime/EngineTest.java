@@ -149,4 +149,29 @@ class EngineTest {
             assertInstanceOf(Event.Usage.class, drain(g).getLast());
         }
     }
+
+    @Test
+    void aConversationTooLongToFitLeavesOutItsOldestTurnsWhenAsked() throws Exception {
+        List<ChatRequest.Message> messages = new ArrayList<>();
+        messages.add(ChatRequest.Message.of("system", "Be kind."));
+        for (int turn = 0; turn < 12; turn++) {
+            messages.add(ChatRequest.Message.of("user", "Tell me the story number " + turn + " about the little dog."));
+            messages.add(ChatRequest.Message.of("assistant", "Once upon a time there was a dog number " + turn + "."));
+        }
+        messages.add(ChatRequest.Message.of("user", "And then?"));
+        GenerationOptions open = new GenerationOptions(null, Sampling.greedy(), List.of(), 1, -1);
+        ChatRequest request = new ChatRequest("chat", messages, null, open);
+        assertThrows(ContextLengthException.class, () -> engine.chat(request), "the raw API refuses what does not fit");
+        try (Generation g = engine.chat(request.fittingContext())) {
+            int leftOut = g.leftOutMessages();
+            assertTrue(leftOut > 0 && leftOut < messages.size() - 2, "left out " + leftOut);
+            assertEquals(0, leftOut % 2, "whole turns: the history does not start with an answer");
+            assertTrue(g.promptTokens() <= 96 - 96 / 4, "room for the answer: " + g.promptTokens());
+            Event.Done done = (Event.Done) drain(g).stream().filter(e -> e instanceof Event.Done).findFirst().orElseThrow();
+            assertTrue(done.completionTokens() <= 96 / 4, "without max tokens an answer takes at most a quarter of the context");
+        }
+        try (Generation g = engine.chat(new ChatRequest("chat", messages.subList(0, 3), null, open).fittingContext())) {
+            assertEquals(0, g.leftOutMessages(), "what fits is kept whole");
+        }
+    }
 }

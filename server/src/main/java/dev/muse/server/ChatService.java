@@ -29,8 +29,9 @@ import java.util.Locale;
 /**
  * {@code POST /v1/chat/completions}: the conversation is rendered with the model's chat template. With
  * Muse's {@code conversation_id} field, {@code messages} is only the new turn: the stored conversation is
- * put in front of it (after the conversation's {@code settings.system_prompt}, if any), the turn is stored
- * before the answer starts, and the reply is saved as it streams.
+ * put in front of it (after the conversation's {@code settings.system_prompt}, if any), its oldest turns left out
+ * when it no longer fits the context, the turn is stored before the answer starts, and the reply is saved as it
+ * streams.
  */
 final class ChatService implements HttpService {
     /** How often a streamed reply is saved while it grows: a crash loses at most this much of it. */
@@ -75,8 +76,10 @@ final class ChatService implements HttpService {
                 full.add(ChatMessages.message(m.role().name().toLowerCase(Locale.ROOT), m.content(), "stored message", imageUrls));
             int stored = full.size();
             full.addAll(input.messages());
-            // Fails before anything is stored if the conversation no longer fits.
-            Generation generation = start(new ChatRequest(params.model(), full, mode, params.options()), stored);
+            // A conversation goes on however long it grows: its oldest turns are left out when it no longer fits (and an
+            // answer without max tokens takes at most a quarter of the context). Fails before anything is stored if even
+            // the new turn alone does not fit.
+            Generation generation = start(new ChatRequest(params.model(), full, mode, params.options()).fittingContext(), stored);
             try {
                 // The new turn is committed before the first byte of the answer: once acknowledged, it survives a crash.
                 for (int i = 0; i < input.contents().size(); i++) {
@@ -103,7 +106,7 @@ final class ChatService implements HttpService {
                 @Override public void onFinished(List<Generations.Choice> finished) {
                     Generations.Choice c = finished.getFirst();
                     store.messages().finishReply(owner, reply.id(), TextNode.valueOf(c.text()),
-                            new TokenUsage(c.done().promptTokens(), c.done().completionTokens()));
+                            new TokenUsage(c.done().promptTokens(), c.done().completionTokens(), generation.leftOutMessages()));
                 }
             });
             if (choices.isEmpty()) store.messages().updateReply(owner, reply.id(), TextNode.valueOf(latest[0])); // client left: keep what it saw

@@ -152,7 +152,8 @@ final class ConversationService implements HttpService {
         o.put("role", m.role().name().toLowerCase(Locale.ROOT));
         o.set("content", m.content());
         o.put("status", m.status().name().toLowerCase(Locale.ROOT));
-        if (m.usage() != null) o.set("usage", dev.muse.server.openai.Wire.usage(m.usage().promptTokens(), m.usage().completionTokens(), 0));
+        if (m.usage() != null)
+            o.set("usage", dev.muse.server.openai.Wire.usage(m.usage().promptTokens(), m.usage().completionTokens(), 0, m.usage().leftOutMessages()));
         o.put("created_at", m.createdAt().getEpochSecond());
         return o;
     }

@@ -37,7 +37,7 @@ final class Generations {
     /** Answers the request; returns the finished choices, or none when the client went away mid-stream. */
     List<Choice> run(ServerResponse res, Answers.Kind kind, Generation generation, GenerationParams p, Observer observer) throws InterruptedException {
         try (generation) {
-            Answers answers = new Answers(kind, p.model());
+            Answers answers = new Answers(kind, p.model(), generation.leftOutMessages());
             EventStream stream = p.stream() ? new EventStream(res) : null;
             List<StringBuilder> texts = new ArrayList<>();
             List<List<TokenLogprob>> logprobs = new ArrayList<>();

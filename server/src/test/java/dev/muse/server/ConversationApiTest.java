@@ -108,4 +108,28 @@ class ConversationApiTest {
             assertTrue(TestServer.json(r).get("unloaded").asBoolean());
         }
     }
+
+    @Test
+    void aConversationLongerThanTheContextGoesOnWithoutItsOldestTurns() throws Exception {
+        try (TestServer s = new TestServer(dir)) {
+            String id = TestServer.json(s.post("/v1/conversations", "{\"title\":\"long\"}")).get("id").asText();
+            String words = "the little dog ran to the big red house and back again ".repeat(12);
+            for (int i = 0; i < 40; i++)
+                assertEquals(201, s.post("/v1/conversations/" + id + "/messages", "{\"role\":\"" + (i % 2 == 0 ? "user" : "assistant")
+                        + "\",\"content\":\"" + i + " " + words + "\"}").statusCode());
+            var r = s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\",\"conversation_id\":\"" + id
+                    + "\",\"messages\":[{\"role\":\"user\",\"content\":\"and then?\"}],\"max_tokens\":8,\"temperature\":0}");
+            assertEquals(200, r.statusCode(), r.body());
+            var usage = TestServer.json(r).get("usage");
+            int leftOut = usage.get("left_out_messages").asInt();
+            assertTrue(leftOut > 0 && leftOut < 40, usage.toString());
+            assertTrue(usage.get("prompt_tokens").asInt() + 8 <= TestServer.CONTEXT, usage.toString());
+            var messages = TestServer.json(s.get("/v1/conversations/" + id)).get("messages");
+            assertEquals(42, messages.size(), "nothing stored was dropped: only left out of the prompt");
+            assertEquals(leftOut, messages.get(41).get("usage").get("left_out_messages").asInt(), "the reply records it");
+            // without a conversation, the same history is refused rather than cut
+            OpenAiApiTest.assertError(s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                    + words.repeat(40) + "\"}],\"max_tokens\":8}"), 400, "messages", "context_length_exceeded");
+        }
+    }
 }

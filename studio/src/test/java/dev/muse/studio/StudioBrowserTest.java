@@ -64,6 +64,8 @@ class StudioBrowserTest {
 
     @Test void regenerateAndEditAndResend() throws Exception { scenario("regenerate", server.base(), null); }
 
+    @Test void aChatLongerThanTheContextGoesOnWithoutItsOldestTurns() throws Exception { scenario("longChat", server.base(), null); }
+
     @Test void markdownParserEdgeCases() throws Exception { scenario("markdown", server.base(), null); }
 
     @Test

@@ -42,7 +42,7 @@ final class StudioTestServer implements AutoCloseable {
         Engine engine = new Engine(new Engine.Config(java.util.List.of(), models, 1L << 30, new Scheduler.Options(4, CONTEXT, 32)));
         store = Store.open(StoreConfig.sqlite(data.resolve("muse.db")));
         MuseServer.Config local = MuseServer.Config.local(0);
-        server = new MuseServer(new MuseServer.Config(local.host(), port, requireKeys, key -> store.keys().authenticate(key).map(ApiKey::owner),
+        server = new MuseServer(new MuseServer.Config(local.host(), port, requireKeys, key -> store.keys().authenticate(key),
                 local.maxBodyBytes(), local.maxTokens(), local.maxConcurrentPerKey(), local.requestsPerMinute(), false), engine, store);
     }
 

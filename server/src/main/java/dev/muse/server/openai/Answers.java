@@ -23,9 +23,12 @@ public final class Answers {
     private final String id;
     private final long created = System.currentTimeMillis() / 1000;
     private final String model;
+    private final int leftOutMessages;
 
-    public Answers(Kind kind, String model) {
+    /** @param leftOutMessages messages of the conversation the answer was made without, to fit the context */
+    public Answers(Kind kind, String model, int leftOutMessages) {
         this.kind = kind;
+        this.leftOutMessages = leftOutMessages;
         this.id = (kind == Kind.CHAT ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         this.model = model;
     }
@@ -65,7 +68,7 @@ public final class Answers {
     public ObjectNode usage(Event.Usage usage) {
         ObjectNode last = Wire.head(id, chunkObject(), created, model);
         last.putArray("choices");
-        last.set("usage", Wire.usage(usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens()));
+        last.set("usage", Wire.usage(usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), leftOutMessages));
         return last;
     }
 
@@ -89,7 +92,7 @@ public final class Answers {
             }
             choice.put("finish_reason", Wire.finishReason(c.reason()));
         }
-        body.set("usage", Wire.usage(usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens()));
+        body.set("usage", Wire.usage(usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), leftOutMessages));
         return body;
     }
 

@@ -25,11 +25,20 @@ public final class Wire {
     }
 
     public static ObjectNode usage(int prompt, int completion, int cached) {
+        return usage(prompt, completion, cached, 0);
+    }
+
+    /**
+     * OpenAI's usage object; Muse adds {@code left_out_messages} when a conversation turn was answered without its oldest
+     * messages, to fit the model's context.
+     */
+    public static ObjectNode usage(int prompt, int completion, int cached, int leftOutMessages) {
         ObjectNode u = Json.object();
         u.put("prompt_tokens", prompt);
         u.put("completion_tokens", completion);
         u.put("total_tokens", prompt + completion);
         u.putObject("prompt_tokens_details").put("cached_tokens", cached);
+        if (leftOutMessages > 0) u.put("left_out_messages", leftOutMessages);
         return u;
     }
 

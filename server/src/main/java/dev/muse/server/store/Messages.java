@@ -25,7 +25,7 @@ import java.util.Optional;
  */
 public final class Messages {
     private static final String COLUMNS = "m.id, m.conversation_id, m.ordinal, m.role, m.content, m.status,"
-            + " m.prompt_tokens, m.completion_tokens, m.created_at, m.updated_at";
+            + " m.prompt_tokens, m.completion_tokens, m.left_out_messages, m.created_at, m.updated_at";
     /** Unqualified, so that it reads the same in a SELECT over "messages m" and in an UPDATE of messages. */
     private static final String OWNED = "conversation_id IN (SELECT id FROM conversations WHERE owner = ?)";
 
@@ -78,15 +78,16 @@ public final class Messages {
         long now = clock.millis();
         return database.write(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE messages SET content = ?, content_search = ?,"
-                    + " status = 'complete', prompt_tokens = ?, completion_tokens = ?, updated_at = ?"
+                    + " status = 'complete', prompt_tokens = ?, completion_tokens = ?, left_out_messages = ?, updated_at = ?"
                     + " WHERE id = ? AND status = 'incomplete' AND " + OWNED)) {
                 update.setString(1, StoredJson.write(checked));
                 update.setString(2, StoredJson.searchText(checked));
                 SqlValues.setIntOrNull(update, 3, usage == null ? null : usage.promptTokens());
                 SqlValues.setIntOrNull(update, 4, usage == null ? null : usage.completionTokens());
-                update.setLong(5, now);
-                update.setString(6, replyId);
-                update.setString(7, owner);
+                SqlValues.setIntOrNull(update, 5, usage == null ? null : usage.leftOutMessages());
+                update.setLong(6, now);
+                update.setString(7, replyId);
+                update.setString(8, owner);
                 if (update.executeUpdate() == 0) throw notIncomplete(connection, owner, replyId);
             }
             Message reply = find(connection, owner, replyId).orElseThrow();
@@ -238,7 +239,8 @@ public final class Messages {
             while (rows.next()) {
                 Integer prompt = SqlValues.intOrNull(rows, "prompt_tokens");
                 Integer completion = SqlValues.intOrNull(rows, "completion_tokens");
-                TokenUsage usage = prompt == null || completion == null ? null : new TokenUsage(prompt, completion);
+                Integer leftOut = SqlValues.intOrNull(rows, "left_out_messages");
+                TokenUsage usage = prompt == null || completion == null ? null : new TokenUsage(prompt, completion, leftOut == null ? 0 : leftOut);
                 found.add(new Message(rows.getString("id"), rows.getString("conversation_id"), rows.getInt("ordinal"),
                         Role.fromWireName(rows.getString("role")), StoredJson.read(rows.getString("content")),
                         MessageStatus.fromWireName(rows.getString("status")), usage, SqlValues.instant(rows, "created_at"),

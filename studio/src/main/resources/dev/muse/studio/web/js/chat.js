@@ -3,6 +3,7 @@
 // new turn, the server stores it before answering and saves the answer while it streams. After every turn
 // the view is brought back in line with what the server stored.
 import { ApiError, NetworkError, call, stream } from './api.js';
+import { el } from './dom.js';
 import { mediaOf, textOf } from './media.js';
 import { MessageView } from './messages.js';
 
@@ -224,6 +225,24 @@ export class Chat {
     const last = usage ?? this.entries.findLast(e => e.message.usage)?.message.usage;
     const tokens = last ? last.prompt_tokens + last.completion_tokens : null;
     this.stats.contextUsed(tokens, this.models.contextLength(this.models.value));
+    this.markLeftOut(last?.left_out_messages ?? 0);
+  }
+
+  /**
+   * Dims the messages the last answer was made without (the server leaves out a long conversation's oldest turns,
+   * never the system prompt) and says so where the messages the model still sees begin.
+   */
+  markLeftOut(count) {
+    this.list.querySelector('.left-out-note')?.remove();
+    let left = count, firstKept = null;
+    for (const e of this.entries) {
+      const out = left > 0 && !e.message.unsent && e.message.role !== 'system';
+      if (out) left--;
+      else if (count > 0 && left === 0 && !firstKept) firstKept = e;
+      e.view.element.classList.toggle('left-out', out);
+    }
+    if (firstKept) firstKept.view.element.before(el('li', { class: 'left-out-note', role: 'note' },
+      `${count === 1 ? 'The message above is' : `The ${count} messages above are`} left out of the model's context: the conversation is longer than the model can see at once.`));
   }
 
   async regenerate(answer) {
