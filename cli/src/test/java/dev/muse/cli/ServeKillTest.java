@@ -17,10 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +42,7 @@ class ServeKillTest {
                     m.putString("tokenizer.chat_template", "{% for m in messages %}[{{ m.role }}] {{ m.content }}\n{% endfor %}[assistant] ");
                     m.putUInt32("llama.context_length", 4096);
                 });
-        Process first = serve();
+        MuseProcess first = serve();
         String base = "http://127.0.0.1:" + port(first);
         String id = JSON.readTree(post(base + "/v1/conversations", "{\"title\":\"crash test\"}").body()).get("id").asText();
         HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
@@ -62,12 +60,11 @@ class ServeKillTest {
             if (until == Long.MAX_VALUE && !received.isEmpty()) until = System.nanoTime() + 1_500_000_000L;
         }
         assertFalse(received.isEmpty(), "the answer streamed");
-        first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-        assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(137, first.exitValue(), "killed by SIGKILL");
+        first.process.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+        assertTrue(first.process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(137, first.process.exitValue(), "killed by SIGKILL");
 
-        Process second = serve();
-        try {
+        try (MuseProcess second = serve()) {
             String base2 = "http://127.0.0.1:" + port(second);
             JsonNode messages = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base2 + "/v1/conversations/" + id)).build(),
                     HttpResponse.BodyHandlers.ofString()).body()).get("messages");
@@ -82,36 +79,15 @@ class ServeKillTest {
             assertFalse(saved.isEmpty(), "the reply was saved while it streamed");
             assertTrue(saved.startsWith(received.toString()) || received.toString().startsWith(saved),
                     "what was saved is what was streamed:\nsaved    " + saved + "\nreceived " + received);
-        } finally {
-            second.destroyForcibly();
-            second.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
-    private Process serve() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), "dev.muse.cli.Main", "serve", "--port", "0"));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("MUSE_HOME", home.toString());
-        pb.environment().remove("MUSE_DB_URL");
-        return pb.start();
+    private MuseProcess serve() throws Exception {
+        return MuseProcess.start(home, Map.of(), "serve", "--port", "0");
     }
 
-    /** Reads the child's stderr until it says where it listens; the rest of stderr is drained in the background. */
-    private static int port(Process p) throws Exception {
-        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        for (String line; System.nanoTime() < deadline && (line = err.readLine()) != null; ) {
-            seen.append(line).append('\n');
-            Matcher m = SERVING.matcher(line);
-            if (m.find()) {
-                Thread.ofVirtual().start(() -> err.lines().forEach(l -> { }));
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        throw new AssertionError("muse serve did not start:\n" + seen);
+    private static int port(MuseProcess p) throws Exception {
+        return Integer.parseInt(p.await(SERVING).group(1));
     }
 
     private HttpResponse<String> post(String url, String json) throws Exception {

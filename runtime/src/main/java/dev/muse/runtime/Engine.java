@@ -57,6 +57,15 @@ public final class Engine implements AutoCloseable {
         return out;
     }
 
+    /** Loads a model now (unloading idle ones beyond the memory budget), so its first request does not wait for it. */
+    public ModelInfo load(String id) {
+        LoadedModel m = residency.acquire(id);
+        return describe(new Residency.Known(m.paths(), m.fileBytes(), m));
+    }
+
+    /** The model cache whose files are offered besides the named models; null when there is none. */
+    public Path cacheFolder() { return residency.cacheFolder(); }
+
     /** Unloads a model now (its running requests fail with "unloaded"); false when it was not loaded. */
     public boolean unload(String id) {
         return residency.unload(id);

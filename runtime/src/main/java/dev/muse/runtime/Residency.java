@@ -81,6 +81,8 @@ final class Residency implements AutoCloseable {
         return true;
     }
 
+    java.nio.file.Path cacheFolder() { return cacheFolder; }
+
     synchronized List<LoadedModel> loaded() { return List.copyOf(loaded.values()); }
 
     private void makeRoom(String id, long needed) {
