@@ -281,6 +281,51 @@ export async function longChat(t) {
   t.check(await t.page.locator('.message.left-out').count() === leftOut, 'still dimmed after a reload');
 }
 
+/**
+ * Only the bundled base model is installed: the studio says plainly that it continues text and offers a chat model,
+ * whose download shows its progress, goes on across a reload, and ends with the chat model chosen and answering.
+ */
+export async function starter(t) {
+  await open(t);
+  const notice = t.page.locator('#model-notice');
+  await notice.getByText('is a base model: it continues your text').waitFor();
+  t.check((await notice.innerText()).startsWith('stories260K is a base model'), `the notice names the model: ${await notice.innerText()}`);
+  await t.screenshot('base-model');
+  await notice.getByRole('button', { name: /^Download SmolLM2 135M Instruct/ }).click();
+  const halfway = () => t.page.waitForFunction(() => {
+    const bar = document.querySelector('#model-notice progress');
+    return bar && bar.max > 1 && bar.value > 0 && bar.value < bar.max;
+  });
+  await halfway();
+  t.check(/[\d.]+ (kB|MB) of [\d.]+ (kB|MB)/.test(await notice.innerText()), `the amount downloaded is shown: ${await notice.innerText()}`);
+  await t.screenshot('downloading');
+  await t.page.reload(); // the server goes on downloading; the page finds the download and follows it again
+  await halfway();
+  await t.page.waitForFunction(() => document.getElementById('model').value === 'smollm2-135m-instruct-q8_0', null, { timeout: 60000 });
+  await notice.waitFor({ state: 'hidden' });
+
+  await send(t, 'Hello');
+  await idle(t);
+  await t.page.getByRole('button', { name: 'Regenerate the answer' }).waitFor();
+  const stored = await t.api('GET', `v1/conversations/${conversationId(t)}`);
+  t.check(stored.model === 'smollm2-135m-instruct-q8_0', `the chat is with the downloaded model: ${stored.model}`);
+  t.check(stored.messages.length === 2 && stored.messages[1].status === 'complete', 'and it answered');
+
+  await pickModel(t, 'stories260K'); // back on the base model, the notice offers the chat model now here
+  await notice.getByRole('button', { name: 'Chat with smollm2-135m-instruct-q8_0' }).click();
+  await t.page.waitForFunction(() => document.getElementById('model').value === 'smollm2-135m-instruct-q8_0');
+  await notice.waitFor({ state: 'hidden' });
+  await t.screenshot();
+
+  await pickModel(t, 'stories260K'); // a person who wants stories dismisses the notice, and it stays away
+  await notice.getByRole('button', { name: 'Dismiss this notice' }).click();
+  await notice.waitFor({ state: 'hidden' });
+  await t.page.reload();
+  await pickModel(t, 'stories260K');
+  await t.page.waitForTimeout(500);
+  t.check(await notice.isHidden(), 'a dismissed notice stays away after a reload');
+}
+
 /** A server started with API keys: the studio asks for one, says when it is wrong, then works with it. */
 export async function keys(t) {
   t.expectConsole(/^Failed to load resource: the server responded with a status of 401 \(Unauthorized\)$/, 'calls without a key, then with a wrong one');

@@ -60,15 +60,11 @@ final class PullCommand implements Callable<Integer> {
         HubSettings hub = HubSettings.fromEnvironment();
         DownloadProgress progress = quiet ? DownloadProgress.silent() : ProgressBar.onStandardError();
         ModelPuller puller = new ModelPuller(hub, ModelFiles.cache(), progress);
-        ModelPuller.Result result = puller.pull(source, new ModelPuller.Options(name, force, allowUnverified));
-        System.out.println(result.file());
         if (mmproj != null && !mmproj.regionMatches(true, 0, ModelSource.PREFIX, 0, ModelSource.PREFIX.length()))
             throw new IllegalArgumentException("--mmproj takes an hf:ORG/REPO/FILE.gguf file, not " + mmproj);
         ModelSource projector = mmproj != null ? ModelSource.parse(mmproj) : ModelAliases.find(model).map(ModelAliases.Alias::projector).orElse(null);
-        if (projector != null) {
-            String projectorName = "mmproj-" + result.file().getFileName();
-            System.out.println(puller.pull(projector, new ModelPuller.Options(projectorName, force, allowUnverified)).file());
-        }
+        for (ModelPuller.Result pulled : puller.pull(source, projector, new ModelPuller.Options(name, force, allowUnverified)))
+            System.out.println(pulled.file());
         return 0;
     }
 }

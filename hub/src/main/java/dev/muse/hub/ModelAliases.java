@@ -43,6 +43,12 @@ public final class ModelAliases {
 
     public static List<Alias> all() { return TABLE; }
 
+    /**
+     * The smallest model here that answers rather than continues text (it has a chat template): what Muse Studio offers
+     * to pull when only a base model, such as the bundled stories260K, is installed.
+     */
+    public static Alias starterChat() { return find("smollm2-135m-instruct").orElseThrow(); }
+
     /** Aliases are matched ignoring case: stories260K and stories260k are the same request. */
     public static Optional<Alias> find(String name) {
         String key = name.toLowerCase(Locale.ROOT);

@@ -55,6 +55,17 @@ public final class ModelPuller {
         this.patience = patience;
     }
 
+    /**
+     * Pulls a model and, when {@code projector} is not null, its vision projector beside it as {@code mmproj-<model file>}
+     * (where Muse looks for it); the results in that order.
+     */
+    public java.util.List<Result> pull(ModelSource source, ModelSource projector, Options options) throws IOException {
+        Result model = pull(source, options);
+        if (projector == null) return java.util.List.of(model);
+        Options beside = new Options("mmproj-" + model.file().getFileName(), options.force(), options.allowUnverified());
+        return java.util.List.of(model, pull(projector, beside));
+    }
+
     public Result pull(ModelSource source, Options options) throws IOException {
         String name = options.name() != null ? options.name() : source.fileName();
         if (!ModelFiles.isSafeName(name) || name.endsWith(".part") || name.startsWith("."))

@@ -97,7 +97,7 @@ final class Access implements Filter {
 
     /** The routes a metric label may name: anything else is "other", so a client cannot add series or text. */
     private static final java.util.Set<String> ROUTES = java.util.Set.of("/", "/health", "/metrics", "/v1/models", "/v1/chat/completions",
-            "/v1/completions", "/v1/embeddings", "/v1/conversations");
+            "/v1/completions", "/v1/embeddings", "/v1/conversations", "/v1/library", "/v1/library/pull");
 
     /** Metric label for a path: its route, ids folded, so the label set stays small and fixed. */
     static String endpoint(String path) {

@@ -81,11 +81,13 @@ public final class MuseServer implements AutoCloseable {
     private final WebServer server;
     private final Engine engine;
     private final Store store;
+    private final Pulls pulls;
 
     /** Serves the models of {@code engine}, keeping conversations in {@code store}; closing the server closes both. */
     public MuseServer(Config config, Engine engine, Store store) {
         this.engine = engine;
         this.store = store;
+        this.pulls = new Pulls(engine.cacheFolder());
         Metrics metrics = new Metrics();
         Access access = new Access(config.requireKeys(), config.keyOf(),
                 new Access.Limits(config.maxBodyBytes(), config.maxTokens(), config.maxConcurrentPerKey(), config.requestsPerMinute()), metrics);
@@ -104,6 +106,7 @@ public final class MuseServer implements AutoCloseable {
                     res.send(metrics.render(engine.resident()));
                 })
                 .register("/v1/models", new ModelsService(engine))
+                .register("/v1/library", new LibraryService(pulls, config.maxBodyBytes()))
                 .register("/v1/chat/completions", new ChatService(engine, access, generations, store,
                         new ImageUrls(config.allowImageUrls(), config.maxBodyBytes())))
                 .register("/v1/conversations", new ConversationService(store, access))
@@ -192,6 +195,7 @@ public final class MuseServer implements AutoCloseable {
 
     @Override public void close() {
         server.stop();
+        pulls.close();
         engine.close();
         store.close();
     }

@@ -10,7 +10,14 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import dev.muse.engine.GgmlType;
+import dev.muse.hub.ModelAliases;
+import dev.muse.hub.ModelSource;
+import dev.muse.testkit.FakeHub;
+import dev.muse.testkit.TinyFamily;
+import dev.muse.testkit.TinyModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +80,28 @@ class StudioBrowserTest {
         try (StudioTestServer keyed = new StudioTestServer(models, Files.createDirectories(dir.resolve("keyed")), true)) {
             String key = keyed.store.keys().create("studio test").secret();
             scenario("keys", keyed.base(), key);
+        }
+    }
+
+    /**
+     * A fresh install has only the bundled base model, loaded at start as muse studio does: the studio says it continues
+     * text, and downloads the library's starter chat model (served by a local {@link FakeHub}) with its progress shown.
+     */
+    @Test
+    void withOnlyABaseModelTheStudioSaysSoAndDownloadsAChatModel() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("fresh"));
+        Path only = StudioTestServer.writeBundledModel(home);
+        byte[] chat = Files.readAllBytes(new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 53).write(home.resolve("upstream.gguf"),
+                m -> m.putString("tokenizer.chat_template", StudioTestServer.TEMPLATE)));
+        ModelSource starter = ModelAliases.starterChat().source();
+        // Halfway, the download stalls long enough for the page to show it, be reloaded and find it again.
+        try (FakeHub hub = FakeHub.start().serve(starter.repo(), starter.path(), chat).stallingAfter(chat.length / 2, Duration.ofSeconds(6));
+             StudioTestServer fresh = new StudioTestServer(only, Files.createDirectories(home.resolve("data")), false)) {
+            System.setProperty("muse.hf.endpoint", hub.endpoint().toString());
+            fresh.server.engine().load(StudioTestServer.STORIES);
+            scenario("starter", fresh.base(), null);
+        } finally {
+            System.clearProperty("muse.hf.endpoint");
         }
     }
 

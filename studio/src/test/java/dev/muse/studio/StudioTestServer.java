@@ -48,13 +48,7 @@ final class StudioTestServer implements AutoCloseable {
 
     /** Writes both models into {@code dir}; stories260K comes from {@code <muse.shared>/models}, which must exist. */
     static Path writeModels(Path dir) throws IOException {
-        Path models = Files.createDirectories(dir.resolve("models"));
-        Path shared = Path.of(System.getProperty("muse.shared", "../../shared"), "models", STORIES);
-        Path checkpoint = shared.resolve("stories260K.bin"), tokenizer = shared.resolve("tok512.bin");
-        if (!Files.isRegularFile(checkpoint) || !Files.isRegularFile(tokenizer))
-            fail("the bundled model's checkpoint is missing: expected " + checkpoint + " and " + tokenizer
-                    + " (the shared test data folder ../shared beside the checkout)");
-        Llama2cImporter.convert(checkpoint, tokenizer, models.resolve(STORIES + ".gguf"), GgmlType.F32);
+        Path models = writeBundledModel(dir);
         new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 31).write(models.resolve(TINY_CHAT + ".gguf"), m -> {
             m.putString("tokenizer.chat_template", TEMPLATE);
             m.putUInt32("llama.context_length", CONTEXT);
@@ -64,6 +58,18 @@ final class StudioTestServer implements AutoCloseable {
             m.putUInt32("llama.context_length", CONTEXT);
         });
         new TinyVision(TinyVision.Tower.IDEFICS3, GgmlType.F16, 42).write(models.resolve("mmproj-" + TINY_VISION + ".gguf"));
+        return models;
+    }
+
+    /** Only the bundled stories260K in {@code dir}/models, as on a fresh install. */
+    static Path writeBundledModel(Path dir) throws IOException {
+        Path models = Files.createDirectories(dir.resolve("models"));
+        Path shared = Path.of(System.getProperty("muse.shared", "../../shared"), "models", STORIES);
+        Path checkpoint = shared.resolve("stories260K.bin"), tokenizer = shared.resolve("tok512.bin");
+        if (!Files.isRegularFile(checkpoint) || !Files.isRegularFile(tokenizer))
+            fail("the bundled model's checkpoint is missing: expected " + checkpoint + " and " + tokenizer
+                    + " (the shared test data folder ../shared beside the checkout)");
+        Llama2cImporter.convert(checkpoint, tokenizer, models.resolve(STORIES + ".gguf"), GgmlType.F32);
         return models;
     }
 

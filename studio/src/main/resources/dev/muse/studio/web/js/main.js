@@ -5,6 +5,7 @@ import { Chat } from './chat.js';
 import { Composer } from './composer.js';
 import { ConversationList } from './conversations.js';
 import { setUpKeyPrompt } from './keys.js';
+import { ModelNotice } from './library.js';
 import { ModelPicker } from './models.js';
 import { SettingsPanel } from './settings.js';
 import { Banner, Connection, Stats } from './status.js';
@@ -28,7 +29,15 @@ const conversations = new ConversationList({
   onDeleted: id => { if (chat.conversation.id === id) chat.newChat(); },
   onError: report,
 });
-const models = new ModelPicker({ onChange: id => chat.changeModel(id) });
+const models = new ModelPicker({ onChange: id => chat.changeModel(id), onShown: () => notice?.update() });
+const notice = new ModelNotice({
+  models,
+  onPick: async id => {
+    await models.refresh().catch(report);
+    if (models.pick(id)) await chat.changeModel(id);
+  },
+  onError: report,
+});
 const settings = new SettingsPanel({ onSave: changes => chat.updateSettings(changes), onMode: () => chat.updateSettings({}) });
 const composer = new Composer({ onSend: message => chat.send(message), onStop: () => chat.stop() });
 const chat = new Chat({ models, settings, composer, conversations, stats, banner });

@@ -5,13 +5,15 @@ import { el } from './dom.js';
 const LAST_MODEL = 'muse.model';
 
 export class ModelPicker {
-  /** onChange(id) when the person picks another model. */
-  constructor({ onChange }) {
+  /** onChange(id) when the person picks another model; onShown() whenever the list or the choice shown changed. */
+  constructor({ onChange, onShown = () => {} }) {
     this.models = [];
+    this.onShown = onShown;
     this.select = document.getElementById('model');
     this.select.addEventListener('change', () => {
       localStorage.setItem(LAST_MODEL, this.select.value);
       onChange(this.select.value);
+      this.onShown();
     });
   }
 
@@ -27,6 +29,7 @@ export class ModelPicker {
     this.select.disabled = this.models.length === 0;
     const keep = this.models.find(m => m.id === previous) ?? loaded[0] ?? this.models[0];
     if (keep) this.select.value = keep.id;
+    this.onShown();
   }
 
   get value() { return this.select.value || null; }
@@ -35,11 +38,22 @@ export class ModelPicker {
   choose(id) {
     if (!id || !this.models.some(m => m.id === id)) return false;
     this.select.value = id;
+    this.onShown();
     return true;
   }
 
+  /** Switches to a model as if the person had picked it in the list (the choice is remembered); false when not offered. */
+  pick(id) {
+    if (!this.choose(id)) return false;
+    localStorage.setItem(LAST_MODEL, id);
+    return true;
+  }
+
+  /** What the server said of a model (/v1/models), or undefined when it does not offer it. */
+  info(id) { return this.models.find(m => m.id === id); }
+
   /** The context window of a loaded model, or null. */
   contextLength(id) {
-    return this.models.find(m => m.id === id)?.context_length ?? null;
+    return this.info(id)?.context_length ?? null;
   }
 }
