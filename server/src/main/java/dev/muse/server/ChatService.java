@@ -65,7 +65,7 @@ final class ChatService implements HttpService {
         try (AutoCloseable permit = access.generationPermit(owner)) {
             if (conversationId == null) {
                 Generation generation = start(new ChatRequest(params.model(), input.messages(), mode, params.options()), 0);
-                generations.run(res, Answers.Kind.CHAT, generation, params, Generations.Observer.NONE);
+                generations.run(req, res, Answers.Kind.CHAT, generation, params, Generations.Observer.NONE);
                 return;
             }
             if (params.n() != 1) throw ApiException.invalid("n", "a conversation stores one reply: 'n' must be 1 with 'conversation_id'");
@@ -94,7 +94,7 @@ final class ChatService implements HttpService {
             Message reply = store.messages().beginReply(owner, conversationId);
             long[] lastSave = {System.nanoTime()};
             String[] latest = {""};
-            List<Generations.Choice> choices = generations.run(res, Answers.Kind.CHAT, generation, params, new Generations.Observer() {
+            List<Generations.Choice> choices = generations.run(req, res, Answers.Kind.CHAT, generation, params, new Generations.Observer() {
                 @Override public void onText(int index, String text) {
                     latest[0] = text;
                     if (System.nanoTime() - lastSave[0] > SAVE_EVERY_NANOS) {

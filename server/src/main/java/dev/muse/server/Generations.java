@@ -7,16 +7,20 @@ import dev.muse.server.openai.Answers;
 import dev.muse.server.openai.ApiException;
 import dev.muse.server.openai.GenerationParams;
 import dev.muse.server.openai.Json;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * Answers a chat or text completion from the runtime's event stream: one JSON object, or server-sent events
- * as the text grows. When the client goes away mid-stream the generation is closed, which cancels every
- * choice at the next token boundary.
+ * as the text grows. When the client goes away (mid-stream, or while a whole answer is made) the generation is
+ * cancelled: every choice stops at the next token boundary.
  */
 final class Generations {
+    private static final Logger LOG = Logger.getLogger(Generations.class.getName());
+
     /** What the caller may want to keep of a finished choice (the conversation store does). */
     record Choice(int index, String text, Event.Done done) {}
 
@@ -31,12 +35,21 @@ final class Generations {
     }
 
     private final Metrics metrics;
+    private final ClientWatch clients;
 
-    Generations(Metrics metrics) { this.metrics = metrics; }
+    Generations(Metrics metrics, ClientWatch clients) {
+        this.metrics = metrics;
+        this.clients = clients;
+    }
 
-    /** Answers the request; returns the finished choices, or none when the client went away mid-stream. */
-    List<Choice> run(ServerResponse res, Answers.Kind kind, Generation generation, GenerationParams p, Observer observer) throws InterruptedException {
-        try (generation) {
+    /**
+     * Answers the request; returns the finished choices, or none when the client went away: a stream finds out when a
+     * write fails, a whole answer from the {@link ClientWatch} (which cancels the generation, so it stops holding a
+     * sequence slot and the key's permit).
+     */
+    List<Choice> run(ServerRequest req, ServerResponse res, Answers.Kind kind, Generation generation, GenerationParams p, Observer observer)
+            throws InterruptedException {
+        try (generation; ClientWatch.Watch watch = p.stream() ? null : clients.watch(req, generation::cancel)) {
             Answers answers = new Answers(kind, p.model(), generation.leftOutMessages());
             EventStream stream = p.stream() ? new EventStream(res) : null;
             List<StringBuilder> texts = new ArrayList<>();
@@ -65,6 +78,12 @@ final class Generations {
                     case Event.Usage usage -> {
                         List<Choice> choices = new ArrayList<>();
                         for (int i = 0; i < done.length; i++) choices.add(new Choice(i, texts.get(i).toString(), done[i]));
+                        if (watch != null && watch.clientGone()) {
+                            LOG.info("the client left before its answer was ready; generation cancelled after "
+                                    + choices.stream().mapToInt(c -> c.done().completionTokens()).sum() + " tokens ("
+                                    + req.prologue().method().text() + " " + req.path().path() + ")");
+                            return List.of();
+                        }
                         observer.onFinished(choices);
                         if (stream != null) {
                             for (Choice c : choices) stream.send(answers.finish(c.index(), c.done().reason()));

@@ -91,7 +91,7 @@ public final class MuseServer implements AutoCloseable {
         Metrics metrics = new Metrics();
         Access access = new Access(config.requireKeys(), config.keyOf(),
                 new Access.Limits(config.maxBodyBytes(), config.maxTokens(), config.maxConcurrentPerKey(), config.requestsPerMinute()), metrics);
-        Generations generations = new Generations(metrics);
+        Generations generations = new Generations(metrics, new ClientWatch());
         StudioAssets studio = new StudioAssets();
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter(access)
