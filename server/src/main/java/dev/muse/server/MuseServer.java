@@ -16,6 +16,7 @@ import dev.muse.server.store.Store;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import java.lang.management.ManagementFactory;
@@ -61,20 +62,20 @@ public final class MuseServer implements AutoCloseable {
     /**
      * Limits that keep a flood of connections from taking the server down: at most {@code max} open at once (kept
      * well below the process's file descriptor limit, which once ran out under ~20,000 unfinished headers and left
-     * the listener dead), and a connection that has not sent a whole request header within {@code idleTimeout} (a
-     * slow or stalled client, or a kept-alive one with nothing more to ask) is closed. A request being answered is
-     * never cut: Helidon closes only connections waiting for a request.
+     * the listener dead); a connection waiting {@code idleTimeout} for its next request is closed; and a request
+     * whose header is not complete within {@code requestTimeout} of its first byte, or whose body sends nothing for
+     * that long, has its connection closed ({@link SlowRequests}). A request being answered is never cut.
      */
-    public record Connections(int max, java.time.Duration idleTimeout) {
+    public record Connections(int max, java.time.Duration idleTimeout, java.time.Duration requestTimeout) {
         public Connections {
             if (max < 1) throw new IllegalArgumentException("at least one connection");
         }
 
-        /** Half the process's file descriptors, at most 1,024; 30 s for a request header. */
+        /** Half the process's file descriptors, at most 1,024; 30 s idle between requests; 30 s for a request to arrive. */
         public static Connections defaults() {
             long descriptors = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix
                     ? unix.getMaxFileDescriptorCount() : 2048;
-            return new Connections((int) Math.clamp(descriptors / 2, 16, 1024), java.time.Duration.ofSeconds(30));
+            return new Connections((int) Math.clamp(descriptors / 2, 16, 1024), java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(30));
         }
     }
 
@@ -82,18 +83,21 @@ public final class MuseServer implements AutoCloseable {
     private final Engine engine;
     private final Store store;
     private final Pulls pulls;
+    private final SlowRequests slowRequests;
 
     /** Serves the models of {@code engine}, keeping conversations in {@code store}; closing the server closes both. */
     public MuseServer(Config config, Engine engine, Store store) {
         this.engine = engine;
         this.store = store;
         this.pulls = new Pulls(engine.cacheFolder());
+        this.slowRequests = new SlowRequests(config.connections().requestTimeout());
         Metrics metrics = new Metrics();
         Access access = new Access(config.requireKeys(), config.keyOf(),
                 new Access.Limits(config.maxBodyBytes(), config.maxTokens(), config.maxConcurrentPerKey(), config.requestsPerMinute()), metrics);
         Generations generations = new Generations(metrics, new ClientWatch());
         StudioAssets studio = new StudioAssets();
         HttpRouting.Builder routing = HttpRouting.builder()
+                .addFilter(slowRequests)
                 .addFilter(access)
                 .get("/health", (req, res) -> {
                     ObjectNode body = Json.object();
@@ -150,6 +154,8 @@ public final class MuseServer implements AutoCloseable {
                 .idleConnectionTimeout(connections.idleTimeout())
                 .idleConnectionPeriod(connections.idleTimeout().dividedBy(4)) // how often idle connections are looked for
                 .maxPayloadSize(4 * config.maxBodyBytes()) // a backstop: our own reader refuses first, in OpenAI's shape
+                .protocolsDiscoverServices(false) // the one HTTP/1.1 configuration below, not a second one found on the classpath
+                .addProtocol(Http1Config.builder().addReceiveListener(slowRequests).build())
                 .routing(routing)
                 .build()
                 .start();
@@ -195,6 +201,7 @@ public final class MuseServer implements AutoCloseable {
 
     @Override public void close() {
         server.stop();
+        slowRequests.close();
         pulls.close();
         engine.close();
         store.close();

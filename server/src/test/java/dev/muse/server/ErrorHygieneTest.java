@@ -62,7 +62,7 @@ class ErrorHygieneTest {
                     "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(40_000) + "\r\n\r\n", // a header far over it
                     "NOT A REQUEST LINE\r\n\r\n"}) {
                 String answer = raw(s, request);
-                assertTrue(answer.startsWith("HTTP/1.1 4"), answer.lines().findFirst().orElse(answer));
+                assertTrue(answer.startsWith("HTTP/1.1 4"), request.substring(0, Math.min(30, request.length())) + " -> [" + answer + "]");
                 String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
                 var error = dev.muse.server.openai.Json.MAPPER.readTree(body).get("error");
                 assertNotNull(error, answer);

@@ -33,7 +33,7 @@ class FloodTest {
 
     @Test
     void aFloodOfUnfinishedHeadersHoldsNoMoreThanTheCapAndTheListenerSurvives() throws Exception {
-        MuseServer.Connections limits = new MuseServer.Connections(20, Duration.ofSeconds(30));
+        MuseServer.Connections limits = new MuseServer.Connections(20, Duration.ofSeconds(30), Duration.ofSeconds(30));
         Engine engine = new Engine(new Engine.Config(List.of(), null, 1L << 20, Scheduler.Options.serving(1, 64)));
         try (MuseServer server = new MuseServer(new MuseServer.Config("127.0.0.1", 0, false, k -> Optional.empty(), 1 << 20, 64, 1, 600, false,
                 limits), engine, Store.open(StoreConfig.sqlite(dir.resolve("muse.db"))))) {
@@ -62,7 +62,7 @@ class FloodTest {
     void aKeptAliveConnectionIdleTooLongIsClosed() throws Exception {
         Engine engine = new Engine(new Engine.Config(List.of(), null, 1L << 20, Scheduler.Options.serving(1, 64)));
         try (MuseServer server = new MuseServer(new MuseServer.Config("127.0.0.1", 0, false, k -> Optional.empty(), 1 << 20, 64, 1, 600, false,
-                new MuseServer.Connections(20, Duration.ofSeconds(1))), engine, Store.open(StoreConfig.sqlite(dir.resolve("muse.db"))));
+                new MuseServer.Connections(20, Duration.ofSeconds(1), Duration.ofSeconds(30))), engine, Store.open(StoreConfig.sqlite(dir.resolve("muse.db"))));
              Socket s = new Socket("127.0.0.1", server.port())) {
             s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             s.setSoTimeout(10_000);
