@@ -84,6 +84,7 @@ public final class MuseServer implements AutoCloseable {
     private final Store store;
     private final Pulls pulls;
     private final SlowRequests slowRequests;
+    private final HeapTrim heapTrim = new HeapTrim();
 
     /** Serves the models of {@code engine}, keeping conversations in {@code store}; closing the server closes both. */
     public MuseServer(Config config, Engine engine, Store store) {
@@ -98,6 +99,7 @@ public final class MuseServer implements AutoCloseable {
         StudioAssets studio = new StudioAssets();
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter(slowRequests)
+                .addFilter(heapTrim)
                 .addFilter(access)
                 .get("/health", (req, res) -> {
                     ObjectNode body = Json.object();
@@ -202,6 +204,7 @@ public final class MuseServer implements AutoCloseable {
     @Override public void close() {
         server.stop();
         slowRequests.close();
+        heapTrim.close();
         pulls.close();
         engine.close();
         store.close();
