@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
  * {@code dot}/{@code dequantize} are multiples of the type's block size.
  */
 public sealed interface Tensor
-        permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, Q4_1Tensor, Q4_KTensor, Q5_KTensor, Q6_KTensor,
+        permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor, Q4_1Tensor, Q5_0Tensor, Q5_1Tensor, Q4_KTensor, Q5_KTensor, Q6_KTensor,
                 ColumnBlockedTensor, Q4_0RowGroupTensor {
 
     GgmlType type();
@@ -101,6 +101,8 @@ public sealed interface Tensor
             case Q8_0 -> new Q8_0Tensor(data, size);
             case Q4_0 -> new Q4_0Tensor(data, size);
             case Q4_1 -> new Q4_1Tensor(data, size);
+            case Q5_0 -> new Q5_0Tensor(data, size);
+            case Q5_1 -> new Q5_1Tensor(data, size);
             case Q4_K -> new Q4_KTensor(data, size);
             case Q5_K -> new Q5_KTensor(data, size);
             case Q6_K -> new Q6_KTensor(data, size);
@@ -117,6 +119,8 @@ public sealed interface Tensor
             case Q8_0 -> Q8_0Tensor.quantize(values);
             case Q4_0 -> Q4_0Tensor.quantize(values);
             case Q4_1 -> Q4_1Tensor.quantize(values);
+            case Q5_0 -> Q5_0Tensor.quantize(values);
+            case Q5_1 -> Q5_1Tensor.quantize(values);
             case Q4_K -> Q4_KTensor.quantize(values);
             case Q5_K -> Q5_KTensor.quantize(values);
             case Q6_K -> Q6_KTensor.quantize(values);

@@ -22,7 +22,7 @@ class ColumnBlockedTensorTest {
     private static final int ROWS = 37, COLS = 1280, BLOCK = 512;
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void sameElementsAndProducts(GgmlType type) {
         Random random = new Random(70 + type.id);
         Tensor w = Tensor.fromFloats(type, TensorContractTest.gaussian(random, ROWS * COLS, 0.05f));

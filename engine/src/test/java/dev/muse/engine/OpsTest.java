@@ -42,7 +42,7 @@ class OpsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void matmulBatchMatchesReference(GgmlType type) {
         Random random = new Random(50 + type.id);
         int rows = 24, cols = 2048;

@@ -53,7 +53,7 @@ class TensorContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void dotAgreesWithReferenceAtOffsets(GgmlType type) {
         Random random = new Random(type.id);
         for (int n : sizes(type)) {
@@ -72,7 +72,7 @@ class TensorContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void nativeSegmentsGiveTheSameDots(GgmlType type) {
         Random random = new Random(100 + type.id);
         int n = 4 * Math.max(256, type.blockSize);
@@ -92,7 +92,7 @@ class TensorContractTest {
      * interpreter and C1 run the Vector API's plain-Java fallback instead), checking every result on the way.
      */
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void compiledDotStaysCorrect(GgmlType type) {
         Random random = new Random(200 + type.id);
         int n = 256, rows = 4;
@@ -119,7 +119,7 @@ class TensorContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void dequantizeAgreesWithGet(GgmlType type) {
         Random random = new Random(300 + type.id);
         int block = type.blockSize == 1 ? 1 : type.blockSize;
@@ -132,7 +132,7 @@ class TensorContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void dotBatchAgreesWithDotPerRow(GgmlType type) {
         Random random = new Random(400 + type.id);
         int n = 2 * Math.max(256, type.blockSize);
@@ -153,7 +153,7 @@ class TensorContractTest {
 
     /** RMS of (decoded - original) relative to RMS of the original, with per-format bounds. */
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void quantizeRoundTripsWithinFormatPrecision(GgmlType type) {
         // measured on this data (which has outliers) plus ~20%; gaussian data without outliers does better
         double bound = switch (type) {
@@ -166,6 +166,8 @@ class TensorContractTest {
             case Q4_K -> 0.092;
             case Q4_0 -> 0.12;
             case Q4_1 -> 0.13;
+            case Q5_0 -> 0.087;
+            case Q5_1 -> 0.062;
             default -> throw new AssertionError(type);
         };
         Random random = new Random(500 + type.id);
@@ -185,7 +187,7 @@ class TensorContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void zerosStayZeros(GgmlType type) {
         int n = Math.max(256, type.blockSize);
         Tensor t = Tensor.fromFloats(type, new float[n]);
@@ -193,7 +195,7 @@ class TensorContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void ofRejectsAWrongByteSize(GgmlType type) {
         long elements = 2L * type.blockSize;
         long right = type.byteSize(elements);
@@ -205,7 +207,7 @@ class TensorContractTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"Q8_0", "Q4_0", "Q4_1", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void quantizeRejectsAPartialBlock(GgmlType type) {
         float[] values = new float[type.blockSize + 1];
         assertThrows(IllegalArgumentException.class, () -> Tensor.quantize(type, values));

@@ -164,6 +164,43 @@ class TensorLayoutTest {
         assertElement(t, 51, 1f);
     }
 
+    /** Q5_0: fp16 d, a word of fifth bits (bit j: element j), nibbles as Q4_0; element = (q - 16) * d. */
+    @Test
+    void q5_0() {
+        byte[] b = new byte[22];
+        half(b, 0, 0x3800); // d = 0.5
+        b[2] = 0x01; // fifth bit of element 0
+        b[4] = 0x02; // fifth bit of element 17
+        b[6] = 0x2F; // element 0 low nibble 15, element 16 high nibble 2
+        b[6 + 5] = 0x70; // element 5: 0, element 21: 7
+        Tensor t = tensor(GgmlType.Q5_0, b);
+        assertElement(t, 0, 7.5f); // q = 31
+        assertElement(t, 16, -7f); // q = 2
+        assertElement(t, 1, -8f); // q = 0
+        assertElement(t, 17, 0f); // q = 16
+        assertElement(t, 21, -4.5f); // q = 7
+    }
+
+    /** Q5_1: fp16 d, fp16 m, a word of fifth bits, nibbles; element = q * d + m. */
+    @Test
+    void q5_1() {
+        byte[] b = new byte[2 * 24];
+        half(b, 0, 0x4000); // block 0: d = 2
+        half(b, 2, 0xBC00); // m = -1
+        b[4] = 0x08; // fifth bit of element 3
+        b[8 + 3] = 0x51; // element 3 low nibble 1, element 19 high nibble 5
+        half(b, 24, 0x3800); // block 1: d = 0.5
+        half(b, 26, 0x3C00); // m = 1
+        b[28 + 3] = (byte) 0x80; // fifth bit of element 31 of block 1
+        b[32 + 15] = (byte) 0xF0; // element 31 of block 1: high nibble 15
+        Tensor t = tensor(GgmlType.Q5_1, b);
+        assertElement(t, 3, 33f); // q = 17
+        assertElement(t, 19, 9f); // q = 5
+        assertElement(t, 0, -1f); // q = 0
+        assertElement(t, 63, 16.5f); // q = 31
+        assertElement(t, 32, 1f);
+    }
+
     @Test
     void q4_K() {
         byte[] b = new byte[144];
@@ -316,5 +353,39 @@ class TensorLayoutTest {
         int[] qs = {0x70, 0xFF, 0x14, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11};
         for (int i = 0; i < 16; i++) expected[4 + i] = (byte) qs[i];
         assertArrayEquals(expected, Q4_1Tensor.quantize(v));
+    }
+
+    /** quantize_row_q5_0_ref: d = (value of largest magnitude) / -16, q = min(31, (int8_t)(x / d + 16.5)). */
+    @Test
+    void q5_0QuantizesLikeGgml() {
+        float[] v = new float[32];
+        v[0] = -2f;
+        v[1] = 1f;
+        v[16] = 1.9f;
+        byte[] expected = new byte[22];
+        half(expected, 0, 0x3000); // d = 0.125
+        int high = 0xFFFFFFFE; // every q but element 0's (0) is 16 or more
+        for (int i = 0; i < 4; i++) expected[2 + i] = (byte) (high >>> (8 * i));
+        expected[6] = (byte) 0xF0; // element 0: 0, element 16: 31
+        expected[7] = 0x08; // element 1: 24, element 17: 16
+        assertArrayEquals(expected, Q5_0Tensor.quantize(v));
+    }
+
+    /** quantize_row_q5_1_ref: d = (max - min) / 31, m = min, q = (uint8_t)((x - min) / d + 0.5). */
+    @Test
+    void q5_1QuantizesLikeGgml() {
+        float[] v = new float[32];
+        v[0] = -1f;
+        v[1] = 30f;
+        v[2] = 3.4f;
+        v[16] = 14.5f;
+        byte[] expected = new byte[24];
+        half(expected, 0, 0x3C00);
+        half(expected, 2, 0xBC00);
+        expected[4] = 0x02; // element 1 (31)
+        expected[6] = 0x01; // element 16 (16)
+        int[] qs = {0x00, 0x1F, 0x14, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11};
+        for (int i = 0; i < 16; i++) expected[8 + i] = (byte) qs[i];
+        assertArrayEquals(expected, Q5_1Tensor.quantize(v));
     }
 }
