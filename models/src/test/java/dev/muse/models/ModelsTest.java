@@ -37,7 +37,7 @@ class ModelsTest {
                 m -> m.putString("general.architecture", "mamba"));
         try (GgufFile file = GgufFile.open(other)) {
             FormatException e = assertThrows(FormatException.class, () -> Models.load(file));
-            assertTrue(e.getMessage().contains("architecture 'mamba' is not supported (supported: gemma3, llama, mistral, qwen2, qwen3)"), e.getMessage());
+            assertTrue(e.getMessage().contains("architecture 'mamba' is not supported (supported: gemma3, llama, mistral, qwen2, qwen3, whisper)"), e.getMessage());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.muse.formats.detect;
 
 import dev.muse.formats.FormatException;
 import dev.muse.formats.TensorSource;
+import dev.muse.formats.ggml.WhisperGgmlFile;
 import dev.muse.formats.gguf.GgufFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,12 +13,15 @@ import java.util.Arrays;
 /** Opens a weight file in whichever format it is, told by its first bytes. */
 public final class WeightFiles {
     private static final byte[] GGUF = {'G', 'G', 'U', 'F'};
+    /** whisper.cpp's legacy ggml files: the uint32 0x67676d6c ("ggml") written little-endian. */
+    private static final byte[] GGML = {'l', 'm', 'g', 'g'};
 
     private WeightFiles() {}
 
     /**
-     * The tensors and metadata of the file at {@code path}: GGUF today (safetensors, whisper.cpp's ggml, PyTorch zip
-     * and ONNX initialisers come with the issues that need them). A FormatException says when the format is unknown.
+     * The tensors and metadata of the file at {@code path}: GGUF, or whisper.cpp's ggml model files (safetensors,
+     * PyTorch zip and ONNX initialisers come with the issues that need them). A FormatException says when the format
+     * is unknown.
      */
     public static TensorSource open(Path path) throws IOException {
         byte[] magic;
@@ -25,6 +29,7 @@ public final class WeightFiles {
             magic = in.readNBytes(4);
         }
         if (Arrays.equals(magic, GGUF)) return GgufFile.open(path);
-        throw new FormatException(path.getFileName() + " is not a weight file Muse reads (GGUF)");
+        if (Arrays.equals(magic, GGML)) return WhisperGgmlFile.open(path);
+        throw new FormatException(path.getFileName() + " is not a weight file Muse reads (GGUF, or whisper.cpp's ggml)");
     }
 }

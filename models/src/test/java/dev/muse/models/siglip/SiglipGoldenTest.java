@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.muse.engine.Ops;
 import dev.muse.engine.GgmlType;
 import dev.muse.formats.gguf.GgufFile;
+import dev.muse.testkit.Nmse;
 import dev.muse.testkit.TinyVision;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,20 +46,10 @@ class SiglipGoldenTest {
             float[] actual = encoder.encode(TinyVision.syntheticImage(size, size), size, size);
             assertEquals(tiny.tower().tokens() * TinyVision.PROJECTION_DIM, actual.length, "tokens x outputDim");
             assertEquals(expected.length, actual.length, "golden length");
-            double nmse = nmse(expected, actual);
+            double nmse = Nmse.of(expected, actual);
             System.out.printf("%s: NMSE %.3g against llama.cpp%n", tiny.name(), nmse);
             assertTrue(nmse < maxNmse(tiny), tiny.name() + ": NMSE " + nmse + " against llama.cpp");
         }
-    }
-
-    static double nmse(float[] expected, float[] actual) {
-        double error = 0, power = 0;
-        for (int i = 0; i < expected.length; i++) {
-            double d = expected[i] - actual[i];
-            error += d * d;
-            power += (double) expected[i] * expected[i];
-        }
-        return error / power;
     }
 
     /** The golden embeddings: raw little-endian float32, tokens x outputDim. */
