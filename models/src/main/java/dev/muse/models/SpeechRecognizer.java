@@ -35,6 +35,23 @@ public interface SpeechRecognizer extends Model {
      */
     float[] decode(SequenceState sequence, int[] tokens);
 
+    /**
+     * Transcribes (or translates) 16 kHz mono samples, window by window, telling {@code listener} each segment as it
+     * is decided. Throws IllegalArgumentException for options the model cannot follow (an unknown language, a
+     * language or translation asked of an English-only model).
+     */
+    Transcript transcribe(float[] samples, TranscriptionOptions options, Listener listener);
+
+    /** Hears of a transcription's progress; {@link #cancelled()} is asked between tokens. */
+    interface Listener {
+        default void segment(Transcript.Segment segment) {}
+
+        /** How far through the audio, 0 to 1. */
+        default void progress(double fraction) {}
+
+        default boolean cancelled() { return false; }
+    }
+
     /** What the encoder made of one window: opaque to everyone but the model that made it. */
     interface EncodedAudio {
         /** Bytes held. */

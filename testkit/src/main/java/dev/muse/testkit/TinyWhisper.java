@@ -49,6 +49,11 @@ public record TinyWhisper(Shape shape, GgmlType type, long seed) {
     /** whisper.cpp runs every type but F32 on the CPU (an assertion in its convolution stops F32 files). */
     public static final List<GgmlType> TYPES = List.of(GgmlType.F16, GgmlType.Q8_0, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q4_0);
     private static final int MAGIC = 0x67676d6c;
+    /**
+     * Small, so that no token dominates the logits (with 1.0 a model repeats one token forever) and the timestamps
+     * together outweigh any text token: decoding then runs through Whisper's timestamp rules at every step.
+     */
+    static final float TOKEN_EMBEDDING_STD = 0.1f;
 
     /** A short name for files and reports, such as "tiny-q8_0". */
     public String name() {
@@ -141,7 +146,7 @@ public record TinyWhisper(Shape shape, GgmlType type, long seed) {
         t.add(new TensorSpec("encoder.ln_post.weight", GgmlType.F32, new long[] {d}, 1, 0.1f));
         t.add(new TensorSpec("encoder.ln_post.bias", GgmlType.F32, new long[] {d}, 0, 0.1f));
         t.add(new TensorSpec("decoder.positional_embedding", GgmlType.F32, new long[] {d, s.textContext()}, 0, 0.3f));
-        t.add(new TensorSpec("decoder.token_embedding.weight", type, new long[] {d, s.vocab()}, 0, 1f));
+        t.add(new TensorSpec("decoder.token_embedding.weight", type, new long[] {d, s.vocab()}, 0, TOKEN_EMBEDDING_STD));
         for (int l = 0; l < s.textLayers(); l++) {
             block(t, "decoder.blocks." + l + ".", true);
         }
@@ -225,12 +230,12 @@ public record TinyWhisper(Shape shape, GgmlType type, long seed) {
         return (float) (1 / Math.sqrt(n));
     }
 
-    /** Writes {@code tiny} and {@code large-v3-turbo} in every type into the folder given as the only argument. */
+    /** Writes {@code tiny}, {@code tiny.en} and {@code large-v3-turbo} in every type into the folder given as the only argument. */
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
             throw new IllegalArgumentException("usage: TinyWhisper DIR");
         }
-        for (Shape s : List.of(Shape.TINY, Shape.TURBO)) {
+        for (Shape s : List.of(Shape.TINY, Shape.TINY_EN, Shape.TURBO)) {
             for (GgmlType t : TYPES) {
                 TinyWhisper w = new TinyWhisper(s, t, 1);
                 System.out.println(w.write(Path.of(args[0]).resolve("ggml-" + w.name() + ".bin")));

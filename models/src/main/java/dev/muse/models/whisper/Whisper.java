@@ -8,6 +8,8 @@ import dev.muse.media.LogMel;
 import dev.muse.models.KvCache;
 import dev.muse.models.SequenceState;
 import dev.muse.models.SpeechRecognizer;
+import dev.muse.models.Transcript;
+import dev.muse.models.TranscriptionOptions;
 import dev.muse.models.nn.Attention;
 import dev.muse.models.nn.Bias;
 import dev.muse.models.nn.Rows;
@@ -27,6 +29,7 @@ public final class Whisper implements SpeechRecognizer {
     private final LogMel logMel;
     private final Attention encoderAttention;
     private final Attention decoderAttention;
+    private final Transcriber transcriber;
 
     private Whisper(Ops ops, WhisperConfig config, WhisperWeights weights) {
         this.ops = ops;
@@ -37,6 +40,7 @@ public final class Whisper implements SpeechRecognizer {
                 (float) (1 / Math.sqrt(c.audioHeadSize())), 0);
         this.decoderAttention = new Attention(ops, c.textHeads(), c.textHeads(), c.textHeadSize(),
                 (float) (1 / Math.sqrt(c.textHeadSize())), 0);
+        this.transcriber = new Transcriber(this);
     }
 
     /** Reads the config and weights of a Whisper model file; a FormatException says what is wrong with it. */
@@ -58,6 +62,11 @@ public final class Whisper implements SpeechRecognizer {
     @Override public int vocabularySize() { return c.vocabularySize(); }
 
     @Override public String[] pieces() { return c.pieces().clone(); }
+
+    @Override
+    public Transcript transcribe(float[] samples, TranscriptionOptions options, Listener listener) {
+        return transcriber.transcribe(samples, options, listener);
+    }
 
     /** The encoder's output for one window: the keys and values every decoder layer's cross-attention reads. */
     record Encoded(float[] states, KvCache cross) implements EncodedAudio {

@@ -1,0 +1,58 @@
+package dev.muse.models;
+
+/**
+ * How to transcribe, with OpenAI's and whisper.cpp's defaults ({@link #DEFAULTS}).
+ *
+ * @param language             the spoken language's code ("en", "de", ...), or null to detect it from the first 30 s
+ * @param translate            translate into English rather than transcribe
+ * @param timestamps           segment timestamps (when off, a window is one segment)
+ * @param temperature          the first temperature; 0 is greedy
+ * @param temperatureIncrement added on each fallback, up to 1.0; 0 turns fallback off
+ * @param bestOf               sequences sampled at a temperature above 0, the best kept
+ * @param prompt               text that sets the style and vocabulary (OpenAI's {@code prompt}), or null
+ * @param logprobThreshold     a window whose average token log-probability is below this falls back
+ * @param noSpeechThreshold    a window whose no-speech probability is above this (and which is unlikely) is silence
+ * @param entropyThreshold     a sequence over 32 tokens whose last 32 tokens' entropy is below this is a repetition
+ *                             loop and falls back
+ * @param offsetSeconds        where to start in the audio
+ * @param durationSeconds      how much of it to transcribe; 0 for all
+ */
+public record TranscriptionOptions(String language, boolean translate, boolean timestamps, float temperature,
+                                   float temperatureIncrement, int bestOf, String prompt, float logprobThreshold,
+                                   float noSpeechThreshold, float entropyThreshold, double offsetSeconds,
+                                   double durationSeconds) {
+    public static final TranscriptionOptions DEFAULTS =
+            new TranscriptionOptions(null, false, true, 0f, 0.2f, 5, null, -1f, 0.6f, 2.4f, 0, 0);
+
+    public TranscriptionOptions {
+        if (!(temperature >= 0 && temperature <= 1) || !(temperatureIncrement >= 0) || bestOf < 1 || bestOf > 16
+                || !(offsetSeconds >= 0) || !(durationSeconds >= 0)) {
+            throw new IllegalArgumentException("temperature must be in [0, 1], best-of in [1, 16], offsets non-negative");
+        }
+    }
+
+    public TranscriptionOptions withLanguage(String code) {
+        return new TranscriptionOptions(code, translate, timestamps, temperature, temperatureIncrement, bestOf, prompt,
+                logprobThreshold, noSpeechThreshold, entropyThreshold, offsetSeconds, durationSeconds);
+    }
+
+    public TranscriptionOptions withTemperature(float first, float increment) {
+        return new TranscriptionOptions(language, translate, timestamps, first, increment, bestOf, prompt,
+                logprobThreshold, noSpeechThreshold, entropyThreshold, offsetSeconds, durationSeconds);
+    }
+
+    public TranscriptionOptions withTranslate(boolean on) {
+        return new TranscriptionOptions(language, on, timestamps, temperature, temperatureIncrement, bestOf, prompt,
+                logprobThreshold, noSpeechThreshold, entropyThreshold, offsetSeconds, durationSeconds);
+    }
+
+    public TranscriptionOptions withTimestamps(boolean on) {
+        return new TranscriptionOptions(language, translate, on, temperature, temperatureIncrement, bestOf, prompt,
+                logprobThreshold, noSpeechThreshold, entropyThreshold, offsetSeconds, durationSeconds);
+    }
+
+    public TranscriptionOptions withPrompt(String text) {
+        return new TranscriptionOptions(language, translate, timestamps, temperature, temperatureIncrement, bestOf, text,
+                logprobThreshold, noSpeechThreshold, entropyThreshold, offsetSeconds, durationSeconds);
+    }
+}

@@ -1,0 +1,366 @@
+package dev.muse.models.whisper;
+
+import dev.muse.media.LogMel;
+import dev.muse.models.SequenceState;
+import dev.muse.models.SpeechRecognizer.EncodedAudio;
+import dev.muse.models.SpeechRecognizer.Listener;
+import dev.muse.models.Transcript;
+import dev.muse.models.TranscriptionOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Whisper's decoding, as whisper.cpp's whisper_full does it: 30-second windows from the start, each decoded after
+ * a prompt of {@code sot [language task] [no-timestamps]} (and the previous window's text, for context), token by
+ * token under the {@link LogitFilter}'s rules until end-of-text or the window's end; a window that decodes badly
+ * (a repetition loop, a low average log-probability) is decoded again at the next temperature; then its text is cut
+ * into segments at its timestamp tokens and the next window starts where its last timestamp says.
+ *
+ * <p>At temperature 0 one sequence picks the likeliest token (ties: the lowest id), which makes the result equal to
+ * whisper.cpp's greedy decoding (the golden test compares them); above 0, {@code bestOf} sequences sample and the
+ * one with the best average log-probability wins (sampled tokens are Muse's own: a random source seeded per
+ * window, not libstdc++'s).
+ */
+final class Transcriber {
+    /** Frames (10 ms) of audio left below which a window is not decoded (whisper.cpp's delta_min). */
+    private static final int MIN_FRAMES = 10;
+    /** Frames per window. */
+    private static final int WINDOW = 3000;
+
+    private final Whisper model;
+    private final WhisperTokens t;
+    private final String[] pieces; // by id; special tokens past the file's vocabulary are absent
+    private final Map<String, Integer> ids = new HashMap<>();
+    private final LogitFilter filter;
+    private final int maxTokens; // tokens one window may decode: half the decoder's context, less the prompt's share
+
+    Transcriber(Whisper model) {
+        this.model = model;
+        this.t = WhisperTokens.of(model.vocabularySize());
+        this.pieces = model.config().pieces();
+        for (int i = 0; i < pieces.length; i++) ids.put(pieces[i], i); // a later duplicate wins, as in whisper.cpp
+        Integer space = ids.get(" ");
+        if (space == null) throw new IllegalArgumentException("the model's vocabulary has no \" \" token");
+        this.filter = new LogitFilter(t, space, model.config().audioContext());
+        this.maxTokens = model.textContextLength() / 2 - 4;
+    }
+
+    /** One sequence's decoding of one window. */
+    private static final class Sequence {
+        final SequenceState state;
+        final List<Sampled> tokens = new ArrayList<>();
+        int[] history = new int[16];
+        int seekDelta = WINDOW, resultLength;
+        boolean hasTimestamp, failed, completed;
+        double sumLogprobs, averageLogprob = Double.NEGATIVE_INFINITY, score = Double.NEGATIVE_INFINITY;
+        final LogitFilter.Picked picked;
+
+        Sequence(SequenceState state, int vocabulary) {
+            this.state = state;
+            this.picked = LogitFilter.Picked.of(vocabulary);
+        }
+
+        void add(Sampled s) {
+            if (tokens.size() == history.length) history = Arrays.copyOf(history, 2 * history.length);
+            history[tokens.size()] = s.id;
+            tokens.add(s);
+        }
+
+        boolean live() { return !failed && !completed; }
+    }
+
+    /** A picked token: its probability and log-probability, and the likeliest timestamp at that step. */
+    private record Sampled(int id, float p, float logprob, int timestampId) {}
+
+    Transcript transcribe(float[] samples, TranscriptionOptions o, Listener listener) {
+        LogMel.Spectrogram mel = model.logMel().compute(samples);
+        if (o.translate() && !t.multilingual()) throw new IllegalArgumentException("this model is English-only: it cannot translate");
+        String language = o.language() != null ? o.language() : t.multilingual() ? detectLanguage(mel) : "en";
+        if (t.multilingual()) t.language(language); // refuses an unknown code before any decoding
+        else if (!language.equals("en")) throw new IllegalArgumentException("this model is English-only: it hears English, not '" + language + "'");
+
+        // whisper.cpp takes a two-layer decoder outside large-v3 for a distilled model, which cannot place timestamps
+        boolean timestamps = o.timestamps() && !(model.config().textLayers() == 2 && model.vocabularySize() != 51866);
+        List<Integer> promptInit = new ArrayList<>(List.of(t.startOfTranscript()));
+        if (t.multilingual()) {
+            promptInit.add(t.language(language));
+            promptInit.add(o.translate() ? t.translate() : t.transcribe());
+        }
+        if (!timestamps) promptInit.add(t.noTimestamps());
+        List<Integer> promptPast = new ArrayList<>(o.prompt() == null ? List.of() : tokenize(" " + o.prompt().strip()));
+
+        int seekStart = (int) Math.round(o.offsetSeconds() * 100);
+        int seekEnd = o.durationSeconds() > 0 ? seekStart + (int) Math.round(o.durationSeconds() * 100) : mel.soundFrames();
+        seekEnd = Math.min(seekEnd, mel.soundFrames());
+        List<Float> temperatures = new ArrayList<>();
+        for (float temp = o.temperature(); temp < 1.0f + 1e-6f; temp += o.temperatureIncrement()) {
+            temperatures.add(temp);
+            if (o.temperatureIncrement() <= 0) break;
+        }
+
+        List<Transcript.Segment> segments = new ArrayList<>();
+        for (int seek = seekStart; seek + MIN_FRAMES < seekEnd; ) {
+            listener.progress((seek - seekStart) / (double) (seekEnd - seekStart));
+            EncodedAudio audio = model.encode(mel, seek);
+            if (seek > seekStart && seek + 500 >= seekEnd) promptPast.clear(); // the last 5 s: no context
+            Sequence best = null;
+            float noSpeech = 0, temperature = 0;
+            List<Integer> prompt = null;
+            for (int ti = 0; ti < temperatures.size(); ti++) {
+                temperature = temperatures.get(ti);
+                prompt = new ArrayList<>();
+                if (!promptPast.isEmpty() && temperature < 0.5f) {
+                    int take = Math.min(model.textContextLength() / 2, promptPast.size());
+                    prompt.add(t.previous());
+                    prompt.addAll(promptPast.subList(promptPast.size() - take, promptPast.size()));
+                }
+                prompt.addAll(promptInit);
+                int n = temperature > 0 ? o.bestOf() : 1;
+                Sequence[] sequences = new Sequence[n];
+                SequenceState first = model.start(audio);
+                float[] logits = model.decode(first, prompt.stream().mapToInt(Integer::intValue).toArray());
+                noSpeech = noSpeechProbability(logits);
+                for (int j = 0; j < n; j++) {
+                    SequenceState state = first;
+                    if (j > 0) {
+                        state = model.start(audio);
+                        state.copyPrefixFrom(first, first.length());
+                    }
+                    sequences[j] = new Sequence(state, t.vocabularySize());
+                    filter.apply(logits, temperature, sequences[j].history, 0, timestamps, -1, sequences[j].picked);
+                }
+                decodeWindow(sequences, temperature, seek, seekEnd, timestamps, new SplittableRandom(seek * 31L + ti), listener);
+                best = rank(sequences, o.entropyThreshold());
+                boolean last = ti == temperatures.size() - 1;
+                if (last || !(best.failed || best.averageLogprob < o.logprobThreshold() && noSpeech < o.noSpeechThreshold())) break;
+            }
+
+            boolean noSpeechWindow = noSpeech > o.noSpeechThreshold() && best.averageLogprob < o.logprobThreshold();
+            List<Integer> context = new ArrayList<>();
+            if (prompt.getFirst() == t.previous()) context.addAll(prompt.subList(1, prompt.size() - promptInit.size()));
+            if (!noSpeechWindow) {
+                for (int i = 0; i < best.resultLength; i++) context.add(best.tokens.get(i).id);
+                for (Transcript.Segment s : segments(best, seek, noSpeech, temperature, timestamps)) {
+                    segments.add(s);
+                    listener.segment(s);
+                }
+            }
+            promptPast = context;
+            int seekDelta = best.seekDelta;
+            List<Sampled> tokens = best.tokens;
+            int size = tokens.size();
+            if (size > 1 && tokens.get(size - 2).id < t.timestampBegin() && tokens.get(size - 1).id > t.timestampBegin()) {
+                seekDelta = Math.min(seekEnd - seek, WINDOW); // a single timestamp at the end: the window is done
+            }
+            seek += seekDelta;
+        }
+        listener.progress(1);
+        return new Transcript(language, samples.length / (double) LogMel.SAMPLE_RATE, segments);
+    }
+
+    /** Picks tokens for every live sequence until each completes or fails (whisper_full's inner loop). */
+    private void decodeWindow(Sequence[] sequences, float temperature, int seek, int seekEnd, boolean timestamps,
+            SplittableRandom random, Listener listener) {
+        for (int i = 0; i < maxTokens; i++) {
+            if (listener.cancelled()) throw new CancellationException("transcription cancelled");
+            boolean anyLive = false;
+            for (Sequence s : sequences) {
+                if (!s.live()) continue;
+                Sampled token = sample(s.picked, temperature, random);
+                s.add(token);
+                s.sumLogprobs += token.logprob;
+                if (token.id > t.timestampBegin()) {
+                    int delta = 2 * (token.id - t.timestampBegin());
+                    if (s.hasTimestamp && s.seekDelta > delta && s.resultLength < i) {
+                        s.failed = true; // a timestamp that goes back in time
+                        continue;
+                    }
+                    s.seekDelta = delta;
+                    s.resultLength = i + 1;
+                    s.hasTimestamp = true;
+                }
+                if (token.id == t.endOfText() || s.hasTimestamp && seek + s.seekDelta + MIN_FRAMES >= seekEnd) {
+                    if (s.resultLength == 0 && timestamps) {
+                        if (seek + s.seekDelta + MIN_FRAMES >= seekEnd) s.resultLength = i + 1;
+                        else {
+                            s.failed = true;
+                            continue;
+                        }
+                    }
+                    if (!timestamps) {
+                        s.resultLength = i + 1;
+                        s.seekDelta = WINDOW;
+                    }
+                    s.completed = true;
+                    continue;
+                }
+                if (i == maxTokens - 1 && (s.resultLength == 0 || s.seekDelta < WINDOW / 2)) {
+                    s.failed = true; // ran out of room without placing the window's end: a repetition loop
+                    continue;
+                }
+                anyLive = true;
+            }
+            if (!anyLive) return;
+            for (Sequence s : sequences) {
+                if (!s.live()) continue;
+                float[] logits = model.decode(s.state, new int[] {s.tokens.getLast().id});
+                filter.apply(logits, temperature, s.history, s.tokens.size(), timestamps, s.hasTimestamp ? s.seekDelta : -1, s.picked);
+            }
+        }
+    }
+
+    /** whisper_sample_token: the likeliest token at temperature 0 (first of equals), else one drawn by probability. */
+    private Sampled sample(LogitFilter.Picked picked, float temperature, SplittableRandom random) {
+        float[] probs = picked.probs();
+        double sumTimestamps = 0, maxTimestamp = 0;
+        int timestampId = 0;
+        for (int i = t.timestampBegin(); i < probs.length; i++) {
+            sumTimestamps += probs[i];
+            if (maxTimestamp < probs[i]) {
+                maxTimestamp = probs[i];
+                timestampId = i;
+            }
+        }
+        int id = 0;
+        if (temperature < 1e-6f) {
+            float p = 0;
+            for (int i = 0; i < probs.length; i++) {
+                if (p < probs[i]) {
+                    p = probs[i];
+                    id = i;
+                }
+            }
+        } else {
+            double total = 0;
+            for (float p : probs) total += p;
+            double r = random.nextDouble() * total;
+            for (id = 0; id < probs.length - 1; id++) {
+                r -= probs[id];
+                if (r < 0) break;
+            }
+        }
+        if (id >= t.timestampBegin()) timestampId = id;
+        return new Sampled(id, probs[id], picked.logprobs()[id], timestampId);
+    }
+
+    /** Scores the sequences that did not fail and returns the best (the first when all failed). */
+    private static Sequence rank(Sequence[] sequences, float entropyThreshold) {
+        Sequence best = sequences[0];
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (Sequence s : sequences) {
+            if (s.failed) continue;
+            s.tokens.subList(s.resultLength, s.tokens.size()).clear();
+            if (s.resultLength == 0) continue;
+            double sum = 0;
+            for (Sampled token : s.tokens) sum += token.logprob;
+            s.averageLogprob = sum / s.resultLength;
+            s.score = sum / s.resultLength;
+            Map<Integer, Integer> counts = new HashMap<>();
+            int from = Math.max(0, s.resultLength - 32);
+            for (int i = from; i < s.resultLength; i++) counts.merge(s.tokens.get(i).id, 1, Integer::sum);
+            double entropy = 0;
+            for (int count : counts.values()) {
+                double p = count / (double) (s.resultLength - from);
+                entropy -= p * Math.log(p);
+            }
+            if (s.resultLength > 32 && entropy < entropyThreshold) {
+                s.failed = true; // the last 32 tokens repeat too much
+                continue;
+            }
+            if (bestScore < s.score) {
+                bestScore = s.score;
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    /** The window's text cut at its timestamp tokens; times in centiseconds from the audio's start. */
+    private List<Transcript.Segment> segments(Sequence s, int seek, float noSpeech, float temperature, boolean timestamps) {
+        List<Transcript.Segment> out = new ArrayList<>();
+        List<Sampled> tokens = s.tokens;
+        if (tokens.isEmpty()) return out;
+        int start = seek + 2 * (tokens.getFirst().timestampId - t.timestampBegin());
+        int from = 0;
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < tokens.size(); i++) {
+            int id = tokens.get(i).id;
+            if (id < t.endOfText()) text.writeBytes(bytes(id));
+            if (id > t.timestampBegin() && timestamps) {
+                int end = seek + 2 * (tokens.get(i).timestampId - t.timestampBegin());
+                if (text.size() > 0) {
+                    out.add(segment(start, end, text, tokens.subList(from, i + 1), s, noSpeech, temperature));
+                    text.reset();
+                }
+                while (i < tokens.size() && tokens.get(i).id > t.timestampBegin()) i++;
+                i--;
+                start = end;
+                from = i + 1;
+            }
+        }
+        if (text.size() > 0) out.add(segment(start, seek + s.seekDelta, text, tokens.subList(from, tokens.size()), s, noSpeech, temperature));
+        return out;
+    }
+
+    private Transcript.Segment segment(int start, int end, java.io.ByteArrayOutputStream text, List<Sampled> tokens,
+            Sequence s, float noSpeech, float temperature) {
+        List<Transcript.Token> out = new ArrayList<>();
+        for (Sampled token : tokens) {
+            String piece = token.id < t.endOfText() ? new String(bytes(token.id), StandardCharsets.UTF_8) : "";
+            out.add(new Transcript.Token(token.id, piece, token.p));
+        }
+        return new Transcript.Segment(start, end, text.toString(StandardCharsets.UTF_8), out, (float) s.averageLogprob,
+                noSpeech, temperature);
+    }
+
+    private byte[] bytes(int id) {
+        return id < pieces.length ? pieces[id].getBytes(StandardCharsets.ISO_8859_1) : new byte[0];
+    }
+
+    private float noSpeechProbability(float[] logits) {
+        float[] logprobs = new float[logits.length];
+        LogitFilter.logSoftmax(logits, logprobs);
+        return (float) Math.exp(logprobs[t.noSpeech()]);
+    }
+
+    /** The likeliest language of the first window (whisper_lang_auto_detect): a softmax over the language tokens. */
+    String detectLanguage(LogMel.Spectrogram mel) {
+        float[] logits = model.decode(model.start(model.encode(mel, 0)), new int[] {t.startOfTranscript()});
+        int best = 0;
+        for (int i = 1; i < t.languages(); i++) {
+            if (logits[t.startOfTranscript() + 1 + i] > logits[t.startOfTranscript() + 1 + best]) best = i;
+        }
+        return WhisperTokens.LANGUAGES.get(best);
+    }
+
+    /**
+     * A prompt's tokens as whisper.cpp finds them: words split as GPT-2 splits them, then the longest vocabulary
+     * piece at each position (bytes no piece starts with are skipped).
+     */
+    List<Integer> tokenize(String text) {
+        List<Integer> out = new ArrayList<>();
+        java.util.regex.Matcher words = java.util.regex.Pattern
+                .compile("'s|'t|'re|'ve|'m|'ll|'d| ?[A-Za-z]+| ?[0-9]+| ?[^\\sA-Za-z0-9]+|\\s+(?!\\S)|\\s+").matcher(text);
+        while (words.find()) {
+            String word = new String(words.group().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            for (int i = 0; i < word.length(); ) {
+                int end = word.length();
+                for (; end > i; end--) {
+                    Integer id = ids.get(word.substring(i, end));
+                    if (id != null) {
+                        out.add(id);
+                        break;
+                    }
+                }
+                i = end > i ? end : i + 1;
+            }
+        }
+        return out;
+    }
+}
