@@ -1,6 +1,7 @@
 package dev.muse.cli;
 
-import dev.muse.formats.gguf.GgufFile;
+import dev.muse.formats.TensorSource;
+import dev.muse.formats.detect.WeightFiles;
 import dev.muse.hub.ModelFiles;
 import dev.muse.hub.ModelAliases;
 import dev.muse.hub.ProgressBar;
@@ -31,7 +32,7 @@ final class ModelsCommand implements Callable<Integer> {
                 String file = model.getFileName().toString();
                 PullRecord record = PullRecord.read(cache, file).orElse(null);
                 String sha = record == null || record.sha256() == null ? "-" : record.sha256().substring(0, 12) + (record.verified() ? " " : "*");
-                out.printf("%-36s %9s  %-10s %-13s %s%n", Printable.of(file.endsWith(".gguf") ? file.substring(0, file.length() - 5) : file),
+                out.printf("%-36s %9s  %-10s %-13s %s%n", Printable.of(ModelFiles.idOf(model)),
                         ProgressBar.humanBytes(Files.size(model)), Printable.of(architecture(model)), sha, record == null ? "-" : Printable.of(record.origin()));
             }
             if (models.stream().anyMatch(m -> PullRecord.read(cache, m.getFileName().toString()).filter(r -> !r.verified()).isPresent()))
@@ -41,7 +42,7 @@ final class ModelsCommand implements Callable<Integer> {
             if (p.getFileName().toString().endsWith(".part"))
                 out.printf("partial download: %s (%s; muse pull again to resume)%n", p.getFileName(), ProgressBar.humanBytes(Files.size(p)));
         out.println("cache: " + cache);
-        out.println("pull by name (muse pull NAME, then muse run NAME):");
+        out.println("pull by name (muse pull NAME, then muse run NAME, or muse transcribe FILE for a whisper model):");
         for (ModelAliases.Alias alias : ModelAliases.all())
             out.printf("  %-24s %s%s%n", alias.name(), alias.description(),
                     Files.isRegularFile(cache.resolve(alias.source().fileName())) ? " (in the cache)" : "");
@@ -54,15 +55,15 @@ final class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    /** GGUF files, and anything else muse pulled; not partial downloads or imports under way. */
+    /** GGUF files, whisper.cpp's model files, and anything else muse pulled; not partial downloads or imports under way. */
     private static boolean isModel(Path cache, Path p) {
         String name = p.getFileName().toString();
-        return name.endsWith(".gguf") || !name.endsWith(".part") && !name.endsWith(".import") && PullRecord.read(cache, name).isPresent();
+        return name.endsWith(".gguf") || ModelFiles.isSpeech(p) || !name.endsWith(".part") && !name.endsWith(".import") && PullRecord.read(cache, name).isPresent();
     }
 
     private static String architecture(Path model) {
-        try (GgufFile gguf = GgufFile.open(model)) {
-            return gguf.metadata().getString("general.architecture", "?");
+        try (TensorSource file = WeightFiles.open(model)) {
+            return file.metadata().getString("general.architecture", "?");
         } catch (IOException | RuntimeException e) {
             return "unreadable"; // a listing must not fail on one bad file; muse inspect says why
         }

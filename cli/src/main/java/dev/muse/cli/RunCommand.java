@@ -99,6 +99,9 @@ final class RunCommand implements Callable<Integer> {
                     case Event.Done d -> done = d;
                     case Event.Usage u -> { }
                     case Event.Error error -> throw error.error();
+                    case Event.Progress p -> { } // transcriptions' events: a generation has none
+                    case Event.Segment seg -> { }
+                    case Event.Transcribed x -> { }
                 }
             } while (!e.last());
             out.println();

@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Short names for well-known models, in this one table. Only architectures Muse runs (llama, and SmolVLM's
- * vision projector) and weight types it reads (F32, Q8_0) are listed. A SHA-256 is pinned only where it could be confirmed from independent
+ * Short names for well-known models, in this one table. Only architectures Muse runs (llama, SmolVLM's vision
+ * projector, Whisper) and weight types it reads are listed. A SHA-256 is pinned only where it could be confirmed from independent
  * sources; the others are checked against the hub's own X-Linked-Etag at download time.
  */
 public final class ModelAliases {
@@ -37,7 +37,22 @@ public final class ModelAliases {
             // llama.cpp's own conversion: the SmolLM2 decoder and its Idefics3 SigLIP projector, both Q8_0.
             new Alias("smolvlm-256m-instruct", new ModelSource("ggml-org/SmolVLM-256M-Instruct-GGUF", "SmolVLM-256M-Instruct-Q8_0.gguf"),
                     new ModelSource("ggml-org/SmolVLM-256M-Instruct-GGUF", "mmproj-SmolVLM-256M-Instruct-Q8_0.gguf"),
-                    "SmolVLM 256M Instruct (sees images), Q8_0 with its vision projector, about 280 MB"));
+                    "SmolVLM 256M Instruct (sees images), Q8_0 with its vision projector, about 280 MB"),
+            // Whisper speech recognition, whisper.cpp's own conversions of OpenAI's checkpoints (MIT), read unchanged.
+            whisper("whisper-tiny", "ggml-tiny.bin", "Whisper tiny, multilingual, F16, about 78 MB"),
+            whisper("whisper-tiny.en", "ggml-tiny.en.bin", "Whisper tiny, English only, F16, about 78 MB"),
+            whisper("whisper-base", "ggml-base.bin", "Whisper base, multilingual, F16, about 148 MB"),
+            whisper("whisper-base.en", "ggml-base.en.bin", "Whisper base, English only, F16, about 148 MB"),
+            whisper("whisper-base-q5_1", "ggml-base-q5_1.bin", "Whisper base, multilingual, Q5_1, about 60 MB"),
+            whisper("whisper-small", "ggml-small.bin", "Whisper small, multilingual, F16, about 488 MB"),
+            whisper("whisper-small-q5_1", "ggml-small-q5_1.bin", "Whisper small, multilingual, Q5_1, about 190 MB"),
+            whisper("whisper-large-v3-turbo", "ggml-large-v3-turbo.bin", "Whisper large-v3-turbo, multilingual, F16, about 1.6 GB"),
+            whisper("whisper-large-v3-turbo-q5_0", "ggml-large-v3-turbo-q5_0.bin", "Whisper large-v3-turbo, multilingual, Q5_0, about 574 MB"),
+            whisper("whisper-large-v3-turbo-q8_0", "ggml-large-v3-turbo-q8_0.bin", "Whisper large-v3-turbo, multilingual, Q8_0, about 874 MB"));
+
+    private static Alias whisper(String name, String file, String description) {
+        return new Alias(name, new ModelSource("ggerganov/whisper.cpp", file), description);
+    }
 
     private ModelAliases() {}
 

@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 public final class ModelFiles {
     /** The file name prefix of a vision projector in the cache. */
     public static final String PROJECTOR_PREFIX = "mmproj-";
+    /** The file name prefix of whisper.cpp's model files (ggml-base.bin, ggml-large-v3-turbo-q5_0.bin). */
+    public static final String WHISPER_PREFIX = "ggml-";
 
     private ModelFiles() {}
 
@@ -35,7 +37,8 @@ public final class ModelFiles {
         Path direct = Path.of(model);
         if (Files.isRegularFile(direct)) return direct;
         if (isSafeName(model)) {
-            for (String candidate : new String[] {model, model + ".gguf"}) {
+            String whisper = model.startsWith("whisper-") ? WHISPER_PREFIX + model.substring("whisper-".length()) + ".bin" : model;
+            for (String candidate : new String[] {model, model + ".gguf", whisper}) {
                 Path cached = cache().resolve(candidate);
                 if (Files.isRegularFile(cached)) return cached;
             }
@@ -63,22 +66,33 @@ public final class ModelFiles {
                 && !name.contains("\0") && name.chars().noneMatch(Character::isISOControl);
     }
 
-    /** The id a model file is offered under: its file name without ".gguf". */
+    /**
+     * The id a model file is offered under: its file name without ".gguf"; a whisper.cpp file ggml-NAME.bin is
+     * whisper-NAME, the name `muse pull` knows it by (whisper-base is ggml-base.bin).
+     */
     public static String idOf(Path file) {
         String name = file.getFileName().toString();
-        return name.endsWith(".gguf") ? name.substring(0, name.length() - 5) : name;
+        if (name.endsWith(".gguf")) return name.substring(0, name.length() - 5);
+        return isSpeech(file) ? "whisper-" + name.substring(WHISPER_PREFIX.length(), name.length() - 4) : name;
+    }
+
+    /** Whether the file is named as whisper.cpp names its speech models: ggml-NAME.bin. */
+    public static boolean isSpeech(Path file) {
+        String name = file.getFileName().toString();
+        return name.startsWith(WHISPER_PREFIX) && name.endsWith(".bin") && name.length() > WHISPER_PREFIX.length() + 4;
     }
 
     /**
      * The models in {@code folder} by id, in file name order: every .gguf file but vision projectors, which are
-     * not models of their own but go with the model beside them. Empty when the folder does not exist.
+     * not models of their own but go with the model beside them, and whisper.cpp's speech models (ggml-*.bin).
+     * Empty when the folder does not exist.
      */
     public static Map<String, ModelPaths> inFolder(Path folder) {
         Map<String, ModelPaths> models = new LinkedHashMap<>();
         if (folder == null || !Files.isDirectory(folder)) return models;
         try (Stream<Path> files = Files.list(folder)) {
-            files.filter(p -> p.getFileName().toString().endsWith(".gguf") && !p.getFileName().toString().startsWith(PROJECTOR_PREFIX)
-                            && Files.isRegularFile(p))
+            files.filter(p -> (p.getFileName().toString().endsWith(".gguf") && !p.getFileName().toString().startsWith(PROJECTOR_PREFIX)
+                            || isSpeech(p)) && Files.isRegularFile(p))
                     .sorted(Comparator.comparing(Path::getFileName))
                     .forEach(p -> models.put(idOf(p), ModelPaths.of(p)));
         } catch (IOException e) {

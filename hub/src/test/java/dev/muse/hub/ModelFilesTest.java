@@ -29,4 +29,19 @@ class ModelFilesTest {
         assertEquals(pulled, ModelFiles.resolve("stories260K"));
         assertThrows(IllegalArgumentException.class, () -> ModelFiles.resolve("../models/stories260K"));
     }
+
+    @Test
+    void whisperCppFilesAreSpeechModelsNamedAsTheyArePulled() throws IOException {
+        var e = assertThrows(IllegalArgumentException.class, () -> ModelFiles.resolve("whisper-base"));
+        assertTrue(e.getMessage().contains("muse pull whisper-base"), e.getMessage());
+        Path cache = Files.createDirectories(ModelFiles.cache());
+        Path base = Files.write(cache.resolve("ggml-base.bin"), new byte[] {1});
+        Path mine = Files.write(cache.resolve("ggml-my-tuned.en.bin"), new byte[] {1});
+        Files.write(cache.resolve("notes.bin"), new byte[] {1});
+        assertEquals(base, ModelFiles.resolve("whisper-base"), "through the alias");
+        assertEquals(mine, ModelFiles.resolve("whisper-my-tuned.en"), "by the name it is offered under");
+        assertEquals(java.util.List.of("whisper-base", "whisper-my-tuned.en"), java.util.List.copyOf(ModelFiles.inFolder(cache).keySet()));
+        assertTrue(ModelFiles.isSpeech(base));
+        assertFalse(ModelFiles.isSpeech(cache.resolve("notes.bin")));
+    }
 }

@@ -38,7 +38,15 @@ class ModelSourceTest {
         assertEquals(1_185_376, stories.size());
         assertEquals("smollm2-135m-instruct-q8_0.gguf", ModelSource.parse("smollm2-135m-instruct").fileName());
         assertEquals("Llama-3.2-1B-Instruct-Q8_0.gguf", ModelSource.parse("llama3.2-1b-instruct").fileName());
-        for (ModelAliases.Alias a : ModelAliases.all()) assertTrue(a.source().fileName().endsWith(".gguf"), a.name());
+        for (ModelAliases.Alias a : ModelAliases.all()) {
+            java.nio.file.Path file = java.nio.file.Path.of(a.source().fileName());
+            if (a.name().startsWith("whisper-")) {
+                assertTrue(ModelFiles.isSpeech(file), a.name());
+                assertEquals(a.name(), ModelFiles.idOf(file), "a pulled speech model is offered under its alias");
+            } else {
+                assertTrue(file.toString().endsWith(".gguf"), a.name());
+            }
+        }
     }
 
     @Test

@@ -1,9 +1,9 @@
 package dev.muse.runtime;
 
-/** The model cannot do what the request needs (take an image, make embeddings). */
+/** The model cannot do what the request needs (take an image, make embeddings, chat, transcribe). */
 public final class CapabilityException extends RuntimeException {
     /** What was missing. */
-    public enum Capability { IMAGE_INPUT, EMBEDDINGS }
+    public enum Capability { IMAGE_INPUT, EMBEDDINGS, TEXT_GENERATION, SPEECH_RECOGNITION }
 
     private final Capability missing;
     private final int message;

@@ -1,6 +1,10 @@
 package dev.muse.runtime;
 
+import dev.muse.hub.ModelFiles;
 import dev.muse.hub.ModelPaths;
+import dev.muse.media.Audio;
+import dev.muse.media.AudioDecoder;
+import dev.muse.media.MediaException;
 import dev.muse.models.Decoder;
 import dev.muse.models.Embedder;
 import dev.muse.runtime.CapabilityException.Capability;
@@ -77,6 +81,7 @@ public final class Engine implements AutoCloseable {
      */
     public Generation chat(ChatRequest request) {
         LoadedModel model = residency.acquire(request.model());
+        model.requireText("chat");
         List<ChatRequest.Message> messages = request.messages();
         int context = model.contextLength();
         if (!request.fitToContext()) {
@@ -128,7 +133,7 @@ public final class Engine implements AutoCloseable {
     /** Continues a prompt as it is. */
     public Generation complete(CompletionRequest request) {
         LoadedModel model = residency.acquire(request.model());
-        Tokenizer tokenizer = model.text().tokenizer();
+        Tokenizer tokenizer = model.requireText("continue text").tokenizer();
         int[] tokens = request.tokens();
         if (tokens == null) {
             model.text().checkFits(utf8Length(request.text()), model.contextLength());
@@ -144,7 +149,7 @@ public final class Engine implements AutoCloseable {
     /** One pooled, normalised vector per input, from a model that declares a pooling type (an embedding model). */
     public EmbeddingRequest.Result embed(EmbeddingRequest request) {
         LoadedModel model = residency.acquire(request.model());
-        Embedder lm = model.text().model().as(Embedder.class).orElseThrow(() -> new CapabilityException(
+        Embedder lm = model.requireText("make embeddings").model().as(Embedder.class).orElseThrow(() -> new CapabilityException(
                 "The model '" + model.id() + "' is not an embedding model (its GGUF declares no pooling_type)", Capability.EMBEDDINGS, -1));
         List<int[]> inputs = new ArrayList<>();
         for (int i = 0; i < request.inputs().size(); i++) {
@@ -164,6 +169,26 @@ public final class Engine implements AutoCloseable {
             vectors.add(lm.embed(tokens));
         }
         return new EmbeddingRequest.Result(vectors, total);
+    }
+
+    /**
+     * Transcribes (or translates into English) a sound file with a speech recognition model. The audio is decoded
+     * and checked here, so a file Muse cannot read is refused (an IllegalArgumentException saying why) before
+     * anything runs; so is an option the model cannot follow (a language it does not know, a translation asked of
+     * an English-only model), which the transcription reports as its {@link Event.Error}.
+     */
+    public Transcription transcribe(TranscriptionRequest request) {
+        LoadedModel model = residency.acquire(request.model());
+        if (!model.hearsSpeech())
+            throw new CapabilityException("The model '" + model.id() + "' is not a speech recognition model: it cannot transcribe audio",
+                    Capability.SPEECH_RECOGNITION, -1);
+        Audio audio;
+        try {
+            audio = new AudioDecoder().decode(request.audio());
+        } catch (MediaException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return model.speech().transcribe(model.id(), audio, request);
     }
 
     /** Unloads every model. */
@@ -200,7 +225,7 @@ public final class Engine implements AutoCloseable {
 
     private static ModelInfo describe(Residency.Known k) {
         ModelPaths paths = k.paths();
-        Set<ModelInfo.Modality> inputs = EnumSet.of(ModelInfo.Modality.TEXT);
+        Set<ModelInfo.Modality> inputs = EnumSet.of(ModelFiles.isSpeech(paths.model()) ? ModelInfo.Modality.AUDIO : ModelInfo.Modality.TEXT);
         if (paths.projector() != null) inputs.add(ModelInfo.Modality.IMAGE);
         long modified;
         try {
@@ -210,6 +235,8 @@ public final class Engine implements AutoCloseable {
         }
         LoadedModel l = k.loaded();
         Optional<ModelInfo.Resident> resident = l == null ? Optional.empty()
+                : l.hearsSpeech() ? Optional.of(new ModelInfo.Resident(l.speech().architecture(), 0, 1, l.residentBytes(), false,
+                        new Scheduler.Stats(0, l.busy() ? 1 : 0, 0, 0, 0, 0, 0, 0, 0)))
                 : Optional.of(new ModelInfo.Resident(l.text().model().architecture(), l.contextLength(), l.scheduler().options().maxSequences(),
                         l.residentBytes(), l.text().hasChatTemplate(), l.scheduler().stats()));
         return new ModelInfo(paths.id(), k.fileBytes(), modified, Set.copyOf(inputs), resident);

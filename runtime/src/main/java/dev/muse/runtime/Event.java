@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What a {@link Generation} reports, in order: for each choice its {@link Token}s and then one {@link Done};
  * the stream ends with {@link Usage} once every choice is done, or with {@link Error} at the first failure.
- * Choices interleave. Later modalities add their own kinds here (reasoning, tool calls, media, progress),
+ * Choices interleave. A {@link Transcription} reports {@link Progress} and {@link Segment}s, then
+ * {@link Transcribed} (or {@link Error}). Later modalities add their own kinds here (reasoning, tool calls, media, progress),
  * so every edge maps one sealed type.
  */
 public sealed interface Event {
@@ -45,6 +46,28 @@ public sealed interface Event {
 
     /** The end of a failed stream: every choice still running was cancelled. */
     record Error(RuntimeException error) implements Event {
+        @Override public boolean last() { return true; }
+    }
+
+    /** How far a long piece of work (a transcription) has come, from 0 to 1. */
+    record Progress(double fraction) implements Event {}
+
+    /**
+     * A stretch of speech a transcription heard, as soon as its window is decided.
+     *
+     * @param start               seconds from the start of the audio
+     * @param averageLogprob      its window's average token log-probability
+     * @param noSpeechProbability its window's probability of holding no speech
+     * @param temperature         the temperature its window was decoded at
+     */
+    record Segment(double start, double end, String text, float averageLogprob, float noSpeechProbability,
+                   float temperature, List<HeardToken> tokens) implements Event {}
+
+    /** One token of a {@link Segment}: its id, its text ("" for timestamps), its probability. */
+    record HeardToken(int id, String text, float probability) {}
+
+    /** The end of a successful transcription: the language heard (or given), the audio's length, all the text. */
+    record Transcribed(String language, double seconds, String text) implements Event {
         @Override public boolean last() { return true; }
     }
 

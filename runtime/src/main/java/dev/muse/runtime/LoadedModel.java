@@ -1,26 +1,48 @@
 package dev.muse.runtime;
 
 import dev.muse.engine.Ops;
+import dev.muse.formats.FormatException;
+import dev.muse.formats.TensorSource;
+import dev.muse.formats.detect.WeightFiles;
 import dev.muse.hub.ModelPaths;
+import dev.muse.models.Decoder;
+import dev.muse.models.Model;
+import dev.muse.models.Models;
+import dev.muse.models.SpeechRecognizer;
 import java.io.IOException;
 
 /**
- * A model resident in memory: its text model (weights, tokenizer, template), its vision projector when it has
- * one, and the scheduler that runs it.
+ * A model resident in memory. A language model has its text model (weights, tokenizer, template), its vision
+ * projector when it has one, and the scheduler that runs it; a speech recognition model has its {@link SpeechModel}
+ * instead (and the others null).
  */
-record LoadedModel(ModelPaths paths, TextModel text, ImageInput images, Scheduler scheduler) implements AutoCloseable {
+record LoadedModel(ModelPaths paths, TextModel text, ImageInput images, Scheduler scheduler, SpeechModel speech)
+        implements AutoCloseable {
     /**
-     * Opens every file of {@code paths} for the backend {@code ops} and starts the model's scheduler with
+     * Opens every file of {@code paths} for the backend {@code ops}; a language model's scheduler starts with
      * {@code defaults}, its context window cut to the model's own.
      */
     static LoadedModel open(ModelPaths paths, Ops ops, Scheduler.Options defaults) throws IOException {
-        TextModel text = TextModel.open(paths.model(), ops);
+        TensorSource file = WeightFiles.open(paths.model());
+        Model model;
+        try {
+            model = Models.load(file, ops);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        if (model instanceof SpeechRecognizer speech) return new LoadedModel(paths, null, null, null, new SpeechModel(file, speech));
+        if (!(model instanceof Decoder decoder)) {
+            file.close();
+            throw new FormatException("a '" + model.architecture() + "' model neither generates text nor hears speech");
+        }
+        TextModel text = TextModel.of(file, ops, decoder);
         ImageInput images = null;
         try {
             if (paths.projector() != null) images = text.openProjector(paths.projector());
             int context = Math.max(2, Math.min(defaults.contextLength(), text.model().contextLength()));
             Scheduler scheduler = new Scheduler(text.model(), new Scheduler.Options(defaults.maxSequences(), context, defaults.maxBatchTokens()), paths.id());
-            return new LoadedModel(paths, text, images, scheduler);
+            return new LoadedModel(paths, text, images, scheduler, null);
         } catch (IOException | RuntimeException e) {
             if (images != null) images.close();
             text.close();
@@ -32,20 +54,41 @@ record LoadedModel(ModelPaths paths, TextModel text, ImageInput images, Schedule
 
     boolean seesImages() { return images != null; }
 
+    boolean hearsSpeech() { return speech != null; }
+
+    /** This model's text side, or a CapabilityException when it is a speech model that cannot {@code what}. */
+    TextModel requireText(String what) {
+        if (text == null)
+            throw new CapabilityException("The model '" + id() + "' is a speech recognition model: it transcribes audio and cannot " + what,
+                    CapabilityException.Capability.TEXT_GENERATION, -1);
+        return text;
+    }
+
+    /** Whether requests run or wait on it: such a model is not unloaded to make room. */
+    boolean busy() { return speech != null ? speech.busy() : scheduler.busy(); }
+
     /** Bytes of its mapped files: the weights and the vision projector. */
     long fileBytes() {
+        if (speech != null) return speech.fileBytes();
         return text.file().size() + (images != null ? images.fileBytes() : 0);
     }
 
     /** Bytes this model holds: its mapped files plus its KV caches as they are now. */
     long residentBytes() {
-        return fileBytes() + scheduler.stats().kvBytes();
+        return fileBytes() + (scheduler != null ? scheduler.stats().kvBytes() : 0);
     }
 
-    int contextLength() { return scheduler.options().contextLength(); }
+    int contextLength() {
+        requireText("generate text");
+        return scheduler.options().contextLength();
+    }
 
     /** Stops the thread that reads the weights, then unmaps them. */
     @Override public void close() {
+        if (speech != null) {
+            speech.close();
+            return;
+        }
         scheduler.close();
         if (images != null) images.close();
         text.close();

@@ -8,12 +8,13 @@ import java.util.Set;
  *
  * @param fileBytes      bytes of its files (-1 when they cannot be read)
  * @param modifiedMillis when its weights file was last written
- * @param inputs         what a request may send it: text, and images when it has a vision projector
+ * @param inputs         what a request may send it: text, and images when it has a vision projector; audio for a
+ *                       speech recognition model
  * @param resident       how it runs, while it is in memory
  */
 public record ModelInfo(String id, long fileBytes, long modifiedMillis, Set<Modality> inputs, Optional<Resident> resident) {
-    /** What a model takes in. */
-    public enum Modality { TEXT, IMAGE }
+    /** What a model takes in: text (with images, for a vision model), or speech (a speech recognition model). */
+    public enum Modality { TEXT, IMAGE, AUDIO }
 
     /**
      * A model in memory.

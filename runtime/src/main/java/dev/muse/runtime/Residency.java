@@ -89,7 +89,7 @@ final class Residency implements AutoCloseable {
         long used = loaded.values().stream().mapToLong(LoadedModel::residentBytes).sum();
         for (LoadedModel lru : List.copyOf(loaded.values())) {
             if (used + needed <= budgetBytes) break;
-            if (lru.scheduler().busy()) continue;
+            if (lru.busy()) continue;
             used -= lru.residentBytes();
             loaded.remove(lru.id());
             lru.close();

@@ -72,7 +72,17 @@ final class TextModel implements AutoCloseable {
     static TextModel open(Path path, Ops ops) throws IOException {
         TensorSource file = WeightFiles.open(path);
         try {
-            return new TextModel(file, ops, Models.decoder(file, ops), Tokenizer.of(Vocabulary.fromMetadata(file.metadata())));
+            return of(file, ops, Models.decoder(file, ops));
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** The text model of an open file whose decoder is loaded; it owns the file from here (closing it on failure too). */
+    static TextModel of(TensorSource file, Ops ops, Decoder decoder) {
+        try {
+            return new TextModel(file, ops, decoder, Tokenizer.of(Vocabulary.fromMetadata(file.metadata())));
         } catch (RuntimeException e) {
             file.close();
             throw e;

@@ -103,6 +103,9 @@ final class Generations {
                         stream.done();
                         return List.of();
                     }
+                    case Event.Progress progress -> { } // transcriptions' events: a generation has none
+                    case Event.Segment seg -> { }
+                    case Event.Transcribed x -> { }
                 }
             }
         }

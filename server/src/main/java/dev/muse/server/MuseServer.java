@@ -136,6 +136,7 @@ public final class MuseServer implements AutoCloseable {
                 .register("/v1/conversations", new ConversationService(store, access))
                 .register("/v1/completions", new CompletionsService(engine, access, generations))
                 .register("/v1/embeddings", new EmbeddingsService(engine, access))
+                .register("/v1/audio", new AudioService(engine, access))
                 .get("/", studio::index)
                 .register("/studio", studio)
                 .error(ApiException.class, (req, res, e) -> Json.send(res, e.status(), Json.error(e)))
@@ -173,7 +174,8 @@ public final class MuseServer implements AutoCloseable {
                 .maxTcpConnections(connections.max())
                 .idleConnectionTimeout(connections.idleTimeout())
                 .idleConnectionPeriod(connections.idleTimeout().dividedBy(4)) // how often idle connections are looked for
-                .maxPayloadSize(4 * config.maxBodyBytes()) // a backstop: our own reader refuses first, in OpenAI's shape
+                // a backstop: our own readers refuse first, in OpenAI's shape (audio uploads may be larger than JSON bodies)
+                .maxPayloadSize(4 * Math.max(config.maxBodyBytes(), AudioService.MAX_FILE_BYTES))
                 .protocolsDiscoverServices(false) // the one HTTP/1.1 configuration below, not a second one found on the classpath
                 .addProtocol(Http1Config.builder().addReceiveListener(slowRequests).build())
                 .routing(routing)

@@ -37,20 +37,7 @@ public final class Json {
 
     /** The request body as JSON, refused with 413 past {@code maxBytes} (before reading it all) and 400 when malformed. */
     public static JsonNode readBody(ServerRequest req, long maxBytes) {
-        long declared = req.headers().contentLength().orElse(-1);
-        if (declared > maxBytes) throw ApiException.tooLarge(maxBytes);
-        byte[] body;
-        try (InputStream in = req.content().inputStream()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                if (out.size() + n > maxBytes) throw ApiException.tooLarge(maxBytes);
-                out.write(buffer, 0, n);
-            }
-            body = out.toByteArray();
-        } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
-            throw new ClientGoneException("the client closed the connection before sending its whole request", e);
-        }
+        byte[] body = readBytes(req, maxBytes);
         if (body.length == 0) throw ApiException.invalid(null, "The request body is empty; expected a JSON object");
         try {
             JsonNode node = MAPPER.readTree(body);
@@ -62,6 +49,23 @@ public final class Json {
             throw ApiException.invalid(null, "We could not parse the JSON body of your request: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The request body's bytes, refused with 413 past {@code maxBytes}: from its declared length, or as soon as it grows past. */
+    public static byte[] readBytes(ServerRequest req, long maxBytes) {
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared > maxBytes) throw ApiException.tooLarge(maxBytes);
+        try (InputStream in = req.content().inputStream()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                if (out.size() + n > maxBytes) throw ApiException.tooLarge(maxBytes);
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
+            throw new ClientGoneException("the client closed the connection before sending its whole request", e);
         }
     }
 

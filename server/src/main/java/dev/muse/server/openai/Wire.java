@@ -96,8 +96,9 @@ public final class Wire {
         m.put("loaded", info.resident().isPresent());
         m.put("size_bytes", info.fileBytes());
         ArrayNode input = m.putArray("input_modalities"); // what a request may send it: images only with a vision projector
-        input.add("text");
+        if (info.inputs().contains(ModelInfo.Modality.TEXT)) input.add("text");
         if (info.inputs().contains(ModelInfo.Modality.IMAGE)) input.add("image");
+        if (info.inputs().contains(ModelInfo.Modality.AUDIO)) input.add("audio");
         info.resident().ifPresent(r -> {
             m.put("architecture", r.architecture());
             m.put("context_length", r.contextLength());

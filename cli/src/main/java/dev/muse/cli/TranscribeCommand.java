@@ -1,0 +1,132 @@
+package dev.muse.cli;
+
+import dev.muse.hub.ModelFiles;
+import dev.muse.hub.ModelPaths;
+import dev.muse.media.AudioLimits;
+import dev.muse.runtime.Engine;
+import dev.muse.runtime.Event;
+import dev.muse.runtime.Scheduler;
+import dev.muse.runtime.Transcription;
+import dev.muse.runtime.TranscriptionRequest;
+import dev.muse.server.openai.Languages;
+import dev.muse.server.openai.Transcripts;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "transcribe", mixinStandardHelpOptions = true,
+        description = "Transcribe speech in sound files (WAV) with a Whisper model, as text, SRT or WebVTT subtitles, or JSON.")
+final class TranscribeCommand implements Callable<Integer> {
+    enum Format { txt, srt, vtt, json }
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "sound files to transcribe")
+    List<Path> files;
+
+    @Option(names = {"-m", "--model"}, description = "a whisper.cpp model file (ggml-*.bin) or a model name in the cache (default: the first speech model there)")
+    String model;
+
+    @Option(names = {"-l", "--language"}, description = "the spoken language, as a code (en) or a name (English); default: detected from the first 30 s")
+    String language;
+
+    @Option(names = {"-f", "--format"}, defaultValue = "txt", description = "txt, srt, vtt or json (default ${DEFAULT-VALUE})")
+    Format format;
+
+    @Option(names = "--translate", description = "translate into English rather than transcribe")
+    boolean translate;
+
+    @Option(names = "--prompt", description = "text that sets the style and vocabulary (names, spellings)")
+    String prompt;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "0: greedy, retrying hotter on a window that decodes badly (default); above 0: sampled")
+    float temperature;
+
+    @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", description = "write FILE.FORMAT files into DIR rather than to stdout")
+    Path outputDir;
+
+    @Override public Integer call() throws Exception {
+        Path file = model != null ? ModelFiles.resolve(model) : firstSpeechModel();
+        String code = language == null ? null : Languages.code(language);
+        if (language != null && code == null) throw new IllegalArgumentException("'" + language + "' is not a language Whisper knows (use a code such as en, or a name such as English)");
+        ModelPaths paths = new ModelPaths(ModelFiles.idOf(file), file, null);
+        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        try (Engine engine = new Engine(new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(16)))) {
+            for (Path audio : files) {
+                if (!Files.isRegularFile(audio)) throw new IllegalArgumentException("no such sound file: " + audio);
+                AudioLimits.DEFAULT.checkEncodedSize(Files.size(audio));
+                byte[] body = render(engine, paths.id(), audio, code);
+                if (outputDir != null) {
+                    Path target = Files.createDirectories(outputDir).resolve(audio.getFileName() + "." + format);
+                    Files.write(target, body);
+                    System.err.println("wrote " + target);
+                } else {
+                    out.write(body);
+                    out.flush();
+                }
+            }
+        }
+        return 0;
+    }
+
+    private byte[] render(Engine engine, String id, Path audio, String code) throws Exception {
+        long start = System.nanoTime();
+        Progress progress = new Progress(audio.getFileName().toString());
+        List<Event.Segment> segments = new ArrayList<>();
+        try (Transcription t = engine.transcribe(new TranscriptionRequest(id, Files.readAllBytes(audio), code, translate, prompt, temperature, true))) {
+            while (true) {
+                switch (t.next()) {
+                    case Event.Progress p -> progress.show(p.fraction());
+                    case Event.Segment s -> segments.add(s);
+                    case Event.Transcribed done -> {
+                        progress.end(String.format(Locale.ROOT, "%s: %.1f s of %s audio in %.1f s", audio.getFileName(), done.seconds(),
+                                Languages.name(done.language()), (System.nanoTime() - start) / 1e9));
+                        return Transcripts.render(switch (format) {
+                            case txt -> Transcripts.Format.TEXT;
+                            case srt -> Transcripts.Format.SRT;
+                            case vtt -> Transcripts.Format.VTT;
+                            case json -> Transcripts.Format.VERBOSE_JSON;
+                        }, translate, segments, done);
+                    }
+                    case Event.Error e -> throw e.error();
+                    case Event.Token x -> { } // a generation's events: a transcription has none
+                    case Event.Done x -> { }
+                    case Event.Usage x -> { }
+                }
+            }
+        }
+    }
+
+    /** The first whisper.cpp model in the cache, or an error saying how to get one. */
+    private static Path firstSpeechModel() {
+        return ModelFiles.inFolder(ModelFiles.cache()).values().stream().map(ModelPaths::model).filter(ModelFiles::isSpeech).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no speech recognition model in " + ModelFiles.cache()
+                        + ": muse pull whisper-base (or give one with --model)"));
+    }
+
+    /** Percent done on stderr: one line rewritten in a terminal, a line per tenth otherwise. */
+    private static final class Progress {
+        private final String name;
+        private final boolean terminal = System.console() != null;
+        private int shown = -1;
+
+        Progress(String name) { this.name = name; }
+
+        void show(double fraction) {
+            int percent = (int) (fraction * 100);
+            if (terminal) System.err.printf("\r%s: %d%%", name, percent);
+            else if (percent / 10 > shown / 10 || shown < 0) System.err.printf("%s: %d%%%n", name, percent);
+            shown = percent;
+        }
+
+        void end(String summary) {
+            System.err.println((terminal ? "\r" : "") + summary);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.muse.runtime;
+
+import dev.muse.media.Audio;
+import dev.muse.media.LogMel;
+import dev.muse.models.SpeechRecognizer;
+import dev.muse.models.Transcript;
+import dev.muse.models.TranscriptionOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+
+/**
+ * One transcription, running on a thread of its own: the caller reads {@link Event.Progress} and
+ * {@link Event.Segment} events with {@link #next()} as the windows are decoded, then one {@link Event.Transcribed}
+ * (or {@link Event.Error}). A model transcribes one file at a time (its forward pass already uses every core);
+ * others wait their turn. Closing it (a client that went away) stops it at the next token.
+ */
+public final class Transcription implements AutoCloseable {
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private volatile boolean cancelled;
+    private boolean ended;
+
+    Transcription(String model, SpeechRecognizer recognizer, Semaphore turn, Audio audio, TranscriptionOptions options) {
+        float[] samples = audio.at(LogMel.SAMPLE_RATE).samples();
+        Thread.ofVirtual().name("transcribe " + model).start(() -> {
+            try {
+                turn.acquire();
+                try {
+                    Transcript t = recognizer.transcribe(samples, options, new SpeechRecognizer.Listener() {
+                        @Override public void segment(Transcript.Segment s) { events.add(toEvent(s)); }
+
+                        @Override public void progress(double fraction) { events.add(new Event.Progress(fraction)); }
+
+                        @Override public boolean cancelled() { return cancelled; }
+                    });
+                    events.add(new Event.Transcribed(t.language(), t.seconds(), t.text()));
+                } finally {
+                    turn.release();
+                }
+            } catch (InterruptedException | CancellationException e) {
+                events.add(new Event.Error(new CancellationException("the transcription was cancelled")));
+            } catch (RuntimeException e) {
+                events.add(new Event.Error(e));
+            }
+        });
+    }
+
+    private static Event.Segment toEvent(Transcript.Segment s) {
+        List<Event.HeardToken> tokens = new ArrayList<>();
+        for (Transcript.Token t : s.tokens()) tokens.add(new Event.HeardToken(t.id(), t.text(), t.probability()));
+        return new Event.Segment(s.start() / 100.0, s.end() / 100.0, s.text(), s.averageLogprob(), s.noSpeechProbability(),
+                s.temperature(), tokens);
+    }
+
+    /** The next event, waiting for it; after the last one this fails. */
+    public Event next() throws InterruptedException {
+        if (ended) throw new IllegalStateException("the transcription has ended");
+        Event e = events.take();
+        ended = e.last();
+        return e;
+    }
+
+    /** Stops the transcription at its next token; it then ends with an {@link Event.Error} of a cancellation. */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    @Override public void close() { cancel(); }
+}

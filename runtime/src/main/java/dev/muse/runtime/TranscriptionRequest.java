@@ -1,0 +1,26 @@
+package dev.muse.runtime;
+
+import java.util.Objects;
+
+/**
+ * A sound file to transcribe (or translate into English) with a speech model.
+ *
+ * @param audio       the encoded file as it came (WAV today), decoded within {@link dev.muse.media.AudioLimits#DEFAULT}
+ * @param language    the spoken language's code, or null to detect it
+ * @param prompt      text that sets the style and vocabulary (OpenAI's {@code prompt}), or null
+ * @param temperature 0 (the default): greedy, falling back to higher temperatures on a window that decodes badly;
+ *                    above 0: sampled at that temperature, the best of five kept, no fallback
+ * @param timestamps  cut the text into timed segments (off: one segment per 30 s window)
+ */
+public record TranscriptionRequest(String model, byte[] audio, String language, boolean translate, String prompt,
+                                   float temperature, boolean timestamps) {
+    public TranscriptionRequest {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(audio, "audio");
+        if (!(temperature >= 0 && temperature <= 1)) throw new IllegalArgumentException("temperature must be between 0 and 1");
+    }
+
+    public static TranscriptionRequest of(String model, byte[] audio) {
+        return new TranscriptionRequest(model, audio, null, false, null, 0, true);
+    }
+}
