@@ -5,9 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Decodes a sound file a user sends into mono {@link Audio}, refusing what the {@link AudioLimits} do not allow
- * before any sample memory is allocated. The format is recognised from the file's first bytes, never from its
- * name. Thread-safe.
+ * Decodes a sound file a user sends into mono {@link Audio}: WAV, FLAC, MP3, Ogg Opus, and WebM Opus (what browsers
+ * record), refusing what the {@link AudioLimits} do not allow: WAV from its header before any sample memory is
+ * allocated, compressed formats as their sound grows. The format is recognised from the file's first bytes, never
+ * from its name. Thread-safe.
  */
 public final class AudioDecoder {
     private final AudioLimits limits;
@@ -46,8 +47,20 @@ public final class AudioDecoder {
         AudioFormat format = AudioFormat.sniff(encoded);
         return switch (format) {
             case WAV -> WavDecoder.decode(encoded, limits);
-            default -> throw new MediaException("the audio is " + format.label()
-                    + ", which Muse does not read yet: send WAV (PCM or float)");
+            case FLAC -> FlacDecoder.decode(encoded, limits);
+            case OGG -> OpusAudio.fromOgg(encoded, limits);
+            case WEBM -> webm(encoded);
+            case MP3 -> Mp3Audio.decode(encoded, limits);
+            case MP4 -> throw new MediaException("the audio is " + format.label()
+                    + ", which Muse does not read yet: send WAV, FLAC, MP3, Ogg Opus or WebM");
         };
+    }
+
+    private Audio webm(byte[] encoded) {
+        WebmFrames.Track track = WebmFrames.read(encoded);
+        if (!track.codec().equals("A_OPUS"))
+            throw new MediaException("the WebM file's audio is " + track.codec().replaceAll("[^ -~]", "?") + "; Muse reads Opus in WebM");
+        java.util.Iterator<byte[]> frames = track.frames().iterator();
+        return OpusAudio.decode(OpusAudio.Head.read(track.codecPrivate(), "WebM"), () -> frames.hasNext() ? frames.next() : null, limits);
     }
 }

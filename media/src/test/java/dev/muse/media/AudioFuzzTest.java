@@ -10,21 +10,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Damaged copies of sound files (bytes overwritten, header fields set to extremes, cut, grown): each must decode
- * or end in a {@link MediaException}; no other exception, no hang, and tight limits make a header that claims
- * hours of samples a refusal rather than an OutOfMemoryError.
+ * Damaged copies of sound files in every format read (bytes overwritten, header fields set to extremes, cut): each
+ * must decode or end in a {@link MediaException}; no other exception, no hang, and tight limits make a header that
+ * claims hours of samples, or a stream that expands to them, a refusal rather than an OutOfMemoryError.
  */
 class AudioFuzzTest {
     private static final AudioLimits SMALL = new AudioLimits(1 << 20, 20, 96000, 8);
 
     @ParameterizedTest
-    @ValueSource(strings = {"jfk", "stereo24", "float64", "extensible8"})
+    @ValueSource(strings = {"jfk", "stereo24", "float64", "extensible8", "jfk3.flac", "jfk1-stereo24.flac", "jfk3.mp3",
+            "jfk3.opus", "jfk3-live.webm", "chromium-mediarecorder.webm"})
     void damagedInputDecodesOrFailsCleanly(String name) {
         byte[] original = switch (name) {
             case "jfk" -> Arrays.copyOf(TestSounds.jfk(), 16044); // the header and half a second
             case "stereo24" -> TestSounds.wav(TestSounds.sine(440, 44100, 4000, 0.7), 44100, 2, 24, 1, false);
             case "float64" -> TestSounds.wav(TestSounds.sine(440, 8000, 1000, 0.7), 8000, 1, 64, 3, false);
-            default -> TestSounds.wav(TestSounds.sine(440, 11025, 1000, 0.7), 11025, 3, 8, 1, true);
+            case "extensible8" -> TestSounds.wav(TestSounds.sine(440, 11025, 1000, 0.7), 11025, 3, 8, 1, true);
+            default -> CompressedAudioTest.resource(name);
         };
         Random random = new Random(name.hashCode());
         AudioDecoder decoder = new AudioDecoder(SMALL);
