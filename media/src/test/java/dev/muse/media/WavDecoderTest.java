@@ -70,7 +70,7 @@ class WavDecoderTest {
         byte[] good = TestSounds.wav(TestSounds.sine(300, 16000, 100, 0.5), 16000, 1, 16, 1, false);
         assertRefused("the audio file is empty", new byte[0]);
         assertRefused("not audio Muse recognises", "hello, world".getBytes());
-        assertRefused("FLAC, which Muse does not read yet", "fLaC\0\0\0\"".getBytes());
+        assertRefused("the FLAC file's metadata runs past its end", "fLaC\0\0\0\"".getBytes());
         assertRefused("truncated", Arrays.copyOf(good, 30));
         assertRefused("has no data", Arrays.copyOf(good, 36));
 

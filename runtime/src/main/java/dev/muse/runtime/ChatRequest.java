@@ -59,4 +59,13 @@ public record ChatRequest(String model, List<Message> messages, Mode mode, Gener
      * a request to a text-only model never makes the server fetch an image URL.
      */
     public record Image(Supplier<byte[]> bytes) implements Part {}
+
+    /**
+     * A spoken turn: a sound file the engine's speech model hears, so the language model reads what was said. A
+     * stored turn carries the transcript made the first time ({@code heard}), which is used rather than hearing it
+     * again; null when it has not been heard yet.
+     */
+    public record Audio(byte[] bytes, String heard) implements Part {
+        public Audio { Objects.requireNonNull(bytes, "bytes"); }
+    }
 }

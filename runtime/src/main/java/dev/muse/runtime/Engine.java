@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -37,12 +39,23 @@ public final class Engine implements AutoCloseable {
      * @param memoryBudgetBytes resident models at most; idle ones are unloaded, least recently used first, beyond it
      * @param scheduler         per model: sequences at once, context window (at most the model's), rows per step
      */
-    public record Config(List<ModelPaths> models, Path cacheFolder, long memoryBudgetBytes, Scheduler.Options scheduler) {}
+    public record Config(List<ModelPaths> models, Path cacheFolder, long memoryBudgetBytes, Scheduler.Options scheduler, String speechModel) {
+        /** With the first speech model on offer hearing audio in chats. */
+        public Config(List<ModelPaths> models, Path cacheFolder, long memoryBudgetBytes, Scheduler.Options scheduler) {
+            this(models, cacheFolder, memoryBudgetBytes, scheduler, null);
+        }
+    }
 
     private final Residency residency;
+    private final String speechModel;
+    /** Transcripts of audio heard in chats, by the SHA-256 of the file: a conversation sends its history again each turn. */
+    private final Map<String, String> heardBefore = java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override protected boolean removeEldestEntry(Map.Entry<String, String> eldest) { return size() > 256; }
+    });
 
     public Engine(Config config) {
         this.residency = new Residency(config.models(), config.cacheFolder(), config.memoryBudgetBytes(), config.scheduler());
+        this.speechModel = config.speechModel();
     }
 
     /** Every model on offer, loaded or not. */
@@ -82,6 +95,12 @@ public final class Engine implements AutoCloseable {
     public Generation chat(ChatRequest request) {
         LoadedModel model = residency.acquire(request.model());
         model.requireText("chat");
+        List<String> heard = new ArrayList<>();
+        request = hear(request, heard);
+        return answer(model, request).withHeard(heard);
+    }
+
+    private Generation answer(LoadedModel model, ChatRequest request) {
         List<ChatRequest.Message> messages = request.messages();
         int context = model.contextLength();
         if (!request.fitToContext()) {
@@ -96,6 +115,69 @@ public final class Engine implements AutoCloseable {
         GenerationOptions options = asked != null ? request.options()
                 : request.options().withMaxTokens(Math.max(1, Math.min(answer, context - prompt.length())));
         return generate(model, prompt, options, false, leftOut);
+    }
+
+    /**
+     * The request with each audio part replaced by the text the speech model heard in it (its stored transcript, when
+     * it has one), each transcript added to {@code heard}. The speech model is the configured one, else the first on
+     * offer; a turn with audio and no speech model is refused.
+     */
+    private ChatRequest hear(ChatRequest request, List<String> heard) {
+        if (request.messages().stream().noneMatch(m -> m.content().stream().anyMatch(p -> p instanceof ChatRequest.Audio))) return request;
+        List<ChatRequest.Message> messages = new ArrayList<>();
+        for (int i = 0; i < request.messages().size(); i++) {
+            ChatRequest.Message m = request.messages().get(i);
+            List<ChatRequest.Part> parts = new ArrayList<>();
+            for (ChatRequest.Part part : m.content()) {
+                if (!(part instanceof ChatRequest.Audio audio)) {
+                    parts.add(part);
+                    continue;
+                }
+                String text = audio.heard() != null ? audio.heard() : transcript(audio.bytes(), i);
+                heard.add(text);
+                parts.add(new ChatRequest.Text(text));
+            }
+            messages.add(new ChatRequest.Message(m.role(), parts));
+        }
+        return new ChatRequest(request.model(), messages, request.mode(), request.options(), request.fitToContext());
+    }
+
+    private String transcript(byte[] audio, int message) {
+        String key = java.util.HexFormat.of().formatHex(sha256(audio));
+        String known = heardBefore.get(key);
+        if (known != null) return known;
+        String id = speechModel != null ? speechModel : models().stream().filter(m -> m.inputs().contains(ModelInfo.Modality.AUDIO))
+                .map(ModelInfo::id).findFirst().orElseThrow(() -> new CapabilityException(
+                        "No speech recognition model is installed to hear the audio (muse pull whisper-base)", Capability.SPEECH_RECOGNITION, message));
+        Transcription started;
+        try {
+            started = transcribe(TranscriptionRequest.of(id, audio));
+        } catch (IllegalArgumentException e) { // audio Muse cannot read
+            throw new IllegalArgumentException("the audio in message " + message + " could not be heard: " + e.getMessage(), e);
+        }
+        try (Transcription t = started) {
+            while (true) {
+                switch (t.next()) {
+                    case Event.Transcribed done -> {
+                        heardBefore.put(key, done.text().strip());
+                        return done.text().strip();
+                    }
+                    case Event.Error e -> throw new IllegalArgumentException("the audio in message " + message + " could not be heard: " + e.error().getMessage(), e.error());
+                    default -> { }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while hearing the audio", e);
+        }
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The prompt of the conversation without its {@code leftOut} oldest non-system messages. */
@@ -116,6 +198,7 @@ public final class Engine implements AutoCloseable {
                         text.append(TextModel.IMAGE_MARKER);
                         images.add(image.bytes().get());
                     }
+                    case ChatRequest.Audio audio -> throw new IllegalStateException("audio is heard before the prompt is built");
                 }
             }
             messages.add(new ChatMessage(m.role(), text.toString()));

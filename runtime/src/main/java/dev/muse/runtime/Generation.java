@@ -45,6 +45,7 @@ public final class Generation implements AutoCloseable {
     private final long start = System.nanoTime();
     private final int promptTokens;
     private final int leftOutMessages;
+    private List<String> heard = List.of();
     private final List<Choice> choices = new ArrayList<>();
     private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private final Deque<Event> ready = new ArrayDeque<>();
@@ -83,6 +84,14 @@ public final class Generation implements AutoCloseable {
 
     /** Messages of the conversation left out to fit the context (only for a request that asked to be fitted). */
     public int leftOutMessages() { return leftOutMessages; }
+
+    /** What the speech model heard in each audio part of the request, in the order of the parts. */
+    public List<String> heard() { return heard; }
+
+    Generation withHeard(List<String> transcripts) {
+        this.heard = List.copyOf(transcripts);
+        return this;
+    }
 
     /** The next event, waiting for it; after the last one this fails. */
     public Event next() throws InterruptedException {

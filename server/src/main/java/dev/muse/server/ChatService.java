@@ -82,8 +82,9 @@ final class ChatService implements HttpService {
             Generation generation = start(new ChatRequest(params.model(), full, mode, params.options()).fittingContext(), stored);
             try {
                 // The new turn is committed before the first byte of the answer: once acknowledged, it survives a crash.
-                for (int i = 0; i < input.contents().size(); i++) {
-                    JsonNode content = input.contents().get(i);
+                List<JsonNode> contents = withTranscripts(input.contents(), generation.heard());
+                for (int i = 0; i < contents.size(); i++) {
+                    JsonNode content = contents.get(i);
                     store.messages().append(owner, conversationId, ConversationService.role(input.messages().get(i).role()),
                             content == null || content.isNull() ? TextNode.valueOf("") : content);
                 }
@@ -111,6 +112,27 @@ final class ChatService implements HttpService {
             });
             if (choices.isEmpty()) store.messages().updateReply(owner, reply.id(), TextNode.valueOf(latest[0])); // client left: keep what it saw
         }
+    }
+
+    /**
+     * The new turn's contents to store, each input_audio part marked with what was heard in it: the last of
+     * {@code heard} belong to the new turn (the earlier ones to the stored conversation), and a spoken turn then
+     * shows as a voice message with its transcript, and is not heard again on the next turn.
+     */
+    private static List<JsonNode> withTranscripts(List<JsonNode> contents, List<String> heard) {
+        List<com.fasterxml.jackson.databind.node.ObjectNode> audioParts = new ArrayList<>();
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode content : contents) {
+            JsonNode copy = content == null ? null : content.deepCopy();
+            if (copy != null && copy.isArray())
+                for (JsonNode part : copy)
+                    if (part.isObject() && "input_audio".equals(part.path("type").asText()))
+                        audioParts.add((com.fasterxml.jackson.databind.node.ObjectNode) part);
+            out.add(copy);
+        }
+        for (int i = 0; i < audioParts.size(); i++)
+            audioParts.get(i).put(ChatMessages.TRANSCRIPT, heard.get(heard.size() - audioParts.size() + i));
+        return out;
     }
 
     /**

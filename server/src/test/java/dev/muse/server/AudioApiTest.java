@@ -129,6 +129,35 @@ class AudioApiTest {
         assertEquals("language", seen.get("error").get("param").asText());
     }
 
+    @Test
+    void aSpokenTurnIsHeardAndStoredAsAVoiceMessage() throws Exception {
+        String audio = java.util.Base64.getEncoder().encodeToString(wav);
+        String turn = "{\"role\": \"user\", \"content\": [{\"type\": \"input_audio\", \"input_audio\": {\"data\": \"" + audio
+                + "\", \"format\": \"wav\"}}, {\"type\": \"text\", \"text\": \"(said above)\"}]}";
+        HttpResponse<String> plain = s.post("/v1/chat/completions", "{\"model\": \"tiny-chat\", \"max_tokens\": 4, \"messages\": [" + turn + "]}");
+        assertEquals(200, plain.statusCode(), plain.body());
+        assertTrue(TestServer.json(plain).get("usage").get("prompt_tokens").asInt() > 10, "the transcript reached the prompt");
+
+        String id = TestServer.json(s.post("/v1/conversations", "{}")).get("id").asText();
+        HttpResponse<String> stored = s.post("/v1/chat/completions", "{\"model\": \"tiny-chat\", \"max_tokens\": 4, \"conversation_id\": \""
+                + id + "\", \"messages\": [" + turn + "]}");
+        assertEquals(200, stored.statusCode(), stored.body());
+        JsonNode messages = TestServer.json(s.get("/v1/conversations/" + id));
+        JsonNode part = messages.get("messages").get(0).get("content").get(0);
+        assertEquals("input_audio", part.get("type").asText());
+        String heard = part.get("transcript").asText();
+        assertFalse(heard.isBlank(), part.toString());
+        String again = "{\"model\": \"tiny-chat\", \"max_tokens\": 4, \"conversation_id\": \"" + id
+                + "\", \"messages\": [{\"role\": \"user\", \"content\": \"and then?\"}]}";
+        assertEquals(200, s.post("/v1/chat/completions", again).statusCode(), "the stored voice message is read from its transcript");
+
+        HttpResponse<String> garbage = s.post("/v1/chat/completions", "{\"model\": \"tiny-chat\", \"messages\": [{\"role\": \"user\", \"content\": "
+                + "[{\"type\": \"input_audio\", \"input_audio\": {\"data\": \"aGVsbG8=\", \"format\": \"wav\"}}]}]}");
+        assertRefused(garbage, 400, "messages", "could not be heard");
+        assertRefused(s.post("/v1/chat/completions", "{\"model\": \"tiny-chat\", \"messages\": [{\"role\": \"user\", \"content\": "
+                + "[{\"type\": \"input_audio\", \"input_audio\": {\"data\": \"%%%\"}}]}]}"), 400, "messages[0].content", "not valid base64");
+    }
+
     private static void assertRefused(HttpResponse<String> r, int status, String param, String message) throws Exception {
         assertEquals(status, r.statusCode(), r.body());
         JsonNode error = Json.MAPPER.readTree(r.body()).get("error");

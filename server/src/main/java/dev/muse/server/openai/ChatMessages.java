@@ -7,12 +7,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * OpenAI chat messages to the runtime's: roles checked, text and image_url content parts kept in order. An
+ * OpenAI chat messages to the runtime's: roles checked, text, image_url and input_audio content parts kept in order
+ * (a spoken turn is heard by the engine's speech model and reaches the language model as text). An
  * image's URL is read only when the runtime asks for its bytes, which it does once the model is known to take
  * images, so a text-only model never makes the server fetch anything.
  */
 public final class ChatMessages {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
+
+    /** The field Muse adds to a stored input_audio part: the text its speech model heard in it. */
+    public static final String TRANSCRIPT = "transcript";
 
     /** Images one request may send: each is decoded and encoded before the prompt's length is known. */
     public static final int MAX_IMAGES = 16;
@@ -70,8 +74,21 @@ public final class ChatMessages {
                     String address = url.isTextual() ? url.textValue() : url.path("url").asText(null);
                     parts.add(new ChatRequest.Image(() -> urls.read(address, where + ".content")));
                 }
-                case "input_audio", "file" -> throw ApiException.invalid(where + ".content", "unsupported_content",
-                        "Muse cannot take " + (type.equals("input_audio") ? "audio" : "files") + " in chat messages yet");
+                case "input_audio" -> {
+                    JsonNode data = part.path("input_audio").path("data");
+                    if (!data.isTextual() || data.textValue().isEmpty())
+                        throw ApiException.invalid(where + ".content", "an input_audio part needs 'input_audio.data': the sound file in base64");
+                    byte[] bytes;
+                    try {
+                        bytes = java.util.Base64.getDecoder().decode(data.textValue());
+                    } catch (IllegalArgumentException e) {
+                        throw ApiException.invalid(where + ".content", "'input_audio.data' is not valid base64: " + e.getMessage());
+                    }
+                    // a stored turn carries what was heard in it the first time (Muse's extension), so it is not heard again
+                    JsonNode heard = part.path(TRANSCRIPT);
+                    parts.add(new ChatRequest.Audio(bytes, heard.isTextual() ? heard.textValue() : null));
+                }
+                case "file" -> throw ApiException.invalid(where + ".content", "unsupported_content", "Muse cannot take files in chat messages yet");
                 default -> throw ApiException.invalid(where + ".content", "unknown content part type '" + type + "'");
             }
         }

@@ -50,12 +50,16 @@ async function askForKey(message) {
   return key;
 }
 
-/** Sends a request, asking for a key and retrying while the server answers 401; returns an OK response. */
+/**
+ * Sends a request (a JSON body, or FormData as multipart), asking for a key and retrying while the server answers
+ * 401; returns an OK response.
+ */
 async function send(method, path, body, signal) {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const form = body instanceof FormData;
+  const payload = body === undefined ? undefined : form ? body : JSON.stringify(body);
   for (;;) {
     const headers = {};
-    if (payload !== undefined) headers['Content-Type'] = 'application/json';
+    if (payload !== undefined && !form) headers['Content-Type'] = 'application/json';
     const key = apiKey();
     if (key) headers.Authorization = `Bearer ${key}`;
     let response;
@@ -120,6 +124,18 @@ export async function* stream(path, body, signal) {
   }
   listeners.unreachable();
   throw new NetworkError('The answer stopped before the server finished it (the server may have stopped).', true);
+}
+
+/**
+ * What the server's speech model hears in a recording (any container it reads: the browser's WebM, WAV, ...):
+ * OpenAI's transcription endpoint, with "whisper-1" standing for the first speech model on offer.
+ */
+export async function transcribe(blob, name, signal) {
+  const form = new FormData();
+  form.append('model', 'whisper-1');
+  form.append('file', blob, name);
+  const response = await send('POST', 'v1/audio/transcriptions', form, signal);
+  return (await response.json()).text ?? '';
 }
 
 /** Whether the server answers at all (no key needed). */

@@ -1,6 +1,8 @@
-// The message box: text, attachments (file picker, drag and drop, paste, microphone), send and stop.
+// The message box: text, attachments (file picker, drag and drop, paste), the microphone, send and stop.
 import { el, formatBytes, iconButton } from './dom.js';
-import { AttachmentError, Recorder, attachmentFrom } from './media.js';
+import { transcribe } from './api.js';
+import { AttachmentError, Recorder, attachmentFrom, toWav } from './media.js';
+import { sendsVoiceMessages } from './settings.js';
 
 export class Composer {
   /** onSend({text, attachments}) is called with what to send; onStop() while an answer streams. */
@@ -50,6 +52,14 @@ export class Composer {
       this.fileInput.value = '';
     });
     this.recordButton.addEventListener('click', () => this.toggleRecording());
+    this.recordingPanel = document.getElementById('recording');
+    this.level = document.getElementById('record-level');
+    this.clock = document.getElementById('record-clock');
+    this.heard = document.getElementById('record-heard');
+    document.getElementById('record-cancel').addEventListener('click', () => this.cancelRecording());
+    document.addEventListener('keydown', event => {
+      if (event.key === 'Escape' && this.recorder.recording) this.cancelRecording();
+    });
     const main = document.getElementById('main');
     let depth = 0; // dragenter/dragleave fire for every child crossed
     const carriesFiles = event => [...(event.dataTransfer?.types ?? [])].includes('Files');
@@ -141,35 +151,76 @@ export class Composer {
     this.tray.hidden = this.attachments.length === 0;
   }
 
+  /**
+   * The microphone: while recording, a level meter, the time, and what the speech model hears so far (the
+   * recording is sent again every few seconds); on stop, the words go into the message box, or the recording is
+   * sent as a voice message (a setting). Cancel (or Escape) throws it away.
+   */
   async toggleRecording() {
-    if (!this.recorder.recording) {
-      try {
-        await this.recorder.start();
-      } catch (e) {
-        this.note(e.message);
-        return;
-      }
-      this.recordButton.setAttribute('aria-pressed', 'true');
-      this.recordButton.setAttribute('aria-label', 'Stop recording');
-      const started = Date.now();
-      const tick = () => {
-        const seconds = Math.floor((Date.now() - started) / 1000);
-        this.note(`Recording ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}. Press the microphone again to stop.`, 'info');
-      };
-      tick();
-      this.recordingClock = setInterval(tick, 1000);
+    if (this.recorder.recording) return this.finishRecording();
+    try {
+      await this.recorder.start();
+    } catch (e) {
+      this.note(e.message);
       return;
     }
-    clearInterval(this.recordingClock);
+    this.note('');
+    this.recordButton.setAttribute('aria-pressed', 'true');
+    this.recordButton.setAttribute('aria-label', 'Stop recording');
+    this.recordingPanel.hidden = false;
+    this.heard.textContent = 'Listening…';
+    const started = Date.now();
+    let hearing = null, lastHeard = 0;
+    this.recordingTimer = setInterval(() => {
+      const seconds = Math.floor((Date.now() - started) / 1000);
+      this.clock.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+      this.level.value = this.recorder.level();
+      const soFar = this.recorder.soFar();
+      if (!hearing && soFar && Date.now() - lastHeard > 2500) { // one request at a time, on what was said so far
+        lastHeard = Date.now();
+        hearing = transcribe(soFar, 'recording.webm')
+          .then(text => { if (this.recorder.recording && text) this.heard.textContent = text; })
+          .catch(e => { if (this.recorder.recording) this.heard.textContent = `(not heard: ${e.message})`; })
+          .finally(() => { hearing = null; });
+      }
+    }, 100);
+  }
+
+  stopRecordingUi() {
+    clearInterval(this.recordingTimer);
+    this.recordingPanel.hidden = true;
     this.recordButton.setAttribute('aria-pressed', 'false');
     this.recordButton.setAttribute('aria-label', 'Record audio');
-    this.note('');
+  }
+
+  cancelRecording() {
+    this.recorder.cancel();
+    this.stopRecordingUi();
+    this.note('Recording thrown away.', 'info');
+  }
+
+  async finishRecording() {
+    this.stopRecordingUi();
+    const recording = await this.recorder.stop();
+    if (!recording) return;
+    if (sendsVoiceMessages()) {
+      const stamp = new Date().toTimeString().slice(0, 8).replaceAll(':', '');
+      const name = `voice-${stamp}.wav`;
+      await this.add([new File([await toWav(recording, name).catch(() => recording)], name, { type: 'audio/wav' })]);
+      if (this.attachments.length) this.send();
+      return;
+    }
+    this.note('Writing down what you said…', 'info');
     try {
-      const file = await this.recorder.stop();
-      if (file) await this.add([file]);
+      const text = (await transcribe(recording, 'recording.webm')).trim();
+      this.note(text ? '' : 'Nothing was heard in the recording.', 'info');
+      if (text) {
+        this.input.value = this.input.value.trim() ? `${this.input.value.trim()} ${text}` : text;
+        this.fit();
+        this.input.focus();
+      }
     } catch (e) {
-      if (!(e instanceof AttachmentError)) throw e;
-      this.note(e.message);
+      this.note(`The recording could not be written down: ${e.message}`);
     }
   }
 }

@@ -99,11 +99,18 @@ function encodeWav(samples, rate) {
   return new Blob([bytes], { type: 'audio/wav' });
 }
 
-/** Microphone recording: start(), then stop() resolves to a WAV File. */
+/**
+ * Microphone recording in the browser's own format (WebM/Opus in Chromium and Firefox), in one-second slices so
+ * that what was said so far can be heard while recording goes on: start(), soFar(), level(), then stop() (the
+ * recording) or cancel().
+ */
 export class Recorder {
   #recorder = null;
   #chunks = [];
   #stream = null;
+  #context = null;
+  #analyser = null;
+  #levels = null;
 
   get recording() { return this.#recorder !== null; }
 
@@ -118,21 +125,53 @@ export class Recorder {
     this.#chunks = [];
     this.#recorder = new MediaRecorder(this.#stream);
     this.#recorder.ondataavailable = event => { if (event.data.size) this.#chunks.push(event.data); };
-    this.#recorder.start();
+    this.#recorder.start(1000);
+    this.#context = new AudioContext();
+    this.#analyser = this.#context.createAnalyser();
+    this.#analyser.fftSize = 1024;
+    this.#levels = new Float32Array(this.#analyser.fftSize);
+    this.#context.createMediaStreamSource(this.#stream).connect(this.#analyser);
   }
 
+  /** The loudness now, 0 to 1 (the signal's RMS, scaled so speech fills the meter). */
+  level() {
+    if (!this.#analyser) return 0;
+    this.#analyser.getFloatTimeDomainData(this.#levels);
+    let sum = 0;
+    for (const v of this.#levels) sum += v * v;
+    return Math.min(1, Math.sqrt(sum / this.#levels.length) * 4);
+  }
+
+  /** What was recorded so far, as a file the server reads (the slices so far form a whole WebM file). */
+  soFar() {
+    return this.#chunks.length ? new Blob(this.#chunks, { type: this.#recorder?.mimeType || 'audio/webm' }) : null;
+  }
+
+  /** Stops and resolves to the whole recording (a Blob in the browser's format), or null when nothing was recorded. */
   async stop() {
     const recorder = this.#recorder;
     if (!recorder) return null;
     const stopped = new Promise(resolve => { recorder.onstop = resolve; });
     recorder.stop();
     await stopped;
+    this.#release();
+    return this.#chunks.length ? new Blob(this.#chunks, { type: recorder.mimeType }) : null;
+  }
+
+  /** Stops and throws the recording away. */
+  cancel() {
+    if (!this.#recorder) return;
+    this.#recorder.ondataavailable = null;
+    this.#recorder.stop();
+    this.#release();
+    this.#chunks = [];
+  }
+
+  #release() {
     this.#stream.getTracks().forEach(track => track.stop());
+    this.#context?.close();
+    this.#context = this.#analyser = null;
     this.#recorder = null;
-    const recorded = new Blob(this.#chunks, { type: recorder.mimeType });
-    const stamp = new Date().toTimeString().slice(0, 8).replaceAll(':', '');
-    const name = `recording-${stamp}.wav`;
-    return new File([await toWav(recorded, name)], name, { type: 'audio/wav' });
   }
 }
 
@@ -149,7 +188,8 @@ export function mediaOf(content) {
     } else if (part?.type === 'input_audio') {
       const audio = part.input_audio ?? {};
       const format = audio.format === 'mp3' ? 'mpeg' : 'wav';
-      if (typeof audio.data === 'string') media.push({ kind: 'audio', url: `data:audio/${format};base64,${audio.data}`, type: `audio/${format}`, part });
+      if (typeof audio.data === 'string')
+        media.push({ kind: 'audio', url: `data:audio/${format};base64,${audio.data}`, type: `audio/${format}`, transcript: part.transcript, part });
     }
   }
   return media;

@@ -140,7 +140,11 @@ function figure(media, index, generated) {
   const player = media.kind === 'image'
     ? el('img', { src: media.url, alt: generated ? `Generated image ${index + 1}` : `Attached image ${index + 1}` })
     : el('audio', { src: media.url, controls: true, preload: 'metadata', 'aria-label': generated ? `Generated audio ${index + 1}` : `Attached audio ${index + 1}` });
-  if (!generated) return el('figure', { class: 'media' }, player);
+  if (!generated) {
+    if (media.kind === 'audio' && typeof media.transcript === 'string')
+      return el('figure', { class: 'media' }, player, el('figcaption', { class: 'transcript' }, `Voice message: “${media.transcript}”`));
+    return el('figure', { class: 'media' }, player);
+  }
   const name = `muse-${what}-${index + 1}.${EXTENSIONS[media.type] ?? 'bin'}`;
   return el('figure', { class: 'media' }, player, el('figcaption', {},
     el('a', { class: 'download', href: media.url, download: name, 'aria-label': `Download ${name}` }, icon('download'), 'Download'),

@@ -3,6 +3,10 @@
 import { apiKey, forgetApiKey } from './api.js';
 
 export const MODES = ['instant', 'thinking', 'contemplating'];
+const VOICE_MESSAGES = 'muse.voiceMessages';
+
+/** Whether a recording is sent as a voice message (true) or written into the message box (false, the default). */
+export function sendsVoiceMessages() { return localStorage.getItem(VOICE_MESSAGES) === 'true'; }
 
 export class SettingsPanel {
   /** onSave(changes) after the dialog is saved; onMode(mode) when the switch moves. */
@@ -12,6 +16,7 @@ export class SettingsPanel {
     this.temperature = document.getElementById('setting-temperature');
     this.maxTokens = document.getElementById('setting-max-tokens');
     this.forgetKey = document.getElementById('forget-key');
+    this.voiceMessages = document.getElementById('setting-voice-messages');
     document.getElementById('open-settings').addEventListener('click', () => this.open());
     document.getElementById('settings-cancel').addEventListener('click', () => this.dialog.close('cancel'));
     this.forgetKey.addEventListener('click', () => {
@@ -25,6 +30,7 @@ export class SettingsPanel {
         (this.temperature.checkValidity() ? this.maxTokens : this.temperature).reportValidity();
         return;
       }
+      localStorage.setItem(VOICE_MESSAGES, String(this.voiceMessages.checked));
       onSave({
         system_prompt: this.system.value.trim() || null,
         temperature: this.temperature.value === '' ? null : Number(this.temperature.value),
@@ -46,6 +52,7 @@ export class SettingsPanel {
     this.temperature.value = this.current.temperature ?? '';
     this.maxTokens.value = this.current.max_tokens ?? '';
     this.forgetKey.hidden = !apiKey();
+    this.voiceMessages.checked = sendsVoiceMessages();
     this.dialog.showModal();
   }
 
