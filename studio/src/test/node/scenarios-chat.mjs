@@ -153,15 +153,6 @@ export async function image(t) {
   await tray.getByText(/^tone\.wav/).waitFor();
   await t.page.getByRole('button', { name: 'Remove tone.wav' }).click();
 
-  // The microphone (Chromium's fake device: a beep): recorded, then re-encoded as WAV for input_audio.
-  await t.page.getByRole('button', { name: 'Record audio' }).click();
-  await t.page.getByText(/^Recording 0:0\d\. Press the microphone again to stop\.$/).waitFor();
-  await t.page.waitForTimeout(1200);
-  await t.page.getByRole('button', { name: 'Stop recording' }).click();
-  const recording = tray.locator('li', { hasText: /^recording-\d{6}\.wav/ });
-  await recording.waitFor();
-  t.check(await recording.locator('audio').evaluate(a => a.src.startsWith('data:audio/wav;base64,UklGR')), 'the recording is a WAV file');
-  await recording.getByRole('button', { name: /^Remove recording-/ }).click();
   await t.screenshot('composer');
 
   t.expectConsole(/^Failed to load resource: the server responded with a status of 400 \(Bad Request\)$/, 'the text-only model refuses the image');
@@ -184,6 +175,70 @@ export async function image(t) {
   await t.page.getByRole('alert').getByText(/cannot take images/).waitFor(); // the image went along, so it is refused again
   await t.page.getByRole('button', { name: 'Remove this unsent message' }).click();
   t.check(await t.page.locator('.message.user').count() === 0, 'the unsent message is removed');
+}
+
+/**
+ * Speaking to the studio (Chromium's fake microphone plays jfk.wav; the server's tiny random Whisper hears it):
+ * while recording, a level meter, the time and the words heard so far; on stop they go into the message box, to
+ * send. With voice messages on, a recording is sent as audio: the stored turn keeps a player and what was heard.
+ * Cancel throws a recording away.
+ */
+export async function voice(t) {
+  await open(t);
+  await pickModel(t, 'tiny-chat');
+  await chatSettings(t, { temperature: 0, maxTokens: 8 });
+  const box = t.page.getByRole('textbox', { name: 'Message' });
+  // The loudest the meter shows while recording (the voice comes and goes).
+  await t.page.evaluate(() => {
+    window.musePeakLevel = 0;
+    setInterval(() => { window.musePeakLevel = Math.max(window.musePeakLevel, document.getElementById('record-level').value); }, 50);
+  });
+  await t.page.getByRole('button', { name: 'Record audio' }).click();
+  const panel = t.page.getByRole('group', { name: 'Recording' });
+  await panel.waitFor();
+  await t.page.waitForFunction(() => {
+    const heard = document.getElementById('record-heard').textContent;
+    return heard && heard !== 'Listening…' && !heard.startsWith('(not heard');
+  }, null, { timeout: 30000 });
+  t.check(await panel.locator('#record-clock').textContent() !== '0:00', 'the clock runs');
+  const peak = await t.page.evaluate(() => window.musePeakLevel);
+  t.check(peak > 0.1, `the meter moves with the voice (peak ${peak})`);
+  await t.screenshot('recording');
+  await t.page.getByRole('button', { name: 'Stop recording' }).click();
+  await t.page.waitForFunction(() => document.getElementById('composer-input').value.trim().length > 0, null, { timeout: 30000 });
+  t.check(await panel.isHidden(), 'the recording panel closes');
+  const said = (await box.inputValue()).trim();
+  await t.screenshot('written');
+  await t.page.getByRole('button', { name: 'Send' }).click();
+  await idle(t);
+  await t.page.locator('.message.user').last().getByText(said).waitFor();
+
+  // Cancel: nothing is written or sent.
+  await t.page.getByRole('button', { name: 'Record audio' }).click();
+  await panel.waitFor();
+  await t.page.getByRole('button', { name: 'Cancel' }).click();
+  await t.page.getByText('Recording thrown away.').waitFor();
+  t.check((await box.inputValue()) === '', 'a cancelled recording writes nothing');
+
+  // Voice messages: the recording itself is sent, heard by the server, and kept with its transcript.
+  await t.page.getByRole('button', { name: 'Chat settings' }).click();
+  await t.page.getByLabel(/Send recordings as voice messages/).check();
+  await t.page.getByRole('button', { name: 'Save' }).click();
+  const answered = await t.page.locator('.message.assistant').count();
+  await t.page.getByRole('button', { name: 'Record audio' }).click();
+  await panel.waitFor();
+  await t.page.waitForTimeout(1500);
+  await t.page.getByRole('button', { name: 'Stop recording' }).click();
+  await t.page.locator('.message.assistant').nth(answered).waitFor({ timeout: 60000 }); // heard, then answered
+  await idle(t);
+  const spoken = t.page.locator('.message.user').last();
+  await spoken.getByLabel('Attached audio 1').waitFor();
+  await t.screenshot('voice-sent');
+  await t.page.reload();
+  const stored = t.page.locator('.message.user').last();
+  await stored.getByText(/^Voice message: “.+”$/).waitFor({ timeout: 30000 });
+  t.check(await stored.locator('audio').evaluate(a => a.src.startsWith('data:audio/wav;base64,')), 'the stored voice message has a player');
+  await t.screenshot('voice-message');
 }
 
 /**

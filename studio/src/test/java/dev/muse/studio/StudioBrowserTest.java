@@ -63,6 +63,8 @@ class StudioBrowserTest {
 
     @Test void aVisionModelSeesTheAttachedImage() throws Exception { scenario("vision", server.base(), null); }
 
+    @Test void speakToTheStudio() throws Exception { scenario("voice", server.base(), null); }
+
     @Test void switchTheTheme() throws Exception { scenario("themes", server.base(), null); }
 
     @Test void markdownCodeTablesMediaAndThinkingRenderSafely() throws Exception { scenario("rendering", server.base(), null); }
@@ -140,6 +142,10 @@ class StudioBrowserTest {
         ProcessBuilder builder = new ProcessBuilder("node", "e2e.mjs", name, base + "/", SCREENSHOTS.toAbsolutePath().toString());
         if (argument != null) builder.command().add(argument);
         builder.environment().put("MUSE_CHROMIUM", CHROMIUM.toString());
+        // the fake microphone says jfk.wav's sentence (rather than Chromium's default beep)
+        Path jfk = Path.of(System.getProperty("muse.shared", "../../shared"), "media", "jfk.wav").toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jfk)) fail("test data missing: " + jfk + " (the shared folder must sit beside the checkout)");
+        builder.environment().put("MUSE_FAKE_AUDIO", jfk.toString()); // Chromium plays silence for a path with ".." in it
         Process node = builder.directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
         boolean[] timedOut = {false};
         Thread watchdog = Thread.ofVirtual().start(() -> {

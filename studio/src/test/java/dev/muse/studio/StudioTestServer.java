@@ -13,6 +13,7 @@ import dev.muse.server.store.StoreConfig;
 import dev.muse.testkit.TinyFamily;
 import dev.muse.testkit.TinyModel;
 import dev.muse.testkit.TinyVision;
+import dev.muse.testkit.TinyWhisper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +22,9 @@ import java.nio.file.Path;
  * What {@code muse studio} runs, on a free loopback port, with the studio's files on the classpath and two
  * models: the bundled stories260K (a base model: it continues the text, so streamed stories are readable)
  * imported from the shared model folder, "tiny-chat", random weights behind a chat template whose long
- * greedy answers give a test time to press Stop, and "tiny-vision", a tiny random SmolVLM with its vision
- * projector beside it (mmproj-tiny-vision.gguf), which takes images.
+ * greedy answers give a test time to press Stop, "tiny-vision", a tiny random SmolVLM with its vision
+ * projector beside it (mmproj-tiny-vision.gguf), which takes images, and "whisper-tiny", a tiny random Whisper
+ * that hears the microphone and spoken turns.
  */
 final class StudioTestServer implements AutoCloseable {
     static final String STORIES = "stories260K", TINY_CHAT = "tiny-chat", TINY_VISION = "tiny-vision";
@@ -58,6 +60,7 @@ final class StudioTestServer implements AutoCloseable {
             m.putUInt32("llama.context_length", CONTEXT);
         });
         new TinyVision(TinyVision.Tower.IDEFICS3, GgmlType.F16, 42).write(models.resolve("mmproj-" + TINY_VISION + ".gguf"));
+        new TinyWhisper(TinyWhisper.Shape.TINY, GgmlType.Q8_0, 43).write(models.resolve("ggml-tiny.bin")); // offered as whisper-tiny
         return models;
     }
 

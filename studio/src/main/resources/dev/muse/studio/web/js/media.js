@@ -131,6 +131,11 @@ export class Recorder {
     this.#analyser.fftSize = 1024;
     this.#levels = new Float32Array(this.#analyser.fftSize);
     this.#context.createMediaStreamSource(this.#stream).connect(this.#analyser);
+    // Routed on, silenced, to the output: a graph that ends nowhere is not run, and the meter would stay still.
+    const mute = this.#context.createGain();
+    mute.gain.value = 0;
+    this.#analyser.connect(mute).connect(this.#context.destination);
+    await this.#context.resume().catch(() => {});
   }
 
   /** The loudness now, 0 to 1 (the signal's RMS, scaled so speech fills the meter). */
