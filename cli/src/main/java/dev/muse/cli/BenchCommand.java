@@ -4,6 +4,7 @@ import dev.muse.bench.DecoderBench;
 import dev.muse.bench.ServeBench;
 import dev.muse.bench.SyntheticModels;
 import dev.muse.bench.VisionBench;
+import dev.muse.bench.WhisperBench;
 import dev.muse.engine.GgmlType;
 import dev.muse.engine.Parallel;
 import dev.muse.hub.ModelFiles;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Parameters;
         description = {"Measure prompt processing (ppN) and generation (tgN) tokens/s and peak memory, like llama-bench.",
                 "With --llama-bench, runs llama.cpp's llama-bench on the same file in the same run and prints ratios.",
                 "With --serve, measures the HTTP server under concurrent streaming clients instead.",
-                "With --vision, measures a vision tower's encode time per image instead."})
+                "With --vision, measures a vision tower's encode time per image instead.",
+                "With --whisper, measures speech recognition: mel, encoder and decoding."})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "MODEL", description = "a .gguf file or a model name in the cache")
     String model;
@@ -60,8 +62,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--mtmd-probe", paramLabel = "PATH", description = "with --vision: the llama.cpp mtmd probe (docs/bench.md), run on the same file for ratios")
     Path mtmdProbe;
 
+    @Option(names = "--whisper", paramLabel = "NAME", description = "bench speech recognition instead: mel, encoder and decoding on 30 s of jfk.wav with a random-weight Whisper of a published size's shapes: tiny, base, small, large-v3-turbo (see --type, -r, -n, --whisper-cli)")
+    String whisper;
+
+    @Option(names = "--whisper-cli", paramLabel = "PATH", description = "with --whisper: whisper.cpp's whisper-cli, run on the same file and audio for ratios")
+    Path whisperCli;
+
+    @Option(names = "--audio", paramLabel = "FILE", description = "with --whisper: the speech to repeat to 30 s (default: jfk.wav from the shared test data)")
+    Path audio;
+
     @Override public Integer call() throws Exception {
         if (vision != null) return VisionBench.run(vision, type, repetitions, mtmdProbe);
+        if (whisper != null) return WhisperBench.run(whisper, type, repetitions, Math.min(genTokens, 200),
+                audio != null ? audio : Path.of(System.getProperty("muse.shared", "../shared"), "media", "jfk.wav"), whisperCli);
         Path path = synthetic != null ? SyntheticModels.ensure(synthetic, type) : ModelFiles.resolve(requireModel());
         if (serve) {
             System.err.printf("benchmarking the server on %s with %d threads, %d tokens per stream%n", path, Parallel.threads(), genTokens);

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "transcribe", mixinStandardHelpOptions = true,
-        description = "Transcribe speech in sound files (WAV) with a Whisper model, as text, SRT or WebVTT subtitles, or JSON.")
+        description = "Transcribe speech in sound files (WAV, FLAC, MP3, Ogg Opus, WebM) with a Whisper model, as text, SRT or WebVTT subtitles, or JSON.")
 final class TranscribeCommand implements Callable<Integer> {
     enum Format { txt, srt, vtt, json }
 
@@ -47,6 +47,9 @@ final class TranscribeCommand implements Callable<Integer> {
 
     @Option(names = "--temperature", defaultValue = "0", description = "0: greedy, retrying hotter on a window that decodes badly (default); above 0: sampled")
     float temperature;
+
+    @Option(names = "--words", description = "with --format json: each word with its start and end (whisper.cpp's token timestamps)")
+    boolean words;
 
     @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", description = "write FILE.FORMAT files into DIR rather than to stdout")
     Path outputDir;
@@ -79,7 +82,7 @@ final class TranscribeCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Progress progress = new Progress(audio.getFileName().toString());
         List<Event.Segment> segments = new ArrayList<>();
-        try (Transcription t = engine.transcribe(new TranscriptionRequest(id, Files.readAllBytes(audio), code, translate, prompt, temperature, true))) {
+        try (Transcription t = engine.transcribe(new TranscriptionRequest(id, Files.readAllBytes(audio), code, translate, prompt, temperature, true, words))) {
             while (true) {
                 switch (t.next()) {
                     case Event.Progress p -> progress.show(p.fraction());
@@ -92,7 +95,7 @@ final class TranscribeCommand implements Callable<Integer> {
                             case srt -> Transcripts.Format.SRT;
                             case vtt -> Transcripts.Format.VTT;
                             case json -> Transcripts.Format.VERBOSE_JSON;
-                        }, translate, segments, done);
+                        }, translate, segments, done, words);
                     }
                     case Event.Error e -> throw e.error();
                     case Event.Token x -> { } // a generation's events: a transcription has none

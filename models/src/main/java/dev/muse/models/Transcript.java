@@ -36,6 +36,9 @@ public record Transcript(String language, double seconds, List<Segment> segments
         }
     }
 
-    /** One token: its id, its text ("" for timestamps and other special tokens), its probability. */
-    public record Token(int id, String text, float probability) {}
+    /**
+     * One token: its id, its text ("" for timestamps and other special tokens), its probability, and its start and
+     * end in centiseconds when token timestamps were asked for (else -1).
+     */
+    public record Token(int id, String text, float probability, long start, long end) {}
 }

@@ -6,6 +6,7 @@ package dev.muse.models;
  * @param language             the spoken language's code ("en", "de", ...), or null to detect it from the first 30 s
  * @param translate            translate into English rather than transcribe
  * @param timestamps           segment timestamps (when off, a window is one segment)
+ * @param tokenTimestamps      each token's start and end too (whisper.cpp's estimate; words are made of them)
  * @param temperature          the first temperature; 0 is greedy
  * @param temperatureIncrement added on each fallback, up to 1.0; 0 turns fallback off
  * @param bestOf               sequences sampled at a temperature above 0, the best kept
@@ -13,16 +14,18 @@ package dev.muse.models;
  * @param logprobThreshold     a window whose average token log-probability is below this falls back
  * @param noSpeechThreshold    a window whose no-speech probability is above this (and which is unlikely) is silence
  * @param entropyThreshold     a sequence over 32 tokens whose last 32 tokens' entropy is below this is a repetition
- *                             loop and falls back
+ *                             loop and falls back (whisper.cpp's test)
+ * @param compressionRatioThreshold a window whose text deflates by more than this ratio repeats itself and falls
+ *                             back (OpenAI's test)
  * @param offsetSeconds        where to start in the audio
  * @param durationSeconds      how much of it to transcribe; 0 for all
  */
-public record TranscriptionOptions(String language, boolean translate, boolean timestamps, float temperature,
+public record TranscriptionOptions(String language, boolean translate, boolean timestamps, boolean tokenTimestamps, float temperature,
                                    float temperatureIncrement, int bestOf, String prompt, float logprobThreshold,
-                                   float noSpeechThreshold, float entropyThreshold, double offsetSeconds,
-                                   double durationSeconds) {
+                                   float noSpeechThreshold, float entropyThreshold, float compressionRatioThreshold,
+                                   double offsetSeconds, double durationSeconds) {
     public static final TranscriptionOptions DEFAULTS =
-            new TranscriptionOptions(null, false, true, 0f, 0.2f, 5, null, -1f, 0.6f, 2.4f, 0, 0);
+            new TranscriptionOptions(null, false, true, false, 0f, 0.2f, 5, null, -1f, 0.6f, 2.4f, 2.4f, 0, 0);
 
     public TranscriptionOptions {
         if (!(temperature >= 0 && temperature <= 1) || !(temperatureIncrement >= 0) || bestOf < 1 || bestOf > 16
@@ -32,27 +35,32 @@ public record TranscriptionOptions(String language, boolean translate, boolean t
     }
 
     public TranscriptionOptions withLanguage(String code) {
-        return new TranscriptionOptions(code, translate, timestamps, temperature, temperatureIncrement, bestOf, prompt,
-                logprobThreshold, noSpeechThreshold, entropyThreshold, offsetSeconds, durationSeconds);
+        return new TranscriptionOptions(code, translate, timestamps, tokenTimestamps, temperature, temperatureIncrement, bestOf, prompt,
+                logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
     }
 
     public TranscriptionOptions withTemperature(float first, float increment) {
-        return new TranscriptionOptions(language, translate, timestamps, first, increment, bestOf, prompt,
-                logprobThreshold, noSpeechThreshold, entropyThreshold, offsetSeconds, durationSeconds);
+        return new TranscriptionOptions(language, translate, timestamps, tokenTimestamps, first, increment, bestOf, prompt,
+                logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
     }
 
     public TranscriptionOptions withTranslate(boolean on) {
-        return new TranscriptionOptions(language, on, timestamps, temperature, temperatureIncrement, bestOf, prompt,
-                logprobThreshold, noSpeechThreshold, entropyThreshold, offsetSeconds, durationSeconds);
+        return new TranscriptionOptions(language, on, timestamps, tokenTimestamps, temperature, temperatureIncrement, bestOf, prompt,
+                logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
     }
 
     public TranscriptionOptions withTimestamps(boolean on) {
-        return new TranscriptionOptions(language, translate, on, temperature, temperatureIncrement, bestOf, prompt,
-                logprobThreshold, noSpeechThreshold, entropyThreshold, offsetSeconds, durationSeconds);
+        return new TranscriptionOptions(language, translate, on, tokenTimestamps, temperature, temperatureIncrement, bestOf, prompt,
+                logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
+    }
+
+    public TranscriptionOptions withTokenTimestamps(boolean on) {
+        return new TranscriptionOptions(language, translate, timestamps, on, temperature, temperatureIncrement, bestOf, prompt,
+                logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
     }
 
     public TranscriptionOptions withPrompt(String text) {
-        return new TranscriptionOptions(language, translate, timestamps, temperature, temperatureIncrement, bestOf, text,
-                logprobThreshold, noSpeechThreshold, entropyThreshold, offsetSeconds, durationSeconds);
+        return new TranscriptionOptions(language, translate, timestamps, tokenTimestamps, temperature, temperatureIncrement, bestOf, text,
+                logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
     }
 }

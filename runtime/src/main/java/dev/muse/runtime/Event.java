@@ -63,8 +63,11 @@ public sealed interface Event {
     record Segment(double start, double end, String text, float averageLogprob, float noSpeechProbability,
                    float temperature, List<HeardToken> tokens) implements Event {}
 
-    /** One token of a {@link Segment}: its id, its text ("" for timestamps), its probability. */
-    record HeardToken(int id, String text, float probability) {}
+    /**
+     * One token of a {@link Segment}: its id, its text ("" for timestamps), its probability, and its start and end in
+     * seconds when the transcription was asked to time words (else -1).
+     */
+    record HeardToken(int id, String text, float probability, double start, double end) {}
 
     /** The end of a successful transcription: the language heard (or given), the audio's length, all the text. */
     record Transcribed(String language, double seconds, String text) implements Event {

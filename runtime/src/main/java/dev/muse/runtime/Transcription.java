@@ -50,7 +50,8 @@ public final class Transcription implements AutoCloseable {
 
     private static Event.Segment toEvent(Transcript.Segment s) {
         List<Event.HeardToken> tokens = new ArrayList<>();
-        for (Transcript.Token t : s.tokens()) tokens.add(new Event.HeardToken(t.id(), t.text(), t.probability()));
+        for (Transcript.Token t : s.tokens())
+            tokens.add(new Event.HeardToken(t.id(), t.text(), t.probability(), t.start() < 0 ? -1 : t.start() / 100.0, t.end() < 0 ? -1 : t.end() / 100.0));
         return new Event.Segment(s.start() / 100.0, s.end() / 100.0, s.text(), s.averageLogprob(), s.noSpeechProbability(),
                 s.temperature(), tokens);
     }

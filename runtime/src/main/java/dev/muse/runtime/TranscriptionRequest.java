@@ -11,9 +11,10 @@ import java.util.Objects;
  * @param temperature 0 (the default): greedy, falling back to higher temperatures on a window that decodes badly;
  *                    above 0: sampled at that temperature, the best of five kept, no fallback
  * @param timestamps  cut the text into timed segments (off: one segment per 30 s window)
+ * @param words       time each token too (whisper.cpp's estimate), from which words and their times are made
  */
 public record TranscriptionRequest(String model, byte[] audio, String language, boolean translate, String prompt,
-                                   float temperature, boolean timestamps) {
+                                   float temperature, boolean timestamps, boolean words) {
     public TranscriptionRequest {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(audio, "audio");
@@ -21,6 +22,6 @@ public record TranscriptionRequest(String model, byte[] audio, String language, 
     }
 
     public static TranscriptionRequest of(String model, byte[] audio) {
-        return new TranscriptionRequest(model, audio, null, false, null, 0, true);
+        return new TranscriptionRequest(model, audio, null, false, null, 0, true, false);
     }
 }

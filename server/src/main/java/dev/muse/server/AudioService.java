@@ -64,10 +64,13 @@ final class AudioService implements HttpService {
         Transcripts.Format format = Transcripts.Format.of(orDefault(text(form, "response_format"), "json"));
         float temperature = temperature(text(form, "temperature"));
         String granularities = orDefault(text(form, "timestamp_granularities[]"), "segment");
+        boolean words = false;
         for (String g : granularities.split(",")) {
-            if (g.strip().equals("word")) throw ApiException.invalid("timestamp_granularities[]", "word timestamps are not supported yet: ask for 'segment'");
-            if (!g.strip().equals("segment")) throw ApiException.invalid("timestamp_granularities[]", "'timestamp_granularities[]' must be segment (or word, not supported yet)");
+            if (g.strip().equals("word")) words = true;
+            else if (!g.strip().equals("segment")) throw ApiException.invalid("timestamp_granularities[]", "'timestamp_granularities[]' must be segment or word");
         }
+        if (words && format != Transcripts.Format.VERBOSE_JSON)
+            throw ApiException.invalid("timestamp_granularities[]", "word timestamps come with response_format verbose_json");
         boolean stream = "true".equals(text(form, "stream"));
         if (stream && translate) throw ApiException.invalid("stream", "translations are not streamed: leave out 'stream'");
 
@@ -75,20 +78,20 @@ final class AudioService implements HttpService {
             Transcription transcription;
             try {
                 transcription = engine.transcribe(new TranscriptionRequest(model, file.data(), language, translate,
-                        text(form, "prompt"), temperature, true)); // timestamps in every format: they also decide where windows seek
+                        text(form, "prompt"), temperature, true, words)); // timestamps in every format: they also decide where windows seek
             } catch (CapabilityException e) {
                 throw ApiException.invalid("model", "model_not_speech", e.getMessage());
             } catch (IllegalArgumentException e) { // audio Muse cannot read
                 throw ApiException.invalid("file", e.getMessage());
             }
             try (transcription) {
-                run(res, transcription, format, translate, stream);
+                run(res, transcription, format, translate, stream, words);
             }
         }
     }
 
     private static void run(ServerResponse res, Transcription transcription, Transcripts.Format format, boolean translate,
-            boolean streamed) throws InterruptedException {
+            boolean streamed, boolean words) throws InterruptedException {
         EventStream stream = streamed ? new EventStream(res) : null;
         List<Event.Segment> segments = new ArrayList<>();
         while (true) {
@@ -113,7 +116,7 @@ final class AudioService implements HttpService {
                     } else {
                         res.status(200);
                         res.header(HeaderNames.CONTENT_TYPE, format.contentType());
-                        res.send(Transcripts.render(format, translate, segments, done));
+                        res.send(Transcripts.render(format, translate, segments, done, words));
                     }
                     return;
                 }

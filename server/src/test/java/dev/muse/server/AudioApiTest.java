@@ -77,6 +77,13 @@ class AudioApiTest {
         String text = verbose.get("text").asText();
         assertEquals(joined.toString().strip(), text);
 
+        JsonNode words = Json.MAPPER.readTree(transcribe(Map.of("response_format", "verbose_json", "timestamp_granularities[]", "word")).body()).get("words");
+        assertTrue(words != null && words.size() >= 1, "words with their times");
+        for (JsonNode w : words) {
+            assertFalse(w.get("word").asText().isBlank());
+            assertTrue(0 <= w.get("start").asDouble() && w.get("start").asDouble() <= w.get("end").asDouble() && w.get("end").asDouble() <= 2.0, w.toString());
+        }
+
         HttpResponse<String> json = transcribe(Map.of());
         assertEquals("application/json", json.headers().firstValue("content-type").orElse(""));
         assertEquals(text, Json.MAPPER.readTree(json.body()).get("text").asText(), "the same greedy-first decoding each time");
@@ -93,7 +100,8 @@ class AudioApiTest {
     @Test
     void refusalsHaveOpenAisShape() throws Exception {
         assertRefused(transcribe(Map.of("language", "xx")), 400, "language", "is not a language Whisper knows");
-        assertRefused(transcribe(Map.of("timestamp_granularities[]", "word")), 400, "timestamp_granularities[]", "word timestamps");
+        assertRefused(transcribe(Map.of("timestamp_granularities[]", "word")), 400, "timestamp_granularities[]", "word timestamps come with response_format verbose_json");
+        assertRefused(transcribe(Map.of("timestamp_granularities[]", "letter")), 400, "timestamp_granularities[]", "must be segment or word");
         assertRefused(transcribe(Map.of("response_format", "mp3")), 400, "response_format", "must be one of");
         assertRefused(transcribe(Map.of("temperature", "7")), 400, "temperature", "between 0 and 1");
         assertRefused(transcribe(Map.of("model", "tiny-chat")), 400, "model", "not a speech recognition model");

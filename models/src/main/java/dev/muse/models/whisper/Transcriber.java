@@ -20,7 +20,8 @@ import java.util.concurrent.CancellationException;
  * a prompt of {@code sot [language task] [no-timestamps]} (and the previous window's text, for context), token by
  * token under the {@link LogitFilter}'s rules until end-of-text or the window's end; a window that decodes badly
  * (a repetition loop, a low average log-probability) is decoded again at the next temperature; then its text is cut
- * into segments at its timestamp tokens and the next window starts where its last timestamp says.
+ * into segments at its timestamp tokens and the next window starts where its last timestamp says. Besides
+ * whisper.cpp's tests, a window whose text deflates too well (OpenAI's compression-ratio test) falls back too.
  *
  * <p>At temperature 0 one sequence picks the likeliest token (ties: the lowest id), which makes the result equal to
  * whisper.cpp's greedy decoding (the golden test compares them); above 0, {@code bestOf} sequences sample and the
@@ -75,8 +76,11 @@ final class Transcriber {
         boolean live() { return !failed && !completed; }
     }
 
-    /** A picked token: its probability and log-probability, and the likeliest timestamp at that step. */
-    private record Sampled(int id, float p, float logprob, int timestampId) {}
+    /**
+     * A picked token: its probability and log-probability, the likeliest timestamp at that step, that timestamp's
+     * share of the timestamps' probability and their sum (what token timestamps are estimated from).
+     */
+    private record Sampled(int id, float p, float logprob, int timestampId, float timestampShare, float timestampSum) {}
 
     Transcript transcribe(float[] samples, TranscriptionOptions o, Listener listener) {
         LogMel.Spectrogram mel = model.logMel().compute(samples);
@@ -105,6 +109,7 @@ final class Transcriber {
         }
 
         List<Transcript.Segment> segments = new ArrayList<>();
+        TokenTimes tokenTimes = o.tokenTimestamps() ? new TokenTimes(t, samples) : null;
         for (int seek = seekStart; seek + MIN_FRAMES < seekEnd; ) {
             listener.progress((seek - seekStart) / (double) (seekEnd - seekStart));
             EncodedAudio audio = model.encode(mel, seek);
@@ -138,7 +143,8 @@ final class Transcriber {
                 decodeWindow(sequences, temperature, seek, seekEnd, timestamps, new SplittableRandom(seek * 31L + ti), listener);
                 best = rank(sequences, o.entropyThreshold());
                 boolean last = ti == temperatures.size() - 1;
-                if (last || !(best.failed || best.averageLogprob < o.logprobThreshold() && noSpeech < o.noSpeechThreshold())) break;
+                boolean repeats = compressionRatio(best) > o.compressionRatioThreshold();
+                if (last || !(best.failed || repeats || best.averageLogprob < o.logprobThreshold() && noSpeech < o.noSpeechThreshold())) break;
             }
 
             boolean noSpeechWindow = noSpeech > o.noSpeechThreshold() && best.averageLogprob < o.logprobThreshold();
@@ -146,7 +152,7 @@ final class Transcriber {
             if (prompt.getFirst() == t.previous()) context.addAll(prompt.subList(1, prompt.size() - promptInit.size()));
             if (!noSpeechWindow) {
                 for (int i = 0; i < best.resultLength; i++) context.add(best.tokens.get(i).id);
-                for (Transcript.Segment s : segments(best, seek, noSpeech, temperature, timestamps)) {
+                for (Transcript.Segment s : segments(best, seek, noSpeech, temperature, timestamps, tokenTimes)) {
                     segments.add(s);
                     listener.segment(s);
                 }
@@ -245,8 +251,12 @@ final class Transcriber {
                 if (r < 0) break;
             }
         }
-        if (id >= t.timestampBegin()) timestampId = id;
-        return new Sampled(id, probs[id], picked.logprobs()[id], timestampId);
+        float share = (float) (maxTimestamp / (sumTimestamps + 1e-10)), sum = (float) sumTimestamps;
+        if (id >= t.timestampBegin()) {
+            timestampId = id;
+            share = probs[id];
+        }
+        return new Sampled(id, probs[id], picked.logprobs()[id], timestampId, share, sum);
     }
 
     /** Scores the sequences that did not fail and returns the best (the first when all failed). */
@@ -281,8 +291,24 @@ final class Transcriber {
         return best;
     }
 
+    /** The text's size over its deflated size (OpenAI's measure of a window that repeats itself); 0 for no text. */
+    private double compressionRatio(Sequence s) {
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        for (Sampled token : s.tokens) if (token.id < t.endOfText()) text.writeBytes(bytes(token.id));
+        if (text.size() == 0) return 0;
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+        deflater.setInput(text.toByteArray());
+        deflater.finish();
+        byte[] buffer = new byte[text.size() + 64];
+        int compressed = 0;
+        while (!deflater.finished()) compressed += deflater.deflate(buffer);
+        deflater.end();
+        return text.size() / (double) compressed;
+    }
+
     /** The window's text cut at its timestamp tokens; times in centiseconds from the audio's start. */
-    private List<Transcript.Segment> segments(Sequence s, int seek, float noSpeech, float temperature, boolean timestamps) {
+    private List<Transcript.Segment> segments(Sequence s, int seek, float noSpeech, float temperature, boolean timestamps,
+            TokenTimes tokenTimes) {
         List<Transcript.Segment> out = new ArrayList<>();
         List<Sampled> tokens = s.tokens;
         if (tokens.isEmpty()) return out;
@@ -295,7 +321,7 @@ final class Transcriber {
             if (id > t.timestampBegin() && timestamps) {
                 int end = seek + 2 * (tokens.get(i).timestampId - t.timestampBegin());
                 if (text.size() > 0) {
-                    out.add(segment(start, end, text, tokens.subList(from, i + 1), s, noSpeech, temperature));
+                    out.add(segment(start, end, text, tokens.subList(from, i + 1), s, noSpeech, temperature, tokenTimes));
                     text.reset();
                 }
                 while (i < tokens.size() && tokens.get(i).id > t.timestampBegin()) i++;
@@ -304,19 +330,39 @@ final class Transcriber {
                 from = i + 1;
             }
         }
-        if (text.size() > 0) out.add(segment(start, seek + s.seekDelta, text, tokens.subList(from, tokens.size()), s, noSpeech, temperature));
+        if (text.size() > 0)
+            out.add(segment(start, seek + s.seekDelta, text, tokens.subList(from, tokens.size()), s, noSpeech, temperature, tokenTimes));
         return out;
     }
 
     private Transcript.Segment segment(int start, int end, java.io.ByteArrayOutputStream text, List<Sampled> tokens,
-            Sequence s, float noSpeech, float temperature) {
+            Sequence s, float noSpeech, float temperature, TokenTimes tokenTimes) {
+        long[][] times = null;
+        if (tokenTimes != null) {
+            List<TokenTimes.Token> timed = new ArrayList<>();
+            for (Sampled token : tokens) timed.add(new TokenTimes.Token(token.id, rawText(token.id), token.timestampId, token.timestampShare, token.timestampSum));
+            times = tokenTimes.times(timed, start, end);
+        }
         List<Transcript.Token> out = new ArrayList<>();
-        for (Sampled token : tokens) {
+        for (int i = 0; i < tokens.size(); i++) {
+            Sampled token = tokens.get(i);
             String piece = token.id < t.endOfText() ? new String(bytes(token.id), StandardCharsets.UTF_8) : "";
-            out.add(new Transcript.Token(token.id, piece, token.p));
+            out.add(new Transcript.Token(token.id, piece, token.p, times == null ? -1 : times[0][i], times == null ? -1 : times[1][i]));
         }
         return new Transcript.Segment(start, end, text.toString(StandardCharsets.UTF_8), out, (float) s.averageLogprob,
                 noSpeech, temperature);
+    }
+
+    /**
+     * A token's text as whisper.cpp holds it, one char per byte: its bytes, or for a special token past the file's
+     * vocabulary the name whisper.cpp gives it ("[_TT_150]" for the timestamp at 3 s), which token timestamps weigh.
+     */
+    private String rawText(int id) {
+        if (id < pieces.length) return pieces[id];
+        if (id > t.timestampBegin()) return "[_TT_" + (id - t.timestampBegin()) + "]";
+        if (id == t.timestampBegin()) return "[_BEG_]";
+        if (id == t.endOfText()) return "[_EOT_]";
+        return "[_special_]";
     }
 
     private byte[] bytes(int id) {

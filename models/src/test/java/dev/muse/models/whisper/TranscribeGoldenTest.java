@@ -84,6 +84,25 @@ class TranscribeGoldenTest {
         }
     }
 
+    /** Each token's start and end as whisper.cpp estimates them (its token_timestamps), on one window and on three. */
+    @ParameterizedTest(name = "jfk x{0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 4})
+    void tokenTimesMatchWhisperCpp(int repeat, @TempDir Path dir) throws IOException {
+        TinyWhisper model = new TinyWhisper(Shape.TINY, GgmlType.F16, 1);
+        List<String> expected = golden("tiny-f16-jfk" + (repeat == 1 ? "" : "4") + "-token-times");
+        float[] samples = new float[jfk.samples().length * repeat];
+        for (int i = 0; i < repeat; i++) System.arraycopy(jfk.samples(), 0, samples, i * jfk.samples().length, jfk.samples().length);
+        try (TensorSource source = WeightFiles.open(model.write(dir.resolve("ggml-tiny-f16.bin")))) {
+            SpeechRecognizer whisper = Models.load(source).as(SpeechRecognizer.class).orElseThrow();
+            Transcript transcript = whisper.transcribe(samples, TranscriptionOptions.DEFAULTS.withLanguage("en").withTemperature(0, 0)
+                    .withTokenTimestamps(true), new SpeechRecognizer.Listener() {});
+            List<String> actual = new ArrayList<>();
+            for (Transcript.Segment s : transcript.segments())
+                for (Transcript.Token t : s.tokens()) actual.add("token " + t.id() + " " + t.start() + " " + t.end());
+            assertEquals(String.join("\n", expected), String.join("\n", actual));
+        }
+    }
+
     private static List<String> golden(String name) throws IOException {
         String resource = "/golden/whisper/" + name + ".txt";
         try (InputStream in = TranscribeGoldenTest.class.getResourceAsStream(resource)) {

@@ -89,8 +89,8 @@ class TranscriberTest {
         List<Double> progress = new ArrayList<>();
         List<Transcript.Segment> told = new ArrayList<>();
         // A log-probability threshold no random model reaches: every window falls back up to temperature 1.0
-        TranscriptionOptions strict = new TranscriptionOptions("en", false, true, 0f, 0.5f, 2, "fellow Americans",
-                0f, 1f, 2.4f, 0, 0);
+        TranscriptionOptions strict = new TranscriptionOptions("en", false, true, false, 0f, 0.5f, 2, "fellow Americans",
+                0f, 1f, 2.4f, 2.4f, 0, 0);
         Transcript transcript = whisper.transcribe(NOISE, strict, new SpeechRecognizer.Listener() {
             @Override public void segment(Transcript.Segment segment) { told.add(segment); }
 

@@ -35,14 +35,14 @@ public final class Transcripts {
 
     private Transcripts() {}
 
-    /** The body of the answer: the text, the segments and what was heard, in {@code format}. */
-    public static byte[] render(Format format, boolean translate, List<Event.Segment> segments, Event.Transcribed done) {
+    /** The body of the answer: the text, the segments (and, with {@code words}, each word's times), in {@code format}. */
+    public static byte[] render(Format format, boolean translate, List<Event.Segment> segments, Event.Transcribed done, boolean words) {
         return switch (format) {
             case JSON -> Json.bytes(json(done));
             case TEXT -> (done.text().strip() + "\n").getBytes(StandardCharsets.UTF_8);
             case SRT -> captions(segments, done.seconds(), false);
             case VTT -> captions(segments, done.seconds(), true);
-            case VERBOSE_JSON -> Json.bytes(verbose(translate, segments, done));
+            case VERBOSE_JSON -> Json.bytes(verbose(translate, segments, done, words));
         };
     }
 
@@ -61,7 +61,7 @@ public final class Transcripts {
         return usage;
     }
 
-    private static ObjectNode verbose(boolean translate, List<Event.Segment> segments, Event.Transcribed done) {
+    private static ObjectNode verbose(boolean translate, List<Event.Segment> segments, Event.Transcribed done, boolean words) {
         ObjectNode body = Json.object();
         body.put("task", translate ? "translate" : "transcribe");
         body.put("language", Languages.name(done.language()));
@@ -83,8 +83,42 @@ public final class Transcripts {
             o.put("compression_ratio", compressionRatio(s.text()));
             o.put("no_speech_prob", s.noSpeechProbability());
         }
+        if (words) body.set("words", words(segments, done.seconds()));
         body.set("usage", usage(done.seconds()));
         return body;
+    }
+
+    /**
+     * Words from the timed tokens: a token whose text starts with a space (or a segment's first) starts a word; its
+     * start is that token's, its end its last token's. Special tokens (timestamps) are not words.
+     */
+    static ArrayNode words(List<Event.Segment> segments, double seconds) {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (Event.Segment s : segments) {
+            StringBuilder word = new StringBuilder();
+            double start = 0, end = 0;
+            for (Event.HeardToken t : s.tokens()) {
+                if (t.text().isEmpty()) continue;
+                if (word.length() > 0 && t.text().startsWith(" ")) {
+                    addWord(list, word, start, end, seconds);
+                    word.setLength(0);
+                }
+                if (word.length() == 0) start = t.start();
+                word.append(t.text());
+                end = t.end();
+            }
+            addWord(list, word, start, end, seconds);
+        }
+        return list;
+    }
+
+    private static void addWord(ArrayNode list, StringBuilder word, double start, double end, double seconds) {
+        String text = word.toString().strip();
+        if (text.isEmpty()) return;
+        ObjectNode w = list.addObject();
+        w.put("word", text);
+        w.put("start", clip(start, seconds));
+        w.put("end", clip(end, seconds));
     }
 
     private static byte[] captions(List<Event.Segment> segments, double seconds, boolean vtt) {
