@@ -111,7 +111,7 @@ public final class WhisperBench {
             double encode = Double.MAX_VALUE, decode = Double.MAX_VALUE;
             for (int r = 0; r <= repetitions; r++) {
                 List<String> command = List.of(cli.toString(), "-m", model.toString(), "-f", wav.toString(), "-t", String.valueOf(Parallel.threads()),
-                        "-bs", "1", "-bo", "1", "-nf", "-l", "en", "-np");
+                        "-bs", "1", "-bo", "1", "-nf", "-l", "en");
                 if (r == 0) System.err.println("running " + String.join(" ", command));
                 Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
