@@ -48,6 +48,9 @@ final class TranscribeCommand implements Callable<Integer> {
     @Option(names = "--temperature", defaultValue = "0", description = "0: greedy, retrying hotter on a window that decodes badly (default); above 0: sampled")
     float temperature;
 
+    @Option(names = {"-b", "--beam-size"}, defaultValue = "1", description = "beams to search at temperature 0; 1 is greedy (default ${DEFAULT-VALUE}; whisper.cpp's CLI uses 5)")
+    int beamSize;
+
     @Option(names = "--words", description = "with --format json: each word with its start and end (whisper.cpp's token timestamps)")
     boolean words;
 
@@ -82,7 +85,7 @@ final class TranscribeCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Progress progress = new Progress(audio.getFileName().toString());
         List<Event.Segment> segments = new ArrayList<>();
-        try (Transcription t = engine.transcribe(new TranscriptionRequest(id, Files.readAllBytes(audio), code, translate, prompt, temperature, true, words))) {
+        try (Transcription t = engine.transcribe(new TranscriptionRequest(id, Files.readAllBytes(audio), code, translate, prompt, temperature, true, words, beamSize))) {
             while (true) {
                 switch (t.next()) {
                     case Event.Progress p -> progress.show(p.fraction());

@@ -10,6 +10,7 @@ package dev.muse.models;
  * @param temperature          the first temperature; 0 is greedy
  * @param temperatureIncrement added on each fallback, up to 1.0; 0 turns fallback off
  * @param bestOf               sequences sampled at a temperature above 0, the best kept
+ * @param beamSize             beams searched at temperature 0; 1 is greedy
  * @param prompt               text that sets the style and vocabulary (OpenAI's {@code prompt}), or null
  * @param logprobThreshold     a window whose average token log-probability is below this falls back
  * @param noSpeechThreshold    a window whose no-speech probability is above this (and which is unlikely) is silence
@@ -21,46 +22,51 @@ package dev.muse.models;
  * @param durationSeconds      how much of it to transcribe; 0 for all
  */
 public record TranscriptionOptions(String language, boolean translate, boolean timestamps, boolean tokenTimestamps, float temperature,
-                                   float temperatureIncrement, int bestOf, String prompt, float logprobThreshold,
+                                   float temperatureIncrement, int bestOf, int beamSize, String prompt, float logprobThreshold,
                                    float noSpeechThreshold, float entropyThreshold, float compressionRatioThreshold,
                                    double offsetSeconds, double durationSeconds) {
     public static final TranscriptionOptions DEFAULTS =
-            new TranscriptionOptions(null, false, true, false, 0f, 0.2f, 5, null, -1f, 0.6f, 2.4f, 2.4f, 0, 0);
+            new TranscriptionOptions(null, false, true, false, 0f, 0.2f, 5, 1, null, -1f, 0.6f, 2.4f, 2.4f, 0, 0);
 
     public TranscriptionOptions {
-        if (!(temperature >= 0 && temperature <= 1) || !(temperatureIncrement >= 0) || bestOf < 1 || bestOf > 16
+        if (!(temperature >= 0 && temperature <= 1) || !(temperatureIncrement >= 0) || bestOf < 1 || bestOf > 16 || beamSize < 1 || beamSize > 16
                 || !(offsetSeconds >= 0) || !(durationSeconds >= 0)) {
-            throw new IllegalArgumentException("temperature must be in [0, 1], best-of in [1, 16], offsets non-negative");
+            throw new IllegalArgumentException("temperature must be in [0, 1], best-of and beam size in [1, 16], offsets non-negative");
         }
     }
 
     public TranscriptionOptions withLanguage(String code) {
-        return new TranscriptionOptions(code, translate, timestamps, tokenTimestamps, temperature, temperatureIncrement, bestOf, prompt,
+        return new TranscriptionOptions(code, translate, timestamps, tokenTimestamps, temperature, temperatureIncrement, bestOf, beamSize, prompt,
                 logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
     }
 
     public TranscriptionOptions withTemperature(float first, float increment) {
-        return new TranscriptionOptions(language, translate, timestamps, tokenTimestamps, first, increment, bestOf, prompt,
+        return new TranscriptionOptions(language, translate, timestamps, tokenTimestamps, first, increment, bestOf, beamSize, prompt,
                 logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
     }
 
     public TranscriptionOptions withTranslate(boolean on) {
-        return new TranscriptionOptions(language, on, timestamps, tokenTimestamps, temperature, temperatureIncrement, bestOf, prompt,
+        return new TranscriptionOptions(language, on, timestamps, tokenTimestamps, temperature, temperatureIncrement, bestOf, beamSize, prompt,
                 logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
     }
 
     public TranscriptionOptions withTimestamps(boolean on) {
-        return new TranscriptionOptions(language, translate, on, tokenTimestamps, temperature, temperatureIncrement, bestOf, prompt,
+        return new TranscriptionOptions(language, translate, on, tokenTimestamps, temperature, temperatureIncrement, bestOf, beamSize, prompt,
                 logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
     }
 
     public TranscriptionOptions withTokenTimestamps(boolean on) {
-        return new TranscriptionOptions(language, translate, timestamps, on, temperature, temperatureIncrement, bestOf, prompt,
+        return new TranscriptionOptions(language, translate, timestamps, on, temperature, temperatureIncrement, bestOf, beamSize, prompt,
+                logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
+    }
+
+    public TranscriptionOptions withBeamSize(int beams) {
+        return new TranscriptionOptions(language, translate, timestamps, tokenTimestamps, temperature, temperatureIncrement, bestOf, beams, prompt,
                 logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
     }
 
     public TranscriptionOptions withPrompt(String text) {
-        return new TranscriptionOptions(language, translate, timestamps, tokenTimestamps, temperature, temperatureIncrement, bestOf, text,
+        return new TranscriptionOptions(language, translate, timestamps, tokenTimestamps, temperature, temperatureIncrement, bestOf, beamSize, text,
                 logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
     }
 }

@@ -26,7 +26,7 @@ final class SpeechModel implements AutoCloseable {
 
     Transcription transcribe(String id, Audio audio, TranscriptionRequest r) {
         TranscriptionOptions options = TranscriptionOptions.DEFAULTS.withLanguage(r.language()).withTranslate(r.translate())
-                .withPrompt(r.prompt()).withTimestamps(r.timestamps()).withTokenTimestamps(r.words())
+                .withPrompt(r.prompt()).withTimestamps(r.timestamps()).withTokenTimestamps(r.words()).withBeamSize(r.beamSize())
                 .withTemperature(r.temperature(), r.temperature() > 0 ? 0f : TranscriptionOptions.DEFAULTS.temperatureIncrement());
         return new Transcription(id, recognizer, turn, audio, options);
     }

@@ -12,16 +12,18 @@ import java.util.Objects;
  *                    above 0: sampled at that temperature, the best of five kept, no fallback
  * @param timestamps  cut the text into timed segments (off: one segment per 30 s window)
  * @param words       time each token too (whisper.cpp's estimate), from which words and their times are made
+ * @param beamSize    beams searched at temperature 0 (1: greedy, the API's way; whisper.cpp's CLI searches 5)
  */
 public record TranscriptionRequest(String model, byte[] audio, String language, boolean translate, String prompt,
-                                   float temperature, boolean timestamps, boolean words) {
+                                   float temperature, boolean timestamps, boolean words, int beamSize) {
     public TranscriptionRequest {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(audio, "audio");
         if (!(temperature >= 0 && temperature <= 1)) throw new IllegalArgumentException("temperature must be between 0 and 1");
+        if (beamSize < 1 || beamSize > 16) throw new IllegalArgumentException("the beam size must be between 1 and 16");
     }
 
     public static TranscriptionRequest of(String model, byte[] audio) {
-        return new TranscriptionRequest(model, audio, null, false, null, 0, true, false);
+        return new TranscriptionRequest(model, audio, null, false, null, 0, true, false, 1);
     }
 }

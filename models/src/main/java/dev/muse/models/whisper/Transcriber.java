@@ -74,6 +74,19 @@ final class Transcriber {
         }
 
         boolean live() { return !failed && !completed; }
+
+        /** A copy to branch from: the same tokens and flags, its cache copied into {@code state}. */
+        Sequence copy(SequenceState state, int vocabulary) {
+            state.copyPrefixFrom(this.state, this.state.length());
+            Sequence c = new Sequence(state, vocabulary);
+            c.tokens.addAll(tokens);
+            c.history = history.clone();
+            c.seekDelta = seekDelta;
+            c.resultLength = resultLength;
+            c.hasTimestamp = hasTimestamp;
+            c.sumLogprobs = sumLogprobs;
+            return c;
+        }
     }
 
     /**
@@ -140,7 +153,11 @@ final class Transcriber {
                     sequences[j] = new Sequence(state, t.vocabularySize());
                     filter.apply(logits, temperature, sequences[j].history, 0, timestamps, -1, sequences[j].picked);
                 }
-                decodeWindow(sequences, temperature, seek, seekEnd, timestamps, new SplittableRandom(seek * 31L + ti), listener);
+                if (temperature == 0 && o.beamSize() > 1) {
+                    sequences = beamSearch(sequences[0], audio, o.beamSize(), seek, seekEnd, timestamps, listener).toArray(Sequence[]::new);
+                } else {
+                    decodeWindow(sequences, temperature, seek, seekEnd, timestamps, new SplittableRandom(seek * 31L + ti), listener);
+                }
                 best = rank(sequences, o.entropyThreshold());
                 boolean last = ti == temperatures.size() - 1;
                 boolean repeats = compressionRatio(best) > o.compressionRatioThreshold();
@@ -177,62 +194,116 @@ final class Transcriber {
             if (listener.cancelled()) throw new CancellationException("transcription cancelled");
             boolean anyLive = false;
             for (Sequence s : sequences) {
-                if (!s.live()) continue;
-                Sampled token = sample(s.picked, temperature, random);
-                s.add(token);
-                s.sumLogprobs += token.logprob;
-                if (token.id > t.timestampBegin()) {
-                    int delta = 2 * (token.id - t.timestampBegin());
-                    if (s.hasTimestamp && s.seekDelta > delta && s.resultLength < i) {
-                        s.failed = true; // a timestamp that goes back in time
-                        continue;
-                    }
-                    s.seekDelta = delta;
-                    s.resultLength = i + 1;
-                    s.hasTimestamp = true;
-                }
-                if (token.id == t.endOfText() || s.hasTimestamp && seek + s.seekDelta + MIN_FRAMES >= seekEnd) {
-                    if (s.resultLength == 0 && timestamps) {
-                        if (seek + s.seekDelta + MIN_FRAMES >= seekEnd) s.resultLength = i + 1;
-                        else {
-                            s.failed = true;
-                            continue;
-                        }
-                    }
-                    if (!timestamps) {
-                        s.resultLength = i + 1;
-                        s.seekDelta = WINDOW;
-                    }
-                    s.completed = true;
-                    continue;
-                }
-                if (i == maxTokens - 1 && (s.resultLength == 0 || s.seekDelta < WINDOW / 2)) {
-                    s.failed = true; // ran out of room without placing the window's end: a repetition loop
-                    continue;
-                }
-                anyLive = true;
+                if (s.live()) anyLive |= accept(s, sample(s.picked, temperature, random), i, seek, seekEnd, timestamps);
             }
             if (!anyLive) return;
-            for (Sequence s : sequences) {
-                if (!s.live()) continue;
-                float[] logits = model.decode(s.state, new int[] {s.tokens.getLast().id});
-                filter.apply(logits, temperature, s.history, s.tokens.size(), timestamps, s.hasTimestamp ? s.seekDelta : -1, s.picked);
+            for (Sequence s : sequences) if (s.live()) next(s, temperature, timestamps);
+        }
+    }
+
+    /**
+     * Beam search at temperature 0: each step, every live beam offers its {@code width} likeliest next tokens, and
+     * the {@code width} candidates with the highest summed log-probability (different token sequences only) go on,
+     * each with its own copy of its parent's cache; a candidate that ends its window is set aside, and the search
+     * stops once {@code width} have. OpenAI's decoding.py and whisper.cpp (before it sampled its beams) work so.
+     */
+    private List<Sequence> beamSearch(Sequence first, EncodedAudio audio, int width, int seek, int seekEnd, boolean timestamps,
+            Listener listener) {
+        List<Sequence> live = new ArrayList<>(List.of(first)), finished = new ArrayList<>();
+        for (int i = 0; i < maxTokens && !live.isEmpty() && finished.size() < width; i++) {
+            if (listener.cancelled()) throw new CancellationException("transcription cancelled");
+            record Candidate(Sequence parent, Sampled token, double score) {}
+            List<Candidate> candidates = new ArrayList<>();
+            for (Sequence s : live)
+                for (Sampled token : top(s.picked, width)) candidates.add(new Candidate(s, token, s.sumLogprobs + token.logprob));
+            candidates.sort((a, b) -> Double.compare(b.score, a.score));
+            List<Sequence> next = new ArrayList<>();
+            java.util.Set<List<Integer>> seen = new java.util.HashSet<>();
+            for (Candidate c : candidates) {
+                if (next.size() == width) break;
+                List<Integer> ids = new ArrayList<>();
+                for (Sampled token : c.parent.tokens) ids.add(token.id);
+                ids.add(c.token.id);
+                if (!seen.add(ids)) continue;
+                Sequence child = c.parent.copy(model.start(audio), t.vocabularySize());
+                boolean goesOn = accept(child, c.token, i, seek, seekEnd, timestamps);
+                if (child.completed) finished.add(child);
+                else if (goesOn) next.add(child);
+            }
+            for (Sequence s : next) next(s, 0, timestamps);
+            live = next;
+        }
+        if (finished.isEmpty()) return live.isEmpty() ? List.of(first) : live;
+        return finished;
+    }
+
+    /** The {@code k} likeliest tokens after filtering, likeliest first (ties: the lower id). */
+    private List<Sampled> top(LogitFilter.Picked picked, int k) {
+        float[] logprobs = picked.logprobs();
+        List<Integer> best = new ArrayList<>();
+        for (int id = 0; id < logprobs.length; id++) {
+            if (logprobs[id] == Float.NEGATIVE_INFINITY) continue;
+            int at = best.size();
+            while (at > 0 && logprobs[best.get(at - 1)] < logprobs[id]) at--;
+            if (at < k) {
+                best.add(at, id);
+                if (best.size() > k) best.removeLast();
             }
         }
+        List<Sampled> out = new ArrayList<>();
+        for (int id : best) out.add(sampled(picked, id));
+        return out;
+    }
+
+    /** Decodes a live sequence's last token and filters what may follow it. */
+    private void next(Sequence s, float temperature, boolean timestamps) {
+        float[] logits = model.decode(s.state, new int[] {s.tokens.getLast().id});
+        filter.apply(logits, temperature, s.history, s.tokens.size(), timestamps, s.hasTimestamp ? s.seekDelta : -1, s.picked);
+    }
+
+    /**
+     * Takes {@code token} as step {@code i} of {@code s}: a timestamp moves the window's end (one going back in time
+     * fails the sequence), end-of-text or the end of the audio completes it, running out of room without an end fails
+     * it. Returns whether it goes on.
+     */
+    private boolean accept(Sequence s, Sampled token, int i, int seek, int seekEnd, boolean timestamps) {
+        s.add(token);
+        s.sumLogprobs += token.logprob;
+        if (token.id > t.timestampBegin()) {
+            int delta = 2 * (token.id - t.timestampBegin());
+            if (s.hasTimestamp && s.seekDelta > delta && s.resultLength < i) {
+                s.failed = true; // a timestamp that goes back in time
+                return false;
+            }
+            s.seekDelta = delta;
+            s.resultLength = i + 1;
+            s.hasTimestamp = true;
+        }
+        if (token.id == t.endOfText() || s.hasTimestamp && seek + s.seekDelta + MIN_FRAMES >= seekEnd) {
+            if (s.resultLength == 0 && timestamps) {
+                if (seek + s.seekDelta + MIN_FRAMES >= seekEnd) s.resultLength = i + 1;
+                else {
+                    s.failed = true;
+                    return false;
+                }
+            }
+            if (!timestamps) {
+                s.resultLength = i + 1;
+                s.seekDelta = WINDOW;
+            }
+            s.completed = true;
+            return false;
+        }
+        if (i == maxTokens - 1 && (s.resultLength == 0 || s.seekDelta < WINDOW / 2)) {
+            s.failed = true; // ran out of room without placing the window's end: a repetition loop
+            return false;
+        }
+        return true;
     }
 
     /** whisper_sample_token: the likeliest token at temperature 0 (first of equals), else one drawn by probability. */
     private Sampled sample(LogitFilter.Picked picked, float temperature, SplittableRandom random) {
         float[] probs = picked.probs();
-        double sumTimestamps = 0, maxTimestamp = 0;
-        int timestampId = 0;
-        for (int i = t.timestampBegin(); i < probs.length; i++) {
-            sumTimestamps += probs[i];
-            if (maxTimestamp < probs[i]) {
-                maxTimestamp = probs[i];
-                timestampId = i;
-            }
-        }
         int id = 0;
         if (temperature < 1e-6f) {
             float p = 0;
@@ -249,6 +320,21 @@ final class Transcriber {
             for (id = 0; id < probs.length - 1; id++) {
                 r -= probs[id];
                 if (r < 0) break;
+            }
+        }
+        return sampled(picked, id);
+    }
+
+    /** Token {@code id} as picked: its probabilities, and the likeliest timestamp at this step with its figures. */
+    private Sampled sampled(LogitFilter.Picked picked, int id) {
+        float[] probs = picked.probs();
+        double sumTimestamps = 0, maxTimestamp = 0;
+        int timestampId = 0;
+        for (int i = t.timestampBegin(); i < probs.length; i++) {
+            sumTimestamps += probs[i];
+            if (maxTimestamp < probs[i]) {
+                maxTimestamp = probs[i];
+                timestampId = i;
             }
         }
         float share = (float) (maxTimestamp / (sumTimestamps + 1e-10)), sum = (float) sumTimestamps;

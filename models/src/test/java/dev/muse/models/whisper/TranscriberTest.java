@@ -89,7 +89,7 @@ class TranscriberTest {
         List<Double> progress = new ArrayList<>();
         List<Transcript.Segment> told = new ArrayList<>();
         // A log-probability threshold no random model reaches: every window falls back up to temperature 1.0
-        TranscriptionOptions strict = new TranscriptionOptions("en", false, true, false, 0f, 0.5f, 2, "fellow Americans",
+        TranscriptionOptions strict = new TranscriptionOptions("en", false, true, false, 0f, 0.5f, 2, 1, "fellow Americans",
                 0f, 1f, 2.4f, 2.4f, 0, 0);
         Transcript transcript = whisper.transcribe(NOISE, strict, new SpeechRecognizer.Listener() {
             @Override public void segment(Transcript.Segment segment) { told.add(segment); }
@@ -130,5 +130,27 @@ class TranscriberTest {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (0.1 * random.nextGaussian());
         return x;
+    }
+
+    @Test
+    void beamSearchFindsAtLeastAsLikelyAWindowAsGreedyAndIsRepeatable() throws Exception {
+        float[] speech = jfk();
+        TranscriptionOptions greedy = TranscriptionOptions.DEFAULTS.withLanguage("en").withTemperature(0, 0);
+        SpeechRecognizer.Listener quiet = new SpeechRecognizer.Listener() {};
+        Transcript one = whisper.transcribe(speech, greedy, quiet);
+        Transcript beams = whisper.transcribe(speech, greedy.withBeamSize(5), quiet);
+        assertEquals(beams, whisper.transcribe(speech, greedy.withBeamSize(5), quiet), "the same beams each time");
+        assertEquals(one, whisper.transcribe(speech, greedy.withBeamSize(1), quiet), "one beam is greedy decoding");
+        assertTrue(!beams.segments().isEmpty());
+        // Beams keep the candidates of highest summed log-probability; over the first window it is at least greedy's
+        float firstGreedy = one.segments().getFirst().averageLogprob(), firstBeam = beams.segments().getFirst().averageLogprob();
+        System.out.printf("first window's average log-probability: greedy %.3f, 5 beams %.3f%n", firstGreedy, firstBeam);
+        assertTrue(firstBeam >= firstGreedy, "here greedy decoding loops (and fails) where the beams find a window");
+        for (Transcript.Segment s : beams.segments()) assertTrue(s.start() <= s.end(), s.toString());
+    }
+
+    private static float[] jfk() throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Path.of(System.getProperty("muse.shared", "../shared"), "media", "jfk.wav");
+        return new dev.muse.media.AudioDecoder().decode(file).samples();
     }
 }
