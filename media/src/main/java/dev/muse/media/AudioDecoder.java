@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Decodes a sound file a user sends into mono {@link Audio}: WAV, FLAC, MP3, Ogg Opus, and WebM Opus (what browsers
+ * Decodes a sound file a user sends into mono {@link Audio}: WAV, FLAC, MP3, Ogg Opus and Vorbis, and WebM Opus (what browsers
  * record), refusing what the {@link AudioLimits} do not allow: WAV from its header before any sample memory is
  * allocated, compressed formats as their sound grows. The format is recognised from the file's first bytes, never
  * from its name. Thread-safe.
@@ -48,11 +48,11 @@ public final class AudioDecoder {
         return switch (format) {
             case WAV -> WavDecoder.decode(encoded, limits);
             case FLAC -> FlacDecoder.decode(encoded, limits);
-            case OGG -> OpusAudio.fromOgg(encoded, limits);
+            case OGG -> OggAudio.decode(encoded, limits);
             case WEBM -> webm(encoded);
             case MP3 -> Mp3Audio.decode(encoded, limits);
             case MP4 -> throw new MediaException("the audio is " + format.label()
-                    + ", which Muse does not read yet: send WAV, FLAC, MP3, Ogg Opus or WebM");
+                    + ", which Muse does not read yet: send WAV, FLAC, MP3, Ogg (Opus or Vorbis) or WebM");
         };
     }
 

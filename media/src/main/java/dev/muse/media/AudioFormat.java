@@ -42,7 +42,7 @@ enum AudioFormat {
         if (d.length == 0) {
             throw new MediaException("the audio file is empty");
         }
-        throw new MediaException("the file is not audio Muse recognises: send WAV, FLAC, MP3, Ogg Opus or WebM");
+        throw new MediaException("the file is not audio Muse recognises: send WAV, FLAC, MP3, Ogg or WebM");
     }
 
     private static boolean starts(byte[] d, int offset, String ascii) {

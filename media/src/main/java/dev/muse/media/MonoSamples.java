@@ -42,6 +42,17 @@ final class MonoSamples {
         }
     }
 
+    /** Adds {@code frames} frames of each channel's float samples, starting at {@code offsets[c]} in channel c. */
+    void addFloats(float[][] channels, int[] offsets, int frames, int channelCount) {
+        reserve(frames);
+        float scale = 1f / channelCount;
+        for (int f = 0; f < frames; f++) {
+            float sum = 0;
+            for (int c = 0; c < channelCount; c++) sum += channels[c][offsets[c] + f];
+            samples[size++] = Float.isFinite(sum) ? sum * scale : 0;
+        }
+    }
+
     private void reserve(int frames) {
         if (size + (long) frames > maxFrames) limits.checkDuration(size + (long) frames, rate); // throws: too long
         long needed = size + (long) frames;

@@ -62,15 +62,4 @@ final class OpusAudio {
         if (failed * 10 > total) throw new MediaException("the Opus stream is damaged: " + failed + " of " + total + " packets do not decode");
         return out.audio();
     }
-
-    /** An Ogg file of Opus: OpusHead, OpusTags, then audio packets. */
-    static Audio fromOgg(byte[] file, AudioLimits limits) {
-        OggPackets packets = new OggPackets(file);
-        byte[] first = packets.next();
-        if (first != null && first.length >= 7 && first[0] == 1 && new String(first, 1, 6, StandardCharsets.ISO_8859_1).equals("vorbis"))
-            throw new MediaException("the audio is Ogg Vorbis, which Muse does not read yet: send Ogg Opus, WAV, FLAC or MP3");
-        Head head = Head.read(first, "Ogg");
-        packets.next(); // OpusTags
-        return decode(head, packets::next, limits);
-    }
 }
