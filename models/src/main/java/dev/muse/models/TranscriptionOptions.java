@@ -35,38 +35,57 @@ public record TranscriptionOptions(String language, boolean translate, boolean t
         }
     }
 
-    public TranscriptionOptions withLanguage(String code) {
-        return new TranscriptionOptions(code, translate, timestamps, tokenTimestamps, temperature, temperatureIncrement, bestOf, beamSize, prompt,
-                logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
-    }
+    public TranscriptionOptions withLanguage(String code) { return with(o -> o.language = code); }
 
     public TranscriptionOptions withTemperature(float first, float increment) {
-        return new TranscriptionOptions(language, translate, timestamps, tokenTimestamps, first, increment, bestOf, beamSize, prompt,
-                logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
+        return with(o -> {
+            o.temperature = first;
+            o.temperatureIncrement = increment;
+        });
     }
 
-    public TranscriptionOptions withTranslate(boolean on) {
-        return new TranscriptionOptions(language, on, timestamps, tokenTimestamps, temperature, temperatureIncrement, bestOf, beamSize, prompt,
-                logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
+    public TranscriptionOptions withTranslate(boolean on) { return with(o -> o.translate = on); }
+
+    public TranscriptionOptions withTimestamps(boolean on) { return with(o -> o.timestamps = on); }
+
+    public TranscriptionOptions withTokenTimestamps(boolean on) { return with(o -> o.tokenTimestamps = on); }
+
+    public TranscriptionOptions withBeamSize(int beams) { return with(o -> o.beamSize = beams); }
+
+    public TranscriptionOptions withPrompt(String text) { return with(o -> o.prompt = text); }
+
+    /** These options with some changed: the record's fields, as a mutable copy to change. */
+    private TranscriptionOptions with(java.util.function.Consumer<Changes> change) {
+        Changes c = new Changes(this);
+        change.accept(c);
+        return new TranscriptionOptions(c.language, c.translate, c.timestamps, c.tokenTimestamps, c.temperature, c.temperatureIncrement,
+                c.bestOf, c.beamSize, c.prompt, c.logprobThreshold, c.noSpeechThreshold, c.entropyThreshold, c.compressionRatioThreshold,
+                c.offsetSeconds, c.durationSeconds);
     }
 
-    public TranscriptionOptions withTimestamps(boolean on) {
-        return new TranscriptionOptions(language, translate, on, tokenTimestamps, temperature, temperatureIncrement, bestOf, beamSize, prompt,
-                logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
-    }
+    private static final class Changes {
+        String language, prompt;
+        boolean translate, timestamps, tokenTimestamps;
+        float temperature, temperatureIncrement, logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold;
+        int bestOf, beamSize;
+        double offsetSeconds, durationSeconds;
 
-    public TranscriptionOptions withTokenTimestamps(boolean on) {
-        return new TranscriptionOptions(language, translate, timestamps, on, temperature, temperatureIncrement, bestOf, beamSize, prompt,
-                logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
-    }
-
-    public TranscriptionOptions withBeamSize(int beams) {
-        return new TranscriptionOptions(language, translate, timestamps, tokenTimestamps, temperature, temperatureIncrement, bestOf, beams, prompt,
-                logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
-    }
-
-    public TranscriptionOptions withPrompt(String text) {
-        return new TranscriptionOptions(language, translate, timestamps, tokenTimestamps, temperature, temperatureIncrement, bestOf, beamSize, text,
-                logprobThreshold, noSpeechThreshold, entropyThreshold, compressionRatioThreshold, offsetSeconds, durationSeconds);
+        Changes(TranscriptionOptions o) {
+            language = o.language;
+            prompt = o.prompt;
+            translate = o.translate;
+            timestamps = o.timestamps;
+            tokenTimestamps = o.tokenTimestamps;
+            temperature = o.temperature;
+            temperatureIncrement = o.temperatureIncrement;
+            logprobThreshold = o.logprobThreshold;
+            noSpeechThreshold = o.noSpeechThreshold;
+            entropyThreshold = o.entropyThreshold;
+            compressionRatioThreshold = o.compressionRatioThreshold;
+            bestOf = o.bestOf;
+            beamSize = o.beamSize;
+            offsetSeconds = o.offsetSeconds;
+            durationSeconds = o.durationSeconds;
+        }
     }
 }

@@ -149,8 +149,7 @@ class TranscriberTest {
         for (Transcript.Segment s : beams.segments()) assertTrue(s.start() <= s.end(), s.toString());
     }
 
-    private static float[] jfk() throws java.io.IOException {
-        java.nio.file.Path file = java.nio.file.Path.of(System.getProperty("muse.shared", "../shared"), "media", "jfk.wav");
-        return new dev.muse.media.AudioDecoder().decode(file).samples();
+    private static float[] jfk() {
+        return Jfk.audio().samples();
     }
 }

@@ -8,7 +8,6 @@ import dev.muse.engine.GgmlType;
 import dev.muse.formats.TensorSource;
 import dev.muse.formats.detect.WeightFiles;
 import dev.muse.media.Audio;
-import dev.muse.media.AudioDecoder;
 import dev.muse.media.LogMel;
 import dev.muse.models.Models;
 import dev.muse.models.SequenceState;
@@ -44,12 +43,8 @@ class WhisperGoldenTest {
     private static Audio jfk;
 
     @BeforeAll
-    static void decodeJfk() throws IOException {
-        Path file = Path.of(System.getProperty("muse.shared", "../shared"), "media", "jfk.wav");
-        if (!Files.isRegularFile(file)) {
-            fail("test data missing: " + file.toAbsolutePath() + " (the shared folder must sit beside the checkout)");
-        }
-        jfk = new AudioDecoder().decode(file);
+    static void decodeJfk() {
+        jfk = Jfk.audio();
     }
 
     static Stream<TinyWhisper> models() {
