@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "transcribe", mixinStandardHelpOptions = true,
-        description = "Transcribe speech in sound files (WAV, FLAC, MP3, Ogg, WebM) with a Whisper model, as text, SRT or WebVTT subtitles, or JSON.")
+        description = "Transcribe speech in sound files (WAV, FLAC, MP3, Ogg, M4A, WebM) with a Whisper model, as text, SRT or WebVTT subtitles, or JSON.")
 final class TranscribeCommand implements Callable<Integer> {
     enum Format { txt, srt, vtt, json }
 

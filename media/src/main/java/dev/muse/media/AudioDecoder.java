@@ -5,7 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Decodes a sound file a user sends into mono {@link Audio}: WAV, FLAC, MP3, Ogg Opus and Vorbis, and WebM Opus (what browsers
+ * Decodes a sound file a user sends into mono {@link Audio}: WAV, FLAC, MP3, Ogg Opus and Vorbis, M4A (AAC, what Safari
+ * records), and WebM Opus (what Chromium
  * record), refusing what the {@link AudioLimits} do not allow: WAV from its header before any sample memory is
  * allocated, compressed formats as their sound grows. The format is recognised from the file's first bytes, never
  * from its name. Thread-safe.
@@ -51,8 +52,7 @@ public final class AudioDecoder {
             case OGG -> OggAudio.decode(encoded, limits);
             case WEBM -> webm(encoded);
             case MP3 -> Mp3Audio.decode(encoded, limits);
-            case MP4 -> throw new MediaException("the audio is " + format.label()
-                    + ", which Muse does not read yet: send WAV, FLAC, MP3, Ogg (Opus or Vorbis) or WebM");
+            case MP4 -> AacAudio.decode(Mp4Frames.read(encoded), limits);
         };
     }
 

@@ -19,7 +19,7 @@ class AudioFuzzTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"jfk", "stereo24", "float64", "extensible8", "jfk3.flac", "jfk1-stereo24.flac", "jfk3.mp3",
-            "jfk3.opus", "jfk3.ogg", "jfk3-live.webm", "chromium-mediarecorder.webm"})
+            "jfk3.opus", "jfk3.ogg", "jfk3-live.webm", "chromium-mediarecorder.webm", "jfk3.m4a", "jfk3-fragmented.m4a"})
     void damagedInputDecodesOrFailsCleanly(String name) {
         byte[] original = switch (name) {
             case "jfk" -> Arrays.copyOf(TestSounds.jfk(), 16044); // the header and half a second
