@@ -51,6 +51,12 @@ final class TranscribeCommand implements Callable<Integer> {
     @Option(names = {"-b", "--beam-size"}, defaultValue = "1", description = "beams to search at temperature 0; 1 is greedy (default ${DEFAULT-VALUE}; whisper.cpp's CLI uses 5)")
     int beamSize;
 
+    @Option(names = "--vad", description = "transcribe only the speech Silero VAD finds: long silences cost nothing and hold no made-up words")
+    boolean vad;
+
+    @Option(names = "--vad-model", paramLabel = "FILE", description = "with --vad: the Silero VAD v5 ONNX file (default: silero_vad_v5.onnx in the model cache)")
+    Path vadModel;
+
     @Option(names = "--words", description = "with --format json: each word with its start and end (whisper.cpp's token timestamps)")
     boolean words;
 
@@ -63,7 +69,8 @@ final class TranscribeCommand implements Callable<Integer> {
         if (language != null && code == null) throw new IllegalArgumentException("'" + language + "' is not a language Whisper knows (use a code such as en, or a name such as English)");
         ModelPaths paths = new ModelPaths(ModelFiles.idOf(file), file, null);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        try (Engine engine = new Engine(new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(16)))) {
+        Path vadFile = vadModel != null ? vadModel : ModelFiles.cache().resolve(Engine.VAD_FILE);
+        try (Engine engine = new Engine(new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(16), null, vadFile))) {
             for (Path audio : files) {
                 if (!Files.isRegularFile(audio)) throw new IllegalArgumentException("no such sound file: " + audio);
                 AudioLimits.DEFAULT.checkEncodedSize(Files.size(audio));
@@ -85,7 +92,7 @@ final class TranscribeCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Progress progress = new Progress(audio.getFileName().toString());
         List<Event.Segment> segments = new ArrayList<>();
-        try (Transcription t = engine.transcribe(new TranscriptionRequest(id, Files.readAllBytes(audio), code, translate, prompt, temperature, true, words, beamSize))) {
+        try (Transcription t = engine.transcribe(new TranscriptionRequest(id, Files.readAllBytes(audio), code, translate, prompt, temperature, true, words, beamSize, vad))) {
             while (true) {
                 switch (t.next()) {
                     case Event.Progress p -> progress.show(p.fraction());

@@ -69,4 +69,31 @@ class TranscribeCommandTest {
         assertEquals(1, bad.exitCode());
         assertTrue(bad.err().contains("'klingon' is not a language Whisper knows"), bad.err());
     }
+
+    /** With --vad only the speech is transcribed: 20 s of silence before jfk.wav hold no segment, and times stay true. */
+    @Test
+    void voiceActivityDetectionSkipsSilence() throws IOException {
+        Path jfk = Path.of(System.getProperty("muse.shared", "../shared"), "media", "jfk.wav");
+        Path vad = Path.of(System.getProperty("muse.silero", "../models/target/silero/silero_vad_v5.onnx"));
+        assertTrue(Files.isRegularFile(vad), "Silero VAD missing at " + vad + " (the models module's build fetches it)");
+        Path cache = Files.createDirectories(dir.resolve("home/models"));
+        new TinyWhisper(TinyWhisper.Shape.TINY, GgmlType.Q8_0, 9).write(cache.resolve("ggml-tiny.bin"));
+        dev.muse.media.Audio speech = new dev.muse.media.AudioDecoder().decode(jfk);
+        float[] padded = new float[20 * 16000 + speech.samples().length];
+        System.arraycopy(speech.samples(), 0, padded, 20 * 16000, speech.samples().length);
+        Path quietFirst = Files.write(dir.resolve("quiet-first.wav"), dev.muse.media.WavWriter.float32(new dev.muse.media.Audio(padded, 16000)));
+
+        CliTest.Outcome missing = muse("transcribe", quietFirst.toString(), "-l", "en", "--vad");
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.err().contains("Skipping silence needs Silero VAD"), missing.err());
+
+        Files.copy(vad, cache.resolve("silero_vad_v5.onnx"));
+        CliTest.Outcome json = muse("transcribe", quietFirst.toString(), "-l", "en", "--vad", "--format", "json");
+        assertEquals(0, json.exitCode(), json.err());
+        var body = dev.muse.server.openai.Json.MAPPER.readTree(json.out());
+        assertEquals(31.0, body.get("duration").asDouble(), 1e-9, "the original length");
+        assertTrue(body.get("segments").size() >= 1, json.out());
+        for (var segment : body.get("segments"))
+            assertTrue(segment.get("start").asDouble() >= 20.0, "no segment in the silence: " + segment);
+    }
 }

@@ -7,6 +7,7 @@ import dev.muse.media.AudioDecoder;
 import dev.muse.media.MediaException;
 import dev.muse.models.Decoder;
 import dev.muse.models.Embedder;
+import dev.muse.models.silero.SileroVad;
 import dev.muse.runtime.CapabilityException.Capability;
 import dev.muse.text.ChatMessage;
 import dev.muse.text.Tokenizer;
@@ -39,15 +40,21 @@ public final class Engine implements AutoCloseable {
      * @param memoryBudgetBytes resident models at most; idle ones are unloaded, least recently used first, beyond it
      * @param scheduler         per model: sequences at once, context window (at most the model's), rows per step
      */
-    public record Config(List<ModelPaths> models, Path cacheFolder, long memoryBudgetBytes, Scheduler.Options scheduler, String speechModel) {
-        /** With the first speech model on offer hearing audio in chats. */
+    public record Config(List<ModelPaths> models, Path cacheFolder, long memoryBudgetBytes, Scheduler.Options scheduler, String speechModel,
+                         Path vadModel) {
+        /** With the first speech model on offer hearing audio in chats, and Silero VAD from the model cache when it is there. */
         public Config(List<ModelPaths> models, Path cacheFolder, long memoryBudgetBytes, Scheduler.Options scheduler) {
-            this(models, cacheFolder, memoryBudgetBytes, scheduler, null);
+            this(models, cacheFolder, memoryBudgetBytes, scheduler, null, null);
         }
     }
 
+    /** The voice activity detector's file name in the model cache (Silero VAD v5, from npm's @ricky0123/vad-web). */
+    public static final String VAD_FILE = "silero_vad_v5.onnx";
+
     private final Residency residency;
     private final String speechModel;
+    private final Path vadModel;
+    private SileroVad vad;
     /** Transcripts of audio heard in chats, by the SHA-256 of the file: a conversation sends its history again each turn. */
     private final Map<String, String> heardBefore = java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override protected boolean removeEldestEntry(Map.Entry<String, String> eldest) { return size() > 256; }
@@ -56,6 +63,23 @@ public final class Engine implements AutoCloseable {
     public Engine(Config config) {
         this.residency = new Residency(config.models(), config.cacheFolder(), config.memoryBudgetBytes(), config.scheduler());
         this.speechModel = config.speechModel();
+        this.vadModel = config.vadModel() != null ? config.vadModel()
+                : config.cacheFolder() != null ? config.cacheFolder().resolve(VAD_FILE) : null;
+    }
+
+    /** The voice activity detector, loaded on first use; a CapabilityException when it is not installed. */
+    private synchronized SileroVad vad() {
+        if (vad == null) {
+            if (vadModel == null || !Files.isRegularFile(vadModel))
+                throw new CapabilityException("Skipping silence needs Silero VAD: put " + VAD_FILE + " (from npm @ricky0123/vad-web) in the model cache"
+                        + (vadModel == null ? "" : " (" + vadModel + ")"), Capability.SPEECH_RECOGNITION, -1);
+            try {
+                vad = SileroVad.load(vadModel);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + vadModel, e);
+            }
+        }
+        return vad;
     }
 
     /** Every model on offer, loaded or not. */
@@ -271,7 +295,7 @@ public final class Engine implements AutoCloseable {
         } catch (MediaException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return model.speech().transcribe(model.id(), audio, request);
+        return model.speech().transcribe(model.id(), audio, request, request.skipSilence() ? vad() : null);
     }
 
     /** Unloads every model. */

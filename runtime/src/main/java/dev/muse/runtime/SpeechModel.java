@@ -4,6 +4,7 @@ import dev.muse.formats.TensorSource;
 import dev.muse.media.Audio;
 import dev.muse.models.SpeechRecognizer;
 import dev.muse.models.TranscriptionOptions;
+import dev.muse.models.silero.SileroVad;
 import java.util.concurrent.Semaphore;
 
 /** A loaded speech recognition model (Whisper): its mapped file, and its turn, which one transcription holds at a time. */
@@ -24,11 +25,12 @@ final class SpeechModel implements AutoCloseable {
     /** Whether a transcription runs or waits: such a model is not unloaded to make room. */
     boolean busy() { return turn.availablePermits() == 0 || turn.hasQueuedThreads(); }
 
-    Transcription transcribe(String id, Audio audio, TranscriptionRequest r) {
+    /** Transcribes {@code audio}; with {@code vad}, only the speech it finds. */
+    Transcription transcribe(String id, Audio audio, TranscriptionRequest r, SileroVad vad) {
         TranscriptionOptions options = TranscriptionOptions.DEFAULTS.withLanguage(r.language()).withTranslate(r.translate())
                 .withPrompt(r.prompt()).withTimestamps(r.timestamps()).withTokenTimestamps(r.words()).withBeamSize(r.beamSize())
                 .withTemperature(r.temperature(), r.temperature() > 0 ? 0f : TranscriptionOptions.DEFAULTS.temperatureIncrement());
-        return new Transcription(id, recognizer, turn, audio, options);
+        return new Transcription(id, recognizer, turn, audio, options, vad);
     }
 
     @Override public void close() {

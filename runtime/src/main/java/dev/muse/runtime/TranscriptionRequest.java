@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param timestamps  cut the text into timed segments (off: one segment per 30 s window)
  * @param words       time each token too (whisper.cpp's estimate), from which words and their times are made
  * @param beamSize    beams searched at temperature 0 (1: greedy, the API's way; whisper.cpp's CLI searches 5)
+ * @param skipSilence transcribe only the speech voice activity detection finds (needs the engine's Silero VAD)
  */
 public record TranscriptionRequest(String model, byte[] audio, String language, boolean translate, String prompt,
-                                   float temperature, boolean timestamps, boolean words, int beamSize) {
+                                   float temperature, boolean timestamps, boolean words, int beamSize, boolean skipSilence) {
     public TranscriptionRequest {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(audio, "audio");
@@ -24,6 +25,6 @@ public record TranscriptionRequest(String model, byte[] audio, String language, 
     }
 
     public static TranscriptionRequest of(String model, byte[] audio) {
-        return new TranscriptionRequest(model, audio, null, false, null, 0, true, false, 1);
+        return new TranscriptionRequest(model, audio, null, false, null, 0, true, false, 1, false);
     }
 }

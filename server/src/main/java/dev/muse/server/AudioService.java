@@ -78,7 +78,7 @@ final class AudioService implements HttpService {
             Transcription transcription;
             try {
                 transcription = engine.transcribe(new TranscriptionRequest(model, file.data(), language, translate,
-                        text(form, "prompt"), temperature, true, words, 1)); // timestamps in every format: they also decide where windows seek
+                        text(form, "prompt"), temperature, true, words, 1, "true".equals(text(form, "vad")))); // timestamps in every format: they also decide where windows seek
             } catch (CapabilityException e) {
                 throw ApiException.invalid("model", "model_not_speech", e.getMessage());
             } catch (IllegalArgumentException e) { // audio Muse cannot read
