@@ -36,10 +36,12 @@ final class AudioService implements HttpService {
 
     private final Engine engine;
     private final Access access;
+    private final ClientWatch clients;
 
-    AudioService(Engine engine, Access access) {
+    AudioService(Engine engine, Access access, ClientWatch clients) {
         this.engine = engine;
         this.access = access;
+        this.clients = clients;
     }
 
     @Override public void routing(HttpRules rules) {
@@ -84,7 +86,8 @@ final class AudioService implements HttpService {
             } catch (IllegalArgumentException e) { // audio Muse cannot read
                 throw ApiException.invalid("file", e.getMessage());
             }
-            try (transcription) {
+            // a client that leaves a long transcription stops it (a stream notices when its next event cannot be sent)
+            try (transcription; ClientWatch.Watch watch = stream ? null : clients.watch(req, transcription::cancel)) {
                 run(res, transcription, format, translate, stream, words);
             }
         }
@@ -121,6 +124,8 @@ final class AudioService implements HttpService {
                     return;
                 }
                 case Event.Error e -> {
+                    if (stream == null && e.error() instanceof CancellationException)  // its client left: the watch cancelled it
+                        throw new dev.muse.server.openai.ClientGoneException("the client left before its transcription was ready", e.error());
                     ApiException error = e.error() instanceof IllegalArgumentException bad ? ApiException.invalid(null, bad.getMessage())
                             : e.error() instanceof CancellationException ? ApiException.unavailable("the transcription was cancelled")
                             : null;

@@ -113,7 +113,8 @@ public final class MuseServer implements AutoCloseable {
         Metrics metrics = new Metrics();
         Access access = new Access(config.requireKeys(), config.keyOf(),
                 new Access.Limits(config.maxBodyBytes(), config.maxTokens(), config.maxConcurrentPerKey(), config.requestsPerMinute()), metrics);
-        Generations generations = new Generations(metrics, new ClientWatch());
+        ClientWatch clients = new ClientWatch();
+        Generations generations = new Generations(metrics, clients);
         StudioAssets studio = new StudioAssets();
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter(slowRequests)
@@ -136,7 +137,7 @@ public final class MuseServer implements AutoCloseable {
                 .register("/v1/conversations", new ConversationService(store, access))
                 .register("/v1/completions", new CompletionsService(engine, access, generations))
                 .register("/v1/embeddings", new EmbeddingsService(engine, access))
-                .register("/v1/audio", new AudioService(engine, access))
+                .register("/v1/audio", new AudioService(engine, access, clients))
                 .get("/", studio::index)
                 .register("/studio", studio)
                 .error(ApiException.class, (req, res, e) -> Json.send(res, e.status(), Json.error(e)))
