@@ -239,6 +239,17 @@ export async function voice(t) {
   await stored.getByText(/^Voice message: “.+”$/).waitFor({ timeout: 30000 });
   t.check(await stored.locator('audio').evaluate(a => a.src.startsWith('data:audio/wav;base64,')), 'the stored voice message has a player');
   await t.screenshot('voice-message');
+
+  // Stop when I stop talking: the server's VAD finds where the speech ended, and recording stops by itself.
+  await t.page.getByRole('button', { name: 'Chat settings' }).click();
+  await t.page.getByLabel(/Send recordings as voice messages/).uncheck();
+  await t.page.getByLabel(/Stop recording when I stop talking/).check();
+  await t.page.getByRole('button', { name: 'Save' }).click();
+  await t.page.getByRole('button', { name: 'Record audio' }).click();
+  await panel.waitFor();
+  await panel.waitFor({ state: 'hidden', timeout: 60000 }); // the microphone's sentence ends, then 4 s of silence
+  await t.page.waitForFunction(() => document.getElementById('composer-input').value.trim().length > 0, null, { timeout: 30000 });
+  await t.screenshot('stopped-by-silence');
 }
 
 /**

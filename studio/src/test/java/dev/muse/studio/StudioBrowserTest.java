@@ -134,6 +134,22 @@ class StudioBrowserTest {
         void onLine(String line, Writer reply) throws IOException;
     }
 
+    /**
+     * What Chromium's fake microphone plays: jfk.wav's sentence, then 4 s of silence (a speaker who stops talking).
+     * Written as an absolute path without "..": Chromium plays silence for a path with ".." in it.
+     */
+    private static Path fakeMicrophone() throws IOException {
+        Path file = Path.of("target", "fake-microphone.wav").toAbsolutePath().normalize();
+        if (Files.isRegularFile(file)) return file;
+        Path jfk = Path.of(System.getProperty("muse.shared", "../../shared"), "media", "jfk.wav").toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jfk)) fail("test data missing: " + jfk + " (the shared folder must sit beside the checkout)");
+        float[] speech = new dev.muse.media.AudioDecoder().decode(jfk).samples();
+        float[] withPause = java.util.Arrays.copyOf(speech, speech.length + 4 * 16000);
+        Files.createDirectories(file.getParent());
+        Files.write(file, dev.muse.media.WavWriter.pcm16(new dev.muse.media.Audio(withPause, 16000)));
+        return file;
+    }
+
     private static void scenario(String name, String base, String argument) throws Exception {
         scenario(name, base, argument, (line, reply) -> { });
     }
@@ -143,9 +159,7 @@ class StudioBrowserTest {
         if (argument != null) builder.command().add(argument);
         builder.environment().put("MUSE_CHROMIUM", CHROMIUM.toString());
         // the fake microphone says jfk.wav's sentence (rather than Chromium's default beep)
-        Path jfk = Path.of(System.getProperty("muse.shared", "../../shared"), "media", "jfk.wav").toAbsolutePath().normalize();
-        if (!Files.isRegularFile(jfk)) fail("test data missing: " + jfk + " (the shared folder must sit beside the checkout)");
-        builder.environment().put("MUSE_FAKE_AUDIO", jfk.toString()); // Chromium plays silence for a path with ".." in it
+        builder.environment().put("MUSE_FAKE_AUDIO", fakeMicrophone().toString());
         Process node = builder.directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
         boolean[] timedOut = {false};
         Thread watchdog = Thread.ofVirtual().start(() -> {

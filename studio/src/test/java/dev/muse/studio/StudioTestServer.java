@@ -61,6 +61,9 @@ final class StudioTestServer implements AutoCloseable {
         });
         new TinyVision(TinyVision.Tower.IDEFICS3, GgmlType.F16, 42).write(models.resolve("mmproj-" + TINY_VISION + ".gguf"));
         new TinyWhisper(TinyWhisper.Shape.TINY, GgmlType.Q8_0, 43).write(models.resolve("ggml-tiny.bin")); // offered as whisper-tiny
+        Path vad = Path.of(System.getProperty("muse.silero", "../models/target/silero/silero_vad_v5.onnx"));
+        if (!Files.isRegularFile(vad)) fail("Silero VAD missing at " + vad + " (the models module's build fetches it)");
+        Files.copy(vad, models.resolve("silero_vad_v5.onnx"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return models;
     }
 

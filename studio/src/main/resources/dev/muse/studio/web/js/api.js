@@ -131,11 +131,22 @@ export async function* stream(path, body, signal) {
  * OpenAI's transcription endpoint, with "whisper-1" standing for the first speech model on offer.
  */
 export async function transcribe(blob, name, signal) {
+  return (await hear(blob, name, false, signal)).text ?? '';
+}
+
+/**
+ * What was said in a recording so far, with its segments' times and its length (verbose_json); with {@code vad},
+ * only the speech the server's voice activity detector finds is transcribed, so the last segment ends where the
+ * speaking stopped.
+ */
+export async function hear(blob, name, vad, signal) {
   const form = new FormData();
   form.append('model', 'whisper-1');
   form.append('file', blob, name);
+  form.append('response_format', 'verbose_json');
+  if (vad) form.append('vad', 'true');
   const response = await send('POST', 'v1/audio/transcriptions', form, signal);
-  return (await response.json()).text ?? '';
+  return response.json();
 }
 
 /** Whether the server answers at all (no key needed). */

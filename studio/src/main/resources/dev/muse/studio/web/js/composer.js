@@ -1,8 +1,11 @@
 // The message box: text, attachments (file picker, drag and drop, paste), the microphone, send and stop.
 import { el, formatBytes, iconButton } from './dom.js';
-import { transcribe } from './api.js';
+import { hear, transcribe } from './api.js';
 import { AttachmentError, Recorder, attachmentFrom, toWav } from './media.js';
-import { sendsVoiceMessages } from './settings.js';
+import { sendsVoiceMessages, stopsOnSilence } from './settings.js';
+
+/** Seconds of silence after speech that end a spoken turn, with "Stop recording when I stop talking" on. */
+const SILENCE_ENDS_TURN = 1.5;
 
 export class Composer {
   /** onSend({text, attachments}) is called with what to send; onStop() while an answer streams. */
@@ -178,8 +181,15 @@ export class Composer {
       const soFar = this.recorder.soFar();
       if (!hearing && soFar && Date.now() - lastHeard > 2500) { // one request at a time, on what was said so far
         lastHeard = Date.now();
-        hearing = transcribe(soFar, 'recording.webm')
-          .then(text => { if (this.recorder.recording && text) this.heard.textContent = text; })
+        const stopOnSilence = stopsOnSilence();
+        hearing = hear(soFar, 'recording.webm', stopOnSilence)
+          .then(heard => {
+            if (!this.recorder.recording) return;
+            if (heard.text) this.heard.textContent = heard.text.trim();
+            // the turn is over once the speech the server found ended a while before the recording so far does
+            const segments = heard.segments ?? [];
+            if (stopOnSilence && segments.length && heard.duration - segments[segments.length - 1].end >= SILENCE_ENDS_TURN) this.finishRecording();
+          })
           .catch(e => { if (this.recorder.recording) this.heard.textContent = `(not heard: ${e.message})`; })
           .finally(() => { hearing = null; });
       }
@@ -200,6 +210,7 @@ export class Composer {
   }
 
   async finishRecording() {
+    if (!this.recorder.recording) return;
     this.stopRecordingUi();
     const recording = await this.recorder.stop();
     if (!recording) return;

@@ -4,6 +4,10 @@ import { apiKey, forgetApiKey } from './api.js';
 
 export const MODES = ['instant', 'thinking', 'contemplating'];
 const VOICE_MESSAGES = 'muse.voiceMessages';
+const STOP_ON_SILENCE = 'muse.stopOnSilence';
+
+/** Whether recording stops by itself once the speaker has been silent a while (the server's VAD says when). */
+export function stopsOnSilence() { return localStorage.getItem(STOP_ON_SILENCE) === 'true'; }
 
 /** Whether a recording is sent as a voice message (true) or written into the message box (false, the default). */
 export function sendsVoiceMessages() { return localStorage.getItem(VOICE_MESSAGES) === 'true'; }
@@ -17,6 +21,7 @@ export class SettingsPanel {
     this.maxTokens = document.getElementById('setting-max-tokens');
     this.forgetKey = document.getElementById('forget-key');
     this.voiceMessages = document.getElementById('setting-voice-messages');
+    this.stopOnSilence = document.getElementById('setting-stop-on-silence');
     document.getElementById('open-settings').addEventListener('click', () => this.open());
     document.getElementById('settings-cancel').addEventListener('click', () => this.dialog.close('cancel'));
     this.forgetKey.addEventListener('click', () => {
@@ -31,6 +36,7 @@ export class SettingsPanel {
         return;
       }
       localStorage.setItem(VOICE_MESSAGES, String(this.voiceMessages.checked));
+      localStorage.setItem(STOP_ON_SILENCE, String(this.stopOnSilence.checked));
       onSave({
         system_prompt: this.system.value.trim() || null,
         temperature: this.temperature.value === '' ? null : Number(this.temperature.value),
@@ -53,6 +59,7 @@ export class SettingsPanel {
     this.maxTokens.value = this.current.max_tokens ?? '';
     this.forgetKey.hidden = !apiKey();
     this.voiceMessages.checked = sendsVoiceMessages();
+    this.stopOnSilence.checked = stopsOnSilence();
     this.dialog.showModal();
   }
 
