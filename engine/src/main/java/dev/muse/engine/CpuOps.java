@@ -20,6 +20,10 @@ final class CpuOps implements Ops {
         MatmulKernels.matmulBatch(x, batch, cols, ws, outs, rows);
     }
 
+    @Override public void vecmat(Tensor w, float[] a, int aOff, float[] out, int outOff, int rows, int cols) {
+        MatmulKernels.vecmat(w, a, aOff, out, outOff, rows, cols);
+    }
+
     @Override public void matmulNN(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int k) {
         GemmKernels.matmulNN(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k);
     }

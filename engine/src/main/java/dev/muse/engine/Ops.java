@@ -30,6 +30,9 @@ public interface Ops {
     /** Several weights times the same x, as {@link #matmul} each: a layer's q, k and v, or its gate and up, in one pass. */
     void matmul(float[] x, int batch, int cols, Tensor[] ws, float[][] outs, int[] rows);
 
+    /** out = a · w for a vector a of rows floats and a [rows, cols] matrix w (the vector-matrix product). Single-threaded. */
+    void vecmat(Tensor w, float[] a, int aOff, float[] out, int outOff, int rows, int cols);
+
     /** c = a * b between activations: a is m x k, b is k x n, c is m x n (row strides lda, ldb, ldc). Single-threaded. */
     void matmulNN(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int k);
 

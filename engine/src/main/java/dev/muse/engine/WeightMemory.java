@@ -16,7 +16,8 @@ import java.lang.invoke.MethodHandle;
  * 148 MB ran at 48-52 GB/s on huge pages against 42-47 GB/s on small ones (four interleaved runs). The advice must
  * come before the first touch: the kernel backs a page when it is first written, and an arena's allocation
  * zero-fills at once. With transparent huge pages set to "never", or no 2 MiB page free, the memory is the same,
- * on small pages. Set {@code -Dmuse.hugePages=false} to use the arena's memory everywhere (to compare).
+ * on small pages. Set {@code -Dmuse.hugePages=false} to use the arena's memory everywhere (to compare). Activations
+ * that every token reads in full the same way (Whisper's cross-attention keys and values) live here too.
  */
 public final class WeightMemory {
     private static final long HUGE_PAGE = 2L << 20;

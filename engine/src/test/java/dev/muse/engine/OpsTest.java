@@ -215,4 +215,68 @@ class OpsTest {
             for (int i = 0; i < expected.length; i++) assertEquals(expected[i], actual[i], 1e-4 * Math.sqrt(k), "NT " + Arrays.toString(shape) + " [" + i + "]");
         }
     }
+
+    /**
+     * Half-precision matrix-vector products take their own kernel (rows converted four at a time, a slice of columns
+     * after another): rows wider than a slice and not a multiple of the vector length, row counts not a multiple of
+     * four, and several matrices in one parallel loop.
+     */
+    @Test
+    void halfMatrixVectorProductsMatchReference() {
+        Random random = new Random(21);
+        for (int[] shape : new int[][] {{300, 1500}, {66, 37}, {5, 2100}, {3, 16}}) {
+            int rows = shape[0], cols = shape[1];
+            Tensor w = Tensor.fromFloats(GgmlType.F16, TensorContractTest.gaussian(random, rows * cols, 0.05f));
+            float[] x = TensorContractTest.gaussian(random, cols, 1f);
+            float[] expected = new float[rows], actual = new float[rows];
+            MatmulKernels.matmulReference(w, x, expected, rows, cols);
+            OPS.matmul(w, x, 1, actual, rows, cols);
+            for (int r = 0; r < rows; r++) {
+                double magnitude = TensorContractTest.absDot(w, (long) r * cols, x, 0, cols);
+                TensorContractTest.assertClose(expected[r], actual[r], magnitude, cols, "F16 " + rows + "x" + cols + " row " + r);
+            }
+        }
+        int cols = 96;
+        Tensor[] ws = new Tensor[3];
+        float[][] outs = new float[3][];
+        int[] rows = {40, 7, 96};
+        for (int i = 0; i < 3; i++) {
+            ws[i] = Tensor.fromFloats(i == 1 ? GgmlType.F32 : GgmlType.F16, TensorContractTest.gaussian(random, rows[i] * cols, 0.05f));
+            outs[i] = new float[rows[i]];
+        }
+        float[] x = TensorContractTest.gaussian(random, cols, 1f);
+        OPS.matmul(x, 1, cols, ws, outs, rows);
+        for (int i = 0; i < 3; i++) {
+            float[] expected = new float[rows[i]];
+            MatmulKernels.matmulReference(ws[i], x, expected, rows[i], cols);
+            for (int r = 0; r < rows[i]; r++) {
+                double magnitude = TensorContractTest.absDot(ws[i], (long) r * cols, x, 0, cols);
+                TensorContractTest.assertClose(expected[r], outs[i][r], magnitude, cols, "matrix " + i + " row " + r);
+            }
+        }
+    }
+
+    /** a · w for narrow matrices (four rows at a time), wide ones (a row at a time, in slices), and the leftovers. */
+    @ParameterizedTest
+    @EnumSource(names = {"F16", "F32"})
+    void vectorMatrixProductsMatchReference(GgmlType type) {
+        Random random = new Random(22);
+        for (int[] shape : new int[][] {{1500, 64}, {64, 1500}, {7, 37}, {6, 600}, {3, 4500}, {1, 5}}) {
+            int rows = shape[0], cols = shape[1];
+            Tensor w = Tensor.fromFloats(type, TensorContractTest.gaussian(random, rows * cols, 0.05f));
+            float[] a = TensorContractTest.gaussian(random, rows + 3, 1f);
+            float[] expected = new float[cols + 2], actual = new float[cols + 2];
+            Arrays.fill(actual, 9f); // the product overwrites what was there
+            expected[0] = expected[cols + 1] = actual[0] = actual[cols + 1] = 5f;
+            MatmulKernels.vecmatReference(w, a, 3, expected, 1, rows, cols);
+            OPS.vecmat(w, a, 3, actual, 1, rows, cols);
+            for (int c = 0; c < cols; c++) {
+                double magnitude = 0;
+                for (int r = 0; r < rows; r++) magnitude += Math.abs((double) w.get((long) r * cols + c) * a[3 + r]);
+                TensorContractTest.assertClose(expected[1 + c], actual[1 + c], magnitude, rows, type + " " + rows + "x" + cols + " column " + c);
+            }
+            assertEquals(5f, actual[0], "left of the output");
+            assertEquals(5f, actual[cols + 1], "right of the output");
+        }
+    }
 }

@@ -84,6 +84,19 @@ class TranscriberTest {
         assertTrue(e.getMessage().contains("unknown language 'xx'"), e.getMessage());
     }
 
+    /** Windows share the model's cross-attention memory: decoding a window encoded over since is refused, not wrong. */
+    @Test
+    void aWindowEncodedOverIsRefused() {
+        var mel = whisper.logMel().compute(NOISE);
+        Whisper.Encoded first = whisper.encode(mel, 0);
+        var sequence = whisper.start(first);
+        whisper.decode(sequence, new int[] {WhisperTokens.of(whisper.vocabularySize()).startOfTranscript()});
+        Whisper.Encoded second = whisper.encode(mel, 0);
+        assertThrows(IllegalStateException.class, () -> whisper.start(first));
+        assertThrows(IllegalStateException.class, () -> whisper.decode(sequence, new int[] {0}));
+        whisper.decode(whisper.start(second), new int[] {0});
+    }
+
     @Test
     void fallsBackToHigherTemperaturesAndReportsProgress() {
         List<Double> progress = new ArrayList<>();
