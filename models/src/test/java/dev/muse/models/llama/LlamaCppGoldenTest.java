@@ -21,6 +21,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,7 +49,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       {@link #MAX_NEAR_TIES} of them; and Muse's tokenizer must give llama.cpp's ids for a multilingual /
  *       emoji / code text and llama.cpp's tokenizer test vectors (no BOS/EOS, control-token text parsed).</li>
  * </ul>
+ *
+ * <p>Cases run two at a time: most of each is a forked llama.cpp JVM starting, loading and answering, which leaves a
+ * core to the other case (78 cases: 210 s one at a time on this project's two-core machine).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class LlamaCppGoldenTest {
     static final int TOKENS = 32;
     static final long SEED = 20260101;
