@@ -12,6 +12,7 @@ import dev.muse.media.WavWriter;
 import dev.muse.models.Models;
 import dev.muse.models.SequenceState;
 import dev.muse.models.SpeechRecognizer;
+import dev.muse.models.whisper.WhisperTokens;
 import dev.muse.testkit.TinyWhisper;
 import dev.muse.testkit.TinyWhisper.Shape;
 import java.io.IOException;
@@ -27,10 +28,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * `muse bench --whisper NAME`: Whisper's three costs on 30 s of audio (jfk.wav repeated) with a random-weight model
- * of a published size's exact shapes (written once into the model cache): the log-mel spectrogram, the encoder on
- * one window, and decoding (ms per token after the prompt), optionally beside whisper.cpp's whisper-cli on the same
- * file and audio (its own timings: encode, and decode per run). Random weights: the arithmetic is that of real ones.
+ * `muse bench --whisper NAME`: Whisper's three costs on 30 s of audio (jfk.wav repeated) with a Whisper file from the
+ * model cache, or with `--synthetic` a random-weight model of a published size's exact shapes (written once into the
+ * cache): the log-mel spectrogram, the encoder on one window, and decoding (ms per token after the prompt), optionally
+ * beside whisper.cpp's whisper-cli on the same file and audio (its own timings: encode, and decode per run). Random
+ * weights: the arithmetic is that of real ones.
  */
 public final class WhisperBench {
     /** The published models' shapes (OpenAI's dims; whisper.cpp's files hold them unchanged). */
@@ -44,8 +46,11 @@ public final class WhisperBench {
 
     private WhisperBench() {}
 
-    /** Times {@code name} (tiny, base, small, large-v3-turbo) in {@code type}, {@code repetitions} times after a warm-up. */
-    public static int run(String name, GgmlType type, int repetitions, int tokens, Path jfk, Path whisperCli) throws Exception {
+    /**
+     * The random-weight file of a published size's shapes (tiny, base, small, large-v3-turbo) in {@code type}, written
+     * into the model cache the first time.
+     */
+    public static Path synthetic(String name, GgmlType type) throws IOException {
         Shape shape = KNOWN.get(name);
         if (shape == null) throw new IllegalArgumentException("unknown Whisper size " + name + " (known: " + String.join(", ", KNOWN.keySet()) + ")");
         // not named ggml-*.bin, so the cache listing does not offer it as a model to transcribe with
@@ -55,14 +60,25 @@ public final class WhisperBench {
             System.err.printf("writing %s (random weights, whisper %s shapes)...%n", path, name);
             new TinyWhisper(shape, type, 20261206).write(path);
         }
+        return path;
+    }
+
+    /** Times the Whisper file at {@code path} ({@code name} in the table), {@code repetitions} times after a warm-up. */
+    public static int run(Path path, String name, int repetitions, int tokens, Path jfk, Path whisperCli) throws Exception {
         Audio speech = new AudioDecoder().decode(jfk).at(LogMel.SAMPLE_RATE);
         float[] samples = new float[30 * LogMel.SAMPLE_RATE];
         for (int i = 0; i < samples.length; i++) samples[i] = speech.samples()[i % speech.samples().length];
         System.err.printf("benchmarking %s with %d threads on 30 s of audio%n", path, Parallel.threads());
         double melMs = Double.MAX_VALUE, encodeMs = Double.MAX_VALUE, tokenMs = Double.MAX_VALUE;
+        GgmlType type;
         try (TensorSource file = WeightFiles.open(path)) {
-            SpeechRecognizer whisper = Models.load(file).as(SpeechRecognizer.class).orElseThrow();
-            int[] prompt = {50258, 50259, 50359}; // sot, en, transcribe (multilingual ids)
+            SpeechRecognizer whisper = Models.load(file).as(SpeechRecognizer.class)
+                    .orElseThrow(() -> new IllegalArgumentException(path + " is not a speech recognition model"));
+            type = file.info("decoder.token_embedding.weight").type();
+            WhisperTokens special = WhisperTokens.of(whisper.vocabularySize());
+            int[] prompt = special.multilingual() // what whisper-cli starts with: sot, en, transcribe (sot alone for .en)
+                    ? new int[] {special.startOfTranscript(), special.language("en"), special.transcribe()}
+                    : new int[] {special.startOfTranscript()};
             for (int r = 0; r <= repetitions; r++) { // the first round warms the JIT up and is not counted
                 long t0 = System.nanoTime();
                 LogMel.Spectrogram mel = whisper.logMel().compute(samples);

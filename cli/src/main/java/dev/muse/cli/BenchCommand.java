@@ -26,7 +26,7 @@ final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "MODEL", description = "a .gguf file or a model name in the cache")
     String model;
 
-    @Option(names = "--synthetic", paramLabel = "NAME", description = "write (once, into the cache) and bench a random-weight model with a real model's shapes: llama-3.2-1b, smollm2-135m, stories15m")
+    @Option(names = "--synthetic", arity = "0..1", fallbackValue = "", paramLabel = "NAME", description = "write (once, into the cache) and bench a random-weight model with a real model's shapes: llama-3.2-1b, smollm2-135m, stories15m; with --whisper, no NAME: a random-weight Whisper of that size")
     String synthetic;
 
     @Option(names = "--type", defaultValue = "Q8_0", description = "weight type of the synthetic model (default ${DEFAULT-VALUE})")
@@ -62,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--mtmd-probe", paramLabel = "PATH", description = "with --vision: the llama.cpp mtmd probe (docs/bench.md), run on the same file for ratios")
     Path mtmdProbe;
 
-    @Option(names = "--whisper", paramLabel = "NAME", description = "bench speech recognition instead: mel, encoder and decoding on 30 s of jfk.wav with a random-weight Whisper of a published size's shapes: tiny, base, small, large-v3-turbo (see --type, -r, -n, --whisper-cli)")
+    @Option(names = "--whisper", paramLabel = "NAME", description = "bench speech recognition instead: mel, encoder and decoding on 30 s of jfk.wav with a Whisper from the cache (whisper-NAME, as muse pull gives it, or a file), or with --synthetic a random-weight one of a published size's shapes: tiny, base, small, large-v3-turbo (see --type, -r, -n, --whisper-cli)")
     String whisper;
 
     @Option(names = "--whisper-cli", paramLabel = "PATH", description = "with --whisper: whisper.cpp's whisper-cli, run on the same file and audio for ratios")
@@ -73,8 +73,18 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         if (vision != null) return VisionBench.run(vision, type, repetitions, mtmdProbe);
-        if (whisper != null) return WhisperBench.run(whisper, type, repetitions, Math.min(genTokens, 200),
-                audio != null ? audio : Path.of(System.getProperty("muse.shared", "../shared"), "media", "jfk.wav"), whisperCli);
+        if (whisper != null) {
+            Path file;
+            try {
+                file = synthetic != null ? WhisperBench.synthetic(whisper, type)
+                        : ModelFiles.resolve(whisper.startsWith("whisper-") || java.nio.file.Files.isRegularFile(Path.of(whisper)) ? whisper : "whisper-" + whisper);
+            } catch (IllegalArgumentException e) {
+                throw synthetic != null ? e : new IllegalArgumentException(e.getMessage() + " (or add --synthetic for random weights of its shapes)");
+            }
+            return WhisperBench.run(file, whisper, repetitions, Math.min(genTokens, 200),
+                    audio != null ? audio : Path.of(System.getProperty("muse.shared", "../shared"), "media", "jfk.wav"), whisperCli);
+        }
+        if ("".equals(synthetic)) throw new IllegalArgumentException("--synthetic needs a NAME here: llama-3.2-1b, smollm2-135m, stories15m");
         Path path = synthetic != null ? SyntheticModels.ensure(synthetic, type) : ModelFiles.resolve(requireModel());
         if (serve) {
             System.err.printf("benchmarking the server on %s with %d threads, %d tokens per stream%n", path, Parallel.threads(), genTokens);
