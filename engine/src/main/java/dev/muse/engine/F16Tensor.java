@@ -75,58 +75,74 @@ public record F16Tensor(MemorySegment data, long size) implements Tensor {
         for (; b < batch; b++) out[outOffset + b * outStride] = dot(offset, x, b * n, n);
     }
 
-    /** Per kernel thread: slices of four weight rows converted to floats ({@link #dotBatchRows}). */
+    /** Per kernel thread: weight rows converted to floats ({@link #dotBatchRows}, {@link #vecmat}). */
     private static final ThreadLocal<float[]> FOUR_ROWS = ThreadLocal.withInitial(() -> new float[0]);
-    /** Columns converted at a time in a matrix-vector product: four rows' slices (8 KB of floats) stay in L1. */
-    private static final int SLICE = 512;
+    /**
+     * Floats converted at a time in the matrix-vector kernels (16 KiB, beside x in the 32 KiB L1): four rows that fit
+     * go together, wider rows one at a time, in runs of this many. Four rows' slices side by side were four short
+     * streams, which the hardware prefetcher follows badly (Whisper small's 768-wide rows in slices of 512: 12.5
+     * GB/s, against 33 for tiny's 384-wide rows converted whole).
+     */
+    private static final int RUN = 4096;
 
     /**
-     * A matrix-vector product (batch 1) converts four weight rows at a time with {@link #toFloats}, a slice of
-     * columns after another, and multiplies them by x in floats, four accumulators sharing each load of x: 1.8x the
-     * speed of {@link #dot}'s bit arithmetic per chunk on the 40 MB logits matrix of Whisper tiny (2 threads,
-     * AVX-512: 1.22 against 2.2 ms, which is the memory's bandwidth). Larger batches share each converted chunk
-     * across activation rows already.
+     * A matrix-vector product (batch 1) converts weight rows with {@link #toFloats} and multiplies them by x in
+     * floats: four narrow rows at a time, four accumulators sharing each load of x, or a wide row at a time with four
+     * accumulators over its chunks. 1.8x the speed of {@link #dot}'s bit arithmetic per chunk on the 40 MB logits
+     * matrix of Whisper tiny (2 threads, AVX-512: 1.22 against 2.2 ms, which is the memory's bandwidth). Larger
+     * batches share each converted chunk across activation rows already.
      */
     @Override public void dotBatchRows(long offset, int rows, float[] x, int n, int batch, float[] out, int outOffset, int outStride) {
         if (batch != 1) {
             Tensor.super.dotBatchRows(offset, rows, x, n, batch, out, outOffset, outStride);
             return;
         }
-        int width = Math.min(n, SLICE);
         float[] converted = FOUR_ROWS.get();
-        if (converted.length < 4 * width) FOUR_ROWS.set(converted = new float[4 * width]);
+        if (converted.length < RUN) FOUR_ROWS.set(converted = new float[RUN]);
         int r = 0;
-        for (; r + 4 <= rows; r += 4) {
-            long row = offset + (long) r * n;
-            FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (int c = 0; c < n; c += width) {
-                int length = Math.min(width, n - c), whole = length - length % L;
-                if (length == n) {
-                    toFloats(row, converted, 0, 4 * n); // the four whole rows are one run
-                } else {
-                    for (int k = 0; k < 4; k++) toFloats(row + (long) k * n + c, converted, k * width, length);
-                }
+        if (4 * n <= RUN) {
+            int whole = n - n % L;
+            for (; r + 4 <= rows; r += 4) {
+                toFloats(offset + (long) r * n, converted, 0, 4 * n);
+                FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
                 for (int i = 0; i < whole; i += L) {
-                    FloatVector xv = FloatVector.fromArray(F, x, c + i);
+                    FloatVector xv = FloatVector.fromArray(F, x, i);
                     acc0 = FloatVector.fromArray(F, converted, i).fma(xv, acc0);
-                    acc1 = FloatVector.fromArray(F, converted, width + i).fma(xv, acc1);
-                    acc2 = FloatVector.fromArray(F, converted, 2 * width + i).fma(xv, acc2);
-                    acc3 = FloatVector.fromArray(F, converted, 3 * width + i).fma(xv, acc3);
+                    acc1 = FloatVector.fromArray(F, converted, n + i).fma(xv, acc1);
+                    acc2 = FloatVector.fromArray(F, converted, 2 * n + i).fma(xv, acc2);
+                    acc3 = FloatVector.fromArray(F, converted, 3 * n + i).fma(xv, acc3);
                 }
-                for (int i = whole; i < length; i++) {
-                    s0 += converted[i] * x[c + i];
-                    s1 += converted[width + i] * x[c + i];
-                    s2 += converted[2 * width + i] * x[c + i];
-                    s3 += converted[3 * width + i] * x[c + i];
+                float s0 = acc0.reduceLanes(VectorOperators.ADD), s1 = acc1.reduceLanes(VectorOperators.ADD);
+                float s2 = acc2.reduceLanes(VectorOperators.ADD), s3 = acc3.reduceLanes(VectorOperators.ADD);
+                for (int i = whole; i < n; i++) {
+                    s0 += converted[i] * x[i];
+                    s1 += converted[n + i] * x[i];
+                    s2 += converted[2 * n + i] * x[i];
+                    s3 += converted[3 * n + i] * x[i];
                 }
+                out[outOffset + r] = s0;
+                out[outOffset + r + 1] = s1;
+                out[outOffset + r + 2] = s2;
+                out[outOffset + r + 3] = s3;
             }
-            out[outOffset + r] = acc0.reduceLanes(VectorOperators.ADD) + s0;
-            out[outOffset + r + 1] = acc1.reduceLanes(VectorOperators.ADD) + s1;
-            out[outOffset + r + 2] = acc2.reduceLanes(VectorOperators.ADD) + s2;
-            out[outOffset + r + 3] = acc3.reduceLanes(VectorOperators.ADD) + s3;
         }
-        for (; r < rows; r++) out[outOffset + r] = dot(offset + (long) r * n, x, 0, n);
+        for (; r < rows; r++) {
+            FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            float tail = 0;
+            for (int c = 0; c < n; c += RUN) {
+                int length = Math.min(RUN, n - c), i = 0;
+                toFloats(offset + (long) r * n + c, converted, 0, length);
+                for (; i + 4 * L <= length; i += 4 * L) {
+                    acc0 = FloatVector.fromArray(F, converted, i).fma(FloatVector.fromArray(F, x, c + i), acc0);
+                    acc1 = FloatVector.fromArray(F, converted, i + L).fma(FloatVector.fromArray(F, x, c + i + L), acc1);
+                    acc2 = FloatVector.fromArray(F, converted, i + 2 * L).fma(FloatVector.fromArray(F, x, c + i + 2 * L), acc2);
+                    acc3 = FloatVector.fromArray(F, converted, i + 3 * L).fma(FloatVector.fromArray(F, x, c + i + 3 * L), acc3);
+                }
+                for (; i + L <= length; i += L) acc0 = FloatVector.fromArray(F, converted, i).fma(FloatVector.fromArray(F, x, c + i), acc0);
+                for (; i < length; i++) tail += converted[i] * x[c + i];
+            }
+            out[outOffset + r] = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD) + tail;
+        }
     }
 
     /**
@@ -139,9 +155,9 @@ public record F16Tensor(MemorySegment data, long size) implements Tensor {
     void vecmat(float[] a, int aOff, float[] out, int outOff, int rows, int cols) {
         java.util.Arrays.fill(out, outOff, outOff + cols, 0f);
         float[] converted = FOUR_ROWS.get();
-        if (converted.length < 4 * Math.min(cols, SLICE)) FOUR_ROWS.set(converted = new float[4 * Math.min(cols, SLICE)]);
+        if (converted.length < RUN) FOUR_ROWS.set(converted = new float[RUN]);
         int r = 0, whole = cols - cols % L;
-        if (cols < SLICE) {
+        if (4 * cols <= RUN) {
             for (; r + 4 <= rows; r += 4) {
                 toFloats((long) r * cols, converted, 0, 4 * cols);
                 float a0 = a[aOff + r], a1 = a[aOff + r + 1], a2 = a[aOff + r + 2], a3 = a[aOff + r + 3];
@@ -159,7 +175,7 @@ public record F16Tensor(MemorySegment data, long size) implements Tensor {
                 }
             }
         }
-        int width = 4 * Math.min(cols, SLICE);
+        int width = RUN;
         for (; r < rows; r++) {
             FloatVector b = FloatVector.broadcast(F, a[aOff + r]);
             for (int c = 0; c < cols; c += width) {

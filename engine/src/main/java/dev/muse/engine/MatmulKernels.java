@@ -27,6 +27,9 @@ public final class MatmulKernels {
     /** Per calling thread: a column block's slice of the activations, and its partial products (blocked matmuls). */
     private static final ThreadLocal<float[]> BLOCK_COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> BLOCK_PRODUCTS = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per kernel thread: a column block's slice of x, and its partial products (blocked matrix-vector products). */
+    private static final ThreadLocal<float[]> BLOCK_SLICE = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> BLOCK_PARTIAL = ThreadLocal.withInitial(() -> new float[0]);
     /** Per calling thread: activations rounded for a Q4_0 product ({@link #activationsFor}). */
     private static final ThreadLocal<float[]> ROUNDED_ACTIVATIONS = ThreadLocal.withInitial(() -> new float[0]);
     /** Activation rows per matmulBatch pass, sized so a pass's rows (x tile) stay in the L2 cache. */
@@ -80,10 +83,13 @@ public final class MatmulKernels {
                     rowGroups.matvec(quantized, x0, out, 0, from, to, k > 0);
                     continue;
                 }
-                for (int r = from * unit; r < to * unit; r++) {
-                    float partial = block.dot((long) r * width, xs, x0, width);
-                    out[r] = k == 0 ? partial : out[r] + partial;
-                }
+                // the block's rows as one run of the type's matrix-vector kernel, against x's slice at the front of
+                // an array (the kernels read x from 0); later blocks' partial products are added
+                int r0 = from * unit, count = to * unit - r0;
+                float[] slice = scratch(BLOCK_SLICE, width), partial = k == 0 ? out : scratch(BLOCK_PARTIAL, rows);
+                System.arraycopy(xs, x0, slice, 0, width);
+                block.dotBatchRows((long) r0 * width, count, slice, width, 1, partial, r0, rows);
+                if (k > 0) for (int r = r0; r < r0 + count; r++) out[r] += partial[r];
             }
         });
     }

@@ -20,7 +20,7 @@ import java.lang.invoke.MethodHandle;
  * that every token reads in full the same way (Whisper's cross-attention keys and values) live here too.
  */
 public final class WeightMemory {
-    private static final long HUGE_PAGE = 2L << 20;
+    private static final long HUGE_PAGE = 2L << 20, SMALL_PAGE = 4096;
     private static final int PROT_READ_WRITE = 0x1 | 0x2, MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20, MADV_HUGEPAGE = 14;
     private static final MethodHandle MMAP, MADVISE, MUNMAP;
 
@@ -68,18 +68,24 @@ public final class WeightMemory {
         }
         long base = raw.address();
         if (base == -1L) return arena.allocate(bytes, 64); // MAP_FAILED: let the arena try, and fail in Java's words
-        MemorySegment aligned = MemorySegment.ofAddress(base + (-base & (HUGE_PAGE - 1)));
+        long start = base + (-base & (HUGE_PAGE - 1)), length = (bytes + SMALL_PAGE - 1) & -SMALL_PAGE;
+        // The slack before and after goes back at once: past the end, the kernel would back the last partial 2 MiB
+        // with a whole huge page (Whisper small's 4.7 MB MLP matrices took 6 MB each, 80 MB in all)
+        unmap(base, start - base);
+        unmap(start + length, base + mapped - start - length);
+        MemorySegment aligned = MemorySegment.ofAddress(start);
         try {
             int ignored = (int) MADVISE.invokeExact(aligned, bytes, MADV_HUGEPAGE); // advice only: refused, small pages serve
         } catch (Throwable e) {
-            unmap(base, mapped);
+            unmap(start, length);
             throw new IllegalStateException("madvise failed", e);
         }
         // the cleanup holds numbers only: a reference to a segment would keep an automatic arena alive forever
-        return aligned.reinterpret(bytes, arena, segment -> unmap(base, mapped));
+        return aligned.reinterpret(bytes, arena, segment -> unmap(start, length));
     }
 
     private static void unmap(long base, long length) {
+        if (length == 0) return;
         try {
             int ignored = (int) MUNMAP.invokeExact(MemorySegment.ofAddress(base), length);
         } catch (Throwable e) {

@@ -84,13 +84,13 @@ public final class Whisper implements SpeechRecognizer {
     }
 
     /**
-     * The encoder's working arrays for one window (45 MB for tiny, 150 for large-v3-turbo) and the cross-attention
+     * The encoder's working arrays for one window (19 MB for tiny, 60 for large-v3-turbo) and the cross-attention
      * keys and values it leaves, reused from window to window. New arrays per window outlived the young generation's
      * collections in the middle of the window, so each set was promoted and left for a full collection: the heap grew
      * by about 40 MB per window (peak RSS 415 MiB over a 74 MiB tiny model in `muse bench --whisper`).
      */
     private static final class Scratch {
-        final float[] window, conv1, positions, xb, q, att, hidden;
+        final float[] window, conv1, xb, q, att, hidden;
         final KvCache cache;
         final Rows rows;
         final CrossAttention cross;
@@ -101,7 +101,6 @@ public final class Whisper implements SpeechRecognizer {
             int d = c.audioState(), frames = c.windowFrames(), n = c.audioContext();
             window = new float[c.melBins() * frames];
             conv1 = new float[frames * d];
-            positions = new float[n * d];
             xb = new float[Math.max(n, CHUNK_ROWS) * d]; // also a chunk of the convolutions' products
             q = new float[n * d];
             att = new float[n * d];
@@ -181,7 +180,7 @@ public final class Whisper implements SpeechRecognizer {
         convolve(w.conv1(), w.conv1Bias(), window, true, mels, frames, 1, h, s.hidden, s.xb);
         float[] x = new float[n * d]; // returned: the encoded window's states
         convolve(w.conv2(), w.conv2Bias(), h, false, d, frames, 2, x, s.hidden, s.xb);
-        float[] positions = s.positions;
+        float[] positions = s.att; // free until the first layer's attention
         w.encoderPositions().dequantize(0, positions, 0, n * d);
         ops.add(x, 0, x, 0, positions, 0, n * d);
 
