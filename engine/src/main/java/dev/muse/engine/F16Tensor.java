@@ -75,7 +75,7 @@ public record F16Tensor(MemorySegment data, long size) implements Tensor {
         for (; b < batch; b++) out[outOffset + b * outStride] = dot(offset, x, b * n, n);
     }
 
-    /** Per kernel thread: weight rows converted to floats ({@link #dotBatchRows}, {@link #vecmat}). */
+    /** Per kernel thread: weight rows converted to floats ({@link #dotRows}, {@link #vecmat}). */
     private static final ThreadLocal<float[]> FOUR_ROWS = ThreadLocal.withInitial(() -> new float[0]);
     /**
      * Floats converted at a time in the matrix-vector kernels (16 KiB, beside x in the 32 KiB L1): four rows that fit
@@ -86,17 +86,12 @@ public record F16Tensor(MemorySegment data, long size) implements Tensor {
     private static final int RUN = 4096;
 
     /**
-     * A matrix-vector product (batch 1) converts weight rows with {@link #toFloats} and multiplies them by x in
-     * floats: four narrow rows at a time, four accumulators sharing each load of x, or a wide row at a time with four
-     * accumulators over its chunks. 1.8x the speed of {@link #dot}'s bit arithmetic per chunk on the 40 MB logits
-     * matrix of Whisper tiny (2 threads, AVX-512: 1.22 against 2.2 ms, which is the memory's bandwidth). Larger
-     * batches share each converted chunk across activation rows already.
+     * Rows of a matrix-vector product, converted with {@link #toFloats} and multiplied by x in floats: four narrow
+     * rows at a time, four accumulators sharing each load of x, or a wide row at a time with four accumulators over
+     * its chunks. 1.8x the speed of {@link #dot}'s bit arithmetic per chunk on the 40 MB logits matrix of Whisper
+     * tiny (2 threads, AVX-512: 1.22 against 2.2 ms, which is the memory's bandwidth).
      */
-    @Override public void dotBatchRows(long offset, int rows, float[] x, int n, int batch, float[] out, int outOffset, int outStride) {
-        if (batch != 1) {
-            Tensor.super.dotBatchRows(offset, rows, x, n, batch, out, outOffset, outStride);
-            return;
-        }
+    @Override public void dotRows(long offset, int rows, float[] x, int xOffset, int n, float[] out, int outOffset) {
         float[] converted = FOUR_ROWS.get();
         if (converted.length < RUN) FOUR_ROWS.set(converted = new float[RUN]);
         int r = 0;
@@ -106,7 +101,7 @@ public record F16Tensor(MemorySegment data, long size) implements Tensor {
                 toFloats(offset + (long) r * n, converted, 0, 4 * n);
                 FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
                 for (int i = 0; i < whole; i += L) {
-                    FloatVector xv = FloatVector.fromArray(F, x, i);
+                    FloatVector xv = FloatVector.fromArray(F, x, xOffset + i);
                     acc0 = FloatVector.fromArray(F, converted, i).fma(xv, acc0);
                     acc1 = FloatVector.fromArray(F, converted, n + i).fma(xv, acc1);
                     acc2 = FloatVector.fromArray(F, converted, 2 * n + i).fma(xv, acc2);
@@ -115,10 +110,10 @@ public record F16Tensor(MemorySegment data, long size) implements Tensor {
                 float s0 = acc0.reduceLanes(VectorOperators.ADD), s1 = acc1.reduceLanes(VectorOperators.ADD);
                 float s2 = acc2.reduceLanes(VectorOperators.ADD), s3 = acc3.reduceLanes(VectorOperators.ADD);
                 for (int i = whole; i < n; i++) {
-                    s0 += converted[i] * x[i];
-                    s1 += converted[n + i] * x[i];
-                    s2 += converted[2 * n + i] * x[i];
-                    s3 += converted[3 * n + i] * x[i];
+                    s0 += converted[i] * x[xOffset + i];
+                    s1 += converted[n + i] * x[xOffset + i];
+                    s2 += converted[2 * n + i] * x[xOffset + i];
+                    s3 += converted[3 * n + i] * x[xOffset + i];
                 }
                 out[outOffset + r] = s0;
                 out[outOffset + r + 1] = s1;
@@ -133,13 +128,13 @@ public record F16Tensor(MemorySegment data, long size) implements Tensor {
                 int length = Math.min(RUN, n - c), i = 0;
                 toFloats(offset + (long) r * n + c, converted, 0, length);
                 for (; i + 4 * L <= length; i += 4 * L) {
-                    acc0 = FloatVector.fromArray(F, converted, i).fma(FloatVector.fromArray(F, x, c + i), acc0);
-                    acc1 = FloatVector.fromArray(F, converted, i + L).fma(FloatVector.fromArray(F, x, c + i + L), acc1);
-                    acc2 = FloatVector.fromArray(F, converted, i + 2 * L).fma(FloatVector.fromArray(F, x, c + i + 2 * L), acc2);
-                    acc3 = FloatVector.fromArray(F, converted, i + 3 * L).fma(FloatVector.fromArray(F, x, c + i + 3 * L), acc3);
+                    acc0 = FloatVector.fromArray(F, converted, i).fma(FloatVector.fromArray(F, x, xOffset + c + i), acc0);
+                    acc1 = FloatVector.fromArray(F, converted, i + L).fma(FloatVector.fromArray(F, x, xOffset + c + i + L), acc1);
+                    acc2 = FloatVector.fromArray(F, converted, i + 2 * L).fma(FloatVector.fromArray(F, x, xOffset + c + i + 2 * L), acc2);
+                    acc3 = FloatVector.fromArray(F, converted, i + 3 * L).fma(FloatVector.fromArray(F, x, xOffset + c + i + 3 * L), acc3);
                 }
-                for (; i + L <= length; i += L) acc0 = FloatVector.fromArray(F, converted, i).fma(FloatVector.fromArray(F, x, c + i), acc0);
-                for (; i < length; i++) tail += converted[i] * x[c + i];
+                for (; i + L <= length; i += L) acc0 = FloatVector.fromArray(F, converted, i).fma(FloatVector.fromArray(F, x, xOffset + c + i), acc0);
+                for (; i < length; i++) tail += converted[i] * x[xOffset + c + i];
             }
             out[outOffset + r] = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD) + tail;
         }

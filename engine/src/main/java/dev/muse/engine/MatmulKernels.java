@@ -27,8 +27,7 @@ public final class MatmulKernels {
     /** Per calling thread: a column block's slice of the activations, and its partial products (blocked matmuls). */
     private static final ThreadLocal<float[]> BLOCK_COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> BLOCK_PRODUCTS = ThreadLocal.withInitial(() -> new float[0]);
-    /** Per kernel thread: a column block's slice of x, and its partial products (blocked matrix-vector products). */
-    private static final ThreadLocal<float[]> BLOCK_SLICE = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per kernel thread: a column block's partial products (blocked matrix-vector products). */
     private static final ThreadLocal<float[]> BLOCK_PARTIAL = ThreadLocal.withInitial(() -> new float[0]);
     /** Per calling thread: activations rounded for a Q4_0 product ({@link #activationsFor}). */
     private static final ThreadLocal<float[]> ROUNDED_ACTIVATIONS = ThreadLocal.withInitial(() -> new float[0]);
@@ -53,7 +52,7 @@ public final class MatmulKernels {
         int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
         Parallel.forRange(tasks, t -> {
             int r = t * ROWS_PER_TASK;
-            w.dotBatchRows((long) r * cols, Math.min(rows, r + ROWS_PER_TASK) - r, xs, cols, 1, out, r, rows);
+            w.dotRows((long) r * cols, Math.min(rows, r + ROWS_PER_TASK) - r, xs, 0, cols, out, r);
         });
     }
 
@@ -83,12 +82,10 @@ public final class MatmulKernels {
                     rowGroups.matvec(quantized, x0, out, 0, from, to, k > 0);
                     continue;
                 }
-                // the block's rows as one run of the type's matrix-vector kernel, against x's slice at the front of
-                // an array (the kernels read x from 0); later blocks' partial products are added
+                // the block's rows as one run of the type's matrix-vector kernel; later blocks' partial products are added
                 int r0 = from * unit, count = to * unit - r0;
-                float[] slice = scratch(BLOCK_SLICE, width), partial = k == 0 ? out : scratch(BLOCK_PARTIAL, rows);
-                System.arraycopy(xs, x0, slice, 0, width);
-                block.dotBatchRows((long) r0 * width, count, slice, width, 1, partial, r0, rows);
+                float[] partial = k == 0 ? out : scratch(BLOCK_PARTIAL, rows);
+                block.dotRows((long) r0 * width, count, xs, x0, width, partial, r0);
                 if (k > 0) for (int r = r0; r < r0 + count; r++) out[r] += partial[r];
             }
         });
@@ -237,7 +234,7 @@ public final class MatmulKernels {
             int i = 0;
             while (task >= firstTask[i + 1]) i++;
             int r = (task - firstTask[i]) * ROWS_PER_TASK;
-            ws[i].dotBatchRows((long) r * cols, Math.min(rows[i], r + ROWS_PER_TASK) - r, x, cols, 1, outs[i], r, rows[i]);
+            ws[i].dotRows((long) r * cols, Math.min(rows[i], r + ROWS_PER_TASK) - r, x, 0, cols, outs[i], r);
         });
     }
 

@@ -43,6 +43,15 @@ public sealed interface Tensor
     }
 
     /**
+     * A run of a matrix-vector product: {@code out[outOffset + r] = dot(offset + r*n, x, xOffset, n)} for r in [0,
+     * rows). Types with a kernel of their own for it override it (F16 converts rows in runs); the default is a dot
+     * per row.
+     */
+    default void dotRows(long offset, int rows, float[] x, int xOffset, int n, float[] out, int outOffset) {
+        for (int r = 0; r < rows; r++) out[outOffset + r] = dot(offset + (long) r * n, x, xOffset, n);
+    }
+
+    /**
      * Batched dot for prompt processing: for each b in [0, batch),
      * {@code out[outOffset + b*outStride] = dot(offset, x, b*n, n)}. Implementations that override it read
      * each weight block once for the whole batch; the default is the plain loop.
