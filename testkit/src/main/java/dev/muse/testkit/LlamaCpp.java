@@ -66,16 +66,14 @@ public final class LlamaCpp {
         return add("generate " + n + " " + join(prompt));
     }
 
-    /** llama.cpp's greedy choice after prompt, prompt+c[0], ..., prompt+c[0..n-2]: one id per continuation token. */
+    /**
+     * llama.cpp's greedy choice after prompt, prompt+c[0], ..., prompt+c[0..n-2] (one id per continuation token), and,
+     * wherever that choice is not c[k], its gap to c[k] there: {@link Results#forced}.
+     */
     public int force(int[] prompt, int[] continuation) {
         int[] all = Arrays.copyOf(prompt, prompt.length + continuation.length);
         System.arraycopy(continuation, 0, all, prompt.length, continuation.length);
         return add("force " + prompt.length + " " + join(all));
-    }
-
-    /** llama.cpp's logit(a) - logit(b) after the prompt, where a is its greedy choice and b has other text (NaN if not). */
-    public int gap(int[] prompt, int a, int b) {
-        return add("gap " + a + " " + b + " " + join(prompt));
     }
 
     private int add(String command) {
@@ -100,10 +98,27 @@ public final class LlamaCpp {
             return rest.isEmpty() ? new int[0] : Arrays.stream(rest.split(" ")).mapToInt(Integer::parseInt).toArray();
         }
 
-        public double gap(int index) {
+        /** A force request's answer: llama.cpp's choices, and its gaps where they differ from the continuation (else NaN). */
+        public Forced forced(int index) {
             String answer = answers.get(index);
-            return Double.parseDouble(answer.substring(answer.indexOf(' ') + 1));
+            if (!answer.startsWith("forced ")) throw new IllegalStateException("not a forced run: " + answer);
+            String[] steps = answer.substring("forced ".length()).split(" ");
+            int[] ids = new int[steps.length];
+            double[] gaps = new double[steps.length];
+            for (int k = 0; k < steps.length; k++) {
+                String[] parts = steps[k].split(":");
+                ids[k] = Integer.parseInt(parts[0]);
+                gaps[k] = parts[1].equals("-") ? Double.NaN : Double.parseDouble(parts[1]);
+            }
+            return new Forced(ids, gaps);
         }
+    }
+
+    /**
+     * llama.cpp's greedy choice at each continuation position, and where it differs from the continuation's token,
+     * logit(choice) - logit(continuation token) (NaN elsewhere, or where both tokens have the same text).
+     */
+    public record Forced(int[] ids, double[] gaps) {
     }
 
     /** Runs every request in one forked JVM; throws with the fork's stderr when it fails or times out. */
@@ -115,7 +130,9 @@ public final class LlamaCpp {
             Path tmp = Files.createDirectory(dir.resolve("tmp"));
             List<String> command = List.of(javaBinary(),
                     "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                    "-Djava.io.tmpdir=" + tmp, "-Xmx1g", "-cp", classPath(),
+                    "-Djava.io.tmpdir=" + tmp, "-Xmx1g",
+                    // the fork's Java is a loop around native calls: a quick start matters more than compiled code
+                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classPath(),
                     LlamaCppProbe.class.getName(), model.toAbsolutePath().toString(), request.toString(),
                     Integer.toString(vocabSize), Integer.toString(context));
             Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();

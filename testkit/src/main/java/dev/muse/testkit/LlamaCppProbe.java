@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
  * <pre>
  * tokenize BASE64      -> probe tokens ID...   llama.cpp's tokenizer with add_special=false, parse_special=true
  * generate N ID...     -> probe ids ID...      N greedy tokens after the prompt ID... (the exact token ids)
- * force K ID...        -> probe ids ID...      the greedy choice after each prefix ID[0..k), k = K..len-1
- * gap A B ID...        -> probe gap X          logit(A) - logit(B) after the prompt ID... (A the greedy choice)
+ * force K ID...        -> probe forced G:X...  G the greedy choice after each prefix ID[0..k), k = K..len-1, and X,
+ *                                              where G differs from ID[k], logit(G) - logit(ID[k]) there (else "-")
  * embed BASE64         -> probe vector X...    what the binding's embed returns for the text (llama.cpp tokenizes it):
  *                                              the FIRST token's final normed hidden state, unpooled and unnormalised,
  *                                              whatever pooling the file or the parameters name (seen with b4916);
@@ -81,8 +81,8 @@ public final class LlamaCppProbe {
         ModelParameters params = new ModelParameters()
                 .setModel(args[0])
                 .setCtxSize(Integer.parseInt(args[3]))
-                .setThreads(2)
-                .setThreadsBatch(2)
+                .setThreads(1)
+                .setThreadsBatch(1)
                 .setParallel(1)
                 .setSeed(1)
                 .setCacheTypeK(CacheType.F32)
@@ -111,8 +111,7 @@ public final class LlamaCppProbe {
         int[] numbers = Arrays.stream(command).skip(1).mapToInt(Integer::parseInt).toArray();
         return switch (command[0]) {
             case "generate" -> "ids " + join(generate(Arrays.copyOfRange(numbers, 1, numbers.length), numbers[0]));
-            case "force" -> "ids " + join(force(Arrays.copyOfRange(numbers, 1, numbers.length), numbers[0]));
-            case "gap" -> "gap " + gap(Arrays.copyOfRange(numbers, 2, numbers.length), numbers[0], numbers[1]);
+            case "force" -> "forced " + force(Arrays.copyOfRange(numbers, 1, numbers.length), numbers[0]);
             default -> throw new IllegalArgumentException("unknown probe command " + command[0]);
         };
     }
@@ -123,10 +122,16 @@ public final class LlamaCppProbe {
         return Arrays.copyOfRange(ids, prompt.length, ids.length);
     }
 
-    private int[] force(int[] ids, int promptLength) {
-        int[] out = new int[ids.length - promptLength];
-        for (int k = promptLength; k < ids.length; k++) out[k - promptLength] = greedy(Arrays.copyOf(ids, k));
-        return out;
+    /** The greedy choice after each prefix, and llama.cpp's gap wherever it differs from the caller's next token. */
+    private String force(int[] ids, int promptLength) {
+        StringBuilder out = new StringBuilder();
+        for (int k = promptLength; k < ids.length; k++) {
+            int[] prefix = Arrays.copyOf(ids, k);
+            int choice = greedy(prefix);
+            out.append(k > promptLength ? " " : "").append(choice).append(':')
+                    .append(choice == ids[k] ? "-" : Double.toString(gap(prefix, choice, ids[k])));
+        }
+        return out.toString();
     }
 
     /**

@@ -149,32 +149,22 @@ class LlamaCppGoldenTest {
         int[] tokenized = texts.stream().mapToInt(llama::tokenize).toArray();
         LlamaCpp.Results results = llama.run(TIMEOUT);
         List<int[]> llamaTokens = Arrays.stream(tokenized).mapToObj(results::ids).toList();
-        int[] reference = results.ids(forced);
-        assertEquals(TOKENS, reference.length, "llama.cpp answered for every position");
+        LlamaCpp.Forced reference = results.forced(forced);
+        assertEquals(TOKENS, reference.ids().length, "llama.cpp answered for every position");
 
         List<Difference> differences = new ArrayList<>();
-        LlamaCpp diagnose = new LlamaCpp(tiny, llamaFile);
-        List<Integer> gapRequests = new ArrayList<>();
         for (int k = 0; k < TOKENS; k++) {
-            if (reference[k] == muse.tokens()[k]) continue;
-            int[] prefix = Arrays.copyOf(prompt, prompt.length + k);
-            System.arraycopy(muse.tokens(), 0, prefix, prompt.length, k);
-            gapRequests.add(diagnose.gap(prefix, reference[k], muse.tokens()[k]));
+            int ours = muse.tokens()[k], theirs = reference.ids()[k];
+            if (theirs == ours) continue;
             float[] logits = muse.logits().get(k);
-            differences.add(new Difference(k, muse.tokens()[k], reference[k], logits[muse.tokens()[k]] - logits[reference[k]], Double.NaN));
-        }
-        if (!differences.isEmpty()) {
-            LlamaCpp.Results gaps = diagnose.run(TIMEOUT);
-            for (int i = 0; i < differences.size(); i++) differences.set(i, differences.get(i).withLlamaGap(gaps.gap(gapRequests.get(i))));
+            differences.add(new Difference(k, ours, theirs, logits[ours] - logits[theirs], reference.gaps()[k]));
         }
         return new Comparison(tiny.name() + (museFile.equals(llamaFile) ? "" : " (llama.cpp on the F32 twin)"), prompt, muse.tokens(),
                 pieces, differences, museTokens, llamaTokens);
     }
 
     /** At generated token k (prompt.length + k in the sequence) Muse chose ours and llama.cpp theirs. */
-    record Difference(int k, int ours, int theirs, double museGap, double llamaGap) {
-        Difference withLlamaGap(double gap) { return new Difference(k, ours, theirs, museGap, gap); }
-    }
+    record Difference(int k, int ours, int theirs, double museGap, double llamaGap) {}
 
     record Comparison(String name, int[] prompt, int[] continuation, String[] pieces, List<Difference> differences,
                       List<int[]> museTokens, List<int[]> llamaTokens) {
