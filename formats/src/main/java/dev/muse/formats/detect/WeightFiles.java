@@ -4,8 +4,11 @@ import dev.muse.formats.FormatException;
 import dev.muse.formats.TensorSource;
 import dev.muse.formats.ggml.WhisperGgmlFile;
 import dev.muse.formats.gguf.GgufFile;
+import dev.muse.formats.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,17 +22,26 @@ public final class WeightFiles {
     private WeightFiles() {}
 
     /**
-     * The tensors and metadata of the file at {@code path}: GGUF, or whisper.cpp's ggml model files (safetensors,
-     * PyTorch zip and ONNX initialisers come with the issues that need them). A FormatException says when the format
+     * The tensors and metadata of the file at {@code path}: GGUF, whisper.cpp's ggml model files, or safetensors
+     * (PyTorch zip and ONNX initialisers come with the issues that need them). A FormatException says when the format
      * is unknown.
      */
     public static TensorSource open(Path path) throws IOException {
-        byte[] magic;
+        byte[] start;
         try (InputStream in = Files.newInputStream(path)) {
-            magic = in.readNBytes(4);
+            start = in.readNBytes(9);
         }
+        byte[] magic = Arrays.copyOf(start, 4);
         if (Arrays.equals(magic, GGUF)) return GgufFile.open(path);
         if (Arrays.equals(magic, GGML)) return WhisperGgmlFile.open(path);
-        throw new FormatException(path.getFileName() + " is not a weight file Muse reads (GGUF, or whisper.cpp's ggml)");
+        if (isSafetensors(start, Files.size(path))) return SafetensorsFile.open(path);
+        throw new FormatException(path.getFileName() + " is not a weight file Muse reads (GGUF, whisper.cpp's ggml, safetensors)");
+    }
+
+    /** safetensors has no magic: a little-endian header length that fits the file, then the JSON header's brace. */
+    private static boolean isSafetensors(byte[] start, long size) {
+        if (start.length < 9 || start[8] != '{') return false;
+        long headerBytes = ByteBuffer.wrap(start, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        return headerBytes > 0 && headerBytes <= size - 8;
     }
 }

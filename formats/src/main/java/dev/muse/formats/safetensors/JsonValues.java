@@ -1,0 +1,186 @@
+package dev.muse.formats.safetensors;
+
+import dev.muse.formats.FormatException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A strict JSON reader for the headers of weight files (RFC 8259): objects become LinkedHashMaps (in file order; a
+ * key given twice is refused), arrays Lists, numbers Longs when integral and within range, else Doubles, and strings,
+ * booleans and null as themselves. Nesting is bounded and the whole text must be one value: a header is data from the
+ * file, so nothing in it is trusted to be small or well formed.
+ */
+final class JsonValues {
+    private static final int MAX_DEPTH = 64;
+    private final String text;
+    private final String where;
+    private int at;
+
+    private JsonValues(String text, String where) {
+        this.text = text;
+        this.where = where;
+    }
+
+    /** The single value the text holds; FormatException (naming {@code where} and the offset) when it is not JSON. */
+    static Object parse(String text, String where) {
+        JsonValues reader = new JsonValues(text, where);
+        reader.space();
+        Object value = reader.value(0);
+        reader.space();
+        if (reader.at != text.length()) throw reader.error("text after the JSON value");
+        return value;
+    }
+
+    private Object value(int depth) {
+        if (depth > MAX_DEPTH) throw error("nesting deeper than " + MAX_DEPTH);
+        if (at >= text.length()) throw error("the text ends where a value should start");
+        char c = text.charAt(at);
+        return switch (c) {
+            case '{' -> object(depth);
+            case '[' -> array(depth);
+            case '"' -> string();
+            case 't' -> literal("true", Boolean.TRUE);
+            case 'f' -> literal("false", Boolean.FALSE);
+            case 'n' -> literal("null", null);
+            default -> {
+                if (c == '-' || c >= '0' && c <= '9') yield number();
+                throw error("unexpected '" + c + "'");
+            }
+        };
+    }
+
+    private Map<String, Object> object(int depth) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        at++;
+        space();
+        if (peek() == '}') {
+            at++;
+            return members;
+        }
+        while (true) {
+            space();
+            if (peek() != '"') throw error("an object key must be a string");
+            String key = string();
+            space();
+            expect(':');
+            space();
+            if (members.containsKey(key)) throw error("the key \"" + key + "\" appears twice");
+            members.put(key, value(depth + 1));
+            space();
+            if (peek() == ',') {
+                at++;
+                continue;
+            }
+            expect('}');
+            return members;
+        }
+    }
+
+    private List<Object> array(int depth) {
+        List<Object> items = new ArrayList<>();
+        at++;
+        space();
+        if (peek() == ']') {
+            at++;
+            return items;
+        }
+        while (true) {
+            space();
+            items.add(value(depth + 1));
+            space();
+            if (peek() == ',') {
+                at++;
+                continue;
+            }
+            expect(']');
+            return items;
+        }
+    }
+
+    private String string() {
+        at++; // the opening quote
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            if (at >= text.length()) throw error("a string is not closed");
+            char c = text.charAt(at++);
+            if (c == '"') return sb.toString();
+            if (c < 0x20) throw error("a control character inside a string");
+            if (c != '\\') {
+                sb.append(c);
+                continue;
+            }
+            if (at >= text.length()) throw error("a string ends inside an escape");
+            char e = text.charAt(at++);
+            switch (e) {
+                case '"', '\\', '/' -> sb.append(e);
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'n' -> sb.append('\n');
+                case 'r' -> sb.append('\r');
+                case 't' -> sb.append('\t');
+                case 'u' -> {
+                    if (at + 4 > text.length()) throw error("a \\u escape is cut short");
+                    int code = 0;
+                    for (int i = 0; i < 4; i++) {
+                        int digit = Character.digit(text.charAt(at++), 16);
+                        if (digit < 0) throw error("a \\u escape with a non-hex digit");
+                        code = code * 16 + digit;
+                    }
+                    sb.append((char) code);
+                }
+                default -> throw error("an unknown escape \\" + e);
+            }
+        }
+    }
+
+    private Object number() {
+        int start = at;
+        if (peek() == '-') at++;
+        if (peek() == '0') at++;
+        else digits();
+        boolean integral = true;
+        if (peek() == '.') {
+            at++;
+            digits();
+            integral = false;
+        }
+        if (peek() == 'e' || peek() == 'E') {
+            at++;
+            if (peek() == '+' || peek() == '-') at++;
+            digits();
+            integral = false;
+        }
+        String literal = text.substring(start, at);
+        if (integral && literal.length() <= 18) return Long.parseLong(literal);
+        return Double.parseDouble(literal);
+    }
+
+    private void digits() {
+        int start = at;
+        while (at < text.length() && text.charAt(at) >= '0' && text.charAt(at) <= '9') at++;
+        if (at == start) throw error("a number without digits");
+    }
+
+    private Object literal(String word, Object value) {
+        if (!text.startsWith(word, at)) throw error("unexpected '" + text.charAt(at) + "'");
+        at += word.length();
+        return value;
+    }
+
+    private void expect(char c) {
+        if (peek() != c) throw error("expected '" + c + "'");
+        at++;
+    }
+
+    private char peek() { return at < text.length() ? text.charAt(at) : '\0'; }
+
+    private void space() {
+        while (at < text.length() && (text.charAt(at) == ' ' || text.charAt(at) == '\t' || text.charAt(at) == '\n' || text.charAt(at) == '\r')) at++;
+    }
+
+    private FormatException error(String what) {
+        return new FormatException(where + ": not valid JSON at character " + at + " (" + what + ")");
+    }
+}
