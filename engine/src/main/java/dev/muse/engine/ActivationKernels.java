@@ -89,6 +89,43 @@ public final class ActivationKernels {
         return 0.5f * v * (1f + (float) Math.tanh(SQRT_2_OVER_PI * v * (1f + GELU_COEF_A * v * v)));
     }
 
+    // Abramowitz & Stegun 7.1.26: erf(x) = 1 - t(a1 + t(a2 + t(a3 + t(a4 + t a5)))) e^(-x^2), t = 1 / (1 + p x), x >= 0,
+    // within 1.5e-7 of erf everywhere, which is below float's resolution of GELU's values
+    private static final float ERF_P = 0.3275911f, ERF_A1 = 0.254829592f, ERF_A2 = -0.284496736f, ERF_A3 = 1.421413741f,
+            ERF_A4 = -1.453152027f, ERF_A5 = 1.061405429f, INV_SQRT_2 = 0.70710678118654752f;
+
+    /**
+     * In place: GELU as defined, 0.5x(1 + erf(x / sqrt 2)): PyTorch's default, which transformers calls "gelu" and
+     * diffusers' blocks use (ggml's {@link #gelu} is the tanh approximation, within about 1e-3 of it).
+     */
+    public static void geluErf(float[] x, int off, int n) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i);
+            FloatVector z = v.mul(INV_SQRT_2), a = z.abs();
+            FloatVector t = a.mul(ERF_P).add(1f);
+            t = F_ONE.div(t);
+            FloatVector poly = t.mul(ERF_A5).add(ERF_A4).mul(t).add(ERF_A3).mul(t).add(ERF_A2).mul(t).add(ERF_A1).mul(t);
+            // 1 + erf(z) from erfc(|z|) directly: 2 - erfc for z >= 0, erfc itself for z < 0 (no cancellation there)
+            FloatVector erfc = poly.mul(Simd.exp(a.mul(a).neg()));
+            FloatVector onePlusErf = F_ONE.add(1f).sub(erfc).blend(erfc, z.compare(VectorOperators.LT, 0f));
+            v.mul(0.5f).mul(onePlusErf).intoArray(x, off + i);
+        }
+        for (; i < n; i++) x[off + i] = geluErf(x[off + i]);
+    }
+
+    public static void geluErfReference(float[] x, int off, int n) {
+        for (int i = 0; i < n; i++) x[off + i] = geluErf(x[off + i]);
+    }
+
+    private static float geluErf(float v) {
+        double z = v * INV_SQRT_2, a = Math.abs(z), t = 1 / (1 + ERF_P * a);
+        double erfc = t * (ERF_A1 + t * (ERF_A2 + t * (ERF_A3 + t * (ERF_A4 + t * ERF_A5)))) * Math.exp(-a * a);
+        return (float) (0.5 * v * (z < 0 ? erfc : 2 - erfc));
+    }
+
+    private static final FloatVector F_ONE = FloatVector.broadcast(F, 1f);
+
     private static final float GELU_QUICK_COEF = -1.702f;
 
     /** In place: quick GELU as ggml: x * sigmoid(1.702x) (CLIP towers that do not set use_gelu). */

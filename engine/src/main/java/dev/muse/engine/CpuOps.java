@@ -46,6 +46,8 @@ final class CpuOps implements Ops {
 
     @Override public void gelu(float[] x, int off, int n) { ActivationKernels.gelu(x, off, n); }
 
+    @Override public void geluErf(float[] x, int off, int n) { ActivationKernels.geluErf(x, off, n); }
+
     @Override public void geluQuick(float[] x, int off, int n) { ActivationKernels.geluQuick(x, off, n); }
 
     @Override public void add(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {

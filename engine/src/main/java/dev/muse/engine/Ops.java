@@ -54,6 +54,9 @@ public interface Ops {
     /** In place: GELU, tanh approximation. */
     void gelu(float[] x, int off, int n);
 
+    /** In place: GELU as defined, 0.5x(1 + erf(x / sqrt 2)) (PyTorch's and transformers' "gelu"). */
+    void geluErf(float[] x, int off, int n);
+
     /** In place: x * sigmoid(1.702x). */
     void geluQuick(float[] x, int off, int n);
 

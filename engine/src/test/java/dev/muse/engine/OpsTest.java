@@ -122,6 +122,27 @@ class OpsTest {
         assertEquals(0.8411920f, geluOf(1f), 1e-6, "gelu(1), tanh approximation");
     }
 
+    @Test
+    void exactGeluMatchesReferenceAndTheDefinition() {
+        float[] x = TensorContractTest.gaussian(new Random(10), 75, 3f);
+        x[5] = 12f;
+        x[6] = -12f;
+        float[] expected = x.clone(), actual = x.clone();
+        ActivationKernels.geluErfReference(expected, 1, 70);
+        OPS.geluErf(actual, 1, 70);
+        assertRelativelyClose(expected, actual, 1e-5, "exact gelu");
+        assertEquals(x[0], actual[0], "outside the range untouched");
+        // 0.5 v (1 + erf(v / sqrt 2)) in double (Python's math.erf)
+        double[][] known = {{1, 0.8413447460685429}, {-1, -0.15865525393145707}, {2, 1.9544997361036416}, {-3, -0.00404969409489031},
+                {0.5, 0.34573123063700656}, {-0.25, -0.10032341857926907}, {4, 3.9998733150326675}};
+        for (double[] k : known) {
+            float[] one = new float[17];
+            java.util.Arrays.fill(one, (float) k[0]); // a full vector and a tail, so both paths are checked
+            OPS.geluErf(one, 0, one.length);
+            for (float y : one) assertEquals(k[1], y, 3e-7 * Math.max(1, Math.abs(k[0])), "gelu(" + k[0] + ")");
+        }
+    }
+
     private static float geluOf(float v) {
         float[] one = {v};
         OPS.gelu(one, 0, 1);
