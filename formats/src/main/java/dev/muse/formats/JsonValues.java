@@ -1,18 +1,17 @@
-package dev.muse.formats.safetensors;
+package dev.muse.formats;
 
-import dev.muse.formats.FormatException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A strict JSON reader for the headers of weight files (RFC 8259): objects become LinkedHashMaps (in file order; a
+ * A strict JSON reader for the headers of weight files and the config.json files beside them (RFC 8259): objects become LinkedHashMaps (in file order; a
  * key given twice is refused), arrays Lists, numbers Longs when integral and within range, else Doubles, and strings,
  * booleans and null as themselves. Nesting is bounded and the whole text must be one value: a header is data from the
  * file, so nothing in it is trusted to be small or well formed.
  */
-final class JsonValues {
+public final class JsonValues {
     private static final int MAX_DEPTH = 64;
     private final String text;
     private final String where;
@@ -24,7 +23,7 @@ final class JsonValues {
     }
 
     /** The single value the text holds; FormatException (naming {@code where} and the offset) when it is not JSON. */
-    static Object parse(String text, String where) {
+    public static Object parse(String text, String where) {
         JsonValues reader = new JsonValues(text, where);
         reader.space();
         Object value = reader.value(0);

@@ -3,6 +3,7 @@ package dev.muse.formats.safetensors;
 import dev.muse.engine.GgmlType;
 import dev.muse.engine.Tensor;
 import dev.muse.formats.FormatException;
+import dev.muse.formats.JsonValues;
 import dev.muse.formats.Metadata;
 import dev.muse.formats.TensorInfo;
 import dev.muse.formats.TensorSource;

@@ -1,0 +1,70 @@
+package dev.muse.formats;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A model folder's {@code config.json} (transformers' and diffusers' configs): typed reads of its top-level fields, each
+ * failing with a FormatException that names the file and the field. The file is capped in size before it is read.
+ */
+public final class JsonConfig {
+    /** Real configs are a few kilobytes; anything this large is not one. */
+    static final long MAX_BYTES = 1 << 20;
+
+    private final String where;
+    private final Map<?, ?> fields;
+
+    private JsonConfig(String where, Map<?, ?> fields) {
+        this.where = where;
+        this.fields = fields;
+    }
+
+    public static JsonConfig read(Path file) throws IOException {
+        String where = file.getParent() == null ? file.toString() : file.getParent().getFileName() + "/" + file.getFileName();
+        if (!Files.isRegularFile(file)) throw new FormatException(where + " is missing");
+        if (Files.size(file) > MAX_BYTES) throw new FormatException(where + " is " + Files.size(file) + " bytes: not a model config");
+        return parse(Files.readString(file), where);
+    }
+
+    public static JsonConfig parse(String json, String where) {
+        if (!(JsonValues.parse(json, where) instanceof Map<?, ?> fields)) throw new FormatException(where + " is not a JSON object");
+        return new JsonConfig(where, fields);
+    }
+
+    public boolean has(String key) { return fields.get(key) != null; }
+
+    /** An integer field within [min, max]. */
+    public int integer(String key, int min, int max) {
+        if (!(fields.get(key) instanceof Long n)) throw new FormatException(where + ": " + key + " should be an integer, is " + describe(key));
+        if (n < min || n > max) throw new FormatException(where + ": " + key + " = " + n + " is outside " + min + ".." + max);
+        return (int) (long) n;
+    }
+
+    /** A number field, or {@code fallback} when absent. */
+    public double number(String key, double fallback) {
+        Object value = fields.get(key);
+        if (value == null) return fallback;
+        if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) throw new FormatException(where + ": " + key + " should be a number, is " + describe(key));
+        return n.doubleValue();
+    }
+
+    /** A string field, or {@code fallback} when absent. */
+    public String string(String key, String fallback) {
+        Object value = fields.get(key);
+        if (value == null) return fallback;
+        if (!(value instanceof String s)) throw new FormatException(where + ": " + key + " should be a string, is " + describe(key));
+        return s;
+    }
+
+    /** Where this config came from, for messages: "text_encoder/config.json". */
+    public String where() { return where; }
+
+    private String describe(String key) {
+        Object value = fields.get(key);
+        if (value == null) return "missing";
+        String s = String.valueOf(value);
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+}
