@@ -50,6 +50,14 @@ final class CpuOps implements Ops {
 
     @Override public void geluQuick(float[] x, int off, int n) { ActivationKernels.geluQuick(x, off, n); }
 
+    @Override public void conv2d(ConvKernels.Conv shape, Tensor weight, Tensor bias, float[] in, float[] out) {
+        ConvKernels.conv2d(shape, weight, bias, in, out);
+    }
+
+    @Override public void groupnorm(float[] out, float[] x, int pixels, int channels, int groups, Tensor weight, Tensor bias, float eps) {
+        ConvKernels.groupnorm(out, x, pixels, channels, groups, weight, bias, eps);
+    }
+
     @Override public void add(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
         VectorKernels.add(out, outOff, a, aOff, b, bOff, n);
     }

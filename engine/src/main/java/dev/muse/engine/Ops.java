@@ -60,6 +60,15 @@ public interface Ops {
     /** In place: x * sigmoid(1.702x). */
     void geluQuick(float[] x, int off, int n);
 
+    /**
+     * out = conv(in) + bias over channels-last images ({@link ConvKernels}): {@code weight} is the kernel as an
+     * [outChannels, kernel*kernel*inChannels] matrix with columns in (ky, kx, channel) order, laid out by {@link #weight}.
+     */
+    void conv2d(ConvKernels.Conv shape, Tensor weight, Tensor bias, float[] in, float[] out);
+
+    /** GroupNorm over channels-last pixels: groups of channels normalised over every pixel, then weight and bias per channel. */
+    void groupnorm(float[] out, float[] x, int pixels, int channels, int groups, Tensor weight, Tensor bias, float eps);
+
     /** out = a + b element-wise; out may alias a or b. */
     void add(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n);
 

@@ -1,0 +1,142 @@
+package dev.muse.engine;
+
+import java.util.Arrays;
+
+/**
+ * Image operations for diffusion models, over channels-last activations: an image of height x width pixels of c
+ * channels is float[(y * width + x) * c + channel], so every pixel is a row and a 1x1 convolution or a linear layer is
+ * a plain matrix product. Each has its scalar reference.
+ */
+public final class ConvKernels {
+    private ConvKernels() {}
+
+    /** Output pixels gathered per matrix product: their unfolded patches stay within a few megabytes. */
+    private static final int PATCH_ROWS = 256;
+
+    /** The shape of a 2-D convolution; padding may differ per side (diffusers' downsamplers pad right and bottom only). */
+    public record Conv(int height, int width, int inChannels, int outChannels, int kernel, int stride,
+                       int padTop, int padLeft, int padBottom, int padRight) {
+        public Conv {
+            if (height < 1 || width < 1 || inChannels < 1 || outChannels < 1 || kernel < 1 || stride < 1
+                    || padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0
+                    || height + padTop + padBottom < kernel || width + padLeft + padRight < kernel)
+                throw new IllegalArgumentException("invalid convolution " + this);
+        }
+
+        /** A square kernel with the same padding on every side. */
+        public static Conv same(int height, int width, int inChannels, int outChannels, int kernel, int stride, int pad) {
+            return new Conv(height, width, inChannels, outChannels, kernel, stride, pad, pad, pad, pad);
+        }
+
+        public int outHeight() { return (height + padTop + padBottom - kernel) / stride + 1; }
+
+        public int outWidth() { return (width + padLeft + padRight - kernel) / stride + 1; }
+
+        /** Columns of the weight matrix: one per (ky, kx, input channel), in that order. */
+        public int patch() { return kernel * kernel * inChannels; }
+    }
+
+    /**
+     * out = conv(in) + bias, channels-last. {@code weight} is [outChannels, kernel*kernel*inChannels] with columns in
+     * (ky, kx, channel) order (a PyTorch [out, in, kh, kw] kernel permuted once at load), as {@code Ops.weight} laid it
+     * out. Output pixels go through the matrix product a block at a time, their patches unfolded first.
+     */
+    public static void conv2d(Conv c, Tensor weight, Tensor bias, float[] in, float[] out) {
+        int outPixels = c.outHeight() * c.outWidth(), patch = c.patch(), oc = c.outChannels();
+        float[] biasValues = bias == null ? null : new float[oc];
+        if (bias != null) bias.dequantize(0, biasValues, 0, oc);
+        float[] patches = new float[Math.min(PATCH_ROWS, outPixels) * patch];
+        float[] block = new float[Math.min(PATCH_ROWS, outPixels) * oc];
+        for (int p0 = 0; p0 < outPixels; p0 += PATCH_ROWS) {
+            int rows = Math.min(PATCH_ROWS, outPixels - p0);
+            int first = p0;
+            Parallel.forRange(rows, r -> unfold(c, in, first + r, patches, r * patch));
+            MatmulKernels.matmulBatch(weight, patches, rows, block, oc, patch);
+            System.arraycopy(block, 0, out, p0 * oc, rows * oc);
+            if (biasValues != null) for (int r = 0; r < rows; r++) VectorKernels.add(out, (p0 + r) * oc, out, (p0 + r) * oc, biasValues, 0, oc);
+        }
+    }
+
+    /** The input window of output pixel p as one patch row: (ky, kx, channel), zeros where it falls in the padding. */
+    private static void unfold(Conv c, float[] in, int p, float[] patches, int at) {
+        int oy = p / c.outWidth(), ox = p % c.outWidth(), ic = c.inChannels();
+        for (int ky = 0; ky < c.kernel(); ky++) {
+            int y = oy * c.stride() + ky - c.padTop();
+            for (int kx = 0; kx < c.kernel(); kx++) {
+                int x = ox * c.stride() + kx - c.padLeft(), to = at + (ky * c.kernel() + kx) * ic;
+                if (y < 0 || y >= c.height() || x < 0 || x >= c.width()) Arrays.fill(patches, to, to + ic, 0f);
+                else System.arraycopy(in, (y * c.width() + x) * ic, patches, to, ic);
+            }
+        }
+    }
+
+    /** The definition, with a PyTorch-ordered kernel [out][in][ky][kx]: a sum per output value, in double. */
+    public static void conv2dReference(Conv c, float[] torchKernel, float[] bias, float[] in, float[] out) {
+        int k = c.kernel(), ic = c.inChannels();
+        for (int oy = 0; oy < c.outHeight(); oy++)
+            for (int ox = 0; ox < c.outWidth(); ox++)
+                for (int o = 0; o < c.outChannels(); o++) {
+                    double sum = bias == null ? 0 : bias[o];
+                    for (int i = 0; i < ic; i++)
+                        for (int ky = 0; ky < k; ky++)
+                            for (int kx = 0; kx < k; kx++) {
+                                int y = oy * c.stride() + ky - c.padTop(), x = ox * c.stride() + kx - c.padLeft();
+                                if (y < 0 || y >= c.height() || x < 0 || x >= c.width()) continue;
+                                sum += (double) torchKernel[((o * ic + i) * k + ky) * k + kx] * in[(y * c.width() + x) * ic + i];
+                            }
+                    out[(oy * c.outWidth() + ox) * c.outChannels() + o] = (float) sum;
+                }
+    }
+
+    /**
+     * GroupNorm over channels-last pixels: the channels fall into {@code groups} runs of channels/groups, each normalised
+     * over all its values (every pixel), then scaled and shifted per channel. The mean, then the variance around it, in
+     * double per group. out may be x.
+     */
+    public static void groupnorm(float[] out, float[] x, int pixels, int channels, int groups, Tensor weight, Tensor bias, float eps) {
+        if (groups < 1 || channels % groups != 0) throw new IllegalArgumentException(channels + " channels do not split into " + groups + " groups");
+        int size = channels / groups;
+        double[] mean = new double[groups], scale = new double[groups];
+        Parallel.forRange(groups, g -> {
+            double sum = 0;
+            for (int p = 0; p < pixels; p++) for (int j = 0; j < size; j++) sum += x[p * channels + g * size + j];
+            double m = sum / ((double) pixels * size), squares = 0;
+            for (int p = 0; p < pixels; p++)
+                for (int j = 0; j < size; j++) {
+                    double d = x[p * channels + g * size + j] - m;
+                    squares += d * d;
+                }
+            mean[g] = m;
+            scale[g] = 1 / Math.sqrt(squares / ((double) pixels * size) + eps);
+        });
+        // per channel: y = x * a + b with a = scale * weight, b = bias - mean * a
+        float[] a = new float[channels], b = new float[channels];
+        for (int ch = 0; ch < channels; ch++) {
+            int g = ch / size;
+            double w = weight.get(ch), s = scale[g] * w;
+            a[ch] = (float) s;
+            b[ch] = (float) ((bias == null ? 0 : bias.get(ch)) - mean[g] * s);
+        }
+        Parallel.forRange(pixels, p -> {
+            VectorKernels.mul(out, p * channels, x, p * channels, a, 0, channels);
+            VectorKernels.add(out, p * channels, out, p * channels, b, 0, channels);
+        });
+    }
+
+    /** GroupNorm as PyTorch defines it, everything in double. */
+    public static void groupnormReference(float[] out, float[] x, int pixels, int channels, int groups, Tensor weight, Tensor bias, float eps) {
+        int size = channels / groups;
+        for (int g = 0; g < groups; g++) {
+            double sum = 0, squares = 0;
+            for (int p = 0; p < pixels; p++) for (int j = 0; j < size; j++) sum += x[p * channels + g * size + j];
+            double m = sum / ((double) pixels * size);
+            for (int p = 0; p < pixels; p++) for (int j = 0; j < size; j++) squares += Math.pow(x[p * channels + g * size + j] - m, 2);
+            double s = 1 / Math.sqrt(squares / ((double) pixels * size) + eps);
+            for (int p = 0; p < pixels; p++)
+                for (int j = 0; j < size; j++) {
+                    int i = p * channels + g * size + j;
+                    out[i] = (float) ((x[i] - m) * s * weight.get(g * size + j) + (bias == null ? 0 : bias.get(g * size + j)));
+                }
+        }
+    }
+}

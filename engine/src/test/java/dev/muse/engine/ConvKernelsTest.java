@@ -1,0 +1,86 @@
+package dev.muse.engine;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.foreign.Arena;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The diffusion image operations against their definitions. */
+class ConvKernelsTest {
+    static final Ops OPS = Ops.cpu();
+
+    /** A PyTorch [out][in][ky][kx] kernel as the channels-last matrix [out][(ky, kx, in)] the op takes. */
+    static float[] channelsLast(float[] torch, int out, int in, int k) {
+        float[] m = new float[torch.length];
+        for (int o = 0; o < out; o++)
+            for (int i = 0; i < in; i++)
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++) m[o * k * k * in + (ky * k + kx) * in + i] = torch[((o * in + i) * k + ky) * k + kx];
+        return m;
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16"})
+    void convolutionMatchesTheDefinition(GgmlType type) {
+        Random random = new Random(type.id);
+        ConvKernels.Conv[] shapes = {
+                ConvKernels.Conv.same(9, 7, 5, 6, 3, 1, 1),            // odd sizes, channels off the vector width
+                ConvKernels.Conv.same(20, 20, 32, 40, 3, 1, 1),        // more output pixels than one block of patches
+                new ConvKernels.Conv(8, 6, 16, 16, 3, 2, 0, 0, 1, 1),  // diffusers' downsampler: stride 2, pad right/bottom
+                ConvKernels.Conv.same(5, 4, 24, 8, 1, 1, 0)};          // 1x1: a shortcut or projection
+        for (ConvKernels.Conv c : shapes) {
+            float[] torch = TensorContractTest.gaussian(random, c.outChannels() * c.patch(), 0.2f);
+            Tensor rounded = Tensor.fromFloats(type, torch);
+            float[] values = new float[torch.length];
+            rounded.dequantize(0, values, 0, values.length);
+            try (Arena arena = Arena.ofConfined()) {
+                Tensor weight = OPS.weight(Tensor.fromFloats(type, channelsLast(values, c.outChannels(), c.inChannels(), c.kernel())),
+                        c.outChannels(), c.patch(), arena, (offset, length) -> {});
+                float[] bias = TensorContractTest.gaussian(random, c.outChannels(), 0.1f);
+                float[] in = TensorContractTest.gaussian(random, c.height() * c.width() * c.inChannels(), 1f);
+                float[] expected = new float[c.outHeight() * c.outWidth() * c.outChannels()], actual = new float[expected.length];
+                ConvKernels.conv2dReference(c, values, bias, in, expected);
+                OPS.conv2d(c, weight, Tensor.fromFloats(GgmlType.F32, bias), in, actual);
+                assertClose(expected, actual, 1e-5, type + " " + c);
+            }
+        }
+    }
+
+    @Test
+    void groupNormMatchesTheDefinition() {
+        Random random = new Random(3);
+        int pixels = 37, channels = 64, groups = 32;
+        float[] x = TensorContractTest.gaussian(random, pixels * channels, 2f);
+        for (int i = 0; i < x.length; i++) x[i] += 5f; // an offset, so a naive E[x^2] - mean^2 would lose digits
+        Tensor weight = Tensor.fromFloats(GgmlType.F32, TensorContractTest.gaussian(random, channels, 1f));
+        Tensor bias = Tensor.fromFloats(GgmlType.F32, TensorContractTest.gaussian(random, channels, 1f));
+        float[] expected = new float[x.length], actual = x.clone();
+        ConvKernels.groupnormReference(expected, x, pixels, channels, groups, weight, bias, 1e-6f);
+        OPS.groupnorm(actual, actual, pixels, channels, groups, weight, bias, 1e-6f);
+        assertClose(expected, actual, 1e-5, "groupnorm in place");
+        assertThrows(IllegalArgumentException.class, () -> OPS.groupnorm(actual, x, pixels, channels, 24, weight, bias, 1e-6f));
+    }
+
+    /** Within {@code relative} of each value or of the values' root mean square, whichever is larger (sums cancel). */
+    static void assertClose(float[] expected, float[] actual, double relative, String what) {
+        double squares = 0;
+        for (float e : expected) squares += (double) e * e;
+        double rms = Math.sqrt(squares / expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            double tolerance = relative * Math.max(Math.abs(expected[i]), rms);
+            if (!(Math.abs(expected[i] - actual[i]) <= tolerance)) {
+                throw new AssertionError(what + " [" + i + "]: " + actual[i] + " vs " + expected[i] + " (rms " + rms + ")");
+            }
+        }
+    }
+
+    @Test
+    void impossibleShapesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> ConvKernels.Conv.same(2, 2, 3, 3, 5, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> ConvKernels.Conv.same(4, 4, 0, 3, 3, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> ConvKernels.Conv.same(4, 4, 3, 3, 3, 0, 1));
+    }
+}
