@@ -42,6 +42,19 @@ public final class JsonConfig {
         return (int) (long) n;
     }
 
+    /** A list of 1 to {@code maxCount} integers, each within [min, max]. */
+    public int[] integers(String key, int min, int max, int maxCount) {
+        if (!(fields.get(key) instanceof java.util.List<?> items) || items.isEmpty() || items.size() > maxCount)
+            throw new FormatException(where + ": " + key + " should be a list of 1 to " + maxCount + " integers, is " + describe(key));
+        int[] out = new int[items.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(items.get(i) instanceof Long n) || n < min || n > max)
+                throw new FormatException(where + ": " + key + "[" + i + "] = " + items.get(i) + " is not an integer in " + min + ".." + max);
+            out[i] = (int) (long) n;
+        }
+        return out;
+    }
+
     /** A number field, or {@code fallback} when absent. */
     public double number(String key, double fallback) {
         Object value = fields.get(key);

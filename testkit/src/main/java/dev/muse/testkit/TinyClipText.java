@@ -1,15 +1,10 @@
 package dev.muse.testkit;
 
 import dev.muse.engine.GgmlType;
-import dev.muse.formats.safetensors.SafetensorsWriter;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A random-weight CLIP text encoder in a diffusers {@code text_encoder/} folder (config.json + model.safetensors with
@@ -27,33 +22,28 @@ public record TinyClipText(Shape shape, GgmlType type, long seed) {
 
     public static final int VOCAB = 49408, POSITIONS = 77;
 
-    public TinyClipText {
-        if (type != GgmlType.F32 && type != GgmlType.F16) throw new IllegalArgumentException("safetensors text encoders are F32 or F16 here, not " + type);
-    }
-
     public String name() { return "clip-" + shape.name + "-" + type.name().toLowerCase(); }
 
     /** Writes {@code folder}/config.json and model.safetensors; returns the folder. */
     public Path write(Path folder) throws IOException {
         Files.createDirectories(folder);
         Files.writeString(folder.resolve("config.json"), config());
-        RandomTensors random = new RandomTensors(seed);
-        List<SafetensorsWriter.Entry> tensors = new ArrayList<>();
+        RandomSafetensors file = new RandomSafetensors(seed, type);
         int d = shape.hidden, f = shape.intermediate;
         String p = "text_model.";
-        tensors.add(values(random, p + "embeddings.token_embedding.weight", 0f, 0.1f, VOCAB, d));
-        tensors.add(values(random, p + "embeddings.position_embedding.weight", 0f, 0.1f, POSITIONS, d));
+        file.tensor(p + "embeddings.token_embedding.weight", 0f, 0.1f, VOCAB, d);
+        file.tensor(p + "embeddings.position_embedding.weight", 0f, 0.1f, POSITIONS, d);
         for (int l = 0; l < shape.layers; l++) {
             String b = p + "encoder.layers." + l + ".";
-            norm(random, tensors, b + "layer_norm1", d);
-            for (String proj : List.of("q_proj", "k_proj", "v_proj", "out_proj")) linear(random, tensors, b + "self_attn." + proj, d, d);
-            norm(random, tensors, b + "layer_norm2", d);
-            linear(random, tensors, b + "mlp.fc1", f, d);
-            linear(random, tensors, b + "mlp.fc2", d, f);
+            file.norm(b + "layer_norm1", d);
+            for (String proj : List.of("q_proj", "k_proj", "v_proj", "out_proj")) file.linear(b + "self_attn." + proj, d, d);
+            file.norm(b + "layer_norm2", d);
+            file.linear(b + "mlp.fc1", f, d);
+            file.linear(b + "mlp.fc2", d, f);
         }
-        norm(random, tensors, p + "final_layer_norm", d);
-        if (shape.projection > 0) tensors.add(values(random, "text_projection.weight", 0f, (float) (1 / Math.sqrt(d)), shape.projection, d));
-        SafetensorsWriter.write(folder.resolve("model.safetensors"), tensors, Map.of("format", "pt"));
+        file.norm(p + "final_layer_norm", d);
+        if (shape.projection > 0) file.tensor("text_projection.weight", 0f, (float) (1 / Math.sqrt(d)), shape.projection, d);
+        file.write(folder.resolve("model.safetensors"));
         return folder;
     }
 
@@ -76,30 +66,6 @@ public record TinyClipText(Shape shape, GgmlType type, long seed) {
                 shape.intermediate, POSITIONS, shape.heads, shape.layers,
                 shape.projection > 0 ? "\"projection_dim\": " + shape.projection + ",\n  " : "",
                 type == GgmlType.F16 ? "float16" : "float32", VOCAB);
-    }
-
-    private void linear(RandomTensors random, List<SafetensorsWriter.Entry> tensors, String name, int out, int in) {
-        tensors.add(values(random, name + ".weight", 0f, (float) (1 / Math.sqrt(in)), out, in));
-        tensors.add(values(random, name + ".bias", 0f, 0.05f, out));
-    }
-
-    private void norm(RandomTensors random, List<SafetensorsWriter.Entry> tensors, String name, int n) {
-        tensors.add(values(random, name + ".weight", 1f, 0.1f, n));
-        tensors.add(values(random, name + ".bias", 0f, 0.05f, n));
-    }
-
-    /** A tensor of the given PyTorch shape, in the file's dtype. */
-    private SafetensorsWriter.Entry values(RandomTensors random, String name, float mean, float std, int... shape) {
-        long n = 1;
-        long[] dims = new long[shape.length];
-        for (int i = 0; i < shape.length; i++) n *= dims[i] = shape[i];
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            random.values(name, type, n, mean, std).writeTo(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new SafetensorsWriter.Entry(name, type == GgmlType.F16 ? "F16" : "F32", dims, bytes.toByteArray());
     }
 
     /** Writes every golden encoder into DIR/NAME/ (the golden README says how the references were made). */

@@ -1,5 +1,6 @@
 package dev.muse.models.nn;
 
+import dev.muse.engine.GgmlType;
 import dev.muse.engine.Ops;
 import dev.muse.engine.Tensor;
 import dev.muse.formats.FormatException;
@@ -19,6 +20,25 @@ public record WeightShapes(TensorSource source, Ops ops) {
             throw new FormatException("tensor " + name + " should be [" + rows + " x " + cols + "] but is " + info);
         // a copy takes the place of the file's pages in memory rather than adding to them
         return ops.weight(source.tensor(name), rows, cols, source.memory(), (offset, length) -> source.release(name, offset, length));
+    }
+
+    /**
+     * A PyTorch Conv2d kernel [out, in, k, k] as the [out, k*k*in] matrix {@link Ops#conv2d} multiplies channels-last
+     * patches by: its columns permuted once to (ky, kx, channel) order, in the file's type (F32 or F16, so exactly).
+     */
+    public Tensor convolution(String name, int out, int in, int k) {
+        var info = source.info(name);
+        if (info.dimensions() != 4 || info.dim(0) != k || info.dim(1) != k || info.dim(2) != in || info.dim(3) != out)
+            throw new FormatException("tensor " + name + " should be a [" + out + " x " + in + " x " + k + " x " + k + "] kernel but is " + info);
+        if (info.type() != GgmlType.F32 && info.type() != GgmlType.F16 && info.type() != GgmlType.BF16)
+            throw new FormatException("tensor " + name + " is " + info.type() + ": convolution kernels are read in F32, F16 or BF16");
+        float[] torch = new float[out * in * k * k], permuted = new float[torch.length];
+        source.tensor(name).dequantize(0, torch, 0, torch.length);
+        for (int o = 0; o < out; o++)
+            for (int i = 0; i < in; i++)
+                for (int p = 0; p < k * k; p++) permuted[(o * k * k + p) * in + i] = torch[(o * in + i) * k * k + p];
+        Tensor matrix = Tensor.fromFloats(info.type(), permuted);
+        return ops.weight(matrix, out, k * k * in, source.memory(), (offset, length) -> {});
     }
 
     public Tensor vector(String name, int length) {
