@@ -55,6 +55,43 @@ public final class JsonConfig {
         return out;
     }
 
+    /**
+     * A per-block integer: a list of exactly {@code count}, or one integer meaning the same for every block, or
+     * {@code fallback} for every block when absent (diffusers writes attention_head_dim either way).
+     */
+    public int[] perBlock(String key, int count, int min, int max, int fallback) {
+        Object value = fields.get(key);
+        if (value == null || value instanceof Long) {
+            int one = value == null ? fallback : integer(key, min, max);
+            int[] out = new int[count];
+            java.util.Arrays.fill(out, one);
+            return out;
+        }
+        int[] out = integers(key, min, max, count);
+        if (out.length != count) throw new FormatException(where + ": " + key + " lists " + out.length + " values for " + count + " blocks");
+        return out;
+    }
+
+    /** A list of 1 to {@code maxCount} strings. */
+    public java.util.List<String> strings(String key, int maxCount) {
+        if (!(fields.get(key) instanceof java.util.List<?> items) || items.isEmpty() || items.size() > maxCount)
+            throw new FormatException(where + ": " + key + " should be a list of 1 to " + maxCount + " strings, is " + describe(key));
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Object item : items) {
+            if (!(item instanceof String s)) throw new FormatException(where + ": " + key + " holds " + item + ", not a string");
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** A boolean field, or {@code fallback} when absent. */
+    public boolean bool(String key, boolean fallback) {
+        Object value = fields.get(key);
+        if (value == null) return fallback;
+        if (!(value instanceof Boolean b)) throw new FormatException(where + ": " + key + " should be true or false, is " + describe(key));
+        return b;
+    }
+
     /** A number field, or {@code fallback} when absent. */
     public double number(String key, double fallback) {
         Object value = fields.get(key);

@@ -1,7 +1,6 @@
 package dev.muse.models.nn;
 
 import dev.muse.engine.Ops;
-import dev.muse.engine.Parallel;
 import dev.muse.engine.Tensor;
 
 /**
@@ -9,9 +8,6 @@ import dev.muse.engine.Tensor;
  * residual): x + to_out(softmax(q k^T / sqrt(channels)) v) with q, k, v linear in groupnorm(x).
  */
 public record PixelAttention(GroupNorm norm, Tensor q, Tensor qBias, Tensor k, Tensor kBias, Tensor v, Tensor vBias, Tensor out, Tensor outBias, int channels) {
-    /** Query rows per task: each task's scores (rows x pixels) stay small. */
-    private static final int QUERY_BLOCK = 32;
-
     public static PixelAttention load(WeightShapes w, String p, int channels, int groups, float eps) {
         return new PixelAttention(GroupNorm.load(w, p + ".group_norm", channels, groups, eps),
                 w.matrix(p + ".to_q.weight", channels, channels), w.vector(p + ".to_q.bias", channels),
@@ -29,19 +25,8 @@ public record PixelAttention(GroupNorm norm, Tensor q, Tensor qBias, Tensor k, T
         Bias.add(ops, qs, qBias, pixels, c);
         Bias.add(ops, ks, kBias, pixels, c);
         Bias.add(ops, vs, vBias, pixels, c);
-        float scale = (float) (1 / Math.sqrt(c));
         float[] att = new float[pixels * c];
-        int blocks = (pixels + QUERY_BLOCK - 1) / QUERY_BLOCK;
-        Parallel.forRange(blocks, b -> {
-            int i0 = b * QUERY_BLOCK, rows = Math.min(QUERY_BLOCK, pixels - i0);
-            float[] scores = new float[rows * pixels];
-            ops.matmulNT(qs, i0 * c, c, ks, 0, c, scores, 0, pixels, rows, pixels, c);
-            for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < pixels; j++) scores[r * pixels + j] *= scale;
-                ops.softmax(scores, r * pixels, pixels);
-            }
-            ops.matmulNN(scores, 0, pixels, vs, 0, c, att, i0 * c, c, rows, c, pixels);
-        });
+        DenseAttention.attend(ops, qs, ks, vs, att, pixels, pixels, 1, c, (float) (1 / Math.sqrt(c)));
         ops.matmul(out, att, pixels, h, c, c);
         Bias.add(ops, h, outBias, pixels, c);
         ops.add(x, 0, x, 0, h, 0, pixels * c);

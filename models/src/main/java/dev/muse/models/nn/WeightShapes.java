@@ -41,6 +41,16 @@ public record WeightShapes(TensorSource source, Ops ops) {
         return ops.weight(matrix, out, k * k * in, source.memory(), (offset, length) -> {});
     }
 
+    /** A per-pixel projection: a Linear [out, in] or a 1x1 Conv2d [out, in, 1, 1], the same matrix over channels-last pixels. */
+    public Tensor pointwise(String name, int out, int in) {
+        var info = source.info(name);
+        boolean conv = info.dimensions() == 4 && info.dim(0) == 1 && info.dim(1) == 1;
+        if (!conv) return matrix(name, out, in);
+        if (info.dim(2) != in || info.dim(3) != out)
+            throw new FormatException("tensor " + name + " should be [" + out + " x " + in + " x 1 x 1] but is " + info);
+        return ops.weight(source.tensor(name), out, in, source.memory(), (offset, length) -> source.release(name, offset, length));
+    }
+
     public Tensor vector(String name, int length) {
         var info = source.info(name);
         if (info.elements() != length) throw new FormatException("tensor " + name + " should have " + length + " elements but is " + info);

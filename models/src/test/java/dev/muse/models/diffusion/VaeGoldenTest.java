@@ -83,8 +83,14 @@ class VaeGoldenTest {
     }
 
     static float[] golden(String name) throws IOException {
-        try (InputStream in = VaeGoldenTest.class.getResourceAsStream("/golden/vae/" + name + ".f32")) {
-            if (in == null) fail("missing golden /golden/vae/" + name + ".f32 (golden/vae/README.md says how it is made)");
+        return goldenIn("vae", name);
+    }
+
+    /** Raw little-endian floats from golden/{folder}/{name}.f32; a missing file fails the test. */
+    static float[] goldenIn(String folder, String name) throws IOException {
+        String path = "/golden/" + folder + "/" + name + ".f32";
+        try (InputStream in = VaeGoldenTest.class.getResourceAsStream(path)) {
+            if (in == null) fail("missing golden " + path + " (golden/" + folder + "/README.md says how it is made)");
             ByteBuffer bytes = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
             float[] out = new float[bytes.remaining() / 4];
             bytes.asFloatBuffer().get(out);
