@@ -1,0 +1,70 @@
+package dev.muse.models.diffusion;
+
+/**
+ * A trained noise schedule turned into what samplers step through: for n steps, the timesteps the model is called at and
+ * the noise level (sigma) of each, then a final 0 — as diffusers' Euler-family schedulers compute them (betas and their
+ * cumulative product in float32, sigma = sqrt((1 - alphā) / alphā) interpolated linearly at each timestep).
+ */
+public final class NoiseSchedule {
+    private final SchedulerConfig config;
+    private final double[] trainSigmas;
+
+    public NoiseSchedule(SchedulerConfig config) {
+        this.config = config;
+        int n = config.trainSteps();
+        trainSigmas = new double[n];
+        float cumulative = 1f;
+        for (int i = 0; i < n; i++) {
+            double fraction = (double) i / (n - 1);
+            float beta = switch (config.betaSchedule()) {
+                case LINEAR -> (float) (config.betaStart() + fraction * (config.betaEnd() - config.betaStart()));
+                case SCALED_LINEAR -> {
+                    float root = (float) (Math.sqrt(config.betaStart()) + fraction * (Math.sqrt(config.betaEnd()) - Math.sqrt(config.betaStart())));
+                    yield root * root;
+                }
+            };
+            cumulative *= 1f - beta;
+            trainSigmas[i] = (float) Math.sqrt((1f - cumulative) / cumulative);
+        }
+    }
+
+    public SchedulerConfig config() { return config; }
+
+    /** The steps of one run: the model's timestep at each, and sigmas (one more than timesteps, the last 0). */
+    public record Steps(double[] timesteps, double[] sigmas) {
+        public int count() { return timesteps.length; }
+    }
+
+    public Steps steps(int count) {
+        int n = config.trainSteps();
+        if (count < 1 || count > n) throw new IllegalArgumentException("steps must be 1 to " + n + ", got " + count);
+        double[] timesteps = new double[count];
+        for (int i = 0; i < count; i++) {
+            timesteps[i] = switch (config.spacing()) {
+                case LINSPACE -> (float) ((double) (n - 1) * (count - 1 - i) / Math.max(1, count - 1));
+                // numpy rounds halves to even, as Math.rint does
+                case LEADING -> Math.rint((double) (count - 1 - i) * (n / count)) + config.stepsOffset();
+                case TRAILING -> Math.rint(n - (double) i * n / count) - 1;
+            };
+        }
+        double[] sigmas = new double[count + 1];
+        for (int i = 0; i < count; i++) sigmas[i] = (float) sigmaAt(timesteps[i]);
+        return new Steps(timesteps, sigmas);
+    }
+
+    /** Linear interpolation of the trained sigmas at a (fractional) timestep, clamped at both ends, as np.interp. */
+    double sigmaAt(double t) {
+        if (t <= 0) return trainSigmas[0];
+        if (t >= trainSigmas.length - 1) return trainSigmas[trainSigmas.length - 1];
+        int i = (int) Math.floor(t);
+        double f = t - i;
+        return trainSigmas[i] + f * (trainSigmas[i + 1] - trainSigmas[i]);
+    }
+
+    /** What the first latents are scaled by: the largest sigma, or sqrt(sigma² + 1) with leading spacing (as diffusers). */
+    public double initNoiseSigma(Steps steps) {
+        double max = 0;
+        for (double s : steps.sigmas()) max = Math.max(max, s);
+        return config.spacing() == SchedulerConfig.Spacing.LEADING ? Math.sqrt(max * max + 1) : max;
+    }
+}

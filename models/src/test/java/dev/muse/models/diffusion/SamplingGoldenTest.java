@@ -1,0 +1,80 @@
+package dev.muse.models.diffusion;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.muse.engine.GgmlType;
+import dev.muse.engine.Ops;
+import dev.muse.models.diffusion.SchedulerConfig.Prediction;
+import dev.muse.models.diffusion.SchedulerConfig.Spacing;
+import dev.muse.testkit.Nmse;
+import dev.muse.testkit.TinyUNet;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Whole Euler runs against diffusers v0.25.1's EulerDiscreteScheduler driving the same tiny UNets from the same initial
+ * noise (golden/euler/README.md): SD 1.x's 4 leading steps with guidance 7.5, a Turbo-style single trailing step without
+ * guidance, 3 linspace steps with guidance 3 on F16 weights, and SD 2.x's v-prediction with 4 steps. The issue's bar for
+ * final latents is NMSE 1e-3; measured far below, so the bar here is 1e-8.
+ */
+class SamplingGoldenTest {
+    @TempDir static Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"sd1-leading-4-g7.5, SD1, F32, LEADING, 1, 4, 7.5, EPSILON",
+            "sd1-trailing-1-g0, SD1, F32, TRAILING, 1, 1, 0, EPSILON",
+            "sd1-linspace-3-g3, SD1, F16, LINSPACE, 0, 3, 3, EPSILON",
+            "sd2-leading-4-g7.5-v, SD2, F32, LEADING, 1, 4, 7.5, V_PREDICTION"})
+    void eulerRunsEndWhereDiffusersEnds(String name, String shape, GgmlType type, Spacing spacing, int offset, int steps, double guidance,
+                                        Prediction prediction) throws IOException {
+        TinyUNet tiny = new TinyUNet(shape.equals("SD1") ? TinyUNet.Shape.SD1 : TinyUNet.Shape.SD2, type, 1);
+        try (UNet unet = UNet.load(tiny.write(dir.resolve(name)), Ops.cpu())) {
+            SchedulerConfig config = new SchedulerConfig(1000, 0.00085, 0.012, SchedulerConfig.BetaSchedule.SCALED_LINEAR, prediction, spacing, offset);
+            float[] noise = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("euler", "noise-8x8"), 4, 8, 8);
+            var conditioning = new Sampling.Conditioning(UNetGoldenTest.context(77, 64), negative(77, 64), 77);
+            List<Integer> progress = new ArrayList<>();
+            float[] latents = Sampling.run(unet, new NoiseSchedule(config), Sampling.Sampler.EULER, steps, noise, 8, 8, conditioning, guidance, progress::add);
+            assertEquals(steps, progress.size());
+            assertEquals(steps, progress.getLast());
+            float[] expected = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("euler", name), 4, 8, 8);
+            double nmse = Nmse.of(expected, latents);
+            System.out.printf("%s: NMSE %.2e%n", name, nmse);
+            assertTrue(nmse < 1e-8, name + ": NMSE " + nmse + " against diffusers' Euler run");
+        }
+    }
+
+    @Test
+    void timestepsAndSigmasAreDiffusers() {
+        // diffusers' EulerDiscreteScheduler(SD's betas).set_timesteps(n): timesteps, and init_noise_sigma
+        NoiseSchedule leading = new NoiseSchedule(SchedulerConfig.SD);
+        NoiseSchedule.Steps four = leading.steps(4);
+        assertArrayEquals(new double[] {751, 501, 251, 1}, four.timesteps());
+        // within float32's accumulation over 1000 products (torch's cumprod sums its rounding differently)
+        assertEquals(4.236413478851318, leading.initNoiseSigma(four), 4.24 * 2e-6);
+        NoiseSchedule trailing = new NoiseSchedule(new SchedulerConfig(1000, 0.00085, 0.012, SchedulerConfig.BetaSchedule.SCALED_LINEAR,
+                Prediction.EPSILON, Spacing.TRAILING, 1));
+        assertArrayEquals(new double[] {999}, trailing.steps(1).timesteps());
+        assertEquals(14.614645004272461, trailing.initNoiseSigma(trailing.steps(1)), 14.6 * 2e-6);
+        // numpy's round-half-to-even: 1000 - 3 * 62.5 = 812.5 -> 812
+        assertEquals(811, trailing.steps(16).timesteps()[3]);
+        NoiseSchedule linspace = new NoiseSchedule(new SchedulerConfig(1000, 0.00085, 0.012, SchedulerConfig.BetaSchedule.SCALED_LINEAR,
+                Prediction.EPSILON, Spacing.LINSPACE, 0));
+        assertArrayEquals(new double[] {999, 499.5, 0}, linspace.steps(3).timesteps());
+        assertEquals(0, linspace.steps(3).sigmas()[3]);
+    }
+
+    /** The golden script's negative-prompt states: cos(0.2t + 0.3d). */
+    static float[] negative(int tokens, int dim) {
+        float[] out = new float[tokens * dim];
+        for (int t = 0; t < tokens; t++) for (int d = 0; d < dim; d++) out[t * dim + d] = (float) Math.cos(0.2 * t + 0.3 * d);
+        return out;
+    }
+}
