@@ -62,13 +62,21 @@ public final class ClipTokenizer {
      */
     public static ClipTokenizer fromMerges(String mergesFile) {
         List<String> merges = mergeLines(mergesFile);
+        return new ClipTokenizer(vocabulary(merges).toArray(String[]::new), merges);
+    }
+
+    /**
+     * The vocabulary OpenAI builds from merges ("left right" lines), in id order: the 256 byte characters, the same with
+     * {@code </w>}, one piece per merge, then the start and end pieces. A diffusers vocab.json lists the same.
+     */
+    public static List<String> vocabulary(List<String> merges) {
         List<String> pieces = new ArrayList<>(256 * 2 + merges.size() + 2);
         for (int b : byteOrder()) pieces.add(String.valueOf(ByteLevel.encode(b)));
         for (int i = 0; i < 256; i++) pieces.add(pieces.get(i) + WORD_END);
         for (String merge : merges) pieces.add(merge.replace(" ", ""));
         pieces.add(START);
         pieces.add(END);
-        return new ClipTokenizer(pieces.toArray(String[]::new), merges);
+        return pieces;
     }
 
     /**

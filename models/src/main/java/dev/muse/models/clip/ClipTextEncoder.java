@@ -8,6 +8,7 @@ import dev.muse.formats.JsonConfig;
 import dev.muse.formats.TensorSource;
 import dev.muse.formats.detect.WeightFiles;
 import dev.muse.models.nn.Bias;
+import dev.muse.models.nn.DenseAttention;
 import dev.muse.models.nn.WeightShapes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,7 +114,7 @@ public final class ClipTextEncoder implements AutoCloseable {
             Bias.add(ops, q, layer.qBias(), n, dim);
             Bias.add(ops, k, layer.kBias(), n, dim);
             Bias.add(ops, v, layer.vBias(), n, dim);
-            causalAttention(q, k, v, att, n);
+            DenseAttention.attend(ops, q, k, v, att, n, n, c.heads(), c.headDim(), (float) (1 / Math.sqrt(c.headDim())), true);
             ops.matmul(layer.out(), att, n, h, dim, dim);
             Bias.add(ops, h, layer.outBias(), n, dim);
             ops.add(x, 0, x, 0, h, 0, n * dim);
@@ -138,22 +139,6 @@ public final class ClipTextEncoder implements AutoCloseable {
             ops.matmul(projection, Arrays.copyOfRange(x, end * dim, (end + 1) * dim), 1, pooled, c.projectionDim(), dim);
         }
         return new Encoding(n, x, penultimate, pooled);
-    }
-
-    /** Multi-head attention in which token i sees tokens 0..i, scaled by 1/sqrt(headDim). */
-    private void causalAttention(float[] q, float[] k, float[] v, float[] out, int n) {
-        int dim = c.hiddenSize(), headDim = c.headDim();
-        float scale = (float) (1 / Math.sqrt(headDim));
-        Parallel.forRange(c.heads(), h -> {
-            float[] scores = new float[n * n];
-            ops.matmulNT(q, h * headDim, dim, k, h * headDim, dim, scores, 0, n, n, n, headDim);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j <= i; j++) scores[i * n + j] *= scale;
-                ops.softmax(scores, i * n, i + 1);
-                Arrays.fill(scores, i * n + i + 1, (i + 1) * n, 0f);
-            }
-            ops.matmulNN(scores, 0, n, v, h * headDim, dim, out, h * headDim, dim, n, headDim, n);
-        });
     }
 
     private void layernorm(float[] out, float[] x, Tensor weight, Tensor bias, int n) {

@@ -1,0 +1,174 @@
+package dev.muse.models.diffusion;
+
+import dev.muse.engine.Ops;
+import dev.muse.formats.FormatException;
+import dev.muse.formats.JsonConfig;
+import dev.muse.formats.JsonValues;
+import dev.muse.media.Picture;
+import dev.muse.models.clip.ClipTextEncoder;
+import dev.muse.text.ClipTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+
+/**
+ * A Stable Diffusion 1.x/2.x pipeline (and their distilled descendants, SD-Turbo among them) from a diffusers folder as
+ * people have it: {@code model_index.json}, {@code tokenizer/}, {@code text_encoder/}, {@code unet/}, {@code vae/},
+ * {@code scheduler/}. Text to image: the prompt (and the negative prompt, for guidance) through CLIP, seeded noise
+ * denoised by the UNet under {@link Sampling}, the latents decoded by the VAE into an RGB picture.
+ */
+public final class StableDiffusion implements AutoCloseable {
+    /** Largest side Muse draws, in pixels: four times SD 1.x's native size. */
+    public static final int MAX_SIDE = 2048;
+
+    private final ClipTokenizer tokenizer;
+    private final int padId;
+    private final ClipTextEncoder textEncoder;
+    private final UNet unet;
+    private final Vae vae;
+    private final NoiseSchedule schedule;
+    private final long fileBytes;
+
+    private StableDiffusion(ClipTokenizer tokenizer, int padId, ClipTextEncoder textEncoder, UNet unet, Vae vae, NoiseSchedule schedule, long fileBytes) {
+        this.tokenizer = tokenizer;
+        this.padId = padId;
+        this.textEncoder = textEncoder;
+        this.unet = unet;
+        this.vae = vae;
+        this.schedule = schedule;
+        this.fileBytes = fileBytes;
+    }
+
+    /** Whether {@code folder} is a diffusers pipeline folder (it has a model_index.json). */
+    public static boolean isPipeline(Path folder) {
+        return Files.isRegularFile(folder.resolve("model_index.json"));
+    }
+
+    /** Loads every component; a FormatException names the part that is missing or not what it should be. */
+    public static StableDiffusion load(Path folder, Ops ops) throws IOException {
+        JsonConfig index = JsonConfig.read(folder.resolve("model_index.json"));
+        String type = index.string("_class_name", "");
+        if (!type.equals("StableDiffusionPipeline"))
+            throw new FormatException(folder.getFileName() + " is a " + (type.isEmpty() ? "pipeline of no named class" : type)
+                    + ": Muse draws with StableDiffusionPipeline folders (SD 1.x, 2.x, SD-Turbo) so far");
+        ClipTokenizer tokenizer = tokenizer(folder.resolve("tokenizer"));
+        int padId = tokenizer.id(padToken(folder.resolve("tokenizer")));
+        SchedulerConfig scheduler = SchedulerConfig.from(JsonConfig.read(folder.resolve("scheduler").resolve("scheduler_config.json")));
+        ClipTextEncoder text = null;
+        UNet unet = null;
+        try {
+            text = ClipTextEncoder.load(folder.resolve("text_encoder"), ops);
+            unet = UNet.load(folder.resolve("unet"), ops);
+            Vae vae = Vae.load(folder.resolve("vae"), ops);
+            if (unet.config().contextDim() != text.config().hiddenSize())
+                throw new FormatException(folder.getFileName() + ": the UNet attends to " + unet.config().contextDim() + "-wide states, the text encoder gives "
+                        + text.config().hiddenSize());
+            if (unet.config().inChannels() != vae.config().latentChannels())
+                throw new FormatException(folder.getFileName() + ": the UNet takes " + unet.config().inChannels() + " latent channels, the VAE has "
+                        + vae.config().latentChannels());
+            return new StableDiffusion(tokenizer, padId, text, unet, vae, new NoiseSchedule(scheduler), folderBytes(folder));
+        } catch (IOException | RuntimeException e) {
+            if (unet != null) unet.close();
+            if (text != null) text.close();
+            throw e;
+        }
+    }
+
+    /** A diffusers tokenizer/ folder: vocab.json and merges.txt (each capped in size before it is read). */
+    static ClipTokenizer tokenizer(Path folder) throws IOException {
+        Path vocab = folder.resolve("vocab.json"), merges = folder.resolve("merges.txt");
+        for (Path p : new Path[] {vocab, merges}) {
+            if (!Files.isRegularFile(p)) throw new FormatException("tokenizer/" + p.getFileName() + " is missing");
+            if (Files.size(p) > 16 << 20) throw new FormatException("tokenizer/" + p.getFileName() + " is " + Files.size(p) + " bytes: not a CLIP vocabulary");
+        }
+        if (!(JsonValues.parse(Files.readString(vocab), "tokenizer/vocab.json") instanceof Map<?, ?> entries))
+            throw new FormatException("tokenizer/vocab.json is not a JSON object");
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : entries.entrySet()) {
+            if (!(e.getValue() instanceof Long id) || id < 0 || id > Integer.MAX_VALUE) throw new FormatException("tokenizer/vocab.json gives " + e.getKey() + " no id");
+            ids.put((String) e.getKey(), (int) (long) id);
+        }
+        try {
+            return ClipTokenizer.fromVocabulary(ids, Files.readString(merges));
+        } catch (IllegalArgumentException e) {
+            throw new FormatException("tokenizer/: " + e.getMessage(), e);
+        }
+    }
+
+    /** The padding piece tokenizer_config.json names (a string, or an object with its content); "<|endoftext|>" when none. */
+    static String padToken(Path folder) throws IOException {
+        Path config = folder.resolve("tokenizer_config.json");
+        if (!Files.isRegularFile(config)) return ClipTokenizer.END;
+        if (!(JsonValues.parse(Files.readString(config), "tokenizer/tokenizer_config.json") instanceof Map<?, ?> fields)) return ClipTokenizer.END;
+        Object pad = fields.get("pad_token");
+        if (pad instanceof Map<?, ?> token) pad = token.get("content");
+        return pad instanceof String s ? s : ClipTokenizer.END;
+    }
+
+    private static long folderBytes(Path folder) throws IOException {
+        try (var files = Files.walk(folder, 3)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    /** What to draw. Sides are pixels, multiples of {@link #sideMultiple()}; guidance at most 1 turns guidance off. */
+    public record Request(String prompt, String negativePrompt, int width, int height, int steps, double guidance, long seed) {}
+
+    /** The picture, and how many of the prompt's tokens the text encoder never saw (CLIP reads 75). */
+    public record Result(Picture picture, int promptTokensLeftOut) {}
+
+    /** Image sides must be multiples of this: the VAE's factor times the UNet's. */
+    public int sideMultiple() { return vae.config().factor() * unet.sideMultiple(); }
+
+    public long fileBytes() { return fileBytes; }
+
+    /** Draws one picture; {@code progress} hears each finished denoising step (1-based). */
+    public Result generate(Request r, IntConsumer progress) {
+        int m = sideMultiple();
+        if (r.width() < m || r.height() < m || r.width() % m != 0 || r.height() % m != 0 || r.width() > MAX_SIDE || r.height() > MAX_SIDE)
+            throw new IllegalArgumentException("width and height must be multiples of " + m + " from " + m + " to " + MAX_SIDE + ", got " + r.width() + "x" + r.height());
+        if (r.steps() < 1 || r.steps() > 200) throw new IllegalArgumentException("steps must be 1 to 200, got " + r.steps());
+        if (!(r.guidance() >= 0 && r.guidance() <= 30)) throw new IllegalArgumentException("guidance must be 0 to 30, got " + r.guidance());
+        int[] promptIds = tokenizer.conditioning(r.prompt(), padId);
+        float[] prompt = textEncoder.encode(promptIds, tokenizer.endId()).lastHidden();
+        float[] negative = r.guidance() > 1
+                ? textEncoder.encode(tokenizer.conditioning(r.negativePrompt() == null ? "" : r.negativePrompt(), padId), tokenizer.endId()).lastHidden()
+                : null;
+        int factor = vae.config().factor(), h = r.height() / factor, w = r.width() / factor, channels = unet.config().inChannels();
+        float[] latents = Sampling.run(unet, schedule, Sampling.Sampler.EULER, r.steps(), noise(r.seed(), h * w * channels), h, w,
+                new Sampling.Conditioning(prompt, negative, ClipTokenizer.CONTEXT), r.guidance(), progress);
+        float scale = 1 / vae.config().scalingFactor();
+        for (int i = 0; i < latents.length; i++) latents[i] *= scale;
+        float[] pixels = vae.decode(latents, h, w);
+        int leftOut = Math.max(0, tokenizer.encode(r.prompt()).length - ClipTokenizer.MAX_PROMPT_TOKENS);
+        return new Result(toPicture(pixels, r.width(), r.height()), leftOut);
+    }
+
+    /** Muse's own seeded unit Gaussian noise (the same seed gives the same picture in Muse, not in other tools). */
+    static float[] noise(long seed, int n) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) out[i] = (float) random.nextGaussian();
+        return out;
+    }
+
+    /** VAE output in [-1, 1] to 8-bit RGB as diffusers' image processor does: (x / 2 + 0.5) clamped to [0, 1], times 255, rounded. */
+    static Picture toPicture(float[] pixels, int width, int height) {
+        byte[] rgb = new byte[width * height * 3];
+        for (int i = 0; i < rgb.length; i++) {
+            double v = Math.min(1, Math.max(0, pixels[i] / 2 + 0.5));
+            rgb[i] = (byte) Math.round(v * 255);
+        }
+        return new Picture(width, height, rgb);
+    }
+
+    @Override public void close() {
+        vae.close();
+        unet.close();
+        textEncoder.close();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.muse.testkit;
+
+import dev.muse.engine.GgmlType;
+import dev.muse.text.ClipTokenizer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A whole random-weight Stable Diffusion pipeline in the diffusers layout a user's download has: model_index.json,
+ * tokenizer/ (a CLIP-shaped vocabulary: 49408 pieces whose first merges spell a few prompt words, the rest filler pairs),
+ * text_encoder/ ({@link TinyClipText} SD1), unet/ ({@link TinyUNet} SD1), vae/ ({@link TinyVae}), scheduler/ (Euler with
+ * SD's betas). Images are drawn in multiples of 32 pixels.
+ */
+public record TinyPipeline(GgmlType type, long seed) {
+    /** Words whose letters the vocabulary merges first, so prompts of them tokenize into whole words. */
+    static final List<String> WORDS = List.of("a", "red", "fox", "in", "snow", "watercolor", "cat", "on", "the", "moon", "photo", "of", "dog",
+            "blurry", "bad", "quality");
+
+    public Path write(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("model_index.json"), """
+                {
+                  "_class_name": "StableDiffusionPipeline",
+                  "_diffusers_version": "0.25.1",
+                  "feature_extractor": [null, null],
+                  "requires_safety_checker": false,
+                  "safety_checker": [null, null],
+                  "scheduler": ["diffusers", "EulerDiscreteScheduler"],
+                  "text_encoder": ["transformers", "CLIPTextModel"],
+                  "tokenizer": ["transformers", "CLIPTokenizer"],
+                  "unet": ["diffusers", "UNet2DConditionModel"],
+                  "vae": ["diffusers", "AutoencoderKL"]
+                }
+                """);
+        writeTokenizer(folder.resolve("tokenizer"));
+        new TinyClipText(TinyClipText.Shape.SD1, type, seed).write(folder.resolve("text_encoder"));
+        new TinyUNet(TinyUNet.Shape.SD1, type, seed).write(folder.resolve("unet"));
+        new TinyVae(new int[] {32, 32, 64, 64}, 1, type, seed).write(folder.resolve("vae"));
+        Path scheduler = Files.createDirectories(folder.resolve("scheduler"));
+        Files.writeString(scheduler.resolve("scheduler_config.json"), """
+                {
+                  "_class_name": "EulerDiscreteScheduler",
+                  "_diffusers_version": "0.25.1",
+                  "beta_end": 0.012,
+                  "beta_schedule": "scaled_linear",
+                  "beta_start": 0.00085,
+                  "num_train_timesteps": 1000,
+                  "prediction_type": "epsilon",
+                  "steps_offset": 1,
+                  "timestep_spacing": "leading"
+                }
+                """);
+        return folder;
+    }
+
+    /** vocab.json, merges.txt and tokenizer_config.json as a diffusers tokenizer/ folder has them. */
+    static void writeTokenizer(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        List<String> merges = merges();
+        List<String> pieces = ClipTokenizer.vocabulary(merges);
+        StringBuilder vocab = new StringBuilder("{");
+        for (int id = 0; id < pieces.size(); id++) vocab.append(id == 0 ? "" : ",").append(quote(pieces.get(id))).append(':').append(id);
+        Files.writeString(folder.resolve("vocab.json"), vocab.append('}').toString(), StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve("merges.txt"), "#version: 0.2\n" + String.join("\n", merges) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve("tokenizer_config.json"), """
+                {"model_max_length": 77, "pad_token": "<|endoftext|>", "bos_token": "<|startoftext|>", "eos_token": "<|endoftext|>"}
+                """);
+    }
+
+    private static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') sb.append('\\').append(c);
+            else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
+        }
+        return sb.append('"').toString();
+    }
+
+    /** The words' merges (letters joined left to right, the last with its word end), then filler pairs up to CLIP's count. */
+    static List<String> merges() {
+        Set<String> pieces = new LinkedHashSet<>();
+        List<String> merges = new ArrayList<>();
+        for (String word : WORDS) {
+            String left = word.substring(0, 1);
+            for (int i = 1; i < word.length(); i++) {
+                String right = word.substring(i, i + 1) + (i == word.length() - 1 ? "</w>" : "");
+                if (pieces.add(left + right)) merges.add(left + " " + right);
+                left = left + right;
+            }
+        }
+        // filler: pairs of printable ASCII characters, plain and as word ends, never a piece made above
+        outer:
+        for (String end : new String[] {"", "</w>"})
+            for (char a = '!'; a <= '~'; a++)
+                for (char b = '!'; b <= '~'; b++) {
+                    if (merges.size() == ClipTokenizer.MERGES) break outer;
+                    String piece = "" + a + b + end;
+                    if (pieces.add(piece)) merges.add(a + " " + b + end);
+                }
+        for (int extra = 0; merges.size() < ClipTokenizer.MERGES; extra++) {
+            String piece = "x" + extra;
+            if (pieces.add(piece)) merges.add("x " + extra);
+        }
+        return merges;
+    }
+}
