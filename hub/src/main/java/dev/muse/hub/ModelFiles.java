@@ -76,6 +76,11 @@ public final class ModelFiles {
         return isSpeech(file) ? "whisper-" + name.substring(WHISPER_PREFIX.length(), name.length() - 4) : name;
     }
 
+    /** Whether {@code path} is a diffusers pipeline folder (an image generation model: it holds a model_index.json). */
+    public static boolean isPipeline(Path path) {
+        return Files.isDirectory(path) && Files.isRegularFile(path.resolve("model_index.json"));
+    }
+
     /** Whether the file is named as whisper.cpp names its speech models: ggml-NAME.bin. */
     public static boolean isSpeech(Path file) {
         String name = file.getFileName().toString();
@@ -84,7 +89,8 @@ public final class ModelFiles {
 
     /**
      * The models in {@code folder} by id, in file name order: every .gguf file but vision projectors, which are
-     * not models of their own but go with the model beside them, and whisper.cpp's speech models (ggml-*.bin).
+     * not models of their own but go with the model beside them, whisper.cpp's speech models (ggml-*.bin), and diffusers
+     * pipeline folders (image generation models, by folder name).
      * Empty when the folder does not exist.
      */
     public static Map<String, ModelPaths> inFolder(Path folder) {
@@ -92,7 +98,7 @@ public final class ModelFiles {
         if (folder == null || !Files.isDirectory(folder)) return models;
         try (Stream<Path> files = Files.list(folder)) {
             files.filter(p -> (p.getFileName().toString().endsWith(".gguf") && !p.getFileName().toString().startsWith(PROJECTOR_PREFIX)
-                            || isSpeech(p)) && Files.isRegularFile(p))
+                            || isSpeech(p)) && Files.isRegularFile(p) || isPipeline(p))
                     .sorted(Comparator.comparing(Path::getFileName))
                     .forEach(p -> models.put(idOf(p), ModelPaths.of(p)));
         } catch (IOException e) {

@@ -1,9 +1,9 @@
 package dev.muse.runtime;
 
-/** The model cannot do what the request needs (take an image, make embeddings, chat, transcribe). */
+/** The model cannot do what the request needs (take an image, make embeddings, chat, transcribe, draw). */
 public final class CapabilityException extends RuntimeException {
     /** What was missing. */
-    public enum Capability { IMAGE_INPUT, EMBEDDINGS, TEXT_GENERATION, SPEECH_RECOGNITION }
+    public enum Capability { IMAGE_INPUT, EMBEDDINGS, TEXT_GENERATION, SPEECH_RECOGNITION, IMAGE_GENERATION }
 
     private final Capability missing;
     private final int message;

@@ -298,6 +298,27 @@ public final class Engine implements AutoCloseable {
         return model.speech().transcribe(model.id(), audio, request, request.skipSilence() ? vad() : null);
     }
 
+    /**
+     * Draws pictures of a prompt with an image generation model (a diffusers pipeline). Sizes the model cannot draw, and
+     * a model that does not draw, are refused before anything runs; the rest reports through the {@link Drawing}.
+     */
+    public Drawing draw(DrawRequest request) {
+        LoadedModel model = residency.acquire(request.model());
+        if (!model.draws())
+            throw new CapabilityException("The model '" + model.id() + "' does not draw pictures: use an image generation model (a diffusers pipeline folder)",
+                    Capability.IMAGE_GENERATION, -1);
+        int multiple = model.drawing().sideMultiple();
+        for (Integer side : new Integer[] {request.width(), request.height()}) {
+            if (side != null && (side < multiple || side > dev.muse.models.diffusion.StableDiffusion.MAX_SIDE || side % multiple != 0))
+                throw new IllegalArgumentException("'" + model.id() + "' draws sides that are multiples of " + multiple + " up to "
+                        + dev.muse.models.diffusion.StableDiffusion.MAX_SIDE + " pixels, not " + side);
+        }
+        if (request.steps() != null && (request.steps() < 1 || request.steps() > 200)) throw new IllegalArgumentException("steps must be 1 to 200, not " + request.steps());
+        if (request.guidance() != null && !(request.guidance() >= 0 && request.guidance() <= 30))
+            throw new IllegalArgumentException("guidance must be 0 to 30, not " + request.guidance());
+        return model.drawing().draw(model.id(), request);
+    }
+
     /** Unloads every model. */
     @Override public void close() {
         residency.close();
@@ -334,6 +355,8 @@ public final class Engine implements AutoCloseable {
         ModelPaths paths = k.paths();
         Set<ModelInfo.Modality> inputs = EnumSet.of(ModelFiles.isSpeech(paths.model()) ? ModelInfo.Modality.AUDIO : ModelInfo.Modality.TEXT);
         if (paths.projector() != null) inputs.add(ModelInfo.Modality.IMAGE);
+        boolean draws = ModelFiles.isPipeline(paths.model());
+        Set<ModelInfo.Modality> outputs = EnumSet.of(draws ? ModelInfo.Modality.IMAGE : ModelInfo.Modality.TEXT);
         long modified;
         try {
             modified = Files.getLastModifiedTime(paths.model()).toMillis();
@@ -344,8 +367,10 @@ public final class Engine implements AutoCloseable {
         Optional<ModelInfo.Resident> resident = l == null ? Optional.empty()
                 : l.hearsSpeech() ? Optional.of(new ModelInfo.Resident(l.speech().architecture(), 0, 1, l.residentBytes(), false,
                         new Scheduler.Stats(0, l.busy() ? 1 : 0, 0, 0, 0, 0, 0, 0, 0)))
+                : l.draws() ? Optional.of(new ModelInfo.Resident("stable-diffusion", 0, 1, l.residentBytes(), false,
+                        new Scheduler.Stats(0, l.busy() ? 1 : 0, 0, 0, 0, 0, 0, 0, 0)))
                 : Optional.of(new ModelInfo.Resident(l.text().model().architecture(), l.contextLength(), l.scheduler().options().maxSequences(),
                         l.residentBytes(), l.text().hasChatTemplate(), l.scheduler().stats()));
-        return new ModelInfo(paths.id(), k.fileBytes(), modified, Set.copyOf(inputs), resident);
+        return new ModelInfo(paths.id(), k.fileBytes(), modified, Set.copyOf(inputs), Set.copyOf(outputs), resident);
     }
 }

@@ -6,7 +6,8 @@ import java.util.List;
  * What a {@link Generation} reports, in order: for each choice its {@link Token}s and then one {@link Done};
  * the stream ends with {@link Usage} once every choice is done, or with {@link Error} at the first failure.
  * Choices interleave. A {@link Transcription} reports {@link Progress} and {@link Segment}s, then
- * {@link Transcribed} (or {@link Error}). Later modalities add their own kinds here (reasoning, tool calls, media, progress),
+ * {@link Transcribed} (or {@link Error}); a {@link Drawing} reports {@link Progress} and an {@link Image} per picture, then
+ * {@link Drawn} (or {@link Error}). Later modalities add their own kinds here (reasoning, tool calls, media, progress),
  * so every edge maps one sealed type.
  */
 public sealed interface Event {
@@ -49,7 +50,15 @@ public sealed interface Event {
         @Override public boolean last() { return true; }
     }
 
-    /** How far a long piece of work (a transcription) has come, from 0 to 1. */
+    /** A picture a drawing made: its place among the request's pictures and the seed that draws it again. */
+    record Image(int index, dev.muse.media.Picture picture, long seed) implements Event {}
+
+    /** The end of a successful drawing: how many pictures, at what size, steps and guidance; prompt tokens CLIP did not read. */
+    record Drawn(int pictures, int width, int height, int steps, double guidance, int promptTokensLeftOut) implements Event {
+        @Override public boolean last() { return true; }
+    }
+
+    /** How far a long piece of work (a transcription, a drawing) has come, from 0 to 1. */
     record Progress(double fraction) implements Event {}
 
     /**

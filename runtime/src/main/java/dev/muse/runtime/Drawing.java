@@ -1,0 +1,70 @@
+package dev.muse.runtime;
+
+import dev.muse.models.diffusion.StableDiffusion;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One drawing, running on a thread of its own: the caller reads {@link Event.Progress} after each denoising step and an
+ * {@link Event.Image} per picture with {@link #next()}, then one {@link Event.Drawn} (or {@link Event.Error}). A model
+ * draws one request at a time; others wait their turn. Closing it (a client that went away) stops it at the next step.
+ */
+public final class Drawing implements AutoCloseable {
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final long seed;
+    private volatile boolean cancelled;
+    private boolean ended;
+
+    Drawing(String model, StableDiffusion pipeline, Semaphore turn, DrawRequest r) {
+        this.seed = r.seed() != null ? r.seed() : ThreadLocalRandom.current().nextLong(1L << 53);
+        int width = r.width() != null ? r.width() : DrawRequest.DEFAULT_SIDE, height = r.height() != null ? r.height() : DrawRequest.DEFAULT_SIDE;
+        int steps = r.steps() != null ? r.steps() : DrawRequest.DEFAULT_STEPS;
+        double guidance = r.guidance() != null ? r.guidance() : DrawRequest.DEFAULT_GUIDANCE;
+        Thread.ofVirtual().name("draw " + model).start(() -> {
+            try {
+                turn.acquire();
+                try {
+                    int leftOut = 0;
+                    for (int i = 0; i < r.n(); i++) {
+                        int picture = i;
+                        var request = new StableDiffusion.Request(r.prompt(), r.negativePrompt(), width, height, steps, guidance, seed + i);
+                        var result = pipeline.generate(request, step -> {
+                            if (cancelled) throw new CancellationException();
+                            events.add(new Event.Progress((picture * steps + step) / (double) (r.n() * steps)));
+                        });
+                        leftOut = result.promptTokensLeftOut();
+                        events.add(new Event.Image(picture, result.picture(), seed + i));
+                    }
+                    events.add(new Event.Drawn(r.n(), width, height, steps, guidance, leftOut));
+                } finally {
+                    turn.release();
+                }
+            } catch (InterruptedException | CancellationException e) {
+                events.add(new Event.Error(new CancellationException("the drawing was cancelled")));
+            } catch (RuntimeException e) {
+                events.add(new Event.Error(e));
+            }
+        });
+    }
+
+    /** The seed of the first picture (the request's, or the one drawn for it). */
+    public long seed() { return seed; }
+
+    /** The next event, waiting for it; after the last one this fails. */
+    public Event next() throws InterruptedException {
+        if (ended) throw new IllegalStateException("the drawing has ended");
+        Event e = events.take();
+        ended = e.last();
+        return e;
+    }
+
+    /** Stops the drawing at its next step; it then ends with an {@link Event.Error} of a cancellation. */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    @Override public void close() { cancel(); }
+}
