@@ -111,6 +111,8 @@ final class TranscribeCommand implements Callable<Integer> {
                     case Event.Token x -> { } // a generation's events: a transcription has none
                     case Event.Done x -> { }
                     case Event.Usage x -> { }
+                    case Event.Image x -> { } // drawings' events
+                    case Event.Drawn x -> { }
                 }
             }
         }

@@ -110,4 +110,10 @@ public record TinyPipeline(GgmlType type, long seed) {
         }
         return merges;
     }
+
+    /** Writes a tiny F16 pipeline into DIR, for trying `muse draw` and the API by hand. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) throw new IllegalArgumentException("usage: TinyPipeline DIR");
+        System.out.println(new TinyPipeline(GgmlType.F16, 1).write(Path.of(args[0])));
+    }
 }

@@ -1,0 +1,154 @@
+package dev.muse.cli;
+
+import dev.muse.hub.ModelFiles;
+import dev.muse.hub.ModelPaths;
+import dev.muse.media.PngWriter;
+import dev.muse.runtime.DrawRequest;
+import dev.muse.runtime.Drawing;
+import dev.muse.runtime.Engine;
+import dev.muse.runtime.Event;
+import dev.muse.runtime.Scheduler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "draw", mixinStandardHelpOptions = true,
+        description = "Draw pictures from a prompt with a Stable Diffusion model (a diffusers folder), as PNG files that keep their parameters.")
+final class DrawCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "PROMPT", description = "what to draw")
+    String prompt;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "the PNG to write (default: muse-SEED.png); with -n, FILE-1.png, FILE-2.png, ...")
+    Path output;
+
+    @Option(names = {"-m", "--model"}, description = "a diffusers pipeline folder, or its name in the model cache (default: the first image model there)")
+    String model;
+
+    @Option(names = "--size", paramLabel = "WxH", defaultValue = "512x512", description = "picture size in pixels (default ${DEFAULT-VALUE}); sides are multiples of the model's step, 64 for SD")
+    String size;
+
+    @Option(names = "--steps", defaultValue = "" + DrawRequest.DEFAULT_STEPS, description = "denoising steps (default ${DEFAULT-VALUE}; 1 to 4 for Turbo models)")
+    int steps;
+
+    @Option(names = {"-g", "--guidance"}, defaultValue = "" + DrawRequest.DEFAULT_GUIDANCE,
+            description = "how closely to follow the prompt (default ${DEFAULT-VALUE}; 0 turns guidance off, as Turbo models want)")
+    double guidance;
+
+    @Option(names = "--negative", paramLabel = "TEXT", description = "what the picture should not show")
+    String negative;
+
+    @Option(names = "--seed", description = "the noise to start from: the same seed draws the same picture (default: random)")
+    Long seed;
+
+    @Option(names = "-n", defaultValue = "1", description = "pictures to draw, with seeds SEED, SEED+1, ... (default ${DEFAULT-VALUE}, at most " + DrawRequest.MAX_PICTURES + ")")
+    int count;
+
+    @Override public Integer call() throws Exception {
+        int[] wh = parseSize(size);
+        ModelPaths paths = resolve(model);
+        long start = System.nanoTime();
+        try (Engine engine = new Engine(new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(16)))) {
+            DrawRequest request = new DrawRequest(paths.id(), prompt, negative, wh[0], wh[1], steps, guidance, seed, count);
+            try (Drawing drawing = engine.draw(request)) {
+                Bar bar = new Bar("drawing");
+                while (true) {
+                    switch (drawing.next()) {
+                        case Event.Progress p -> bar.show(p.fraction());
+                        case Event.Image image -> {
+                            Path file = target(image.seed(), image.index());
+                            String parameters = parameters(paths.id(), image.seed(), wh);
+                            Files.write(file, PngWriter.encode(image.picture(), Map.of("parameters", parameters)));
+                            bar.end("wrote " + file + " (seed " + image.seed() + ")");
+                        }
+                        case Event.Drawn done -> {
+                            if (done.promptTokensLeftOut() > 0)
+                                System.err.println("note: the prompt's last " + done.promptTokensLeftOut() + " tokens were left out (CLIP reads 75)");
+                            System.err.printf(Locale.ROOT, "%d picture%s, %d steps, %.1f s%n", done.pictures(), done.pictures() == 1 ? "" : "s",
+                                    done.steps(), (System.nanoTime() - start) / 1e9);
+                            return 0;
+                        }
+                        case Event.Error e -> throw e.error();
+                        case Event.Token x -> { } // other kinds of work's events: a drawing has none
+                        case Event.Done x -> { }
+                        case Event.Usage x -> { }
+                        case Event.Segment x -> { }
+                        case Event.Transcribed x -> { }
+                    }
+                }
+            }
+        }
+    }
+
+    /** AUTOMATIC1111's "parameters" text, which image tools read back. */
+    private String parameters(String id, long pictureSeed, int[] wh) {
+        StringBuilder sb = new StringBuilder(prompt);
+        if (negative != null && !negative.isBlank()) sb.append("\nNegative prompt: ").append(negative);
+        sb.append(String.format(Locale.ROOT, "\nSteps: %d, Sampler: Euler, CFG scale: %s, Seed: %d, Size: %dx%d, Model: %s, Version: Muse",
+                steps, guidance, pictureSeed, wh[0], wh[1], id));
+        return sb.toString();
+    }
+
+    private Path target(long pictureSeed, int index) {
+        if (output == null) return Path.of("muse-" + pictureSeed + ".png");
+        if (count == 1) return output;
+        String name = output.getFileName().toString();
+        String stem = name.toLowerCase(Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+        return output.resolveSibling(stem + "-" + (index + 1) + ".png");
+    }
+
+    static int[] parseSize(String size) {
+        String[] parts = size.toLowerCase(Locale.ROOT).split("x");
+        try {
+            if (parts.length == 2) return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("--size takes WIDTHxHEIGHT in pixels, such as 512x512, not " + size);
+    }
+
+    /** A pipeline folder given by path, one in the model cache by name, or the first image model in the cache. */
+    static ModelPaths resolve(String model) {
+        if (model != null && ModelFiles.isPipeline(Path.of(model))) {
+            Path folder = Path.of(model).toAbsolutePath().normalize();
+            return new ModelPaths(folder.getFileName().toString(), folder, null);
+        }
+        Map<String, ModelPaths> cached = ModelFiles.inFolder(ModelFiles.cache());
+        if (model != null) {
+            ModelPaths named = cached.get(model);
+            if (named != null && ModelFiles.isPipeline(named.model())) return named;
+            throw new IllegalArgumentException("no image model " + model + ": give a diffusers pipeline folder (one with model_index.json) or the name of one in "
+                    + ModelFiles.cache());
+        }
+        return cached.values().stream().filter(p -> ModelFiles.isPipeline(p.model())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no image model in " + ModelFiles.cache()
+                        + ": put a diffusers Stable Diffusion folder there (one with model_index.json), or give one with --model"));
+    }
+
+    /** A progress bar on stderr: one line rewritten in a terminal, a line per quarter otherwise. */
+    private static final class Bar {
+        private final String name;
+        private final boolean terminal = System.console() != null;
+        private int shown = -1;
+
+        Bar(String name) { this.name = name; }
+
+        void show(double fraction) {
+            int percent = (int) Math.round(fraction * 100), filled = percent / 5;
+            if (terminal) System.err.printf("\r%s [%s%s] %3d%%", name, "#".repeat(filled), " ".repeat(20 - filled), percent);
+            else if (percent / 25 > shown / 25 || shown < 0) System.err.printf("%s: %d%%%n", name, percent);
+            shown = percent;
+        }
+
+        void end(String line) {
+            if (terminal) System.err.print("\r\033[K");
+            System.err.println(line);
+            shown = -1;
+        }
+    }
+}
