@@ -139,6 +139,8 @@ final class AudioService implements HttpService {
                 case Event.Token t -> { } // a generation's events: a transcription has none
                 case Event.Done d -> { }
                 case Event.Usage u -> { }
+                case Event.Image x -> { } // drawings' events
+                case Event.Drawn x -> { }
             }
         }
     }
