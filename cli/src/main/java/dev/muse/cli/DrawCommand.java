@@ -56,7 +56,7 @@ final class DrawCommand implements Callable<Integer> {
         try (Engine engine = new Engine(new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(16)))) {
             DrawRequest request = new DrawRequest(paths.id(), prompt, negative, wh[0], wh[1], steps, guidance, seed, count);
             try (Drawing drawing = engine.draw(request)) {
-                Bar bar = new Bar("drawing");
+                ProgressLine bar = new ProgressLine("drawing");
                 while (true) {
                     switch (drawing.next()) {
                         case Event.Progress p -> bar.show(p.fraction());
@@ -128,27 +128,5 @@ final class DrawCommand implements Callable<Integer> {
         return cached.values().stream().filter(p -> ModelFiles.isPipeline(p.model())).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no image model in " + ModelFiles.cache()
                         + ": put a diffusers Stable Diffusion folder there (one with model_index.json), or give one with --model"));
-    }
-
-    /** A progress bar on stderr: one line rewritten in a terminal, a line per quarter otherwise. */
-    private static final class Bar {
-        private final String name;
-        private final boolean terminal = System.console() != null;
-        private int shown = -1;
-
-        Bar(String name) { this.name = name; }
-
-        void show(double fraction) {
-            int percent = (int) Math.round(fraction * 100), filled = percent / 5;
-            if (terminal) System.err.printf("\r%s [%s%s] %3d%%", name, "#".repeat(filled), " ".repeat(20 - filled), percent);
-            else if (percent / 25 > shown / 25 || shown < 0) System.err.printf("%s: %d%%%n", name, percent);
-            shown = percent;
-        }
-
-        void end(String line) {
-            if (terminal) System.err.print("\r\033[K");
-            System.err.println(line);
-            shown = -1;
-        }
     }
 }

@@ -90,7 +90,7 @@ final class TranscribeCommand implements Callable<Integer> {
 
     private byte[] render(Engine engine, String id, Path audio, String code) throws Exception {
         long start = System.nanoTime();
-        Progress progress = new Progress(audio.getFileName().toString());
+        ProgressLine progress = new ProgressLine(audio.getFileName().toString());
         List<Event.Segment> segments = new ArrayList<>();
         try (Transcription t = engine.transcribe(new TranscriptionRequest(id, Files.readAllBytes(audio), code, translate, prompt, temperature, true, words, beamSize, vad))) {
             while (true) {
@@ -123,25 +123,5 @@ final class TranscribeCommand implements Callable<Integer> {
         return ModelFiles.inFolder(ModelFiles.cache()).values().stream().map(ModelPaths::model).filter(ModelFiles::isSpeech).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no speech recognition model in " + ModelFiles.cache()
                         + ": muse pull whisper-base (or give one with --model)"));
-    }
-
-    /** Percent done on stderr: one line rewritten in a terminal, a line per tenth otherwise. */
-    private static final class Progress {
-        private final String name;
-        private final boolean terminal = System.console() != null;
-        private int shown = -1;
-
-        Progress(String name) { this.name = name; }
-
-        void show(double fraction) {
-            int percent = (int) (fraction * 100);
-            if (terminal) System.err.printf("\r%s: %d%%", name, percent);
-            else if (percent / 10 > shown / 10 || shown < 0) System.err.printf("%s: %d%%%n", name, percent);
-            shown = percent;
-        }
-
-        void end(String summary) {
-            System.err.println((terminal ? "\r" : "") + summary);
-        }
     }
 }

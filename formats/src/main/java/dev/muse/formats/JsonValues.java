@@ -22,6 +22,17 @@ public final class JsonValues {
         this.where = where;
     }
 
+    /** A string as a JSON string literal: quotes and backslashes escaped, control characters as \\u escapes. */
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') sb.append('\\').append(c);
+            else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
+        }
+        return sb.append('"').toString();
+    }
+
     /** The single value the text holds; FormatException (naming {@code where} and the offset) when it is not JSON. */
     public static Object parse(String text, String where) {
         JsonValues reader = new JsonValues(text, where);

@@ -1,9 +1,7 @@
 package dev.muse.runtime;
 
 import dev.muse.models.diffusion.StableDiffusion;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -12,11 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link Event.Image} per picture with {@link #next()}, then one {@link Event.Drawn} (or {@link Event.Error}). A model
  * draws one request at a time; others wait their turn. Closing it (a client that went away) stops it at the next step.
  */
-public final class Drawing implements AutoCloseable {
-    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+public final class Drawing extends EventStream {
     private final long seed;
-    private volatile boolean cancelled;
-    private boolean ended;
 
     Drawing(String model, StableDiffusion pipeline, Semaphore turn, DrawRequest r) {
         this.seed = r.seed() != null ? r.seed() : ThreadLocalRandom.current().nextLong(1L << 53);
@@ -52,19 +47,4 @@ public final class Drawing implements AutoCloseable {
 
     /** The seed of the first picture (the request's, or the one drawn for it). */
     public long seed() { return seed; }
-
-    /** The next event, waiting for it; after the last one this fails. */
-    public Event next() throws InterruptedException {
-        if (ended) throw new IllegalStateException("the drawing has ended");
-        Event e = events.take();
-        ended = e.last();
-        return e;
-    }
-
-    /** Stops the drawing at its next step; it then ends with an {@link Event.Error} of a cancellation. */
-    public void cancel() {
-        cancelled = true;
-    }
-
-    @Override public void close() { cancel(); }
 }

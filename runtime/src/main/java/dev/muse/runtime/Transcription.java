@@ -8,9 +8,7 @@ import dev.muse.models.TranscriptionOptions;
 import dev.muse.models.silero.SileroVad;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -20,10 +18,7 @@ import java.util.concurrent.Semaphore;
  * others wait their turn. With a voice activity detector, only the speech it finds is transcribed (times mapped back
  * to the original). Closing it (a client that went away) stops it at the next token.
  */
-public final class Transcription implements AutoCloseable {
-    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    private volatile boolean cancelled;
-    private boolean ended;
+public final class Transcription extends EventStream {
 
     Transcription(String model, SpeechRecognizer recognizer, Semaphore turn, Audio audio, TranscriptionOptions options, SileroVad vad) {
         float[] all = audio.at(LogMel.SAMPLE_RATE).samples();
@@ -64,19 +59,4 @@ public final class Transcription implements AutoCloseable {
         return new Event.Segment(s.start() / 100.0, s.end() / 100.0, s.text(), s.averageLogprob(), s.noSpeechProbability(),
                 s.temperature(), tokens);
     }
-
-    /** The next event, waiting for it; after the last one this fails. */
-    public Event next() throws InterruptedException {
-        if (ended) throw new IllegalStateException("the transcription has ended");
-        Event e = events.take();
-        ended = e.last();
-        return e;
-    }
-
-    /** Stops the transcription at its next token; it then ends with an {@link Event.Error} of a cancellation. */
-    public void cancel() {
-        cancelled = true;
-    }
-
-    @Override public void close() { cancel(); }
 }

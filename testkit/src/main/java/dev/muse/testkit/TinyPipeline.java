@@ -1,6 +1,7 @@
 package dev.muse.testkit;
 
 import dev.muse.engine.GgmlType;
+import dev.muse.formats.JsonValues;
 import dev.muse.text.ClipTokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +66,7 @@ public record TinyPipeline(GgmlType type, long seed) {
         List<String> merges = merges();
         List<String> pieces = ClipTokenizer.vocabulary(merges);
         StringBuilder vocab = new StringBuilder("{");
-        for (int id = 0; id < pieces.size(); id++) vocab.append(id == 0 ? "" : ",").append(quote(pieces.get(id))).append(':').append(id);
+        for (int id = 0; id < pieces.size(); id++) vocab.append(id == 0 ? "" : ",").append(JsonValues.quote(pieces.get(id))).append(':').append(id);
         Files.writeString(folder.resolve("vocab.json"), vocab.append('}').toString(), StandardCharsets.UTF_8);
         Files.writeString(folder.resolve("merges.txt"), "#version: 0.2\n" + String.join("\n", merges) + "\n", StandardCharsets.UTF_8);
         Files.writeString(folder.resolve("tokenizer_config.json"), """
@@ -73,15 +74,6 @@ public record TinyPipeline(GgmlType type, long seed) {
                 """);
     }
 
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') sb.append('\\').append(c);
-            else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-            else sb.append(c);
-        }
-        return sb.append('"').toString();
-    }
 
     /** The words' merges (letters joined left to right, the last with its word end), then filler pairs up to CLIP's count. */
     static List<String> merges() {

@@ -38,6 +38,18 @@ public final class WeightFiles {
         throw new FormatException(path.getFileName() + " is not a weight file Muse reads (GGUF, whisper.cpp's ggml, safetensors)");
     }
 
+    /**
+     * The first of {@code names} that {@code folder} holds, opened (a diffusers component folder keeps its weights as
+     * model.safetensors, or as a .fp16 variant); a FormatException naming them all when it holds none.
+     */
+    public static TensorSource openFirst(Path folder, String... names) throws IOException {
+        for (String name : names) {
+            Path file = folder.resolve(name);
+            if (Files.isRegularFile(file)) return open(file);
+        }
+        throw new FormatException(folder.getFileName() + " holds none of " + String.join(", ", names));
+    }
+
     /** safetensors has no magic: a little-endian header length that fits the file, then the JSON header's brace. */
     private static boolean isSafetensors(byte[] start, long size) {
         if (start.length < 9 || start[8] != '{') return false;

@@ -1,5 +1,6 @@
 package dev.muse.formats.safetensors;
 
+import dev.muse.formats.JsonValues;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -30,7 +31,7 @@ public final class SafetensorsWriter {
             header.append("\"__metadata__\":{");
             String separator = "";
             for (Map.Entry<String, String> e : metadata.entrySet()) {
-                header.append(separator).append(quote(e.getKey())).append(':').append(quote(e.getValue()));
+                header.append(separator).append(JsonValues.quote(e.getKey())).append(':').append(JsonValues.quote(e.getValue()));
                 separator = ",";
             }
             header.append('}');
@@ -38,7 +39,7 @@ public final class SafetensorsWriter {
         long offset = 0;
         for (Entry t : tensors) {
             if (header.length() > 1) header.append(',');
-            header.append(quote(t.name())).append(":{\"dtype\":").append(quote(t.dtype())).append(",\"shape\":[");
+            header.append(JsonValues.quote(t.name())).append(":{\"dtype\":").append(JsonValues.quote(t.dtype())).append(",\"shape\":[");
             for (int i = 0; i < t.shape().length; i++) header.append(i > 0 ? "," : "").append(t.shape()[i]);
             header.append("],\"data_offsets\":[").append(offset).append(',').append(offset + t.data().length).append("]}");
             offset += t.data().length;
@@ -54,13 +55,4 @@ public final class SafetensorsWriter {
         }
     }
 
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') sb.append('\\').append(c);
-            else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-            else sb.append(c);
-        }
-        return sb.append('"').toString();
-    }
 }

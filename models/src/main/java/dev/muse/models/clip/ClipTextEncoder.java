@@ -11,7 +11,6 @@ import dev.muse.models.nn.Bias;
 import dev.muse.models.nn.DenseAttention;
 import dev.muse.models.nn.WeightShapes;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -62,9 +61,7 @@ public final class ClipTextEncoder implements AutoCloseable {
     /** Opens a diffusers text_encoder folder; a FormatException says what is missing or malformed. */
     public static ClipTextEncoder load(Path folder, Ops ops) throws IOException {
         ClipTextConfig config = ClipTextConfig.from(JsonConfig.read(folder.resolve("config.json")));
-        Path weights = Arrays.stream(WEIGHT_FILES).map(folder::resolve).filter(Files::isRegularFile).findFirst()
-                .orElseThrow(() -> new FormatException(folder.getFileName() + " holds none of " + String.join(", ", WEIGHT_FILES)));
-        TensorSource source = WeightFiles.open(weights);
+        TensorSource source = WeightFiles.openFirst(folder, WEIGHT_FILES);
         try {
             return new ClipTextEncoder(ops, config, source);
         } catch (RuntimeException e) {

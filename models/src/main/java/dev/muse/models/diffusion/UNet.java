@@ -3,7 +3,6 @@ package dev.muse.models.diffusion;
 import dev.muse.engine.Ops;
 import dev.muse.engine.Parallel;
 import dev.muse.engine.Tensor;
-import dev.muse.formats.FormatException;
 import dev.muse.formats.JsonConfig;
 import dev.muse.formats.TensorSource;
 import dev.muse.formats.detect.WeightFiles;
@@ -14,10 +13,8 @@ import dev.muse.models.nn.ResnetBlock;
 import dev.muse.models.nn.SpatialTransformer;
 import dev.muse.models.nn.WeightShapes;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 
 /**
@@ -101,9 +98,7 @@ public final class UNet implements AutoCloseable {
 
     public static UNet load(Path folder, Ops ops) throws IOException {
         UNetConfig config = UNetConfig.from(JsonConfig.read(folder.resolve("config.json")));
-        Path weights = Arrays.stream(WEIGHT_FILES).map(folder::resolve).filter(Files::isRegularFile).findFirst()
-                .orElseThrow(() -> new FormatException(folder.getFileName() + " holds none of " + String.join(", ", WEIGHT_FILES)));
-        TensorSource source = WeightFiles.open(weights);
+        TensorSource source = WeightFiles.openFirst(folder, WEIGHT_FILES);
         try {
             return new UNet(ops, config, source);
         } catch (RuntimeException e) {

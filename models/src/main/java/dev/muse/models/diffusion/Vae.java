@@ -1,7 +1,6 @@
 package dev.muse.models.diffusion;
 
 import dev.muse.engine.Ops;
-import dev.muse.formats.FormatException;
 import dev.muse.formats.JsonConfig;
 import dev.muse.formats.TensorSource;
 import dev.muse.formats.detect.WeightFiles;
@@ -11,9 +10,7 @@ import dev.muse.models.nn.PixelAttention;
 import dev.muse.models.nn.ResnetBlock;
 import dev.muse.models.nn.WeightShapes;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * Stable Diffusion's VAE (diffusers' AutoencoderKL) from a diffusers {@code vae/} folder: {@link #decode} turns latents
@@ -49,9 +46,7 @@ public final class Vae implements AutoCloseable {
 
     public static Vae load(Path folder, Ops ops) throws IOException {
         VaeConfig config = VaeConfig.from(JsonConfig.read(folder.resolve("config.json")));
-        Path weights = Arrays.stream(WEIGHT_FILES).map(folder::resolve).filter(Files::isRegularFile).findFirst()
-                .orElseThrow(() -> new FormatException(folder.getFileName() + " holds none of " + String.join(", ", WEIGHT_FILES)));
-        TensorSource source = WeightFiles.open(weights);
+        TensorSource source = WeightFiles.openFirst(folder, WEIGHT_FILES);
         try {
             return new Vae(ops, config, source);
         } catch (RuntimeException e) {
