@@ -2,7 +2,6 @@ package dev.muse.cli;
 
 import dev.muse.hub.ModelFiles;
 import dev.muse.hub.ModelPaths;
-import dev.muse.media.PngWriter;
 import dev.muse.runtime.DrawRequest;
 import dev.muse.runtime.Drawing;
 import dev.muse.runtime.Engine;
@@ -62,8 +61,7 @@ final class DrawCommand implements Callable<Integer> {
                         case Event.Progress p -> bar.show(p.fraction());
                         case Event.Image image -> {
                             Path file = target(image.seed(), image.index());
-                            String parameters = parameters(paths.id(), image.seed(), wh);
-                            Files.write(file, PngWriter.encode(image.picture(), Map.of("parameters", parameters)));
+                            Files.write(file, image.png());
                             bar.end("wrote " + file + " (seed " + image.seed() + ")");
                         }
                         case Event.Drawn done -> {
@@ -83,15 +81,6 @@ final class DrawCommand implements Callable<Integer> {
                 }
             }
         }
-    }
-
-    /** AUTOMATIC1111's "parameters" text, which image tools read back. */
-    private String parameters(String id, long pictureSeed, int[] wh) {
-        StringBuilder sb = new StringBuilder(prompt);
-        if (negative != null && !negative.isBlank()) sb.append("\nNegative prompt: ").append(negative);
-        sb.append(String.format(Locale.ROOT, "\nSteps: %d, Sampler: Euler, CFG scale: %s, Seed: %d, Size: %dx%d, Model: %s, Version: Muse",
-                steps, guidance, pictureSeed, wh[0], wh[1], id));
-        return sb.toString();
     }
 
     private Path target(long pictureSeed, int index) {

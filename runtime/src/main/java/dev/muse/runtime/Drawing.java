@@ -1,13 +1,16 @@
 package dev.muse.runtime;
 
+import dev.muse.media.PngWriter;
 import dev.muse.models.diffusion.StableDiffusion;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One drawing, running on a thread of its own: the caller reads {@link Event.Progress} after each denoising step and an
- * {@link Event.Image} per picture with {@link #next()}, then one {@link Event.Drawn} (or {@link Event.Error}). A model
+ * {@link Event.Image} (a PNG that keeps its parameters) per picture with {@link #next()}, then one {@link Event.Drawn} (or {@link Event.Error}). A model
  * draws one request at a time; others wait their turn. Closing it (a client that went away) stops it at the next step.
  */
 public final class Drawing extends EventStream {
@@ -31,7 +34,8 @@ public final class Drawing extends EventStream {
                             events.add(new Event.Progress((picture * steps + step) / (double) (r.n() * steps)));
                         });
                         leftOut = result.promptTokensLeftOut();
-                        events.add(new Event.Image(picture, result.picture(), seed + i));
+                        events.add(new Event.Image(picture, seed + i, width, height,
+                                PngWriter.encode(result.picture(), Map.of("parameters", parameters(model, r, width, height, steps, guidance, seed + i)))));
                     }
                     events.add(new Event.Drawn(r.n(), width, height, steps, guidance, leftOut));
                 } finally {
@@ -43,6 +47,15 @@ public final class Drawing extends EventStream {
                 events.add(new Event.Error(e));
             }
         });
+    }
+
+    /** AUTOMATIC1111's "parameters" text, which image tools read back from a PNG. */
+    static String parameters(String model, DrawRequest r, int width, int height, int steps, double guidance, long seed) {
+        StringBuilder sb = new StringBuilder(r.prompt());
+        if (r.negativePrompt() != null && !r.negativePrompt().isBlank()) sb.append("\nNegative prompt: ").append(r.negativePrompt());
+        sb.append(String.format(Locale.ROOT, "\nSteps: %d, Sampler: Euler, CFG scale: %s, Seed: %d, Size: %dx%d, Model: %s, Version: Muse",
+                steps, guidance, seed, width, height, model));
+        return sb.toString();
     }
 
     /** The seed of the first picture (the request's, or the one drawn for it). */

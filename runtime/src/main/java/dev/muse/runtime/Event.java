@@ -50,8 +50,11 @@ public sealed interface Event {
         @Override public boolean last() { return true; }
     }
 
-    /** A picture a drawing made: its place among the request's pictures and the seed that draws it again. */
-    record Image(int index, dev.muse.media.Picture picture, long seed) implements Event {}
+    /**
+     * A picture a drawing made, as a PNG file that keeps its parameters (AUTOMATIC1111's "parameters" text): its place
+     * among the request's pictures and the seed that draws it again.
+     */
+    record Image(int index, long seed, int width, int height, byte[] png) implements Event {}
 
     /** The end of a successful drawing: how many pictures, at what size, steps and guidance; prompt tokens CLIP did not read. */
     record Drawn(int pictures, int width, int height, int steps, double guidance, int promptTokensLeftOut) implements Event {

@@ -1,0 +1,161 @@
+package dev.muse.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.muse.runtime.CapabilityException;
+import dev.muse.runtime.DrawRequest;
+import dev.muse.runtime.Drawing;
+import dev.muse.runtime.Engine;
+import dev.muse.runtime.Event;
+import dev.muse.runtime.ModelInfo;
+import dev.muse.server.openai.ApiException;
+import dev.muse.server.openai.Json;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * {@code POST /v1/images/generations} in OpenAI's shape: {@code prompt}, {@code model} (OpenAI's names, or none, mean the
+ * first image model on offer), {@code n}, {@code size} ("WxH"), {@code response_format} b64_json, {@code output_format}
+ * png; with Muse's extensions {@code negative_prompt}, {@code steps}, {@code guidance_scale} and {@code seed}. Each
+ * picture comes back as a PNG that keeps its parameters, with the seed that draws it again.
+ */
+final class ImagesService implements HttpService {
+    /** Prompts longer than this are not prompts (CLIP reads 75 tokens): refused before anything is parsed further. */
+    private static final int MAX_PROMPT_CHARS = 4000;
+
+    private final Engine engine;
+    private final Access access;
+    private final ClientWatch clients;
+
+    ImagesService(Engine engine, Access access, ClientWatch clients) {
+        this.engine = engine;
+        this.access = access;
+        this.clients = clients;
+    }
+
+    @Override public void routing(HttpRules rules) {
+        rules.post("/generations", this::generate);
+    }
+
+    private void generate(ServerRequest req, ServerResponse res) throws Exception {
+        JsonNode body = Json.readBody(req, access.limits().maxBodyBytes());
+        String prompt = text(body, "prompt");
+        if (prompt == null || prompt.isBlank()) throw ApiException.invalid("prompt", "missing_required_parameter", "Missing required parameter: 'prompt'");
+        if (prompt.length() > MAX_PROMPT_CHARS) throw ApiException.invalid("prompt", "'prompt' is longer than " + MAX_PROMPT_CHARS + " characters");
+        String format = orDefault(text(body, "response_format"), "b64_json");
+        if (!format.equals("b64_json"))
+            throw ApiException.invalid("response_format", "response_format '" + format + "' is not offered yet: ask for b64_json");
+        String output = orDefault(text(body, "output_format"), "png");
+        if (!output.equals("png")) throw ApiException.invalid("output_format", "output_format '" + output + "' is not offered yet: ask for png");
+        if (body.path("stream").asBoolean(false)) throw ApiException.invalid("stream", "streamed partial images are not offered yet: leave out 'stream'");
+        int n = integer(body, "n", 1, 1, DrawRequest.MAX_PICTURES);
+        int[] size = size(orDefault(text(body, "size"), "512x512"));
+        Integer steps = body.hasNonNull("steps") ? integer(body, "steps", 0, 1, 200) : null;
+        Double guidance = body.hasNonNull("guidance_scale") ? number(body, "guidance_scale", 0, 30) : null;
+        Long seed = body.hasNonNull("seed") ? seed(body) : null;
+        String model = model(text(body, "model"));
+        String negative = text(body, "negative_prompt");
+
+        try (AutoCloseable permit = access.generationPermit(Access.owner(req))) {
+            Drawing drawing;
+            try {
+                drawing = engine.draw(new DrawRequest(model, prompt, negative, size[0], size[1], steps, guidance, seed, n));
+            } catch (CapabilityException e) {
+                throw ApiException.invalid("model", "model_not_image", e.getMessage());
+            } catch (IllegalArgumentException e) { // a size, step count or guidance the model cannot take
+                throw ApiException.invalid(e.getMessage().contains("multiples") ? "size" : null, e.getMessage());
+            }
+            ObjectNode answer = Json.object();
+            answer.put("created", System.currentTimeMillis() / 1000);
+            ArrayNode data = answer.putArray("data");
+            // a client that leaves stops the drawing at its next step
+            try (drawing; ClientWatch.Watch watch = clients.watch(req, drawing::cancel)) {
+                while (true) {
+                    switch (drawing.next()) {
+                        case Event.Image image -> {
+                            ObjectNode item = data.addObject();
+                            item.put("b64_json", Base64.getEncoder().encodeToString(image.png()));
+                            item.put("revised_prompt", prompt);
+                            item.put("seed", image.seed());
+                        }
+                        case Event.Drawn done -> {
+                            answer.put("output_format", "png");
+                            answer.put("size", done.width() + "x" + done.height());
+                            answer.put("steps", done.steps());
+                            answer.put("guidance_scale", done.guidance());
+                            Json.send(res, 200, answer);
+                            return;
+                        }
+                        case Event.Error e -> throw e.error();
+                        case Event.Progress p -> { }
+                        case Event.Token x -> { } // other kinds of work's events: a drawing has none
+                        case Event.Done x -> { }
+                        case Event.Usage x -> { }
+                        case Event.Segment x -> { }
+                        case Event.Transcribed x -> { }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The model asked for; none, or OpenAI's image model names, mean the first image model on offer. */
+    private String model(String asked) {
+        boolean openAiName = asked != null && (asked.startsWith("dall-e") || asked.startsWith("gpt-image"));
+        if (asked != null && !asked.isBlank() && (!openAiName || engine.model(asked).isPresent())) return asked;
+        return engine.models().stream().filter(m -> m.outputs().contains(ModelInfo.Modality.IMAGE)).map(ModelInfo::id).findFirst()
+                .orElseThrow(() -> ApiException.modelNotFound((asked == null ? "" : asked)
+                        + "' (no image model is installed: put a diffusers Stable Diffusion folder in the model cache"));
+    }
+
+    static int[] size(String size) {
+        String[] parts = size.toLowerCase(Locale.ROOT).split("x");
+        try {
+            if (parts.length == 2) {
+                int w = Integer.parseInt(parts[0]), h = Integer.parseInt(parts[1]);
+                if (w > 0 && h > 0) return new int[] {w, h};
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.invalid("size", "'size' must be WIDTHxHEIGHT in pixels, such as 512x512");
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) return null;
+        if (!node.isTextual()) throw ApiException.invalid(field, "'" + field + "' must be a string");
+        return node.textValue();
+    }
+
+    private static int integer(JsonNode body, String field, int fallback, int min, int max) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) return fallback;
+        if (!node.canConvertToInt() || !node.isIntegralNumber() || node.intValue() < min || node.intValue() > max)
+            throw ApiException.invalid(field, "'" + field + "' must be an integer from " + min + " to " + max);
+        return node.intValue();
+    }
+
+    private static double number(JsonNode body, String field, double min, double max) {
+        JsonNode node = body.get(field);
+        if (!node.isNumber() || !(node.doubleValue() >= min && node.doubleValue() <= max))
+            throw ApiException.invalid(field, "'" + field + "' must be a number from " + min + " to " + max);
+        return node.doubleValue();
+    }
+
+    private static long seed(JsonNode body) {
+        JsonNode node = body.get("seed");
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0)
+            throw ApiException.invalid("seed", "'seed' must be a non-negative integer");
+        return node.longValue();
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value.strip();
+    }
+}
