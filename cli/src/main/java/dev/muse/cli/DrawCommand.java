@@ -39,6 +39,10 @@ final class DrawCommand implements Callable<Integer> {
             description = "how closely to follow the prompt (default ${DEFAULT-VALUE}; 0 turns guidance off, as Turbo models want)")
     double guidance;
 
+    @Option(names = "--sampler", defaultValue = "euler", description = "euler (the model's own spacing of steps, default), euler_a (Euler ancestral) "
+            + "or dpmpp_2m_karras (DPM++ 2M Karras), as AUTOMATIC1111 runs the latter two")
+    String sampler;
+
     @Option(names = "--negative", paramLabel = "TEXT", description = "what the picture should not show")
     String negative;
 
@@ -53,7 +57,7 @@ final class DrawCommand implements Callable<Integer> {
         ModelPaths paths = resolve(model);
         long start = System.nanoTime();
         try (Engine engine = new Engine(new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(16)))) {
-            DrawRequest request = new DrawRequest(paths.id(), prompt, negative, wh[0], wh[1], steps, guidance, seed, count);
+            DrawRequest request = new DrawRequest(paths.id(), prompt, negative, wh[0], wh[1], steps, guidance, seed, count, sampler);
             try (Drawing drawing = engine.draw(request)) {
                 ProgressLine bar = new ProgressLine("drawing");
                 while (true) {

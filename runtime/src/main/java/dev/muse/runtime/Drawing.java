@@ -1,6 +1,7 @@
 package dev.muse.runtime;
 
 import dev.muse.media.PngWriter;
+import dev.muse.models.diffusion.Sampling;
 import dev.muse.models.diffusion.StableDiffusion;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,7 @@ public final class Drawing extends EventStream {
         int width = r.width() != null ? r.width() : DrawRequest.DEFAULT_SIDE, height = r.height() != null ? r.height() : DrawRequest.DEFAULT_SIDE;
         int steps = r.steps() != null ? r.steps() : DrawRequest.DEFAULT_STEPS;
         double guidance = r.guidance() != null ? r.guidance() : DrawRequest.DEFAULT_GUIDANCE;
+        Sampling.Sampler sampler = r.sampler() != null ? Sampling.Sampler.of(r.sampler()) : Sampling.Sampler.EULER;
         Thread.ofVirtual().name("draw " + model).start(() -> {
             try {
                 turn.acquire();
@@ -28,14 +30,14 @@ public final class Drawing extends EventStream {
                     int leftOut = 0;
                     for (int i = 0; i < r.n(); i++) {
                         int picture = i;
-                        var request = new StableDiffusion.Request(r.prompt(), r.negativePrompt(), width, height, steps, guidance, seed + i);
+                        var request = new StableDiffusion.Request(r.prompt(), r.negativePrompt(), width, height, steps, guidance, seed + i, sampler);
                         var result = pipeline.generate(request, step -> {
                             if (cancelled) throw new CancellationException();
                             events.add(new Event.Progress((picture * steps + step) / (double) (r.n() * steps)));
                         });
                         leftOut = result.promptTokensLeftOut();
                         events.add(new Event.Image(picture, seed + i, width, height,
-                                PngWriter.encode(result.picture(), Map.of("parameters", parameters(model, r, width, height, steps, guidance, seed + i)))));
+                                PngWriter.encode(result.picture(), Map.of("parameters", parameters(model, r, width, height, steps, guidance, seed + i, sampler)))));
                     }
                     events.add(new Event.Drawn(r.n(), width, height, steps, guidance, leftOut));
                 } finally {
@@ -50,11 +52,11 @@ public final class Drawing extends EventStream {
     }
 
     /** AUTOMATIC1111's "parameters" text, which image tools read back from a PNG. */
-    static String parameters(String model, DrawRequest r, int width, int height, int steps, double guidance, long seed) {
+    static String parameters(String model, DrawRequest r, int width, int height, int steps, double guidance, long seed, Sampling.Sampler sampler) {
         StringBuilder sb = new StringBuilder(r.prompt());
         if (r.negativePrompt() != null && !r.negativePrompt().isBlank()) sb.append("\nNegative prompt: ").append(r.negativePrompt());
-        sb.append(String.format(Locale.ROOT, "\nSteps: %d, Sampler: Euler, CFG scale: %s, Seed: %d, Size: %dx%d, Model: %s, Version: Muse",
-                steps, guidance, seed, width, height, model));
+        sb.append(String.format(Locale.ROOT, "\nSteps: %d, Sampler: %s, CFG scale: %s, Seed: %d, Size: %dx%d, Model: %s, Version: Muse",
+                steps, sampler.displayName(), guidance, seed, width, height, model));
         return sb.toString();
     }
 

@@ -314,6 +314,8 @@ public final class Engine implements AutoCloseable {
                         + dev.muse.models.diffusion.StableDiffusion.MAX_SIDE + " pixels, not " + side);
         }
         if (request.steps() != null && (request.steps() < 1 || request.steps() > 200)) throw new IllegalArgumentException("steps must be 1 to 200, not " + request.steps());
+        if (request.sampler() != null && !request.sampler().equals("euler") && request.steps() != null && request.steps() < 2)
+            throw new IllegalArgumentException(request.sampler() + " needs at least 2 steps");
         if (request.guidance() != null && !(request.guidance() >= 0 && request.guidance() <= 30))
             throw new IllegalArgumentException("guidance must be 0 to 30, not " + request.guidance());
         return model.drawing().draw(model.id(), request);

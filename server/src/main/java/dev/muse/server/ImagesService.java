@@ -21,7 +21,7 @@ import java.util.Locale;
 /**
  * {@code POST /v1/images/generations} in OpenAI's shape: {@code prompt}, {@code model} (OpenAI's names, or none, mean the
  * first image model on offer), {@code n}, {@code size} ("WxH"), {@code response_format} b64_json, {@code output_format}
- * png; with Muse's extensions {@code negative_prompt}, {@code steps}, {@code guidance_scale} and {@code seed}. Each
+ * png; with Muse's extensions {@code negative_prompt}, {@code steps}, {@code guidance_scale}, {@code seed} and {@code sampler}. Each
  * picture comes back as a PNG that keeps its parameters, with the seed that draws it again.
  */
 final class ImagesService implements HttpService {
@@ -60,15 +60,17 @@ final class ImagesService implements HttpService {
         Long seed = body.hasNonNull("seed") ? seed(body) : null;
         String model = model(text(body, "model"));
         String negative = text(body, "negative_prompt");
+        String sampler = text(body, "sampler");
 
         try (AutoCloseable permit = access.generationPermit(Access.owner(req))) {
             Drawing drawing;
             try {
-                drawing = engine.draw(new DrawRequest(model, prompt, negative, size[0], size[1], steps, guidance, seed, n));
+                drawing = engine.draw(new DrawRequest(model, prompt, negative, size[0], size[1], steps, guidance, seed, n, sampler));
             } catch (CapabilityException e) {
                 throw ApiException.invalid("model", "model_not_image", e.getMessage());
-            } catch (IllegalArgumentException e) { // a size, step count or guidance the model cannot take
-                throw ApiException.invalid(e.getMessage().contains("multiples") ? "size" : null, e.getMessage());
+            } catch (IllegalArgumentException e) { // a size, step count, guidance or sampler the model cannot take
+                String m = e.getMessage();
+                throw ApiException.invalid(m.contains("multiples") ? "size" : m.contains("sampler") ? "sampler" : m.contains("steps") ? "steps" : null, m);
             }
             ObjectNode answer = Json.object();
             answer.put("created", System.currentTimeMillis() / 1000);

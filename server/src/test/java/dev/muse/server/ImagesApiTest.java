@@ -38,7 +38,7 @@ class ImagesApiTest {
     @Test
     void drawsPngsWithSeedsAndIsOfferedAsAnImageModel() throws Exception {
         HttpResponse<String> r = s.post("/v1/images/generations",
-                "{\"prompt\": \"a cat on the moon\", \"size\": \"32x64\", \"steps\": 1, \"guidance_scale\": 0, \"seed\": 7}");
+                "{\"prompt\": \"a cat on the moon\", \"size\": \"32x64\", \"steps\": 2, \"guidance_scale\": 0, \"seed\": 7, \"sampler\": \"dpmpp_2m_karras\"}");
         assertEquals(200, r.statusCode(), r.body());
         JsonNode body = Json.MAPPER.readTree(r.body());
         assertEquals(1, body.get("data").size());
@@ -47,7 +47,7 @@ class ImagesApiTest {
         byte[] png = Base64.getDecoder().decode(item.get("b64_json").asText());
         assertEquals("PNG", new String(png, 1, 3, StandardCharsets.ISO_8859_1));
         assertEquals("32x64", body.get("size").asText());
-        assertTrue(new String(png, StandardCharsets.ISO_8859_1).contains("Seed: 7, Size: 32x64, Model: tiny-sd"));
+        assertTrue(new String(png, StandardCharsets.ISO_8859_1).contains("Sampler: DPM++ 2M Karras, CFG scale: 0.0, Seed: 7, Size: 32x64, Model: tiny-sd"));
         JsonNode models = TestServer.json(s.get("/v1/models"));
         boolean found = false;
         for (JsonNode m : models.get("data")) found |= m.get("id").asText().equals("tiny-sd");
@@ -64,6 +64,7 @@ class ImagesApiTest {
         assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"model\": \"tiny-chat\"}"), 400, "model");
         assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"model\": \"nope\"}"), 404, "model");
         assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"seed\": -1}"), 400, "seed");
+        assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"sampler\": \"ddim\"}"), 400, "sampler");
     }
 
     private static void assertError(HttpResponse<String> r, int status, String param) throws Exception {

@@ -61,6 +61,51 @@ public final class NoiseSchedule {
         return trainSigmas[i] + f * (trainSigmas[i + 1] - trainSigmas[i]);
     }
 
+    /**
+     * k-diffusion's discrete schedule (AUTOMATIC1111's default for its k-samplers): n timesteps evenly from the last
+     * trained one to 0, each sigma interpolated in log-sigma, then 0; each step's timestep is its fractional t.
+     */
+    public Steps discrete(int count) {
+        int n = config.trainSteps();
+        if (count < 2 || count > n) throw new IllegalArgumentException("steps must be 2 to " + n + " on this schedule, got " + count);
+        double[] timesteps = new double[count], sigmas = new double[count + 1];
+        for (int i = 0; i < count; i++) {
+            float t = (float) ((n - 1) - (double) (n - 1) * i / (count - 1));
+            int low = (int) Math.floor(t), high = (int) Math.ceil(t);
+            float w = t - low;
+            timesteps[i] = t;
+            sigmas[i] = (float) Math.exp((1 - w) * (float) Math.log(trainSigmas[low]) + w * (float) Math.log(trainSigmas[high]));
+        }
+        return new Steps(timesteps, sigmas);
+    }
+
+    /**
+     * Karras et al.'s schedule (rho 7) between the smallest and largest trained sigmas, then 0; each step's timestep is
+     * the sigma's place among the trained ones (k-diffusion's sigma_to_t).
+     */
+    public Steps karras(int count) {
+        if (count < 2 || count > 1000) throw new IllegalArgumentException("steps must be 2 to 1000 on this schedule, got " + count);
+        double rho = 7, min = trainSigmas[0], max = trainSigmas[trainSigmas.length - 1];
+        double minInv = Math.pow(min, 1 / rho), maxInv = Math.pow(max, 1 / rho);
+        double[] timesteps = new double[count], sigmas = new double[count + 1];
+        for (int i = 0; i < count; i++) {
+            double ramp = (double) i / (count - 1);
+            sigmas[i] = (float) Math.pow(maxInv + ramp * (minInv - maxInv), rho);
+            timesteps[i] = timestepOf(sigmas[i]);
+        }
+        return new Steps(timesteps, sigmas);
+    }
+
+    /** The fractional timestep whose sigma, interpolated in log-sigma between trained ones, is {@code sigma}. */
+    double timestepOf(double sigma) {
+        double log = Math.log(sigma);
+        int low = 0;
+        while (low < trainSigmas.length - 2 && Math.log(trainSigmas[low + 1]) <= log) low++;
+        double lo = Math.log(trainSigmas[low]), hi = Math.log(trainSigmas[low + 1]);
+        double w = Math.min(1, Math.max(0, (lo - log) / (lo - hi)));
+        return (1 - w) * low + w * (low + 1);
+    }
+
     /** What the first latents are scaled by: the largest sigma, or sqrt(sigma² + 1) with leading spacing (as diffusers). */
     public double initNoiseSigma(Steps steps) {
         double max = 0;

@@ -116,7 +116,11 @@ public final class StableDiffusion implements AutoCloseable {
     }
 
     /** What to draw. Sides are pixels, multiples of {@link #sideMultiple()}; guidance at most 1 turns guidance off. */
-    public record Request(String prompt, String negativePrompt, int width, int height, int steps, double guidance, long seed) {}
+    public record Request(String prompt, String negativePrompt, int width, int height, int steps, double guidance, long seed, Sampling.Sampler sampler) {
+        public Request(String prompt, String negativePrompt, int width, int height, int steps, double guidance, long seed) {
+            this(prompt, negativePrompt, width, height, steps, guidance, seed, Sampling.Sampler.EULER);
+        }
+    }
 
     /** The picture, and how many of the prompt's tokens the text encoder never saw (CLIP reads 75). */
     public record Result(Picture picture, int promptTokensLeftOut) {}
@@ -132,6 +136,7 @@ public final class StableDiffusion implements AutoCloseable {
         if (r.width() < m || r.height() < m || r.width() % m != 0 || r.height() % m != 0 || r.width() > MAX_SIDE || r.height() > MAX_SIDE)
             throw new IllegalArgumentException("width and height must be multiples of " + m + " from " + m + " to " + MAX_SIDE + ", got " + r.width() + "x" + r.height());
         if (r.steps() < 1 || r.steps() > 200) throw new IllegalArgumentException("steps must be 1 to 200, got " + r.steps());
+        if (r.sampler() != Sampling.Sampler.EULER && r.steps() < 2) throw new IllegalArgumentException(r.sampler().label() + " needs at least 2 steps");
         if (!(r.guidance() >= 0 && r.guidance() <= 30)) throw new IllegalArgumentException("guidance must be 0 to 30, got " + r.guidance());
         int[] promptIds = tokenizer.conditioning(r.prompt(), padId);
         float[] prompt = textEncoder.encode(promptIds, tokenizer.endId()).lastHidden();
@@ -139,8 +144,11 @@ public final class StableDiffusion implements AutoCloseable {
                 ? textEncoder.encode(tokenizer.conditioning(r.negativePrompt() == null ? "" : r.negativePrompt(), padId), tokenizer.endId()).lastHidden()
                 : null;
         int factor = vae.config().factor(), h = r.height() / factor, w = r.width() / factor, channels = unet.config().inChannels();
-        float[] latents = Sampling.run(unet, schedule, Sampling.Sampler.EULER, r.steps(), noise(r.seed(), h * w * channels), h, w,
-                new Sampling.Conditioning(prompt, negative, ClipTokenizer.CONTEXT), r.guidance(), progress);
+        SplittableRandom random = new SplittableRandom(r.seed());
+        float[] start = gaussians(random, h * w * channels);
+        SplittableRandom later = random.split(); // an ancestral sampler's noise for each step, from the same seed
+        float[] latents = Sampling.run(unet, schedule, r.sampler(), r.steps(), start, h, w,
+                new Sampling.Conditioning(prompt, negative, ClipTokenizer.CONTEXT), r.guidance(), progress, length -> gaussians(later, length));
         float scale = 1 / vae.config().scalingFactor();
         for (int i = 0; i < latents.length; i++) latents[i] *= scale;
         float[] pixels = vae.decode(latents, h, w);
@@ -149,8 +157,7 @@ public final class StableDiffusion implements AutoCloseable {
     }
 
     /** Muse's own seeded unit Gaussian noise (the same seed gives the same picture in Muse, not in other tools). */
-    static float[] noise(long seed, int n) {
-        SplittableRandom random = new SplittableRandom(seed);
+    static float[] gaussians(SplittableRandom random, int n) {
         float[] out = new float[n];
         for (int i = 0; i < n; i++) out[i] = (float) random.nextGaussian();
         return out;

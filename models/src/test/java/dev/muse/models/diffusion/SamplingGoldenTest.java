@@ -51,6 +51,48 @@ class SamplingGoldenTest {
         }
     }
 
+    /**
+     * k-diffusion's samplers (crowsonkb/k-diffusion 4601bf0, as AUTOMATIC1111 runs them) on the SD 1.x UNet with guidance
+     * 7.5 over 5 steps, from the same noise (and, for Euler ancestral, the same noise at each step): golden/euler/README.md.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"euler-a-5-g7.5, EULER_ANCESTRAL", "dpmpp-2m-karras-5-g7.5, DPMPP_2M_KARRAS"})
+    void kDiffusionSamplersEndWhereKDiffusionEnds(String name, Sampling.Sampler sampler) throws IOException {
+        TinyUNet tiny = new TinyUNet(TinyUNet.Shape.SD1, GgmlType.F32, 1);
+        try (UNet unet = UNet.load(tiny.write(dir.resolve("k-" + name)), Ops.cpu())) {
+            float[] noise = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("euler", "noise-8x8"), 4, 8, 8);
+            float[] steps = VaeGoldenTest.goldenIn("euler", "step-noise-5x8x8");
+            int[] drawn = {0};
+            Sampling.Noise stepNoise = length -> {
+                float[] chw = java.util.Arrays.copyOfRange(steps, drawn[0] * length, (drawn[0] + 1) * length);
+                drawn[0]++;
+                return VaeGoldenTest.channelsLast(chw, 4, 8, 8);
+            };
+            var conditioning = new Sampling.Conditioning(UNetGoldenTest.context(77, 64), negative(77, 64), 77);
+            float[] latents = Sampling.run(unet, new NoiseSchedule(SchedulerConfig.SD), sampler, 5, noise, 8, 8, conditioning, 7.5, s -> {}, stepNoise);
+            float[] expected = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("euler", name), 4, 8, 8);
+            double nmse = Nmse.of(expected, latents);
+            System.out.printf("%s: NMSE %.2e%n", name, nmse);
+            assertTrue(nmse < 1e-8, name + ": NMSE " + nmse + " against k-diffusion's run");
+            if (sampler == Sampling.Sampler.EULER_ANCESTRAL) assertEquals(4, drawn[0], "fresh noise after every step but the last");
+        }
+    }
+
+    @Test
+    void kDiffusionSchedulesAreKDiffusions() throws IOException {
+        NoiseSchedule schedule = new NoiseSchedule(SchedulerConfig.SD);
+        float[] discrete = VaeGoldenTest.goldenIn("euler", "sigmas-discrete-5"), karras = VaeGoldenTest.goldenIn("euler", "sigmas-karras-5");
+        double[] ours = schedule.discrete(5).sigmas(), oursKarras = schedule.karras(5).sigmas();
+        for (int i = 0; i < 6; i++) {
+            assertEquals(discrete[i], ours[i], 2e-6 * Math.max(1, discrete[i]), "discrete sigma " + i);
+            assertEquals(karras[i], oursKarras[i], 2e-6 * Math.max(1, karras[i]), "karras sigma " + i);
+        }
+        // k-diffusion's sigma_to_t at 14.6146, 3.0, 0.5 and 0.0292
+        double[] t = {998.99951171875, 673.1553955078125, 169.31460571289062, 0.0031952885910868645};
+        double[] sigma = {14.6146, 3.0, 0.5, 0.0292};
+        for (int i = 0; i < 4; i++) assertEquals(t[i], schedule.timestepOf(sigma[i]), 2e-3, "timestep of sigma " + sigma[i]);
+    }
+
     @Test
     void timestepsAndSigmasAreDiffusers() {
         // diffusers' EulerDiscreteScheduler(SD's betas).set_timesteps(n): timesteps, and init_noise_sigma

@@ -73,6 +73,22 @@ class StableDiffusionTest {
     }
 
     @Test
+    void everySamplerDraws() throws IOException {
+        try (StableDiffusion sd = StableDiffusion.load(folder, Ops.cpu())) {
+            byte[] euler = null;
+            for (Sampling.Sampler sampler : Sampling.Sampler.values()) {
+                var request = new StableDiffusion.Request("a red fox in snow", "blurry", 32, 32, 3, 5, 11, sampler);
+                byte[] a = sd.generate(request, s -> {}).picture().rgb(), b = sd.generate(request, s -> {}).picture().rgb();
+                assertTrue(levels(a, b) <= 2, sampler + ": the same seed draws the same picture");
+                if (euler == null) euler = a;
+                else assertTrue(levels(euler, a) > 20, sampler + " draws another picture than Euler");
+            }
+            assertThrows(IllegalArgumentException.class,
+                    () -> sd.generate(new StableDiffusion.Request("a fox", null, 32, 32, 1, 0, 1, Sampling.Sampler.DPMPP_2M_KARRAS), s -> {}));
+        }
+    }
+
+    @Test
     void badRequestsAreRefused() throws IOException {
         try (StableDiffusion sd = StableDiffusion.load(folder, Ops.cpu())) {
             for (int[] size : new int[][] {{33, 32}, {0, 32}, {32, 4096}}) {
