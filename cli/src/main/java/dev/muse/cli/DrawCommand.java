@@ -53,7 +53,7 @@ final class DrawCommand implements Callable<Integer> {
     int count;
 
     @Override public Integer call() throws Exception {
-        int[] wh = parseSize(size);
+        int[] wh = DrawRequest.size(size);
         ModelPaths paths = resolve(model);
         long start = System.nanoTime();
         try (Engine engine = new Engine(new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(16)))) {
@@ -95,15 +95,6 @@ final class DrawCommand implements Callable<Integer> {
         return output.resolveSibling(stem + "-" + (index + 1) + ".png");
     }
 
-    static int[] parseSize(String size) {
-        String[] parts = size.toLowerCase(Locale.ROOT).split("x");
-        try {
-            if (parts.length == 2) return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw new IllegalArgumentException("--size takes WIDTHxHEIGHT in pixels, such as 512x512, not " + size);
-    }
 
     /** A pipeline folder given by path, one in the model cache by name, or the first image model in the cache. */
     static ModelPaths resolve(String model) {

@@ -62,7 +62,7 @@ class DrawCommandTest {
         assertEquals(1, badSize.exitCode());
         assertTrue(badSize.err().contains("multiples of 32"), badSize.err());
         CliTest.Outcome notASize = muse("draw", "a fox", "--size", "big");
-        assertTrue(notASize.err().contains("--size takes WIDTHxHEIGHT"), notASize.err());
+        assertTrue(notASize.err().contains("a size is WIDTHxHEIGHT in pixels"), notASize.err());
         CliTest.Outcome unknown = muse("draw", "a fox", "-m", "nope");
         assertTrue(unknown.err().contains("no image model nope"), unknown.err());
     }

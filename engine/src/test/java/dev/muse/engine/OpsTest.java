@@ -25,9 +25,13 @@ class OpsTest {
     @ParameterizedTest
     @EnumSource(names = {"F32", "F16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
     void matmulMatchesReference(GgmlType type) {
-        Random random = new Random(type.id);
         // 300 x 512 takes the parallel path (rows not a multiple of the task size); 5 x 256 runs inline
-        for (int[] shape : new int[][] {{300, 512}, {5, 256}}) {
+        assertMatrixVectorProductsMatchReference(type, new Random(type.id), new int[][] {{300, 512}, {5, 256}});
+    }
+
+    /** One matrix-vector product per {rows, cols} shape, each row within the type's rounding of its scalar reference. */
+    static void assertMatrixVectorProductsMatchReference(GgmlType type, Random random, int[][] shapes) {
+        for (int[] shape : shapes) {
             int rows = shape[0], cols = shape[1];
             Tensor w = Tensor.fromFloats(type, TensorContractTest.gaussian(random, rows * cols, 0.05f));
             float[] x = TensorContractTest.gaussian(random, cols, 1f);
@@ -245,18 +249,7 @@ class OpsTest {
     @Test
     void halfMatrixVectorProductsMatchReference() {
         Random random = new Random(21);
-        for (int[] shape : new int[][] {{300, 1500}, {66, 37}, {5, 2100}, {3, 16}}) {
-            int rows = shape[0], cols = shape[1];
-            Tensor w = Tensor.fromFloats(GgmlType.F16, TensorContractTest.gaussian(random, rows * cols, 0.05f));
-            float[] x = TensorContractTest.gaussian(random, cols, 1f);
-            float[] expected = new float[rows], actual = new float[rows];
-            MatmulKernels.matmulReference(w, x, expected, rows, cols);
-            OPS.matmul(w, x, 1, actual, rows, cols);
-            for (int r = 0; r < rows; r++) {
-                double magnitude = TensorContractTest.absDot(w, (long) r * cols, x, 0, cols);
-                TensorContractTest.assertClose(expected[r], actual[r], magnitude, cols, "F16 " + rows + "x" + cols + " row " + r);
-            }
-        }
+        assertMatrixVectorProductsMatchReference(GgmlType.F16, random, new int[][] {{300, 1500}, {66, 37}, {5, 2100}, {3, 16}});
         int cols = 96;
         Tensor[] ws = new Tensor[3];
         float[][] outs = new float[3][];

@@ -76,6 +76,14 @@ public final class ModelFiles {
         return isSpeech(file) ? "whisper-" + name.substring(WHISPER_PREFIX.length(), name.length() - 4) : name;
     }
 
+    /** Bytes of a model file, or of every file in a model folder (a pipeline's parts lie two levels down at most). */
+    public static long bytes(Path model) throws IOException {
+        if (!Files.isDirectory(model)) return Files.size(model);
+        try (Stream<Path> files = Files.walk(model, 3)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
     /** Whether {@code path} is a diffusers pipeline folder (an image generation model: it holds a model_index.json). */
     public static boolean isPipeline(Path path) {
         return Files.isDirectory(path) && Files.isRegularFile(path.resolve("model_index.json"));

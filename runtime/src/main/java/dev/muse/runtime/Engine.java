@@ -307,18 +307,7 @@ public final class Engine implements AutoCloseable {
         if (!model.draws())
             throw new CapabilityException("The model '" + model.id() + "' does not draw pictures: use an image generation model (a diffusers pipeline folder)",
                     Capability.IMAGE_GENERATION, -1);
-        int multiple = model.drawing().sideMultiple();
-        for (Integer side : new Integer[] {request.width(), request.height()}) {
-            if (side != null && (side < multiple || side > dev.muse.models.diffusion.StableDiffusion.MAX_SIDE || side % multiple != 0))
-                throw new IllegalArgumentException("'" + model.id() + "' draws sides that are multiples of " + multiple + " up to "
-                        + dev.muse.models.diffusion.StableDiffusion.MAX_SIDE + " pixels, not " + side);
-        }
-        if (request.steps() != null && (request.steps() < 1 || request.steps() > 200)) throw new IllegalArgumentException("steps must be 1 to 200, not " + request.steps());
-        if (request.sampler() != null && !request.sampler().equals("euler") && request.steps() != null && request.steps() < 2)
-            throw new IllegalArgumentException(request.sampler() + " needs at least 2 steps");
-        if (request.guidance() != null && !(request.guidance() >= 0 && request.guidance() <= 30))
-            throw new IllegalArgumentException("guidance must be 0 to 30, not " + request.guidance());
-        return model.drawing().draw(model.id(), request);
+        return model.drawing().draw(model.id(), request.resolved(), request.n());
     }
 
     /** Unloads every model. */

@@ -4,6 +4,7 @@ import dev.muse.engine.Ops;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.TensorSource;
 import dev.muse.formats.detect.WeightFiles;
+import dev.muse.hub.ModelFiles;
 import dev.muse.hub.ModelPaths;
 import dev.muse.models.Decoder;
 import dev.muse.models.Model;
@@ -25,7 +26,7 @@ record LoadedModel(ModelPaths paths, TextModel text, ImageInput images, Schedule
      */
     static LoadedModel open(ModelPaths paths, Ops ops, Scheduler.Options defaults) throws IOException {
         if (StableDiffusion.isPipeline(paths.model()))
-            return new LoadedModel(paths, null, null, null, null, new ImageModel(StableDiffusion.load(paths.model(), ops)));
+            return new LoadedModel(paths, null, null, null, null, new ImageModel(StableDiffusion.load(paths.model(), ops), ModelFiles.bytes(paths.model())));
         TensorSource file = WeightFiles.open(paths.model());
         Model model;
         try {

@@ -100,12 +100,7 @@ final class Residency implements AutoCloseable {
     }
 
     private static long bytes(ModelPaths m) throws IOException {
-        if (Files.isDirectory(m.model())) { // a pipeline folder: every file in it
-            try (var files = Files.walk(m.model(), 3)) {
-                return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-            }
-        }
-        return Files.size(m.model()) + (m.projector() != null ? Files.size(m.projector()) : 0);
+        return ModelFiles.bytes(m.model()) + (m.projector() != null ? Files.size(m.projector()) : 0);
     }
 
     private Map<String, ModelPaths> catalog() {

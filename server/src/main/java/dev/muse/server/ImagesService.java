@@ -115,17 +115,12 @@ final class ImagesService implements HttpService {
                         + "' (no image model is installed: put a diffusers Stable Diffusion folder in the model cache"));
     }
 
-    static int[] size(String size) {
-        String[] parts = size.toLowerCase(Locale.ROOT).split("x");
+    private static int[] size(String size) {
         try {
-            if (parts.length == 2) {
-                int w = Integer.parseInt(parts[0]), h = Integer.parseInt(parts[1]);
-                if (w > 0 && h > 0) return new int[] {w, h};
-            }
-        } catch (NumberFormatException e) {
-            // answered below
+            return DrawRequest.size(size);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("size", "'size' must be WIDTHxHEIGHT in pixels, such as 512x512");
         }
-        throw ApiException.invalid("size", "'size' must be WIDTHxHEIGHT in pixels, such as 512x512");
     }
 
     private static String text(JsonNode body, String field) {

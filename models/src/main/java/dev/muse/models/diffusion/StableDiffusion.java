@@ -31,16 +31,14 @@ public final class StableDiffusion implements AutoCloseable {
     private final UNet unet;
     private final Vae vae;
     private final NoiseSchedule schedule;
-    private final long fileBytes;
 
-    private StableDiffusion(ClipTokenizer tokenizer, int padId, ClipTextEncoder textEncoder, UNet unet, Vae vae, NoiseSchedule schedule, long fileBytes) {
+    private StableDiffusion(ClipTokenizer tokenizer, int padId, ClipTextEncoder textEncoder, UNet unet, Vae vae, NoiseSchedule schedule) {
         this.tokenizer = tokenizer;
         this.padId = padId;
         this.textEncoder = textEncoder;
         this.unet = unet;
         this.vae = vae;
         this.schedule = schedule;
-        this.fileBytes = fileBytes;
     }
 
     /** Whether {@code folder} is a diffusers pipeline folder (it has a model_index.json). */
@@ -70,7 +68,7 @@ public final class StableDiffusion implements AutoCloseable {
             if (unet.config().inChannels() != vae.config().latentChannels())
                 throw new FormatException(folder.getFileName() + ": the UNet takes " + unet.config().inChannels() + " latent channels, the VAE has "
                         + vae.config().latentChannels());
-            return new StableDiffusion(tokenizer, padId, text, unet, vae, new NoiseSchedule(scheduler), folderBytes(folder));
+            return new StableDiffusion(tokenizer, padId, text, unet, vae, new NoiseSchedule(scheduler));
         } catch (IOException | RuntimeException e) {
             if (unet != null) unet.close();
             if (text != null) text.close();
@@ -109,16 +107,15 @@ public final class StableDiffusion implements AutoCloseable {
         return pad instanceof String s ? s : ClipTokenizer.END;
     }
 
-    private static long folderBytes(Path folder) throws IOException {
-        try (var files = Files.walk(folder, 3)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
-    }
 
     /** What to draw. Sides are pixels, multiples of {@link #sideMultiple()}; guidance at most 1 turns guidance off. */
     public record Request(String prompt, String negativePrompt, int width, int height, int steps, double guidance, long seed, Sampling.Sampler sampler) {
         public Request(String prompt, String negativePrompt, int width, int height, int steps, double guidance, long seed) {
             this(prompt, negativePrompt, width, height, steps, guidance, seed, Sampling.Sampler.EULER);
+        }
+
+        public Request withSeed(long other) {
+            return new Request(prompt, negativePrompt, width, height, steps, guidance, other, sampler);
         }
     }
 
@@ -128,16 +125,19 @@ public final class StableDiffusion implements AutoCloseable {
     /** Image sides must be multiples of this: the VAE's factor times the UNet's. */
     public int sideMultiple() { return vae.config().factor() * unet.sideMultiple(); }
 
-    public long fileBytes() { return fileBytes; }
-
-    /** Draws one picture; {@code progress} hears each finished denoising step (1-based). */
-    public Result generate(Request r, IntConsumer progress) {
+    /** Refuses (IllegalArgumentException, saying why) a request this pipeline cannot draw, before any work. */
+    public void check(Request r) {
         int m = sideMultiple();
         if (r.width() < m || r.height() < m || r.width() % m != 0 || r.height() % m != 0 || r.width() > MAX_SIDE || r.height() > MAX_SIDE)
             throw new IllegalArgumentException("width and height must be multiples of " + m + " from " + m + " to " + MAX_SIDE + ", got " + r.width() + "x" + r.height());
         if (r.steps() < 1 || r.steps() > 200) throw new IllegalArgumentException("steps must be 1 to 200, got " + r.steps());
         if (r.sampler() != Sampling.Sampler.EULER && r.steps() < 2) throw new IllegalArgumentException(r.sampler().label() + " needs at least 2 steps");
         if (!(r.guidance() >= 0 && r.guidance() <= 30)) throw new IllegalArgumentException("guidance must be 0 to 30, got " + r.guidance());
+    }
+
+    /** Draws one picture; {@code progress} hears each finished denoising step (1-based). */
+    public Result generate(Request r, IntConsumer progress) {
+        check(r);
         int[] promptIds = tokenizer.conditioning(r.prompt(), padId);
         float[] prompt = textEncoder.encode(promptIds, tokenizer.endId()).lastHidden();
         float[] negative = r.guidance() > 1
