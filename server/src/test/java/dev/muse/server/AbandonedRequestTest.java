@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * generating for nobody, holding a sequence slot and its key's only permit (issue 14, item 4).
  */
 class AbandonedRequestTest {
-    /** Four choices of up to 1,900 tokens: far longer to generate than the test waits for the permit. */
-    private static final String LONG = "{\"model\":\"tiny-chat\",\"n\":4,\"max_tokens\":1900,\"temperature\":0,"
+    /** Two choices of up to 1,900 tokens: far longer to generate than the test waits for the permit. */
+    private static final String LONG = "{\"model\":\"tiny-chat\",\"n\":2,\"max_tokens\":1900,\"temperature\":0,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Write a very long story\"}]}";
 
     @TempDir Path dir;

@@ -1,8 +1,12 @@
 package dev.muse.testkit;
 
 import de.kherud.llama.LlamaModel;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,20 +16,25 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * llama.cpp as an independent reference: collects requests for one GGUF file, then answers them all in
- * one forked JVM running {@link LlamaCppProbe}. The fork is needed because the de.kherud binding deletes
- * every file whose name starts with "llama" in java.io.tmpdir when it loads (the fork gets a fresh
- * temporary folder of its own), may keep the JVM alive after generating, and takes the JVM down with it
- * when native code fails. The fork is killed with its descendants when done or when the timeout passes.
+ * llama.cpp as an independent reference: collects requests for one GGUF file written from a {@link TinyModel},
+ * then answers them all as one job of a forked JVM running {@link LlamaCppProbe}. The fork is needed because the
+ * de.kherud binding deletes every file whose name starts with "llama" in java.io.tmpdir when it loads (the fork
+ * gets a fresh temporary folder of its own), may keep the JVM alive after generating, and takes the JVM down with
+ * it when native code fails. Forks are kept for later jobs (starting one costs about as much as a job), one per
+ * job running at once; a fork whose job fails or runs past its timeout is killed with its descendants.
  *
  * <pre>
- * LlamaCpp llama = new LlamaCpp(file, vocabSize, context);
+ * LlamaCpp llama = new LlamaCpp(tiny, file);
  * int t = llama.tokenize("héllo 👋");
  * int g = llama.generate(new int[] {1, 15043}, 32);
  * LlamaCpp.Results r = llama.run(Duration.ofMinutes(2));
@@ -35,17 +44,16 @@ import java.util.stream.Stream;
 public final class LlamaCpp {
     private final Path model;
     private final int vocabSize, context;
+    /** Names the file's vocabulary, so a fork builds its table of token texts once per vocabulary. */
+    private final String vocabularyKey;
     private final List<String> commands = new ArrayList<>();
-
-    public LlamaCpp(Path model, int vocabSize, int context) {
-        this.model = model;
-        this.vocabSize = vocabSize;
-        this.context = context;
-    }
 
     /** For a model file written from {@code tiny}. */
     public LlamaCpp(TinyModel tiny, Path file) {
-        this(file, tiny.family().vocab.size(), tiny.family().shape.context());
+        this.model = file;
+        this.vocabSize = tiny.family().vocab.size();
+        this.context = tiny.family().shape.context();
+        this.vocabularyKey = tiny.family().vocab.name();
     }
 
     /** llama.cpp's tokenization of text (no BOS/EOS added; special-token text is parsed as special tokens). */
@@ -121,44 +129,103 @@ public final class LlamaCpp {
     public record Forced(int[] ids, double[] gaps) {
     }
 
-    /** Runs every request in one forked JVM; throws with the fork's stderr when it fails or times out. */
+    /**
+     * Runs every request as one job of an idle fork (started when none is idle); throws with the fork's stderr
+     * when the job fails or runs past the timeout, and that fork is then killed, never reused.
+     */
     public Results run(Duration timeout) throws IOException {
-        Path dir = Files.createTempDirectory("muse-reference-");
+        Fork fork = IDLE.poll();
+        if (fork == null) fork = new Fork();
+        List<String> answers;
         try {
-            Path request = Files.write(dir.resolve("request.txt"), commands, StandardCharsets.UTF_8);
-            Path out = dir.resolve("stdout.txt"), err = dir.resolve("stderr.txt");
+            answers = fork.job(model, vocabSize, context, vocabularyKey, commands, timeout);
+        } catch (IOException | RuntimeException e) {
+            fork.kill();
+            throw e;
+        }
+        IDLE.push(fork);
+        return new Results(answers);
+    }
+
+    /** Forks between jobs; as many exist as jobs ever ran at once. They end with this JVM (see {@link Fork}). */
+    private static final Deque<Fork> IDLE = new ConcurrentLinkedDeque<>();
+
+    /**
+     * One {@link LlamaCppProbe} JVM with a fresh temporary folder of its own; it halts when its stdin closes, so
+     * it ends with the JVM that started it, and a shutdown hook kills it (with its descendants) as well.
+     */
+    private static final class Fork {
+        private final Process process;
+        private final Path dir, err;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final Writer in;
+
+        Fork() throws IOException {
+            dir = Files.createTempDirectory("muse-reference-");
+            err = dir.resolve("stderr.txt");
             Path tmp = Files.createDirectory(dir.resolve("tmp"));
             List<String> command = List.of(javaBinary(),
                     "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                     "-Djava.io.tmpdir=" + tmp, "-Xmx1g",
                     // the fork's Java is a loop around native calls: a quick start matters more than compiled code
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classPath(),
-                    LlamaCppProbe.class.getName(), model.toAbsolutePath().toString(), request.toString(),
-                    Integer.toString(vocabSize), Integer.toString(context));
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            boolean exited;
+                    LlamaCppProbe.class.getName());
+            process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+            in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread.ofVirtual().start(() -> { // stdout into the queue; a line of null marks its end
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = out.readLine()) != null; ) if (line.startsWith("probe ")) lines.add(line.substring("probe ".length()));
+                } catch (IOException e) {
+                    // the fork died: the end marker below tells the waiting job
+                } finally {
+                    lines.add(END);
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(new Thread(this::kill));
+        }
+
+        List<String> job(Path model, int vocabSize, int context, String key, List<String> commands, Duration timeout) throws IOException {
+            in.write("job " + vocabSize + " " + context + " " + key + " " + commands.size() + "\n" + model.toAbsolutePath() + "\n");
+            for (String c : commands) in.write(c + "\n");
+            in.flush();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<String> answers = new ArrayList<>();
+            while (true) {
+                String line;
+                try {
+                    line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for llama.cpp", e);
+                }
+                if (line == null || line == END) {
+                    String why = line == null ? "did not finish within " + timeout.toSeconds() + " s"
+                            : "ended after " + answers.size() + " of " + commands.size() + " answers";
+                    throw new IOException("llama.cpp on " + model.getFileName() + " " + why + "; its stderr ends:\n" + tail(err, 4000));
+                }
+                if (line.equals("done")) break;
+                answers.add(line);
+            }
+            if (answers.size() != commands.size())
+                throw new IOException("llama.cpp on " + model.getFileName() + " gave " + answers.size() + " answers to " + commands.size() + " requests");
+            return List.copyOf(answers);
+        }
+
+        void kill() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
             try {
-                exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                process.waitFor(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for llama.cpp", e);
-            } finally {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
             }
-            List<String> answers = Files.readAllLines(out, StandardCharsets.UTF_8).stream()
-                    .filter(l -> l.startsWith("probe ")).map(l -> l.substring("probe ".length())).collect(Collectors.toList());
-            boolean done = !answers.isEmpty() && answers.getLast().equals("done");
-            if (!done || answers.size() != commands.size() + 1) {
-                String why = !exited ? "did not finish within " + timeout.toSeconds() + " s"
-                        : "exited with status " + process.exitValue() + " after " + Math.max(0, answers.size() - (done ? 1 : 0)) + " of " + commands.size() + " answers";
-                throw new IOException("llama.cpp on " + model.getFileName() + " " + why + "; its stderr ends:\n" + tail(err, 4000));
-            }
-            return new Results(List.copyOf(answers.subList(0, commands.size())));
-        } finally {
-            deleteTree(dir);
+            if (Files.exists(dir)) deleteTree(dir);
         }
     }
+
+    /** Marks the end of a fork's stdout in its queue (compared by identity). */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String END = new String("end of output");
 
     private static String javaBinary() {
         return ProcessHandle.current().info().command()

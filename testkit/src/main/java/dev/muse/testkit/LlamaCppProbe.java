@@ -7,10 +7,11 @@ import de.kherud.llama.ModelParameters;
 import de.kherud.llama.args.CacheType;
 import de.kherud.llama.args.LogFormat;
 import de.kherud.llama.args.Sampler;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -21,8 +22,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Runs llama.cpp (de.kherud:llama, build b4916) on one GGUF file in a JVM of its own; {@link LlamaCpp}
- * starts it and reads its stdout. Arguments: the model file and a request file with one command a line:
+ * Runs llama.cpp (de.kherud:llama, build b4916) in a JVM of its own, one job after another; {@link LlamaCpp}
+ * starts it, writes jobs to its stdin and reads its stdout. A job is a header line
+ * {@code job VOCAB-SIZE CONTEXT VOCABULARY-KEY COUNT}, the model file's path on a line of its own, then COUNT
+ * commands, one a line:
  * <pre>
  * tokenize BASE64      -> probe tokens ID...   llama.cpp's tokenizer with add_special=false, parse_special=true
  * generate N ID...     -> probe ids ID...      N greedy tokens after the prompt ID... (the exact token ids)
@@ -31,38 +34,47 @@ import java.util.stream.Collectors;
  * embed BASE64         -> probe vector X...    what the binding's embed returns for the text (llama.cpp tokenizes it):
  *                                              the FIRST token's final normed hidden state, unpooled and unnormalised,
  *                                              whatever pooling the file or the parameters name (seen with b4916);
- *                                              a request with embed lines runs in embedding mode and holds nothing else
+ *                                              a job with embed lines runs in embedding mode and holds nothing else
  * </pre>
+ * and {@code probe done} after the last answer. Each job loads its model and frees it after; what is kept between
+ * jobs is the JVM, the native library and the table of every token's text, per vocabulary key (building it costs
+ * a native call per token, half a second for a 128k vocabulary).
  * Prompts are token ids, passed to the server as a JSON array so llama.cpp adds nothing (no BOS, no
  * tokenization): the caller decides the whole prompt. The binding returns generated text, not ids, so a
  * greedy step asks for one token (n_predict 1, temperature 0, only the temperature sampler) and maps its
  * text back to an id through a table of every token's text; when several tokens share that text, logit
- * biases tell them apart (see {@link #greedy}). Each step reuses the cached prompt, so llama.cpp evaluates
- * one new token per step, as in ordinary generation. The KV cache is F32 so that the reference does not
- * round keys and values to F16. The JVM halts when done: the binding's server thread would keep it alive.
+ * biases tell them apart (see {@link #greedy}). Each step evaluates its whole prompt: with prompt caching on, a
+ * model loaded after another in the same JVM answered from a cache the binding kept from before (wrong choices
+ * from the second forced position on), so caching is off. The KV cache is F32 so that the reference does not
+ * round keys and values to F16. The JVM halts at the end of its input or at the first failure (with the stack
+ * trace on stderr): the binding's server thread would keep it alive.
  */
 public final class LlamaCppProbe {
     /** A logit bias that no real logit overcomes (JSON cannot carry -Infinity through the binding). */
     private static final float BANNED = -1e30f;
 
     private final LlamaModel model;
-    private final Map<String, List<Integer>> idsByText = new HashMap<>();
+    private final Map<String, List<Integer>> idsByText;
     private final int vocabSize;
     /** Statistics for stderr: one-token completions asked of llama.cpp, and greedy steps that needed biases. */
     private int steps, ambiguous;
 
-    private LlamaCppProbe(LlamaModel model, int vocabSize) {
+    private LlamaCppProbe(LlamaModel model, int vocabSize, Map<String, List<Integer>> idsByText) {
         this.model = model;
         this.vocabSize = vocabSize;
-        for (int id = 0; id < vocabSize; id++) idsByText.computeIfAbsent(model.decode(new int[] {id}), k -> new ArrayList<>()).add(id);
+        this.idsByText = idsByText;
+    }
+
+    private static Map<String, List<Integer>> idsByText(LlamaModel model, int vocabSize) {
+        Map<String, List<Integer>> table = new HashMap<>();
+        for (int id = 0; id < vocabSize; id++) table.computeIfAbsent(model.decode(new int[] {id}), k -> new ArrayList<>()).add(id);
+        return table;
     }
 
     /** Always ends the JVM with halt: after a failure too, the binding's server thread would keep it alive. */
     public static void main(String[] args) {
         try {
-            serve(args);
-            System.out.println("probe done");
-            System.out.flush();
+            serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
             Runtime.getRuntime().halt(0);
         } catch (Throwable t) {
             t.printStackTrace();
@@ -71,30 +83,41 @@ public final class LlamaCppProbe {
         }
     }
 
-    private static void serve(String[] args) throws Exception {
-        if (args.length != 4) throw new IllegalArgumentException("usage: LlamaCppProbe MODEL.gguf REQUEST-FILE VOCAB-SIZE CONTEXT");
+    private static void serve(BufferedReader in) throws IOException {
         LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> {
             if (level == LogLevel.WARN || level == LogLevel.ERROR) System.err.print(message);
         });
-        List<String> lines = Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8);
-        boolean embedding = lines.stream().anyMatch(l -> l.startsWith("embed "));
-        ModelParameters params = new ModelParameters()
-                .setModel(args[0])
-                .setCtxSize(Integer.parseInt(args[3]))
-                .setThreads(1)
-                .setThreadsBatch(1)
-                .setParallel(1)
-                .setSeed(1)
-                .setCacheTypeK(CacheType.F32)
-                .setCacheTypeV(CacheType.F32)
-                .enableSpecial()
-                .skipWarmup();
-        if (embedding) params.enableEmbedding();
-        LlamaCppProbe probe = new LlamaCppProbe(new LlamaModel(params), Integer.parseInt(args[2]));
-        for (String line : lines) {
-            if (!line.isBlank()) System.out.println("probe " + probe.run(line.trim().split(" ")));
+        Map<String, Map<String, List<Integer>>> tables = new HashMap<>();
+        for (String header; (header = in.readLine()) != null; ) {
+            String[] h = header.split(" ");
+            if (h.length != 5 || !h[0].equals("job")) throw new IllegalArgumentException("expected 'job VOCAB-SIZE CONTEXT KEY COUNT', got " + header);
+            int vocabSize = Integer.parseInt(h[1]), context = Integer.parseInt(h[2]), count = Integer.parseInt(h[4]);
+            String file = in.readLine();
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < count; i++) lines.add(in.readLine());
+            if (file == null || lines.contains(null)) throw new IOException("input ended inside a job");
+            boolean embedding = lines.stream().anyMatch(l -> l.startsWith("embed "));
+            ModelParameters params = new ModelParameters()
+                    .setModel(file)
+                    .setCtxSize(context)
+                    .setThreads(1)
+                    .setThreadsBatch(1)
+                    .setParallel(1)
+                    .setSeed(1)
+                    .setCacheTypeK(CacheType.F32)
+                    .setCacheTypeV(CacheType.F32)
+                    .enableSpecial()
+                    .skipWarmup();
+            if (embedding) params.enableEmbedding();
+            try (LlamaModel model = new LlamaModel(params)) {
+                LlamaCppProbe probe = new LlamaCppProbe(model, vocabSize,
+                        tables.computeIfAbsent(h[3] + "/" + vocabSize, k -> idsByText(model, vocabSize)));
+                for (String line : lines) System.out.println("probe " + probe.run(line.trim().split(" ")));
+                System.err.printf("probe: %s: %d one-token completions, %d greedy steps needed logit biases%n", file, probe.steps, probe.ambiguous);
+            }
+            System.out.println("probe done");
+            System.out.flush();
         }
-        System.err.printf("probe: %d one-token completions, %d greedy steps needed logit biases%n", probe.steps, probe.ambiguous);
     }
 
     private String run(String[] command) {
@@ -215,7 +238,7 @@ public final class LlamaCppProbe {
                 .setNPredict(1)
                 .setTemperature(0f)
                 .setSamplers(Sampler.TEMPERATURE)
-                .setCachePrompt(true)
+                .setCachePrompt(false)
                 .setSeed(1);
         if (!biases.isEmpty()) p.setTokenIdBias(biases);
         rawParameters(p).put("prompt", Arrays.stream(prompt).mapToObj(Integer::toString).collect(Collectors.joining(",", "[", "]")));
