@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "draw", mixinStandardHelpOptions = true,
-        description = "Draw pictures from a prompt with a Stable Diffusion model (a diffusers folder), as PNG files that keep their parameters.")
+        description = {"Draw pictures from a prompt with a Stable Diffusion model (a diffusers folder), as PNG files that keep their parameters.",
+                "With --image, redraw a picture (img2img); with --mask too, redraw only where the mask is white or transparent (inpainting)."})
 final class DrawCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PROMPT", description = "what to draw")
     String prompt;
@@ -29,8 +30,19 @@ final class DrawCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, description = "a diffusers pipeline folder, or its name in the model cache (default: the first image model there)")
     String model;
 
-    @Option(names = "--size", paramLabel = "WxH", defaultValue = "512x512", description = "picture size in pixels (default ${DEFAULT-VALUE}); sides are multiples of the model's step, 64 for SD")
+    @Option(names = "--size", paramLabel = "WxH", description = "picture size in pixels (default 512x512, or the --image's own size); sides are multiples "
+            + "of the model's step, 64 for SD")
     String size;
+
+    @Option(names = "--image", paramLabel = "FILE", description = "a picture (PNG, JPEG or WebP) to redraw rather than starting from noise")
+    Path image;
+
+    @Option(names = "--strength", description = "how much of the --image to redraw, above 0 to 1 (default " + DrawRequest.DEFAULT_STRENGTH
+            + "; 1 with --mask): of N steps, the last N x strength run")
+    Double strength;
+
+    @Option(names = "--mask", paramLabel = "FILE", description = "where to redraw the --image: white or transparent pixels are redrawn, the rest kept")
+    Path mask;
 
     @Option(names = "--steps", defaultValue = "" + DrawRequest.DEFAULT_STEPS, description = "denoising steps (default ${DEFAULT-VALUE}; 1 to 4 for Turbo models)")
     int steps;
@@ -53,11 +65,14 @@ final class DrawCommand implements Callable<Integer> {
     int count;
 
     @Override public Integer call() throws Exception {
-        int[] wh = DrawRequest.size(size);
+        int[] wh = size == null ? null : DrawRequest.size(size);
+        if (image == null && (mask != null || strength != null)) throw new IllegalArgumentException("--mask and --strength edit an --image: give one");
+        DrawRequest.Edit edit = image == null ? null : new DrawRequest.Edit(RunCommand.readImage(image), mask == null ? null : RunCommand.readImage(mask), strength);
         ModelPaths paths = resolve(model);
         long start = System.nanoTime();
         try (Engine engine = new Engine(new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(16)))) {
-            DrawRequest request = new DrawRequest(paths.id(), prompt, negative, wh[0], wh[1], steps, guidance, seed, count, sampler);
+            DrawRequest request = new DrawRequest(paths.id(), prompt, negative, wh == null ? null : wh[0], wh == null ? null : wh[1], steps, guidance,
+                    seed, count, sampler, edit);
             try (Drawing drawing = engine.draw(request)) {
                 ProgressLine bar = new ProgressLine("drawing");
                 while (true) {

@@ -121,7 +121,7 @@ final class RunCommand implements Callable<Integer> {
         if (system != null) messages.add(ChatRequest.Message.of("system", system));
         List<ChatRequest.Part> turn = new ArrayList<>();
         for (Path image : images) {
-            byte[] bytes = read(image);
+            byte[] bytes = readImage(image);
             turn.add(new ChatRequest.Image(() -> bytes));
         }
         turn.add(new ChatRequest.Text(prompt == null ? "" : prompt));
@@ -130,7 +130,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** An image file's bytes, refused before reading when it is larger than any image Muse decodes. */
-    private static byte[] read(Path image) throws IOException {
+    /** An image file's bytes, refused (before reading) when it is missing or larger than images may be. */
+    static byte[] readImage(Path image) throws IOException {
         if (!Files.isRegularFile(image)) throw new IllegalArgumentException("no such image file: " + image);
         ImageLimits.DEFAULT.checkEncodedSize(Files.size(image));
         return Files.readAllBytes(image);

@@ -58,6 +58,26 @@ class DrawCommandTest {
         assertTrue(Files.isRegularFile(dir.resolve("cat-1.png")) && Files.isRegularFile(dir.resolve("cat-2.png")), two.err());
         assertTrue(PngWriter.text(Files.readAllBytes(dir.resolve("cat-2.png"))).get("parameters").contains("Seed: 8"));
 
+        // the fox redrawn: img2img at the picture's own size, then inpainting its top half
+        CliTest.Outcome redraw = muse("draw", "a cat on the moon", "--image", out.toString(), "--strength", "0.5", "--steps", "4", "--seed", "3",
+                "-o", dir.resolve("redrawn.png").toString());
+        assertEquals(0, redraw.exitCode(), redraw.err());
+        byte[] redrawn = Files.readAllBytes(dir.resolve("redrawn.png"));
+        assertEquals(96, new ImageDecoder().decode(redrawn).width(), "the image's own size");
+        assertTrue(PngWriter.text(redrawn).get("parameters").contains("Steps: 4, Sampler: Euler, CFG scale: 7.5, Seed: 3, Size: 96x64, Model: tiny-sd, "
+                + "Denoising strength: 0.5, Version: Muse"), PngWriter.text(redrawn).get("parameters"));
+        Picture top = Picture.blank(96, 64);
+        java.util.Arrays.fill(top.rgb(), 0, 96 * 32 * 3, (byte) 255);
+        Files.write(dir.resolve("mask.png"), PngWriter.encode(top, java.util.Map.of()));
+        CliTest.Outcome inpaint = muse("draw", "a cat", "--image", out.toString(), "--mask", dir.resolve("mask.png").toString(), "--steps", "2",
+                "-o", dir.resolve("inpainted.png").toString());
+        assertEquals(0, inpaint.exitCode(), inpaint.err());
+        assertTrue(PngWriter.text(Files.readAllBytes(dir.resolve("inpainted.png"))).get("parameters").contains("Denoising strength: 1.0, Mask: yes"));
+        CliTest.Outcome maskAlone = muse("draw", "a cat", "--mask", dir.resolve("mask.png").toString());
+        assertTrue(maskAlone.err().contains("--mask and --strength edit an --image"), maskAlone.err());
+        CliTest.Outcome missing = muse("draw", "a cat", "--image", dir.resolve("none.png").toString());
+        assertTrue(missing.err().contains("no such image file"), missing.err());
+
         CliTest.Outcome badSize = muse("draw", "a fox", "--size", "100x64");
         assertEquals(1, badSize.exitCode());
         assertTrue(badSize.err().contains("multiples of 32"), badSize.err());

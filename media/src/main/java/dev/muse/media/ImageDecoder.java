@@ -79,6 +79,45 @@ public final class ImageDecoder {
         return header.orientation().apply(RasterToRgb.convert(image));
     }
 
+    /**
+     * The repainting mask an encoded picture gives: where it has transparency, its mostly transparent pixels (alpha
+     * below 128) are repainted, as OpenAI's image edits read a mask; an opaque picture is read by lightness instead
+     * ({@link Mask#fromLightness}), as diffusers and AUTOMATIC1111 read one.
+     *
+     * @throws MediaException as {@link #decode(byte[])}
+     */
+    public Mask decodeMask(byte[] encoded) {
+        ImageHeader header = probe(encoded);
+        BufferedImage image = read(header, encoded);
+        Mask transparent = transparentPixels(image);
+        Picture upright = header.orientation().apply(transparent != null ? transparent.picture() : RasterToRgb.convert(image));
+        return Mask.fromLightness(upright);
+    }
+
+    /** Whether an encoded picture has any pixel less than opaque (then, without a mask of its own, it is its own mask). */
+    public boolean hasTransparency(byte[] encoded) {
+        return transparentPixels(read(probe(encoded), encoded)) != null;
+    }
+
+    /** The pixels with alpha below 128, or null when the picture has no alpha or every pixel is opaque. */
+    private static Mask transparentPixels(BufferedImage image) {
+        var alpha = image.getAlphaRaster();
+        if (alpha == null) return null;
+        int width = image.getWidth(), height = image.getHeight(), bits = alpha.getSampleModel().getSampleSize(0);
+        boolean[] flags = new boolean[width * height];
+        boolean any = false;
+        int[] row = new int[width];
+        for (int y = 0; y < height; y++) {
+            alpha.getSamples(0, y, width, 1, 0, row);
+            for (int x = 0; x < width; x++) {
+                int a = bits >= 8 ? row[x] >> (bits - 8) : row[x] * 255 / ((1 << bits) - 1); // to 8 bits
+                if (a < 255) any = true;
+                flags[y * width + x] = a < 128;
+            }
+        }
+        return any ? new Mask(width, height, flags) : null;
+    }
+
     private static BufferedImage read(ImageHeader header, byte[] encoded) {
         String format = header.format().displayName();
         ImageReader reader = readerFor(header.format());

@@ -1,20 +1,30 @@
 package dev.muse.runtime;
 
+import dev.muse.media.ImageDecoder;
+import dev.muse.media.Mask;
+import dev.muse.media.MediaException;
+import dev.muse.media.Picture;
+import dev.muse.media.PadStyle;
+import dev.muse.media.Resize;
+import dev.muse.media.ImageSize;
+import dev.muse.media.ResizeAlgorithm;
 import dev.muse.models.diffusion.Sampling.Sampler;
 import dev.muse.models.diffusion.StableDiffusion;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Pictures to draw from a prompt. Null fields take the defaults: 512 x 512, {@link #DEFAULT_STEPS} steps, guidance
- * {@link #DEFAULT_GUIDANCE}, a random seed. Picture i of n is drawn with seed + i, so each one can be drawn again alone.
+ * Pictures to draw from a prompt, or to redraw from an image ({@link Edit}). Null fields take the defaults: 512 x 512 (for
+ * an edit, the image's own size, scaled down to fit {@value #MAX_EDIT_SIDE} pixels a side), {@link #DEFAULT_STEPS} steps,
+ * guidance {@link #DEFAULT_GUIDANCE}, a random seed. Picture i of n is drawn with seed + i, so each one can be drawn again alone.
  *
  * @param negativePrompt what the pictures should not show (used with guidance above 1)
  * @param sampler        euler (default), euler_a or dpmpp_2m_karras
+ * @param edit           the image to redraw, or null
  */
 public record DrawRequest(String model, String prompt, String negativePrompt, Integer width, Integer height, Integer steps, Double guidance,
-                          Long seed, int n, String sampler) {
-    public static final int DEFAULT_SIDE = 512, DEFAULT_STEPS = 20, MAX_PICTURES = 8;
-    public static final double DEFAULT_GUIDANCE = 7.5;
+                          Long seed, int n, String sampler, Edit edit) {
+    public static final int DEFAULT_SIDE = 512, DEFAULT_STEPS = 20, MAX_PICTURES = 8, MAX_EDIT_SIDE = 1024;
+    public static final double DEFAULT_GUIDANCE = 7.5, DEFAULT_STRENGTH = 0.75;
 
     public DrawRequest {
         if (prompt == null || prompt.isBlank()) throw new IllegalArgumentException("a drawing needs a prompt");
@@ -25,14 +35,50 @@ public record DrawRequest(String model, String prompt, String negativePrompt, In
     /** With the default sampler (Euler, as the model's scheduler config spaces its steps). */
     public DrawRequest(String model, String prompt, String negativePrompt, Integer width, Integer height, Integer steps, Double guidance,
                        Long seed, int n) {
-        this(model, prompt, negativePrompt, width, height, steps, guidance, seed, n, null);
+        this(model, prompt, negativePrompt, width, height, steps, guidance, seed, n, null, null);
     }
 
-    /** The first picture's request, defaults filled in (a random seed when none was given). */
-    StableDiffusion.Request resolved() {
-        return new StableDiffusion.Request(prompt, negativePrompt, width != null ? width : DEFAULT_SIDE, height != null ? height : DEFAULT_SIDE,
-                steps != null ? steps : DEFAULT_STEPS, guidance != null ? guidance : DEFAULT_GUIDANCE,
-                seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 53), sampler != null ? Sampler.of(sampler) : Sampler.EULER);
+    /**
+     * An image to redraw (img2img), encoded as PNG, JPEG or WebP, and optionally a mask of where to redraw (inpainting):
+     * light or transparent pixels are redrawn (see {@link ImageDecoder#decodeMask}); without one, an image with transparent
+     * pixels is its own mask, as in OpenAI's image edits. Strength is how much is redrawn,
+     * above 0 to 1: {@value #DEFAULT_STRENGTH} by default, 1 with a mask (the masked part drawn anew).
+     */
+    public record Edit(byte[] image, byte[] mask, Double strength) {
+        public Edit {
+            if (image == null || image.length == 0) throw new IllegalArgumentException("an edit needs an image");
+            if (strength != null && !(strength > 0 && strength <= 1)) throw new IllegalArgumentException("strength must be above 0 and at most 1, got " + strength);
+        }
+    }
+
+    /**
+     * The first picture's request, defaults filled in (a random seed when none was given) and an edit's image and mask
+     * decoded and resized to the picture's size; {@code multiple} is what the model's sides must be multiples of.
+     */
+    StableDiffusion.Request resolved(int multiple, ImageDecoder decoder) {
+        StableDiffusion.Edit decoded = null;
+        int w = width != null ? width : DEFAULT_SIDE, h = height != null ? height : DEFAULT_SIDE;
+        if (edit != null) {
+            try {
+                Picture image = decoder.decode(edit.image());
+                if (width == null || height == null) {
+                    double scale = Math.min(1, (double) MAX_EDIT_SIDE / Math.max(image.width(), image.height()));
+                    w = Math.max(multiple, (int) (image.width() * scale) / multiple * multiple);
+                    h = Math.max(multiple, (int) (image.height() * scale) / multiple * multiple);
+                }
+                if (image.width() != w || image.height() != h) image = Resize.resize(image, new ImageSize(w, h), ResizeAlgorithm.BICUBIC, PadStyle.NONE, 0);
+                // without a mask, an image with transparent pixels is its own mask, as in OpenAI's image edits
+                byte[] maskFile = edit.mask() != null ? edit.mask() : decoder.hasTransparency(edit.image()) ? edit.image() : null;
+                Mask mask = maskFile != null ? decoder.decodeMask(maskFile).resized(w, h) : null;
+                double strength = edit.strength() != null ? edit.strength() : mask != null ? 1 : DEFAULT_STRENGTH;
+                decoded = new StableDiffusion.Edit(image, mask, strength);
+            } catch (MediaException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+        return new StableDiffusion.Request(prompt, negativePrompt, w, h, steps != null ? steps : DEFAULT_STEPS,
+                guidance != null ? guidance : DEFAULT_GUIDANCE, seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 53),
+                sampler != null ? Sampler.of(sampler) : Sampler.EULER, decoded);
     }
 
     /** A size written WIDTHxHEIGHT ("512x512"), as the command line and the API take it; an IllegalArgumentException otherwise. */
@@ -51,6 +97,6 @@ public record DrawRequest(String model, String prompt, String negativePrompt, In
 
     /** One picture of the prompt with every default. */
     public static DrawRequest of(String model, String prompt) {
-        return new DrawRequest(model, prompt, null, null, null, null, null, null, 1, null);
+        return new DrawRequest(model, prompt, null, null, null, null, null, null, 1, null, null);
     }
 }

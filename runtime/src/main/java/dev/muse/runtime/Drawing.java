@@ -28,7 +28,7 @@ public final class Drawing extends EventStream {
                         StableDiffusion.Request request = first.withSeed(seed + i);
                         var result = pipeline.generate(request, step -> {
                             if (cancelled) throw new CancellationException();
-                            events.add(new Event.Progress((picture * first.steps() + step) / (double) (n * first.steps())));
+                            events.add(new Event.Progress((picture * first.stepsRun() + step) / (double) (n * first.stepsRun())));
                         });
                         leftOut = result.promptTokensLeftOut();
                         events.add(new Event.Image(picture, request.seed(), request.width(), request.height(),
@@ -50,8 +50,10 @@ public final class Drawing extends EventStream {
     static String parameters(String model, StableDiffusion.Request r) {
         StringBuilder sb = new StringBuilder(r.prompt());
         if (r.negativePrompt() != null && !r.negativePrompt().isBlank()) sb.append("\nNegative prompt: ").append(r.negativePrompt());
-        sb.append(String.format(Locale.ROOT, "\nSteps: %d, Sampler: %s, CFG scale: %s, Seed: %d, Size: %dx%d, Model: %s, Version: Muse",
+        sb.append(String.format(Locale.ROOT, "\nSteps: %d, Sampler: %s, CFG scale: %s, Seed: %d, Size: %dx%d, Model: %s, ",
                 r.steps(), r.sampler().displayName(), r.guidance(), r.seed(), r.width(), r.height(), model));
+        if (r.edit() != null) sb.append(String.format(Locale.ROOT, "Denoising strength: %s, %s", r.edit().strength(), r.edit().mask() != null ? "Mask: yes, " : ""));
+        sb.append("Version: Muse");
         return sb.toString();
     }
 

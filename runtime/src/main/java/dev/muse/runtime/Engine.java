@@ -299,15 +299,16 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Draws pictures of a prompt with an image generation model (a diffusers pipeline). Sizes the model cannot draw, and
-     * a model that does not draw, are refused before anything runs; the rest reports through the {@link Drawing}.
+     * Draws pictures of a prompt with an image generation model (a diffusers pipeline), or redraws an image (img2img,
+     * inpainting with a mask). Sizes the model cannot draw, images that do not decode, and a model that does not draw are
+     * refused before anything runs; the rest reports through the {@link Drawing}.
      */
     public Drawing draw(DrawRequest request) {
         LoadedModel model = residency.acquire(request.model());
         if (!model.draws())
             throw new CapabilityException("The model '" + model.id() + "' does not draw pictures: use an image generation model (a diffusers pipeline folder)",
                     Capability.IMAGE_GENERATION, -1);
-        return model.drawing().draw(model.id(), request.resolved(), request.n());
+        return model.drawing().draw(model.id(), request);
     }
 
     /** Unloads every model. */

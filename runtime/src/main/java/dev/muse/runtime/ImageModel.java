@@ -1,5 +1,6 @@
 package dev.muse.runtime;
 
+import dev.muse.media.ImageDecoder;
 import dev.muse.models.diffusion.StableDiffusion;
 import java.util.concurrent.Semaphore;
 
@@ -8,6 +9,7 @@ final class ImageModel implements AutoCloseable {
     private final StableDiffusion pipeline;
     private final long fileBytes;
     private final Semaphore turn = new Semaphore(1, true);
+    private final ImageDecoder decoder = new ImageDecoder();
 
     ImageModel(StableDiffusion pipeline, long fileBytes) {
         this.pipeline = pipeline;
@@ -19,10 +21,14 @@ final class ImageModel implements AutoCloseable {
     /** Whether a drawing runs or waits: such a model is not unloaded to make room. */
     boolean busy() { return turn.availablePermits() == 0 || turn.hasQueuedThreads(); }
 
-    /** Checks the first picture's request (refusing what the pipeline cannot draw), then starts drawing n pictures. */
-    Drawing draw(String id, StableDiffusion.Request first, int n) {
+    /**
+     * Resolves the request for this pipeline (defaults, an edit's image decoded and sized) and checks it, refusing what
+     * the pipeline cannot draw, then starts drawing its pictures.
+     */
+    Drawing draw(String id, DrawRequest request) {
+        StableDiffusion.Request first = request.resolved(pipeline.sideMultiple(), decoder);
         pipeline.check(first);
-        return new Drawing(id, pipeline, turn, first, n);
+        return new Drawing(id, pipeline, turn, first, request.n());
     }
 
     @Override public void close() { pipeline.close(); }

@@ -73,6 +73,64 @@ class DrawingTest {
         return new dev.muse.media.ImageDecoder().decode(image.png());
     }
 
+    /**
+     * Redrawing an image: img2img at its own size (rounded to the model's multiple) with its share of the steps, and
+     * inpainting where a mask is light or an image transparent; undecodable images and masks are refused up front.
+     */
+    @Test
+    void redrawsAnImageAndInpaintsUnderAMask() throws Exception {
+        dev.muse.media.Picture photo = picture((Event.Image) events(engine.draw(new DrawRequest("tiny-sd", "a red fox in snow", null, 64, 32, 2, 0.0, 5L, 1)))
+                .stream().filter(e -> e instanceof Event.Image).findFirst().orElseThrow());
+        byte[] png = dev.muse.media.PngWriter.encode(dev.muse.media.Resize.crop(padded(photo), 0, 0, 70, 40), java.util.Map.of());
+        var edit = new DrawRequest.Edit(png, null, 0.5);
+        List<Event> events = events(engine.draw(new DrawRequest("tiny-sd", "a cat on the moon", null, null, null, 4, 0.0, 9L, 1, null, edit)));
+        Event.Image redrawn = (Event.Image) events.stream().filter(e -> e instanceof Event.Image).findFirst().orElseThrow();
+        assertEquals(64, redrawn.width(), "70 wide, rounded down to the model's multiple of 32");
+        assertEquals(32, redrawn.height());
+        assertEquals(2, events.stream().filter(e -> e instanceof Event.Progress).count(), "half of 4 steps");
+        assertTrue(dev.muse.media.PngWriter.text(redrawn.png()).get("parameters").contains("Denoising strength: 0.5, Version: Muse"));
+
+        // a mask over the left half
+        dev.muse.media.Picture half = dev.muse.media.Picture.blank(64, 32);
+        for (int y = 0; y < 32; y++) for (int x = 0; x < 32; x++) for (int c = 0; c < 3; c++) half.rgb()[(y * 64 + x) * 3 + c] = (byte) 255;
+        byte[] maskPng = dev.muse.media.PngWriter.encode(half, java.util.Map.of());
+        byte[] photoPng = dev.muse.media.PngWriter.encode(photo, java.util.Map.of());
+        var inpaint = new DrawRequest.Edit(photoPng, maskPng, null);
+        List<Event> painted = events(engine.draw(new DrawRequest("tiny-sd", "a cat on the moon", null, null, null, 2, 0.0, 9L, 1, null, inpaint)));
+        Event.Image first = (Event.Image) painted.stream().filter(e -> e instanceof Event.Image).findFirst().orElseThrow();
+        assertTrue(dev.muse.media.PngWriter.text(first.png()).get("parameters").contains("Denoising strength: 1.0, Mask: yes"), "full strength by default under a mask");
+        assertEquals(2, painted.stream().filter(e -> e instanceof Event.Progress).count());
+        // the same mask as the photo's own transparency (OpenAI's way): the same picture
+        var rgba = new java.awt.image.BufferedImage(64, 32, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 32; y++)
+            for (int x = 0; x < 64; x++)
+                rgba.setRGB(x, y, (x < 32 ? 0 : 0xFF000000) | photo.sample(x, y, 0) << 16 | photo.sample(x, y, 1) << 8 | photo.sample(x, y, 2));
+        var out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(rgba, "png", out);
+        // transparent pixels keep their colour in this file, so the image the model sees is the photo
+        Event.Image own = (Event.Image) events(engine.draw(new DrawRequest("tiny-sd", "a cat on the moon", null, null, null, 2, 0.0, 9L, 1, null,
+                new DrawRequest.Edit(out.toByteArray(), null, null)))).stream().filter(e -> e instanceof Event.Image).findFirst().orElseThrow();
+        assertTrue(dev.muse.media.PngWriter.text(own.png()).get("parameters").contains("Mask: yes"), "transparency is a mask");
+        int worst = 0;
+        byte[] a = picture(own).rgb(), b = picture(first).rgb();
+        for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] & 0xFF) - (b[i] & 0xFF)));
+        assertTrue(worst <= 2, "a transparent left half paints as a white-left-half mask does: " + worst + " levels apart");
+
+        assertThrows(IllegalArgumentException.class, () -> engine.draw(new DrawRequest("tiny-sd", "a fox", null, null, null, 2, 0.0, 1L, 1, null,
+                new DrawRequest.Edit(new byte[] {1, 2, 3}, null, 0.5))), "not an image");
+        assertThrows(IllegalArgumentException.class, () -> engine.draw(new DrawRequest("tiny-sd", "a fox", null, null, null, 2, 0.0, 1L, 1, null,
+                new DrawRequest.Edit(photoPng, null, 0.2))), "0.2 of 2 steps runs none");
+        assertThrows(IllegalArgumentException.class, () -> new DrawRequest.Edit(photoPng, null, 1.5));
+    }
+
+    /** The picture on a 70 x 40 canvas (grey beyond it), to be cropped back to an odd size. */
+    static dev.muse.media.Picture padded(dev.muse.media.Picture p) {
+        dev.muse.media.Picture out = dev.muse.media.Picture.blank(70, 40);
+        java.util.Arrays.fill(out.rgb(), (byte) 128);
+        for (int y = 0; y < p.height(); y++) System.arraycopy(p.rgb(), y * p.width() * 3, out.rgb(), y * 70 * 3, p.width() * 3);
+        return out;
+    }
+
     @Test
     void refusalsComeBeforeAnythingRuns() {
         assertThrows(IllegalArgumentException.class, () -> engine.draw(new DrawRequest("tiny-sd", "a fox", null, 48, 32, 1, 0.0, 1L, 1)));

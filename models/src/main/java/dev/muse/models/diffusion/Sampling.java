@@ -47,18 +47,42 @@ public final class Sampling {
     }
 
     /**
+     * Redrawing an image rather than noise (img2img), as diffusers' img2img and inpainting pipelines do: of n steps, the
+     * last floor(n x strength) run, from the image's latents noised to the first of them. With a mask (one flag per latent
+     * pixel, 1 to redraw), only the masked latents are redrawn: after each step the others are put back as the image's
+     * latents noised to the next step's level (the same noise each time), and at full strength the run starts from pure
+     * noise, as diffusers' inpainting pipeline does with an ordinary (4-channel) UNet.
+     *
+     * @param imageLatents the image's latents, already times the VAE's scaling factor, channels-last
+     * @param mask         per latent pixel, 1 where the picture is redrawn and 0 where the image is kept; null for img2img
+     */
+    public record Edit(float[] imageLatents, float[] mask, double strength) {
+        public Edit {
+            if (!(strength > 0 && strength <= 1)) throw new IllegalArgumentException("strength must be above 0 and at most 1, got " + strength);
+        }
+
+        /** Of {@code steps} scheduled steps, the index of the first that runs. */
+        public int firstStep(int steps) {
+            return steps - Math.min((int) (steps * strength), steps);
+        }
+    }
+
+    /**
      * Runs {@code steps} steps of {@code sampler} from {@code noise} (unit Gaussian, channels-last, height x width x
      * channels), calling {@code progress} with each finished step's number (1-based). Returns the final latents, not yet
      * divided by the VAE's scaling factor.
      */
     public static float[] run(UNet unet, NoiseSchedule schedule, Sampler sampler, int steps, float[] noise, int height, int width,
                               Conditioning conditioning, double guidance, IntConsumer progress) {
-        return run(unet, schedule, sampler, steps, noise, height, width, conditioning, guidance, progress, null);
+        return run(unet, schedule, sampler, steps, noise, height, width, conditioning, guidance, progress, null, null);
     }
 
-    /** As above; {@code stepNoise} gives an ancestral sampler's noise for each step (null for the other samplers). */
+    /**
+     * As above; {@code stepNoise} gives an ancestral sampler's noise for each step (null for the other samplers), and
+     * {@code edit} (or null) makes it redraw an image; then progress counts only the steps that run.
+     */
     public static float[] run(UNet unet, NoiseSchedule schedule, Sampler sampler, int steps, float[] noise, int height, int width,
-                              Conditioning conditioning, double guidance, IntConsumer progress, Noise stepNoise) {
+                              Conditioning conditioning, double guidance, IntConsumer progress, Noise stepNoise, Edit edit) {
         NoiseSchedule.Steps plan = switch (sampler) {
             case EULER -> schedule.steps(steps);
             case EULER_ANCESTRAL -> schedule.discrete(steps);
@@ -66,10 +90,18 @@ public final class Sampling {
         };
         if (sampler == Sampler.EULER_ANCESTRAL && stepNoise == null) throw new IllegalArgumentException("an ancestral sampler needs noise for its steps");
         double[] sigmas = plan.sigmas();
+        int first = edit == null ? 0 : edit.firstStep(plan.count());
+        if (first == plan.count()) throw new IllegalArgumentException("strength " + edit.strength() + " of " + steps + " steps runs none of them");
+        if (edit != null && edit.imageLatents().length != noise.length)
+            throw new IllegalArgumentException(edit.imageLatents().length + " image latents for " + noise.length + " noise values");
         float[] x = noise.clone();
-        scale(x, sampler == Sampler.EULER ? schedule.initNoiseSigma(plan) : sigmas[0]);
+        if (edit == null || (edit.mask() != null && first == 0)) {
+            scale(x, sampler == Sampler.EULER ? schedule.initNoiseSigma(plan) : sigmas[0]);
+        } else {
+            noised(edit.imageLatents(), noise, sigmas[first], x);
+        }
         float[] previous = null;
-        for (int i = 0; i < plan.count(); i++) {
+        for (int i = first; i < plan.count(); i++) {
             double sigma = sigmas[i], next = sigmas[i + 1];
             float[] denoised = denoise(unet, schedule.config().prediction(), x, height, width, plan.timesteps()[i], sigma, conditioning, guidance);
             switch (sampler) {
@@ -96,9 +128,26 @@ public final class Sampling {
                     previous = denoised;
                 }
             }
-            progress.accept(i + 1);
+            if (edit != null && edit.mask() != null) keepUnmasked(x, edit, noise, next);
+            progress.accept(i - first + 1);
         }
         return x;
+    }
+
+    /** out = image + noise x sigma: diffusers' add_noise for its Euler-family schedulers. */
+    private static void noised(float[] image, float[] noise, double sigma, float[] out) {
+        for (int j = 0; j < out.length; j++) out[j] = (float) (image[j] + noise[j] * sigma);
+    }
+
+    /** Where the mask keeps the image, x becomes the image noised to sigma (the image itself after the last step). */
+    private static void keepUnmasked(float[] x, Edit edit, float[] noise, double sigma) {
+        float[] image = edit.imageLatents(), mask = edit.mask();
+        int channels = x.length / mask.length;
+        for (int j = 0; j < x.length; j++) {
+            float m = mask[j / channels];
+            float kept = (float) (image[j] + noise[j] * sigma);
+            x[j] = (1 - m) * kept + m * x[j];
+        }
     }
 
     /** x += (x - denoised) / sigma * (to - sigma): one Euler step of the probability-flow ODE. */

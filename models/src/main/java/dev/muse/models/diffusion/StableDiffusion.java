@@ -4,6 +4,7 @@ import dev.muse.engine.Ops;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.JsonConfig;
 import dev.muse.formats.JsonValues;
+import dev.muse.media.Mask;
 import dev.muse.media.Picture;
 import dev.muse.models.clip.ClipTextEncoder;
 import dev.muse.text.ClipTokenizer;
@@ -108,14 +109,36 @@ public final class StableDiffusion implements AutoCloseable {
     }
 
 
-    /** What to draw. Sides are pixels, multiples of {@link #sideMultiple()}; guidance at most 1 turns guidance off. */
-    public record Request(String prompt, String negativePrompt, int width, int height, int steps, double guidance, long seed, Sampling.Sampler sampler) {
+    /**
+     * What to draw. Sides are pixels, multiples of {@link #sideMultiple()}; guidance at most 1 turns guidance off. With an
+     * {@link Edit}, the picture is redrawn from an image (img2img) or, with a mask, only where the mask says (inpainting).
+     */
+    public record Request(String prompt, String negativePrompt, int width, int height, int steps, double guidance, long seed, Sampling.Sampler sampler,
+                          Edit edit) {
         public Request(String prompt, String negativePrompt, int width, int height, int steps, double guidance, long seed) {
-            this(prompt, negativePrompt, width, height, steps, guidance, seed, Sampling.Sampler.EULER);
+            this(prompt, negativePrompt, width, height, steps, guidance, seed, Sampling.Sampler.EULER, null);
         }
 
         public Request withSeed(long other) {
-            return new Request(prompt, negativePrompt, width, height, steps, guidance, other, sampler);
+            return new Request(prompt, negativePrompt, width, height, steps, guidance, other, sampler, edit);
+        }
+
+        /** How many denoising steps run: all of them, or an edit's share (steps x strength, rounded down). */
+        public int stepsRun() {
+            return edit == null ? steps : steps - new Sampling.Edit(new float[0], null, edit.strength()).firstStep(steps);
+        }
+    }
+
+    /**
+     * The image to redraw, at the request's size; how much of it to redraw, from 0 (nothing) to 1 (from pure noise under
+     * the mask, or from the image noised all the way without one); and the mask (null: the whole picture).
+     */
+    public record Edit(Picture image, Mask mask, double strength) {
+        public Edit {
+            if (image == null) throw new IllegalArgumentException("an edit needs an image");
+            if (!(strength > 0 && strength <= 1)) throw new IllegalArgumentException("strength must be above 0 and at most 1, got " + strength);
+            if (mask != null && (mask.width() != image.width() || mask.height() != image.height()))
+                throw new IllegalArgumentException("the mask is " + mask.width() + "x" + mask.height() + ", the image " + image.width() + "x" + image.height());
         }
     }
 
@@ -133,27 +156,64 @@ public final class StableDiffusion implements AutoCloseable {
         if (r.steps() < 1 || r.steps() > 200) throw new IllegalArgumentException("steps must be 1 to 200, got " + r.steps());
         if (r.sampler() != Sampling.Sampler.EULER && r.steps() < 2) throw new IllegalArgumentException(r.sampler().label() + " needs at least 2 steps");
         if (!(r.guidance() >= 0 && r.guidance() <= 30)) throw new IllegalArgumentException("guidance must be 0 to 30, got " + r.guidance());
+        if (r.edit() != null) {
+            Picture image = r.edit().image();
+            if (image.width() != r.width() || image.height() != r.height())
+                throw new IllegalArgumentException("the image to edit is " + image.width() + "x" + image.height() + ", the picture " + r.width() + "x" + r.height());
+            if (r.stepsRun() < 1)
+                throw new IllegalArgumentException("strength " + r.edit().strength() + " of " + r.steps() + " steps runs none of them: raise either");
+            if (r.edit().mask() != null && r.edit().mask().count() == 0) throw new IllegalArgumentException("the mask keeps every pixel: nothing to redraw");
+        }
     }
 
-    /** Draws one picture; {@code progress} hears each finished denoising step (1-based). */
+    /** Draws one picture; {@code progress} hears each finished denoising step (1-based, up to {@link Request#stepsRun()}). */
     public Result generate(Request r, IntConsumer progress) {
+        int factor = vae.config().factor(), n = (r.height() / factor) * (r.width() / factor) * unet.config().inChannels();
+        SplittableRandom random = new SplittableRandom(r.seed());
+        float[] start = gaussians(random, n);
+        SplittableRandom later = random.split(); // an ancestral sampler's noise for each step, from the same seed
+        SplittableRandom posterior = random.split(); // an edit's sample of the image's latent distribution
+        return generate(r, start, length -> gaussians(later, length), r.edit() == null ? null : gaussians(posterior, n), progress);
+    }
+
+    /** As above, with the noise given: the start, each ancestral step's, and the image posterior's sample (for an edit). */
+    Result generate(Request r, float[] start, Sampling.Noise stepNoise, float[] posteriorNoise, IntConsumer progress) {
         check(r);
         int[] promptIds = tokenizer.conditioning(r.prompt(), padId);
         float[] prompt = textEncoder.encode(promptIds, tokenizer.endId()).lastHidden();
         float[] negative = r.guidance() > 1
                 ? textEncoder.encode(tokenizer.conditioning(r.negativePrompt() == null ? "" : r.negativePrompt(), padId), tokenizer.endId()).lastHidden()
                 : null;
-        int factor = vae.config().factor(), h = r.height() / factor, w = r.width() / factor, channels = unet.config().inChannels();
-        SplittableRandom random = new SplittableRandom(r.seed());
-        float[] start = gaussians(random, h * w * channels);
-        SplittableRandom later = random.split(); // an ancestral sampler's noise for each step, from the same seed
+        int factor = vae.config().factor(), h = r.height() / factor, w = r.width() / factor;
+        float scaling = vae.config().scalingFactor();
+        Sampling.Edit edit = null;
+        if (r.edit() != null) {
+            float[] image = vae.encode(toPixels(r.edit().image()), r.height(), r.width()).sample(posteriorNoise);
+            for (int i = 0; i < image.length; i++) image[i] *= scaling;
+            edit = new Sampling.Edit(image, r.edit().mask() == null ? null : latentMask(r.edit().mask(), w, h), r.edit().strength());
+        }
         float[] latents = Sampling.run(unet, schedule, r.sampler(), r.steps(), start, h, w,
-                new Sampling.Conditioning(prompt, negative, ClipTokenizer.CONTEXT), r.guidance(), progress, length -> gaussians(later, length));
-        float scale = 1 / vae.config().scalingFactor();
-        for (int i = 0; i < latents.length; i++) latents[i] *= scale;
+                new Sampling.Conditioning(prompt, negative, ClipTokenizer.CONTEXT), r.guidance(), progress, stepNoise, edit);
+        for (int i = 0; i < latents.length; i++) latents[i] /= scaling;
         float[] pixels = vae.decode(latents, h, w);
         int leftOut = Math.max(0, tokenizer.encode(r.prompt()).length - ClipTokenizer.MAX_PROMPT_TOKENS);
         return new Result(toPicture(pixels, r.width(), r.height()), leftOut);
+    }
+
+    /** The mask at the latents' size (nearest, as diffusers' inpainting pipeline shrinks it), 1 where redrawn. */
+    static float[] latentMask(Mask mask, int width, int height) {
+        Mask small = mask.resized(width, height);
+        float[] out = new float[width * height];
+        for (int i = 0; i < out.length; i++) out[i] = small.repaint()[i] ? 1f : 0f;
+        return out;
+    }
+
+    /** 8-bit RGB to the VAE's input as diffusers' image processor makes it: value / 255 * 2 - 1, channels-last. */
+    static float[] toPixels(Picture picture) {
+        byte[] rgb = picture.rgb();
+        float[] out = new float[rgb.length];
+        for (int i = 0; i < out.length; i++) out[i] = (rgb[i] & 0xFF) / 255f * 2 - 1;
+        return out;
     }
 
     /** Muse's own seeded unit Gaussian noise (the same seed gives the same picture in Muse, not in other tools). */

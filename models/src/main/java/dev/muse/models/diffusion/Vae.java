@@ -14,7 +14,7 @@ import java.nio.file.Path;
 
 /**
  * Stable Diffusion's VAE (diffusers' AutoencoderKL) from a diffusers {@code vae/} folder: {@link #decode} turns latents
- * into pixels, {@link #encode} pixels into the latent distribution's mean (for img2img and inpainting). Images and
+ * into pixels, {@link #encode} pixels into the latent distribution (for img2img and inpainting). Images and
  * latents are channels-last float arrays; pixels are in [-1, 1] as the model sees them. Latents here are as diffusers'
  * {@code vae.decode} takes them: a pipeline divides its latents by {@link VaeConfig#scalingFactor} first.
  */
@@ -119,10 +119,24 @@ public final class Vae implements AutoCloseable {
     }
 
     /**
-     * The latent distribution's mean ([height / factor][width / factor][latentChannels]) for pixels of height x width
-     * (each a multiple of the factor), before any scaling factor.
+     * The latent distribution diffusers' {@code DiagonalGaussianDistribution} is: a mean and a log-variance per latent
+     * value ([height / factor][width / factor][latentChannels] each), before any scaling factor.
      */
-    public float[] encode(float[] pixels, int height, int width) {
+    public record Posterior(float[] mean, float[] logVariance) {
+        /** mean + exp(logVariance / 2) * noise, the log-variance clamped to [-30, 20] as diffusers does; noise is unit Gaussian. */
+        public float[] sample(float[] noise) {
+            if (noise.length != mean.length) throw new IllegalArgumentException(noise.length + " noise values for " + mean.length + " latents");
+            float[] out = new float[mean.length];
+            for (int i = 0; i < out.length; i++) {
+                float std = (float) Math.exp(0.5f * Math.clamp(logVariance[i], -30f, 20f));
+                out[i] = mean[i] + std * noise[i];
+            }
+            return out;
+        }
+    }
+
+    /** The latent distribution for pixels of height x width (each a multiple of the factor). */
+    public Posterior encode(float[] pixels, int height, int width) {
         check(pixels, height, width, c.inChannels(), "pixels");
         if (height % c.factor() != 0 || width % c.factor() != 0)
             throw new IllegalArgumentException("image sides must be multiples of " + c.factor() + ", got " + width + "x" + height);
@@ -141,11 +155,14 @@ public final class Vae implements AutoCloseable {
         x = encoder.normOut().applySilu(ops, x, h * w);
         x = encoder.convOut().apply(ops, x, h, w);
         if (quantConv != null) x = quantConv.apply(ops, x, h, w);
-        // the moments are [mean, log-variance] per pixel: keep the mean
+        // the moments are [mean, log-variance] per pixel
         int latent = c.latentChannels();
-        float[] mean = new float[h * w * latent];
-        for (int p = 0; p < h * w; p++) System.arraycopy(x, p * 2 * latent, mean, p * latent, latent);
-        return mean;
+        float[] mean = new float[h * w * latent], logVariance = new float[h * w * latent];
+        for (int p = 0; p < h * w; p++) {
+            System.arraycopy(x, p * 2 * latent, mean, p * latent, latent);
+            System.arraycopy(x, p * 2 * latent + latent, logVariance, p * latent, latent);
+        }
+        return new Posterior(mean, logVariance);
     }
 
     private float[] mid(Half half, float[] x, int h, int w) {

@@ -69,12 +69,47 @@ class SamplingGoldenTest {
                 return VaeGoldenTest.channelsLast(chw, 4, 8, 8);
             };
             var conditioning = new Sampling.Conditioning(UNetGoldenTest.context(77, 64), negative(77, 64), 77);
-            float[] latents = Sampling.run(unet, new NoiseSchedule(SchedulerConfig.SD), sampler, 5, noise, 8, 8, conditioning, 7.5, s -> {}, stepNoise);
+            float[] latents = Sampling.run(unet, new NoiseSchedule(SchedulerConfig.SD), sampler, 5, noise, 8, 8, conditioning, 7.5, s -> {}, stepNoise, null);
             float[] expected = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("euler", name), 4, 8, 8);
             double nmse = Nmse.of(expected, latents);
             System.out.printf("%s: NMSE %.2e%n", name, nmse);
             assertTrue(nmse < 1e-8, name + ": NMSE " + nmse + " against k-diffusion's run");
             if (sampler == Sampling.Sampler.EULER_ANCESTRAL) assertEquals(4, drawn[0], "fresh noise after every step but the last");
+        }
+    }
+
+    /**
+     * Image edits against the denoising loops of diffusers' img2img and (4-channel) inpainting pipelines on Euler's
+     * leading schedule with guidance 7.5, from the same image latents and noise (golden/edit/README.md): strength 0.5 of
+     * 4 steps and 0.7 of 5 run 2 and 3 steps; inpainting at 0.75 and at full strength (from pure noise) keeps the unmasked
+     * latents as the image noised to each step's level.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"img2img-4-s0.5-g7.5, 4, 0.5, false, 2", "img2img-5-s0.7-g7.5, 5, 0.7, false, 3",
+            "inpaint-4-s0.75-g7.5, 4, 0.75, true, 3", "inpaint-4-s1-g7.5, 4, 1, true, 4"})
+    void editsEndWhereDiffusersEnds(String name, int steps, double strength, boolean masked, int run) throws IOException {
+        TinyUNet tiny = new TinyUNet(TinyUNet.Shape.SD1, GgmlType.F32, 1);
+        try (UNet unet = UNet.load(tiny.write(dir.resolve("edit-" + name)), Ops.cpu())) {
+            float[] noise = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("euler", "noise-8x8"), 4, 8, 8);
+            float[] image = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("edit", "image-latents-8x8"), 4, 8, 8);
+            float[] mask = null;
+            if (masked) { // the left 5 columns and the bottom 2 rows are redrawn
+                mask = new float[64];
+                for (int y = 0; y < 8; y++) for (int x = 0; x < 8; x++) mask[y * 8 + x] = x < 5 || y >= 6 ? 1 : 0;
+            }
+            var conditioning = new Sampling.Conditioning(UNetGoldenTest.context(77, 64), negative(77, 64), 77);
+            List<Integer> progress = new ArrayList<>();
+            float[] latents = Sampling.run(unet, new NoiseSchedule(SchedulerConfig.SD), Sampling.Sampler.EULER, steps, noise, 8, 8, conditioning, 7.5,
+                    progress::add, null, new Sampling.Edit(image, mask, strength));
+            assertEquals(run, progress.size(), "steps run");
+            float[] expected = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("edit", name), 4, 8, 8);
+            double nmse = Nmse.of(expected, latents);
+            System.out.printf("%s: NMSE %.2e%n", name, nmse);
+            assertTrue(nmse < 1e-8, name + ": NMSE " + nmse + " against diffusers' loop");
+            if (masked) {
+                for (int p = 0; p < 64; p++)
+                    if (mask[p] == 0) for (int c = 0; c < 4; c++) assertEquals(image[p * 4 + c], latents[p * 4 + c], 0, "kept latent " + p);
+            }
         }
     }
 

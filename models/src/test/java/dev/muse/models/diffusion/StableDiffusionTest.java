@@ -77,14 +77,14 @@ class StableDiffusionTest {
         try (StableDiffusion sd = StableDiffusion.load(folder, Ops.cpu())) {
             byte[] euler = null;
             for (Sampling.Sampler sampler : Sampling.Sampler.values()) {
-                var request = new StableDiffusion.Request("a red fox in snow", "blurry", 32, 32, 3, 5, 11, sampler);
+                var request = new StableDiffusion.Request("a red fox in snow", "blurry", 32, 32, 3, 5, 11, sampler, null);
                 byte[] a = sd.generate(request, s -> {}).picture().rgb(), b = sd.generate(request, s -> {}).picture().rgb();
                 assertTrue(levels(a, b) <= 2, sampler + ": the same seed draws the same picture");
                 if (euler == null) euler = a;
                 else assertTrue(levels(euler, a) > 20, sampler + " draws another picture than Euler");
             }
             assertThrows(IllegalArgumentException.class,
-                    () -> sd.generate(new StableDiffusion.Request("a fox", null, 32, 32, 1, 0, 1, Sampling.Sampler.DPMPP_2M_KARRAS), s -> {}));
+                    () -> sd.generate(new StableDiffusion.Request("a fox", null, 32, 32, 1, 0, 1, Sampling.Sampler.DPMPP_2M_KARRAS, null), s -> {}));
         }
     }
 

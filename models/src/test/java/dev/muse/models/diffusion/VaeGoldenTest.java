@@ -43,9 +43,20 @@ class VaeGoldenTest {
             }
             for (int[] hw : new int[][] {{64, 64}, {48, 80}}) {
                 int h = hw[0], w = hw[1];
-                float[] mean = vae.encode(pattern(h, w), h, w);
+                float[] mean = vae.encode(pattern(h, w), h, w).mean();
                 assertClose(tiny.name() + " encode " + h + "x" + w, channelsLast(golden(tiny.name() + "-encode-" + h + "x" + w), 4, h / 8, w / 8), mean);
             }
+        }
+    }
+
+    /** latent_dist.sample(generator): mean + std x the generator's noise (golden/edit/README.md). */
+    @Test
+    void samplesThePosteriorAsDiffusers() throws IOException {
+        TinyVae tiny = TinyVae.sd(GgmlType.F32, 1);
+        try (Vae vae = Vae.load(tiny.write(dir.resolve("posterior")), Ops.cpu())) {
+            float[] noise = channelsLast(goldenIn("edit", "posterior-noise-8x8"), 4, 8, 8);
+            float[] sample = vae.encode(pattern(64, 64), 64, 64).sample(noise);
+            assertClose("posterior sample", channelsLast(goldenIn("edit", "vae-sd-f32-sample-64x64"), 4, 8, 8), sample);
         }
     }
 
