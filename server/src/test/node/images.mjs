@@ -1,8 +1,9 @@
 // Drives a running Muse server's image endpoint with the official openai client.
-// Usage: node images.mjs BASE_URL   (prints one JSON object with what it saw)
-import OpenAI from "openai";
+// Usage: node images.mjs BASE_URL MASK_PNG   (prints one JSON object with what it saw)
+import { readFileSync } from "node:fs";
+import OpenAI, { toFile } from "openai";
 
-const [baseURL] = process.argv.slice(2);
+const [baseURL, maskFile] = process.argv.slice(2);
 const client = new OpenAI({ baseURL, apiKey: process.env.MUSE_API_KEY ?? "not-needed-on-loopback", maxRetries: 0, timeout: 120_000 });
 
 const two = await client.images.generate({ model: "dall-e-2", prompt: "a red fox in snow, watercolor", n: 2, size: "64x32",
@@ -20,4 +21,13 @@ try {
   error = { status: e.status, param: e.param, message: e.message };
 }
 
-console.log(JSON.stringify({ created: two.created, count: two.data.length, pngs, error }));
+// the first fox redrawn under a mask whose transparent half is repainted, with Muse's strength and steps
+const fox = await toFile(Buffer.from(two.data[0].b64_json, "base64"), "fox.png", { type: "image/png" });
+const mask = await toFile(readFileSync(maskFile), "mask.png", { type: "image/png" });
+const edited = await client.images.edit({ model: "dall-e-2", image: fox, mask, prompt: "a cat in snow", n: 1, response_format: "b64_json",
+  seed: 5, steps: 4, strength: 0.5, guidance_scale: 0 });
+const editedPng = Buffer.from(edited.data[0].b64_json, "base64");
+const edit = { width: editedPng.readUInt32BE(16), height: editedPng.readUInt32BE(20), seed: edited.data[0].seed,
+  strength: editedPng.toString("latin1").includes("Denoising strength: 0.5, Mask: yes") };
+
+console.log(JSON.stringify({ created: two.created, count: two.data.length, pngs, error, edit }));

@@ -25,6 +25,8 @@ public record DrawRequest(String model, String prompt, String negativePrompt, In
                           Long seed, int n, String sampler, Edit edit) {
     public static final int DEFAULT_SIDE = 512, DEFAULT_STEPS = 20, MAX_PICTURES = 8, MAX_EDIT_SIDE = 1024;
     public static final double DEFAULT_GUIDANCE = 7.5, DEFAULT_STRENGTH = 0.75;
+    /** The largest image (or mask) file an edit takes, as any image Muse reads. */
+    public static final long MAX_IMAGE_BYTES = dev.muse.media.ImageLimits.DEFAULT.maxEncodedBytes();
 
     public DrawRequest {
         if (prompt == null || prompt.isBlank()) throw new IllegalArgumentException("a drawing needs a prompt");
@@ -59,26 +61,32 @@ public record DrawRequest(String model, String prompt, String negativePrompt, In
         StableDiffusion.Edit decoded = null;
         int w = width != null ? width : DEFAULT_SIDE, h = height != null ? height : DEFAULT_SIDE;
         if (edit != null) {
-            try {
-                Picture image = decoder.decode(edit.image());
-                if (width == null || height == null) {
-                    double scale = Math.min(1, (double) MAX_EDIT_SIDE / Math.max(image.width(), image.height()));
-                    w = Math.max(multiple, (int) (image.width() * scale) / multiple * multiple);
-                    h = Math.max(multiple, (int) (image.height() * scale) / multiple * multiple);
-                }
-                if (image.width() != w || image.height() != h) image = Resize.resize(image, new ImageSize(w, h), ResizeAlgorithm.BICUBIC, PadStyle.NONE, 0);
-                // without a mask, an image with transparent pixels is its own mask, as in OpenAI's image edits
-                byte[] maskFile = edit.mask() != null ? edit.mask() : decoder.hasTransparency(edit.image()) ? edit.image() : null;
-                Mask mask = maskFile != null ? decoder.decodeMask(maskFile).resized(w, h) : null;
-                double strength = edit.strength() != null ? edit.strength() : mask != null ? 1 : DEFAULT_STRENGTH;
-                decoded = new StableDiffusion.Edit(image, mask, strength);
-            } catch (MediaException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
+            Picture image = decoded(() -> decoder.decode(edit.image()), "the image to edit");
+            if (width == null || height == null) {
+                double scale = Math.min(1, (double) MAX_EDIT_SIDE / Math.max(image.width(), image.height()));
+                w = Math.max(multiple, (int) (image.width() * scale) / multiple * multiple);
+                h = Math.max(multiple, (int) (image.height() * scale) / multiple * multiple);
             }
+            if (image.width() != w || image.height() != h) image = Resize.resize(image, new ImageSize(w, h), ResizeAlgorithm.BICUBIC, PadStyle.NONE, 0);
+            Mask mask = null;
+            if (edit.mask() != null) mask = decoded(() -> decoder.decodeMask(edit.mask()), "the mask");
+            else if (decoder.hasTransparency(edit.image())) mask = decoder.decodeMask(edit.image()); // its own mask, as in OpenAI's image edits
+            if (mask != null) mask = mask.resized(w, h);
+            double strength = edit.strength() != null ? edit.strength() : mask != null ? 1 : DEFAULT_STRENGTH;
+            decoded = new StableDiffusion.Edit(image, mask, strength);
         }
         return new StableDiffusion.Request(prompt, negativePrompt, w, h, steps != null ? steps : DEFAULT_STEPS,
                 guidance != null ? guidance : DEFAULT_GUIDANCE, seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 53),
                 sampler != null ? Sampler.of(sampler) : Sampler.EULER, decoded);
+    }
+
+    /** What decode gives, or an IllegalArgumentException that names what could not be decoded. */
+    private static <T> T decoded(java.util.function.Supplier<T> decode, String what) {
+        try {
+            return decode.get();
+        } catch (MediaException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+        }
     }
 
     /** A size written WIDTHxHEIGHT ("512x512"), as the command line and the API take it; an IllegalArgumentException otherwise. */

@@ -15,18 +15,28 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import dev.muse.server.openai.Multipart;
 import java.util.Base64;
-import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code POST /v1/images/generations} in OpenAI's shape: {@code prompt}, {@code model} (OpenAI's names, or none, mean the
  * first image model on offer), {@code n}, {@code size} ("WxH"), {@code response_format} b64_json, {@code output_format}
  * png; with Muse's extensions {@code negative_prompt}, {@code steps}, {@code guidance_scale}, {@code seed} and {@code sampler}. Each
  * picture comes back as a PNG that keeps its parameters, with the seed that draws it again.
+ *
+ * <p>{@code POST /v1/images/edits} takes the same fields as a multipart form, with the {@code image} to redraw (or
+ * {@code image[]}, as OpenAI's client sends a list of one), an optional {@code mask} whose transparent pixels are redrawn
+ * (an image with transparent pixels is its own mask), and Muse's {@code strength}; the size defaults to the image's own.
  */
 final class ImagesService implements HttpService {
     /** Prompts longer than this are not prompts (CLIP reads 75 tokens): refused before anything is parsed further. */
     private static final int MAX_PROMPT_CHARS = 4000;
+    /** Room for an edit form's text fields and part headers beside its image and mask. */
+    private static final long FORM_OVERHEAD = 1L << 20;
+    /** The fields that are numbers in a JSON body, and text in an edit's form. */
+    private static final Set<String> NUMBERS = Set.of("n", "steps", "guidance_scale", "seed", "strength");
 
     private final Engine engine;
     private final Access access;
@@ -39,11 +49,31 @@ final class ImagesService implements HttpService {
     }
 
     @Override public void routing(HttpRules rules) {
-        rules.post("/generations", this::generate);
+        rules.post("/generations", (req, res) -> draw(req, res, Json.readBody(req, access.limits().maxBodyBytes()), null))
+                .post("/edits", this::edit);
     }
 
-    private void generate(ServerRequest req, ServerResponse res) throws Exception {
-        JsonNode body = Json.readBody(req, access.limits().maxBodyBytes());
+    private void edit(ServerRequest req, ServerResponse res) throws Exception {
+        byte[] bytes = Json.readBytes(req, 2 * DrawRequest.MAX_IMAGE_BYTES + FORM_OVERHEAD);
+        Map<String, Multipart.Part> form = Multipart.parse(req.headers().contentType().map(Object::toString).orElse(null), bytes);
+        Multipart.Part image = form.containsKey("image") ? form.get("image") : form.get("image[]");
+        if (image == null || image.data().length == 0) throw ApiException.invalid("image", "missing_required_parameter", "Missing required parameter: 'image'");
+        Multipart.Part mask = form.get("mask");
+        ObjectNode fields = Json.object();
+        for (Multipart.Part part : form.values()) {
+            if (part.fileName() != null) continue;
+            String text = part.text();
+            // a form's numbers are text: read them as JSON numbers when they are, so one set of checks serves both endpoints
+            if (NUMBERS.contains(part.name()) && text.strip().matches("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?")) fields.set(part.name(), Json.MAPPER.readTree(text.strip()));
+            else if (part.name().equals("stream")) fields.put("stream", text.strip().equals("true"));
+            else fields.put(part.name(), text);
+        }
+        Double strength = fields.hasNonNull("strength") ? number(fields, "strength", 0, 1) : null;
+        if (strength != null && strength == 0) throw ApiException.invalid("strength", "'strength' must be above 0 and at most 1");
+        draw(req, res, fields, new DrawRequest.Edit(image.data(), mask == null || mask.data().length == 0 ? null : mask.data(), strength));
+    }
+
+    private void draw(ServerRequest req, ServerResponse res, JsonNode body, DrawRequest.Edit edit) throws Exception {
         String prompt = text(body, "prompt");
         if (prompt == null || prompt.isBlank()) throw ApiException.invalid("prompt", "missing_required_parameter", "Missing required parameter: 'prompt'");
         if (prompt.length() > MAX_PROMPT_CHARS) throw ApiException.invalid("prompt", "'prompt' is longer than " + MAX_PROMPT_CHARS + " characters");
@@ -54,7 +84,8 @@ final class ImagesService implements HttpService {
         if (!output.equals("png")) throw ApiException.invalid("output_format", "output_format '" + output + "' is not offered yet: ask for png");
         if (body.path("stream").asBoolean(false)) throw ApiException.invalid("stream", "streamed partial images are not offered yet: leave out 'stream'");
         int n = integer(body, "n", 1, 1, DrawRequest.MAX_PICTURES);
-        int[] size = size(orDefault(text(body, "size"), "512x512"));
+        String sizeText = text(body, "size");
+        int[] size = sizeText == null || sizeText.isBlank() || sizeText.strip().equals("auto") ? null : size(sizeText);
         Integer steps = body.hasNonNull("steps") ? integer(body, "steps", 0, 1, 200) : null;
         Double guidance = body.hasNonNull("guidance_scale") ? number(body, "guidance_scale", 0, 30) : null;
         Long seed = body.hasNonNull("seed") ? seed(body) : null;
@@ -65,12 +96,14 @@ final class ImagesService implements HttpService {
         try (AutoCloseable permit = access.generationPermit(Access.owner(req))) {
             Drawing drawing;
             try {
-                drawing = engine.draw(new DrawRequest(model, prompt, negative, size[0], size[1], steps, guidance, seed, n, sampler));
+                drawing = engine.draw(new DrawRequest(model, prompt, negative, size == null ? null : size[0], size == null ? null : size[1], steps, guidance,
+                        seed, n, sampler, edit));
             } catch (CapabilityException e) {
                 throw ApiException.invalid("model", "model_not_image", e.getMessage());
-            } catch (IllegalArgumentException e) { // a size, step count, guidance or sampler the model cannot take
+            } catch (IllegalArgumentException e) { // a size, step count, guidance, sampler, image or mask the model cannot take
                 String m = e.getMessage();
-                throw ApiException.invalid(m.contains("multiples") ? "size" : m.contains("sampler") ? "sampler" : m.contains("steps") ? "steps" : null, m);
+                throw ApiException.invalid(m.contains("multiples") ? "size" : m.contains("sampler") ? "sampler" : m.contains("strength") ? "strength"
+                        : m.contains("steps") ? "steps" : m.startsWith("the mask") ? "mask" : m.startsWith("the image") ? "image" : null, m);
             }
             ObjectNode answer = Json.object();
             answer.put("created", System.currentTimeMillis() / 1000);

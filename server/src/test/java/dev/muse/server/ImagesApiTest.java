@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.muse.engine.GgmlType;
 import dev.muse.server.openai.Json;
 import dev.muse.testkit.TinyPipeline;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code /v1/images/generations} with a tiny random-weight Stable Diffusion folder in the model cache beside the chat
+ * {@code /v1/images/generations} and {@code /v1/images/edits} with a tiny random-weight Stable Diffusion folder in the model cache beside the chat
  * model: OpenAI's shape, Muse's extensions, the refusals as OpenAI-style errors, and the official openai npm client.
  */
 class ImagesApiTest {
@@ -67,6 +71,65 @@ class ImagesApiTest {
         assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"sampler\": \"ddim\"}"), 400, "sampler");
     }
 
+    /** /v1/images/edits: the image redrawn at its own size, a mask, Muse's strength; refusals name the field. */
+    @Test
+    void editsRedrawAnImageUnderItsMask() throws Exception {
+        JsonNode drawn = Json.MAPPER.readTree(s.post("/v1/images/generations",
+                "{\"prompt\": \"a red fox\", \"size\": \"64x32\", \"steps\": 1, \"guidance_scale\": 0, \"seed\": 3}").body());
+        byte[] photo = Base64.getDecoder().decode(drawn.get("data").get(0).get("b64_json").asText());
+        byte[] mask = maskPng(64, 32);
+
+        HttpResponse<String> r = edit(Map.of("prompt", "a cat", "steps", "4", "strength", "0.5", "seed", "11", "guidance_scale", "0"),
+                Map.of("image", photo));
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode body = Json.MAPPER.readTree(r.body());
+        assertEquals("64x32", body.get("size").asText(), "the image's own size");
+        assertEquals(11, body.get("data").get(0).get("seed").asLong());
+        String png = new String(Base64.getDecoder().decode(body.get("data").get(0).get("b64_json").asText()), StandardCharsets.ISO_8859_1);
+        assertTrue(png.contains("Denoising strength: 0.5, Version: Muse"), png);
+
+        r = edit(Map.of("prompt", "a cat", "steps", "2", "n", "2"), Map.of("image[]", photo, "mask", mask));
+        assertEquals(200, r.statusCode(), r.body());
+        body = Json.MAPPER.readTree(r.body());
+        assertEquals(2, body.get("data").size());
+        assertTrue(new String(Base64.getDecoder().decode(body.get("data").get(1).get("b64_json").asText()), StandardCharsets.ISO_8859_1)
+                .contains("Denoising strength: 1.0, Mask: yes"));
+
+        assertError(edit(Map.of("prompt", "a cat"), Map.of()), 400, "image");
+        assertError(edit(Map.of("prompt", "a cat"), Map.of("image", "not a picture".getBytes(StandardCharsets.UTF_8))), 400, "image");
+        assertError(edit(Map.of("prompt", "a cat"), Map.of("image", photo, "mask", new byte[] {(byte) 0x89, 'P', 'N', 'G'})), 400, "mask");
+        assertError(edit(Map.of("prompt", "a cat", "strength", "2"), Map.of("image", photo)), 400, "strength");
+        assertError(edit(Map.of("prompt", "a cat", "strength", "0.01"), Map.of("image", photo)), 400, "strength");
+        assertError(edit(Map.of("prompt", "a cat", "n", "two"), Map.of("image", photo)), 400, "n");
+        assertError(edit(Map.of("prompt", "a cat", "size", "48x32"), Map.of("image", photo)), 400, "size");
+        assertError(s.post("/v1/images/edits", "{\"prompt\": \"a cat\"}"), 400, null);
+    }
+
+    /** A mask whose left half is transparent (redrawn), the rest opaque. */
+    static byte[] maskPng(int w, int h) throws Exception {
+        var rgba = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) rgba.setRGB(x, y, x < w / 2 ? 0 : 0xFF000000);
+        var out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(rgba, "png", out);
+        return out.toByteArray();
+    }
+
+    private static HttpResponse<String> edit(Map<String, String> fields, Map<String, byte[]> files) throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (Map.Entry<String, String> f : fields.entrySet())
+            b.writeBytes(("--MuseBoundary7\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n" + f.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            b.writeBytes(("--MuseBoundary7\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"; filename=\"" + f.getKey().replace("[]", "")
+                    + ".png\"\r\nContent-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            b.writeBytes(f.getValue());
+            b.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        b.writeBytes("--MuseBoundary7--\r\n".getBytes(StandardCharsets.UTF_8));
+        return s.http.send(HttpRequest.newBuilder(URI.create(s.base() + "/v1/images/edits"))
+                .header("Content-Type", "multipart/form-data; boundary=MuseBoundary7").POST(HttpRequest.BodyPublishers.ofByteArray(b.toByteArray()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static void assertError(HttpResponse<String> r, int status, String param) throws Exception {
         assertEquals(status, r.statusCode(), r.body());
         JsonNode error = Json.MAPPER.readTree(r.body()).get("error");
@@ -74,10 +137,11 @@ class ImagesApiTest {
     }
 
     @Test
-    void theOfficialClientDraws() throws Exception {
+    void theOfficialClientDrawsAndEdits() throws Exception {
         Path client = Path.of(System.getProperty("muse.openai.client", "target/openai-node/client.mjs")).resolveSibling("images.mjs");
         assertTrue(Files.isRegularFile(client), "the openai npm client is not installed beside " + client);
-        Process node = new ProcessBuilder("node", client.toString(), s.base() + "/v1").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Path mask = Files.write(dir.resolve("mask.png"), maskPng(64, 32));
+        Process node = new ProcessBuilder("node", client.toString(), s.base() + "/v1", mask.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(node.waitFor(180, TimeUnit.SECONDS), "node did not finish");
         assertEquals(0, node.exitValue(), out);
@@ -93,5 +157,10 @@ class ImagesApiTest {
         }
         assertEquals(400, seen.get("error").get("status").asInt(), out);
         assertEquals("size", seen.get("error").get("param").asText(), out);
+        JsonNode edit = seen.get("edit");
+        assertEquals(64, edit.get("width").asInt(), out);
+        assertEquals(32, edit.get("height").asInt(), out);
+        assertEquals(5, edit.get("seed").asLong(), out);
+        assertTrue(edit.get("strength").asBoolean(), "images.edit sent the mask and Muse's strength: " + out);
     }
 }
