@@ -12,6 +12,12 @@ public record Conv2d(Tensor weight, Tensor bias, int in, int out, int kernel, in
         return new Conv2d(w.convolution(prefix + ".weight", out, in, kernel), w.vector(prefix + ".bias", out), in, out, kernel, stride, pad, pad, pad, pad);
     }
 
+    /** Loads prefix.weight ([out, in, k, k]) of a layer made with bias=False, padding k/2 on every side. */
+    public static Conv2d loadWithoutBias(WeightShapes w, String prefix, int in, int out, int kernel, int stride) {
+        int pad = kernel / 2;
+        return new Conv2d(w.convolution(prefix + ".weight", out, in, kernel), null, in, out, kernel, stride, pad, pad, pad, pad);
+    }
+
     /** As diffusers' Downsample2D with padding 0: stride 2 after padding one row and column at the bottom and right. */
     public static Conv2d downsampler(WeightShapes w, String prefix, int channels) {
         return new Conv2d(w.convolution(prefix + ".weight", channels, channels, 3), w.vector(prefix + ".bias", channels), channels, channels, 3, 2, 0, 0, 1, 1);
