@@ -30,4 +30,13 @@ const editedPng = Buffer.from(edited.data[0].b64_json, "base64");
 const edit = { width: editedPng.readUInt32BE(16), height: editedPng.readUInt32BE(20), seed: edited.data[0].seed,
   strength: editedPng.toString("latin1").includes("Denoising strength: 0.5, Mask: yes") };
 
-console.log(JSON.stringify({ created: two.created, count: two.data.length, pngs, error, edit }));
+// a streamed drawing: previews as it forms, then the picture
+const events = [];
+const stream = await client.images.generate({ prompt: "a fox", size: "64x32", steps: 4, guidance_scale: 0, seed: 9, stream: true, partial_images: 2 });
+for await (const event of stream) {
+  const png = Buffer.from(event.b64_json, "base64");
+  events.push({ type: event.type, partial: event.partial_image_index ?? null, width: png.readUInt32BE(16), height: png.readUInt32BE(20),
+    seed: event.seed ?? null });
+}
+
+console.log(JSON.stringify({ created: two.created, count: two.data.length, pngs, error, edit, events }));

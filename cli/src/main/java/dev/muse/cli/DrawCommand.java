@@ -9,6 +9,7 @@ import dev.muse.runtime.Event;
 import dev.muse.runtime.Scheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,6 +62,10 @@ final class DrawCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "the noise to start from: the same seed draws the same picture (default: random)")
     Long seed;
 
+    @Option(names = "--preview", paramLabel = "FILE", description = "a PNG rewritten after every step with the picture as it forms "
+            + "(TAESD's when a taesd model is beside the pipeline, else a coarse guess): open it in a viewer that reloads")
+    Path preview;
+
     @Option(names = "-n", defaultValue = "1", description = "pictures to draw, with seeds SEED, SEED+1, ... (default ${DEFAULT-VALUE}, at most " + DrawRequest.MAX_PICTURES + ")")
     int count;
 
@@ -72,7 +77,7 @@ final class DrawCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Engine engine = new Engine(new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(16)))) {
             DrawRequest request = new DrawRequest(paths.id(), prompt, negative, wh == null ? null : wh[0], wh == null ? null : wh[1], steps, guidance,
-                    seed, count, sampler, edit);
+                    seed, count, sampler, edit, preview == null ? 0 : Math.min(steps, DrawRequest.MAX_PARTIAL_IMAGES));
             try (Drawing drawing = engine.draw(request)) {
                 ProgressLine bar = new ProgressLine("drawing");
                 while (true) {
@@ -96,6 +101,11 @@ final class DrawCommand implements Callable<Integer> {
                         case Event.Usage x -> { }
                         case Event.Segment x -> { }
                         case Event.Transcribed x -> { }
+                        case Event.PartialImage p -> { // replaced whole, so a viewer never reads half a file
+                            Path part = preview.resolveSibling(preview.getFileName() + ".part");
+                            Files.write(part, p.png());
+                            Files.move(part, preview, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                        }
                     }
                 }
             }

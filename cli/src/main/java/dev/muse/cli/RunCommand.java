@@ -102,6 +102,7 @@ final class RunCommand implements Callable<Integer> {
                     case Event.Progress p -> { } // transcriptions' events: a generation has none
                     case Event.Segment seg -> { }
                     case Event.Transcribed x -> { }
+                    case Event.PartialImage x -> { }
                     case Event.Image x -> { } // drawings' events
                     case Event.Drawn x -> { }
                 }

@@ -113,6 +113,7 @@ final class TranscribeCommand implements Callable<Integer> {
                     case Event.Usage x -> { }
                     case Event.Image x -> { } // drawings' events
                     case Event.Drawn x -> { }
+                    case Event.PartialImage x -> { }
                 }
             }
         }

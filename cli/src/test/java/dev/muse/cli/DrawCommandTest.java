@@ -2,6 +2,7 @@ package dev.muse.cli;
 
 import static dev.muse.cli.CliTest.muse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.muse.engine.GgmlType;
@@ -73,6 +74,11 @@ class DrawCommandTest {
                 "-o", dir.resolve("inpainted.png").toString());
         assertEquals(0, inpaint.exitCode(), inpaint.err());
         assertTrue(PngWriter.text(Files.readAllBytes(dir.resolve("inpainted.png"))).get("parameters").contains("Denoising strength: 1.0, Mask: yes"));
+        Path preview = dir.resolve("forming.png");
+        CliTest.Outcome previewed = muse("draw", "a cat", "--steps", "3", "--size", "64x32", "--preview", preview.toString(), "-o", dir.resolve("cat3.png").toString());
+        assertEquals(0, previewed.exitCode(), previewed.err());
+        assertEquals(64, new ImageDecoder().decode(Files.readAllBytes(preview)).width(), "the last preview is left in place");
+        assertFalse(Files.exists(dir.resolve("forming.png.part")));
         CliTest.Outcome maskAlone = muse("draw", "a cat", "--mask", dir.resolve("mask.png").toString());
         assertTrue(maskAlone.err().contains("--mask and --strength edit an --image"), maskAlone.err());
         CliTest.Outcome missing = muse("draw", "a cat", "--image", dir.resolve("none.png").toString());

@@ -20,10 +20,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param negativePrompt what the pictures should not show (used with guidance above 1)
  * @param sampler        euler (default), euler_a or dpmpp_2m_karras
  * @param edit           the image to redraw, or null
+ * @param partialImages  how many previews of each picture to send while it forms ({@link Event.PartialImage}), spread
+ *                       evenly over its steps (at most one a step, none after the last)
  */
 public record DrawRequest(String model, String prompt, String negativePrompt, Integer width, Integer height, Integer steps, Double guidance,
-                          Long seed, int n, String sampler, Edit edit) {
-    public static final int DEFAULT_SIDE = 512, DEFAULT_STEPS = 20, MAX_PICTURES = 8, MAX_EDIT_SIDE = 1024;
+                          Long seed, int n, String sampler, Edit edit, int partialImages) {
+    public static final int DEFAULT_SIDE = 512, DEFAULT_STEPS = 20, MAX_PICTURES = 8, MAX_EDIT_SIDE = 1024, MAX_PARTIAL_IMAGES = 200;
     public static final double DEFAULT_GUIDANCE = 7.5, DEFAULT_STRENGTH = 0.75;
     /** The largest image (or mask) file an edit takes, as any image Muse reads. */
     public static final long MAX_IMAGE_BYTES = dev.muse.media.ImageLimits.DEFAULT.maxEncodedBytes();
@@ -32,12 +34,20 @@ public record DrawRequest(String model, String prompt, String negativePrompt, In
         if (prompt == null || prompt.isBlank()) throw new IllegalArgumentException("a drawing needs a prompt");
         if (n < 1 || n > MAX_PICTURES) throw new IllegalArgumentException("n must be 1 to " + MAX_PICTURES + ", got " + n);
         if (sampler != null) Sampler.of(sampler); // refused here, before anything runs
+        if (partialImages < 0 || partialImages > MAX_PARTIAL_IMAGES)
+            throw new IllegalArgumentException("partial images must be 0 to " + MAX_PARTIAL_IMAGES + ", got " + partialImages);
+    }
+
+    /** Without previews. */
+    public DrawRequest(String model, String prompt, String negativePrompt, Integer width, Integer height, Integer steps, Double guidance,
+                       Long seed, int n, String sampler, Edit edit) {
+        this(model, prompt, negativePrompt, width, height, steps, guidance, seed, n, sampler, edit, 0);
     }
 
     /** With the default sampler (Euler, as the model's scheduler config spaces its steps). */
     public DrawRequest(String model, String prompt, String negativePrompt, Integer width, Integer height, Integer steps, Double guidance,
                        Long seed, int n) {
-        this(model, prompt, negativePrompt, width, height, steps, guidance, seed, n, null, null);
+        this(model, prompt, negativePrompt, width, height, steps, guidance, seed, n, null, null, 0);
     }
 
     /**
@@ -105,6 +115,6 @@ public record DrawRequest(String model, String prompt, String negativePrompt, In
 
     /** One picture of the prompt with every default. */
     public static DrawRequest of(String model, String prompt) {
-        return new DrawRequest(model, prompt, null, null, null, null, null, null, 1, null, null);
+        return new DrawRequest(model, prompt, null, null, null, null, null, null, 1, null, null, 0);
     }
 }

@@ -8,15 +8,19 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.Semaphore;
 
 /**
- * One drawing, running on a thread of its own: the caller reads {@link Event.Progress} after each denoising step and an
- * {@link Event.Image} (a PNG that keeps its parameters) per picture with {@link #next()}, then one {@link Event.Drawn} (or {@link Event.Error}). A model
+ * One drawing, running on a thread of its own: the caller reads {@link Event.Progress} after each denoising step (and an
+ * {@link Event.PartialImage} after the steps chosen for previews) and an {@link Event.Image} (a PNG that keeps its
+ * parameters) per picture with {@link #next()}, then one {@link Event.Drawn} (or {@link Event.Error}). A model
  * draws one request at a time; others wait their turn. Closing it (a client that went away) stops it at the next step.
  */
 public final class Drawing extends EventStream {
     private final long seed;
 
-    /** Draws {@code n} pictures of {@code first}, picture i with its seed + i ({@code first} already checked by the pipeline). */
-    Drawing(String model, StableDiffusion pipeline, Semaphore turn, StableDiffusion.Request first, int n) {
+    /**
+     * Draws {@code n} pictures of {@code first}, picture i with its seed + i ({@code first} already checked by the
+     * pipeline), with {@code partials} previews of each.
+     */
+    Drawing(String model, StableDiffusion pipeline, Semaphore turn, StableDiffusion.Request first, int n, int partials) {
         this.seed = first.seed();
         Thread.ofVirtual().name("draw " + model).start(() -> {
             try {
@@ -26,9 +30,15 @@ public final class Drawing extends EventStream {
                     for (int i = 0; i < n; i++) {
                         int picture = i;
                         StableDiffusion.Request request = first.withSeed(seed + i);
-                        var result = pipeline.generate(request, step -> {
+                        int steps = first.stepsRun(), previews = previewCount(partials, steps);
+                        int[] sent = {0};
+                        var result = pipeline.generate(request, (step, preview) -> {
                             if (cancelled) throw new CancellationException();
-                            events.add(new Event.Progress((picture * first.stepsRun() + step) / (double) (n * first.stepsRun())));
+                            events.add(new Event.Progress((picture * steps + step) / (double) (n * steps)));
+                            if (sent[0] < previews && step == previewStep(sent[0], previews, steps)) {
+                                var p = preview.get();
+                                events.add(new Event.PartialImage(picture, sent[0]++, step, p.width(), p.height(), PngWriter.encode(p, Map.of())));
+                            }
                         });
                         leftOut = result.promptTokensLeftOut();
                         events.add(new Event.Image(picture, request.seed(), request.width(), request.height(),
@@ -44,6 +54,19 @@ public final class Drawing extends EventStream {
                 events.add(new Event.Error(e));
             }
         });
+    }
+
+    /** How many previews a picture of {@code steps} steps gets when {@code partials} are asked: one a step at most, none after the last. */
+    static int previewCount(int partials, int steps) {
+        return Math.min(partials, steps - 1);
+    }
+
+    /**
+     * The step after which preview k of {@code count} is sent: spread evenly over the steps before the last (whose picture
+     * is the image itself), the last preview one step before it.
+     */
+    static int previewStep(int k, int count, int steps) {
+        return (int) (((long) (k + 1) * (steps - 1) + count - 1) / count); // ceil((k + 1) (steps - 1) / count)
     }
 
     /** AUTOMATIC1111's "parameters" text, which image tools read back from a PNG. */

@@ -56,6 +56,13 @@ public sealed interface Event {
      */
     record Image(int index, long seed, int width, int height, byte[] png) implements Event {}
 
+    /**
+     * A picture as it stands part-way through its drawing (TAESD's decode of the step's estimate, or a coarse linear
+     * guess without TAESD), as a PNG: the picture's place among the request's, which preview this is (0-based), after
+     * which step.
+     */
+    record PartialImage(int index, int partial, int step, int width, int height, byte[] png) implements Event {}
+
     /** The end of a successful drawing: how many pictures, at what size, steps and guidance; prompt tokens CLIP did not read. */
     record Drawn(int pictures, int width, int height, int steps, double guidance, int promptTokensLeftOut) implements Event {
         @Override public boolean last() { return true; }

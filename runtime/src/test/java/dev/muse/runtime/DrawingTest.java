@@ -27,6 +27,7 @@ class DrawingTest {
     @BeforeAll
     static void start() throws Exception {
         Path sd = new TinyPipeline(GgmlType.F32, 1).write(dir.resolve("tiny-sd"));
+        dev.muse.testkit.TinyTaesd.sd(GgmlType.F32, 1).write(dir.resolve("taesd")); // beside it, as muse pull taesd puts it
         Path chat = new TinyModel(TinyFamily.LLAMA2, GgmlType.F32, 5).write(dir.resolve("chat.gguf"));
         engine = new Engine(new Engine.Config(List.of(new ModelPaths("tiny-sd", sd, null), new ModelPaths("chat", chat, null)), null, 1L << 30,
                 new Scheduler.Options(2, 64, 16)));
@@ -67,6 +68,32 @@ class DrawingTest {
         for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] & 0xFF) - (b[i] & 0xFF)));
         assertTrue(worst <= 2, "the second picture drawn again from its own seed: " + worst + " levels apart");
         assertTrue(engine.model("tiny-sd").orElseThrow().outputs().contains(ModelInfo.Modality.IMAGE));
+    }
+
+    /** Previews come spread over the steps before the last, each a PNG of the picture's size, in order with the progress. */
+    @Test
+    void partialImagesShowThePictureForming() throws Exception {
+        List<Event> events = events(engine.draw(new DrawRequest("tiny-sd", "a red fox", null, 64, 32, 5, 0.0, 3L, 2, null, null, 2)));
+        List<Event.PartialImage> partials = events.stream().filter(e -> e instanceof Event.PartialImage).map(e -> (Event.PartialImage) e).toList();
+        assertEquals(4, partials.size(), "two of each picture");
+        assertEquals(List.of(2, 4, 2, 4), partials.stream().map(Event.PartialImage::step).toList());
+        assertEquals(List.of(0, 1, 0, 1), partials.stream().map(Event.PartialImage::partial).toList());
+        assertEquals(List.of(0, 0, 1, 1), partials.stream().map(Event.PartialImage::index).toList());
+        for (Event.PartialImage p : partials) {
+            var picture = new dev.muse.media.ImageDecoder().decode(p.png());
+            assertEquals(64, picture.width());
+            assertEquals(32, picture.height());
+        }
+        // each preview follows its step's progress and comes before its picture
+        int firstPreview = events.indexOf(partials.getFirst()), firstImage = events.indexOf(events.stream().filter(e -> e instanceof Event.Image).findFirst().orElseThrow());
+        assertEquals(0.2, ((Event.Progress) events.get(firstPreview - 1)).fraction(), 1e-9);
+        assertTrue(firstPreview < firstImage);
+        // 9 asked of 3 steps: one after each step but the last
+        long few = events(engine.draw(new DrawRequest("tiny-sd", "a red fox", null, 32, 32, 3, 0.0, 3L, 1, null, null, 9))).stream()
+                .filter(e -> e instanceof Event.PartialImage).count();
+        assertEquals(2, few);
+        assertEquals(List.of(7, 13, 19), List.of(Drawing.previewStep(0, 3, 20), Drawing.previewStep(1, 3, 20), Drawing.previewStep(2, 3, 20)));
+        assertThrows(IllegalArgumentException.class, () -> new DrawRequest("tiny-sd", "a fox", null, 32, 32, 1, 0.0, 1L, 1, null, null, -1));
     }
 
     static dev.muse.media.Picture picture(Event.Image image) {

@@ -141,6 +141,7 @@ final class AudioService implements HttpService {
                 case Event.Usage u -> { }
                 case Event.Image x -> { } // drawings' events
                 case Event.Drawn x -> { }
+                case Event.PartialImage x -> { }
             }
         }
     }

@@ -106,6 +106,7 @@ final class Generations {
                     case Event.Progress progress -> { } // transcriptions' events: a generation has none
                     case Event.Segment seg -> { }
                     case Event.Transcribed x -> { }
+                    case Event.PartialImage x -> { }
                     case Event.Image x -> { } // drawings' events
                     case Event.Drawn x -> { }
                 }

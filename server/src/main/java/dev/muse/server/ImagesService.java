@@ -36,7 +36,7 @@ final class ImagesService implements HttpService {
     /** Room for an edit form's text fields and part headers beside its image and mask. */
     private static final long FORM_OVERHEAD = 1L << 20;
     /** The fields that are numbers in a JSON body, and text in an edit's form. */
-    private static final Set<String> NUMBERS = Set.of("n", "steps", "guidance_scale", "seed", "strength");
+    private static final Set<String> NUMBERS = Set.of("n", "steps", "guidance_scale", "seed", "strength", "partial_images");
 
     private final Engine engine;
     private final Access access;
@@ -82,7 +82,10 @@ final class ImagesService implements HttpService {
             throw ApiException.invalid("response_format", "response_format '" + format + "' is not offered yet: ask for b64_json");
         String output = orDefault(text(body, "output_format"), "png");
         if (!output.equals("png")) throw ApiException.invalid("output_format", "output_format '" + output + "' is not offered yet: ask for png");
-        if (body.path("stream").asBoolean(false)) throw ApiException.invalid("stream", "streamed partial images are not offered yet: leave out 'stream'");
+        JsonNode streamNode = body.get("stream");
+        if (streamNode != null && !streamNode.isNull() && !streamNode.isBoolean()) throw ApiException.invalid("stream", "'stream' must be true or false");
+        boolean stream = streamNode != null && streamNode.asBoolean(false);
+        int partials = stream ? integer(body, "partial_images", 0, 0, DrawRequest.MAX_PARTIAL_IMAGES) : 0;
         int n = integer(body, "n", 1, 1, DrawRequest.MAX_PICTURES);
         String sizeText = text(body, "size");
         int[] size = sizeText == null || sizeText.isBlank() || sizeText.strip().equals("auto") ? null : size(sizeText);
@@ -97,7 +100,7 @@ final class ImagesService implements HttpService {
             Drawing drawing;
             try {
                 drawing = engine.draw(new DrawRequest(model, prompt, negative, size == null ? null : size[0], size == null ? null : size[1], steps, guidance,
-                        seed, n, sampler, edit));
+                        seed, n, sampler, edit, partials));
             } catch (CapabilityException e) {
                 throw ApiException.invalid("model", "model_not_image", e.getMessage());
             } catch (IllegalArgumentException e) { // a size, step count, guidance, sampler, image or mask the model cannot take
@@ -105,38 +108,98 @@ final class ImagesService implements HttpService {
                 throw ApiException.invalid(m.contains("multiples") ? "size" : m.contains("sampler") ? "sampler" : m.contains("strength") ? "strength"
                         : m.contains("steps") ? "steps" : m.startsWith("the mask") ? "mask" : m.startsWith("the image") ? "image" : null, m);
             }
-            ObjectNode answer = Json.object();
-            answer.put("created", System.currentTimeMillis() / 1000);
-            ArrayNode data = answer.putArray("data");
-            // a client that leaves stops the drawing at its next step
-            try (drawing; ClientWatch.Watch watch = clients.watch(req, drawing::cancel)) {
-                while (true) {
-                    switch (drawing.next()) {
-                        case Event.Image image -> {
-                            ObjectNode item = data.addObject();
-                            item.put("b64_json", Base64.getEncoder().encodeToString(image.png()));
-                            item.put("revised_prompt", prompt);
-                            item.put("seed", image.seed());
-                        }
-                        case Event.Drawn done -> {
-                            answer.put("output_format", "png");
-                            answer.put("size", done.width() + "x" + done.height());
-                            answer.put("steps", done.steps());
-                            answer.put("guidance_scale", done.guidance());
-                            Json.send(res, 200, answer);
-                            return;
-                        }
-                        case Event.Error e -> throw e.error();
-                        case Event.Progress p -> { }
-                        case Event.Token x -> { } // other kinds of work's events: a drawing has none
-                        case Event.Done x -> { }
-                        case Event.Usage x -> { }
-                        case Event.Segment x -> { }
-                        case Event.Transcribed x -> { }
-                    }
-                }
+            // a client that leaves stops the drawing at its next step (a stream notices when its next event cannot be sent)
+            try (drawing; ClientWatch.Watch watch = stream ? null : clients.watch(req, drawing::cancel)) {
+                if (stream) stream(res, drawing, edit != null ? "image_edit" : "image_generation");
+                else whole(res, drawing, prompt);
             }
         }
+    }
+
+    /** All the pictures in one answer, once the last is drawn. */
+    private static void whole(ServerResponse res, Drawing drawing, String prompt) throws InterruptedException {
+        ObjectNode answer = Json.object();
+        answer.put("created", System.currentTimeMillis() / 1000);
+        ArrayNode data = answer.putArray("data");
+        while (true) {
+            switch (drawing.next()) {
+                case Event.Image image -> {
+                    ObjectNode item = data.addObject();
+                    item.put("b64_json", Base64.getEncoder().encodeToString(image.png()));
+                    item.put("revised_prompt", prompt);
+                    item.put("seed", image.seed());
+                }
+                case Event.Drawn done -> {
+                    answer.put("output_format", "png");
+                    answer.put("size", done.width() + "x" + done.height());
+                    answer.put("steps", done.steps());
+                    answer.put("guidance_scale", done.guidance());
+                    Json.send(res, 200, answer);
+                    return;
+                }
+                case Event.Error e -> throw e.error();
+                case Event.Progress p -> { }
+                case Event.PartialImage x -> { }
+                case Event.Token x -> { } // other kinds of work's events: a drawing has none
+                case Event.Done x -> { }
+                case Event.Usage x -> { }
+                case Event.Segment x -> { }
+                case Event.Transcribed x -> { }
+            }
+        }
+    }
+
+    /**
+     * OpenAI's image stream: {@code <kind>.partial_image} events with the previews, one {@code <kind>.completed} per picture
+     * (Muse adds each event's picture {@code index}, and the {@code seed} and {@code step} where they apply).
+     */
+    private static void stream(ServerResponse res, Drawing drawing, String kind) throws InterruptedException {
+        EventStream stream = new EventStream(res);
+        while (true) {
+            switch (drawing.next()) {
+                case Event.PartialImage p -> {
+                    ObjectNode event = imageEvent(kind + ".partial_image", p.png(), p.width(), p.height());
+                    event.put("partial_image_index", p.partial());
+                    event.put("index", p.index());
+                    event.put("step", p.step());
+                    if (!stream.send(event)) drawing.cancel(); // the client has gone
+                }
+                case Event.Image image -> {
+                    ObjectNode event = imageEvent(kind + ".completed", image.png(), image.width(), image.height());
+                    event.put("index", image.index());
+                    event.put("seed", image.seed());
+                    if (!stream.send(event)) drawing.cancel();
+                }
+                case Event.Drawn done -> {
+                    stream.done();
+                    return;
+                }
+                case Event.Error e -> {
+                    if (!stream.started()) throw e.error();
+                    stream.send(Json.error(e.error() instanceof ApiException api ? api : ApiException.unavailable(e.error().getMessage())));
+                    stream.done();
+                    return;
+                }
+                case Event.Progress p -> { }
+                case Event.Token x -> { } // other kinds of work's events: a drawing has none
+                case Event.Done x -> { }
+                case Event.Usage x -> { }
+                case Event.Segment x -> { }
+                case Event.Transcribed x -> { }
+            }
+        }
+    }
+
+    private static ObjectNode imageEvent(String type, byte[] png, int width, int height) {
+        ObjectNode event = Json.object();
+        event.put("type", type);
+        event.put("b64_json", Base64.getEncoder().encodeToString(png));
+        event.put("created_at", System.currentTimeMillis() / 1000);
+        event.put("size", width + "x" + height);
+        event.put("quality", "auto");
+        event.put("background", "opaque");
+        event.put("output_format", "png");
+        return event;
     }
 
     /** The model asked for; none, or OpenAI's image model names, mean the first image model on offer. */

@@ -162,5 +162,41 @@ class ImagesApiTest {
         assertEquals(32, edit.get("height").asInt(), out);
         assertEquals(5, edit.get("seed").asLong(), out);
         assertTrue(edit.get("strength").asBoolean(), "images.edit sent the mask and Muse's strength: " + out);
+        JsonNode events = seen.get("events");
+        assertEquals(3, events.size(), out);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(i < 2 ? "image_generation.partial_image" : "image_generation.completed", events.get(i).get("type").asText(), out);
+            assertEquals(64, events.get(i).get("width").asInt(), out);
+            assertEquals(32, events.get(i).get("height").asInt(), out);
+        }
+        assertEquals(1, events.get(1).get("partial").asInt(), out);
+        assertEquals(9, events.get(2).get("seed").asLong(), out);
+    }
+
+    /** stream: true sends OpenAI's image events as server-sent events; an edit's are image_edit's; a bad stream flag is refused. */
+    @Test
+    void streamsPartialImagesThenThePicture() throws Exception {
+        HttpResponse<String> r = s.post("/v1/images/generations",
+                "{\"prompt\": \"a cat\", \"size\": \"32x32\", \"steps\": 3, \"guidance_scale\": 0, \"seed\": 4, \"n\": 2, \"stream\": true, \"partial_images\": 1}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+        java.util.List<String> types = new java.util.ArrayList<>();
+        for (String line : r.body().split("\n")) {
+            if (!line.startsWith("data: {")) continue;
+            JsonNode event = Json.MAPPER.readTree(line.substring(6));
+            types.add(event.get("type").asText() + "/" + event.get("index").asInt());
+        }
+        assertEquals(java.util.List.of("image_generation.partial_image/0", "image_generation.completed/0", "image_generation.partial_image/1",
+                "image_generation.completed/1"), types);
+        assertTrue(r.body().endsWith("data: [DONE]\n\n"), r.body());
+
+        byte[] photo = Base64.getDecoder().decode(Json.MAPPER.readTree(s.post("/v1/images/generations",
+                "{\"prompt\": \"a fox\", \"size\": \"32x32\", \"steps\": 1, \"guidance_scale\": 0}").body()).get("data").get(0).get("b64_json").asText());
+        HttpResponse<String> edited = edit(Map.of("prompt", "a cat", "steps", "4", "strength", "1", "stream", "true", "partial_images", "1"),
+                Map.of("image", photo));
+        assertEquals(200, edited.statusCode(), edited.body());
+        assertTrue(edited.body().contains("\"type\":\"image_edit.partial_image\"") && edited.body().contains("\"type\":\"image_edit.completed\""), edited.body());
+        assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"stream\": \"yes\"}"), 400, "stream");
+        assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"stream\": true, \"partial_images\": -1}"), 400, "partial_images");
     }
 }

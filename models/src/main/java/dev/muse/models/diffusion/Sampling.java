@@ -1,7 +1,5 @@
 package dev.muse.models.diffusion;
 
-import java.util.function.IntConsumer;
-
 /**
  * The denoising loop: from unit Gaussian noise to the final latents, calling the UNet once per step (twice with
  * classifier-free guidance: the prompt and the negative prompt, mixed as uncond + g * (cond - uncond), as diffusers'
@@ -41,6 +39,11 @@ public final class Sampling {
         }
     }
 
+    /** Hears each finished step: its number (1-based) and the step's estimate of the clean latents (for previews; not to be kept). */
+    public interface Progress {
+        void step(int done, float[] denoised);
+    }
+
     /** Unit Gaussian noise an ancestral sampler adds at each step. */
     public interface Noise {
         float[] next(int length);
@@ -69,11 +72,11 @@ public final class Sampling {
 
     /**
      * Runs {@code steps} steps of {@code sampler} from {@code noise} (unit Gaussian, channels-last, height x width x
-     * channels), calling {@code progress} with each finished step's number (1-based). Returns the final latents, not yet
+     * channels), telling {@code progress} of each finished step. Returns the final latents, not yet
      * divided by the VAE's scaling factor.
      */
     public static float[] run(UNet unet, NoiseSchedule schedule, Sampler sampler, int steps, float[] noise, int height, int width,
-                              Conditioning conditioning, double guidance, IntConsumer progress) {
+                              Conditioning conditioning, double guidance, Progress progress) {
         return run(unet, schedule, sampler, steps, noise, height, width, conditioning, guidance, progress, null, null);
     }
 
@@ -82,7 +85,7 @@ public final class Sampling {
      * {@code edit} (or null) makes it redraw an image; then progress counts only the steps that run.
      */
     public static float[] run(UNet unet, NoiseSchedule schedule, Sampler sampler, int steps, float[] noise, int height, int width,
-                              Conditioning conditioning, double guidance, IntConsumer progress, Noise stepNoise, Edit edit) {
+                              Conditioning conditioning, double guidance, Progress progress, Noise stepNoise, Edit edit) {
         NoiseSchedule.Steps plan = switch (sampler) {
             case EULER -> schedule.steps(steps);
             case EULER_ANCESTRAL -> schedule.discrete(steps);
@@ -129,7 +132,7 @@ public final class Sampling {
                 }
             }
             if (edit != null && edit.mask() != null) keepUnmasked(x, edit, noise, next);
-            progress.accept(i - first + 1);
+            progress.step(i - first + 1, denoised);
         }
         return x;
     }

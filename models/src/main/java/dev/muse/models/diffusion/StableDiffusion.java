@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * A Stable Diffusion 1.x/2.x pipeline (and their distilled descendants, SD-Turbo among them) from a diffusers folder as
@@ -32,14 +32,17 @@ public final class StableDiffusion implements AutoCloseable {
     private final UNet unet;
     private final Vae vae;
     private final NoiseSchedule schedule;
+    /** TAESD for previews, or null: then previews are a linear guess of each latent pixel's colour. */
+    private final Taesd taesd;
 
-    private StableDiffusion(ClipTokenizer tokenizer, int padId, ClipTextEncoder textEncoder, UNet unet, Vae vae, NoiseSchedule schedule) {
+    private StableDiffusion(ClipTokenizer tokenizer, int padId, ClipTextEncoder textEncoder, UNet unet, Vae vae, NoiseSchedule schedule, Taesd taesd) {
         this.tokenizer = tokenizer;
         this.padId = padId;
         this.textEncoder = textEncoder;
         this.unet = unet;
         this.vae = vae;
         this.schedule = schedule;
+        this.taesd = taesd;
     }
 
     /** Whether {@code folder} is a diffusers pipeline folder (it has a model_index.json). */
@@ -47,7 +50,11 @@ public final class StableDiffusion implements AutoCloseable {
         return Files.isRegularFile(folder.resolve("model_index.json"));
     }
 
-    /** Loads every component; a FormatException names the part that is missing or not what it should be. */
+    /**
+     * Loads every component; a FormatException names the part that is missing or not what it should be. Previews use
+     * TAESD when a {@code taesd} folder is inside the pipeline's folder or beside it (where {@code muse pull taesd} puts it
+     * in the model cache).
+     */
     public static StableDiffusion load(Path folder, Ops ops) throws IOException {
         JsonConfig index = JsonConfig.read(folder.resolve("model_index.json"));
         String type = index.string("_class_name", "");
@@ -59,22 +66,37 @@ public final class StableDiffusion implements AutoCloseable {
         SchedulerConfig scheduler = SchedulerConfig.from(JsonConfig.read(folder.resolve("scheduler").resolve("scheduler_config.json")));
         ClipTextEncoder text = null;
         UNet unet = null;
+        Vae vae = null;
         try {
             text = ClipTextEncoder.load(folder.resolve("text_encoder"), ops);
             unet = UNet.load(folder.resolve("unet"), ops);
-            Vae vae = Vae.load(folder.resolve("vae"), ops);
+            vae = Vae.load(folder.resolve("vae"), ops);
             if (unet.config().contextDim() != text.config().hiddenSize())
                 throw new FormatException(folder.getFileName() + ": the UNet attends to " + unet.config().contextDim() + "-wide states, the text encoder gives "
                         + text.config().hiddenSize());
             if (unet.config().inChannels() != vae.config().latentChannels())
                 throw new FormatException(folder.getFileName() + ": the UNet takes " + unet.config().inChannels() + " latent channels, the VAE has "
                         + vae.config().latentChannels());
-            return new StableDiffusion(tokenizer, padId, text, unet, vae, new NoiseSchedule(scheduler));
+            Taesd taesd = taesd(folder, ops, vae.config().latentChannels(), vae.config().factor());
+            return new StableDiffusion(tokenizer, padId, text, unet, vae, new NoiseSchedule(scheduler), taesd);
         } catch (IOException | RuntimeException e) {
+            if (vae != null) vae.close();
             if (unet != null) unet.close();
             if (text != null) text.close();
             throw e;
         }
+    }
+
+    /** The TAESD inside the pipeline's folder, else beside it, else null; one for other latents (TAESDXL's) is refused. */
+    static Taesd taesd(Path folder, Ops ops, int latentChannels, int factor) throws IOException {
+        for (Path candidate : new Path[] {folder.resolve("taesd"), folder.toAbsolutePath().resolveSibling("taesd")}) {
+            if (!Files.isRegularFile(candidate.resolve("config.json"))) continue;
+            Taesd taesd = Taesd.load(candidate, ops);
+            if (taesd.latentChannels() == latentChannels && taesd.factor() == factor) return taesd;
+            taesd.close();
+            throw new FormatException(candidate + " decodes " + taesd.latentChannels() + "-channel latents " + taesd.factor() + " times larger: not this pipeline's TAESD");
+        }
+        return null;
     }
 
     /** A diffusers tokenizer/ folder: vocab.json and merges.txt (each capped in size before it is read). */
@@ -166,8 +188,20 @@ public final class StableDiffusion implements AutoCloseable {
         }
     }
 
-    /** Draws one picture; {@code progress} hears each finished denoising step (1-based, up to {@link Request#stepsRun()}). */
-    public Result generate(Request r, IntConsumer progress) {
+    /**
+     * Hears each finished denoising step (1-based, up to {@link Request#stepsRun()}); {@code preview} draws the picture as
+     * the step sees it (its estimate of the clean latents, through TAESD or a linear guess of each latent pixel's colour),
+     * only when called, and only during the call.
+     */
+    public interface StepListener {
+        void step(int done, Supplier<Picture> preview);
+    }
+
+    /** Whether previews come from TAESD (else from a linear guess, 8 x 8 pixels a colour). */
+    public boolean previewsByTaesd() { return taesd != null; }
+
+    /** Draws one picture; {@code progress} hears each finished denoising step. */
+    public Result generate(Request r, StepListener progress) {
         int factor = vae.config().factor(), n = (r.height() / factor) * (r.width() / factor) * unet.config().inChannels();
         SplittableRandom random = new SplittableRandom(r.seed());
         float[] start = gaussians(random, n);
@@ -177,7 +211,7 @@ public final class StableDiffusion implements AutoCloseable {
     }
 
     /** As above, with the noise given: the start, each ancestral step's, and the image posterior's sample (for an edit). */
-    Result generate(Request r, float[] start, Sampling.Noise stepNoise, float[] posteriorNoise, IntConsumer progress) {
+    Result generate(Request r, float[] start, Sampling.Noise stepNoise, float[] posteriorNoise, StepListener progress) {
         check(r);
         int[] promptIds = tokenizer.conditioning(r.prompt(), padId);
         float[] prompt = textEncoder.encode(promptIds, tokenizer.endId()).lastHidden();
@@ -193,12 +227,37 @@ public final class StableDiffusion implements AutoCloseable {
             edit = new Sampling.Edit(image, r.edit().mask() == null ? null : latentMask(r.edit().mask(), w, h), r.edit().strength());
         }
         float[] latents = Sampling.run(unet, schedule, r.sampler(), r.steps(), start, h, w,
-                new Sampling.Conditioning(prompt, negative, ClipTokenizer.CONTEXT), r.guidance(), progress, stepNoise, edit);
+                new Sampling.Conditioning(prompt, negative, ClipTokenizer.CONTEXT), r.guidance(),
+                (done, denoised) -> progress.step(done, () -> preview(denoised, w, h)), stepNoise, edit);
         for (int i = 0; i < latents.length; i++) latents[i] /= scaling;
         float[] pixels = vae.decode(latents, h, w);
         int leftOut = Math.max(0, tokenizer.encode(r.prompt()).length - ClipTokenizer.MAX_PROMPT_TOKENS);
         return new Result(toPicture(pixels, r.width(), r.height()), leftOut);
     }
+
+    /** A picture of scaled latents at the request's size: TAESD's decode, or the linear guess scaled up 8 times. */
+    Picture preview(float[] latents, int width, int height) {
+        if (taesd != null) return toPicture(taesd.decode(latents, height, width), width * taesd.factor(), height * taesd.factor());
+        int factor = vae.config().factor(), channels = latents.length / (width * height);
+        byte[] rgb = new byte[width * factor * height * factor * 3];
+        for (int y = 0; y < height * factor; y++) {
+            for (int x = 0; x < width * factor; x++) {
+                int latent = ((y / factor) * width + x / factor) * channels;
+                for (int c = 0; c < 3; c++) {
+                    double v = 0;
+                    for (int k = 0; k < Math.min(4, channels); k++) v += latents[latent + k] * LATENT_RGB[k][c];
+                    rgb[(y * width * factor + x) * 3 + c] = (byte) Math.round(Math.min(1, Math.max(0, v / 2 + 0.5)) * 255);
+                }
+            }
+        }
+        return new Picture(width * factor, height * factor, rgb);
+    }
+
+    /**
+     * Each SD latent channel's contribution to red, green and blue: the widely used linear fit of SD 1.x's latent space
+     * (AUTOMATIC1111's "approx cheap" preview), good enough to see a picture's layout and colours form.
+     */
+    private static final double[][] LATENT_RGB = {{0.298, 0.207, 0.208}, {0.187, 0.286, 0.173}, {-0.158, 0.189, 0.264}, {-0.184, -0.271, -0.473}};
 
     /** The mask at the latents' size (nearest, as diffusers' inpainting pipeline shrinks it), 1 where redrawn. */
     static float[] latentMask(Mask mask, int width, int height) {
@@ -234,6 +293,7 @@ public final class StableDiffusion implements AutoCloseable {
     }
 
     @Override public void close() {
+        if (taesd != null) taesd.close();
         vae.close();
         unet.close();
         textEncoder.close();

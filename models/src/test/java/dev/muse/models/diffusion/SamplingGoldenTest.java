@@ -41,7 +41,7 @@ class SamplingGoldenTest {
             float[] noise = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("euler", "noise-8x8"), 4, 8, 8);
             var conditioning = new Sampling.Conditioning(UNetGoldenTest.context(77, 64), negative(77, 64), 77);
             List<Integer> progress = new ArrayList<>();
-            float[] latents = Sampling.run(unet, new NoiseSchedule(config), Sampling.Sampler.EULER, steps, noise, 8, 8, conditioning, guidance, progress::add);
+            float[] latents = Sampling.run(unet, new NoiseSchedule(config), Sampling.Sampler.EULER, steps, noise, 8, 8, conditioning, guidance, (step, denoised) -> progress.add(step));
             assertEquals(steps, progress.size());
             assertEquals(steps, progress.getLast());
             float[] expected = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("euler", name), 4, 8, 8);
@@ -69,7 +69,7 @@ class SamplingGoldenTest {
                 return VaeGoldenTest.channelsLast(chw, 4, 8, 8);
             };
             var conditioning = new Sampling.Conditioning(UNetGoldenTest.context(77, 64), negative(77, 64), 77);
-            float[] latents = Sampling.run(unet, new NoiseSchedule(SchedulerConfig.SD), sampler, 5, noise, 8, 8, conditioning, 7.5, s -> {}, stepNoise, null);
+            float[] latents = Sampling.run(unet, new NoiseSchedule(SchedulerConfig.SD), sampler, 5, noise, 8, 8, conditioning, 7.5, (s, d) -> {}, stepNoise, null);
             float[] expected = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("euler", name), 4, 8, 8);
             double nmse = Nmse.of(expected, latents);
             System.out.printf("%s: NMSE %.2e%n", name, nmse);
@@ -100,7 +100,7 @@ class SamplingGoldenTest {
             var conditioning = new Sampling.Conditioning(UNetGoldenTest.context(77, 64), negative(77, 64), 77);
             List<Integer> progress = new ArrayList<>();
             float[] latents = Sampling.run(unet, new NoiseSchedule(SchedulerConfig.SD), Sampling.Sampler.EULER, steps, noise, 8, 8, conditioning, 7.5,
-                    progress::add, null, new Sampling.Edit(image, mask, strength));
+                    (step, denoised) -> progress.add(step), null, new Sampling.Edit(image, mask, strength));
             assertEquals(run, progress.size(), "steps run");
             float[] expected = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("edit", name), 4, 8, 8);
             double nmse = Nmse.of(expected, latents);

@@ -39,17 +39,17 @@ class StableDiffusionTest {
             assertEquals(32, sd.sideMultiple());
             List<Integer> steps = new ArrayList<>();
             var request = new StableDiffusion.Request("a red fox in snow, watercolor", "blurry, bad quality", 64, 96, 2, 7.5, 42);
-            Picture first = sd.generate(request, steps::add).picture();
+            Picture first = sd.generate(request, (step, preview) -> steps.add(step)).picture();
             assertEquals(List.of(1, 2), steps);
             assertEquals(64, first.width());
             assertEquals(96, first.height());
             // Not yet bit for bit: until the kernels are compiled, the Vector API sums a vector's lanes in another order, so a
             // run differs from a later one by a rounding step in a few pixels. A reduction-free GEMM for diffusion is next.
-            assertTrue(levels(first.rgb(), sd.generate(request, s -> {}).picture().rgb()) <= 2, "same seed, the same picture to a rounding step");
+            assertTrue(levels(first.rgb(), sd.generate(request, (s, p) -> {}).picture().rgb()) <= 2, "same seed, the same picture to a rounding step");
             var otherSeed = new StableDiffusion.Request(request.prompt(), request.negativePrompt(), 64, 96, 2, 7.5, 43);
-            assertTrue(levels(first.rgb(), sd.generate(otherSeed, s -> {}).picture().rgb()) > 20, "another seed, another picture");
+            assertTrue(levels(first.rgb(), sd.generate(otherSeed, (s, p) -> {}).picture().rgb()) > 20, "another seed, another picture");
             var otherPrompt = new StableDiffusion.Request("a cat on the moon", request.negativePrompt(), 64, 96, 2, 7.5, 42);
-            assertTrue(levels(first.rgb(), sd.generate(otherPrompt, s -> {}).picture().rgb()) > 20, "another prompt, another picture");
+            assertTrue(levels(first.rgb(), sd.generate(otherPrompt, (s, p) -> {}).picture().rgb()) > 20, "another prompt, another picture");
             int distinct = (int) java.util.stream.IntStream.range(0, first.rgb().length).map(i -> first.rgb()[i]).distinct().count();
             assertTrue(distinct > 50, "a picture, not a flat fill: " + distinct + " distinct values");
         }
@@ -66,7 +66,7 @@ class StableDiffusionTest {
     void withoutGuidanceOnePassPerStepAndLongPromptsAreCounted() throws IOException {
         try (StableDiffusion sd = StableDiffusion.load(folder, Ops.cpu())) {
             String longPrompt = "a photo of a dog, ".repeat(20);
-            var result = sd.generate(new StableDiffusion.Request(longPrompt, null, 32, 32, 1, 0, 7), s -> {});
+            var result = sd.generate(new StableDiffusion.Request(longPrompt, null, 32, 32, 1, 0, 7), (s, p) -> {});
             assertEquals(32, result.picture().width());
             assertTrue(result.promptTokensLeftOut() > 0, "CLIP reads 75 tokens; the rest is counted");
         }
@@ -78,13 +78,13 @@ class StableDiffusionTest {
             byte[] euler = null;
             for (Sampling.Sampler sampler : Sampling.Sampler.values()) {
                 var request = new StableDiffusion.Request("a red fox in snow", "blurry", 32, 32, 3, 5, 11, sampler, null);
-                byte[] a = sd.generate(request, s -> {}).picture().rgb(), b = sd.generate(request, s -> {}).picture().rgb();
+                byte[] a = sd.generate(request, (s, p) -> {}).picture().rgb(), b = sd.generate(request, (s, p) -> {}).picture().rgb();
                 assertTrue(levels(a, b) <= 2, sampler + ": the same seed draws the same picture");
                 if (euler == null) euler = a;
                 else assertTrue(levels(euler, a) > 20, sampler + " draws another picture than Euler");
             }
             assertThrows(IllegalArgumentException.class,
-                    () -> sd.generate(new StableDiffusion.Request("a fox", null, 32, 32, 1, 0, 1, Sampling.Sampler.DPMPP_2M_KARRAS, null), s -> {}));
+                    () -> sd.generate(new StableDiffusion.Request("a fox", null, 32, 32, 1, 0, 1, Sampling.Sampler.DPMPP_2M_KARRAS, null), (s, p) -> {}));
         }
     }
 
@@ -93,10 +93,10 @@ class StableDiffusionTest {
         try (StableDiffusion sd = StableDiffusion.load(folder, Ops.cpu())) {
             for (int[] size : new int[][] {{33, 32}, {0, 32}, {32, 4096}}) {
                 var bad = new StableDiffusion.Request("a fox", null, size[0], size[1], 1, 0, 1);
-                assertTrue(assertThrows(IllegalArgumentException.class, () -> sd.generate(bad, s -> {})).getMessage().contains("multiples of 32"));
+                assertTrue(assertThrows(IllegalArgumentException.class, () -> sd.generate(bad, (s, p) -> {})).getMessage().contains("multiples of 32"));
             }
-            assertThrows(IllegalArgumentException.class, () -> sd.generate(new StableDiffusion.Request("a fox", null, 32, 32, 0, 0, 1), s -> {}));
-            assertThrows(IllegalArgumentException.class, () -> sd.generate(new StableDiffusion.Request("a fox", null, 32, 32, 1, -1, 1), s -> {}));
+            assertThrows(IllegalArgumentException.class, () -> sd.generate(new StableDiffusion.Request("a fox", null, 32, 32, 0, 0, 1), (s, p) -> {}));
+            assertThrows(IllegalArgumentException.class, () -> sd.generate(new StableDiffusion.Request("a fox", null, 32, 32, 1, -1, 1), (s, p) -> {}));
         }
     }
 
@@ -110,5 +110,35 @@ class StableDiffusionTest {
         Files.delete(broken.resolve("model_index.json"));
         assertFalse(StableDiffusion.isPipeline(broken));
         assertTrue(StableDiffusion.isPipeline(folder));
+    }
+
+    /** Previews: TAESD's when the pipeline has one inside (or beside) it, else the linear guess; both at the picture's size. */
+    @Test
+    void previewsComeFromTaesdWhenThereIsOne() throws IOException {
+        Path withTaesd = new TinyPipeline(GgmlType.F32, 1).write(dir.resolve("with-taesd/tiny-sd"));
+        dev.muse.testkit.TinyTaesd.sd(GgmlType.F32, 2).write(withTaesd.resolve("taesd"));
+        var request = new StableDiffusion.Request("a red fox", null, 64, 32, 2, 0, 5);
+        List<Picture> previews = new ArrayList<>();
+        try (StableDiffusion sd = StableDiffusion.load(withTaesd, Ops.cpu()); StableDiffusion plain = StableDiffusion.load(folder, Ops.cpu())) {
+            assertTrue(sd.previewsByTaesd());
+            assertFalse(plain.previewsByTaesd());
+            sd.generate(request, (step, preview) -> previews.add(preview.get()));
+            plain.generate(request, (step, preview) -> previews.add(preview.get()));
+        }
+        assertEquals(4, previews.size());
+        for (Picture p : previews) {
+            assertEquals(64, p.width());
+            assertEquals(32, p.height());
+        }
+        // the linear guess paints 8 x 8 squares; TAESD's picture has detail within them
+        assertTrue(flatSquares(previews.get(2)) && !flatSquares(previews.get(0)));
+    }
+
+    /** Whether every 8 x 8 square of the picture is one colour. */
+    static boolean flatSquares(Picture p) {
+        for (int y = 0; y < p.height(); y++)
+            for (int x = 0; x < p.width(); x++)
+                for (int c = 0; c < 3; c++) if (p.sample(x, y, c) != p.sample(x / 8 * 8, y / 8 * 8, c)) return false;
+        return true;
     }
 }
