@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import * as chat from './scenarios-chat.mjs';
+import * as create from './scenarios-create.mjs';
 import * as ui from './scenarios-ui.mjs';
 
 const [name, base, screenshots, argument] = process.argv.slice(2);
-const scenarios = { ...chat, ...ui };
+const scenarios = { ...chat, ...create, ...ui };
 if (!scenarios[name]) {
   console.error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`);
   process.exit(2);

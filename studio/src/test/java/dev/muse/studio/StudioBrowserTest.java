@@ -18,6 +18,8 @@ import dev.muse.hub.ModelSource;
 import dev.muse.testkit.FakeHub;
 import dev.muse.testkit.TinyFamily;
 import dev.muse.testkit.TinyModel;
+import dev.muse.testkit.TinyPipeline;
+import dev.muse.testkit.TinyTaesd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +106,21 @@ class StudioBrowserTest {
             scenario("starter", fresh.base(), null);
         } finally {
             System.clearProperty("muse.hf.endpoint");
+        }
+    }
+
+    /**
+     * Muse Studio as a co-creation canvas, with a tiny random Stable Diffusion pipeline and TAESD beside it (on a server
+     * of its own, so no other scenario's default model draws): a picture forms from its previews, is kept, varied and
+     * inpainted under a painted mask.
+     */
+    @Test
+    void drawAPictureWatchItFormThenVaryAndInpaintIt() throws Exception {
+        Path drawing = Files.createDirectories(dir.resolve("drawing-models"));
+        new TinyPipeline(GgmlType.F32, 1).write(drawing.resolve("tiny-sd"));
+        TinyTaesd.sd(GgmlType.F32, 1).write(drawing.resolve("taesd"));
+        try (StudioTestServer painter = new StudioTestServer(drawing, Files.createDirectories(dir.resolve("drawing-data")), false)) {
+            scenario("create", painter.base(), null);
         }
     }
 

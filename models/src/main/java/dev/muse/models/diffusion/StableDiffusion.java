@@ -232,7 +232,9 @@ public final class StableDiffusion implements AutoCloseable {
         for (int i = 0; i < latents.length; i++) latents[i] /= scaling;
         float[] pixels = vae.decode(latents, h, w);
         int leftOut = Math.max(0, tokenizer.encode(r.prompt()).length - ClipTokenizer.MAX_PROMPT_TOKENS);
-        return new Result(toPicture(pixels, r.width(), r.height()), leftOut);
+        Picture picture = toPicture(pixels, r.width(), r.height());
+        if (r.edit() != null && r.edit().mask() != null) keepUnmasked(picture, r.edit().image(), r.edit().mask());
+        return new Result(picture, leftOut);
     }
 
     /** A picture of scaled latents at the request's size: TAESD's decode, or the linear guess scaled up 8 times. */
@@ -258,6 +260,15 @@ public final class StableDiffusion implements AutoCloseable {
      * (AUTOMATIC1111's "approx cheap" preview), good enough to see a picture's layout and colours form.
      */
     private static final double[][] LATENT_RGB = {{0.298, 0.207, 0.208}, {0.187, 0.286, 0.173}, {-0.158, 0.189, 0.264}, {-0.184, -0.271, -0.473}};
+
+    /**
+     * Outside the mask, the edited picture is the original's own pixels (as AUTOMATIC1111 pastes them back): the VAE
+     * would otherwise redraw them slightly, since each decoded pixel depends on every latent.
+     */
+    static void keepUnmasked(Picture picture, Picture original, Mask mask) {
+        for (int i = 0; i < mask.repaint().length; i++)
+            if (!mask.repaint()[i]) System.arraycopy(original.rgb(), 3 * i, picture.rgb(), 3 * i, 3);
+    }
 
     /** The mask at the latents' size (nearest, as diffusers' inpainting pipeline shrinks it), 1 where redrawn. */
     static float[] latentMask(Mask mask, int width, int height) {

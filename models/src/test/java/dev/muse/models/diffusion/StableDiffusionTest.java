@@ -141,4 +141,27 @@ class StableDiffusionTest {
                 for (int c = 0; c < 3; c++) if (p.sample(x, y, c) != p.sample(x / 8 * 8, y / 8 * 8, c)) return false;
         return true;
     }
+
+    /** An inpainted picture keeps the original's pixels outside the mask, exactly, and changes inside it. */
+    @Test
+    void inpaintingKeepsThePixelsOutsideTheMask() throws IOException {
+        try (StableDiffusion sd = StableDiffusion.load(folder, Ops.cpu())) {
+            Picture original = sd.generate(new StableDiffusion.Request("a red fox", null, 64, 32, 2, 0, 5), (s, p) -> {}).picture();
+            boolean[] left = new boolean[64 * 32];
+            for (int i = 0; i < left.length; i++) left[i] = i % 64 < 24;
+            var edit = new StableDiffusion.Edit(original, new dev.muse.media.Mask(64, 32, left), 1);
+            List<Integer> steps = new ArrayList<>();
+            Picture painted = sd.generate(new StableDiffusion.Request("a cat on the moon", null, 64, 32, 4, 0, 6, Sampling.Sampler.EULER, edit),
+                    (s, p) -> steps.add(s)).picture();
+            assertEquals(List.of(1, 2, 3, 4), steps);
+            int changed = 0;
+            for (int y = 0; y < 32; y++)
+                for (int x = 0; x < 64; x++)
+                    for (int c = 0; c < 3; c++) {
+                        if (x >= 24) assertEquals(original.sample(x, y, c), painted.sample(x, y, c), "kept pixel " + x + "," + y);
+                        else if (original.sample(x, y, c) != painted.sample(x, y, c)) changed++;
+                    }
+            assertTrue(changed > 24 * 32 * 3 / 2, changed + " of the masked values changed");
+        }
+    }
 }

@@ -84,7 +84,7 @@ public final class Wire {
     }
 
     /**
-     * A model object: OpenAI's fields, plus whether it is loaded, its size, what it takes in and, when loaded, its
+     * A model object: OpenAI's fields, plus whether it is loaded, its size, what it takes in and makes and, when loaded, its
      * context window and the memory it holds.
      */
     public static ObjectNode model(ModelInfo info) {
@@ -99,6 +99,8 @@ public final class Wire {
         if (info.inputs().contains(ModelInfo.Modality.TEXT)) input.add("text");
         if (info.inputs().contains(ModelInfo.Modality.IMAGE)) input.add("image");
         if (info.inputs().contains(ModelInfo.Modality.AUDIO)) input.add("audio");
+        ArrayNode output = m.putArray("output_modalities"); // what it makes: text, or images for a drawing model
+        for (ModelInfo.Modality made : info.outputs()) output.add(made.name().toLowerCase(java.util.Locale.ROOT));
         info.resident().ifPresent(r -> {
             m.put("architecture", r.architecture());
             m.put("context_length", r.contextLength());

@@ -4,14 +4,15 @@
 // the view is brought back in line with what the server stored.
 import { ApiError, NetworkError, call, stream } from './api.js';
 import { el } from './dom.js';
+import { blobOf, drawPicture, drawingContent, drawingOf } from './drawing.js';
 import { mediaOf, textOf } from './media.js';
 import { MessageView } from './messages.js';
 
 const DRAFT_TITLE = 'New chat';
 
 export class Chat {
-  constructor({ models, settings, composer, conversations, stats, banner }) {
-    Object.assign(this, { models, settings, composer, conversations, stats, banner });
+  constructor({ models, settings, composer, conversations, stats, banner, drawOptions, maskEditor }) {
+    Object.assign(this, { models, settings, composer, conversations, stats, banner, drawOptions, maskEditor });
     this.list = document.getElementById('message-list');
     this.scroller = document.getElementById('messages');
     this.emptyState = document.getElementById('empty-state');
@@ -66,6 +67,8 @@ export class Chat {
       onRegenerate: m => this.regenerate(m),
       onRemove: m => this.remove(m),
       onCancelEdit: () => this.renderStates(),
+      onVariation: m => this.vary(m),
+      onEditPicture: m => this.editPicture(m),
     });
     this.entries.push({ message, view });
     this.list.append(view.element);
@@ -79,8 +82,17 @@ export class Chat {
     this.emptyState.hidden = this.entries.length > 0;
   }
 
-  /** From the composer. */
+  /** From the composer: a chat turn, or with an image model a drawing (of an attached image: an edit of it). */
   send({ text, attachments }) {
+    if (this.models.draws(this.models.value)) {
+      const images = attachments.filter(a => a.kind === 'image');
+      if (!text || images.length > 1 || images.length < attachments.length) {
+        this.composer.fill(text, attachments);
+        this.composer.note(!text ? 'Describe the picture to draw.' : 'An image model takes a description and at most one picture to redraw.');
+        return;
+      }
+      return this.draw(text, images.length ? { url: images[0].url, mask: null, strength: this.drawOptions.strengthValue() } : null);
+    }
     const media = attachments.map(a => a.part);
     return this.ask(media.length ? [...(text ? [{ type: 'text', text }] : []), ...media] : text);
   }
@@ -161,6 +173,81 @@ export class Chat {
       this.renderStates();
     }
     if (!user.unsent) await this.sync(usage);
+  }
+
+  /**
+   * Draws a picture of {@code prompt} (or redraws {@code edit}: {url, mask, strength}), showing it form from the
+   * previews, then keeps the prompt and the picture (with its parameters) in the conversation.
+   */
+  async draw(prompt, edit, overrides = {}) {
+    if (this.busy) return;
+    const model = this.models.value;
+    this.banner.clear();
+    const parameters = { ...this.drawOptions.parameters(prompt), ...overrides };
+    const user = { role: 'user', content: prompt, anchor: this.entries.findLast(e => e.message.id)?.message.id ?? null };
+    const userView = this.append(user);
+    const controller = new AbortController();
+    this.streaming = { controller };
+    this.composer.setBusy(true);
+    const answer = { role: 'assistant', content: [], status: 'streaming', progress: 'Drawing…' };
+    const view = this.append(answer);
+    this.renderStates();
+    this.scrollToEnd(true);
+    try {
+      if (!this.conversation.id) await this.create(model, prompt);
+      const picture = edit ? { image: blobOf(edit.url), mask: edit.mask, strength: edit.strength } : null;
+      const drawn = await drawPicture(model, parameters, picture, (url, step) => {
+        const pinned = this.nearEnd();
+        answer.content = [{ type: 'image_url', image_url: { url } }];
+        answer.progress = `Drawing… step ${step}`;
+        view.refresh({ last: true, busy: true });
+        this.scrollToEnd(pinned);
+      }, controller.signal);
+      answer.content = drawingContent(drawn.url, drawn.parameters);
+      answer.status = 'complete';
+      delete answer.progress;
+      const path = `v1/conversations/${encodeURIComponent(this.conversation.id)}/messages`;
+      await call('POST', path, { role: 'user', content: prompt });
+      await call('POST', path, { role: 'assistant', content: answer.content });
+    } catch (e) {
+      if (e.name === 'AbortError') {
+        this.drop(answer);
+        user.unsent = 'Stopped before the picture was finished.';
+      } else if (e instanceof ApiError || e instanceof NetworkError) {
+        this.drop(answer);
+        user.unsent = sentence(e.message);
+        if (e instanceof ApiError) this.banner.show(e.message);
+      } else {
+        throw e;
+      }
+    } finally {
+      this.streaming = null;
+      this.composer.setBusy(false);
+      userView.refresh({ last: false, busy: false });
+      view.refresh({ last: false, busy: false });
+      this.renderStates();
+    }
+    if (!user.unsent) await this.sync();
+  }
+
+  /** The same picture's prompt and settings again with another seed. */
+  vary(message) {
+    const drawn = drawingOf(message.content);
+    if (!drawn) return;
+    const p = drawn.parameters;
+    return this.draw(p.prompt, null, { size: p.size, steps: p.steps, guidance_scale: p.guidance_scale, negative_prompt: p.negative_prompt,
+      seed: Math.floor(Math.random() * 2 ** 31) });
+  }
+
+  /** Opens the picture in the mask editor, then redraws it (where painted) as asked. */
+  async editPicture(message) {
+    const drawn = drawingOf(message.content);
+    if (!drawn || this.busy) return;
+    const asked = await this.maskEditor.open(drawn.url, drawn.parameters.prompt ?? '');
+    if (!asked) return;
+    const seed = this.drawOptions.parameters('').seed;
+    return this.draw(asked.prompt, { url: drawn.url, mask: asked.mask, strength: asked.strength },
+      { size: drawn.parameters.size, steps: drawn.parameters.steps, guidance_scale: drawn.parameters.guidance_scale, seed });
   }
 
   request(model, content) {
@@ -257,7 +344,7 @@ export class Chat {
     const content = media.length ? [...(text.trim() ? [{ type: 'text', text: text.trim() }] : []), ...media] : text.trim();
     if (message.unsent) {
       this.drop(message);
-      return this.ask(content);
+      return this.turn(content);
     }
     await this.rewindAndAsk(message, content);
   }
@@ -273,7 +360,12 @@ export class Chat {
     }
     const index = this.entries.findIndex(e => e.message === from);
     for (const e of this.entries.slice(index)) if (!e.message.unsent) this.drop(e.message);
-    await this.ask(content);
+    await this.turn(content);
+  }
+
+  /** A turn again (edited or regenerated): asked of a chat model, drawn by an image model. */
+  turn(content) {
+    return this.models.draws(this.models.value) ? this.draw(textOf(content), null) : this.ask(content);
   }
 
   remove(message) {

@@ -8,10 +8,14 @@ import { sendsVoiceMessages, stopsOnSilence } from './settings.js';
 const SILENCE_ENDS_TURN = 1.5;
 
 export class Composer {
-  /** onSend({text, attachments}) is called with what to send; onStop() while an answer streams. */
-  constructor({ onSend, onStop }) {
+  /**
+   * onSend({text, attachments}) is called with what to send; onStop() while an answer streams; onAttachments(list)
+   * whenever the attachments change.
+   */
+  constructor({ onSend, onStop, onAttachments = () => {} }) {
     this.onSend = onSend;
     this.onStop = onStop;
+    this.onAttachments = onAttachments;
     this.attachments = [];
     this.busy = false;
     this.recorder = new Recorder();
@@ -152,6 +156,7 @@ export class Composer {
         this.input.focus();
       }))));
     this.tray.hidden = this.attachments.length === 0;
+    this.onAttachments(this.attachments);
   }
 
   /**

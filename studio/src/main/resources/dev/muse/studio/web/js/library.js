@@ -19,7 +19,7 @@ export class ModelNotice {
   async update() {
     if (this.pulling) return;
     const model = this.models.info(this.models.value);
-    if (!(model?.loaded && model.chat_template === false)) {
+    if (!(model?.loaded && model.chat_template === false) || this.models.draws(model.id)) { // an image model has no template either
       this.box.hidden = true;
       return;
     }

@@ -3,6 +3,8 @@
 import { ApiError, NetworkError, onUnreachable } from './api.js';
 import { Chat } from './chat.js';
 import { Composer } from './composer.js';
+import { DrawOptions } from './drawing.js';
+import { MaskEditor } from './maskeditor.js';
 import { ConversationList } from './conversations.js';
 import { setUpKeyPrompt } from './keys.js';
 import { ModelNotice } from './library.js';
@@ -29,7 +31,14 @@ const conversations = new ConversationList({
   onDeleted: id => { if (chat.conversation.id === id) chat.newChat(); },
   onError: report,
 });
-const models = new ModelPicker({ onChange: id => chat.changeModel(id), onShown: () => notice?.update() });
+const drawOptions = new DrawOptions();
+const models = new ModelPicker({
+  onChange: id => chat.changeModel(id),
+  onShown: () => {
+    notice?.update();
+    drawOptions.show(models.draws(models.value));
+  },
+});
 const notice = new ModelNotice({
   models,
   onPick: async id => {
@@ -39,8 +48,12 @@ const notice = new ModelNotice({
   onError: report,
 });
 const settings = new SettingsPanel({ onSave: changes => chat.updateSettings(changes), onMode: () => chat.updateSettings({}) });
-const composer = new Composer({ onSend: message => chat.send(message), onStop: () => chat.stop() });
-const chat = new Chat({ models, settings, composer, conversations, stats, banner });
+const composer = new Composer({
+  onSend: message => chat.send(message),
+  onStop: () => chat.stop(),
+  onAttachments: list => drawOptions.editing(list.some(a => a.kind === 'image')),
+});
+const chat = new Chat({ models, settings, composer, conversations, stats, banner, drawOptions, maskEditor: new MaskEditor() });
 const connection = new Connection({ banner, onReconnected: () => refresh() });
 onUnreachable(() => connection.lost());
 

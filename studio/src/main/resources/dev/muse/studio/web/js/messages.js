@@ -1,6 +1,7 @@
 // One message in the conversation: the person's turn (text, images, audio) or Muse's answer (Markdown,
 // a collapsible thinking block, generated media with a download link and a provenance badge).
 import { copyText, el, icon, iconButton } from './dom.js';
+import { drawingOf } from './drawing.js';
 import { mediaOf, textOf } from './media.js';
 import { renderMarkdown } from './render.js';
 import { splitThinking } from './thinking.js';
@@ -9,7 +10,8 @@ const EXTENSIONS = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'web
 
 /**
  * The view of a message {role, content, status}. {@code actions} holds the callbacks of its buttons:
- * onEdit(message, newText), onRegenerate(message), onRemove(message), onCancelEdit().
+ * onEdit(message, newText), onRegenerate(message), onRemove(message), onCancelEdit(), onVariation(message) and
+ * onEditPicture(message) (for a drawn picture).
  */
 export class MessageView {
   constructor(message, actions) {
@@ -76,6 +78,7 @@ export class MessageView {
     const m = this.message;
     const notes = [];
     this.element.classList.toggle('unsent', Boolean(m.unsent));
+    if (m.progress) notes.push(m.progress);
     if (m.unsent) notes.push(`Not sent: ${m.unsent} This message is shown here only; it is not saved in the conversation.`);
     else if (m.stopped) notes.push('Stopped. What was written so far is saved.');
     else if (m.interrupted) notes.push(`Cut off: ${m.interrupted}`);
@@ -91,7 +94,12 @@ export class MessageView {
     if (text && !(busy && last)) buttons.push(this.copyButton(text));
     if (!busy && m.role === 'user' && (m.id || m.unsent)) buttons.push(iconButton('edit', m.unsent ? 'Edit and resend' : 'Edit and resend from here', () => this.startEdit()));
     if (!busy && m.unsent) buttons.push(iconButton('trash', 'Remove this unsent message', () => this.actions.onRemove(m)));
-    if (!busy && last && m.role === 'assistant' && m.id) buttons.push(iconButton('refresh', 'Regenerate the answer', () => this.actions.onRegenerate(m)));
+    const drawn = m.role === 'assistant' && m.id ? drawingOf(m.content) : null;
+    if (!busy && last && m.role === 'assistant' && m.id && !drawn) buttons.push(iconButton('refresh', 'Regenerate the answer', () => this.actions.onRegenerate(m)));
+    if (!busy && drawn) {
+      buttons.push(iconButton('refresh', 'Draw a variation (another seed)', () => this.actions.onVariation(m)));
+      buttons.push(iconButton('edit', 'Edit this picture', () => this.actions.onEditPicture(m)));
+    }
     this.toolbar.replaceChildren(...buttons);
   }
 

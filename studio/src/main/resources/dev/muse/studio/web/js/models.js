@@ -52,6 +52,9 @@ export class ModelPicker {
   /** What the server said of a model (/v1/models), or undefined when it does not offer it. */
   info(id) { return this.models.find(m => m.id === id); }
 
+  /** Whether a model makes pictures (an image generation model) rather than text. */
+  draws(id) { return (this.info(id)?.output_modalities ?? []).includes('image'); }
+
   /** The context window of a loaded model, or null. */
   contextLength(id) {
     return this.info(id)?.context_length ?? null;

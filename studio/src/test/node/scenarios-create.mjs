@@ -1,0 +1,122 @@
+// Scenarios about creating pictures: a drawing that forms from its previews, kept in the conversation, varied and
+// inpainted under a mask painted with the mouse. The pixels are read back from the page, so a blank or unchanged
+// picture fails.
+import { idle, open, pickModel, send } from './studio-page.mjs';
+
+/** RGB values of an image element's picture, read through a canvas: {width, height, rgb: number[]}. */
+async function pixels(t, locator) {
+  return locator.evaluate(async img => {
+    if (!img.complete) await new Promise(resolve => img.addEventListener('load', resolve, { once: true }));
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const g = canvas.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
+    const rgb = [];
+    for (let i = 0; i < data.length; i += 4) rgb.push(data[i], data[i + 1], data[i + 2]);
+    return { width: canvas.width, height: canvas.height, rgb };
+  });
+}
+
+/** The mean absolute difference of two pictures' values over the columns [from, to). */
+function difference(a, b, from = 0, to = a.width) {
+  let sum = 0, n = 0;
+  for (let y = 0; y < a.height; y++)
+    for (let x = from; x < to; x++)
+      for (let c = 0; c < 3; c++, n++) sum += Math.abs(a.rgb[(y * a.width + x) * 3 + c] - b.rgb[(y * b.width + x) * 3 + c]);
+  return sum / n;
+}
+
+/**
+ * Draw, watch it form, find it again after a reload, draw a variation, then paint over its left part and redraw only
+ * that: the right part keeps its pixels exactly, the painted part changes.
+ */
+export async function create(t) {
+  await open(t);
+  await pickModel(t, 'tiny-sd');
+  const options = t.page.getByRole('group', { name: 'Drawing options' });
+  await options.waitFor();
+  t.check(await t.page.getByRole('textbox', { name: 'Message', exact: true }).getAttribute('placeholder') === 'Describe a picture',
+    'the message box asks for a picture');
+  await options.getByLabel('Size').fill('64x64');
+  await options.getByLabel('Steps').fill('6');
+  await options.getByLabel('Guidance').fill('0');
+  await options.getByLabel('Seed').fill('42');
+
+  // every picture the answer shows while it is drawn, as it changes
+  await t.page.evaluate(() => {
+    window.museFrames = [];
+    setInterval(() => {
+      const img = document.querySelector('.message.assistant:last-of-type img');
+      if (img && img.src !== window.museFrames.at(-1)) window.museFrames.push(img.src);
+    }, 5);
+  });
+  await send(t, 'a red fox in snow, watercolor');
+  await t.page.getByText(/Drawing… step \d/).waitFor();
+  await t.screenshot('forming');
+  await idle(t);
+  const first = t.page.locator('.message.assistant').first();
+  await first.getByText('64x64 · 6 steps · guidance 0 · seed 42').waitFor();
+  const frames = await t.page.evaluate(() => window.museFrames);
+  t.check(frames.length >= 4, `the picture formed in steps: ${frames.length} pictures shown`);
+  const picture = first.getByRole('img', { name: 'Generated image 1' });
+  const drawn = await pixels(t, picture);
+  t.check(drawn.width === 64 && drawn.height === 64, `a 64x64 picture, not ${drawn.width}x${drawn.height}`);
+  t.check(new Set(drawn.rgb).size > 40, 'a picture, not a flat fill');
+  const preview = await t.page.evaluate(async url => {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.width;
+    canvas.height = img.height;
+    canvas.getContext('2d').drawImage(img, 0, 0);
+    return { width: img.width, height: img.height, rgb: [...canvas.getContext('2d').getImageData(0, 0, img.width, img.height).data].filter((v, i) => i % 4 < 3) };
+  }, frames[0]);
+  t.check(preview.width === 64 && difference(preview, drawn) > 1, 'the first preview is the picture as it stood, not the finished one');
+  t.check(await first.getByRole('link', { name: /Download/ }).count() === 1, 'the picture can be downloaded');
+  await t.screenshot('drawn');
+
+  // kept: after a reload the picture and its parameters are still there
+  await t.page.reload();
+  await t.page.locator('.message.assistant').first().getByText('seed 42').waitFor();
+  const kept = await pixels(t, t.page.locator('.message.assistant').first().getByRole('img', { name: 'Generated image 1' }));
+  t.check(difference(kept, drawn) === 0, 'the stored picture is the drawn one');
+
+  // a variation: the same prompt and settings with another seed
+  await t.page.locator('.message.assistant').first().getByRole('button', { name: 'Draw a variation (another seed)' }).click();
+  await idle(t);
+  await t.page.locator('.message.assistant').nth(1).getByText('64x64 · 6 steps').waitFor();
+  const variation = await pixels(t, t.page.locator('.message.assistant').nth(1).getByRole('img', { name: 'Generated image 1' }));
+  t.check(difference(variation, drawn) > 5, 'another seed draws another picture');
+
+  // inpainting: paint over the left part of the first picture, redraw it as a cat
+  await t.page.locator('.message.assistant').first().getByRole('button', { name: 'Edit this picture' }).click();
+  const dialog = t.page.getByRole('dialog', { name: 'Edit this picture' });
+  await dialog.waitFor();
+  await dialog.getByLabel('Brush').fill('160');
+  const canvas = dialog.getByLabel('Paint where the picture should be redrawn');
+  const box = await canvas.boundingBox();
+  for (const row of [0.05, 0.25, 0.45, 0.65, 0.85, 0.97]) { // strokes over the left third
+    await t.page.mouse.move(box.x + 2, box.y + box.height * row);
+    await t.page.mouse.down();
+    await t.page.mouse.move(box.x + box.width * 0.3, box.y + box.height * row, { steps: 5 });
+    await t.page.mouse.up();
+  }
+  await dialog.getByLabel('What it should show').fill('a cat on the moon');
+  await dialog.getByLabel('Strength').fill('1');
+  await t.screenshot('painting');
+  await dialog.getByRole('button', { name: 'Redraw' }).click();
+  await idle(t);
+  const edited = t.page.locator('.message.assistant').nth(2);
+  await edited.getByText('strength 1').waitFor();
+  const inpainted = await pixels(t, edited.getByRole('img', { name: 'Generated image 1' }));
+  t.check(difference(inpainted, drawn, 48, 64) === 0, 'the unpainted right part keeps its pixels exactly');
+  const painted = difference(inpainted, drawn, 0, 16);
+  t.check(painted > 5, `the painted left part is redrawn (mean change ${painted.toFixed(1)} levels)`);
+  const stored = await t.api('GET', `v1/conversations/${new URLSearchParams(new URL(t.page.url()).hash.slice(1)).get('c')}`);
+  t.check(stored.messages.length === 6, `three prompts and three pictures are kept: ${stored.messages.length} messages`);
+  t.check(stored.messages[5].content[0].muse_drawing.strength === 1, 'the edit keeps its strength with the picture');
+  await t.screenshot();
+}
