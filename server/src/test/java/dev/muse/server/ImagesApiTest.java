@@ -105,6 +105,19 @@ class ImagesApiTest {
         assertError(s.post("/v1/images/edits", "{\"prompt\": \"a cat\"}"), 400, null);
     }
 
+    /** A conversation with a drawn picture in it goes on with a text-only chat model, which reads the picture's prompt. */
+    @Test
+    void aConversationGoesOnWithAChatModelAfterADrawing() throws Exception {
+        JsonNode conversation = TestServer.json(s.post("/v1/conversations", "{\"title\": \"fox\"}"));
+        String id = conversation.get("id").asText(), path = "/v1/conversations/" + id + "/messages";
+        assertEquals(201, s.post(path, "{\"role\": \"user\", \"content\": \"a red fox\"}").statusCode());
+        assertEquals(201, s.post(path, "{\"role\": \"assistant\", \"content\": [{\"type\": \"image_url\", \"image_url\": {\"url\": "
+                + "\"data:image/png;base64,iVBORw0KGgo=\"}, \"muse_drawing\": {\"prompt\": \"a red fox\", \"seed\": 1}}]}").statusCode());
+        HttpResponse<String> r = s.post("/v1/chat/completions", "{\"model\": \"tiny-chat\", \"conversation_id\": \"" + id
+                + "\", \"max_tokens\": 2, \"messages\": [{\"role\": \"user\", \"content\": \"what is in it?\"}]}");
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
     /** A mask whose left half is transparent (redrawn), the rest opaque. */
     static byte[] maskPng(int w, int h) throws Exception {
         var rgba = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_ARGB);

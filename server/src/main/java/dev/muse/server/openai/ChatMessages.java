@@ -18,6 +18,12 @@ public final class ChatMessages {
     /** The field Muse adds to a stored input_audio part: the text its speech model heard in it. */
     public static final String TRANSCRIPT = "transcript";
 
+    /**
+     * The field the studio adds to a picture an image model drew (an image_url part): its parameters. A chat model is sent
+     * the picture's prompt instead of the picture, so a conversation goes on with any model after a drawing.
+     */
+    public static final String DRAWING = "muse_drawing";
+
     /** Images one request may send: each is decoded and encoded before the prompt's length is known. */
     public static final int MAX_IMAGES = 16;
 
@@ -70,6 +76,11 @@ public final class ChatMessages {
                     parts.add(new ChatRequest.Text(part.get("text").textValue()));
                 }
                 case "image_url" -> {
+                    JsonNode drawn = part.path(DRAWING);
+                    if (drawn.isObject()) { // a picture an image model drew in this conversation: chat models read what it shows
+                        parts.add(new ChatRequest.Text("[a picture drawn from the prompt: " + drawn.path("prompt").asText("") + "]"));
+                        continue;
+                    }
                     JsonNode url = part.path("image_url");
                     String address = url.isTextual() ? url.textValue() : url.path("url").asText(null);
                     parts.add(new ChatRequest.Image(() -> urls.read(address, where + ".content")));
