@@ -13,13 +13,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** `muse pull`: one file from Hugging Face into the model cache. Prints the cached file's path on stdout. */
+/** `muse pull`: a model from Hugging Face into the model cache (a file, or a pipeline's folder). Prints the cached paths on stdout. */
 @Command(name = "pull", mixinStandardHelpOptions = true,
         description = {"Download a model from Hugging Face into the model cache: resumable, SHA-256 verified.",
                 "Hub: $MUSE_HF_ENDPOINT (default https://huggingface.co); $HF_TOKEN is sent to it for gated repositories."})
 final class PullCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "hf:ORG/REPO/PATH/FILE.gguf (the first two segments are the repository), "
-            + "or an alias: " + "stories260k, smollm2-135m-instruct, llama3.2-1b-instruct, smolvlm-256m-instruct (muse models lists them)")
+            + "or an alias: " + "stories260k, smollm2-135m-instruct, llama3.2-1b-instruct, smolvlm-256m-instruct, whisper-base, sd-turbo, taesd, ... "
+            + "(muse models lists them)")
     String model;
 
     @Option(names = "--revision", paramLabel = "REV", description = "branch, tag or commit of an hf: model (default: main)")
@@ -45,6 +46,8 @@ final class PullCommand implements Callable<Integer> {
     String mmproj;
 
     @Override public Integer call() throws Exception {
+        var folder = ModelAliases.find(model).filter(ModelAliases.Alias::isFolder);
+        if (folder.isPresent()) return pullFolder(folder.get());
         ModelSource source = ModelSource.parse(model);
         boolean alias = ModelAliases.find(model).isPresent();
         if (revision != null) {
@@ -66,5 +69,17 @@ final class PullCommand implements Callable<Integer> {
         for (ModelPuller.Result pulled : puller.pull(source, projector, new ModelPuller.Options(name, force, allowUnverified)))
             System.out.println(pulled.file());
         return 0;
+    }
+
+    /** An alias of a model in several files (a diffusers pipeline): each file verified into a folder of the cache. */
+    private int pullFolder(ModelAliases.Alias alias) throws Exception {
+        if (revision != null || sha256 != null || mmproj != null)
+            throw new IllegalArgumentException("--revision, --sha256 and --mmproj are for hf: files; " + alias.name() + " is pinned to its files in "
+                    + alias.source().repo());
+        DownloadProgress progress = quiet ? DownloadProgress.silent() : ProgressBar.onStandardError();
+        ModelPuller puller = new ModelPuller(HubSettings.fromEnvironment(), ModelFiles.cache(), progress);
+        var pulled = puller.pull(alias, new ModelPuller.Options(name, force, allowUnverified));
+        System.out.println(ModelFiles.cache().resolve(name != null ? name : alias.name()));
+        return pulled.isEmpty() ? 1 : 0;
     }
 }

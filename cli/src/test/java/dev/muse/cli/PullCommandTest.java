@@ -144,4 +144,37 @@ class PullCommandTest {
         String last = o.err().lines().reduce((a, b) -> b).orElse("");
         assertTrue(last.startsWith("muse: cannot reach http://127.0.0.1:" + closed) && last.contains("MUSE_OFFLINE_MODELS"), o.err());
     }
+
+    /**
+     * `muse pull sd-turbo` and `muse pull taesd` bring a diffusers pipeline (its F16 weights, the ".fp16" files) and the
+     * preview decoder into the cache as folders; `muse models` lists the pipeline, and `muse draw` uses both.
+     */
+    @Test
+    void pullAPipelineAndItsPreviewsThenDraw() throws IOException {
+        Path pipeline = new dev.muse.testkit.TinyPipeline(dev.muse.engine.GgmlType.F16, 1).write(dir.resolve("upstream/sd-turbo"));
+        var turbo = dev.muse.hub.ModelAliases.find("sd-turbo").orElseThrow();
+        for (String path : turbo.folder()) {
+            Path file = pipeline.resolve(path.replace(".fp16.safetensors", ".safetensors"));
+            if (path.endsWith(".safetensors")) hub.serve(turbo.source().repo(), path, Files.readAllBytes(file));
+            else hub.serveRegular(turbo.source().repo(), path, Files.readAllBytes(file));
+        }
+        Path taesd = dev.muse.testkit.TinyTaesd.sd(dev.muse.engine.GgmlType.F16, 1).write(dir.resolve("upstream/taesd"));
+        hub.serveRegular("madebyollin/taesd", "config.json", Files.readAllBytes(taesd.resolve("config.json")))
+                .serve("madebyollin/taesd", "diffusion_pytorch_model.safetensors", Files.readAllBytes(taesd.resolve("diffusion_pytorch_model.safetensors")));
+
+        CliTest.Outcome pull = muse("pull", "sd-turbo");
+        assertEquals(0, pull.exitCode(), pull.err());
+        Path cached = dir.resolve("home/models/sd-turbo");
+        assertEquals(cached.toString(), pull.out().strip());
+        assertTrue(Files.isRegularFile(cached.resolve("unet/diffusion_pytorch_model.fp16.safetensors")));
+        assertTrue(pull.err().contains("verified merges.txt: git blob SHA-1"), pull.err());
+        assertEquals(0, muse("pull", "taesd").exitCode());
+        assertTrue(muse("models").out().contains("sd-turbo"), "muse models lists the pulled pipeline");
+
+        Path preview = dir.resolve("forming.png"), out = dir.resolve("fox.png");
+        CliTest.Outcome draw = muse("draw", "a red fox", "-m", "sd-turbo", "--size", "64x32", "--steps", "2", "-g", "0", "--preview", preview.toString(),
+                "-o", out.toString());
+        assertEquals(0, draw.exitCode(), draw.err());
+        assertTrue(Files.isRegularFile(out) && Files.isRegularFile(preview));
+    }
 }

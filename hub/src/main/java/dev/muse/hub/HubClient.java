@@ -37,7 +37,11 @@ final class HubClient implements AutoCloseable {
     }
 
     /** The final answer and what was learnt about the file on the way; closing it closes the body. */
-    record Answer(int status, HttpHeaders headers, InputStream body, URI uri, String linkedSha256, long linkedSize) implements AutoCloseable {
+    /**
+     * @param linkedSha256 the SHA-256 the hub announces for a file in LFS (X-Linked-Etag), or null
+     * @param blobSha1     for a file not in LFS (no X-Linked-Etag), the git blob SHA-1 the hub gives as its ETag, or null
+     */
+    record Answer(int status, HttpHeaders headers, InputStream body, URI uri, String linkedSha256, long linkedSize, String blobSha1) implements AutoCloseable {
         long header(String name) { return headers.firstValueAsLong(name).orElse(-1); }
 
         @Override public void close() throws IOException { body.close(); }
@@ -54,7 +58,8 @@ final class HubClient implements AutoCloseable {
             if (sha == null) sha = linkedSha256(headers);
             if (size < 0) size = headers.firstValueAsLong("x-linked-size").orElse(-1);
             int status = response.statusCode();
-            if (status == 200 || status == 206 || status == 416) return new Answer(status, headers, response.body(), uri, sha, size);
+            if (status == 200 || status == 206 || status == 416)
+                return new Answer(status, headers, response.body(), uri, sha, size, sha == null ? blobSha1(headers) : null);
             response.body().close();
             if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
                 if (hop >= MAX_REDIRECTS) throw new PullException("more than " + MAX_REDIRECTS + " redirects from " + url + ": refusing to follow");
@@ -129,6 +134,16 @@ final class HubClient implements AutoCloseable {
         if (bare.startsWith("W/")) bare = bare.substring(2);
         bare = bare.replace("\"", "").toLowerCase(Locale.ROOT);
         return ModelSource.isSha256(bare) ? bare : null;
+    }
+
+    /** A file outside LFS: the hub's ETag is its git blob id (40 hex digits, quoted); anything else is not one. */
+    static String blobSha1(HttpHeaders headers) {
+        String value = headers.firstValue("etag").orElse(null);
+        if (value == null) return null;
+        String bare = value.strip();
+        if (bare.startsWith("W/")) bare = bare.substring(2);
+        bare = bare.replace("\"", "").toLowerCase(Locale.ROOT);
+        return bare.matches("[0-9a-f]{40}") ? bare : null;
     }
 
     private IOException failure(int status, URI uri, HttpHeaders headers) {

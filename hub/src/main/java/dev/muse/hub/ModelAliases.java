@@ -10,16 +10,36 @@ import java.util.Optional;
  * sources; the others are checked against the hub's own X-Linked-Etag at download time.
  */
 public final class ModelAliases {
-    /** @param projector the model's vision projector (mmproj), pulled with it; null for a text-only model */
-    public record Alias(String name, ModelSource source, ModelSource projector, String description) {
+    /**
+     * @param projector the model's vision projector (mmproj), pulled with it; null for a text-only model
+     * @param folder    for a model of several files (a diffusers pipeline), their paths in {@code source}'s repository,
+     *                  pulled into a folder of the cache named after the alias; empty for a one-file model
+     */
+    public record Alias(String name, ModelSource source, ModelSource projector, List<String> folder, String description) {
         public Alias {
             ModelSource.requireSafeSegment(name, "alias " + name);
             if (name.contains("/") || name.contains(":")) throw new IllegalArgumentException("an alias is one plain word, not " + name);
+            folder = List.copyOf(folder);
+            for (String path : folder) new ModelSource(source.repo(), path); // refuses an unsafe path here, not at pull time
+        }
+
+        public Alias(String name, ModelSource source, ModelSource projector, String description) {
+            this(name, source, projector, List.of(), description);
         }
 
         public Alias(String name, ModelSource source, String description) {
             this(name, source, null, description);
         }
+
+        public boolean isFolder() { return !folder.isEmpty(); }
+
+        /** A folder model's files, at the revision of {@code source}. */
+        public List<ModelSource> folderSources() {
+            return folder.stream().map(path -> new ModelSource(source.repo(), path, source.revision(), null, -1)).toList();
+        }
+
+        /** Where it lands in the model cache: its file's name, or its folder's. */
+        public String cacheName() { return isFolder() ? name : source.fileName(); }
     }
 
     private static final List<Alias> TABLE = List.of(
@@ -48,7 +68,22 @@ public final class ModelAliases {
             whisper("whisper-small-q5_1", "ggml-small-q5_1.bin", "Whisper small, multilingual, Q5_1, about 190 MB"),
             whisper("whisper-large-v3-turbo", "ggml-large-v3-turbo.bin", "Whisper large-v3-turbo, multilingual, F16, about 1.6 GB"),
             whisper("whisper-large-v3-turbo-q5_0", "ggml-large-v3-turbo-q5_0.bin", "Whisper large-v3-turbo, multilingual, Q5_0, about 574 MB"),
-            whisper("whisper-large-v3-turbo-q8_0", "ggml-large-v3-turbo-q8_0.bin", "Whisper large-v3-turbo, multilingual, Q8_0, about 874 MB"));
+            whisper("whisper-large-v3-turbo-q8_0", "ggml-large-v3-turbo-q8_0.bin", "Whisper large-v3-turbo, multilingual, Q8_0, about 874 MB"),
+            // Stable Diffusion pipelines in diffusers' layout, their F16 weights (the ".fp16" variant files Muse reads
+            // when the plain ones are absent), and TAESD for previews, which Muse finds beside them in the cache.
+            pipeline("sd-turbo", "stabilityai/sd-turbo", "SD-Turbo (SD 2.1 distilled: 1-4 steps, guidance 0), F16, about 2.6 GB"),
+            pipeline("sd-1.5", "stable-diffusion-v1-5/stable-diffusion-v1-5", "Stable Diffusion 1.5, F16, about 2.1 GB"),
+            new Alias("taesd", new ModelSource("madebyollin/taesd", "config.json"), null,
+                    List.of("config.json", "diffusion_pytorch_model.safetensors"),
+                    "TAESD, the tiny autoencoder for live previews of SD 1.x/2.x pictures, about 10 MB"));
+
+    /** A StableDiffusionPipeline repository's files Muse reads, with F16 weights. */
+    private static Alias pipeline(String name, String repo, String description) {
+        return new Alias(name, new ModelSource(repo, "model_index.json"), null, List.of("model_index.json", "scheduler/scheduler_config.json",
+                "tokenizer/vocab.json", "tokenizer/merges.txt", "tokenizer/tokenizer_config.json", "text_encoder/config.json",
+                "text_encoder/model.fp16.safetensors", "unet/config.json", "unet/diffusion_pytorch_model.fp16.safetensors", "vae/config.json",
+                "vae/diffusion_pytorch_model.fp16.safetensors"), description);
+    }
 
     private static Alias whisper(String name, String file, String description) {
         return new Alias(name, new ModelSource("ggerganov/whisper.cpp", file), description);

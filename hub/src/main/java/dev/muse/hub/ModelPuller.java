@@ -66,6 +66,30 @@ public final class ModelPuller {
         return java.util.List.of(model, pull(projector, beside));
     }
 
+    /**
+     * Pulls a model made of several files (a diffusers pipeline) into the folder {@code folder} of the cache, each at its
+     * path in the repository (unet/config.json lands in FOLDER/unet/config.json), each resumed and verified as one file
+     * is; the results in the order given.
+     */
+    public java.util.List<Result> pullFolder(String folder, java.util.List<ModelSource> files, Options options) throws IOException {
+        if (!ModelFiles.isSafeName(folder) || folder.startsWith("."))
+            throw new PullException("refusing the cache folder " + ModelSource.quote(folder) + ": a model's name is one plain name");
+        java.util.List<Result> results = new java.util.ArrayList<>();
+        for (ModelSource file : files) {
+            // ModelSource has checked every segment of the path: no "..", no empty or absolute part
+            String path = file.path();
+            Path dir = path.contains("/") ? cache.resolve(folder).resolve(path.substring(0, path.lastIndexOf('/'))) : cache.resolve(folder);
+            results.add(new ModelPuller(hub, dir, progress, patience).pull(file, new Options(null, options.force(), options.allowUnverified())));
+        }
+        return results;
+    }
+
+    /** Pulls what an alias names: its file (and projector) into the cache, or its files into a folder named after it. */
+    public java.util.List<Result> pull(ModelAliases.Alias alias, Options options) throws IOException {
+        if (alias.isFolder()) return pullFolder(options.name() != null ? options.name() : alias.name(), alias.folderSources(), options);
+        return pull(alias.source(), alias.projector(), options);
+    }
+
     public Result pull(ModelSource source, Options options) throws IOException {
         String name = options.name() != null ? options.name() : source.fileName();
         if (!ModelFiles.isSafeName(name) || name.endsWith(".part") || name.startsWith("."))
@@ -98,11 +122,22 @@ public final class ModelPuller {
             throw new PullException("SHA-256 mismatch for " + name + ": expected " + transfer.expected() + " (" + transfer.expectedFrom()
                     + "), got " + transfer.sha256() + "; the download was deleted and nothing was added to the cache");
         }
-        progress.note(transfer.expected() != null ? "verified " + name + ": SHA-256 " + transfer.sha256()
-                : "NOT verified " + name + ": no SHA-256 was pinned or announced (--allow-unverified); recorded SHA-256 " + transfer.sha256());
+        boolean verified = transfer.expected() != null;
+        if (!verified && transfer.blobSha1() != null) { // a small file outside LFS: the hub vouches for it by its git blob id
+            String got = blobSha1(part);
+            if (!transfer.blobSha1().equals(got)) {
+                Files.deleteIfExists(part);
+                throw new PullException("git blob SHA-1 mismatch for " + name + ": the hub announced " + transfer.blobSha1() + ", got " + got
+                        + "; the download was deleted and nothing was added to the cache");
+            }
+            verified = true;
+            progress.note("verified " + name + ": git blob SHA-1 " + got + " (announced by the hub); SHA-256 " + transfer.sha256());
+        } else {
+            progress.note(verified ? "verified " + name + ": SHA-256 " + transfer.sha256()
+                    : "NOT verified " + name + ": no SHA-256 was pinned or announced (--allow-unverified); recorded SHA-256 " + transfer.sha256());
+        }
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        PullRecord record = new PullRecord(name, source.spec(), url.toString(), transfer.sha256(), transfer.size(), Instant.now(),
-                transfer.expected() != null);
+        PullRecord record = new PullRecord(name, source.spec(), url.toString(), transfer.sha256(), transfer.size(), Instant.now(), verified);
         record.write(cache);
         progress.note("saved " + target + " (" + humanBytes(transfer.size()) + ")");
         return new Result(target, record, true);
@@ -132,8 +167,23 @@ public final class ModelPuller {
         return lock;
     }
 
-    /** What one successful transfer produced: the digest of the whole file and what it should have been. */
-    private record Transfer(String sha256, long size, String expected, String expectedFrom) {}
+    /** What one successful transfer produced: the digest of the whole file and what it should have been (or its git blob id). */
+    private record Transfer(String sha256, long size, String expected, String expectedFrom, String blobSha1) {}
+
+    /** Git's id of a file's content: SHA-1 of "blob SIZE\0" and the bytes. */
+    static String blobSha1(Path file) throws IOException {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            sha1.update(("blob " + Files.size(file) + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buffer = new byte[BUFFER];
+                for (int n; (n = in.read(buffer)) > 0; ) sha1.update(buffer, 0, n);
+            }
+            return ModelSource.hex(sha1.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private Transfer transferWithRetries(ModelSource source, String name, URI url, FileChannel channel, Options options) throws IOException {
         for (int attempt = 1; ; attempt++) {
@@ -181,9 +231,9 @@ public final class ModelPuller {
             if (source.sha256() != null && answer.linkedSha256() != null && !source.sha256().equals(answer.linkedSha256()))
                 throw new PullException("the hub announces SHA-256 " + answer.linkedSha256() + " for " + source.spec() + " but " + source.sha256()
                         + " is pinned: the file changed upstream, or it is not the one meant; refusing it");
-            if (expected == null && !options.allowUnverified())
+            if (expected == null && answer.blobSha1() == null && !options.allowUnverified())
                 throw new PullException("nobody vouches for " + source.spec() + ": no SHA-256 is pinned and the hub announced none (X-Linked-Etag)"
-                        + "; pass --sha256 HEX to pin one, or --allow-unverified to take it unverified");
+                        + " nor a git blob id (ETag); pass --sha256 HEX to pin one, or --allow-unverified to take it unverified");
             long announced = source.size() >= 0 ? source.size() : answer.linkedSize();
 
             long start = switch (answer.status()) {
@@ -205,7 +255,7 @@ public final class ModelPuller {
             MessageDigest digest = PullRecord.newDigest();
             hashPrefix(channel, start, digest);
             long size = copy(name, answer.status() == 416 ? InputStream.nullInputStream() : answer.body(), channel, start, total, digest);
-            return new Transfer(ModelSource.hex(digest.digest()), size, expected, expectedFrom);
+            return new Transfer(ModelSource.hex(digest.digest()), size, expected, expectedFrom, expected == null ? answer.blobSha1() : null);
         }
     }
 

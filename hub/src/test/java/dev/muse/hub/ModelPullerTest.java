@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -320,5 +321,40 @@ class ModelPullerTest {
                 for (Socket s : queued) s.close();
             }
         }
+    }
+
+    /**
+     * A pipeline's files land in a folder of the cache at their paths in the repository: the weights verified by the
+     * SHA-256 the hub announces, the small files kept in git by their git blob id (the hub's ETag).
+     */
+    @Test
+    void aFolderModelLandsFileByFileEachVerified() throws IOException {
+        byte[] index = "{\"_class_name\": \"StableDiffusionPipeline\"}".getBytes(StandardCharsets.UTF_8), config = "{}".getBytes(StandardCharsets.UTF_8);
+        hub.serveRegular("org/pipe", "model_index.json", index).serveRegular("org/pipe", "unet/config.json", config)
+                .serve("org/pipe", "unet/diffusion_pytorch_model.fp16.safetensors", CONTENT);
+        var alias = new ModelAliases.Alias("pipe", new ModelSource("org/pipe", "model_index.json"), null,
+                List.of("model_index.json", "unet/config.json", "unet/diffusion_pytorch_model.fp16.safetensors"), "a pipeline");
+        List<ModelPuller.Result> results = puller(QUICK).pull(alias, ModelPuller.Options.DEFAULT);
+        assertEquals(3, results.size());
+        assertArrayEquals(index, Files.readAllBytes(cache.resolve("pipe/model_index.json")));
+        assertArrayEquals(config, Files.readAllBytes(cache.resolve("pipe/unet/config.json")));
+        assertArrayEquals(CONTENT, Files.readAllBytes(cache.resolve("pipe/unet/diffusion_pytorch_model.fp16.safetensors")));
+        assertTrue(results.stream().allMatch(r -> r.record().verified()), "every file verified");
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("verified config.json: git blob SHA-1 " + FakeHub.blobSha1(config))), notes.toString());
+        assertTrue(ModelFiles.isPipeline(cache.resolve("pipe")));
+        // again: nothing to do
+        assertTrue(puller(QUICK).pull(alias, ModelPuller.Options.DEFAULT).stream().noneMatch(ModelPuller.Result::downloaded));
+    }
+
+    @Test
+    void aSmallFileThatIsNotWhatTheHubSaysIsRefused() throws IOException {
+        hub.serveRegular("org/pipe", "model_index.json", "{}".getBytes(StandardCharsets.UTF_8)).announcingBlob("0".repeat(40));
+        var alias = new ModelAliases.Alias("pipe", new ModelSource("org/pipe", "model_index.json"), null, List.of("model_index.json"), "a pipeline");
+        PullException e = assertThrows(PullException.class, () -> puller(QUICK).pull(alias, ModelPuller.Options.DEFAULT));
+        assertTrue(e.getMessage().contains("git blob SHA-1 mismatch"), e.getMessage());
+        assertFalse(Files.exists(cache.resolve("pipe/model_index.json")));
+        assertFalse(Files.exists(cache.resolve("pipe/model_index.json.part")));
+        assertThrows(IllegalArgumentException.class, () -> new ModelAliases.Alias("bad", new ModelSource("org/pipe", "model_index.json"), null,
+                List.of("../escape.json"), "a folder that reaches out"));
     }
 }

@@ -3,6 +3,7 @@ package dev.muse.hub;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.net.URI;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,6 +44,10 @@ class ModelSourceTest {
             if (a.name().startsWith("whisper-")) {
                 assertTrue(ModelFiles.isSpeech(file), a.name());
                 assertEquals(a.name(), ModelFiles.idOf(file), "a pulled speech model is offered under its alias");
+            } else if (a.isFolder()) {
+                assertEquals(a.name(), a.cacheName(), "a folder model lands in a folder named after its alias");
+                assertTrue(a.folder().contains("config.json") || a.folder().containsAll(List.of("model_index.json", "unet/config.json",
+                        "vae/config.json", "text_encoder/config.json", "tokenizer/vocab.json", "scheduler/scheduler_config.json")), a.name());
             } else {
                 assertTrue(file.toString().endsWith(".gguf"), a.name());
             }

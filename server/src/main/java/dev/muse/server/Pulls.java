@@ -45,7 +45,7 @@ final class Pulls implements AutoCloseable {
         if (cache == null) throw ApiException.unavailable("This server has no model cache to pull models into");
         return running.compute(alias.name(), (name, current) -> {
             if (current != null && !current.state().finished()) return current;
-            Running pull = new Running(new State(name, alias.source().fileName(), 0, -1, false, null, null));
+            Running pull = new Running(new State(name, alias.cacheName(), 0, -1, false, null, null));
             workers.submit(() -> pull.run(alias));
             return pull;
         });
@@ -58,7 +58,10 @@ final class Pulls implements AutoCloseable {
 
     /** Whether {@code alias}'s model file is in the cache. */
     boolean pulled(ModelAliases.Alias alias) {
-        return cache != null && java.nio.file.Files.isRegularFile(cache.resolve(alias.source().fileName()));
+        if (cache == null) return false;
+        // a pipeline is in the cache once its last file is (files land in the order listed)
+        return alias.isFolder() ? java.nio.file.Files.isRegularFile(cache.resolve(alias.name()).resolve(alias.folder().getLast()))
+                : java.nio.file.Files.isRegularFile(cache.resolve(alias.source().fileName()));
     }
 
     @Override public void close() {
@@ -88,9 +91,8 @@ final class Pulls implements AutoCloseable {
 
         private void run(ModelAliases.Alias alias) {
             try {
-                List<ModelPuller.Result> files = new ModelPuller(HubSettings.fromEnvironment(), cache, this)
-                        .pull(alias.source(), alias.projector(), ModelPuller.Options.DEFAULT);
-                String id = ModelPaths.of(files.getFirst().file()).id();
+                List<ModelPuller.Result> files = new ModelPuller(HubSettings.fromEnvironment(), cache, this).pull(alias, ModelPuller.Options.DEFAULT);
+                String id = alias.isFolder() ? alias.name() : ModelPaths.of(files.getFirst().file()).id();
                 LOG.info("pulled " + alias.name() + " into " + cache + " as the model " + id);
                 set(state().done(id));
             } catch (Exception | Error e) {

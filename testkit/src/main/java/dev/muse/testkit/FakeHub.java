@@ -36,6 +36,9 @@ public final class FakeHub implements AutoCloseable {
     private final Map<String, byte[]> byResolvePath = new ConcurrentHashMap<>();
     private final Map<String, byte[]> bySha = new ConcurrentHashMap<>();
     private final Map<String, String> renamedRepos = new ConcurrentHashMap<>();
+    /** Resolve paths of files kept in git, not LFS: served directly with their git blob id as ETag. */
+    private final java.util.Set<String> regular = ConcurrentHashMap.newKeySet();
+    private volatile String blobEtagOverride;
     private final List<Request> requests = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger cutsLeft = new AtomicInteger();
     private volatile long cutAfter = -1, stallAfter = -1;
@@ -57,6 +60,19 @@ public final class FakeHub implements AutoCloseable {
 
     /** Serves {@code content} as {@code repo}'s file {@code path} at revision main. */
     public FakeHub serve(String repo, String path, byte[] content) { return serve(repo, "main", path, content); }
+
+    /**
+     * Serves {@code content} as a file kept in git rather than LFS (a small config or vocabulary), as the hub does:
+     * straight from resolve, its ETag the git blob id, no X-Linked-* headers.
+     */
+    public FakeHub serveRegular(String repo, String path, byte[] content) {
+        serve(repo, path, content);
+        regular.add("/" + repo + "/resolve/main/" + path);
+        return this;
+    }
+
+    /** Announce this ETag for regular files instead of their true git blob id. */
+    public FakeHub announcingBlob(String sha1) { blobEtagOverride = sha1; return this; }
 
     public FakeHub serve(String repo, String revision, String path, byte[] content) {
         byResolvePath.put("/" + repo + "/resolve/" + revision + "/" + path, content);
@@ -126,6 +142,11 @@ public final class FakeHub implements AutoCloseable {
             serveBytes(exchange, content);
             return;
         }
+        if (regular.contains(path)) {
+            exchange.getResponseHeaders().add("ETag", "\"" + (blobEtagOverride != null ? blobEtagOverride : blobSha1(content)) + "\"");
+            serveBytes(exchange, content);
+            return;
+        }
         String sha = sha256(content);
         exchange.getResponseHeaders().add("X-Linked-Etag", "\"" + (announcedSha != null ? announcedSha : sha) + "\"");
         exchange.getResponseHeaders().add("X-Linked-Size", Long.toString(content.length));
@@ -175,6 +196,17 @@ public final class FakeHub implements AutoCloseable {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
         return b;
+    }
+
+    /** Git's id of a file's content: SHA-1 of "blob SIZE\0" and the bytes. */
+    public static String blobSha1(byte[] content) {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            sha1.update(("blob " + content.length + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(sha1.digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static String sha256(byte[] content) {
