@@ -42,10 +42,11 @@ final class ModelsCommand implements Callable<Integer> {
             if (p.getFileName().toString().endsWith(".part"))
                 out.printf("partial download: %s (%s; muse pull again to resume)%n", p.getFileName(), ProgressBar.humanBytes(Files.size(p)));
         out.println("cache: " + cache);
-        out.println("pull by name (muse pull NAME, then muse run NAME, or muse transcribe FILE for a whisper model):");
-        for (ModelAliases.Alias alias : ModelAliases.all())
-            out.printf("  %-24s %s%s%n", alias.name(), alias.description(),
-                    Files.isRegularFile(cache.resolve(alias.source().fileName())) ? " (in the cache)" : "");
+        out.println("pull by name (muse pull NAME, then muse run NAME, muse transcribe FILE for a whisper model, muse draw for a pipeline):");
+        for (ModelAliases.Alias alias : ModelAliases.all()) {
+            Path last = alias.isFolder() ? cache.resolve(alias.name()).resolve(alias.folder().getLast()) : cache.resolve(alias.source().fileName());
+            out.printf("  %-24s %s%s%n", alias.name(), alias.description(), Files.isRegularFile(last) ? " (in the cache)" : "");
+        }
         return 0;
     }
 

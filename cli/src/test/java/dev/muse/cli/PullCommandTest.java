@@ -169,7 +169,9 @@ class PullCommandTest {
         assertTrue(Files.isRegularFile(cached.resolve("unet/diffusion_pytorch_model.fp16.safetensors")));
         assertTrue(pull.err().contains("verified merges.txt: git blob SHA-1"), pull.err());
         assertEquals(0, muse("pull", "taesd").exitCode());
-        assertTrue(muse("models").out().contains("sd-turbo"), "muse models lists the pulled pipeline");
+        String models = muse("models").out();
+        assertTrue(models.contains("sd-turbo") && models.contains("(in the cache)"), "muse models lists the pulled pipeline: " + models);
+        assertFalse(models.lines().anyMatch(l -> l.startsWith("taesd")), "the preview decoder is a part, not a model: " + models);
 
         Path preview = dir.resolve("forming.png"), out = dir.resolve("fox.png");
         CliTest.Outcome draw = muse("draw", "a red fox", "-m", "sd-turbo", "--size", "64x32", "--steps", "2", "-g", "0", "--preview", preview.toString(),
