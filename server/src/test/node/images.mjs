@@ -39,4 +39,9 @@ for await (const event of stream) {
     seed: event.seed ?? null });
 }
 
-console.log(JSON.stringify({ created: two.created, count: two.data.length, pngs, error, edit, events }));
+// a URL to a JPEG, read back as the client's user would
+const linked = await client.images.generate({ prompt: "a fox", size: "32x32", steps: 1, guidance_scale: 0, response_format: "url", output_format: "jpeg" });
+const fetched = Buffer.from(await (await fetch(linked.data[0].url)).arrayBuffer());
+const url = { jpeg: fetched[0] === 0xff && fetched[1] === 0xd8, format: linked.output_format };
+
+console.log(JSON.stringify({ created: two.created, count: two.data.length, pngs, error, edit, events, url }));

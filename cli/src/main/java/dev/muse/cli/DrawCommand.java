@@ -25,7 +25,8 @@ final class DrawCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PROMPT", description = "what to draw")
     String prompt;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "the PNG to write (default: muse-SEED.png); with -n, FILE-1.png, FILE-2.png, ...")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "the picture to write (default: muse-SEED.png): a PNG, or a JPEG "
+            + "(quality 90) when FILE ends in .jpg or .jpeg; with -n, FILE-1.png, FILE-2.png, ...")
     Path output;
 
     @Option(names = {"-m", "--model"}, description = "a diffusers pipeline folder, or its name in the model cache (default: the first image model there)")
@@ -77,7 +78,8 @@ final class DrawCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Engine engine = new Engine(new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(16)))) {
             DrawRequest request = new DrawRequest(paths.id(), prompt, negative, wh == null ? null : wh[0], wh == null ? null : wh[1], steps, guidance,
-                    seed, count, sampler, edit, preview == null ? 0 : Math.min(steps, DrawRequest.MAX_PARTIAL_IMAGES));
+                    seed, count, sampler, edit, preview == null ? 0 : Math.min(steps, DrawRequest.MAX_PARTIAL_IMAGES),
+                    jpeg() ? new DrawRequest.Output("jpeg", 90) : DrawRequest.Output.PNG);
             try (Drawing drawing = engine.draw(request)) {
                 ProgressLine bar = new ProgressLine("drawing");
                 while (true) {
@@ -85,7 +87,7 @@ final class DrawCommand implements Callable<Integer> {
                         case Event.Progress p -> bar.show(p.fraction());
                         case Event.Image image -> {
                             Path file = target(image.seed(), image.index());
-                            Files.write(file, image.png());
+                            Files.write(file, image.file());
                             bar.end("wrote " + file + " (seed " + image.seed() + ")");
                         }
                         case Event.Drawn done -> {
@@ -103,7 +105,7 @@ final class DrawCommand implements Callable<Integer> {
                         case Event.Transcribed x -> { }
                         case Event.PartialImage p -> { // replaced whole, so a viewer never reads half a file
                             Path part = preview.resolveSibling(preview.getFileName() + ".part");
-                            Files.write(part, p.png());
+                            Files.write(part, p.file());
                             Files.move(part, preview, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                         }
                     }
@@ -112,12 +114,19 @@ final class DrawCommand implements Callable<Integer> {
         }
     }
 
+    /** Whether -o names a JPEG file. */
+    private boolean jpeg() {
+        String name = output == null ? "" : output.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".jpg") || name.endsWith(".jpeg");
+    }
+
     private Path target(long pictureSeed, int index) {
         if (output == null) return Path.of("muse-" + pictureSeed + ".png");
         if (count == 1) return output;
-        String name = output.getFileName().toString();
-        String stem = name.toLowerCase(Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-        return output.resolveSibling(stem + "-" + (index + 1) + ".png");
+        String name = output.getFileName().toString(), lower = name.toLowerCase(Locale.ROOT);
+        String extension = lower.endsWith(".png") ? ".png" : lower.endsWith(".jpg") ? ".jpg" : lower.endsWith(".jpeg") ? ".jpeg" : ".png";
+        String stem = lower.endsWith(extension) ? name.substring(0, name.length() - extension.length()) : name;
+        return output.resolveSibling(stem + "-" + (index + 1) + extension);
     }
 
 

@@ -74,6 +74,10 @@ class DrawCommandTest {
                 "-o", dir.resolve("inpainted.png").toString());
         assertEquals(0, inpaint.exitCode(), inpaint.err());
         assertTrue(PngWriter.text(Files.readAllBytes(dir.resolve("inpainted.png"))).get("parameters").contains("Denoising strength: 1.0, Mask: yes"));
+        CliTest.Outcome jpeg = muse("draw", "a cat", "--steps", "1", "--size", "32x32", "-o", dir.resolve("cat.jpg").toString());
+        assertEquals(0, jpeg.exitCode(), jpeg.err());
+        byte[] jpegBytes = Files.readAllBytes(dir.resolve("cat.jpg"));
+        assertEquals(0xFFD8, (jpegBytes[0] & 0xFF) << 8 | (jpegBytes[1] & 0xFF), "a .jpg file is a JPEG");
         Path preview = dir.resolve("forming.png");
         CliTest.Outcome previewed = muse("draw", "a cat", "--steps", "3", "--size", "64x32", "--preview", preview.toString(), "-o", dir.resolve("cat3.png").toString());
         assertEquals(0, previewed.exitCode(), previewed.err());

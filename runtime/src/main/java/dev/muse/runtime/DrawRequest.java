@@ -22,9 +22,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param edit           the image to redraw, or null
  * @param partialImages  how many previews of each picture to send while it forms ({@link Event.PartialImage}), spread
  *                       evenly over its steps (at most one a step, none after the last)
+ * @param output         the pictures' file format
  */
 public record DrawRequest(String model, String prompt, String negativePrompt, Integer width, Integer height, Integer steps, Double guidance,
-                          Long seed, int n, String sampler, Edit edit, int partialImages) {
+                          Long seed, int n, String sampler, Edit edit, int partialImages, Output output) {
     public static final int DEFAULT_SIDE = 512, DEFAULT_STEPS = 20, MAX_PICTURES = 8, MAX_EDIT_SIDE = 1024, MAX_PARTIAL_IMAGES = 200;
     public static final double DEFAULT_GUIDANCE = 7.5, DEFAULT_STRENGTH = 0.75;
     /** The largest image (or mask) file an edit takes, as any image Muse reads. */
@@ -36,6 +37,27 @@ public record DrawRequest(String model, String prompt, String negativePrompt, In
         if (sampler != null) Sampler.of(sampler); // refused here, before anything runs
         if (partialImages < 0 || partialImages > MAX_PARTIAL_IMAGES)
             throw new IllegalArgumentException("partial images must be 0 to " + MAX_PARTIAL_IMAGES + ", got " + partialImages);
+        if (output == null) output = Output.PNG;
+    }
+
+    /** With previews, as PNG files. */
+    public DrawRequest(String model, String prompt, String negativePrompt, Integer width, Integer height, Integer steps, Double guidance,
+                       Long seed, int n, String sampler, Edit edit, int partialImages) {
+        this(model, prompt, negativePrompt, width, height, steps, guidance, seed, n, sampler, edit, partialImages, Output.PNG);
+    }
+
+    /**
+     * The pictures' files: PNG (lossless, the default) or JPEG at a quality from 0 to 100 (OpenAI's output_compression).
+     * Either keeps the parameters (a PNG text chunk, a JPEG comment).
+     */
+    public record Output(String format, int quality) {
+        public static final Output PNG = new Output("png", 100);
+
+        public Output {
+            if (format.equals("webp")) throw new IllegalArgumentException("webp files are not written yet: ask for png or jpeg");
+            if (!format.equals("png") && !format.equals("jpeg")) throw new IllegalArgumentException("the output format is png or jpeg, not " + format);
+            if (quality < 0 || quality > 100) throw new IllegalArgumentException("the output compression is 0 to 100, got " + quality);
+        }
     }
 
     /** Without previews. */

@@ -1,5 +1,7 @@
 package dev.muse.runtime;
 
+import dev.muse.media.JpegWriter;
+import dev.muse.media.Picture;
 import dev.muse.media.PngWriter;
 import dev.muse.models.diffusion.StableDiffusion;
 import java.util.Locale;
@@ -20,7 +22,7 @@ public final class Drawing extends EventStream {
      * Draws {@code n} pictures of {@code first}, picture i with its seed + i ({@code first} already checked by the
      * pipeline), with {@code partials} previews of each.
      */
-    Drawing(String model, StableDiffusion pipeline, Semaphore turn, StableDiffusion.Request first, int n, int partials) {
+    Drawing(String model, StableDiffusion pipeline, Semaphore turn, StableDiffusion.Request first, int n, int partials, DrawRequest.Output output) {
         this.seed = first.seed();
         Thread.ofVirtual().name("draw " + model).start(() -> {
             try {
@@ -37,12 +39,12 @@ public final class Drawing extends EventStream {
                             events.add(new Event.Progress((picture * steps + step) / (double) (n * steps)));
                             if (sent[0] < previews && step == previewStep(sent[0], previews, steps)) {
                                 var p = preview.get();
-                                events.add(new Event.PartialImage(picture, sent[0]++, step, p.width(), p.height(), PngWriter.encode(p, Map.of())));
+                                events.add(new Event.PartialImage(picture, sent[0]++, step, p.width(), p.height(), output.format(), encode(p, null, output)));
                             }
                         });
                         leftOut = result.promptTokensLeftOut();
-                        events.add(new Event.Image(picture, request.seed(), request.width(), request.height(),
-                                PngWriter.encode(result.picture(), Map.of("parameters", parameters(model, request)))));
+                        events.add(new Event.Image(picture, request.seed(), request.width(), request.height(), output.format(),
+                                encode(result.picture(), parameters(model, request), output)));
                     }
                     events.add(new Event.Drawn(n, first.width(), first.height(), first.steps(), first.guidance(), leftOut));
                 } finally {
@@ -67,6 +69,12 @@ public final class Drawing extends EventStream {
      */
     static int previewStep(int k, int count, int steps) {
         return (int) (((long) (k + 1) * (steps - 1) + count - 1) / count); // ceil((k + 1) (steps - 1) / count)
+    }
+
+    /** The picture as a file of the asked format, keeping {@code parameters} (or none) in it. */
+    static byte[] encode(Picture picture, String parameters, DrawRequest.Output output) {
+        if (output.format().equals("jpeg")) return JpegWriter.encode(picture, output.quality(), parameters);
+        return PngWriter.encode(picture, parameters == null ? Map.of() : Map.of("parameters", parameters));
     }
 
     /** AUTOMATIC1111's "parameters" text, which image tools read back from a PNG. */

@@ -51,17 +51,18 @@ public sealed interface Event {
     }
 
     /**
-     * A picture a drawing made, as a PNG file that keeps its parameters (AUTOMATIC1111's "parameters" text): its place
-     * among the request's pictures and the seed that draws it again.
+     * A picture a drawing made, as a file that keeps its parameters (a PNG's "parameters" text as AUTOMATIC1111 writes it,
+     * a JPEG's comment): its place among the request's pictures, the seed that draws it again, and the file's format
+     * (png or jpeg).
      */
-    record Image(int index, long seed, int width, int height, byte[] png) implements Event {}
+    record Image(int index, long seed, int width, int height, String format, byte[] file) implements Event {}
 
     /**
      * A picture as it stands part-way through its drawing (TAESD's decode of the step's estimate, or a coarse linear
-     * guess without TAESD), as a PNG: the picture's place among the request's, which preview this is (0-based), after
-     * which step.
+     * guess without TAESD), in the drawing's file format: the picture's place among the request's, which preview this is
+     * (0-based), after which step.
      */
-    record PartialImage(int index, int partial, int step, int width, int height, byte[] png) implements Event {}
+    record PartialImage(int index, int partial, int step, int width, int height, String format, byte[] file) implements Event {}
 
     /** The end of a successful drawing: how many pictures, at what size, steps and guidance; prompt tokens CLIP did not read. */
     record Drawn(int pictures, int width, int height, int steps, double guidance, int promptTokensLeftOut) implements Event {

@@ -28,7 +28,7 @@ final class ImageModel implements AutoCloseable {
     Drawing draw(String id, DrawRequest request) {
         StableDiffusion.Request first = request.resolved(pipeline.sideMultiple(), decoder);
         pipeline.check(first);
-        return new Drawing(id, pipeline, turn, first, request.n(), request.partialImages());
+        return new Drawing(id, pipeline, turn, first, request.n(), request.partialImages(), request.output());
     }
 
     @Override public void close() { pipeline.close(); }

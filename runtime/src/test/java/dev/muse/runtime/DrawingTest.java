@@ -55,7 +55,7 @@ class DrawingTest {
         assertEquals(64, picture(images.get(0)).width());
         assertEquals(32, picture(images.get(0)).height());
         assertEquals("a red fox in snow\nNegative prompt: blurry\nSteps: 2, Sampler: Euler, CFG scale: 5.0, Seed: 1235, Size: 64x32, Model: tiny-sd, "
-                + "Version: Muse", dev.muse.media.PngWriter.text(images.get(1).png()).get("parameters"));
+                + "Version: Muse", dev.muse.media.PngWriter.text(images.get(1).file()).get("parameters"));
         List<Double> progress = events.stream().filter(e -> e instanceof Event.Progress).map(e -> ((Event.Progress) e).fraction()).toList();
         assertEquals(List.of(0.25, 0.5, 0.75, 1.0), progress);
         Event.Drawn done = assertInstanceOf(Event.Drawn.class, events.getLast());
@@ -80,7 +80,7 @@ class DrawingTest {
         assertEquals(List.of(0, 1, 0, 1), partials.stream().map(Event.PartialImage::partial).toList());
         assertEquals(List.of(0, 0, 1, 1), partials.stream().map(Event.PartialImage::index).toList());
         for (Event.PartialImage p : partials) {
-            var picture = new dev.muse.media.ImageDecoder().decode(p.png());
+            var picture = new dev.muse.media.ImageDecoder().decode(p.file());
             assertEquals(64, picture.width());
             assertEquals(32, picture.height());
         }
@@ -97,7 +97,7 @@ class DrawingTest {
     }
 
     static dev.muse.media.Picture picture(Event.Image image) {
-        return new dev.muse.media.ImageDecoder().decode(image.png());
+        return new dev.muse.media.ImageDecoder().decode(image.file());
     }
 
     /**
@@ -115,7 +115,7 @@ class DrawingTest {
         assertEquals(64, redrawn.width(), "70 wide, rounded down to the model's multiple of 32");
         assertEquals(32, redrawn.height());
         assertEquals(2, events.stream().filter(e -> e instanceof Event.Progress).count(), "half of 4 steps");
-        assertTrue(dev.muse.media.PngWriter.text(redrawn.png()).get("parameters").contains("Denoising strength: 0.5, Version: Muse"));
+        assertTrue(dev.muse.media.PngWriter.text(redrawn.file()).get("parameters").contains("Denoising strength: 0.5, Version: Muse"));
 
         // a mask over the left half
         dev.muse.media.Picture half = dev.muse.media.Picture.blank(64, 32);
@@ -125,7 +125,7 @@ class DrawingTest {
         var inpaint = new DrawRequest.Edit(photoPng, maskPng, null);
         List<Event> painted = events(engine.draw(new DrawRequest("tiny-sd", "a cat on the moon", null, null, null, 2, 0.0, 9L, 1, null, inpaint)));
         Event.Image first = (Event.Image) painted.stream().filter(e -> e instanceof Event.Image).findFirst().orElseThrow();
-        assertTrue(dev.muse.media.PngWriter.text(first.png()).get("parameters").contains("Denoising strength: 1.0, Mask: yes"), "full strength by default under a mask");
+        assertTrue(dev.muse.media.PngWriter.text(first.file()).get("parameters").contains("Denoising strength: 1.0, Mask: yes"), "full strength by default under a mask");
         assertEquals(2, painted.stream().filter(e -> e instanceof Event.Progress).count());
         // the same mask as the photo's own transparency (OpenAI's way): the same picture
         var rgba = new java.awt.image.BufferedImage(64, 32, java.awt.image.BufferedImage.TYPE_INT_ARGB);
@@ -137,7 +137,7 @@ class DrawingTest {
         // transparent pixels keep their colour in this file, so the image the model sees is the photo
         Event.Image own = (Event.Image) events(engine.draw(new DrawRequest("tiny-sd", "a cat on the moon", null, null, null, 2, 0.0, 9L, 1, null,
                 new DrawRequest.Edit(out.toByteArray(), null, null)))).stream().filter(e -> e instanceof Event.Image).findFirst().orElseThrow();
-        assertTrue(dev.muse.media.PngWriter.text(own.png()).get("parameters").contains("Mask: yes"), "transparency is a mask");
+        assertTrue(dev.muse.media.PngWriter.text(own.file()).get("parameters").contains("Mask: yes"), "transparency is a mask");
         int worst = 0;
         byte[] a = picture(own).rgb(), b = picture(first).rgb();
         for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] & 0xFF) - (b[i] & 0xFF)));

@@ -22,8 +22,8 @@ import java.util.Set;
 
 /**
  * {@code POST /v1/images/generations} in OpenAI's shape: {@code prompt}, {@code model} (OpenAI's names, or none, mean the
- * first image model on offer), {@code n}, {@code size} ("WxH"), {@code response_format} b64_json, {@code output_format}
- * png; with Muse's extensions {@code negative_prompt}, {@code steps}, {@code guidance_scale}, {@code seed} and {@code sampler}. Each
+ * first image model on offer), {@code n}, {@code size} ("WxH"), {@code response_format} b64_json or url (a file kept for
+ * its owner for an hour, {@code GET /v1/images/files/NAME}), {@code output_format} png or jpeg with {@code output_compression}; with Muse's extensions {@code negative_prompt}, {@code steps}, {@code guidance_scale}, {@code seed} and {@code sampler}. Each
  * picture comes back as a PNG that keeps its parameters, with the seed that draws it again.
  *
  * <p>{@code POST /v1/images/edits} takes the same fields as a multipart form, with the {@code image} to redraw (or
@@ -36,7 +36,7 @@ final class ImagesService implements HttpService {
     /** Room for an edit form's text fields and part headers beside its image and mask. */
     private static final long FORM_OVERHEAD = 1L << 20;
     /** The fields that are numbers in a JSON body, and text in an edit's form. */
-    private static final Set<String> NUMBERS = Set.of("n", "steps", "guidance_scale", "seed", "strength", "partial_images");
+    private static final Set<String> NUMBERS = Set.of("n", "steps", "guidance_scale", "seed", "strength", "partial_images", "output_compression");
 
     private final Engine engine;
     private final Access access;
@@ -48,9 +48,21 @@ final class ImagesService implements HttpService {
         this.clients = clients;
     }
 
+    private final ImageFiles files = new ImageFiles();
+
     @Override public void routing(HttpRules rules) {
         rules.post("/generations", (req, res) -> draw(req, res, Json.readBody(req, access.limits().maxBodyBytes()), null))
-                .post("/edits", this::edit);
+                .post("/edits", this::edit)
+                .get("/files/{name}", this::file);
+    }
+
+    /** A picture handed out as a URL, to its owner, for an hour. */
+    private void file(ServerRequest req, ServerResponse res) {
+        String name = req.path().pathParameters().get("name");
+        var found = files.get(Access.owner(req), name).orElseThrow(() -> ApiException.notFound("No image file " + name + " (image URLs last an hour)"));
+        res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, found.getKey());
+        res.header(io.helidon.http.HeaderNames.CACHE_CONTROL, "private, max-age=3600");
+        res.send(found.getValue());
     }
 
     private void edit(ServerRequest req, ServerResponse res) throws Exception {
@@ -78,10 +90,14 @@ final class ImagesService implements HttpService {
         if (prompt == null || prompt.isBlank()) throw ApiException.invalid("prompt", "missing_required_parameter", "Missing required parameter: 'prompt'");
         if (prompt.length() > MAX_PROMPT_CHARS) throw ApiException.invalid("prompt", "'prompt' is longer than " + MAX_PROMPT_CHARS + " characters");
         String format = orDefault(text(body, "response_format"), "b64_json");
-        if (!format.equals("b64_json"))
-            throw ApiException.invalid("response_format", "response_format '" + format + "' is not offered yet: ask for b64_json");
-        String output = orDefault(text(body, "output_format"), "png");
-        if (!output.equals("png")) throw ApiException.invalid("output_format", "output_format '" + output + "' is not offered yet: ask for png");
+        if (!format.equals("b64_json") && !format.equals("url"))
+            throw ApiException.invalid("response_format", "response_format must be b64_json or url, not '" + format + "'");
+        DrawRequest.Output output;
+        try {
+            output = new DrawRequest.Output(orDefault(text(body, "output_format"), "png"), integer(body, "output_compression", 100, 0, 100));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage().contains("compression") ? "output_compression" : "output_format", e.getMessage());
+        }
         JsonNode streamNode = body.get("stream");
         if (streamNode != null && !streamNode.isNull() && !streamNode.isBoolean()) throw ApiException.invalid("stream", "'stream' must be true or false");
         boolean stream = streamNode != null && streamNode.asBoolean(false);
@@ -100,7 +116,7 @@ final class ImagesService implements HttpService {
             Drawing drawing;
             try {
                 drawing = engine.draw(new DrawRequest(model, prompt, negative, size == null ? null : size[0], size == null ? null : size[1], steps, guidance,
-                        seed, n, sampler, edit, partials));
+                        seed, n, sampler, edit, partials, output));
             } catch (CapabilityException e) {
                 throw ApiException.invalid("model", "model_not_image", e.getMessage());
             } catch (IllegalArgumentException e) { // a size, step count, guidance, sampler, image or mask the model cannot take
@@ -111,26 +127,35 @@ final class ImagesService implements HttpService {
             // a client that leaves stops the drawing at its next step (a stream notices when its next event cannot be sent)
             try (drawing; ClientWatch.Watch watch = stream ? null : clients.watch(req, drawing::cancel)) {
                 if (stream) stream(res, drawing, edit != null ? "image_edit" : "image_generation");
-                else whole(res, drawing, prompt);
+                else whole(res, drawing, prompt, format.equals("url") ? urlBase(req) : null, Access.owner(req));
             }
         }
     }
 
-    /** All the pictures in one answer, once the last is drawn. */
-    private static void whole(ServerResponse res, Drawing drawing, String prompt) throws InterruptedException {
+    /** Where this server's image files are, as the client addressed it: http://HOST/v1/images/files/. */
+    private static String urlBase(ServerRequest req) {
+        String host = req.headers().first(io.helidon.http.HeaderNames.HOST).orElse(req.localPeer().host() + ":" + req.localPeer().port());
+        return (req.isSecure() ? "https://" : "http://") + host + "/v1/images/files/";
+    }
+
+    /** All the pictures in one answer, once the last is drawn: inline, or (with a URL base) as addresses of kept files. */
+    private void whole(ServerResponse res, Drawing drawing, String prompt, String urlBase, String owner) throws InterruptedException {
         ObjectNode answer = Json.object();
         answer.put("created", System.currentTimeMillis() / 1000);
         ArrayNode data = answer.putArray("data");
+        String format = "png";
         while (true) {
             switch (drawing.next()) {
                 case Event.Image image -> {
+                    format = image.format();
                     ObjectNode item = data.addObject();
-                    item.put("b64_json", Base64.getEncoder().encodeToString(image.png()));
+                    if (urlBase != null) item.put("url", urlBase + files.put(owner, image.format(), image.file()));
+                    else item.put("b64_json", Base64.getEncoder().encodeToString(image.file()));
                     item.put("revised_prompt", prompt);
                     item.put("seed", image.seed());
                 }
                 case Event.Drawn done -> {
-                    answer.put("output_format", "png");
+                    answer.put("output_format", format);
                     answer.put("size", done.width() + "x" + done.height());
                     answer.put("steps", done.steps());
                     answer.put("guidance_scale", done.guidance());
@@ -158,14 +183,14 @@ final class ImagesService implements HttpService {
         while (true) {
             switch (drawing.next()) {
                 case Event.PartialImage p -> {
-                    ObjectNode event = imageEvent(kind + ".partial_image", p.png(), p.width(), p.height());
+                    ObjectNode event = imageEvent(kind + ".partial_image", p.format(), p.file(), p.width(), p.height());
                     event.put("partial_image_index", p.partial());
                     event.put("index", p.index());
                     event.put("step", p.step());
                     if (!stream.send(event)) drawing.cancel(); // the client has gone
                 }
                 case Event.Image image -> {
-                    ObjectNode event = imageEvent(kind + ".completed", image.png(), image.width(), image.height());
+                    ObjectNode event = imageEvent(kind + ".completed", image.format(), image.file(), image.width(), image.height());
                     event.put("index", image.index());
                     event.put("seed", image.seed());
                     if (!stream.send(event)) drawing.cancel();
@@ -190,15 +215,15 @@ final class ImagesService implements HttpService {
         }
     }
 
-    private static ObjectNode imageEvent(String type, byte[] png, int width, int height) {
+    private static ObjectNode imageEvent(String type, String format, byte[] file, int width, int height) {
         ObjectNode event = Json.object();
         event.put("type", type);
-        event.put("b64_json", Base64.getEncoder().encodeToString(png));
+        event.put("b64_json", Base64.getEncoder().encodeToString(file));
         event.put("created_at", System.currentTimeMillis() / 1000);
         event.put("size", width + "x" + height);
         event.put("quality", "auto");
         event.put("background", "opaque");
-        event.put("output_format", "png");
+        event.put("output_format", format);
         return event;
     }
 

@@ -64,7 +64,7 @@ class ImagesApiTest {
         assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"size\": \"48x64\"}"), 400, "size");
         assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"size\": \"big\"}"), 400, "size");
         assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"n\": 9}"), 400, "n");
-        assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"response_format\": \"url\"}"), 400, "response_format");
+        assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"response_format\": \"file\"}"), 400, "response_format");
         assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"model\": \"tiny-chat\"}"), 400, "model");
         assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"model\": \"nope\"}"), 404, "model");
         assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"seed\": -1}"), 400, "seed");
@@ -103,6 +103,31 @@ class ImagesApiTest {
         assertError(edit(Map.of("prompt", "a cat", "n", "two"), Map.of("image", photo)), 400, "n");
         assertError(edit(Map.of("prompt", "a cat", "size", "48x32"), Map.of("image", photo)), 400, "size");
         assertError(s.post("/v1/images/edits", "{\"prompt\": \"a cat\"}"), 400, null);
+    }
+
+    /** response_format url: an address the owner reads the picture from for an hour; output_format jpeg: a JPEG. */
+    @Test
+    void urlsAndJpegs() throws Exception {
+        JsonNode linked = Json.MAPPER.readTree(s.post("/v1/images/generations",
+                "{\"prompt\": \"a fox\", \"size\": \"32x32\", \"steps\": 1, \"guidance_scale\": 0, \"response_format\": \"url\"}").body());
+        String url = linked.get("data").get(0).get("url").asText();
+        assertTrue(url.matches("http://127\\.0\\.0\\.1:\\d+/v1/images/files/[0-9a-f]{32}\\.png"), url);
+        assertTrue(linked.get("data").get(0).get("b64_json") == null, "a URL, not the picture itself");
+        HttpResponse<byte[]> file = s.http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, file.statusCode());
+        assertEquals("image/png", file.headers().firstValue("content-type").orElse(""));
+        assertEquals("PNG", new String(file.body(), 1, 3, StandardCharsets.ISO_8859_1));
+        assertEquals(404, s.get("/v1/images/files/" + "0".repeat(32) + ".png").statusCode());
+
+        JsonNode jpeg = Json.MAPPER.readTree(s.post("/v1/images/generations",
+                "{\"prompt\": \"a fox\", \"size\": \"32x32\", \"steps\": 1, \"guidance_scale\": 0, \"output_format\": \"jpeg\", \"output_compression\": 80}").body());
+        assertEquals("jpeg", jpeg.get("output_format").asText());
+        byte[] bytes = Base64.getDecoder().decode(jpeg.get("data").get(0).get("b64_json").asText());
+        assertEquals(0xFFD8, (bytes[0] & 0xFF) << 8 | (bytes[1] & 0xFF));
+        assertTrue(new String(bytes, StandardCharsets.ISO_8859_1).contains("Steps: 1, Sampler: Euler"), "the parameters ride along as a comment");
+        assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"output_format\": \"webp\"}"), 400, "output_format");
+        assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"output_format\": \"jpeg\", \"output_compression\": 101}"), 400,
+                "output_compression");
     }
 
     /** A conversation with a drawn picture in it goes on with a text-only chat model, which reads the picture's prompt. */
@@ -184,6 +209,8 @@ class ImagesApiTest {
         }
         assertEquals(1, events.get(1).get("partial").asInt(), out);
         assertEquals(9, events.get(2).get("seed").asLong(), out);
+        assertTrue(seen.get("url").get("jpeg").asBoolean(), "the URL the client got serves a JPEG: " + out);
+        assertEquals("jpeg", seen.get("url").get("format").asText(), out);
     }
 
     /** stream: true sends OpenAI's image events as server-sent events; an edit's are image_edit's; a bad stream flag is refused. */
