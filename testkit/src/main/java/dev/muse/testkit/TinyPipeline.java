@@ -18,7 +18,14 @@ import java.util.Set;
  * text_encoder/ ({@link TinyClipText} SD1), unet/ ({@link TinyUNet} SD1), vae/ ({@link TinyVae}), scheduler/ (Euler with
  * SD's betas). Images are drawn in multiples of 32 pixels.
  */
-public record TinyPipeline(GgmlType type, long seed) {
+public record TinyPipeline(GgmlType type, long seed, boolean inpainting) {
+    public TinyPipeline(GgmlType type, long seed) {
+        this(type, seed, false);
+    }
+
+    /** The same pipeline as an inpainting model's: StableDiffusionInpaintPipeline with a 9-channel UNet. */
+    public TinyPipeline inpaintingModel() { return new TinyPipeline(type, seed, true); }
+
     /** Words whose letters the vocabulary merges first, so prompts of them tokenize into whole words. */
     static final List<String> WORDS = List.of("a", "red", "fox", "in", "snow", "watercolor", "cat", "on", "the", "moon", "photo", "of", "dog",
             "blurry", "bad", "quality");
@@ -27,7 +34,7 @@ public record TinyPipeline(GgmlType type, long seed) {
         Files.createDirectories(folder);
         Files.writeString(folder.resolve("model_index.json"), """
                 {
-                  "_class_name": "StableDiffusionPipeline",
+                  "_class_name": "%s",
                   "_diffusers_version": "0.25.1",
                   "feature_extractor": [null, null],
                   "requires_safety_checker": false,
@@ -38,10 +45,11 @@ public record TinyPipeline(GgmlType type, long seed) {
                   "unet": ["diffusers", "UNet2DConditionModel"],
                   "vae": ["diffusers", "AutoencoderKL"]
                 }
-                """);
+                """.formatted(inpainting ? "StableDiffusionInpaintPipeline" : "StableDiffusionPipeline"));
         writeTokenizer(folder.resolve("tokenizer"));
         new TinyClipText(TinyClipText.Shape.SD1, type, seed).write(folder.resolve("text_encoder"));
-        new TinyUNet(TinyUNet.Shape.SD1, type, seed).write(folder.resolve("unet"));
+        TinyUNet unet = new TinyUNet(TinyUNet.Shape.SD1, type, seed);
+        (inpainting ? unet.inpainting() : unet).write(folder.resolve("unet"));
         new TinyVae(new int[] {32, 32, 64, 64}, 1, type, seed).write(folder.resolve("vae"));
         Path scheduler = Files.createDirectories(folder.resolve("scheduler"));
         Files.writeString(scheduler.resolve("scheduler_config.json"), """

@@ -16,15 +16,25 @@ import java.util.stream.IntStream;
  * and out of its transformers with 1x1 convolutions and counts heads per level; {@link Shape#SD2} uses Linear projections
  * (use_linear_projection) and a head count per level, as SD 2.x does. The same seed gives the same bytes.
  */
-public record TinyUNet(Shape shape, GgmlType type, long seed) {
+public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
     public record Shape(String name, int[] widths, boolean[] crossAttention, int[] heads, boolean linearProjection) {
         public static final Shape SD1 = new Shape("sd1", new int[] {32, 64, 64}, new boolean[] {true, true, false}, new int[] {2, 2, 2}, false);
         public static final Shape SD2 = new Shape("sd2", new int[] {32, 64, 64}, new boolean[] {true, true, false}, new int[] {1, 2, 4}, true);
     }
 
     public static final int LAYERS = 2, CONTEXT_DIM = 64, LATENT_CHANNELS = 4, GROUPS = 32;
+    /** An inpainting UNet's input: the latents, the mask, and the masked image's latents. */
+    public static final int INPAINTING_CHANNELS = 2 * LATENT_CHANNELS + 1;
 
-    public String name() { return "unet-" + shape.name + "-" + type.name().toLowerCase(); }
+    /** A UNet that takes the latents alone. */
+    public TinyUNet(Shape shape, GgmlType type, long seed) {
+        this(shape, type, seed, LATENT_CHANNELS);
+    }
+
+    /** The same UNet as an inpainting model's (the mask and the masked image's latents beside the latents). */
+    public TinyUNet inpainting() { return new TinyUNet(shape, type, seed, INPAINTING_CHANNELS); }
+
+    public String name() { return "unet-" + shape.name + (inChannels == LATENT_CHANNELS ? "" : "-inpainting") + "-" + type.name().toLowerCase(); }
 
     public Path write(Path folder) throws IOException {
         Files.createDirectories(folder);
@@ -32,7 +42,7 @@ public record TinyUNet(Shape shape, GgmlType type, long seed) {
         RandomSafetensors file = new RandomSafetensors(seed, type);
         int[] widths = shape.widths;
         int levels = widths.length, t = 4 * widths[0];
-        file.conv("conv_in", widths[0], LATENT_CHANNELS, 3);
+        file.conv("conv_in", widths[0], inChannels, 3);
         file.linear("time_embedding.linear_1", t, widths[0]);
         file.linear("time_embedding.linear_2", t, t);
         int channels = widths[0];
@@ -122,7 +132,7 @@ public record TinyUNet(Shape shape, GgmlType type, long seed) {
                   "up_block_types": [%s],
                   "use_linear_projection": %s
                 }
-                """.formatted(ints(shape.heads), ints(shape.widths), CONTEXT_DIM, down, LATENT_CHANNELS, LAYERS, GROUPS, LATENT_CHANNELS, up, shape.linearProjection);
+                """.formatted(ints(shape.heads), ints(shape.widths), CONTEXT_DIM, down, inChannels, LAYERS, GROUPS, LATENT_CHANNELS, up, shape.linearProjection);
     }
 
     private static String ints(int[] values) {

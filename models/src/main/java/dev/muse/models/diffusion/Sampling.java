@@ -52,16 +52,25 @@ public final class Sampling {
     /**
      * Redrawing an image rather than noise (img2img), as diffusers' img2img and inpainting pipelines do: of n steps, the
      * last floor(n x strength) run, from the image's latents noised to the first of them. With a mask (one flag per latent
-     * pixel, 1 to redraw), only the masked latents are redrawn: after each step the others are put back as the image's
-     * latents noised to the next step's level (the same noise each time), and at full strength the run starts from pure
-     * noise, as diffusers' inpainting pipeline does with an ordinary (4-channel) UNet.
+     * pixel, 1 to redraw), only the masked part is redrawn, and at full strength the run starts from pure noise, as
+     * diffusers' inpainting pipeline does. An ordinary (4-channel) UNet sees the latents alone: after each step the unmasked
+     * latents are put back as the image's latents noised to the next step's level (the same noise each time). An
+     * inpainting UNet is shown the mask and the masked image's latents beside the latents at every step ({@code unetInput})
+     * and redraws the rest itself.
      *
      * @param imageLatents the image's latents, already times the VAE's scaling factor, channels-last
      * @param mask         per latent pixel, 1 where the picture is redrawn and 0 where the image is kept; null for img2img
+     * @param unetInput    for an inpainting UNet, its extra input channels per latent pixel (the mask, then the masked
+     *                     image's latents), channels-last; null for an ordinary UNet
      */
-    public record Edit(float[] imageLatents, float[] mask, double strength) {
+    public record Edit(float[] imageLatents, float[] mask, double strength, float[] unetInput) {
         public Edit {
             if (!(strength > 0 && strength <= 1)) throw new IllegalArgumentException("strength must be above 0 and at most 1, got " + strength);
+            if (unetInput != null && mask == null) throw new IllegalArgumentException("an inpainting UNet's input comes with a mask");
+        }
+
+        public Edit(float[] imageLatents, float[] mask, double strength) {
+            this(imageLatents, mask, strength, null);
         }
 
         /** Of {@code steps} scheduled steps, the index of the first that runs. */
@@ -106,7 +115,8 @@ public final class Sampling {
         float[] previous = null;
         for (int i = first; i < plan.count(); i++) {
             double sigma = sigmas[i], next = sigmas[i + 1];
-            float[] denoised = denoise(unet, schedule.config().prediction(), x, height, width, plan.timesteps()[i], sigma, conditioning, guidance);
+            float[] denoised = denoise(unet, schedule.config().prediction(), x, height, width, plan.timesteps()[i], sigma, conditioning, guidance,
+                    edit == null ? null : edit.unetInput());
             switch (sampler) {
                 case EULER -> eulerStep(x, denoised, sigma, next);
                 case EULER_ANCESTRAL -> {
@@ -131,7 +141,7 @@ public final class Sampling {
                     previous = denoised;
                 }
             }
-            if (edit != null && edit.mask() != null) keepUnmasked(x, edit, noise, next);
+            if (edit != null && edit.mask() != null && edit.unetInput() == null) keepUnmasked(x, edit, noise, next);
             progress.step(i - first + 1, denoised);
         }
         return x;
@@ -161,9 +171,10 @@ public final class Sampling {
 
     /** The model's estimate of the clean latents at this step, with guidance applied to its output. */
     static float[] denoise(UNet unet, SchedulerConfig.Prediction prediction, float[] x, int h, int w, double timestep, double sigma,
-                           Conditioning c, double guidance) {
+                           Conditioning c, double guidance, float[] extra) {
         float[] input = x.clone();
         scale(input, 1 / Math.sqrt(sigma * sigma + 1));
+        if (extra != null) input = besides(input, extra, h * w);
         float[] out = unet.predict(input, h, w, timestep, c.prompt(), c.tokens());
         if (guidance > 1) {
             float[] unconditional = unet.predict(input, h, w, timestep, c.negative(), c.tokens());
@@ -177,6 +188,17 @@ public final class Sampling {
             };
         }
         return denoised;
+    }
+
+    /** Each pixel's channels of a, then of b (torch.cat along the channels, channels-last). */
+    static float[] besides(float[] a, float[] b, int pixels) {
+        int ca = a.length / pixels, cb = b.length / pixels;
+        float[] out = new float[a.length + b.length];
+        for (int p = 0; p < pixels; p++) {
+            System.arraycopy(a, p * ca, out, p * (ca + cb), ca);
+            System.arraycopy(b, p * cb, out, p * (ca + cb) + ca, cb);
+        }
+        return out;
     }
 
     private static void scale(float[] x, double factor) {

@@ -58,9 +58,9 @@ public final class StableDiffusion implements AutoCloseable {
     public static StableDiffusion load(Path folder, Ops ops) throws IOException {
         JsonConfig index = JsonConfig.read(folder.resolve("model_index.json"));
         String type = index.string("_class_name", "");
-        if (!type.equals("StableDiffusionPipeline"))
+        if (!type.equals("StableDiffusionPipeline") && !type.equals("StableDiffusionInpaintPipeline"))
             throw new FormatException(folder.getFileName() + " is a " + (type.isEmpty() ? "pipeline of no named class" : type)
-                    + ": Muse draws with StableDiffusionPipeline folders (SD 1.x, 2.x, SD-Turbo) so far");
+                    + ": Muse draws with StableDiffusionPipeline and StableDiffusionInpaintPipeline folders (SD 1.x, 2.x, SD-Turbo) so far");
         ClipTokenizer tokenizer = tokenizer(folder.resolve("tokenizer"));
         int padId = tokenizer.id(padToken(folder.resolve("tokenizer")));
         SchedulerConfig scheduler = SchedulerConfig.from(JsonConfig.read(folder.resolve("scheduler").resolve("scheduler_config.json")));
@@ -74,9 +74,12 @@ public final class StableDiffusion implements AutoCloseable {
             if (unet.config().contextDim() != text.config().hiddenSize())
                 throw new FormatException(folder.getFileName() + ": the UNet attends to " + unet.config().contextDim() + "-wide states, the text encoder gives "
                         + text.config().hiddenSize());
-            if (unet.config().inChannels() != vae.config().latentChannels())
-                throw new FormatException(folder.getFileName() + ": the UNet takes " + unet.config().inChannels() + " latent channels, the VAE has "
-                        + vae.config().latentChannels());
+            int latent = vae.config().latentChannels();
+            if (unet.config().inChannels() != latent && unet.config().inChannels() != 2 * latent + 1)
+                throw new FormatException(folder.getFileName() + ": the UNet takes " + unet.config().inChannels() + " channels, neither the VAE's "
+                        + latent + " latent channels nor an inpainting model's " + (2 * latent + 1));
+            if (unet.config().outChannels() != latent)
+                throw new FormatException(folder.getFileName() + ": the UNet makes " + unet.config().outChannels() + " channels, the VAE has " + latent);
             Taesd taesd = taesd(folder, ops, vae.config().latentChannels(), vae.config().factor());
             return new StableDiffusion(tokenizer, padId, text, unet, vae, new NoiseSchedule(scheduler), taesd);
         } catch (IOException | RuntimeException e) {
@@ -200,18 +203,29 @@ public final class StableDiffusion implements AutoCloseable {
     /** Whether previews come from TAESD (else from a linear guess, 8 x 8 pixels a colour). */
     public boolean previewsByTaesd() { return taesd != null; }
 
+    /**
+     * Whether the UNet is an inpainting model's (it takes the mask and the masked image's latents beside the latents): it
+     * then draws every picture as an inpainting, of the whole picture when nothing says which part.
+     */
+    public boolean inpaintingModel() { return unet.config().inChannels() != vae.config().latentChannels(); }
+
     /** Draws one picture; {@code progress} hears each finished denoising step. */
     public Result generate(Request r, StepListener progress) {
-        int factor = vae.config().factor(), n = (r.height() / factor) * (r.width() / factor) * unet.config().inChannels();
+        int factor = vae.config().factor(), n = (r.height() / factor) * (r.width() / factor) * vae.config().latentChannels();
         SplittableRandom random = new SplittableRandom(r.seed());
         float[] start = gaussians(random, n);
         SplittableRandom later = random.split(); // an ancestral sampler's noise for each step, from the same seed
         SplittableRandom posterior = random.split(); // an edit's sample of the image's latent distribution
-        return generate(r, start, length -> gaussians(later, length), r.edit() == null ? null : gaussians(posterior, n), progress);
+        SplittableRandom masked = random.split(); // an inpainting model's sample of the masked image's
+        return generate(r, start, length -> gaussians(later, length), r.edit() == null ? null : gaussians(posterior, n),
+                inpaintingModel() ? gaussians(masked, n) : null, progress);
     }
 
-    /** As above, with the noise given: the start, each ancestral step's, and the image posterior's sample (for an edit). */
-    Result generate(Request r, float[] start, Sampling.Noise stepNoise, float[] posteriorNoise, StepListener progress) {
+    /**
+     * As above, with the noise given: the start, each ancestral step's, and the samples of the image's latent distribution
+     * (for an edit) and of the masked image's (for an inpainting model).
+     */
+    Result generate(Request r, float[] start, Sampling.Noise stepNoise, float[] posteriorNoise, float[] maskedNoise, StepListener progress) {
         check(r);
         int[] promptIds = tokenizer.conditioning(r.prompt(), padId);
         float[] prompt = textEncoder.encode(promptIds, tokenizer.endId()).lastHidden();
@@ -221,9 +235,23 @@ public final class StableDiffusion implements AutoCloseable {
         int factor = vae.config().factor(), h = r.height() / factor, w = r.width() / factor;
         float scaling = vae.config().scalingFactor();
         Sampling.Edit edit = null;
+        float[] image = null;
         if (r.edit() != null) {
-            float[] image = vae.encode(toPixels(r.edit().image()), r.height(), r.width()).sample(posteriorNoise);
+            image = vae.encode(toPixels(r.edit().image()), r.height(), r.width()).sample(posteriorNoise);
             for (int i = 0; i < image.length; i++) image[i] *= scaling;
+        }
+        if (inpaintingModel()) {
+            // diffusers' inpainting pipeline: the image with its masked pixels zeroed (mid-grey), encoded, beside the mask;
+            // without a mask (or an image) the whole picture is masked
+            Mask mask = r.edit() != null && r.edit().mask() != null ? r.edit().mask() : new Mask(r.width(), r.height(), filled(r.width() * r.height()));
+            float[] pixels = r.edit() != null ? toPixels(r.edit().image()) : new float[r.width() * r.height() * 3];
+            for (int p = 0; p < mask.repaint().length; p++) if (mask.repaint()[p]) pixels[3 * p] = pixels[3 * p + 1] = pixels[3 * p + 2] = 0;
+            float[] masked = vae.encode(pixels, r.height(), r.width()).sample(maskedNoise);
+            for (int i = 0; i < masked.length; i++) masked[i] *= scaling;
+            float[] small = latentMask(mask, w, h);
+            edit = new Sampling.Edit(image != null ? image : new float[masked.length], small, r.edit() != null ? r.edit().strength() : 1,
+                    Sampling.besides(small, masked, w * h));
+        } else if (r.edit() != null) {
             edit = new Sampling.Edit(image, r.edit().mask() == null ? null : latentMask(r.edit().mask(), w, h), r.edit().strength());
         }
         float[] latents = Sampling.run(unet, schedule, r.sampler(), r.steps(), start, h, w,
@@ -235,6 +263,12 @@ public final class StableDiffusion implements AutoCloseable {
         Picture picture = toPicture(pixels, r.width(), r.height());
         if (r.edit() != null && r.edit().mask() != null) keepUnmasked(picture, r.edit().image(), r.edit().mask());
         return new Result(picture, leftOut);
+    }
+
+    private static boolean[] filled(int n) {
+        boolean[] all = new boolean[n];
+        java.util.Arrays.fill(all, true);
+        return all;
     }
 
     /** A picture of scaled latents at the request's size: TAESD's decode, or the linear guess scaled up 8 times. */

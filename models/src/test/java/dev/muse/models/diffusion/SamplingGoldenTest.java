@@ -113,6 +113,32 @@ class SamplingGoldenTest {
         }
     }
 
+    /**
+     * An inpainting UNet (9 input channels) as diffusers' inpainting pipeline runs it: the mask and the masked image's
+     * latents beside the scaled latents at every step, nothing put back after a step (golden/edit/README.md).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"inpaint9-4-s1-g7.5, 1, 4", "inpaint9-4-s0.75-g7.5, 0.75, 3"})
+    void anInpaintingUnetEndsWhereDiffusersEnds(String name, double strength, int run) throws IOException {
+        TinyUNet tiny = new TinyUNet(TinyUNet.Shape.SD1, GgmlType.F32, 1).inpainting();
+        try (UNet unet = UNet.load(tiny.write(dir.resolve("edit-" + name)), Ops.cpu())) {
+            assertEquals(9, unet.config().inChannels());
+            float[] noise = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("euler", "noise-8x8"), 4, 8, 8);
+            float[] image = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("edit", "image-latents-8x8"), 4, 8, 8);
+            float[] masked = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("edit", "masked-image-latents-8x8"), 4, 8, 8);
+            float[] mask = new float[64];
+            for (int y = 0; y < 8; y++) for (int x = 0; x < 8; x++) mask[y * 8 + x] = x < 5 || y >= 6 ? 1 : 0;
+            var conditioning = new Sampling.Conditioning(UNetGoldenTest.context(77, 64), negative(77, 64), 77);
+            List<Integer> progress = new ArrayList<>();
+            float[] latents = Sampling.run(unet, new NoiseSchedule(SchedulerConfig.SD), Sampling.Sampler.EULER, 4, noise, 8, 8, conditioning, 7.5,
+                    (step, denoised) -> progress.add(step), null, new Sampling.Edit(image, mask, strength, Sampling.besides(mask, masked, 64)));
+            assertEquals(run, progress.size(), "steps run");
+            double nmse = Nmse.of(VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("edit", name), 4, 8, 8), latents);
+            System.out.printf("%s: NMSE %.2e%n", name, nmse);
+            assertTrue(nmse < 1e-8, name + ": NMSE " + nmse + " against diffusers' loop");
+        }
+    }
+
     @Test
     void kDiffusionSchedulesAreKDiffusions() throws IOException {
         NoiseSchedule schedule = new NoiseSchedule(SchedulerConfig.SD);
