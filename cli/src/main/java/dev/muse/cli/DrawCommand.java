@@ -25,8 +25,8 @@ final class DrawCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PROMPT", description = "what to draw")
     String prompt;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "the picture to write (default: muse-SEED.png): a PNG, or a JPEG "
-            + "(quality 90) when FILE ends in .jpg or .jpeg; with -n, FILE-1.png, FILE-2.png, ...")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "the picture to write (default: muse-SEED.png): a PNG, a JPEG "
+            + "(quality 90) when FILE ends in .jpg or .jpeg, a lossless WebP for .webp; with -n, FILE-1.png, FILE-2.png, ...")
     Path output;
 
     @Option(names = {"-m", "--model"}, description = "a diffusers pipeline folder, or its name in the model cache (default: the first image model there)")
@@ -79,7 +79,7 @@ final class DrawCommand implements Callable<Integer> {
         try (Engine engine = new Engine(new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(16)))) {
             DrawRequest request = new DrawRequest(paths.id(), prompt, negative, wh == null ? null : wh[0], wh == null ? null : wh[1], steps, guidance,
                     seed, count, sampler, edit, preview == null ? 0 : Math.min(steps, DrawRequest.MAX_PARTIAL_IMAGES),
-                    jpeg() ? new DrawRequest.Output("jpeg", 90) : DrawRequest.Output.PNG);
+                    format());
             try (Drawing drawing = engine.draw(request)) {
                 ProgressLine bar = new ProgressLine("drawing");
                 while (true) {
@@ -114,17 +114,18 @@ final class DrawCommand implements Callable<Integer> {
         }
     }
 
-    /** Whether -o names a JPEG file. */
-    private boolean jpeg() {
+    /** The file format -o names by its extension: JPEG (quality 90) for .jpg and .jpeg, lossless WebP for .webp, else PNG. */
+    private DrawRequest.Output format() {
         String name = output == null ? "" : output.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".jpg") || name.endsWith(".jpeg");
+        if (name.endsWith(".jpg") || name.endsWith(".jpeg")) return new DrawRequest.Output("jpeg", 90);
+        return name.endsWith(".webp") ? new DrawRequest.Output("webp", 100) : DrawRequest.Output.PNG;
     }
 
     private Path target(long pictureSeed, int index) {
         if (output == null) return Path.of("muse-" + pictureSeed + ".png");
         if (count == 1) return output;
         String name = output.getFileName().toString(), lower = name.toLowerCase(Locale.ROOT);
-        String extension = lower.endsWith(".png") ? ".png" : lower.endsWith(".jpg") ? ".jpg" : lower.endsWith(".jpeg") ? ".jpeg" : ".png";
+        String extension = lower.endsWith(".jpg") ? ".jpg" : lower.endsWith(".jpeg") ? ".jpeg" : lower.endsWith(".webp") ? ".webp" : ".png";
         String stem = lower.endsWith(extension) ? name.substring(0, name.length() - extension.length()) : name;
         return output.resolveSibling(stem + "-" + (index + 1) + extension);
     }

@@ -78,6 +78,8 @@ class DrawCommandTest {
         assertEquals(0, jpeg.exitCode(), jpeg.err());
         byte[] jpegBytes = Files.readAllBytes(dir.resolve("cat.jpg"));
         assertEquals(0xFFD8, (jpegBytes[0] & 0xFF) << 8 | (jpegBytes[1] & 0xFF), "a .jpg file is a JPEG");
+        assertEquals(0, muse("draw", "a cat", "--steps", "1", "--size", "32x32", "-o", dir.resolve("cat.webp").toString()).exitCode());
+        assertEquals(32, new ImageDecoder().decode(Files.readAllBytes(dir.resolve("cat.webp"))).width(), "a .webp file is a WebP");
         Path preview = dir.resolve("forming.png");
         CliTest.Outcome previewed = muse("draw", "a cat", "--steps", "3", "--size", "64x32", "--preview", preview.toString(), "-o", dir.resolve("cat3.png").toString());
         assertEquals(0, previewed.exitCode(), previewed.err());

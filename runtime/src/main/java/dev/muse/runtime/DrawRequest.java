@@ -47,15 +47,15 @@ public record DrawRequest(String model, String prompt, String negativePrompt, In
     }
 
     /**
-     * The pictures' files: PNG (lossless, the default) or JPEG at a quality from 0 to 100 (OpenAI's output_compression).
-     * Either keeps the parameters (a PNG text chunk, a JPEG comment).
+     * The pictures' files: PNG (lossless, the default), JPEG at a quality from 0 to 100 (OpenAI's output_compression), or
+     * lossless WebP (the quality does not apply). Each keeps the parameters (a PNG text chunk, a JPEG comment, WebP XMP).
      */
     public record Output(String format, int quality) {
         public static final Output PNG = new Output("png", 100);
 
         public Output {
-            if (format.equals("webp")) throw new IllegalArgumentException("webp files are not written yet: ask for png or jpeg");
-            if (!format.equals("png") && !format.equals("jpeg")) throw new IllegalArgumentException("the output format is png or jpeg, not " + format);
+            if (!format.equals("png") && !format.equals("jpeg") && !format.equals("webp"))
+                throw new IllegalArgumentException("the output format is png, jpeg or webp, not " + format);
             if (quality < 0 || quality > 100) throw new IllegalArgumentException("the output compression is 0 to 100, got " + quality);
         }
     }

@@ -3,6 +3,7 @@ package dev.muse.runtime;
 import dev.muse.media.JpegWriter;
 import dev.muse.media.Picture;
 import dev.muse.media.PngWriter;
+import dev.muse.media.WebpWriter;
 import dev.muse.models.diffusion.StableDiffusion;
 import java.util.Locale;
 import java.util.Map;
@@ -73,8 +74,11 @@ public final class Drawing extends EventStream {
 
     /** The picture as a file of the asked format, keeping {@code parameters} (or none) in it. */
     static byte[] encode(Picture picture, String parameters, DrawRequest.Output output) {
-        if (output.format().equals("jpeg")) return JpegWriter.encode(picture, output.quality(), parameters);
-        return PngWriter.encode(picture, parameters == null ? Map.of() : Map.of("parameters", parameters));
+        return switch (output.format()) {
+            case "jpeg" -> JpegWriter.encode(picture, output.quality(), parameters);
+            case "webp" -> WebpWriter.encode(picture, parameters);
+            default -> PngWriter.encode(picture, parameters == null ? Map.of() : Map.of("parameters", parameters));
+        };
     }
 
     /** AUTOMATIC1111's "parameters" text, which image tools read back from a PNG. */

@@ -125,7 +125,12 @@ class ImagesApiTest {
         byte[] bytes = Base64.getDecoder().decode(jpeg.get("data").get(0).get("b64_json").asText());
         assertEquals(0xFFD8, (bytes[0] & 0xFF) << 8 | (bytes[1] & 0xFF));
         assertTrue(new String(bytes, StandardCharsets.ISO_8859_1).contains("Steps: 1, Sampler: Euler"), "the parameters ride along as a comment");
-        assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"output_format\": \"webp\"}"), 400, "output_format");
+        JsonNode webp = Json.MAPPER.readTree(s.post("/v1/images/generations",
+                "{\"prompt\": \"a fox\", \"size\": \"32x32\", \"steps\": 1, \"guidance_scale\": 0, \"output_format\": \"webp\"}").body());
+        byte[] webpBytes = Base64.getDecoder().decode(webp.get("data").get(0).get("b64_json").asText());
+        assertEquals("RIFF", new String(webpBytes, 0, 4, StandardCharsets.US_ASCII));
+        assertEquals("WEBPVP8X", new String(webpBytes, 8, 8, StandardCharsets.US_ASCII), "an extended WebP, for its XMP");
+        assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"output_format\": \"gif\"}"), 400, "output_format");
         assertError(s.post("/v1/images/generations", "{\"prompt\": \"a fox\", \"output_format\": \"jpeg\", \"output_compression\": 101}"), 400,
                 "output_compression");
     }
