@@ -147,7 +147,7 @@ public final class WhisperBench {
         }
     }
 
-    private static long peakRssBytes() {
+    static long peakRssBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status")))
                 if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;

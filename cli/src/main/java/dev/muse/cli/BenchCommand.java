@@ -1,6 +1,7 @@
 package dev.muse.cli;
 
 import dev.muse.bench.DecoderBench;
+import dev.muse.bench.DiffusionBench;
 import dev.muse.bench.ServeBench;
 import dev.muse.bench.SyntheticModels;
 import dev.muse.bench.VisionBench;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Parameters;
                 "With --llama-bench, runs llama.cpp's llama-bench on the same file in the same run and prints ratios.",
                 "With --serve, measures the HTTP server under concurrent streaming clients instead.",
                 "With --vision, measures a vision tower's encode time per image instead.",
-                "With --whisper, measures speech recognition: mel, encoder and decoding."})
+                "With --whisper, measures speech recognition: mel, encoder and decoding.",
+                "With --diffusion, measures image generation: prompt encoding, a UNet step, the VAE decode, a 1-step picture."})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "MODEL", description = "a .gguf file or a model name in the cache")
     String model;
@@ -68,11 +70,24 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--whisper-cli", paramLabel = "PATH", description = "with --whisper: whisper.cpp's whisper-cli, run on the same file and audio for ratios")
     Path whisperCli;
 
+    @Option(names = "--diffusion", paramLabel = "NAME", description = "bench image generation instead: prompt encoding, one UNet step, the VAE "
+            + "decode and a 1-step picture with a Stable Diffusion folder from the cache, or with --synthetic a random-weight one of SD-Turbo's "
+            + "shapes: sd-turbo (--type F16 or F32, -r, --size)")
+    String diffusion;
+
+    @Option(names = "--size", paramLabel = "WxH", defaultValue = "512x512", description = "with --diffusion: the picture's size (default ${DEFAULT-VALUE})")
+    String size;
+
     @Option(names = "--audio", paramLabel = "FILE", description = "with --whisper: the speech to repeat to 30 s (default: jfk.wav from the shared test data)")
     Path audio;
 
     @Override public Integer call() throws Exception {
         if (vision != null) return VisionBench.run(vision, type, repetitions, mtmdProbe);
+        if (diffusion != null) {
+            int[] wh = dev.muse.runtime.DrawRequest.size(size);
+            Path folder = synthetic != null ? DiffusionBench.synthetic(diffusion, type == GgmlType.Q8_0 ? GgmlType.F16 : type) : ModelFiles.resolve(diffusion);
+            return DiffusionBench.run(folder, repetitions, wh[0], wh[1]);
+        }
         if (whisper != null) {
             Path file;
             try {

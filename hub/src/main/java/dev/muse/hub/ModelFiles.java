@@ -35,17 +35,17 @@ public final class ModelFiles {
 
     public static Path resolve(String model) {
         Path direct = Path.of(model);
-        if (Files.isRegularFile(direct)) return direct;
+        if (Files.isRegularFile(direct) || isPipeline(direct)) return direct;
         if (isSafeName(model)) {
             String whisper = model.startsWith("whisper-") ? WHISPER_PREFIX + model.substring("whisper-".length()) + ".bin" : model;
             for (String candidate : new String[] {model, model + ".gguf", whisper}) {
                 Path cached = cache().resolve(candidate);
-                if (Files.isRegularFile(cached)) return cached;
+                if (Files.isRegularFile(cached) || isPipeline(cached)) return cached;
             }
             Optional<ModelAliases.Alias> alias = ModelAliases.find(model);
             if (alias.isPresent()) {
-                Path pulled = cache().resolve(alias.get().source().fileName());
-                if (Files.isRegularFile(pulled)) return pulled;
+                Path pulled = cache().resolve(alias.get().cacheName());
+                if (Files.isRegularFile(pulled) || isPipeline(pulled)) return pulled;
                 throw new IllegalArgumentException("model " + model + " is not in " + cache() + " yet: muse pull " + alias.get().name());
             }
         }

@@ -16,6 +16,8 @@ public record TinyClipText(Shape shape, GgmlType type, long seed) {
     public record Shape(String name, int hidden, int heads, int intermediate, int layers, String activation, int projection) {
         /** SD 1.x (and SDXL's first encoder): CLIP ViT-L/14's rules. */
         public static final Shape SD1 = new Shape("sd1", 64, 4, 256, 3, "quick_gelu", 0);
+        /** SD 2.x's (and SD-Turbo's) OpenCLIP ViT-H text encoder as diffusers keeps it: its real size, 23 of its 24 layers. */
+        public static final Shape SD_TURBO = new Shape("sd-turbo", 1024, 16, 4096, 23, "gelu", 0);
         /** SDXL's second encoder (OpenCLIP bigG; SD 2.x's ViT-H the same without the projection). */
         public static final Shape SDXL2 = new Shape("sdxl2", 64, 2, 256, 3, "gelu", 48);
     }

@@ -18,13 +18,23 @@ import java.util.Set;
  * text_encoder/ ({@link TinyClipText} SD1), unet/ ({@link TinyUNet} SD1), vae/ ({@link TinyVae}), scheduler/ (Euler with
  * SD's betas). Images are drawn in multiples of 32 pixels.
  */
-public record TinyPipeline(GgmlType type, long seed, boolean inpainting) {
+public record TinyPipeline(GgmlType type, long seed, boolean inpainting, Sizes sizes) {
+    /** The parts' shapes and the scheduler's spacing of steps. */
+    public record Sizes(TinyClipText.Shape text, TinyUNet.Shape unet, int[] vaeWidths, int vaeLayers, String spacing) {
+        public static final Sizes TINY = new Sizes(TinyClipText.Shape.SD1, TinyUNet.Shape.SD1, new int[] {32, 32, 64, 64}, 1, "leading");
+        /** SD-Turbo's real sizes (SD 2.1's parts: about 1.3 billion parameters), trailing steps as its scheduler config has them. */
+        public static final Sizes SD_TURBO = new Sizes(TinyClipText.Shape.SD_TURBO, TinyUNet.Shape.SD_TURBO, new int[] {128, 256, 512, 512}, 2, "trailing");
+    }
+
     public TinyPipeline(GgmlType type, long seed) {
-        this(type, seed, false);
+        this(type, seed, false, Sizes.TINY);
     }
 
     /** The same pipeline as an inpainting model's: StableDiffusionInpaintPipeline with a 9-channel UNet. */
-    public TinyPipeline inpaintingModel() { return new TinyPipeline(type, seed, true); }
+    public TinyPipeline inpaintingModel() { return new TinyPipeline(type, seed, true, sizes); }
+
+    /** A random-weight pipeline of SD-Turbo's real shapes, for benchmarks. */
+    public static TinyPipeline sdTurbo(GgmlType type, long seed) { return new TinyPipeline(type, seed, false, Sizes.SD_TURBO); }
 
     /** Words whose letters the vocabulary merges first, so prompts of them tokenize into whole words. */
     static final List<String> WORDS = List.of("a", "red", "fox", "in", "snow", "watercolor", "cat", "on", "the", "moon", "photo", "of", "dog",
@@ -47,10 +57,10 @@ public record TinyPipeline(GgmlType type, long seed, boolean inpainting) {
                 }
                 """.formatted(inpainting ? "StableDiffusionInpaintPipeline" : "StableDiffusionPipeline"));
         writeTokenizer(folder.resolve("tokenizer"));
-        new TinyClipText(TinyClipText.Shape.SD1, type, seed).write(folder.resolve("text_encoder"));
-        TinyUNet unet = new TinyUNet(TinyUNet.Shape.SD1, type, seed);
+        new TinyClipText(sizes.text(), type, seed).write(folder.resolve("text_encoder"));
+        TinyUNet unet = new TinyUNet(sizes.unet(), type, seed);
         (inpainting ? unet.inpainting() : unet).write(folder.resolve("unet"));
-        new TinyVae(new int[] {32, 32, 64, 64}, 1, type, seed).write(folder.resolve("vae"));
+        new TinyVae(sizes.vaeWidths(), sizes.vaeLayers(), type, seed).write(folder.resolve("vae"));
         Path scheduler = Files.createDirectories(folder.resolve("scheduler"));
         Files.writeString(scheduler.resolve("scheduler_config.json"), """
                 {
@@ -62,9 +72,9 @@ public record TinyPipeline(GgmlType type, long seed, boolean inpainting) {
                   "num_train_timesteps": 1000,
                   "prediction_type": "epsilon",
                   "steps_offset": 1,
-                  "timestep_spacing": "leading"
+                  "timestep_spacing": "%s"
                 }
-                """);
+                """.formatted(sizes.spacing()));
         return folder;
     }
 

@@ -17,12 +17,19 @@ import java.util.stream.IntStream;
  * (use_linear_projection) and a head count per level, as SD 2.x does. The same seed gives the same bytes.
  */
 public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
-    public record Shape(String name, int[] widths, boolean[] crossAttention, int[] heads, boolean linearProjection) {
-        public static final Shape SD1 = new Shape("sd1", new int[] {32, 64, 64}, new boolean[] {true, true, false}, new int[] {2, 2, 2}, false);
-        public static final Shape SD2 = new Shape("sd2", new int[] {32, 64, 64}, new boolean[] {true, true, false}, new int[] {1, 2, 4}, true);
+    /**
+     * @param heads      per level, as diffusers' SD configs write attention_head_dim (SD 2.x: the number of heads)
+     * @param contextDim the text encoder's width the cross-attention reads
+     */
+    public record Shape(String name, int[] widths, boolean[] crossAttention, int[] heads, boolean linearProjection, int contextDim, int layers) {
+        public static final Shape SD1 = new Shape("sd1", new int[] {32, 64, 64}, new boolean[] {true, true, false}, new int[] {2, 2, 2}, false, 64, 2);
+        public static final Shape SD2 = new Shape("sd2", new int[] {32, 64, 64}, new boolean[] {true, true, false}, new int[] {1, 2, 4}, true, 64, 2);
+        /** SD 2.1's UNet, which SD-Turbo distils: its real size (865M parameters). */
+        public static final Shape SD_TURBO = new Shape("sd-turbo", new int[] {320, 640, 1280, 1280}, new boolean[] {true, true, true, false},
+                new int[] {5, 10, 20, 20}, true, 1024, 2);
     }
 
-    public static final int LAYERS = 2, CONTEXT_DIM = 64, LATENT_CHANNELS = 4, GROUPS = 32;
+    public static final int CONTEXT_DIM = 64, LATENT_CHANNELS = 4, GROUPS = 32;
     /** An inpainting UNet's input: the latents, the mask, and the masked image's latents. */
     public static final int INPAINTING_CHANNELS = 2 * LATENT_CHANNELS + 1;
 
@@ -48,7 +55,7 @@ public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
         int channels = widths[0];
         for (int i = 0; i < levels; i++) {
             String p = "down_blocks." + i;
-            for (int j = 0; j < LAYERS; j++) {
+            for (int j = 0; j < shape.layers; j++) {
                 resnet(file, p + ".resnets." + j, channels, widths[i], t);
                 channels = widths[i];
                 if (shape.crossAttention[i]) transformer(file, p + ".attentions." + j, widths[i]);
@@ -63,8 +70,8 @@ public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
         for (int i = 0; i < levels; i++) {
             int level = levels - 1 - i, out = widths[level], input = widths[Math.max(level - 1, 0)];
             String p = "up_blocks." + i;
-            for (int j = 0; j <= LAYERS; j++) {
-                int skip = j == LAYERS ? input : out, in = j == 0 ? previous : out;
+            for (int j = 0; j <= shape.layers; j++) {
+                int skip = j == shape.layers ? input : out, in = j == 0 ? previous : out;
                 resnet(file, p + ".resnets." + j, in + skip, out, t);
                 if (shape.crossAttention[level]) transformer(file, p + ".attentions." + j, out);
             }
@@ -96,7 +103,7 @@ public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
         file.linear(b + "attn1.to_out.0", c, c);
         file.norm(b + "norm2", c);
         file.tensor(b + "attn2.to_q.weight", 0f, (float) (1 / Math.sqrt(c)), c, c);
-        for (String x : List.of("to_k", "to_v")) file.tensor(b + "attn2." + x + ".weight", 0f, (float) (1 / Math.sqrt(CONTEXT_DIM)), c, CONTEXT_DIM);
+        for (String x : List.of("to_k", "to_v")) file.tensor(b + "attn2." + x + ".weight", 0f, (float) (1 / Math.sqrt(shape.contextDim)), c, shape.contextDim);
         file.linear(b + "attn2.to_out.0", c, c);
         file.norm(b + "norm3", c);
         file.linear(b + "ff.net.0.proj", 8 * c, c);
@@ -132,7 +139,7 @@ public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
                   "up_block_types": [%s],
                   "use_linear_projection": %s
                 }
-                """.formatted(ints(shape.heads), ints(shape.widths), CONTEXT_DIM, down, inChannels, LAYERS, GROUPS, LATENT_CHANNELS, up, shape.linearProjection);
+                """.formatted(ints(shape.heads), ints(shape.widths), shape.contextDim, down, inChannels, shape.layers, GROUPS, LATENT_CHANNELS, up, shape.linearProjection);
     }
 
     private static String ints(int[] values) {

@@ -167,8 +167,11 @@ public final class StableDiffusion implements AutoCloseable {
         }
     }
 
-    /** The picture, and how many of the prompt's tokens the text encoder never saw (CLIP reads 75). */
-    public record Result(Picture picture, int promptTokensLeftOut) {}
+    /** The picture, how many of the prompt's tokens the text encoder never saw (CLIP reads 75), and where the time went. */
+    public record Result(Picture picture, int promptTokensLeftOut, Timings timings) {}
+
+    /** Nanoseconds spent encoding the prompts, in each denoising step (both guidance calls), and decoding the latents. */
+    public record Timings(long textNanos, long[] stepNanos, long decodeNanos) {}
 
     /** Image sides must be multiples of this: the VAE's factor times the UNet's. */
     public int sideMultiple() { return vae.config().factor() * unet.sideMultiple(); }
@@ -227,11 +230,13 @@ public final class StableDiffusion implements AutoCloseable {
      */
     Result generate(Request r, float[] start, Sampling.Noise stepNoise, float[] posteriorNoise, float[] maskedNoise, StepListener progress) {
         check(r);
+        long started = System.nanoTime();
         int[] promptIds = tokenizer.conditioning(r.prompt(), padId);
         float[] prompt = textEncoder.encode(promptIds, tokenizer.endId()).lastHidden();
         float[] negative = r.guidance() > 1
                 ? textEncoder.encode(tokenizer.conditioning(r.negativePrompt() == null ? "" : r.negativePrompt(), padId), tokenizer.endId()).lastHidden()
                 : null;
+        long encoded = System.nanoTime();
         int factor = vae.config().factor(), h = r.height() / factor, w = r.width() / factor;
         float scaling = vae.config().scalingFactor();
         Sampling.Edit edit = null;
@@ -254,15 +259,22 @@ public final class StableDiffusion implements AutoCloseable {
         } else if (r.edit() != null) {
             edit = new Sampling.Edit(image, r.edit().mask() == null ? null : latentMask(r.edit().mask(), w, h), r.edit().strength());
         }
+        long[] steps = new long[r.stepsRun()];
+        long[] stepStart = {System.nanoTime()};
         float[] latents = Sampling.run(unet, schedule, r.sampler(), r.steps(), start, h, w,
-                new Sampling.Conditioning(prompt, negative, ClipTokenizer.CONTEXT), r.guidance(),
-                (done, denoised) -> progress.step(done, () -> preview(denoised, w, h)), stepNoise, edit);
+                new Sampling.Conditioning(prompt, negative, ClipTokenizer.CONTEXT), r.guidance(), (done, denoised) -> {
+                    steps[done - 1] = System.nanoTime() - stepStart[0];
+                    progress.step(done, () -> preview(denoised, w, h));
+                    stepStart[0] = System.nanoTime(); // a preview's time is not the next step's
+                }, stepNoise, edit);
+        long decoding = System.nanoTime();
         for (int i = 0; i < latents.length; i++) latents[i] /= scaling;
         float[] pixels = vae.decode(latents, h, w);
+        long decoded = System.nanoTime();
         int leftOut = Math.max(0, tokenizer.encode(r.prompt()).length - ClipTokenizer.MAX_PROMPT_TOKENS);
         Picture picture = toPicture(pixels, r.width(), r.height());
         if (r.edit() != null && r.edit().mask() != null) keepUnmasked(picture, r.edit().image(), r.edit().mask());
-        return new Result(picture, leftOut);
+        return new Result(picture, leftOut, new Timings(encoded - started, steps, decoded - decoding));
     }
 
     private static boolean[] filled(int n) {
