@@ -38,6 +38,7 @@ public record WeightShapes(TensorSource source, Ops ops) {
             for (int i = 0; i < in; i++)
                 for (int p = 0; p < k * k; p++) permuted[(o * k * k + p) * in + i] = torch[(o * in + i) * k * k + p];
         Tensor matrix = Tensor.fromFloats(info.type(), permuted);
+        source.release(name, 0, info.byteSize()); // the file's pages were read once for the copy: the copy is what stays in memory
         return ops.weight(matrix, out, k * k * in, source.memory(), (offset, length) -> {});
     }
 
