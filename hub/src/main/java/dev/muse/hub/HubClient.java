@@ -128,22 +128,23 @@ final class HubClient implements AutoCloseable {
 
     /** The hub quotes the LFS SHA-256 as an ETag ("…" or W/"…"); anything but 64 hex digits is not a SHA-256. */
     static String linkedSha256(HttpHeaders headers) {
-        String value = headers.firstValue("x-linked-etag").orElse(null);
-        if (value == null) return null;
-        String bare = value.strip();
-        if (bare.startsWith("W/")) bare = bare.substring(2);
-        bare = bare.replace("\"", "").toLowerCase(Locale.ROOT);
-        return ModelSource.isSha256(bare) ? bare : null;
+        String bare = etag(headers, "x-linked-etag");
+        return bare != null && ModelSource.isSha256(bare) ? bare : null;
     }
 
     /** A file outside LFS: the hub's ETag is its git blob id (40 hex digits, quoted); anything else is not one. */
     static String blobSha1(HttpHeaders headers) {
-        String value = headers.firstValue("etag").orElse(null);
+        String bare = etag(headers, "etag");
+        return bare != null && bare.matches("[0-9a-f]{40}") ? bare : null;
+    }
+
+    /** An ETag-style header's value without its quotes or weak marker, lower-cased; null when absent. */
+    private static String etag(HttpHeaders headers, String name) {
+        String value = headers.firstValue(name).orElse(null);
         if (value == null) return null;
         String bare = value.strip();
         if (bare.startsWith("W/")) bare = bare.substring(2);
-        bare = bare.replace("\"", "").toLowerCase(Locale.ROOT);
-        return bare.matches("[0-9a-f]{40}") ? bare : null;
+        return bare.replace("\"", "").toLowerCase(Locale.ROOT);
     }
 
     private IOException failure(int status, URI uri, HttpHeaders headers) {

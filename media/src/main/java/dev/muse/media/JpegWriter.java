@@ -23,11 +23,7 @@ public final class JpegWriter {
 
     public static byte[] encode(Picture picture, int quality, String comment) {
         if (quality < 0 || quality > 100) throw new IllegalArgumentException("JPEG quality is 0 to 100, not " + quality);
-        BufferedImage image = new BufferedImage(picture.width(), picture.height(), BufferedImage.TYPE_INT_RGB);
-        byte[] rgb = picture.rgb();
-        int[] pixels = new int[picture.width() * picture.height()];
-        for (int i = 0; i < pixels.length; i++) pixels[i] = (rgb[3 * i] & 0xFF) << 16 | (rgb[3 * i + 1] & 0xFF) << 8 | (rgb[3 * i + 2] & 0xFF);
-        image.setRGB(0, 0, picture.width(), picture.height(), pixels, 0, picture.width());
+        BufferedImage image = PngWriter.image(picture);
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         try (var bytes = new ByteArrayOutputStream(); var out = new MemoryCacheImageOutputStream(bytes)) {
             ImageWriteParam param = writer.getDefaultWriteParam();

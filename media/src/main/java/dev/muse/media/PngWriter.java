@@ -25,12 +25,18 @@ public final class PngWriter {
 
     private static final String FORMAT = "javax_imageio_png_1.0";
 
-    public static byte[] encode(Picture picture, Map<String, String> text) {
+    /** The picture as an RGB BufferedImage, for the JDK's writers. */
+    static BufferedImage image(Picture picture) {
         BufferedImage image = new BufferedImage(picture.width(), picture.height(), BufferedImage.TYPE_INT_RGB);
         byte[] rgb = picture.rgb();
         int[] pixels = new int[picture.width() * picture.height()];
         for (int i = 0; i < pixels.length; i++) pixels[i] = (rgb[3 * i] & 0xFF) << 16 | (rgb[3 * i + 1] & 0xFF) << 8 | (rgb[3 * i + 2] & 0xFF);
         image.setRGB(0, 0, picture.width(), picture.height(), pixels, 0, picture.width());
+        return image;
+    }
+
+    public static byte[] encode(Picture picture, Map<String, String> text) {
+        BufferedImage image = image(picture);
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
             writer.setOutput(out);
