@@ -21,12 +21,24 @@ public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
      * @param heads      per level, as diffusers' SD configs write attention_head_dim (SD 2.x: the number of heads)
      * @param contextDim the text encoder's width the cross-attention reads
      */
-    public record Shape(String name, int[] widths, boolean[] crossAttention, int[] heads, boolean linearProjection, int contextDim, int layers) {
-        public static final Shape SD1 = new Shape("sd1", new int[] {32, 64, 64}, new boolean[] {true, true, false}, new int[] {2, 2, 2}, false, 64, 2);
-        public static final Shape SD2 = new Shape("sd2", new int[] {32, 64, 64}, new boolean[] {true, true, false}, new int[] {1, 2, 4}, true, 64, 2);
+    /**
+     * @param depth        transformer blocks per level (transformer_layers_per_block; the mid block takes the last level's)
+     * @param addedTimeDim SDXL's added embeddings ("text_time"): the sinusoid width of each of the six size-and-crop
+     *                     numbers; 0 for none
+     * @param textEmbedDim with those, the width of the pooled text embedding beside them
+     */
+    public record Shape(String name, int[] widths, boolean[] crossAttention, int[] heads, boolean linearProjection, int contextDim, int layers,
+                        int[] depth, int addedTimeDim, int textEmbedDim) {
+        public static final Shape SD1 = new Shape("sd1", new int[] {32, 64, 64}, new boolean[] {true, true, false}, new int[] {2, 2, 2}, false, 64, 2,
+                new int[] {1, 1, 1}, 0, 0);
+        public static final Shape SD2 = new Shape("sd2", new int[] {32, 64, 64}, new boolean[] {true, true, false}, new int[] {1, 2, 4}, true, 64, 2,
+                new int[] {1, 1, 1}, 0, 0);
+        /** SDXL's rules: no attention at the first level, deeper transformers below, two encoders' states, added embeddings. */
+        public static final Shape SDXL = new Shape("sdxl", new int[] {32, 64, 64}, new boolean[] {false, true, true}, new int[] {1, 2, 4}, true, 128, 2,
+                new int[] {1, 2, 3}, 8, 48);
         /** SD 2.1's UNet, which SD-Turbo distils: its real size (865M parameters). */
         public static final Shape SD_TURBO = new Shape("sd-turbo", new int[] {320, 640, 1280, 1280}, new boolean[] {true, true, true, false},
-                new int[] {5, 10, 20, 20}, true, 1024, 2);
+                new int[] {5, 10, 20, 20}, true, 1024, 2, new int[] {1, 1, 1, 1}, 0, 0);
     }
 
     public static final int CONTEXT_DIM = 64, LATENT_CHANNELS = 4, GROUPS = 32;
@@ -52,19 +64,23 @@ public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
         file.conv("conv_in", widths[0], inChannels, 3);
         file.linear("time_embedding.linear_1", t, widths[0]);
         file.linear("time_embedding.linear_2", t, t);
+        if (shape.addedTimeDim > 0) {
+            file.linear("add_embedding.linear_1", t, shape.textEmbedDim + 6 * shape.addedTimeDim);
+            file.linear("add_embedding.linear_2", t, t);
+        }
         int channels = widths[0];
         for (int i = 0; i < levels; i++) {
             String p = "down_blocks." + i;
             for (int j = 0; j < shape.layers; j++) {
                 resnet(file, p + ".resnets." + j, channels, widths[i], t);
                 channels = widths[i];
-                if (shape.crossAttention[i]) transformer(file, p + ".attentions." + j, widths[i]);
+                if (shape.crossAttention[i]) transformer(file, p + ".attentions." + j, widths[i], shape.depth[i]);
             }
             if (i < levels - 1) file.conv(p + ".downsamplers.0.conv", channels, channels, 3);
         }
         int top = widths[levels - 1];
         resnet(file, "mid_block.resnets.0", top, top, t);
-        transformer(file, "mid_block.attentions.0", top);
+        transformer(file, "mid_block.attentions.0", top, shape.depth[levels - 1]);
         resnet(file, "mid_block.resnets.1", top, top, t);
         int previous = top;
         for (int i = 0; i < levels; i++) {
@@ -73,7 +89,7 @@ public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
             for (int j = 0; j <= shape.layers; j++) {
                 int skip = j == shape.layers ? input : out, in = j == 0 ? previous : out;
                 resnet(file, p + ".resnets." + j, in + skip, out, t);
-                if (shape.crossAttention[level]) transformer(file, p + ".attentions." + j, out);
+                if (shape.crossAttention[level]) transformer(file, p + ".attentions." + j, out, shape.depth[level]);
             }
             if (i < levels - 1) file.conv(p + ".upsamplers.0.conv", out, out, 3);
             previous = out;
@@ -93,11 +109,17 @@ public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
         if (in != out) file.conv(p + ".conv_shortcut", out, in, 1);
     }
 
-    private void transformer(RandomSafetensors file, String p, int c) {
+    private void transformer(RandomSafetensors file, String p, int c, int depth) {
         file.norm(p + ".norm", c);
         if (shape.linearProjection) file.linear(p + ".proj_in", c, c);
         else file.conv(p + ".proj_in", c, c, 1);
-        String b = p + ".transformer_blocks.0.";
+        for (int d = 0; d < depth; d++) block(file, p + ".transformer_blocks." + d + ".", c);
+        if (shape.linearProjection) file.linear(p + ".proj_out", c, c);
+        else file.conv(p + ".proj_out", c, c, 1);
+    }
+
+    /** BasicTransformerBlock: self-attention, cross-attention to the prompt's states, GEGLU feed-forward, each after a LayerNorm. */
+    private void block(RandomSafetensors file, String b, int c) {
         file.norm(b + "norm1", c);
         for (String x : List.of("to_q", "to_k", "to_v")) file.tensor(b + "attn1." + x + ".weight", 0f, (float) (1 / Math.sqrt(c)), c, c);
         file.linear(b + "attn1.to_out.0", c, c);
@@ -108,17 +130,20 @@ public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
         file.norm(b + "norm3", c);
         file.linear(b + "ff.net.0.proj", 8 * c, c);
         file.linear(b + "ff.net.2", c, 4 * c);
-        if (shape.linearProjection) file.linear(p + ".proj_out", c, c);
-        else file.conv(p + ".proj_out", c, c, 1);
     }
 
     private String config() {
         int levels = shape.widths.length;
         String down = IntStream.range(0, levels).mapToObj(i -> shape.crossAttention[i] ? "\"CrossAttnDownBlock2D\"" : "\"DownBlock2D\"").collect(Collectors.joining(", "));
         String up = IntStream.range(0, levels).mapToObj(i -> shape.crossAttention[levels - 1 - i] ? "\"CrossAttnUpBlock2D\"" : "\"UpBlock2D\"").collect(Collectors.joining(", "));
+        String added = shape.addedTimeDim == 0 ? "" : """
+                  "addition_embed_type": "text_time",
+                  "addition_time_embed_dim": %d,
+                  "projection_class_embeddings_input_dim": %d,
+                """.formatted(shape.addedTimeDim, shape.textEmbedDim + 6 * shape.addedTimeDim);
         return """
                 {
-                  "_class_name": "UNet2DConditionModel",
+                %s  "_class_name": "UNet2DConditionModel",
                   "_diffusers_version": "0.25.1",
                   "act_fn": "silu",
                   "attention_head_dim": [%s],
@@ -136,10 +161,12 @@ public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
                   "norm_num_groups": %d,
                   "out_channels": %d,
                   "sample_size": 8,
+                  "transformer_layers_per_block": [%s],
                   "up_block_types": [%s],
                   "use_linear_projection": %s
                 }
-                """.formatted(ints(shape.heads), ints(shape.widths), shape.contextDim, down, inChannels, shape.layers, GROUPS, LATENT_CHANNELS, up, shape.linearProjection);
+                """.formatted(added, ints(shape.heads), ints(shape.widths), shape.contextDim, down, inChannels, shape.layers, GROUPS, LATENT_CHANNELS,
+                ints(shape.depth), up, shape.linearProjection);
     }
 
     private static String ints(int[] values) {

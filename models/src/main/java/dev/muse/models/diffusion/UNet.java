@@ -31,6 +31,8 @@ public final class UNet implements AutoCloseable {
     private final UNetConfig c;
     private final TensorSource source;
     private final Tensor time1, time1Bias, time2, time2Bias;
+    /** SDXL's added embeddings (add_embedding.linear_1, linear_2), or null. */
+    private final Tensor added1, added1Bias, added2, added2Bias;
     private final Conv2d convIn, convOut;
     private final Level[] down, up;
     private final ResnetBlock mid1, mid2;
@@ -52,6 +54,11 @@ public final class UNet implements AutoCloseable {
         time1Bias = w.vector("time_embedding.linear_1.bias", t);
         time2 = w.matrix("time_embedding.linear_2.weight", t, t);
         time2Bias = w.vector("time_embedding.linear_2.bias", t);
+        boolean added = config.addedTimeDim() > 0;
+        added1 = added ? w.matrix("add_embedding.linear_1.weight", t, config.addedInputDim()) : null;
+        added1Bias = added ? w.vector("add_embedding.linear_1.bias", t) : null;
+        added2 = added ? w.matrix("add_embedding.linear_2.weight", t, t) : null;
+        added2Bias = added ? w.vector("add_embedding.linear_2.bias", t) : null;
         convIn = Conv2d.load(w, "conv_in", config.inChannels(), widths[0], 3, 1);
         down = new Level[levels];
         int channels = widths[0];
@@ -117,11 +124,30 @@ public final class UNet implements AutoCloseable {
      * states ({@code tokens} x contextDim): channels-last, height x width x outChannels.
      */
     public float[] predict(float[] latents, int height, int width, double timestep, float[] context, int tokens) {
+        return predict(latents, height, width, timestep, context, tokens, null);
+    }
+
+    /**
+     * SDXL's added conditions, which its UNet adds to the time embedding: the second text encoder's pooled embedding and
+     * the six numbers original height and width, crop top and left, target height and width.
+     */
+    public record Added(float[] textEmbeds, float[] timeIds) {
+        public Added {
+            if (timeIds.length != 6) throw new IllegalArgumentException("time ids are six numbers, got " + timeIds.length);
+        }
+    }
+
+    /** As above, with SDXL's added conditions (required by a UNet that has added embeddings, refused by one that has none). */
+    public float[] predict(float[] latents, int height, int width, double timestep, float[] context, int tokens, Added added) {
+        if ((added != null) != (c.addedTimeDim() > 0))
+            throw new IllegalArgumentException(added == null ? "this UNet takes added conditions (text embeds and time ids)" : "this UNet takes no added conditions");
+        if (added != null && added.textEmbeds().length != c.textEmbedDim())
+            throw new IllegalArgumentException(added.textEmbeds().length + " text embeds, not " + c.textEmbedDim());
         if (height < 1 || width < 1 || height % sideMultiple() != 0 || width % sideMultiple() != 0)
             throw new IllegalArgumentException("latent sides must be positive multiples of " + sideMultiple() + ", got " + width + "x" + height);
         if (latents.length != height * width * c.inChannels()) throw new IllegalArgumentException(latents.length + " floats are not " + height + " x " + width + " x " + c.inChannels());
         if (tokens < 1 || context.length != tokens * c.contextDim()) throw new IllegalArgumentException(context.length + " floats are not " + tokens + " x " + c.contextDim() + " prompt states");
-        float[] time = siluTimeEmbedding(timestep);
+        float[] time = siluTimeEmbedding(timestep, added);
         int h = height, w = width;
         float[] x = convIn.apply(ops, latents, h, w);
         Deque<float[]> skips = new ArrayDeque<>();
@@ -159,29 +185,49 @@ public final class UNet implements AutoCloseable {
     }
 
     /**
-     * silu(time_embedding(timesteps(t))): diffusers' get_timestep_embedding with flip_sin_to_cos (cosines first) and
-     * freq_shift, in float32 as PyTorch computes it, then linear_1, SiLU, linear_2; the trailing SiLU is the one every ResNet
-     * applies before its projection.
+     * silu(time_embedding(timesteps(t)) [+ add_embedding(text embeds, timesteps(time ids))]): diffusers'
+     * get_timestep_embedding with flip_sin_to_cos (cosines first) and freq_shift, in float32 as PyTorch computes it, then
+     * linear_1, SiLU, linear_2; SDXL's added embedding (the same MLP over the pooled text embedding and each time id's
+     * sinusoid) is added to it; the trailing SiLU is the one every ResNet applies before its projection.
      */
-    float[] siluTimeEmbedding(double timestep) {
-        int dim = c.blockOut()[0], half = dim / 2;
-        float[] sinusoid = new float[dim];
-        for (int i = 0; i < half; i++) {
-            float exponent = (float) (-Math.log(10000) * i / (half - c.freqShift()));
-            float angle = (float) timestep * (float) Math.exp(exponent);
-            float sin = (float) Math.sin(angle), cos = (float) Math.cos(angle);
-            sinusoid[i] = c.flipSinToCos() ? cos : sin;
-            sinusoid[half + i] = c.flipSinToCos() ? sin : cos;
-        }
+    float[] siluTimeEmbedding(double timestep, Added added) {
         int t = c.timeDim();
-        float[] hidden = new float[t], emb = new float[t];
-        ops.matmul(time1, sinusoid, 1, hidden, t, dim);
-        Bias.add(ops, hidden, time1Bias, 1, t);
-        ops.silu(hidden, 0, t);
-        ops.matmul(time2, hidden, 1, emb, t, t);
-        Bias.add(ops, emb, time2Bias, 1, t);
+        float[] emb = mlp(sinusoid(timestep, c.blockOut()[0]), time1, time1Bias, time2, time2Bias);
+        if (added != null) {
+            int d = c.addedTimeDim(), text = added.textEmbeds().length;
+            float[] input = java.util.Arrays.copyOf(added.textEmbeds(), text + 6 * d);
+            for (int i = 0; i < 6; i++) System.arraycopy(sinusoid(added.timeIds()[i], d), 0, input, text + i * d, d);
+            float[] extra = mlp(input, added1, added1Bias, added2, added2Bias);
+            for (int i = 0; i < t; i++) emb[i] += extra[i];
+        }
         ops.silu(emb, 0, t);
         return emb;
+    }
+
+    /** linear_2(silu(linear_1(x))), diffusers' TimestepEmbedding. */
+    private float[] mlp(float[] x, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {
+        int t = c.timeDim();
+        float[] hidden = new float[t], out = new float[t];
+        ops.matmul(w1, x, 1, hidden, t, x.length);
+        Bias.add(ops, hidden, b1, 1, t);
+        ops.silu(hidden, 0, t);
+        ops.matmul(w2, hidden, 1, out, t, t);
+        Bias.add(ops, out, b2, 1, t);
+        return out;
+    }
+
+    /** get_timestep_embedding of one value: dim sinusoids, cosines first with flip_sin_to_cos, in float32 as PyTorch. */
+    private float[] sinusoid(double value, int dim) {
+        int half = dim / 2;
+        float[] out = new float[dim];
+        for (int i = 0; i < half; i++) {
+            float exponent = (float) (-Math.log(10000) * i / (half - c.freqShift()));
+            float angle = (float) value * (float) Math.exp(exponent);
+            float sin = (float) Math.sin(angle), cos = (float) Math.cos(angle);
+            out[i] = c.flipSinToCos() ? cos : sin;
+            out[half + i] = c.flipSinToCos() ? sin : cos;
+        }
+        return out;
     }
 
     /** torch.cat([x, skip], dim=1) for channels-last pixels: each pixel's x channels, then its skip channels. */

@@ -11,10 +11,17 @@ import java.util.List;
  * counts heads, unless num_attention_heads is given).
  */
 public record UNetConfig(int inChannels, int outChannels, int[] blockOut, boolean[] crossAttention, int layersPerBlock, int[] heads,
-                         int[] transformerDepth, int contextDim, int groups, float normEps, boolean flipSinToCos, int freqShift) {
+                         int[] transformerDepth, int contextDim, int groups, float normEps, boolean flipSinToCos, int freqShift,
+                         int addedTimeDim, int addedInputDim) {
     public static UNetConfig from(JsonConfig c) {
+        int addedTimeDim = 0, addedInputDim = 0;
         if (c.has("addition_embed_type")) {
-            throw new FormatException(c.where() + ": addition_embed_type " + c.string("addition_embed_type", "") + " (SDXL's added embeddings) is not read yet");
+            String added = c.string("addition_embed_type", "");
+            if (!added.equals("text_time"))
+                throw new FormatException(c.where() + ": addition_embed_type " + added + " is not read (SDXL's text_time is)");
+            addedTimeDim = c.integer("addition_time_embed_dim", 2, 4096);
+            if (addedTimeDim % 2 != 0) throw new FormatException(c.where() + ": addition_time_embed_dim " + addedTimeDim + " is odd");
+            addedInputDim = c.integer("projection_class_embeddings_input_dim", 6 * addedTimeDim + 1, 1 << 16);
         }
         int[] blocks = c.integers("block_out_channels", 1, 8192, 8);
         int levels = blocks.length;
@@ -35,8 +42,11 @@ public record UNetConfig(int inChannels, int outChannels, int[] blockOut, boolea
         if (!(eps > 0 && eps < 1)) throw new FormatException(c.where() + ": norm_eps " + eps + " is not a small positive number");
         return new UNetConfig(c.integer("in_channels", 1, 64), c.integer("out_channels", 1, 64), blocks, cross, c.integer("layers_per_block", 1, 16),
                 heads, c.perBlock("transformer_layers_per_block", levels, 1, 64, 1), c.integer("cross_attention_dim", 1, 1 << 14), groups,
-                (float) eps, c.bool("flip_sin_to_cos", true), c.integer("freq_shift", 0, 1));
+                (float) eps, c.bool("flip_sin_to_cos", true), c.integer("freq_shift", 0, 1), addedTimeDim, addedInputDim);
     }
+
+    /** With SDXL's added embeddings: the width of the pooled text embedding they take beside the six size-and-crop numbers. */
+    public int textEmbedDim() { return addedTimeDim == 0 ? 0 : addedInputDim - 6 * addedTimeDim; }
 
     /** Whether a block type has transformers; refuses types this UNet does not read. */
     private static boolean blockType(JsonConfig c, String type, String direction) {

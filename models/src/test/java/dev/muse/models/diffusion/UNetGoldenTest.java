@@ -1,5 +1,6 @@
 package dev.muse.models.diffusion;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,32 @@ class UNetGoldenTest {
             }
             assertThrows(IllegalArgumentException.class, () -> unet.predict(new float[6 * 6 * 4], 6, 6, 1, context, 77));
             assertThrows(IllegalArgumentException.class, () -> unet.predict(latents(8, 8), 8, 8, 1, context, 76));
+        }
+    }
+
+    /**
+     * SDXL's rules (no attention at the first level, 1, 2 and 3 transformer blocks below, 128-wide states of two
+     * encoders, the "text_time" added embeddings of a 48-wide pooled embedding and six size-and-crop numbers) against
+     * diffusers with the same added conditions.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(names = {"F32", "F16"})
+    void anSdxlUnetPredictsAsDiffusers(GgmlType type) throws IOException {
+        TinyUNet tiny = new TinyUNet(Shape.SDXL, type, 1);
+        try (UNet unet = UNet.load(tiny.write(dir.resolve(tiny.name())), Ops.cpu())) {
+            assertEquals(48, unet.config().textEmbedDim());
+            float[] context = context(77, 128), textEmbeds = new float[48];
+            for (int i = 0; i < 48; i++) textEmbeds[i] = (float) Math.cos(0.17 * i + 0.4);
+            var added = new UNet.Added(textEmbeds, new float[] {64, 96, 0, 8, 64, 96});
+            for (int[] call : new int[][] {{8, 8, 999}, {8, 12, 500}}) {
+                int h = call[0], w = call[1], t = call[2];
+                float[] out = unet.predict(latents(h, w), h, w, t, context, 77, added);
+                String name = tiny.name() + "-" + h + "x" + w + "-t" + t;
+                double nmse = Nmse.of(VaeGoldenTest.channelsLast(golden(name), 4, h, w), out);
+                System.out.printf("%s: NMSE %.2e%n", name, nmse);
+                assertTrue(nmse < TOLERANCE, name + ": NMSE " + nmse + " against diffusers, more than " + TOLERANCE);
+            }
+            assertThrows(IllegalArgumentException.class, () -> unet.predict(latents(8, 8), 8, 8, 1, context, 77), "an SDXL UNet needs its added conditions");
         }
     }
 
