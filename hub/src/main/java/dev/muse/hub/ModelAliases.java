@@ -73,9 +73,14 @@ public final class ModelAliases {
             // when the plain ones are absent), and TAESD for previews, which Muse finds beside them in the cache.
             pipeline("sd-turbo", "stabilityai/sd-turbo", "SD-Turbo (SD 2.1 distilled: 1-4 steps, guidance 0), F16, about 2.6 GB"),
             pipeline("sd-1.5", "stable-diffusion-v1-5/stable-diffusion-v1-5", "Stable Diffusion 1.5, F16, about 2.1 GB"),
+            new Alias("sdxl-turbo", new ModelSource("stabilityai/sdxl-turbo", "model_index.json"), null, xlFiles(),
+                    "SDXL-Turbo (1-4 steps at 512x512, guidance 0), F16, about 7 GB"),
             new Alias("taesd", new ModelSource("madebyollin/taesd", "config.json"), null,
                     List.of("config.json", "diffusion_pytorch_model.safetensors"),
-                    "TAESD, the tiny autoencoder for live previews of SD 1.x/2.x pictures, about 10 MB"));
+                    "TAESD, the tiny autoencoder for live previews of SD 1.x/2.x pictures, about 10 MB"),
+            new Alias("taesdxl", new ModelSource("madebyollin/taesdxl", "config.json"), null,
+                    List.of("config.json", "diffusion_pytorch_model.safetensors"),
+                    "TAESDXL, the tiny autoencoder for live previews of SDXL pictures, about 10 MB"));
 
     /** A StableDiffusionPipeline repository's files Muse reads, with F16 weights. */
     private static Alias pipeline(String name, String repo, String description) {
@@ -83,6 +88,14 @@ public final class ModelAliases {
                 "tokenizer/vocab.json", "tokenizer/merges.txt", "tokenizer/tokenizer_config.json", "text_encoder/config.json",
                 "text_encoder/model.fp16.safetensors", "unet/config.json", "unet/diffusion_pytorch_model.fp16.safetensors", "vae/config.json",
                 "vae/diffusion_pytorch_model.fp16.safetensors"), description);
+    }
+
+    /** A StableDiffusionXLPipeline repository's files Muse reads (both tokenizers and text encoders), with F16 weights. */
+    private static List<String> xlFiles() {
+        return List.of("model_index.json", "scheduler/scheduler_config.json", "tokenizer/vocab.json", "tokenizer/merges.txt",
+                "tokenizer/tokenizer_config.json", "tokenizer_2/vocab.json", "tokenizer_2/merges.txt", "tokenizer_2/tokenizer_config.json",
+                "text_encoder/config.json", "text_encoder/model.fp16.safetensors", "text_encoder_2/config.json", "text_encoder_2/model.fp16.safetensors",
+                "unet/config.json", "unet/diffusion_pytorch_model.fp16.safetensors", "vae/config.json", "vae/diffusion_pytorch_model.fp16.safetensors");
     }
 
     private static Alias whisper(String name, String file, String description) {

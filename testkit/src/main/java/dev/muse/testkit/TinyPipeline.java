@@ -19,11 +19,15 @@ import java.util.Set;
  * SD's betas). Images are drawn in multiples of 32 pixels.
  */
 public record TinyPipeline(GgmlType type, long seed, boolean inpainting, Sizes sizes) {
-    /** The parts' shapes and the scheduler's spacing of steps. */
-    public record Sizes(TinyClipText.Shape text, TinyUNet.Shape unet, int[] vaeWidths, int vaeLayers, String spacing) {
-        public static final Sizes TINY = new Sizes(TinyClipText.Shape.SD1, TinyUNet.Shape.SD1, new int[] {32, 32, 64, 64}, 1, "leading");
+    /** The parts' shapes (a second text encoder for SDXL, else null) and the scheduler's spacing of steps. */
+    public record Sizes(TinyClipText.Shape text, TinyClipText.Shape text2, TinyUNet.Shape unet, int[] vaeWidths, int vaeLayers, String spacing) {
+        public static final Sizes TINY = new Sizes(TinyClipText.Shape.SD1, null, TinyUNet.Shape.SD1, new int[] {32, 32, 64, 64}, 1, "leading");
+        /** SDXL's rules: two text encoders (the second with its projection), the SDXL UNet. */
+        public static final Sizes SDXL = new Sizes(TinyClipText.Shape.SD1, TinyClipText.Shape.SDXL2, TinyUNet.Shape.SDXL, new int[] {32, 32, 64, 64}, 1,
+                "leading");
         /** SD-Turbo's real sizes (SD 2.1's parts: about 1.3 billion parameters), trailing steps as its scheduler config has them. */
-        public static final Sizes SD_TURBO = new Sizes(TinyClipText.Shape.SD_TURBO, TinyUNet.Shape.SD_TURBO, new int[] {128, 256, 512, 512}, 2, "trailing");
+        public static final Sizes SD_TURBO = new Sizes(TinyClipText.Shape.SD_TURBO, null, TinyUNet.Shape.SD_TURBO, new int[] {128, 256, 512, 512}, 2,
+                "trailing");
     }
 
     public TinyPipeline(GgmlType type, long seed) {
@@ -32,6 +36,9 @@ public record TinyPipeline(GgmlType type, long seed, boolean inpainting, Sizes s
 
     /** The same pipeline as an inpainting model's: StableDiffusionInpaintPipeline with a 9-channel UNet. */
     public TinyPipeline inpaintingModel() { return new TinyPipeline(type, seed, true, sizes); }
+
+    /** A tiny StableDiffusionXLPipeline: two tokenizers and text encoders, the SDXL UNet. */
+    public static TinyPipeline sdxl(GgmlType type, long seed) { return new TinyPipeline(type, seed, false, Sizes.SDXL); }
 
     /** A random-weight pipeline of SD-Turbo's real shapes, for benchmarks. */
     public static TinyPipeline sdTurbo(GgmlType type, long seed) { return new TinyPipeline(type, seed, false, Sizes.SD_TURBO); }
@@ -46,6 +53,7 @@ public record TinyPipeline(GgmlType type, long seed, boolean inpainting, Sizes s
                 {
                   "_class_name": "%s",
                   "_diffusers_version": "0.25.1",
+                  "force_zeros_for_empty_prompt": true,
                   "feature_extractor": [null, null],
                   "requires_safety_checker": false,
                   "safety_checker": [null, null],
@@ -55,9 +63,13 @@ public record TinyPipeline(GgmlType type, long seed, boolean inpainting, Sizes s
                   "unet": ["diffusers", "UNet2DConditionModel"],
                   "vae": ["diffusers", "AutoencoderKL"]
                 }
-                """.formatted(inpainting ? "StableDiffusionInpaintPipeline" : "StableDiffusionPipeline"));
+                """.formatted(sizes.text2() != null ? "StableDiffusionXLPipeline" : inpainting ? "StableDiffusionInpaintPipeline" : "StableDiffusionPipeline"));
         writeTokenizer(folder.resolve("tokenizer"));
         new TinyClipText(sizes.text(), type, seed).write(folder.resolve("text_encoder"));
+        if (sizes.text2() != null) {
+            writeTokenizer(folder.resolve("tokenizer_2"));
+            new TinyClipText(sizes.text2(), type, seed + 1).write(folder.resolve("text_encoder_2"));
+        }
         TinyUNet unet = new TinyUNet(sizes.unet(), type, seed);
         (inpainting ? unet.inpainting() : unet).write(folder.resolve("unet"));
         new TinyVae(sizes.vaeWidths(), sizes.vaeLayers(), type, seed).write(folder.resolve("vae"));

@@ -11,7 +11,12 @@ public final class Sampling {
     private Sampling() {}
 
     /** The prompt's states and, for guidance, the negative prompt's; both tokens x the UNet's context width. */
-    public record Conditioning(float[] prompt, float[] negative, int tokens) {}
+    public record Conditioning(float[] prompt, float[] negative, int tokens, UNet.Added promptAdded, UNet.Added negativeAdded) {
+        /** Without SDXL's added conditions. */
+        public Conditioning(float[] prompt, float[] negative, int tokens) {
+            this(prompt, negative, tokens, null, null);
+        }
+    }
 
     /**
      * Samplers Muse runs. EULER steps through the scheduler config's own timesteps, as diffusers' EulerDiscreteScheduler
@@ -175,9 +180,9 @@ public final class Sampling {
         float[] input = x.clone();
         scale(input, 1 / Math.sqrt(sigma * sigma + 1));
         if (extra != null) input = besides(input, extra, h * w);
-        float[] out = unet.predict(input, h, w, timestep, c.prompt(), c.tokens());
+        float[] out = unet.predict(input, h, w, timestep, c.prompt(), c.tokens(), c.promptAdded());
         if (guidance > 1) {
-            float[] unconditional = unet.predict(input, h, w, timestep, c.negative(), c.tokens());
+            float[] unconditional = unet.predict(input, h, w, timestep, c.negative(), c.tokens(), c.negativeAdded());
             for (int j = 0; j < out.length; j++) out[j] = (float) (unconditional[j] + guidance * (out[j] - unconditional[j]));
         }
         float[] denoised = new float[x.length];

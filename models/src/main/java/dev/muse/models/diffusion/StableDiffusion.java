@@ -17,28 +17,24 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
- * A Stable Diffusion 1.x/2.x pipeline (and their distilled descendants, SD-Turbo among them) from a diffusers folder as
- * people have it: {@code model_index.json}, {@code tokenizer/}, {@code text_encoder/}, {@code unet/}, {@code vae/},
- * {@code scheduler/}. Text to image: the prompt (and the negative prompt, for guidance) through CLIP, seeded noise
+ * A Stable Diffusion 1.x/2.x pipeline (and their distilled descendants, SD-Turbo among them; SDXL with its second text
+ * encoder) from a diffusers folder as people have it: {@code model_index.json}, {@code tokenizer/}, {@code text_encoder/}
+ * (and {@code tokenizer_2/}, {@code text_encoder_2/}), {@code unet/}, {@code vae/}, {@code scheduler/}. Text to image: the prompt (and the negative prompt, for guidance) through CLIP, seeded noise
  * denoised by the UNet under {@link Sampling}, the latents decoded by the VAE into an RGB picture.
  */
 public final class StableDiffusion implements AutoCloseable {
     /** Largest side Muse draws, in pixels: four times SD 1.x's native size. */
     public static final int MAX_SIDE = 2048;
 
-    private final ClipTokenizer tokenizer;
-    private final int padId;
-    private final ClipTextEncoder textEncoder;
+    private final PromptEncoder prompts;
     private final UNet unet;
     private final Vae vae;
     private final NoiseSchedule schedule;
     /** TAESD for previews, or null: then previews are a linear guess of each latent pixel's colour. */
     private final Taesd taesd;
 
-    private StableDiffusion(ClipTokenizer tokenizer, int padId, ClipTextEncoder textEncoder, UNet unet, Vae vae, NoiseSchedule schedule, Taesd taesd) {
-        this.tokenizer = tokenizer;
-        this.padId = padId;
-        this.textEncoder = textEncoder;
+    private StableDiffusion(PromptEncoder prompts, UNet unet, Vae vae, NoiseSchedule schedule, Taesd taesd) {
+        this.prompts = prompts;
         this.unet = unet;
         this.vae = vae;
         this.schedule = schedule;
@@ -52,47 +48,65 @@ public final class StableDiffusion implements AutoCloseable {
 
     /**
      * Loads every component; a FormatException names the part that is missing or not what it should be. Previews use
-     * TAESD when a {@code taesd} folder is inside the pipeline's folder or beside it (where {@code muse pull taesd} puts it
-     * in the model cache).
+     * TAESD when a {@code taesd} folder ({@code taesdxl} for SDXL) is inside the pipeline's folder or beside it (where
+     * {@code muse pull taesd} puts it in the model cache).
      */
     public static StableDiffusion load(Path folder, Ops ops) throws IOException {
         JsonConfig index = JsonConfig.read(folder.resolve("model_index.json"));
         String type = index.string("_class_name", "");
-        if (!type.equals("StableDiffusionPipeline") && !type.equals("StableDiffusionInpaintPipeline"))
+        boolean xl = type.equals("StableDiffusionXLPipeline");
+        if (!xl && !type.equals("StableDiffusionPipeline") && !type.equals("StableDiffusionInpaintPipeline"))
             throw new FormatException(folder.getFileName() + " is a " + (type.isEmpty() ? "pipeline of no named class" : type)
-                    + ": Muse draws with StableDiffusionPipeline and StableDiffusionInpaintPipeline folders (SD 1.x, 2.x, SD-Turbo) so far");
-        ClipTokenizer tokenizer = tokenizer(folder.resolve("tokenizer"));
-        int padId = tokenizer.id(padToken(folder.resolve("tokenizer")));
+                    + ": Muse draws with StableDiffusionPipeline, StableDiffusionInpaintPipeline and StableDiffusionXLPipeline folders (SD 1.x, 2.x, SD-Turbo, SDXL) so far");
         SchedulerConfig scheduler = SchedulerConfig.from(JsonConfig.read(folder.resolve("scheduler").resolve("scheduler_config.json")));
-        ClipTextEncoder text = null;
+        ClipTextEncoder text = null, text2 = null;
         UNet unet = null;
         Vae vae = null;
         try {
             text = ClipTextEncoder.load(folder.resolve("text_encoder"), ops);
+            ClipTokenizer tokenizer = tokenizer(folder.resolve("tokenizer"));
+            PromptEncoder prompts;
+            int context = text.config().hiddenSize();
+            if (xl) {
+                text2 = ClipTextEncoder.load(folder.resolve("text_encoder_2"), ops);
+                if (text2.config().projectionDim() == 0) throw new FormatException(folder.getFileName() + ": text_encoder_2 has no text projection (SDXL's has)");
+                ClipTokenizer tokenizer2 = tokenizer(folder.resolve("tokenizer_2"));
+                prompts = new PromptEncoder.Dual(tokenizer, tokenizer.id(padToken(folder.resolve("tokenizer"))), text, tokenizer2,
+                        tokenizer2.id(padToken(folder.resolve("tokenizer_2"))), text2, index.bool("force_zeros_for_empty_prompt", true));
+                context += text2.config().hiddenSize();
+            } else {
+                prompts = new PromptEncoder.Single(tokenizer, tokenizer.id(padToken(folder.resolve("tokenizer"))), text);
+            }
             unet = UNet.load(folder.resolve("unet"), ops);
             vae = Vae.load(folder.resolve("vae"), ops);
-            if (unet.config().contextDim() != text.config().hiddenSize())
-                throw new FormatException(folder.getFileName() + ": the UNet attends to " + unet.config().contextDim() + "-wide states, the text encoder gives "
-                        + text.config().hiddenSize());
+            if (unet.config().contextDim() != context)
+                throw new FormatException(folder.getFileName() + ": the UNet attends to " + unet.config().contextDim() + "-wide states, the text encoders give " + context);
+            if (xl != (unet.config().addedTimeDim() > 0) || xl && unet.config().textEmbedDim() != text2.config().projectionDim())
+                throw new FormatException(folder.getFileName() + ": the UNet's added embeddings (" + unet.config().textEmbedDim() + " wide) do not match the "
+                        + (xl ? "second text encoder's projection (" + text2.config().projectionDim() + ")" : "pipeline, which has no second text encoder"));
             int latent = vae.config().latentChannels();
             if (unet.config().inChannels() != latent && unet.config().inChannels() != 2 * latent + 1)
                 throw new FormatException(folder.getFileName() + ": the UNet takes " + unet.config().inChannels() + " channels, neither the VAE's "
                         + latent + " latent channels nor an inpainting model's " + (2 * latent + 1));
             if (unet.config().outChannels() != latent)
                 throw new FormatException(folder.getFileName() + ": the UNet makes " + unet.config().outChannels() + " channels, the VAE has " + latent);
-            Taesd taesd = taesd(folder, ops, vae.config().latentChannels(), vae.config().factor());
-            return new StableDiffusion(tokenizer, padId, text, unet, vae, new NoiseSchedule(scheduler), taesd);
+            Taesd taesd = taesd(folder, xl ? "taesdxl" : "taesd", ops, vae.config().latentChannels(), vae.config().factor());
+            return new StableDiffusion(prompts, unet, vae, new NoiseSchedule(scheduler), taesd);
         } catch (IOException | RuntimeException e) {
             if (vae != null) vae.close();
             if (unet != null) unet.close();
+            if (text2 != null) text2.close();
             if (text != null) text.close();
             throw e;
         }
     }
 
-    /** The TAESD inside the pipeline's folder, else beside it, else null; one for other latents (TAESDXL's) is refused. */
-    static Taesd taesd(Path folder, Ops ops, int latentChannels, int factor) throws IOException {
-        for (Path candidate : new Path[] {folder.resolve("taesd"), folder.toAbsolutePath().resolveSibling("taesd")}) {
+    /**
+     * The TAESD of this kind of pipeline ({@code taesd}, or {@code taesdxl} for SDXL, whose latents mean other colours)
+     * inside the pipeline's folder, else beside it, else null; one of another shape is refused.
+     */
+    static Taesd taesd(Path folder, String name, Ops ops, int latentChannels, int factor) throws IOException {
+        for (Path candidate : new Path[] {folder.resolve(name), folder.toAbsolutePath().resolveSibling(name)}) {
             if (!Files.isRegularFile(candidate.resolve("config.json"))) continue;
             Taesd taesd = Taesd.load(candidate, ops);
             if (taesd.latentChannels() == latentChannels && taesd.factor() == factor) return taesd;
@@ -231,11 +245,7 @@ public final class StableDiffusion implements AutoCloseable {
     Result generate(Request r, float[] start, Sampling.Noise stepNoise, float[] posteriorNoise, float[] maskedNoise, StepListener progress) {
         check(r);
         long started = System.nanoTime();
-        int[] promptIds = tokenizer.conditioning(r.prompt(), padId);
-        float[] prompt = textEncoder.encode(promptIds, tokenizer.endId()).lastHidden();
-        float[] negative = r.guidance() > 1
-                ? textEncoder.encode(tokenizer.conditioning(r.negativePrompt() == null ? "" : r.negativePrompt(), padId), tokenizer.endId()).lastHidden()
-                : null;
+        Sampling.Conditioning conditioning = prompts.encode(r.prompt(), r.negativePrompt(), r.guidance() > 1, r.width(), r.height());
         long encoded = System.nanoTime();
         int factor = vae.config().factor(), h = r.height() / factor, w = r.width() / factor;
         float scaling = vae.config().scalingFactor();
@@ -261,8 +271,7 @@ public final class StableDiffusion implements AutoCloseable {
         }
         long[] steps = new long[r.stepsRun()];
         long[] stepStart = {System.nanoTime()};
-        float[] latents = Sampling.run(unet, schedule, r.sampler(), r.steps(), start, h, w,
-                new Sampling.Conditioning(prompt, negative, ClipTokenizer.CONTEXT), r.guidance(), (done, denoised) -> {
+        float[] latents = Sampling.run(unet, schedule, r.sampler(), r.steps(), start, h, w, conditioning, r.guidance(), (done, denoised) -> {
                     steps[done - 1] = System.nanoTime() - stepStart[0];
                     progress.step(done, () -> preview(denoised, w, h));
                     stepStart[0] = System.nanoTime(); // a preview's time is not the next step's
@@ -271,7 +280,7 @@ public final class StableDiffusion implements AutoCloseable {
         for (int i = 0; i < latents.length; i++) latents[i] /= scaling;
         float[] pixels = vae.decode(latents, h, w);
         long decoded = System.nanoTime();
-        int leftOut = Math.max(0, tokenizer.encode(r.prompt()).length - ClipTokenizer.MAX_PROMPT_TOKENS);
+        int leftOut = prompts.tokensLeftOut(r.prompt());
         Picture picture = toPicture(pixels, r.width(), r.height());
         if (r.edit() != null && r.edit().mask() != null) keepUnmasked(picture, r.edit().image(), r.edit().mask());
         return new Result(picture, leftOut, new Timings(encoded - started, steps, decoded - decoding));
@@ -353,6 +362,6 @@ public final class StableDiffusion implements AutoCloseable {
         if (taesd != null) taesd.close();
         vae.close();
         unet.close();
-        textEncoder.close();
+        prompts.close();
     }
 }

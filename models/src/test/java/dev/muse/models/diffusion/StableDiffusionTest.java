@@ -105,8 +105,11 @@ class StableDiffusionTest {
         Path broken = new TinyPipeline(GgmlType.F16, 1).write(dir.resolve("broken"));
         Files.delete(broken.resolve("unet/diffusion_pytorch_model.safetensors"));
         assertTrue(assertThrows(FormatException.class, () -> StableDiffusion.load(broken, Ops.cpu())).getMessage().contains("unet"));
-        Files.writeString(broken.resolve("model_index.json"), "{\"_class_name\": \"StableDiffusionXLPipeline\"}");
-        assertTrue(assertThrows(FormatException.class, () -> StableDiffusion.load(broken, Ops.cpu())).getMessage().contains("StableDiffusionXLPipeline"));
+        Files.writeString(broken.resolve("model_index.json"), "{\"_class_name\": \"StableDiffusion3Pipeline\"}");
+        assertTrue(assertThrows(FormatException.class, () -> StableDiffusion.load(broken, Ops.cpu())).getMessage().contains("StableDiffusion3Pipeline"));
+        Path halfXl = new TinyPipeline(GgmlType.F16, 1).write(dir.resolve("xl-without-its-second-encoder"));
+        Files.writeString(halfXl.resolve("model_index.json"), "{\"_class_name\": \"StableDiffusionXLPipeline\"}");
+        assertTrue(assertThrows(FormatException.class, () -> StableDiffusion.load(halfXl, Ops.cpu())).getMessage().contains("text_encoder_2"));
         Files.delete(broken.resolve("model_index.json"));
         assertFalse(StableDiffusion.isPipeline(broken));
         assertTrue(StableDiffusion.isPipeline(folder));
@@ -193,5 +196,29 @@ class StableDiffusionTest {
         new dev.muse.testkit.TinyUNet(dev.muse.testkit.TinyUNet.Shape.SD1, GgmlType.F32, 1, 7).write(odd.resolve("unet"));
         FormatException e = assertThrows(FormatException.class, () -> StableDiffusion.load(odd, Ops.cpu()));
         assertTrue(e.getMessage().contains("inpainting model's 9"), e.getMessage());
+    }
+
+    /**
+     * An SDXL pipeline (two text encoders, the SDXL UNet with its added conditions; its parts golden on their own) draws,
+     * with and without guidance, and another seed draws another picture.
+     */
+    @Test
+    void anSdxlPipelineDraws() throws IOException {
+        Path xl = TinyPipeline.sdxl(GgmlType.F32, 1).write(dir.resolve("tiny-sdxl"));
+        try (StableDiffusion sd = StableDiffusion.load(xl, Ops.cpu())) {
+            var request = new StableDiffusion.Request("a red fox in snow", null, 64, 32, 2, 5, 42);
+            Picture a = sd.generate(request, (s, p) -> {}).picture();
+            assertEquals(64, a.width());
+            assertTrue(java.util.stream.IntStream.range(0, a.rgb().length).map(i -> a.rgb()[i]).distinct().count() > 20, "a picture");
+            assertTrue(levels(a.rgb(), sd.generate(request.withSeed(43), (s, p) -> {}).picture().rgb()) > 20, "another seed, another picture");
+            var unguided = new StableDiffusion.Request("a red fox in snow", null, 64, 32, 1, 0, 42);
+            assertEquals(1, sd.generate(unguided, (s, p) -> {}).timings().stepNanos().length);
+        }
+        // an SDXL UNet in a pipeline of one text encoder is refused by name
+        Path half = TinyPipeline.sdxl(GgmlType.F32, 1).write(dir.resolve("half-sdxl"));
+        java.nio.file.Files.writeString(half.resolve("model_index.json"), java.nio.file.Files.readString(half.resolve("model_index.json"))
+                .replace("StableDiffusionXLPipeline", "StableDiffusionPipeline"));
+        FormatException e = assertThrows(FormatException.class, () -> StableDiffusion.load(half, Ops.cpu()));
+        assertTrue(e.getMessage().contains("attends to 128-wide states"), e.getMessage());
     }
 }
