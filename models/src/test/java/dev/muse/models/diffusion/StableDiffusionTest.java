@@ -150,22 +150,34 @@ class StableDiffusionTest {
     void inpaintingKeepsThePixelsOutsideTheMask() throws IOException {
         try (StableDiffusion sd = StableDiffusion.load(folder, Ops.cpu())) {
             Picture original = sd.generate(new StableDiffusion.Request("a red fox", null, 64, 32, 2, 0, 5), (s, p) -> {}).picture();
-            boolean[] left = new boolean[64 * 32];
-            for (int i = 0; i < left.length; i++) left[i] = i % 64 < 24;
-            var edit = new StableDiffusion.Edit(original, new dev.muse.media.Mask(64, 32, left), 1);
+            var edit = new StableDiffusion.Edit(original, LEFT_THIRD, 1);
             List<Integer> steps = new ArrayList<>();
             Picture painted = sd.generate(new StableDiffusion.Request("a cat on the moon", null, 64, 32, 4, 0, 6, Sampling.Sampler.EULER, edit),
                     (s, p) -> steps.add(s)).picture();
             assertEquals(List.of(1, 2, 3, 4), steps);
-            int changed = 0;
-            for (int y = 0; y < 32; y++)
-                for (int x = 0; x < 64; x++)
-                    for (int c = 0; c < 3; c++) {
-                        if (x >= 24) assertEquals(original.sample(x, y, c), painted.sample(x, y, c), "kept pixel " + x + "," + y);
-                        else if (original.sample(x, y, c) != painted.sample(x, y, c)) changed++;
-                    }
-            assertTrue(changed > 24 * 32 * 3 / 2, changed + " of the masked values changed");
+            assertRedrawnUnderTheMask(original, painted);
         }
+    }
+
+    /** A 64 x 32 mask over the 24 leftmost columns. */
+    static final dev.muse.media.Mask LEFT_THIRD = leftColumns(64, 32, 24);
+
+    static dev.muse.media.Mask leftColumns(int width, int height, int columns) {
+        boolean[] left = new boolean[width * height];
+        for (int i = 0; i < left.length; i++) left[i] = i % width < columns;
+        return new dev.muse.media.Mask(width, height, left);
+    }
+
+    /** The pixels right of {@link #LEFT_THIRD} are the original's exactly; more than half the values under it changed. */
+    static void assertRedrawnUnderTheMask(Picture original, Picture painted) {
+        int changed = 0;
+        for (int y = 0; y < 32; y++)
+            for (int x = 0; x < 64; x++)
+                for (int c = 0; c < 3; c++) {
+                    if (x >= 24) assertEquals(original.sample(x, y, c), painted.sample(x, y, c), "kept pixel " + x + "," + y);
+                    else if (original.sample(x, y, c) != painted.sample(x, y, c)) changed++;
+                }
+        assertTrue(changed > 24 * 32 * 3 / 2, changed + " of the masked values changed");
     }
 
     /** An inpainting model's pipeline (9-channel UNet) draws from a prompt alone, and inpaints keeping the pixels outside the mask. */
@@ -176,20 +188,11 @@ class StableDiffusionTest {
             assertTrue(sd.inpaintingModel());
             Picture drawn = sd.generate(new StableDiffusion.Request("a red fox", null, 64, 32, 2, 0, 5), (s, p) -> {}).picture();
             assertTrue(java.util.stream.IntStream.range(0, drawn.rgb().length).map(i -> drawn.rgb()[i]).distinct().count() > 20, "a picture");
-            boolean[] left = new boolean[64 * 32];
-            for (int i = 0; i < left.length; i++) left[i] = i % 64 < 24;
-            var edit = new StableDiffusion.Edit(drawn, new dev.muse.media.Mask(64, 32, left), 1);
+            var edit = new StableDiffusion.Edit(drawn, LEFT_THIRD, 1);
             List<Integer> steps = new ArrayList<>();
             Picture painted = sd.generate(new StableDiffusion.Request("a cat", null, 64, 32, 3, 5, 6, Sampling.Sampler.EULER, edit), (s, p) -> steps.add(s)).picture();
             assertEquals(List.of(1, 2, 3), steps);
-            int changed = 0;
-            for (int y = 0; y < 32; y++)
-                for (int x = 0; x < 64; x++)
-                    for (int c = 0; c < 3; c++) {
-                        if (x >= 24) assertEquals(drawn.sample(x, y, c), painted.sample(x, y, c), "kept pixel " + x + "," + y);
-                        else if (drawn.sample(x, y, c) != painted.sample(x, y, c)) changed++;
-                    }
-            assertTrue(changed > 24 * 32 * 3 / 2, changed + " of the masked values changed");
+            assertRedrawnUnderTheMask(drawn, painted);
         }
         // a 9-channel UNet in a pipeline whose VAE has other latents is refused by name
         Path odd = new TinyPipeline(GgmlType.F32, 1).inpaintingModel().write(dir.resolve("odd"));
