@@ -78,9 +78,11 @@ export async function create(t) {
   t.check(await first.getByRole('link', { name: /Download/ }).count() === 1, 'the picture can be downloaded');
   await t.screenshot('drawn');
 
-  // kept: after a reload the picture and its parameters are still there
+  // kept: after a reload the picture and its parameters are still there, and so are the drawing options
   await t.page.reload();
   await t.page.locator('.message.assistant').first().getByText('seed 42').waitFor();
+  t.check(await options.getByLabel('Size').inputValue() === '64x64' && await options.getByLabel('Steps').inputValue() === '6',
+    'the drawing options are kept in this browser');
   const kept = await pixels(t, t.page.locator('.message.assistant').first().getByRole('img', { name: 'Generated image 1' }));
   t.check(difference(kept, drawn) === 0, 'the stored picture is the drawn one');
 

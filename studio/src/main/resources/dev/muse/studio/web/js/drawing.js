@@ -3,7 +3,9 @@
 // as an image_url part that carries its parameters (Muse's muse_drawing field), so it can be drawn again or edited.
 import { stream } from './api.js';
 
-/** The drawing options shown while an image model is picked; their values go with every drawing. */
+const KEPT = 'muse.drawOptions';
+
+/** The drawing options shown while an image model is picked; their values go with every drawing and are kept in this browser. */
 export class DrawOptions {
   constructor() {
     this.panel = document.getElementById('draw-options');
@@ -14,6 +16,19 @@ export class DrawOptions {
     this.negative = document.getElementById('draw-negative');
     this.strengthRow = document.getElementById('draw-strength-row');
     this.strength = document.getElementById('draw-strength');
+    const fields = { size: this.size, steps: this.steps, guidance: this.guidance, seed: this.seed, negative: this.negative, strength: this.strength };
+    let kept = {};
+    try {
+      kept = JSON.parse(localStorage.getItem(KEPT) ?? '{}') ?? {};
+    } catch {
+      kept = {}; // something else wrote there: start from the defaults
+    }
+    for (const [name, field] of Object.entries(fields)) {
+      if (typeof kept[name] === 'string') field.value = kept[name];
+      field.addEventListener('change', () => {
+        localStorage.setItem(KEPT, JSON.stringify(Object.fromEntries(Object.entries(fields).map(([n, f]) => [n, f.value]))));
+      });
+    }
   }
 
   /** Shows the options for an image model (and says so in the message box), hides them for others. */
