@@ -87,16 +87,25 @@ public final class ImageDecoder {
      * @throws MediaException as {@link #decode(byte[])}
      */
     public Mask decodeMask(byte[] encoded) {
+        Editable e = decodeEditable(encoded);
+        return e.transparent() != null ? e.transparent() : Mask.fromLightness(e.picture());
+    }
+
+    /** A picture to edit, and the mask its own transparent pixels make (null when it is opaque everywhere). */
+    public record Editable(Picture picture, Mask transparent) {}
+
+    /**
+     * Decodes a picture to edit once, with the mask its transparency makes (alpha below 128 repainted): without a mask of
+     * its own, such a picture is its own mask, as in OpenAI's image edits.
+     *
+     * @throws MediaException as {@link #decode(byte[])}
+     */
+    public Editable decodeEditable(byte[] encoded) {
         ImageHeader header = probe(encoded);
         BufferedImage image = read(header, encoded);
         Mask transparent = transparentPixels(image);
-        Picture upright = header.orientation().apply(transparent != null ? transparent.picture() : RasterToRgb.convert(image));
-        return Mask.fromLightness(upright);
-    }
-
-    /** Whether an encoded picture has any pixel less than opaque (then, without a mask of its own, it is its own mask). */
-    public boolean hasTransparency(byte[] encoded) {
-        return transparentPixels(read(probe(encoded), encoded)) != null;
+        Picture picture = header.orientation().apply(RasterToRgb.convert(image));
+        return new Editable(picture, transparent == null ? null : Mask.fromLightness(header.orientation().apply(transparent.picture())));
     }
 
     /** The pixels with alpha below 128, or null when the picture has no alpha or every pixel is opaque. */

@@ -23,7 +23,7 @@ class MaskTest {
         Mask m = new ImageDecoder().decodeMask(PngWriter.encode(p, Map.of()));
         assertArrayEquals(new boolean[] {true, true, false, false}, m.repaint());
         assertEquals(2, m.count());
-        assertFalse(new ImageDecoder().hasTransparency(PngWriter.encode(p, Map.of())));
+        assertEquals(null, new ImageDecoder().decodeEditable(PngWriter.encode(p, Map.of())).transparent(), "an opaque picture is no mask of its own");
     }
 
     @Test
@@ -32,14 +32,14 @@ class MaskTest {
         int[] alpha = {0, 127, 128, 255, 255, 255};
         for (int i = 0; i < 6; i++) rgba.setRGB(i % 3, i / 3, alpha[i] << 24 | 0xFFFFFF); // white everywhere: only alpha decides
         byte[] png = png(rgba, "png");
-        assertTrue(new ImageDecoder().hasTransparency(png));
+        assertArrayEquals(new boolean[] {true, true, false, false, false, false}, new ImageDecoder().decodeEditable(png).transparent().repaint());
         assertArrayEquals(new boolean[] {true, true, false, false, false, false}, new ImageDecoder().decodeMask(png).repaint());
 
         BufferedImage opaque = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
         opaque.setRGB(0, 0, 0xFFFFFFFF);
         opaque.setRGB(1, 0, 0xFF000000);
         byte[] solid = png(opaque, "png");
-        assertFalse(new ImageDecoder().hasTransparency(solid), "an alpha channel that is opaque everywhere is no mask");
+        assertEquals(null, new ImageDecoder().decodeEditable(solid).transparent(), "an alpha channel that is opaque everywhere is no mask");
         assertArrayEquals(new boolean[] {true, false}, new ImageDecoder().decodeMask(solid).repaint(), "then lightness decides");
     }
 

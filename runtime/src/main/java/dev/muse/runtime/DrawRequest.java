@@ -93,16 +93,16 @@ public record DrawRequest(String model, String prompt, String negativePrompt, In
         StableDiffusion.Edit decoded = null;
         int w = width != null ? width : DEFAULT_SIDE, h = height != null ? height : DEFAULT_SIDE;
         if (edit != null) {
-            Picture image = decoded(() -> decoder.decode(edit.image()), "the image to edit");
+            ImageDecoder.Editable editable = decoded(() -> decoder.decodeEditable(edit.image()), "the image to edit");
+            Picture image = editable.picture();
             if (width == null || height == null) {
                 double scale = Math.min(1, (double) MAX_EDIT_SIDE / Math.max(image.width(), image.height()));
                 w = Math.max(multiple, (int) (image.width() * scale) / multiple * multiple);
                 h = Math.max(multiple, (int) (image.height() * scale) / multiple * multiple);
             }
             if (image.width() != w || image.height() != h) image = Resize.resize(image, new ImageSize(w, h), ResizeAlgorithm.BICUBIC, PadStyle.NONE, 0);
-            Mask mask = null;
-            if (edit.mask() != null) mask = decoded(() -> decoder.decodeMask(edit.mask()), "the mask");
-            else if (decoder.hasTransparency(edit.image())) mask = decoder.decodeMask(edit.image()); // its own mask, as in OpenAI's image edits
+            // without a mask of its own, an image with transparent pixels is its own mask, as in OpenAI's image edits
+            Mask mask = edit.mask() != null ? decoded(() -> decoder.decodeMask(edit.mask()), "the mask") : editable.transparent();
             if (mask != null) mask = mask.resized(w, h);
             double strength = edit.strength() != null ? edit.strength() : mask != null ? 1 : DEFAULT_STRENGTH;
             decoded = new StableDiffusion.Edit(image, mask, strength);

@@ -50,6 +50,23 @@ public final class WeightFiles {
         throw new FormatException(folder.getFileName() + " holds none of " + String.join(", ", names));
     }
 
+    /** What a model builds from its opened weights; it may refuse them (a RuntimeException), and then they are closed. */
+    @FunctionalInterface
+    public interface Builder<T> {
+        T build(TensorSource source);
+    }
+
+    /** {@link #openFirst} and the model built on it; the weights are closed when building fails, and kept by the model otherwise. */
+    public static <T> T buildFirst(Path folder, Builder<T> builder, String... names) throws IOException {
+        TensorSource source = openFirst(folder, names);
+        try {
+            return builder.build(source);
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+
     /** safetensors has no magic: a little-endian header length that fits the file, then the JSON header's brace. */
     private static boolean isSafetensors(byte[] start, long size) {
         if (start.length < 9 || start[8] != '{') return false;

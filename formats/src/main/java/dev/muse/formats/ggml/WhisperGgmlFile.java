@@ -1,5 +1,7 @@
 package dev.muse.formats.ggml;
 
+import dev.muse.formats.MappedFile;
+
 import dev.muse.engine.GgmlType;
 import dev.muse.engine.Tensor;
 import dev.muse.formats.FormatException;
@@ -11,10 +13,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -83,14 +83,7 @@ public final class WhisperGgmlFile implements TensorSource {
 
     /** Maps and parses the file; throws FormatException (bad content) or IOException (cannot read). */
     public static WhisperGgmlFile open(Path path) throws IOException {
-        Arena arena = Arena.ofShared();
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
-            return new WhisperGgmlFile(path, arena, file);
-        } catch (IOException | RuntimeException e) {
-            arena.close();
-            throw e;
-        }
+        return MappedFile.open(path, (arena, file) -> new WhisperGgmlFile(path, arena, file));
     }
 
     private void readFilters() {

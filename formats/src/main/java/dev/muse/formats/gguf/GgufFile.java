@@ -1,5 +1,7 @@
 package dev.muse.formats.gguf;
 
+import dev.muse.formats.MappedFile;
+
 import dev.muse.engine.GgmlType;
 import dev.muse.engine.Tensor;
 import dev.muse.formats.GgufValueType;
@@ -10,9 +12,7 @@ import dev.muse.formats.TensorSource;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -80,14 +80,7 @@ public final class GgufFile implements TensorSource {
 
     /** Maps and parses the file; throws FormatException (bad content) or IOException (cannot read). */
     public static GgufFile open(Path path) throws IOException {
-        Arena arena = Arena.ofShared();
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
-            return new GgufFile(path, arena, file);
-        } catch (IOException | RuntimeException e) {
-            arena.close();
-            throw e;
-        }
+        return MappedFile.open(path, (arena, file) -> new GgufFile(path, arena, file));
     }
 
     static long align(long offset, int alignment) {

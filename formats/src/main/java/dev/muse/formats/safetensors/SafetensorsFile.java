@@ -1,5 +1,7 @@
 package dev.muse.formats.safetensors;
 
+import dev.muse.formats.MappedFile;
+
 import dev.muse.engine.GgmlType;
 import dev.muse.engine.Tensor;
 import dev.muse.formats.FormatException;
@@ -13,12 +15,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -86,14 +86,7 @@ public final class SafetensorsFile implements TensorSource {
 
     /** Maps and checks the file; throws FormatException (bad content) or IOException (cannot read). */
     public static SafetensorsFile open(Path path) throws IOException {
-        Arena arena = Arena.ofShared();
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
-            return new SafetensorsFile(path, arena, file);
-        } catch (IOException | RuntimeException e) {
-            arena.close();
-            throw e;
-        }
+        return MappedFile.open(path, (arena, file) -> new SafetensorsFile(path, arena, file));
     }
 
     private record Range(String name, long begin, long end) {}

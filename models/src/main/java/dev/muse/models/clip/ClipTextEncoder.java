@@ -61,13 +61,7 @@ public final class ClipTextEncoder implements AutoCloseable {
     /** Opens a diffusers text_encoder folder; a FormatException says what is missing or malformed. */
     public static ClipTextEncoder load(Path folder, Ops ops) throws IOException {
         ClipTextConfig config = ClipTextConfig.from(JsonConfig.read(folder.resolve("config.json")));
-        TensorSource source = WeightFiles.openFirst(folder, WEIGHT_FILES);
-        try {
-            return new ClipTextEncoder(ops, config, source);
-        } catch (RuntimeException e) {
-            source.close();
-            throw e;
-        }
+        return WeightFiles.buildFirst(folder, source -> new ClipTextEncoder(ops, config, source), WEIGHT_FILES);
     }
 
     /** An embedding table read a row at a time: [rows, dim] in PyTorch's order, {dim, rows} in ggml's. */

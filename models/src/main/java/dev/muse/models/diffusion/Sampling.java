@@ -80,8 +80,13 @@ public final class Sampling {
 
         /** Of {@code steps} scheduled steps, the index of the first that runs. */
         public int firstStep(int steps) {
-            return steps - Math.min((int) (steps * strength), steps);
+            return steps - stepsRun(steps, strength);
         }
+    }
+
+    /** How many of {@code steps} scheduled steps an edit of this strength runs: floor(steps x strength), as diffusers. */
+    public static int stepsRun(int steps, double strength) {
+        return Math.min((int) (steps * strength), steps);
     }
 
     /**

@@ -164,7 +164,7 @@ public final class StableDiffusion implements AutoCloseable {
 
         /** How many denoising steps run: all of them, or an edit's share (steps x strength, rounded down). */
         public int stepsRun() {
-            return edit == null ? steps : steps - new Sampling.Edit(new float[0], null, edit.strength()).firstStep(steps);
+            return edit == null ? steps : Sampling.stepsRun(steps, edit.strength());
         }
     }
 

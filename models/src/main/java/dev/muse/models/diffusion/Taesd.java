@@ -52,38 +52,37 @@ public final class Taesd implements AutoCloseable {
         int[] blocks = c.integers("num_decoder_blocks", 0, 16, 8);
         if (widths.length != blocks.length) throw new FormatException(c.where() + ": " + widths.length + " decoder widths for " + blocks.length + " block counts");
         int out = c.has("out_channels") ? c.integer("out_channels", 1, 16) : 3;
-        TensorSource source = WeightFiles.openFirst(folder, WEIGHT_FILES);
-        try {
-            WeightShapes w = new WeightShapes(source, ops);
-            List<Layer> layers = new ArrayList<>();
-            // diffusers' DecoderTiny: conv, relu, then per level its blocks, an upsampling and a conv (the last one to the picture)
-            int index = 0;
-            layers.add(new Convolution(Conv2d.load(w, "decoder.layers." + index, latent, widths[0], 3, 1), true));
-            index += 2;
-            for (int i = 0; i < widths.length; i++) {
-                boolean last = i == widths.length - 1;
-                int channels = widths[i];
-                if (i > 0 && widths[i] != widths[i - 1])
-                    throw new FormatException(c.where() + ": decoder widths change from " + widths[i - 1] + " to " + widths[i] + " (TAESD's stay the same)");
-                for (int b = 0; b < blocks[i]; b++, index++) {
-                    String p = "decoder.layers." + index + ".conv.";
-                    layers.add(new Block(Conv2d.load(w, p + "0", channels, channels, 3, 1), Conv2d.load(w, p + "2", channels, channels, 3, 1),
-                            Conv2d.load(w, p + "4", channels, channels, 3, 1)));
-                }
-                if (!last) {
-                    layers.add(new Upsample(channels));
-                    index++;
-                    layers.add(new Convolution(Conv2d.loadWithoutBias(w, "decoder.layers." + index, channels, channels, 3, 1), false));
-                } else {
-                    layers.add(new Convolution(Conv2d.load(w, "decoder.layers." + index, channels, out, 3, 1), false));
-                }
-                index++;
+        return WeightFiles.buildFirst(folder, source -> new Taesd(ops, source, layers(new WeightShapes(source, ops), c, latent, widths, blocks, out), latent,
+                1 << (widths.length - 1)), WEIGHT_FILES);
+    }
+
+    /** diffusers' DecoderTiny layer by layer, checked against the config. */
+    private static List<Layer> layers(WeightShapes w, JsonConfig c, int latent, int[] widths, int[] blocks, int out) {
+        List<Layer> layers = new ArrayList<>();
+        // diffusers' DecoderTiny: conv, relu, then per level its blocks, an upsampling and a conv (the last one to the picture)
+        int index = 0;
+        layers.add(new Convolution(Conv2d.load(w, "decoder.layers." + index, latent, widths[0], 3, 1), true));
+        index += 2;
+        for (int i = 0; i < widths.length; i++) {
+            boolean last = i == widths.length - 1;
+            int channels = widths[i];
+            if (i > 0 && widths[i] != widths[i - 1])
+                throw new FormatException(c.where() + ": decoder widths change from " + widths[i - 1] + " to " + widths[i] + " (TAESD's stay the same)");
+            for (int b = 0; b < blocks[i]; b++, index++) {
+                String p = "decoder.layers." + index + ".conv.";
+                layers.add(new Block(Conv2d.load(w, p + "0", channels, channels, 3, 1), Conv2d.load(w, p + "2", channels, channels, 3, 1),
+                        Conv2d.load(w, p + "4", channels, channels, 3, 1)));
             }
-            return new Taesd(ops, source, layers, latent, 1 << (widths.length - 1));
-        } catch (RuntimeException e) {
-            source.close();
-            throw e;
+            if (!last) {
+                layers.add(new Upsample(channels));
+                index++;
+                layers.add(new Convolution(Conv2d.loadWithoutBias(w, "decoder.layers." + index, channels, channels, 3, 1), false));
+            } else {
+                layers.add(new Convolution(Conv2d.load(w, "decoder.layers." + index, channels, out, 3, 1), false));
+            }
+            index++;
         }
+        return layers;
     }
 
     /** How many times larger the picture is than its latents on each side. */

@@ -105,13 +105,7 @@ public final class UNet implements AutoCloseable {
 
     public static UNet load(Path folder, Ops ops) throws IOException {
         UNetConfig config = UNetConfig.from(JsonConfig.read(folder.resolve("config.json")));
-        TensorSource source = WeightFiles.openFirst(folder, WEIGHT_FILES);
-        try {
-            return new UNet(ops, config, source);
-        } catch (RuntimeException e) {
-            source.close();
-            throw e;
-        }
+        return WeightFiles.buildFirst(folder, source -> new UNet(ops, config, source), WEIGHT_FILES);
     }
 
     public UNetConfig config() { return c; }

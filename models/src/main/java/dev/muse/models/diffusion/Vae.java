@@ -46,13 +46,7 @@ public final class Vae implements AutoCloseable {
 
     public static Vae load(Path folder, Ops ops) throws IOException {
         VaeConfig config = VaeConfig.from(JsonConfig.read(folder.resolve("config.json")));
-        TensorSource source = WeightFiles.openFirst(folder, WEIGHT_FILES);
-        try {
-            return new Vae(ops, config, source);
-        } catch (RuntimeException e) {
-            source.close();
-            throw e;
-        }
+        return WeightFiles.buildFirst(folder, source -> new Vae(ops, config, source), WEIGHT_FILES);
     }
 
     private Half loadEncoder(WeightShapes w) {

@@ -245,9 +245,8 @@ export class Chat {
     if (!drawn || this.busy) return;
     const asked = await this.maskEditor.open(drawn.url, drawn.parameters.prompt ?? '');
     if (!asked) return;
-    const seed = this.drawOptions.parameters('').seed;
     return this.draw(asked.prompt, { url: drawn.url, mask: asked.mask, strength: asked.strength },
-      { size: drawn.parameters.size, steps: drawn.parameters.steps, guidance_scale: drawn.parameters.guidance_scale, seed });
+      { size: drawn.parameters.size, steps: drawn.parameters.steps, guidance_scale: drawn.parameters.guidance_scale });
   }
 
   request(model, content) {

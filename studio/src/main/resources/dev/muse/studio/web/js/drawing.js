@@ -52,14 +52,6 @@ export class DrawOptions {
 
   /** The strength to redraw an attached image with. */
   strengthValue() { return this.strength.value === '' ? 0.75 : Number(this.strength.value); }
-
-  /** Puts a picture's parameters back into the fields (to vary or edit it). */
-  fill(p) {
-    if (p.size) this.size.value = p.size;
-    if (p.steps) this.steps.value = p.steps;
-    if (typeof p.guidance_scale === 'number') this.guidance.value = p.guidance_scale;
-    this.negative.value = p.negative_prompt ?? '';
-  }
 }
 
 /**
