@@ -21,7 +21,7 @@ import java.lang.invoke.MethodHandle;
  */
 public final class WeightMemory {
     private static final long HUGE_PAGE = 2L << 20, SMALL_PAGE = 4096;
-    private static final int PROT_READ_WRITE = 0x1 | 0x2, MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20, MADV_HUGEPAGE = 14;
+    private static final int PROT_READ_WRITE = 0x1 | 0x2, MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20, MADV_HUGEPAGE = 14, MADV_PAGEOUT = 21;
     private static final MethodHandle MMAP, MADVISE, MUNMAP;
 
     static {
@@ -82,6 +82,27 @@ public final class WeightMemory {
         }
         // the cleanup holds numbers only: a reference to a segment would keep an automatic arena alive forever
         return aligned.reinterpret(bytes, arena, segment -> unmap(start, length));
+    }
+
+    /**
+     * Takes a range of a file's mapping out of this process's memory once its bytes have been copied. Its whole pages
+     * are unmapped and, where no other process maps them, dropped from the page cache too (MADV_PAGEOUT, Linux 5.4+):
+     * otherwise the kernel mapped them back whenever it mapped the pages around a later fault on a neighbouring
+     * tensor (up to 64 KiB on each side: 8 MiB of Whisper small's copied matrices came back so). A page shared with
+     * a neighbour stays. Elsewhere, or if the kernel refuses, the JDK's unload (unmapped only).
+     */
+    public static void evict(MemorySegment mapped) {
+        long start = (mapped.address() + SMALL_PAGE - 1) & -SMALL_PAGE, end = (mapped.address() + mapped.byteSize()) & -SMALL_PAGE;
+        if (end <= start) return; // no whole page to give back
+        int result = -1;
+        if (MADVISE != null) {
+            try {
+                result = (int) MADVISE.invokeExact(MemorySegment.ofAddress(start), end - start, MADV_PAGEOUT);
+            } catch (Throwable e) {
+                result = -1;
+            }
+        }
+        if (result != 0) mapped.unload();
     }
 
     private static void unmap(long base, long length) {

@@ -10,12 +10,15 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Weight memory is zeroed, whole, aligned, and (on Linux, where it maps its own pages) unmapped when released; large
@@ -77,6 +80,31 @@ class WeightMemoryTest {
         assertEquals(0, copy.data().address() % (2L << 20));
         assertEquals(-1, copy.data().mismatch(w.data()), "the same bytes");
         Q4_0RowGroupTensorTest.assertReportedOnceInOrder(ranges, w.data().byteSize());
+    }
+
+    /**
+     * A copied range of a mapped file leaves memory, page cache included, so that the kernel cannot map it back around
+     * a later fault next to it; the pages it shares with bytes outside stay, and every byte still reads the same.
+     */
+    @Test
+    void evictedFileRangesLeaveThePageCacheButNotTheirNeighbours(@TempDir Path dir) throws IOException {
+        Path path = dir.resolve("weights.bin");
+        byte[] bytes = new byte[8 << 20];
+        new Random(3).nextBytes(bytes);
+        Files.write(path, bytes);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
+            channel.force(true); // clean pages: the kernel drops those at once
+            MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes.length, arena);
+            file.load();
+            long from = (1 << 20) + 100, to = (5 << 20) + 7;
+            WeightMemory.evict(file.asSlice(from, to - from));
+            if (LINUX) {
+                assertFalse(file.asSlice(from + 4096 - 100, (4 << 20) - 4096).isLoaded(), "the whole pages inside are gone");
+                assertTrue(file.asSlice(1 << 20, 4096).isLoaded(), "the first page holds bytes before the range");
+                assertTrue(file.asSlice(5 << 20, 4096).isLoaded(), "the last page holds bytes after it");
+            }
+            assertEquals(-1, file.mismatch(MemorySegment.ofArray(bytes)), "every byte reads back");
+        }
     }
 
     /** Whether some mapping of this process, per /proc/self/maps, holds the address. */

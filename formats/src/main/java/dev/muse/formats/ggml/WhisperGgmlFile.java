@@ -1,5 +1,6 @@
 package dev.muse.formats.ggml;
 
+import dev.muse.engine.WeightMemory;
 import dev.muse.formats.MappedFile;
 
 import dev.muse.engine.GgmlType;
@@ -223,7 +224,7 @@ public final class WhisperGgmlFile implements TensorSource {
     @Override public void release(String name, long offset, long length) {
         TensorInfo t = info(name);
         java.util.Objects.checkFromIndexSize(offset, length, t.byteSize());
-        mapped.asSlice(t.offset() + offset, length).unload();
+        WeightMemory.evict(mapped.asSlice(t.offset() + offset, length));
     }
 
     /** The arena of the file's mapping, closed with the file. */

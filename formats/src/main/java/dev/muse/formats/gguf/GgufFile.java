@@ -1,5 +1,6 @@
 package dev.muse.formats.gguf;
 
+import dev.muse.engine.WeightMemory;
 import dev.muse.formats.MappedFile;
 
 import dev.muse.engine.GgmlType;
@@ -233,7 +234,7 @@ public final class GgufFile implements TensorSource {
     @Override public void release(String name, long offset, long length) {
         TensorInfo t = info(name);
         Objects.checkFromIndexSize(offset, length, t.byteSize());
-        file.asSlice(dataOffset + t.offset() + offset, length).unload();
+        WeightMemory.evict(file.asSlice(dataOffset + t.offset() + offset, length));
     }
 
     @Override public Tensor tensor(String name) {

@@ -1,5 +1,6 @@
 package dev.muse.formats.safetensors;
 
+import dev.muse.engine.WeightMemory;
 import dev.muse.formats.MappedFile;
 
 import dev.muse.engine.GgmlType;
@@ -207,7 +208,7 @@ public final class SafetensorsFile implements TensorSource {
     @Override public void release(String name, long offset, long length) {
         TensorInfo t = info(name);
         Objects.checkFromIndexSize(offset, length, t.byteSize());
-        file.asSlice(dataStart + t.offset() + offset, length).unload();
+        WeightMemory.evict(file.asSlice(dataStart + t.offset() + offset, length));
     }
 
     /** The arena of the file's mapping, closed with the file. */
