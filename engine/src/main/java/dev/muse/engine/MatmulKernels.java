@@ -31,6 +31,12 @@ public final class MatmulKernels {
     private static final ThreadLocal<float[]> BLOCK_PARTIAL = ThreadLocal.withInitial(() -> new float[0]);
     /** Per calling thread: activations rounded for a Q4_0 product ({@link #activationsFor}). */
     private static final ThreadLocal<float[]> ROUNDED_ACTIVATIONS = ThreadLocal.withInitial(() -> new float[0]);
+    /**
+     * Per calling thread: a later tile of matmulBatch's activation rows. A new array per call was most of what a
+     * Whisper window allocated (270 MB per 30 s of audio), and the young collections it forced promoted the
+     * window's other arrays into the old generation, where they stayed until a full collection.
+     */
+    private static final ThreadLocal<float[]> X_TILE = ThreadLocal.withInitial(() -> new float[0]);
     /** Activation rows per matmulBatch pass, sized so a pass's rows (x tile) stay in the L2 cache. */
     private static final int BATCH_TILE_BYTES = 256 * 1024;
 
@@ -136,7 +142,7 @@ public final class MatmulKernels {
         // converted rows are reused across the whole tile, so that path wants tiles of at least 64 rows even for
         // wide rows (the F32 kernel streams only four activation rows at a time)
         int tile = (int) Math.min(batch, Math.max(convertFirst ? 64 : 4, BATCH_TILE_BYTES / (4L * cols) / 4 * 4));
-        float[] xTile = batch <= tile ? x : new float[tile * cols];
+        float[] xTile = batch <= tile ? x : scratch(X_TILE, tile * cols);
         for (int b0 = 0; b0 < batch; b0 += tile) {
             int tb = Math.min(tile, batch - b0);
             // dotBatch reads activation row b at b*cols, so later tiles are copied to the front of a scratch array
