@@ -89,6 +89,7 @@ public final class WhisperBench {
                 float[] logits = whisper.decode(s, prompt);
                 long t3 = System.nanoTime();
                 for (int i = 0; i < tokens; i++) logits = whisper.decode(s, new int[] {argmax(logits)});
+                s.release();
                 long t4 = System.nanoTime();
                 System.err.printf("  %s: mel %.1f ms, encode %.1f ms, decode %.2f ms/token%n", r == 0 ? "warm-up" : "repetition " + r,
                         (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t4 - t3) / 1e6 / tokens);

@@ -59,16 +59,15 @@ public final class LogMel {
             throw new MediaException("the audio is too long for one spectrogram: split it");
         }
         int n = (int) frames;
-        float[] padded = pad(samples);
         float[] mel = new float[melBins * n];
-        int end = samples.length + PAD; // where the sound stops inside padded
+        int end = samples.length + PAD; // where the sound stops in the padded signal
         int spectral = Math.min(end / HOP + 1, n); // later frames see only silence
         int chunk = 256;
         IntStream.range(0, (spectral + chunk - 1) / chunk).parallel().forEach(c -> {
             Fft fft = new Fft(FRAME);
             float[] in = new float[FRAME], out = new float[2 * FRAME], power = new float[BINS];
             for (int i = c * chunk; i < Math.min(spectral, (c + 1) * chunk); i++) {
-                frame(padded, i * HOP, end, in, fft, out, power, mel, i, n);
+                frame(samples, i * HOP, end, in, fft, out, power, mel, i, n);
             }
         });
         for (int i = spectral; i < n; i++) {
@@ -88,20 +87,21 @@ public final class LogMel {
         return new Spectrogram(melBins, n, Math.min(soundFrames, n), mel);
     }
 
-    private static float[] pad(float[] samples) {
-        float[] padded = new float[samples.length + TAIL + 2 * PAD];
-        System.arraycopy(samples, 0, padded, PAD, samples.length);
-        for (int i = 0; i < PAD && i + 1 < samples.length; i++) {
-            padded[PAD - 1 - i] = samples[i + 1]; // mirrored around sample 0; silence if the sound is shorter
-        }
-        return padded;
+    /**
+     * Sample p of the padded signal whisper.cpp transforms: PAD samples mirrored around sample 0 (silence where the
+     * sound is shorter), the sound, then silence. Read in place: a padded copy doubled the audio's memory (230 MB
+     * for an hour).
+     */
+    private static float padded(float[] samples, int p) {
+        int at = p < PAD ? PAD - p : p - PAD;
+        return at < samples.length ? samples[at] : 0f;
     }
 
-    private void frame(float[] padded, int offset, int end, float[] in, Fft fft, float[] out, float[] power,
+    private void frame(float[] samples, int offset, int end, float[] in, Fft fft, float[] out, float[] power,
             float[] mel, int frame, int frames) {
         int take = Math.min(FRAME, end - offset);
         for (int j = 0; j < FRAME; j++) {
-            in[j] = j < take ? window[j] * padded[offset + j] : 0;
+            in[j] = j < take ? window[j] * padded(samples, offset + j) : 0;
         }
         fft.transform(in, out);
         for (int k = 0; k < BINS; k++) {

@@ -21,4 +21,10 @@ public interface SequenceState {
 
     /** Bytes held when full. */
     long capacityBytes();
+
+    /**
+     * Gives this state's memory back to its model for a later sequence (a beam search starts a copy per beam per
+     * step); the state is not used again. Releasing twice does nothing; a state never released is simply collected.
+     */
+    default void release() {}
 }

@@ -47,7 +47,8 @@ public record Attention(Ops ops, int heads, int kvHeads, int headSize, float sca
      * Rows go in blocks of consecutive rows of one cache, per head: the block's scores are one product of its queries
      * with the keys it sees (positions a row may not see are left out of its softmax and weigh 0), and its outputs
      * one product of those weights with the values (a prompt of 512 tokens spent a seventh of its time in a loop of
-     * dot products per row and position before).
+     * dot products per row and position before). out may be q: a block reads its queries of one head before it writes
+     * that head's outputs for the same rows, and no other block reads them.
      */
     public void attend(int layer, Rows in, float[] q, float[] out) {
         int[] starts = blocks(in);

@@ -37,7 +37,7 @@ final class Transcriber {
     private final Whisper model;
     private final WhisperTokens t;
     private final String[] pieces; // by id; special tokens past the file's vocabulary are absent
-    private final Map<String, Integer> ids = new HashMap<>();
+    private Map<String, Integer> ids; // piece to id, made when a prompt is first tokenized (3 MB for 51,865 pieces)
     private final LogitFilter filter;
     private final int maxTokens; // tokens one window may decode: half the decoder's context, less the prompt's share
 
@@ -45,9 +45,8 @@ final class Transcriber {
         this.model = model;
         this.t = WhisperTokens.of(model.vocabularySize());
         this.pieces = model.config().pieces();
-        for (int i = 0; i < pieces.length; i++) ids.put(pieces[i], i); // a later duplicate wins, as in whisper.cpp
-        Integer space = ids.get(" ");
-        if (space == null) throw new IllegalArgumentException("the model's vocabulary has no \" \" token");
+        int space = Arrays.asList(pieces).lastIndexOf(" "); // a later duplicate wins, as in whisper.cpp
+        if (space < 0) throw new IllegalArgumentException("the model's vocabulary has no \" \" token");
         this.filter = new LogitFilter(t, space, model.config().audioContext());
         this.maxTokens = model.textContextLength() / 2 - 4;
     }
@@ -159,6 +158,7 @@ final class Transcriber {
                     decodeWindow(sequences, temperature, seek, seekEnd, timestamps, new SplittableRandom(seek * 31L + ti), listener);
                 }
                 best = rank(sequences, o.entropyThreshold());
+                for (Sequence s : sequences) s.state.release(); // their tokens are all that is kept
                 boolean last = ti == temperatures.size() - 1;
                 boolean repeats = compressionRatio(best) > o.compressionRatioThreshold();
                 if (last || !(best.failed || repeats || best.averageLogprob < o.logprobThreshold() && noSpeech < o.noSpeechThreshold())) break;
@@ -228,8 +228,10 @@ final class Transcriber {
                 Sequence child = c.parent.copy(model.start(audio), t.vocabularySize());
                 boolean goesOn = accept(child, c.token, i, seek, seekEnd, timestamps);
                 if (child.completed) finished.add(child);
-                else if (goesOn) next.add(child);
+                if (!child.completed && goesOn) next.add(child);
+                else child.state.release(); // decodes no further
             }
+            for (Sequence s : live) s.state.release(); // each beam goes on in its children's copies
             for (Sequence s : next) next(s, 0, timestamps);
             live = next;
         }
@@ -463,7 +465,9 @@ final class Transcriber {
 
     /** The likeliest language of the first window (whisper_lang_auto_detect): a softmax over the language tokens. */
     String detectLanguage(LogMel.Spectrogram mel) {
-        float[] logits = model.decode(model.start(model.encode(mel, 0)), new int[] {t.startOfTranscript()});
+        SequenceState state = model.start(model.encode(mel, 0));
+        float[] logits = model.decode(state, new int[] {t.startOfTranscript()});
+        state.release();
         int best = 0;
         for (int i = 1; i < t.languages(); i++) {
             if (logits[t.startOfTranscript() + 1 + i] > logits[t.startOfTranscript() + 1 + best]) best = i;
@@ -471,11 +475,20 @@ final class Transcriber {
         return WhisperTokens.LANGUAGES.get(best);
     }
 
+    private synchronized Map<String, Integer> ids() {
+        if (ids == null) {
+            ids = new HashMap<>();
+            for (int i = 0; i < pieces.length; i++) ids.put(pieces[i], i); // a later duplicate wins, as in whisper.cpp
+        }
+        return ids;
+    }
+
     /**
      * A prompt's tokens as whisper.cpp finds them: words split as GPT-2 splits them, then the longest vocabulary
      * piece at each position (bytes no piece starts with are skipped).
      */
     List<Integer> tokenize(String text) {
+        Map<String, Integer> ids = ids();
         List<Integer> out = new ArrayList<>();
         java.util.regex.Matcher words = java.util.regex.Pattern
                 .compile("'s|'t|'re|'ve|'m|'ll|'d| ?[A-Za-z]+| ?[0-9]+| ?[^\\sA-Za-z0-9]+|\\s+(?!\\S)|\\s+").matcher(text);

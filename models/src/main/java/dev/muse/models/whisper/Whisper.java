@@ -15,6 +15,7 @@ import dev.muse.models.nn.Bias;
 import dev.muse.models.nn.CrossAttention;
 import dev.muse.models.nn.Rows;
 import dev.muse.models.nn.WeightShapes;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -39,6 +40,8 @@ public final class Whisper implements SpeechRecognizer {
      * activations were 9 MB in tiny, 31 MB in large-v3-turbo).
      */
     private static final int CHUNK_ROWS = 256;
+    /** Output positions of the convolutional stem per chunk: the first convolution's 2 x 127 + 1 fill CHUNK_ROWS. */
+    private static final int STEM_ROWS = (CHUNK_ROWS - 1) / 2;
 
     private Whisper(Ops ops, WhisperConfig config, WhisperWeights weights) {
         this.ops = ops;
@@ -84,36 +87,54 @@ public final class Whisper implements SpeechRecognizer {
     }
 
     /**
-     * The encoder's working arrays for one window (19 MB for tiny, 60 for large-v3-turbo) and the cross-attention
-     * keys and values it leaves, reused from window to window. New arrays per window outlived the young generation's
-     * collections in the middle of the window, so each set was promoted and left for a full collection: the heap grew
-     * by about 40 MB per window (peak RSS 415 MiB over a 74 MiB tiny model in `muse bench --whisper`).
+     * The encoder's working arrays for one window (9 MB for tiny, 32 for large-v3-turbo: three of the window's n x d
+     * and chunks of CHUNK_ROWS rows), the cross-attention keys and values it leaves and the decoders' self-attention
+     * caches, reused from window to window. New arrays per window outlived the young generation's collections in the
+     * middle of the window, so each set was promoted and left for a full collection: the heap grew by about 40 MB per
+     * window (peak RSS 415 MiB over a 74 MiB tiny model in `muse bench --whisper`).
      */
     private static final class Scratch {
-        final float[] window, conv1, xb, q, att, hidden;
+        final float[] states, normed, queries, product, hidden;
         final KvCache cache;
-        final Rows rows;
+        /** The window's positions CHUNK_ROWS at a time, each attending to all of them. */
+        final Rows[] chunks;
         final CrossAttention cross;
         /** How many windows have been encoded into {@link #cross}: the number of the current one. */
         long encodings;
+        /**
+         * Self-attention caches of released sequences, for the next ones. Made new for each sequence, a full cache
+         * (33 MB for small) outlived many young collections and was promoted, then left for a full collection: a
+         * transcription that fell back to five sampled sequences, or searched five beams, grew the heap by gigabytes.
+         */
+        private final ArrayDeque<KvCache> spareCaches = new ArrayDeque<>();
+
+        synchronized KvCache cache(WhisperConfig c) {
+            KvCache cache = spareCaches.poll();
+            if (cache == null) return new KvCache(c.textLayers(), c.textContext(), c.textState());
+            cache.truncate(0);
+            return cache;
+        }
+
+        synchronized void recycle(KvCache cache) { spareCaches.push(cache); }
 
         Scratch(Ops ops, WhisperConfig c) {
-            int d = c.audioState(), frames = c.windowFrames(), n = c.audioContext();
-            window = new float[c.melBins() * frames];
-            conv1 = new float[frames * d];
-            xb = new float[Math.max(n, CHUNK_ROWS) * d]; // also a chunk of the convolutions' products
-            q = new float[n * d];
-            att = new float[n * d];
+            int d = c.audioState(), n = c.audioContext();
+            states = new float[n * d];
+            normed = new float[CHUNK_ROWS * d]; // also a chunk of the first convolution's output
+            queries = new float[CHUNK_ROWS * d];
+            product = new float[CHUNK_ROWS * d];
             hidden = new float[CHUNK_ROWS * Math.max(4 * d, 3 * c.melBins())]; // also a chunk of unfolded input
             cache = new KvCache(1, n, d);
             cross = new CrossAttention(ops, c.textLayers(), c.textHeads(), c.textHeadSize(), n,
                     (float) (1 / Math.sqrt(c.textHeadSize())));
-            rows = new Rows(n);
+            Rows rows = new Rows(n);
             for (int i = 0; i < n; i++) {
                 rows.caches()[i] = cache;
                 rows.positions()[i] = i;
                 rows.visible()[i] = n;
             }
+            chunks = new Rows[(n + CHUNK_ROWS - 1) / CHUNK_ROWS];
+            for (int i = 0; i < chunks.length; i++) chunks[i] = rows.slice(i * CHUNK_ROWS, Math.min(n, (i + 1) * CHUNK_ROWS));
         }
     }
 
@@ -134,6 +155,7 @@ public final class Whisper implements SpeechRecognizer {
     static final class Sequence implements SequenceState {
         final KvCache self;
         final Encoded audio;
+        boolean released;
 
         Sequence(KvCache self, Encoded audio) {
             this.self = self;
@@ -150,12 +172,19 @@ public final class Whisper implements SpeechRecognizer {
             if (!(source instanceof Sequence s) || s.audio != audio) {
                 throw new IllegalArgumentException("a Whisper sequence copies only from one decoding the same audio");
             }
+            if (released || s.released) throw new IllegalStateException("this sequence was released");
             self.copyPrefixFrom(s.self, positions);
         }
 
         @Override public long byteSize() { return self.byteSize(); }
 
         @Override public long capacityBytes() { return self.capacityBytes(); }
+
+        @Override public void release() {
+            if (released) return;
+            released = true;
+            audio.owner().recycle(self);
+        }
     }
 
     @Override
@@ -163,41 +192,47 @@ public final class Whisper implements SpeechRecognizer {
         if (mel.bins() != c.melBins()) {
             throw new IllegalArgumentException("the model reads " + c.melBins() + " mel bins, not " + mel.bins());
         }
-        int d = c.audioState(), frames = c.windowFrames(), n = c.audioContext(), mels = c.melBins();
+        int d = c.audioState(), n = c.audioContext();
 
         if (scratch == null) scratch = new Scratch(ops, c);
         Scratch s = scratch;
-        // The window, [mels, frames], zero past the spectrogram's end (as whisper_encode_internal copies it)
-        float[] window = s.window;
-        Arrays.fill(window, 0f);
-        int available = Math.max(0, Math.min(frames, mel.frames() - fromFrame));
-        for (int m = 0; m < mels; m++) {
-            System.arraycopy(mel.data(), m * mel.frames() + fromFrame, window, m * frames, available);
+        float[] x = s.states; // returned: the encoded window's states, valid until the next window's encode
+        stem(mel, fromFrame, x, s);
+        for (int r0 = 0; r0 < n; r0 += CHUNK_ROWS) {
+            int count = Math.min(CHUNK_ROWS, n - r0);
+            w.encoderPositions().dequantize((long) r0 * d, s.product, 0, count * d);
+            ops.add(x, r0 * d, x, r0 * d, s.product, 0, count * d);
         }
 
-        // Convolutional stem: conv1 (k 3, pad 1) + GELU, conv2 (k 3, stride 2, pad 1) + GELU -> [n, d]
-        float[] h = s.conv1;
-        convolve(w.conv1(), w.conv1Bias(), window, true, mels, frames, 1, h, s.hidden, s.xb);
-        float[] x = new float[n * d]; // returned: the encoded window's states
-        convolve(w.conv2(), w.conv2Bias(), h, false, d, frames, 2, x, s.hidden, s.xb);
-        float[] positions = s.att; // free until the first layer's attention
-        w.encoderPositions().dequantize(0, positions, 0, n * d);
-        ops.add(x, 0, x, 0, positions, 0, n * d);
-
-        // Transformer: pre-norm self-attention over all n positions, then a GELU MLP; a final layer norm. Keys and
-        // values are projected straight into the attention's cache (one layer's, reused by each).
+        // Transformer: pre-norm self-attention over all n positions, then a GELU MLP; a final layer norm. Only the
+        // keys and values are held for every position (in the attention's cache, one layer's, reused by each): the
+        // rest goes CHUNK_ROWS rows at a time, each chunk's norm computed once for the keys and values and again
+        // for its queries (whole-window queries and norms were 9 MB more for small).
         s.cache.truncate(0);
         s.cache.append(n);
-        Rows rows = s.rows;
-        float[] xb = s.xb, q = s.q, k = s.cache.keys(0), v = s.cache.values(0), att = s.att, hidden = s.hidden;
+        float[] normed = s.normed, q = s.queries, product = s.product, k = s.cache.keys(0), v = s.cache.values(0);
         for (WhisperWeights.EncoderLayer layer : w.encoderLayers()) {
             WhisperWeights.Projections a = layer.attn();
-            layernorm(xb, x, a.ln(), a.lnBias(), n, d);
-            project(a, xb, n, q, k, v);
-            encoderAttention.attend(0, rows, q, att);
-            residual(a.out(), a.outBias(), att, c.audioState(), n, x, xb);
+            for (int r0 = 0; r0 < n; r0 += CHUNK_ROWS) {
+                int count = Math.min(CHUNK_ROWS, n - r0);
+                layernorm(normed, x, r0, a.ln(), a.lnBias(), count, d);
+                ops.matmul(normed, count, d, new Tensor[] {a.key(), a.value()}, new float[][] {q, product}, new int[] {d, d});
+                Bias.add(ops, product, a.valueBias(), count, d);
+                System.arraycopy(q, 0, k, r0 * d, count * d);
+                System.arraycopy(product, 0, v, r0 * d, count * d);
+            }
+            for (int i = 0, r0 = 0; r0 < n; i++, r0 += CHUNK_ROWS) {
+                int count = Math.min(CHUNK_ROWS, n - r0);
+                layernorm(normed, x, r0, a.ln(), a.lnBias(), count, d);
+                ops.matmul(a.query(), normed, count, q, d, d);
+                Bias.add(ops, q, a.queryBias(), count, d);
+                encoderAttention.attend(0, s.chunks[i], q, q); // each query row is replaced by its attention's output
+                ops.matmul(a.out(), q, count, product, d, d);
+                Bias.add(ops, product, a.outBias(), count, d);
+                ops.add(x, r0 * d, x, r0 * d, product, 0, count * d);
+            }
             mlp(layer.mlpLn(), layer.mlpLnBias(), layer.mlp0(), layer.mlp0Bias(), layer.mlp2(), layer.mlp2Bias(),
-                    x, xb, q, hidden, n);
+                    x, normed, product, s.hidden, n);
         }
         layernorm(x, x, w.lnPost(), w.lnPostBias(), n, d);
 
@@ -219,7 +254,7 @@ public final class Whisper implements SpeechRecognizer {
             throw new IllegalArgumentException("this audio was encoded by another model");
         }
         encoded.checkCurrent();
-        return new Sequence(new KvCache(c.textLayers(), c.textContext(), c.textState()), encoded);
+        return new Sequence(encoded.owner().cache(c), encoded);
     }
 
     @Override
@@ -236,6 +271,7 @@ public final class Whisper implements SpeechRecognizer {
                 throw new IllegalArgumentException("token " + t + " is outside the vocabulary of " + vocab);
             }
         }
+        if (sequence.released) throw new IllegalStateException("this sequence was released");
         sequence.audio.checkCurrent();
         int start = sequence.self.append(n);
         Rows self = new Rows(n);
@@ -303,7 +339,7 @@ public final class Whisper implements SpeechRecognizer {
         int d = c.audioState(), ffn = 4 * d;
         for (int r0 = 0; r0 < n; r0 += CHUNK_ROWS) {
             int from = r0, count = Math.min(CHUNK_ROWS, n - r0);
-            Parallel.forRange(count, r -> ops.layernorm(in, r * d, x, (from + r) * d, ln, lnBias, d, WhisperConfig.EPS));
+            layernorm(in, x, from, ln, lnBias, count, d);
             ops.matmul(up, in, count, hidden, ffn, d);
             Bias.add(ops, hidden, upBias, count, ffn);
             Parallel.forRange(count, r -> ops.gelu(hidden, r * ffn, ffn));
@@ -314,36 +350,65 @@ public final class Whisper implements SpeechRecognizer {
     }
 
     private void layernorm(float[] out, float[] x, Tensor weight, Tensor bias, int n, int d) {
-        Parallel.forRange(n, r -> ops.layernorm(out, r * d, x, r * d, weight, bias, d, WhisperConfig.EPS));
+        layernorm(out, x, 0, weight, bias, n, d);
+    }
+
+    /** Rows from .. from + n - 1 of x, normalised into out's rows 0 .. n - 1. */
+    private void layernorm(float[] out, float[] x, int from, Tensor weight, Tensor bias, int n, int d) {
+        Parallel.forRange(n, r -> ops.layernorm(out, r * d, x, (from + r) * d, weight, bias, d, WhisperConfig.EPS));
     }
 
     /**
-     * A width-3 convolution with padding 1 and the given stride, then its bias and GELU, as matrix products over
-     * unfolded input, CHUNK_ROWS output positions at a time: output position t reads input positions
-     * stride*t - 1 .. stride*t + 1 (zero outside).
-     *
-     * @param channelMajor the input is [channels, length] (the spectrogram) rather than [length, channels]
-     * @param unfolded a chunk's unfolded input, [CHUNK_ROWS, channels*3] at least
-     * @param product a chunk's output, [CHUNK_ROWS, d] at least
+     * The convolutional stem, conv1 (k 3, pad 1) + GELU then conv2 (k 3, stride 2, pad 1) + GELU, into x [n, d], a
+     * chunk of conv2's output at a time: output positions t0 .. t0 + count - 1 read conv1's positions 2t0 - 1 ..
+     * 2(t0 + count) - 1, computed just before (one position twice, where chunks meet), so conv1's whole output
+     * (twice the window's states: 9 MB for small) is never held.
      */
-    private void convolve(Tensor kernel, Tensor bias, float[] in, boolean channelMajor, int channels, int length,
-            int stride, float[] out, float[] unfolded, float[] product) {
-        int outLength = length / stride, d = c.audioState(), width = channels * 3;
-        for (int t0 = 0; t0 < outLength; t0 += CHUNK_ROWS) {
-            int first = t0, count = Math.min(CHUNK_ROWS, outLength - t0);
-            Parallel.forRange(count, i -> {
-                for (int ch = 0, t = first + i; ch < channels; ch++) {
-                    for (int tap = 0; tap < 3; tap++) {
-                        int at = stride * t + tap - 1;
-                        unfolded[i * width + ch * 3 + tap] = at < 0 || at >= length ? 0f
-                                : channelMajor ? in[ch * length + at] : in[at * channels + ch];
-                    }
-                }
-            });
-            ops.matmul(kernel, unfolded, count, product, d, width);
-            Bias.add(ops, product, bias, count, d);
-            Parallel.forRange(count, i -> ops.gelu(product, i * d, d));
-            System.arraycopy(product, 0, out, first * d, count * d);
+    private void stem(LogMel.Spectrogram mel, int fromFrame, float[] x, Scratch s) {
+        int d = c.audioState(), n = c.audioContext(), frames = c.windowFrames(), mels = c.melBins();
+        // the window's frames of the spectrogram, zero past its end (as whisper_encode_internal copies them)
+        float[] spectrogram = mel.data();
+        int available = Math.max(0, Math.min(frames, mel.frames() - fromFrame)), stride = mel.frames();
+        Input window = (ch, at) -> at < available ? spectrogram[ch * stride + fromFrame + at] : 0f;
+        for (int t0 = 0; t0 < n; t0 += STEM_ROWS) {
+            int count = Math.min(STEM_ROWS, n - t0), first = 2 * t0 - 1, rows = 2 * count + 1;
+            convolve(w.conv1(), w.conv1Bias(), window, mels, frames, 1, first, rows, s.normed, s.hidden);
+            float[] h = s.normed;
+            convolve(w.conv2(), w.conv2Bias(), (ch, at) -> h[(at - first) * d + ch], d, frames, 2, t0, count, s.product, s.hidden);
+            System.arraycopy(s.product, 0, x, t0 * d, count * d);
         }
+    }
+
+    /** One value of a convolution's input: channel ch at position at (within [0, length)). */
+    private interface Input {
+        float at(int ch, int at);
+    }
+
+    /**
+     * Output positions first .. first + count - 1 of a width-3 convolution with padding 1 and the given stride, then
+     * its bias and GELU, into out's rows 0 .. count - 1: position t reads input positions stride*t - 1 .. stride*t + 1
+     * (zero outside the input's length). Positions outside the output's length are zero rows (the next
+     * convolution's padding).
+     *
+     * @param unfolded room for the unfolded input, [count, channels*3]
+     */
+    private void convolve(Tensor kernel, Tensor bias, Input in, int channels, int length, int stride, int first, int count,
+            float[] out, float[] unfolded) {
+        int d = c.audioState(), width = channels * 3, outLength = length / stride;
+        Parallel.forRange(count, i -> {
+            for (int ch = 0, t = first + i; ch < channels; ch++) {
+                for (int tap = 0; tap < 3; tap++) {
+                    int at = stride * t + tap - 1;
+                    unfolded[i * width + ch * 3 + tap] = at < 0 || at >= length ? 0f : in.at(ch, at);
+                }
+            }
+        });
+        ops.matmul(kernel, unfolded, count, out, d, width);
+        Bias.add(ops, out, bias, count, d);
+        Parallel.forRange(count, i -> {
+            int t = first + i;
+            if (t < 0 || t >= outLength) Arrays.fill(out, i * d, (i + 1) * d, 0f);
+            else ops.gelu(out, i * d, d);
+        });
     }
 }

@@ -1,12 +1,15 @@
 package dev.muse.models.whisper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.muse.engine.GgmlType;
 import dev.muse.formats.TensorSource;
 import dev.muse.formats.detect.WeightFiles;
+import dev.muse.media.LogMel;
 import dev.muse.models.Models;
 import dev.muse.models.SpeechRecognizer;
 import dev.muse.models.Transcript;
@@ -164,5 +167,30 @@ class TranscriberTest {
 
     private static float[] jfk() {
         return Jfk.audio().samples();
+    }
+
+    /**
+     * A released sequence's self-attention cache serves the next sequence (a beam search starts a copy per beam per
+     * step: new caches each time grew the heap by gigabytes); a released sequence is not decoded again.
+     */
+    @Test
+    void releasedSequencesLendTheirCachesToTheNext() {
+        LogMel.Spectrogram mel = whisper.logMel().compute(NOISE);
+        SpeechRecognizer.EncodedAudio audio = whisper.encode(mel, 0);
+        Whisper.Sequence first = (Whisper.Sequence) whisper.start(audio), second = (Whisper.Sequence) whisper.start(audio);
+        assertNotSame(first.self, second.self);
+        float[] fresh = whisper.decode(first, new int[] {50258, 50259});
+        first.release();
+        first.release(); // twice does nothing
+        assertThrows(IllegalStateException.class, () -> whisper.decode(first, new int[] {50258}));
+        assertThrows(IllegalStateException.class, () -> second.copyPrefixFrom(first, 1));
+        Whisper.Sequence third = (Whisper.Sequence) whisper.start(audio);
+        assertSame(first.self, third.self, "the released cache is lent again");
+        assertEquals(0, third.length(), "and starts empty");
+        // as a new one, to rounding (two new caches' first decodes differ in the last bit too)
+        org.junit.jupiter.api.Assertions.assertArrayEquals(fresh, whisper.decode(third, new int[] {50258, 50259}), 1e-4f,
+                "a lent cache decodes as a new one");
+        second.release();
+        third.release();
     }
 }
