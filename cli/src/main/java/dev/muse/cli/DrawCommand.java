@@ -54,7 +54,8 @@ final class DrawCommand implements Callable<Integer> {
     double guidance;
 
     @Option(names = "--sampler", defaultValue = "euler", description = "euler (the model's own spacing of steps, default), euler_a (Euler ancestral) "
-            + "or dpmpp_2m_karras (DPM++ 2M Karras), as AUTOMATIC1111 runs the latter two")
+            + "or dpmpp_2m_karras (DPM++ 2M Karras), as AUTOMATIC1111 runs those two, or lcm (latent consistency models: "
+            + "an LCM-distilled UNet or an LCM-LoRA merged, 1-8 steps, guidance 0-2)")
     String sampler;
 
     @Option(names = "--negative", paramLabel = "TEXT", description = "what the picture should not show")

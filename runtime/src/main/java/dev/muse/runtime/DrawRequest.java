@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * guidance {@link #DEFAULT_GUIDANCE}, a random seed. Picture i of n is drawn with seed + i, so each one can be drawn again alone.
  *
  * @param negativePrompt what the pictures should not show (used with guidance above 1)
- * @param sampler        euler (default), euler_a or dpmpp_2m_karras
+ * @param sampler        euler (default), euler_a, dpmpp_2m_karras or lcm (latent consistency models, a few steps)
  * @param edit           the image to redraw, or null
  * @param partialImages  how many previews of each picture to send while it forms ({@link Event.PartialImage}), spread
  *                       evenly over its steps (at most one a step, none after the last)

@@ -170,6 +170,19 @@ class DrawingTest {
                 List.of(ChatRequest.Message.of("user", "hi")), null, GenerationOptions.of(4, Sampling.greedy()))));
         assertTrue(noChat.getMessage().contains("draws pictures"), noChat.getMessage());
         assertThrows(UnknownModelException.class, () -> engine.draw(DrawRequest.of("nope", "a fox")));
+        var tooManyForLcm = assertThrows(IllegalArgumentException.class,
+                () -> engine.draw(new DrawRequest("tiny-sd", "a fox", null, 32, 32, 51, 0.0, 1L, 1, "lcm", null)));
+        assertTrue(tooManyForLcm.getMessage().contains("at most 50 steps"), tooManyForLcm.getMessage());
+    }
+
+    /** The LCM sampler draws in a single step as in several (its noise after each step but the last from the seed). */
+    @Test
+    void latentConsistencySamplingDrawsInOneStepOrFew() throws Exception {
+        for (int steps : new int[] {1, 3}) {
+            List<Event> events = events(engine.draw(new DrawRequest("tiny-sd", "a fox", null, 32, 32, steps, 0.0, 9L, 1, "lcm", null)));
+            assertEquals(steps, events.stream().filter(e -> e instanceof Event.Progress).count());
+            assertEquals(1, events.stream().filter(e -> e instanceof Event.Image).count());
+        }
     }
 
     @Test

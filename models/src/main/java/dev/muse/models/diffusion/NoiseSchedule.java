@@ -62,6 +62,26 @@ public final class NoiseSchedule {
     }
 
     /**
+     * Latent consistency models' schedule, as diffusers' LCMScheduler sets it: the distillation's {@code original} steps
+     * (every trainSteps / original-th timestep, ending at k - 1) from the last, {@code count} of them at evenly spaced
+     * indices (floored); each sigma that timestep's own, then 0.
+     */
+    public Steps lcm(int count, int original) {
+        int n = config.trainSteps();
+        if (original < 1 || original > n) throw new IllegalArgumentException("original_inference_steps must be 1 to " + n + ", got " + original);
+        if (count < 1 || count > original)
+            throw new IllegalArgumentException("steps must be 1 to " + original + " (the distillation's original steps) with LCM, got " + count);
+        int k = n / original;
+        double[] timesteps = new double[count], sigmas = new double[count + 1];
+        for (int i = 0; i < count; i++) {
+            int index = (int) Math.floor((double) i * original / count); // np.linspace(0, original, count, endpoint=False)
+            timesteps[i] = (double) (original - index) * k - 1;
+            sigmas[i] = trainSigmas[(int) timesteps[i]];
+        }
+        return new Steps(timesteps, sigmas);
+    }
+
+    /**
      * k-diffusion's discrete schedule (AUTOMATIC1111's default for its k-samplers): n timesteps evenly from the last
      * trained one to 0, each sigma interpolated in log-sigma, then 0; each step's timestep is its fractional t.
      */

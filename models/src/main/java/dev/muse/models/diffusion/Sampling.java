@@ -20,11 +20,13 @@ public final class Sampling {
 
     /**
      * Samplers Muse runs. EULER steps through the scheduler config's own timesteps, as diffusers' EulerDiscreteScheduler
-     * does; the others are k-diffusion's, as AUTOMATIC1111 and ComfyUI run them: Euler ancestral on the discrete
-     * schedule (fresh noise each step), DPM++ 2M on Karras sigmas.
+     * does; EULER_ANCESTRAL and DPMPP_2M_KARRAS are k-diffusion's, as AUTOMATIC1111 and ComfyUI run them: Euler ancestral
+     * on the discrete schedule (fresh noise each step), DPM++ 2M on Karras sigmas. LCM is diffusers' LCMScheduler, for
+     * latent consistency models (an LCM-distilled UNet, or SD with an LCM-LoRA merged): each step's consistency estimate,
+     * renoised with fresh noise to the next step's level.
      */
     public enum Sampler {
-        EULER, EULER_ANCESTRAL, DPMPP_2M_KARRAS;
+        EULER, EULER_ANCESTRAL, DPMPP_2M_KARRAS, LCM;
 
         /** Its name in AUTOMATIC1111's parameters text: Euler, Euler a, DPM++ 2M Karras. */
         public String displayName() {
@@ -32,15 +34,16 @@ public final class Sampling {
                 case EULER -> "Euler";
                 case EULER_ANCESTRAL -> "Euler a";
                 case DPMPP_2M_KARRAS -> "DPM++ 2M Karras";
+                case LCM -> "LCM";
             };
         }
 
-        /** Its name as the API and the command line take it: euler, euler_a, dpmpp_2m_karras. */
+        /** Its name as the API and the command line take it: euler, euler_a, dpmpp_2m_karras, lcm. */
         public String label() { return this == EULER_ANCESTRAL ? "euler_a" : name().toLowerCase(java.util.Locale.ROOT); }
 
         public static Sampler of(String label) {
             for (Sampler s : values()) if (s.label().equals(label)) return s;
-            throw new IllegalArgumentException("no sampler '" + label + "': euler, euler_a or dpmpp_2m_karras");
+            throw new IllegalArgumentException("no sampler '" + label + "': euler, euler_a, dpmpp_2m_karras or lcm");
         }
     }
 
@@ -109,8 +112,11 @@ public final class Sampling {
             case EULER -> schedule.steps(steps);
             case EULER_ANCESTRAL -> schedule.discrete(steps);
             case DPMPP_2M_KARRAS -> schedule.karras(steps);
+            case LCM -> schedule.lcm(steps, schedule.config().originalSteps());
         };
-        if (sampler == Sampler.EULER_ANCESTRAL && stepNoise == null) throw new IllegalArgumentException("an ancestral sampler needs noise for its steps");
+        if ((sampler == Sampler.EULER_ANCESTRAL || sampler == Sampler.LCM) && stepNoise == null)
+            throw new IllegalArgumentException(sampler.displayName() + " needs noise for its steps");
+        if (sampler == Sampler.LCM && edit != null) throw new IllegalArgumentException("lcm does not redraw images yet: use euler");
         double[] sigmas = plan.sigmas();
         int first = edit == null ? 0 : edit.firstStep(plan.count());
         if (first == plan.count()) throw new IllegalArgumentException("strength " + edit.strength() + " of " + steps + " steps runs none of them");
@@ -118,7 +124,11 @@ public final class Sampling {
             throw new IllegalArgumentException(edit.imageLatents().length + " image latents for " + noise.length + " noise values");
         float[] x = noise.clone();
         if (edit == null || (edit.mask() != null && first == 0)) {
-            scale(x, sampler == Sampler.EULER ? schedule.initNoiseSigma(plan) : sigmas[0]);
+            scale(x, switch (sampler) {
+                case EULER -> schedule.initNoiseSigma(plan);
+                case LCM -> Math.sqrt(sigmas[0] * sigmas[0] + 1); // unit noise as the model's own input, x = input / sqrt(alphā)
+                default -> sigmas[0];
+            });
         } else {
             noised(edit.imageLatents(), noise, sigmas[first], x);
         }
@@ -149,6 +159,16 @@ public final class Sampling {
                         for (int j = 0; j < x.length; j++) x[j] = (float) (ratio * x[j] - e * (a * denoised[j] - b * previous[j]));
                     }
                     previous = denoised;
+                }
+                case LCM -> {
+                    // diffusers' LCMScheduler.step in sigma form: the estimate mixed with the model's input by the boundary
+                    // scalings (c_skip near 0 but for the last timesteps), then noised to the next level afresh
+                    double scaled = plan.timesteps()[i] * schedule.config().timestepScaling(), data = 0.25; // sigma_data²
+                    double skip = data / (scaled * scaled + data), out = scaled / Math.sqrt(scaled * scaled + data);
+                    double input = 1 / Math.sqrt(sigma * sigma + 1);
+                    for (int j = 0; j < x.length; j++) denoised[j] = (float) (out * denoised[j] + skip * (x[j] * input));
+                    float[] fresh = next > 0 ? stepNoise.next(x.length) : null;
+                    for (int j = 0; j < x.length; j++) x[j] = fresh == null ? denoised[j] : (float) (denoised[j] + next * fresh[j]);
                 }
             }
             if (edit != null && edit.mask() != null && edit.unetInput() == null) keepUnmasked(x, edit, noise, next);

@@ -9,7 +9,7 @@ import dev.muse.formats.JsonConfig;
  * all work on the sigmas this schedule gives.
  */
 public record SchedulerConfig(int trainSteps, double betaStart, double betaEnd, BetaSchedule betaSchedule, Prediction prediction,
-                              Spacing spacing, int stepsOffset) {
+                              Spacing spacing, int stepsOffset, int originalSteps, double timestepScaling) {
     public enum BetaSchedule { LINEAR, SCALED_LINEAR }
 
     /** What the model predicts: the noise, or v (SD 2.x's 768 models). */
@@ -20,6 +20,12 @@ public record SchedulerConfig(int trainSteps, double betaStart, double betaEnd, 
 
     /** Stable Diffusion 1.x's schedule as its scheduler config gives it. */
     public static final SchedulerConfig SD = new SchedulerConfig(1000, 0.00085, 0.012, BetaSchedule.SCALED_LINEAR, Prediction.EPSILON, Spacing.LEADING, 1);
+
+    /** With LCMScheduler's defaults for its own two fields (50 original steps, timestep scaling 10). */
+    public SchedulerConfig(int trainSteps, double betaStart, double betaEnd, BetaSchedule betaSchedule, Prediction prediction,
+                           Spacing spacing, int stepsOffset) {
+        this(trainSteps, betaStart, betaEnd, betaSchedule, prediction, spacing, stepsOffset, 50, 10);
+    }
 
     public SchedulerConfig {
         if (trainSteps < 2 || trainSteps > 100_000) throw new FormatException("num_train_timesteps " + trainSteps + " is out of range");
@@ -45,7 +51,11 @@ public record SchedulerConfig(int trainSteps, double betaStart, double betaEnd, 
             case "linspace" -> Spacing.LINSPACE;
             default -> throw new FormatException(c.where() + ": timestep_spacing " + c.string("timestep_spacing", "") + " is not read");
         };
+        if (c.bool("thresholding", false)) throw new FormatException(c.where() + ": thresholding is not read");
+        if (c.string("_class_name", "").equals("LCMScheduler") && c.bool("clip_sample", false))
+            throw new FormatException(c.where() + ": clip_sample is not read");
         return new SchedulerConfig(c.integer("num_train_timesteps", 2, 100_000), c.number("beta_start", 0.0001), c.number("beta_end", 0.02),
-                betas, prediction, spacing, c.integer("steps_offset", 0, 1000));
+                betas, prediction, spacing, c.integer("steps_offset", 0, 1000), c.has("original_inference_steps") ? c.integer("original_inference_steps", 1, 100_000) : 50,
+                c.number("timestep_scaling", 10));
     }
 }

@@ -196,7 +196,11 @@ public final class StableDiffusion implements AutoCloseable {
         if (r.width() < m || r.height() < m || r.width() % m != 0 || r.height() % m != 0 || r.width() > MAX_SIDE || r.height() > MAX_SIDE)
             throw new IllegalArgumentException("width and height must be multiples of " + m + " from " + m + " to " + MAX_SIDE + ", got " + r.width() + "x" + r.height());
         if (r.steps() < 1 || r.steps() > 200) throw new IllegalArgumentException("steps must be 1 to 200, got " + r.steps());
-        if (r.sampler() != Sampling.Sampler.EULER && r.steps() < 2) throw new IllegalArgumentException(r.sampler().label() + " needs at least 2 steps");
+        if ((r.sampler() == Sampling.Sampler.EULER_ANCESTRAL || r.sampler() == Sampling.Sampler.DPMPP_2M_KARRAS) && r.steps() < 2)
+            throw new IllegalArgumentException(r.sampler().label() + " needs at least 2 steps");
+        if (r.sampler() == Sampling.Sampler.LCM && r.steps() > schedule.config().originalSteps())
+            throw new IllegalArgumentException("lcm takes at most " + schedule.config().originalSteps() + " steps (the distillation's own), got " + r.steps());
+        if (r.sampler() == Sampling.Sampler.LCM && r.edit() != null) throw new IllegalArgumentException("lcm does not redraw images yet: use euler");
         if (!(r.guidance() >= 0 && r.guidance() <= 30)) throw new IllegalArgumentException("guidance must be 0 to 30, got " + r.guidance());
         if (r.edit() != null) {
             Picture image = r.edit().image();

@@ -52,6 +52,46 @@ class SamplingGoldenTest {
     }
 
     /**
+     * LCM runs against diffusers v0.25.1's LCMScheduler driving the SD 1.x UNet from the same noise, with the same fresh
+     * noise after each step but the last (golden/euler/README.md): 4 steps with guidance 1.5, one step, and 3 steps of a
+     * 20-step distillation with v-prediction.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"lcm-4-g1.5, 4, 1.5, 50, EPSILON, 3", "lcm-1-g0, 1, 0, 50, EPSILON, 0", "lcm-3-g0-orig20-v, 3, 0, 20, V_PREDICTION, 2"})
+    void lcmRunsEndWhereDiffusersEnds(String name, int steps, double guidance, int original, Prediction prediction, int noiseDrawn)
+            throws IOException {
+        TinyUNet tiny = new TinyUNet(TinyUNet.Shape.SD1, GgmlType.F32, 1);
+        try (UNet unet = UNet.load(tiny.write(dir.resolve(name)), Ops.cpu())) {
+            SchedulerConfig config = new SchedulerConfig(1000, 0.00085, 0.012, SchedulerConfig.BetaSchedule.SCALED_LINEAR, prediction,
+                    Spacing.LEADING, 0, original, 10);
+            float[] noise = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("euler", "noise-8x8"), 4, 8, 8);
+            float[] stepNoise = VaeGoldenTest.goldenIn("euler", "step-noise-5x8x8");
+            int[] drawn = {0};
+            Sampling.Noise fresh = length -> VaeGoldenTest.channelsLast(
+                    java.util.Arrays.copyOfRange(stepNoise, drawn[0] * length, ++drawn[0] * length), 4, 8, 8);
+            var conditioning = new Sampling.Conditioning(UNetGoldenTest.context(77, 64), negative(77, 64), 77);
+            float[] latents = Sampling.run(unet, new NoiseSchedule(config), Sampling.Sampler.LCM, steps, noise, 8, 8, conditioning, guidance,
+                    (s, d) -> {}, fresh, null);
+            float[] expected = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("euler", name), 4, 8, 8);
+            double nmse = Nmse.of(expected, latents);
+            System.out.printf("%s: NMSE %.2e%n", name, nmse);
+            assertTrue(nmse < 1e-8, name + ": NMSE " + nmse + " against diffusers' LCM run");
+            assertEquals(noiseDrawn, drawn[0], "fresh noise after every step but the last");
+        }
+    }
+
+    /** LCMScheduler's timesteps: the distillation's steps from the last, taken at evenly spaced indices. */
+    @Test
+    void lcmTimestepsAreDiffusers() {
+        NoiseSchedule sd = new NoiseSchedule(SchedulerConfig.SD);
+        assertArrayEquals(new double[] {999, 759, 499, 259}, sd.lcm(4, 50).timesteps());
+        assertArrayEquals(new double[] {999}, sd.lcm(1, 50).timesteps());
+        assertArrayEquals(new double[] {999, 699, 349}, sd.lcm(3, 20).timesteps());
+        assertEquals(0, sd.lcm(4, 50).sigmas()[4]);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> sd.lcm(51, 50));
+    }
+
+    /**
      * k-diffusion's samplers (crowsonkb/k-diffusion 4601bf0, as AUTOMATIC1111 runs them) on the SD 1.x UNet with guidance
      * 7.5 over 5 steps, from the same noise (and, for Euler ancestral, the same noise at each step): golden/euler/README.md.
      */
