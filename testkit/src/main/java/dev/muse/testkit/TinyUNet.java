@@ -26,19 +26,23 @@ public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
      * @param addedTimeDim SDXL's added embeddings ("text_time"): the sinusoid width of each of the six size-and-crop
      *                     numbers; 0 for none
      * @param textEmbedDim with those, the width of the pooled text embedding beside them
+     * @param guidanceDim  an LCM-distilled UNet's guidance embedding width (time_cond_proj_dim); 0 for none
      */
     public record Shape(String name, int[] widths, boolean[] crossAttention, int[] heads, boolean linearProjection, int contextDim, int layers,
-                        int[] depth, int addedTimeDim, int textEmbedDim) {
+                        int[] depth, int addedTimeDim, int textEmbedDim, int guidanceDim) {
         public static final Shape SD1 = new Shape("sd1", new int[] {32, 64, 64}, new boolean[] {true, true, false}, new int[] {2, 2, 2}, false, 64, 2,
-                new int[] {1, 1, 1}, 0, 0);
+                new int[] {1, 1, 1}, 0, 0, 0);
+        /** SD 1.x's rules with an LCM-distilled UNet's guidance embedding (LCM_Dreamshaper_v7's time_cond_proj_dim, narrower). */
+        public static final Shape SD1_LCM = new Shape("sd1-lcm", new int[] {32, 64, 64}, new boolean[] {true, true, false}, new int[] {2, 2, 2}, false, 64,
+                2, new int[] {1, 1, 1}, 0, 0, 16);
         public static final Shape SD2 = new Shape("sd2", new int[] {32, 64, 64}, new boolean[] {true, true, false}, new int[] {1, 2, 4}, true, 64, 2,
-                new int[] {1, 1, 1}, 0, 0);
+                new int[] {1, 1, 1}, 0, 0, 0);
         /** SDXL's rules: no attention at the first level, deeper transformers below, two encoders' states, added embeddings. */
         public static final Shape SDXL = new Shape("sdxl", new int[] {32, 64, 64}, new boolean[] {false, true, true}, new int[] {1, 2, 4}, true, 128, 2,
-                new int[] {1, 2, 3}, 8, 48);
+                new int[] {1, 2, 3}, 8, 48, 0);
         /** SD 2.1's UNet, which SD-Turbo distils: its real size (865M parameters). */
         public static final Shape SD_TURBO = new Shape("sd-turbo", new int[] {320, 640, 1280, 1280}, new boolean[] {true, true, true, false},
-                new int[] {5, 10, 20, 20}, true, 1024, 2, new int[] {1, 1, 1, 1}, 0, 0);
+                new int[] {5, 10, 20, 20}, true, 1024, 2, new int[] {1, 1, 1, 1}, 0, 0, 0);
     }
 
     public static final int CONTEXT_DIM = 64, LATENT_CHANNELS = 4, GROUPS = 32;
@@ -64,6 +68,7 @@ public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
         file.conv("conv_in", widths[0], inChannels, 3);
         file.linear("time_embedding.linear_1", t, widths[0]);
         file.linear("time_embedding.linear_2", t, t);
+        if (shape.guidanceDim > 0) file.tensor("time_embedding.cond_proj.weight", 0f, (float) (1 / Math.sqrt(shape.guidanceDim)), widths[0], shape.guidanceDim);
         if (shape.addedTimeDim > 0) {
             file.linear("add_embedding.linear_1", t, shape.textEmbedDim + 6 * shape.addedTimeDim);
             file.linear("add_embedding.linear_2", t, t);
@@ -141,6 +146,7 @@ public record TinyUNet(Shape shape, GgmlType type, long seed, int inChannels) {
                   "addition_time_embed_dim": %d,
                   "projection_class_embeddings_input_dim": %d,
                 """.formatted(shape.addedTimeDim, shape.textEmbedDim + 6 * shape.addedTimeDim);
+        if (shape.guidanceDim > 0) added += "  \"time_cond_proj_dim\": %d,\n".formatted(shape.guidanceDim);
         return """
                 {
                 %s  "_class_name": "UNet2DConditionModel",

@@ -205,8 +205,10 @@ public final class Sampling {
         float[] input = x.clone();
         scale(input, 1 / Math.sqrt(sigma * sigma + 1));
         if (extra != null) input = besides(input, extra, h * w);
-        float[] out = unet.predict(input, h, w, timestep, c.prompt(), c.tokens(), c.promptAdded());
-        if (guidance > 1) {
+        // an LCM-distilled UNet takes the guidance scale as an embedding, in one call (diffusers' LCM pipeline)
+        float[] embedded = unet.config().embedsGuidance() ? unet.guidanceEmbedding(guidance) : null;
+        float[] out = unet.predict(input, h, w, timestep, c.prompt(), c.tokens(), c.promptAdded(), embedded);
+        if (embedded == null && guidance > 1) {
             float[] unconditional = unet.predict(input, h, w, timestep, c.negative(), c.tokens(), c.negativeAdded());
             for (int j = 0; j < out.length; j++) out[j] = (float) (unconditional[j] + guidance * (out[j] - unconditional[j]));
         }

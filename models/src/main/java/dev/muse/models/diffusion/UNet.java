@@ -33,6 +33,8 @@ public final class UNet implements AutoCloseable {
     private final Tensor time1, time1Bias, time2, time2Bias;
     /** SDXL's added embeddings (add_embedding.linear_1, linear_2), or null. */
     private final Tensor added1, added1Bias, added2, added2Bias;
+    /** An LCM-distilled UNet's projection of the guidance embedding into the timestep's sinusoid (time_embedding.cond_proj), or null. */
+    private final Tensor condProj;
     private final Conv2d convIn, convOut;
     private final Level[] down, up;
     private final ResnetBlock mid1, mid2;
@@ -59,6 +61,7 @@ public final class UNet implements AutoCloseable {
         added1Bias = added ? w.vector("add_embedding.linear_1.bias", t) : null;
         added2 = added ? w.matrix("add_embedding.linear_2.weight", t, t) : null;
         added2Bias = added ? w.vector("add_embedding.linear_2.bias", t) : null;
+        condProj = config.embedsGuidance() ? w.matrix("time_embedding.cond_proj.weight", widths[0], config.timeCondProjDim()) : null;
         convIn = Conv2d.load(w, "conv_in", config.inChannels(), widths[0], 3, 1);
         down = new Level[levels];
         int channels = widths[0];
@@ -133,6 +136,19 @@ public final class UNet implements AutoCloseable {
 
     /** As above, with SDXL's added conditions (required by a UNet that has added embeddings, refused by one that has none). */
     public float[] predict(float[] latents, int height, int width, double timestep, float[] context, int tokens, Added added) {
+        return predict(latents, height, width, timestep, context, tokens, added, null);
+    }
+
+    /**
+     * As above, with an LCM-distilled UNet's {@link #guidanceEmbedding} (required by a UNet that embeds guidance, refused
+     * by one that does not).
+     */
+    public float[] predict(float[] latents, int height, int width, double timestep, float[] context, int tokens, Added added,
+                           float[] guidance) {
+        if ((guidance != null) != c.embedsGuidance())
+            throw new IllegalArgumentException(guidance == null ? "this UNet takes the guidance scale's embedding" : "this UNet embeds no guidance");
+        if (guidance != null && guidance.length != c.timeCondProjDim())
+            throw new IllegalArgumentException("a guidance embedding of " + guidance.length + ", not " + c.timeCondProjDim());
         if ((added != null) != (c.addedTimeDim() > 0))
             throw new IllegalArgumentException(added == null ? "this UNet takes added conditions (text embeds and time ids)" : "this UNet takes no added conditions");
         if (added != null && added.textEmbeds().length != c.textEmbedDim())
@@ -141,7 +157,7 @@ public final class UNet implements AutoCloseable {
             throw new IllegalArgumentException("latent sides must be positive multiples of " + sideMultiple() + ", got " + width + "x" + height);
         if (latents.length != height * width * c.inChannels()) throw new IllegalArgumentException(latents.length + " floats are not " + height + " x " + width + " x " + c.inChannels());
         if (tokens < 1 || context.length != tokens * c.contextDim()) throw new IllegalArgumentException(context.length + " floats are not " + tokens + " x " + c.contextDim() + " prompt states");
-        float[] time = siluTimeEmbedding(timestep, added);
+        float[] time = siluTimeEmbedding(timestep, added, guidance);
         int h = height, w = width;
         float[] x = convIn.apply(ops, latents, h, w);
         Deque<float[]> skips = new ArrayDeque<>();
@@ -184,9 +200,15 @@ public final class UNet implements AutoCloseable {
      * linear_1, SiLU, linear_2; SDXL's added embedding (the same MLP over the pooled text embedding and each time id's
      * sinusoid) is added to it; the trailing SiLU is the one every ResNet applies before its projection.
      */
-    float[] siluTimeEmbedding(double timestep, Added added) {
-        int t = c.timeDim();
-        float[] emb = mlp(sinusoid(timestep, c.blockOut()[0]), time1, time1Bias, time2, time2Bias);
+    float[] siluTimeEmbedding(double timestep, Added added, float[] guidance) {
+        int t = c.timeDim(), d0 = c.blockOut()[0];
+        float[] sample = sinusoid(timestep, d0);
+        if (guidance != null) { // TimestepEmbedding's condition: sample + cond_proj(condition), before linear_1
+            float[] projected = new float[d0];
+            ops.matmul(condProj, guidance, 1, projected, d0, guidance.length);
+            ops.add(sample, 0, sample, 0, projected, 0, d0);
+        }
+        float[] emb = mlp(sample, time1, time1Bias, time2, time2Bias);
         if (added != null) {
             int d = c.addedTimeDim(), text = added.textEmbeds().length;
             float[] input = java.util.Arrays.copyOf(added.textEmbeds(), text + 6 * d);
@@ -196,6 +218,22 @@ public final class UNet implements AutoCloseable {
         }
         ops.silu(emb, 0, t);
         return emb;
+    }
+
+    /**
+     * The guidance scale g as an LCM-distilled UNet takes it: diffusers' get_guidance_scale_embedding of w = g - 1 (times
+     * 1000), sines then cosines, in float32 as PyTorch computes it (a zero last when the width is odd).
+     */
+    public float[] guidanceEmbedding(double guidance) {
+        int dim = c.timeCondProjDim(), half = dim / 2;
+        float w = (float) guidance - 1f, scaled = w * 1000f, step = (float) Math.log(10000) / (half - 1);
+        float[] out = new float[dim];
+        for (int i = 0; i < half; i++) {
+            float angle = scaled * (float) Math.exp((float) i * -step);
+            out[i] = (float) Math.sin(angle);
+            out[half + i] = (float) Math.cos(angle);
+        }
+        return out;
     }
 
     /** linear_2(silu(linear_1(x))), diffusers' TimestepEmbedding. */

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record UNetConfig(int inChannels, int outChannels, int[] blockOut, boolean[] crossAttention, int layersPerBlock, int[] heads,
                          int[] transformerDepth, int contextDim, int groups, float normEps, boolean flipSinToCos, int freqShift,
-                         int addedTimeDim, int addedInputDim) {
+                         int addedTimeDim, int addedInputDim, int timeCondProjDim) {
     public static UNetConfig from(JsonConfig c) {
         int addedTimeDim = 0, addedInputDim = 0;
         if (c.has("addition_embed_type")) {
@@ -42,7 +42,8 @@ public record UNetConfig(int inChannels, int outChannels, int[] blockOut, boolea
         if (!(eps > 0 && eps < 1)) throw new FormatException(c.where() + ": norm_eps " + eps + " is not a small positive number");
         return new UNetConfig(c.integer("in_channels", 1, 64), c.integer("out_channels", 1, 64), blocks, cross, c.integer("layers_per_block", 1, 16),
                 heads, c.perBlock("transformer_layers_per_block", levels, 1, 64, 1), c.integer("cross_attention_dim", 1, 1 << 14), groups,
-                (float) eps, c.bool("flip_sin_to_cos", true), c.integer("freq_shift", 0, 1), addedTimeDim, addedInputDim);
+                (float) eps, c.bool("flip_sin_to_cos", true), c.integer("freq_shift", 0, 1), addedTimeDim, addedInputDim,
+                c.has("time_cond_proj_dim") ? c.integer("time_cond_proj_dim", 2, 4096) : 0);
     }
 
     /** With SDXL's added embeddings: the width of the pooled text embedding they take beside the six size-and-crop numbers. */
@@ -56,6 +57,9 @@ public record UNetConfig(int inChannels, int outChannels, int[] blockOut, boolea
     }
 
     public int levels() { return blockOut.length; }
+
+    /** Whether the UNet takes the guidance scale as an embedding (an LCM-distilled one: time_cond_proj_dim) instead of guidance by two calls. */
+    public boolean embedsGuidance() { return timeCondProjDim > 0; }
 
     /** Width of the time embedding: four times the first level's. */
     public int timeDim() { return 4 * blockOut[0]; }

@@ -80,6 +80,30 @@ class SamplingGoldenTest {
         }
     }
 
+    /**
+     * An LCM-distilled UNet (time_cond_proj_dim) as diffusers' LatentConsistencyModelPipeline runs it: the guidance scale
+     * as an embedding of w = g - 1 given to the UNet, one call per step, no classifier-free guidance; 4 LCM steps, g = 8.
+     */
+    @Test
+    void lcmDistilledUNetsTakeGuidanceAsAnEmbedding() throws IOException {
+        TinyUNet tiny = new TinyUNet(TinyUNet.Shape.SD1_LCM, GgmlType.F32, 1);
+        try (UNet unet = UNet.load(tiny.write(dir.resolve("lcm-distilled")), Ops.cpu())) {
+            // angles up to 7000 radians: one float ulp of PyTorch's exp (not always correctly rounded) moves a sine by up to 4e-4
+            assertArrayEquals(VaeGoldenTest.goldenIn("euler", "lcm-w-embedding-g8"), unet.guidanceEmbedding(8), 5e-4f);
+            float[] noise = VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("euler", "noise-8x8"), 4, 8, 8);
+            float[] stepNoise = VaeGoldenTest.goldenIn("euler", "step-noise-5x8x8");
+            int[] drawn = {0};
+            Sampling.Noise fresh = length -> VaeGoldenTest.channelsLast(
+                    java.util.Arrays.copyOfRange(stepNoise, drawn[0] * length, ++drawn[0] * length), 4, 8, 8);
+            var conditioning = new Sampling.Conditioning(UNetGoldenTest.context(77, 64), null, 77); // no negative prompt: one call a step
+            float[] latents = Sampling.run(unet, new NoiseSchedule(SchedulerConfig.SD), Sampling.Sampler.LCM, 4, noise, 8, 8, conditioning, 8,
+                    (s, d) -> {}, fresh, null);
+            double nmse = Nmse.of(VaeGoldenTest.channelsLast(VaeGoldenTest.goldenIn("euler", "lcm-distilled-4-g8"), 4, 8, 8), latents);
+            System.out.printf("lcm-distilled-4-g8: NMSE %.2e%n", nmse);
+            assertTrue(nmse < 1e-8, "NMSE " + nmse + " against diffusers' LCM pipeline");
+        }
+    }
+
     /** LCMScheduler's timesteps: the distillation's steps from the last, taken at evenly spaced indices. */
     @Test
     void lcmTimestepsAreDiffusers() {
