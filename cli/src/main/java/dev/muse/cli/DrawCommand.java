@@ -46,16 +46,18 @@ final class DrawCommand implements Callable<Integer> {
     @Option(names = "--mask", paramLabel = "FILE", description = "where to redraw the --image: white or transparent pixels are redrawn, the rest kept")
     Path mask;
 
-    @Option(names = "--steps", defaultValue = "" + DrawRequest.DEFAULT_STEPS, description = "denoising steps (default ${DEFAULT-VALUE}; 1 to 4 for Turbo models)")
-    int steps;
+    @Option(names = "--steps", description = "denoising steps (default " + DrawRequest.DEFAULT_STEPS + ", " + DrawRequest.DEFAULT_LCM_STEPS
+            + " with lcm; 1 to 4 for Turbo models)")
+    Integer steps;
 
     @Option(names = {"-g", "--guidance"}, defaultValue = "" + DrawRequest.DEFAULT_GUIDANCE,
             description = "how closely to follow the prompt (default ${DEFAULT-VALUE}; 0 turns guidance off, as Turbo models want)")
     double guidance;
 
-    @Option(names = "--sampler", defaultValue = "euler", description = "euler (the model's own spacing of steps, default), euler_a (Euler ancestral) "
+    @Option(names = "--sampler", description = "euler (the model's own spacing of steps; the default but for latent consistency models), euler_a (Euler ancestral) "
             + "or dpmpp_2m_karras (DPM++ 2M Karras), as AUTOMATIC1111 runs those two, or lcm (latent consistency models: "
-            + "an LCM-distilled UNet or an LCM-LoRA merged, 1-8 steps, guidance 0-2)")
+            + "an LCM-distilled UNet or an LCM-LoRA merged, 1-8 steps, guidance 0-2; the default for a pipeline whose scheduler is LCMScheduler "
+            + "or whose UNet embeds guidance)")
     String sampler;
 
     @Option(names = "--negative", paramLabel = "TEXT", description = "what the picture should not show")
@@ -79,7 +81,7 @@ final class DrawCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Engine engine = new Engine(new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(16)))) {
             DrawRequest request = new DrawRequest(paths.id(), prompt, negative, wh == null ? null : wh[0], wh == null ? null : wh[1], steps, guidance,
-                    seed, count, sampler, edit, preview == null ? 0 : Math.min(steps, DrawRequest.MAX_PARTIAL_IMAGES),
+                    seed, count, sampler, edit, preview == null ? 0 : DrawRequest.MAX_PARTIAL_IMAGES,
                     format());
             try (Drawing drawing = engine.draw(request)) {
                 ProgressLine bar = new ProgressLine("drawing");

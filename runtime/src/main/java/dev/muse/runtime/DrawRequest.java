@@ -14,7 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Pictures to draw from a prompt, or to redraw from an image ({@link Edit}). Null fields take the defaults: 512 x 512 (for
- * an edit, the image's own size, scaled down to fit {@value #MAX_EDIT_SIDE} pixels a side), {@link #DEFAULT_STEPS} steps,
+ * an edit, the image's own size, scaled down to fit {@value #MAX_EDIT_SIDE} pixels a side), the model's sampler (Euler, or LCM
+ * for a latent consistency model), {@link #DEFAULT_STEPS} steps ({@link #DEFAULT_LCM_STEPS} with LCM),
  * guidance {@link #DEFAULT_GUIDANCE}, a random seed. Picture i of n is drawn with seed + i, so each one can be drawn again alone.
  *
  * @param negativePrompt what the pictures should not show (used with guidance above 1)
@@ -26,7 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record DrawRequest(String model, String prompt, String negativePrompt, Integer width, Integer height, Integer steps, Double guidance,
                           Long seed, int n, String sampler, Edit edit, int partialImages, Output output) {
-    public static final int DEFAULT_SIDE = 512, DEFAULT_STEPS = 20, MAX_PICTURES = 8, MAX_EDIT_SIDE = 1024, MAX_PARTIAL_IMAGES = 200;
+    public static final int DEFAULT_SIDE = 512, DEFAULT_STEPS = 20, DEFAULT_LCM_STEPS = 4, MAX_PICTURES = 8, MAX_EDIT_SIDE = 1024, MAX_PARTIAL_IMAGES = 200;
     public static final double DEFAULT_GUIDANCE = 7.5, DEFAULT_STRENGTH = 0.75;
     /** The largest image (or mask) file an edit takes, as any image Muse reads. */
     public static final long MAX_IMAGE_BYTES = dev.muse.media.ImageLimits.DEFAULT.maxEncodedBytes();
@@ -87,9 +88,10 @@ public record DrawRequest(String model, String prompt, String negativePrompt, In
 
     /**
      * The first picture's request, defaults filled in (a random seed when none was given) and an edit's image and mask
-     * decoded and resized to the picture's size; {@code multiple} is what the model's sides must be multiples of.
+     * decoded and resized to the picture's size; {@code multiple} is what the model's sides must be multiples of, and
+     * {@code modelSampler} the model's own sampler.
      */
-    StableDiffusion.Request resolved(int multiple, ImageDecoder decoder) {
+    StableDiffusion.Request resolved(int multiple, Sampler modelSampler, ImageDecoder decoder) {
         StableDiffusion.Edit decoded = null;
         int w = width != null ? width : DEFAULT_SIDE, h = height != null ? height : DEFAULT_SIDE;
         if (edit != null) {
@@ -107,9 +109,10 @@ public record DrawRequest(String model, String prompt, String negativePrompt, In
             double strength = edit.strength() != null ? edit.strength() : mask != null ? 1 : DEFAULT_STRENGTH;
             decoded = new StableDiffusion.Edit(image, mask, strength);
         }
-        return new StableDiffusion.Request(prompt, negativePrompt, w, h, steps != null ? steps : DEFAULT_STEPS,
+        Sampler chosen = sampler != null ? Sampler.of(sampler) : modelSampler;
+        return new StableDiffusion.Request(prompt, negativePrompt, w, h, steps != null ? steps : chosen == Sampler.LCM ? DEFAULT_LCM_STEPS : DEFAULT_STEPS,
                 guidance != null ? guidance : DEFAULT_GUIDANCE, seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 53),
-                sampler != null ? Sampler.of(sampler) : Sampler.EULER, decoded);
+                chosen, decoded);
     }
 
     /** What decode gives, or an IllegalArgumentException that names what could not be decoded. */

@@ -26,7 +26,7 @@ final class ImageModel implements AutoCloseable {
      * the pipeline cannot draw, then starts drawing its pictures.
      */
     Drawing draw(String id, DrawRequest request) {
-        StableDiffusion.Request first = request.resolved(pipeline.sideMultiple(), decoder);
+        StableDiffusion.Request first = request.resolved(pipeline.sideMultiple(), pipeline.sampler(), decoder);
         pipeline.check(first);
         return new Drawing(id, pipeline, turn, first, request.n(), request.partialImages(), request.output());
     }

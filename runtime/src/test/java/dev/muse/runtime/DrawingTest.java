@@ -175,6 +175,21 @@ class DrawingTest {
         assertTrue(tooManyForLcm.getMessage().contains("at most 50 steps"), tooManyForLcm.getMessage());
     }
 
+    /** A request without a sampler or steps takes the model's sampler, and with LCM a few steps. */
+    @Test
+    void requestsTakeTheModelsSampler() {
+        var decoder = new dev.muse.media.ImageDecoder();
+        var lcm = DrawRequest.of("tiny-lcm", "a fox").resolved(8, dev.muse.models.diffusion.Sampling.Sampler.LCM, decoder);
+        assertEquals(dev.muse.models.diffusion.Sampling.Sampler.LCM, lcm.sampler());
+        assertEquals(DrawRequest.DEFAULT_LCM_STEPS, lcm.steps());
+        var euler = DrawRequest.of("tiny-sd", "a fox").resolved(8, dev.muse.models.diffusion.Sampling.Sampler.EULER, decoder);
+        assertEquals(DrawRequest.DEFAULT_STEPS, euler.steps());
+        var chosen = new DrawRequest("tiny-lcm", "a fox", null, null, null, null, null, 1L, 1, "euler", null)
+                .resolved(8, dev.muse.models.diffusion.Sampling.Sampler.LCM, decoder);
+        assertEquals(dev.muse.models.diffusion.Sampling.Sampler.EULER, chosen.sampler(), "a sampler asked for wins");
+        assertEquals(DrawRequest.DEFAULT_STEPS, chosen.steps());
+    }
+
     /** The LCM sampler draws in a single step as in several (its noise after each step but the last from the seed). */
     @Test
     void latentConsistencySamplingDrawsInOneStepOrFew() throws Exception {

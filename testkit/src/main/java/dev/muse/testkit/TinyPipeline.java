@@ -19,9 +19,17 @@ import java.util.Set;
  * SD's betas). Images are drawn in multiples of 32 pixels.
  */
 public record TinyPipeline(GgmlType type, long seed, boolean inpainting, Sizes sizes) {
-    /** The parts' shapes (a second text encoder for SDXL, else null) and the scheduler's spacing of steps. */
-    public record Sizes(TinyClipText.Shape text, TinyClipText.Shape text2, TinyUNet.Shape unet, int[] vaeWidths, int vaeLayers, String spacing) {
+    /** The parts' shapes (a second text encoder for SDXL, else null), the scheduler's spacing of steps and its class. */
+    public record Sizes(TinyClipText.Shape text, TinyClipText.Shape text2, TinyUNet.Shape unet, int[] vaeWidths, int vaeLayers, String spacing,
+                        String scheduler) {
+        public Sizes(TinyClipText.Shape text, TinyClipText.Shape text2, TinyUNet.Shape unet, int[] vaeWidths, int vaeLayers, String spacing) {
+            this(text, text2, unet, vaeWidths, vaeLayers, spacing, "EulerDiscreteScheduler");
+        }
+
         public static final Sizes TINY = new Sizes(TinyClipText.Shape.SD1, null, TinyUNet.Shape.SD1, new int[] {32, 32, 64, 64}, 1, "leading");
+        /** A latent consistency model's: an LCM-distilled UNet (it embeds guidance) and LCMScheduler. */
+        public static final Sizes LCM = new Sizes(TinyClipText.Shape.SD1, null, TinyUNet.Shape.SD1_LCM, new int[] {32, 32, 64, 64}, 1, "leading",
+                "LCMScheduler");
         /** SDXL's rules: two text encoders (the second with its projection), the SDXL UNet. */
         public static final Sizes SDXL = new Sizes(TinyClipText.Shape.SD1, TinyClipText.Shape.SDXL2, TinyUNet.Shape.SDXL, new int[] {32, 32, 64, 64}, 1,
                 "leading");
@@ -40,6 +48,9 @@ public record TinyPipeline(GgmlType type, long seed, boolean inpainting, Sizes s
     /** A tiny StableDiffusionXLPipeline: two tokenizers and text encoders, the SDXL UNet. */
     public static TinyPipeline sdxl(GgmlType type, long seed) { return new TinyPipeline(type, seed, false, Sizes.SDXL); }
 
+    /** A tiny latent consistency model: LCMScheduler and a UNet that embeds the guidance scale. */
+    public static TinyPipeline lcm(GgmlType type, long seed) { return new TinyPipeline(type, seed, false, Sizes.LCM); }
+
     /** A random-weight pipeline of SD-Turbo's real shapes, for benchmarks. */
     public static TinyPipeline sdTurbo(GgmlType type, long seed) { return new TinyPipeline(type, seed, false, Sizes.SD_TURBO); }
 
@@ -57,13 +68,14 @@ public record TinyPipeline(GgmlType type, long seed, boolean inpainting, Sizes s
                   "feature_extractor": [null, null],
                   "requires_safety_checker": false,
                   "safety_checker": [null, null],
-                  "scheduler": ["diffusers", "EulerDiscreteScheduler"],
+                  "scheduler": ["diffusers", "%s"],
                   "text_encoder": ["transformers", "CLIPTextModel"],
                   "tokenizer": ["transformers", "CLIPTokenizer"],
                   "unet": ["diffusers", "UNet2DConditionModel"],
                   "vae": ["diffusers", "AutoencoderKL"]
                 }
-                """.formatted(sizes.text2() != null ? "StableDiffusionXLPipeline" : inpainting ? "StableDiffusionInpaintPipeline" : "StableDiffusionPipeline"));
+                """.formatted(sizes.text2() != null ? "StableDiffusionXLPipeline" : inpainting ? "StableDiffusionInpaintPipeline" : "StableDiffusionPipeline",
+                sizes.scheduler()));
         writeTokenizer(folder.resolve("tokenizer"));
         new TinyClipText(sizes.text(), type, seed).write(folder.resolve("text_encoder"));
         if (sizes.text2() != null) {
@@ -76,7 +88,7 @@ public record TinyPipeline(GgmlType type, long seed, boolean inpainting, Sizes s
         Path scheduler = Files.createDirectories(folder.resolve("scheduler"));
         Files.writeString(scheduler.resolve("scheduler_config.json"), """
                 {
-                  "_class_name": "EulerDiscreteScheduler",
+                  "_class_name": "%s",
                   "_diffusers_version": "0.25.1",
                   "beta_end": 0.012,
                   "beta_schedule": "scaled_linear",
@@ -86,7 +98,7 @@ public record TinyPipeline(GgmlType type, long seed, boolean inpainting, Sizes s
                   "steps_offset": 1,
                   "timestep_spacing": "%s"
                 }
-                """.formatted(sizes.spacing()));
+                """.formatted(sizes.scheduler(), sizes.spacing()));
         return folder;
     }
 

@@ -32,13 +32,16 @@ public final class StableDiffusion implements AutoCloseable {
     private final NoiseSchedule schedule;
     /** TAESD for previews, or null: then previews are a linear guess of each latent pixel's colour. */
     private final Taesd taesd;
+    /** The sampler the pipeline's own scheduler stands for: LCM for a latent consistency model, else Euler. */
+    private final Sampling.Sampler sampler;
 
-    private StableDiffusion(PromptEncoder prompts, UNet unet, Vae vae, NoiseSchedule schedule, Taesd taesd) {
+    private StableDiffusion(PromptEncoder prompts, UNet unet, Vae vae, NoiseSchedule schedule, Taesd taesd, Sampling.Sampler sampler) {
         this.prompts = prompts;
         this.unet = unet;
         this.vae = vae;
         this.schedule = schedule;
         this.taesd = taesd;
+        this.sampler = sampler;
     }
 
     /** Whether {@code folder} is a diffusers pipeline folder (it has a model_index.json). */
@@ -58,7 +61,8 @@ public final class StableDiffusion implements AutoCloseable {
         if (!xl && !type.equals("StableDiffusionPipeline") && !type.equals("StableDiffusionInpaintPipeline"))
             throw new FormatException(folder.getFileName() + " is a " + (type.isEmpty() ? "pipeline of no named class" : type)
                     + ": Muse draws with StableDiffusionPipeline, StableDiffusionInpaintPipeline and StableDiffusionXLPipeline folders (SD 1.x, 2.x, SD-Turbo, SDXL) so far");
-        SchedulerConfig scheduler = SchedulerConfig.from(JsonConfig.read(folder.resolve("scheduler").resolve("scheduler_config.json")));
+        JsonConfig schedulerJson = JsonConfig.read(folder.resolve("scheduler").resolve("scheduler_config.json"));
+        SchedulerConfig scheduler = SchedulerConfig.from(schedulerJson);
         ClipTextEncoder text = null, text2 = null;
         UNet unet = null;
         Vae vae = null;
@@ -91,7 +95,8 @@ public final class StableDiffusion implements AutoCloseable {
             if (unet.config().outChannels() != latent)
                 throw new FormatException(folder.getFileName() + ": the UNet makes " + unet.config().outChannels() + " channels, the VAE has " + latent);
             Taesd taesd = taesd(folder, xl ? "taesdxl" : "taesd", ops, vae.config().latentChannels(), vae.config().factor());
-            return new StableDiffusion(prompts, unet, vae, new NoiseSchedule(scheduler), taesd);
+            boolean consistency = schedulerJson.string("_class_name", "").equals("LCMScheduler") || unet.config().embedsGuidance();
+            return new StableDiffusion(prompts, unet, vae, new NoiseSchedule(scheduler), taesd, consistency ? Sampling.Sampler.LCM : Sampling.Sampler.EULER);
         } catch (IOException | RuntimeException e) {
             if (vae != null) vae.close();
             if (unet != null) unet.close();
@@ -186,6 +191,9 @@ public final class StableDiffusion implements AutoCloseable {
 
     /** Nanoseconds spent encoding the prompts, in each denoising step (both guidance calls), and decoding the latents. */
     public record Timings(long textNanos, long[] stepNanos, long decodeNanos) {}
+
+    /** The sampler a request without one gets: LCM for a latent consistency model (its scheduler LCMScheduler, or its UNet embeds guidance), else Euler. */
+    public Sampling.Sampler sampler() { return sampler; }
 
     /** Image sides must be multiples of this: the VAE's factor times the UNet's. */
     public int sideMultiple() { return vae.config().factor() * unet.sideMultiple(); }

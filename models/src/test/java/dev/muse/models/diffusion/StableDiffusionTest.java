@@ -88,6 +88,25 @@ class StableDiffusionTest {
         }
     }
 
+    /**
+     * A latent consistency model's pipeline (LCMScheduler, a UNet that embeds guidance) samples with LCM unless told
+     * otherwise, one UNet call a step even with guidance; an ordinary pipeline with Euler.
+     */
+    @Test
+    void latentConsistencyModelsSampleWithLcm() throws IOException {
+        Path lcm = TinyPipeline.lcm(GgmlType.F32, 1).write(dir.resolve("tiny-lcm"));
+        try (StableDiffusion sd = StableDiffusion.load(lcm, Ops.cpu()); StableDiffusion plain = StableDiffusion.load(folder, Ops.cpu())) {
+            assertEquals(Sampling.Sampler.LCM, sd.sampler());
+            assertEquals(Sampling.Sampler.EULER, plain.sampler());
+            var request = new StableDiffusion.Request("a red fox", null, 32, 32, 2, 8, 5, Sampling.Sampler.LCM, null);
+            byte[] a = sd.generate(request, (s, p) -> {}).picture().rgb(), b = sd.generate(request, (s, p) -> {}).picture().rgb();
+            assertTrue(levels(a, b) <= 2, "the same seed draws the same picture");
+            byte[] other = sd.generate(new StableDiffusion.Request("a red fox", null, 32, 32, 2, 1, 5, Sampling.Sampler.LCM, null), (s, p) -> {})
+                    .picture().rgb();
+            assertTrue(levels(a, other) > 2, "the guidance scale reaches the UNet as its embedding");
+        }
+    }
+
     @Test
     void badRequestsAreRefused() throws IOException {
         try (StableDiffusion sd = StableDiffusion.load(folder, Ops.cpu())) {
