@@ -53,7 +53,7 @@ final class Transcriber {
 
     /** One sequence's decoding of one window. */
     private static final class Sequence {
-        final SequenceState state;
+        SequenceState state; // null for a beam that ended: it decodes no further
         final List<Sampled> tokens = new ArrayList<>();
         int[] history = new int[16];
         int seekDelta = WINDOW, resultLength;
@@ -74,10 +74,9 @@ final class Transcriber {
 
         boolean live() { return !failed && !completed; }
 
-        /** A copy to branch from: the same tokens and flags, its cache copied into {@code state}. */
-        Sequence copy(SequenceState state, int vocabulary) {
-            state.copyPrefixFrom(this.state, this.state.length());
-            Sequence c = new Sequence(state, vocabulary);
+        /** A copy to branch from: the same tokens and flags, and no cache yet. */
+        Sequence branch(int vocabulary) {
+            Sequence c = new Sequence(null, vocabulary);
             c.tokens.addAll(tokens);
             c.history = history.clone();
             c.seekDelta = seekDelta;
@@ -158,7 +157,7 @@ final class Transcriber {
                     decodeWindow(sequences, temperature, seek, seekEnd, timestamps, new SplittableRandom(seek * 31L + ti), listener);
                 }
                 best = rank(sequences, o.entropyThreshold());
-                for (Sequence s : sequences) s.state.release(); // their tokens are all that is kept
+                for (Sequence s : sequences) if (s.state != null) s.state.release(); // their tokens are all that is kept
                 boolean last = ti == temperatures.size() - 1;
                 boolean repeats = compressionRatio(best) > o.compressionRatioThreshold();
                 if (last || !(best.failed || repeats || best.averageLogprob < o.logprobThreshold() && noSpeech < o.noSpeechThreshold())) break;
@@ -204,8 +203,10 @@ final class Transcriber {
     /**
      * Beam search at temperature 0: each step, every live beam offers its {@code width} likeliest next tokens, and
      * the {@code width} candidates with the highest summed log-probability (different token sequences only) go on,
-     * each with its own copy of its parent's cache; a candidate that ends its window is set aside, and the search
-     * stops once {@code width} have. OpenAI's decoding.py and whisper.cpp (before it sampled its beams) work so.
+     * each with its own copy of its parent's cache (the last of a parent's children takes the parent's own, and a parent
+     * without children gives its back first: a copy per beam per step was five caches more at the peak, and the copying
+     * took time); a candidate that ends its window is set aside, and the search stops once {@code width} have. OpenAI's
+     * decoding.py and whisper.cpp (before it sampled its beams) work so.
      */
     private List<Sequence> beamSearch(Sequence first, EncodedAudio audio, int width, int seek, int seekEnd, boolean timestamps,
             Listener listener) {
@@ -218,6 +219,7 @@ final class Transcriber {
                 for (Sampled token : top(s.picked, width)) candidates.add(new Candidate(s, token, s.sumLogprobs + token.logprob));
             candidates.sort((a, b) -> Double.compare(b.score, a.score));
             List<Sequence> next = new ArrayList<>();
+            Map<Sequence, List<Sequence>> children = new java.util.IdentityHashMap<>();
             java.util.Set<List<Integer>> seen = new java.util.HashSet<>();
             for (Candidate c : candidates) {
                 if (next.size() == width) break;
@@ -225,17 +227,29 @@ final class Transcriber {
                 for (Sampled token : c.parent.tokens) ids.add(token.id);
                 ids.add(c.token.id);
                 if (!seen.add(ids)) continue;
-                Sequence child = c.parent.copy(model.start(audio), t.vocabularySize());
+                Sequence child = c.parent.branch(t.vocabularySize());
                 boolean goesOn = accept(child, c.token, i, seek, seekEnd, timestamps);
                 if (child.completed) finished.add(child);
-                if (!child.completed && goesOn) next.add(child);
-                else child.state.release(); // decodes no further
+                if (!child.completed && goesOn) {
+                    next.add(child);
+                    children.computeIfAbsent(c.parent, p -> new ArrayList<>()).add(child);
+                }
             }
-            for (Sequence s : live) s.state.release(); // each beam goes on in its children's copies
+            for (Sequence s : live) if (!children.containsKey(s)) s.state.release();
+            for (Map.Entry<Sequence, List<Sequence>> family : children.entrySet()) {
+                SequenceState parent = family.getKey().state;
+                List<Sequence> kids = family.getValue();
+                for (Sequence kid : kids.subList(0, kids.size() - 1)) {
+                    kid.state = model.start(audio);
+                    kid.state.copyPrefixFrom(parent, parent.length());
+                }
+                kids.getLast().state = parent;
+            }
             for (Sequence s : next) next(s, 0, timestamps);
             live = next;
         }
         if (finished.isEmpty()) return live.isEmpty() ? List.of(first) : live;
+        for (Sequence s : live) s.state.release();
         return finished;
     }
 
