@@ -32,6 +32,11 @@ final class CpuOps implements Ops {
         GemmKernels.matmulNT(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k);
     }
 
+    @Override public void attention(float[] q, int qOff, int qStride, float[] k, float[] v, int kvOff, int kvStride, int length,
+                                    int[] from, int[] to, int rows, int headSize, float scale, float[] out, int outOff, int outStride) {
+        AttentionKernels.attention(q, qOff, qStride, k, v, kvOff, kvStride, length, from, to, rows, headSize, scale, out, outOff, outStride);
+    }
+
     @Override public void rmsnorm(float[] out, int outOff, float[] x, int xOff, Tensor weight, int n, float eps) {
         NormKernels.rmsnorm(out, outOff, x, xOff, weight, n, eps);
     }

@@ -42,6 +42,16 @@ public interface Ops {
     /** out = weight * x / sqrt(mean(x^2) + eps) over one row of n; out may be x. */
     void rmsnorm(float[] out, int outOff, float[] x, int xOff, Tensor weight, int n, float eps);
 
+    /**
+     * Scaled dot-product attention of one head for a block of {@code rows} query rows, the unit a backend fuses
+     * ({@link AttentionKernels}): out row i = softmax(scale * q_i · K) · V over the positions from[i] .. to[i] - 1 of
+     * the {@code length} it is given (the others weigh 0). Query row i is headSize floats at qOff + i * qStride, key
+     * and value position t at kvOff + t * kvStride of k and v, output row i at outOff + i * outStride; out may be q
+     * (each query is read before its output is written). Single-threaded.
+     */
+    void attention(float[] q, int qOff, int qStride, float[] k, float[] v, int kvOff, int kvStride, int length,
+                   int[] from, int[] to, int rows, int headSize, float scale, float[] out, int outOff, int outStride);
+
     /** out = (x - mean) / sqrt(var + eps) * weight + bias over one row of n (bias may be null); out may be x. */
     void layernorm(float[] out, int outOff, float[] x, int xOff, Tensor weight, Tensor bias, int n, float eps);
 

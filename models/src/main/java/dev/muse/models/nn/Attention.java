@@ -37,10 +37,8 @@ public record Attention(Ops ops, int heads, int kvHeads, int headSize, float sca
         }
     }
 
-    /** Query rows per block: a block's queries meet its keys and values as two small matrix products. */
+    /** Query rows per block: a block's queries meet its keys and values in one {@link Ops#attention} call per head. */
     private static final int BLOCK_ROWS = 16;
-    /** Per kernel thread: a block's scores, rows x visible positions. */
-    private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
      * out[r, h] = softmax(scale * q[r, h] · K) · V over the positions row r sees in layer {@code layer} of its cache.
@@ -74,17 +72,12 @@ public record Attention(Ops ops, int heads, int kvHeads, int headSize, float sca
             first = Math.min(first, firstVisible(in.positions()[r]));
             end = Math.max(end, in.visible()[r]);
         }
-        int length = end - first;
-        float[] scores = SCORES.get();
-        if (scores.length < m * length) SCORES.set(scores = new float[m * length]);
-        ops.matmulNT(q, r0 * qDim + h * headSize, qDim, cache.keys(layer), first * kvDim + kvOff, kvDim, scores, 0, length, m, length, headSize);
+        int[] from = new int[m], to = new int[m];
         for (int i = 0; i < m; i++) {
-            int r = r0 + i, row = i * length, from = firstVisible(in.positions()[r]) - first, to = in.visible()[r] - first;
-            for (int t = from; t < to; t++) scores[row + t] *= scale;
-            ops.softmax(scores, row + from, to - from);
-            Arrays.fill(scores, row, row + from, 0f);
-            Arrays.fill(scores, row + to, row + length, 0f);
+            from[i] = firstVisible(in.positions()[r0 + i]) - first;
+            to[i] = in.visible()[r0 + i] - first;
         }
-        ops.matmulNN(scores, 0, length, cache.values(layer), first * kvDim + kvOff, kvDim, out, r0 * qDim + h * headSize, qDim, m, headSize, length);
+        ops.attention(q, r0 * qDim + h * headSize, qDim, cache.keys(layer), cache.values(layer), first * kvDim + kvOff, kvDim, end - first,
+                from, to, m, headSize, scale, out, r0 * qDim + h * headSize, qDim);
     }
 }
