@@ -32,9 +32,9 @@ public final class MatmulKernels {
     /** Per calling thread: activations rounded for a Q4_0 product ({@link #activationsFor}). */
     private static final ThreadLocal<float[]> ROUNDED_ACTIVATIONS = ThreadLocal.withInitial(() -> new float[0]);
     /**
-     * Per calling thread: a later tile of matmulBatch's activation rows. A new array per call was most of what a
-     * Whisper window allocated (270 MB per 30 s of audio), and the young collections it forced promoted the
-     * window's other arrays into the old generation, where they stayed until a full collection.
+     * Per calling thread: a later tile of matmulBatch's activation rows. A new array per call was most of the large
+     * arrays a Whisper window allocated (about 90 MB per 30 s window of small), and the young collections they forced
+     * promoted the window's other arrays into the old generation, where they stayed until a full collection.
      */
     private static final ThreadLocal<float[]> X_TILE = ThreadLocal.withInitial(() -> new float[0]);
     /** Activation rows per matmulBatch pass, sized so a pass's rows (x tile) stay in the L2 cache. */
