@@ -20,7 +20,7 @@ import java.lang.invoke.MethodHandle;
  * that every token reads in full the same way (Whisper's cross-attention keys and values) live here too.
  */
 public final class WeightMemory {
-    private static final long HUGE_PAGE = 2L << 20, SMALL_PAGE = 4096;
+    private static final long HUGE_PAGE = 2L << 20, SMALL_PAGE = 4096, FAULT_AROUND = 64 << 10;
     private static final int PROT_READ_WRITE = 0x1 | 0x2, MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20, MADV_HUGEPAGE = 14, MADV_PAGEOUT = 21;
     private static final MethodHandle MMAP, MADVISE, MUNMAP;
 
@@ -85,24 +85,31 @@ public final class WeightMemory {
     }
 
     /**
-     * Takes a range of a file's mapping out of this process's memory once its bytes have been copied. Its whole pages
-     * are unmapped and, where no other process maps them, dropped from the page cache too (MADV_PAGEOUT, Linux 5.4+):
-     * otherwise the kernel mapped them back whenever it mapped the pages around a later fault on a neighbouring
-     * tensor (up to 64 KiB on each side: 8 MiB of Whisper small's copied matrices came back so). A page shared with
-     * a neighbour stays. Elsewhere, or if the kernel refuses, the JDK's unload (unmapped only).
+     * Takes the copied bytes [offset, offset + length) of a tensor's file mapping out of this process's memory. Their
+     * whole pages are unmapped (the JDK's unload; the file stays in the page cache, for the next load), and those in
+     * the 64 KiB blocks holding the tensor's ends leave the page cache too (MADV_PAGEOUT, Linux 5.4+, where no other
+     * process maps them): on a fault the kernel maps the page-cache pages of the fault's 64 KiB block with it
+     * (fault-around), so faults on the neighbouring tensors mapped the copied pages back (8 MiB of Whisper small's
+     * copied matrices). A page shared with a neighbour stays.
      */
-    public static void evict(MemorySegment mapped) {
-        long start = (mapped.address() + SMALL_PAGE - 1) & -SMALL_PAGE, end = (mapped.address() + mapped.byteSize()) & -SMALL_PAGE;
+    public static void evict(MemorySegment tensor, long offset, long length) {
+        long first = tensor.address(), last = first + tensor.byteSize() - 1;
+        long start = (first + offset + SMALL_PAGE - 1) & -SMALL_PAGE, end = (first + offset + length) & -SMALL_PAGE;
         if (end <= start) return; // no whole page to give back
-        int result = -1;
-        if (MADVISE != null) {
-            try {
-                result = (int) MADVISE.invokeExact(MemorySegment.ofAddress(start), end - start, MADV_PAGEOUT);
-            } catch (Throwable e) {
-                result = -1;
-            }
+        long headBlockEnd = (first & -FAULT_AROUND) + FAULT_AROUND, tailBlock = last & -FAULT_AROUND;
+        pageOut(start, Math.min(end, headBlockEnd));
+        pageOut(Math.max(start, tailBlock), end);
+        tensor.asSlice(start - first, end - start).unload();
+    }
+
+    /** MADV_PAGEOUT over whole pages [start, end), when there are any and the kernel takes the advice (else nothing). */
+    private static void pageOut(long start, long end) {
+        if (MADVISE == null || end <= start) return;
+        try {
+            int ignored = (int) MADVISE.invokeExact(MemorySegment.ofAddress(start), end - start, MADV_PAGEOUT);
+        } catch (Throwable e) {
+            // advice only: the pages are unmapped all the same
         }
-        if (result != 0) mapped.unload();
     }
 
     private static void unmap(long base, long length) {

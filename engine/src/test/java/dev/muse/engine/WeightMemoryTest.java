@@ -83,11 +83,12 @@ class WeightMemoryTest {
     }
 
     /**
-     * A copied range of a mapped file leaves memory, page cache included, so that the kernel cannot map it back around
-     * a later fault next to it; the pages it shares with bytes outside stay, and every byte still reads the same.
+     * A copied tensor's pages leave the process; those in the 64 KiB blocks holding its ends leave the page cache as
+     * well, so that the kernel cannot map them back around a later fault on a neighbour, while the rest stays cached
+     * for the next load; a released middle part leaves only the process; every byte still reads the same.
      */
     @Test
-    void evictedFileRangesLeaveThePageCacheButNotTheirNeighbours(@TempDir Path dir) throws IOException {
+    void evictedTensorsLeaveThePageCacheOnlyWhereNeighboursFault(@TempDir Path dir) throws IOException {
         Path path = dir.resolve("weights.bin");
         byte[] bytes = new byte[8 << 20];
         new Random(3).nextBytes(bytes);
@@ -96,12 +97,22 @@ class WeightMemoryTest {
             channel.force(true); // clean pages: the kernel drops those at once
             MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes.length, arena);
             file.load();
-            long from = (1 << 20) + 100, to = (5 << 20) + 7;
-            WeightMemory.evict(file.asSlice(from, to - from));
+            // the ends 100 and 40,000 bytes into 64 KiB blocks of virtual addresses (fault-around's, see below)
+            long page = 4096, block = 64 << 10, base = file.address();
+            long from = (1 << 20) + Math.floorMod(100 - base, block), to = (5 << 20) + Math.floorMod(40_000 - base, block);
+            MemorySegment tensor = file.asSlice(from, to - from);
+            WeightMemory.evict(tensor, (1 << 20) - 100, 1 << 20); // a middle megabyte first: cached still
+            if (LINUX) assertTrue(file.asSlice(5 << 19, 4096).isLoaded(), "a middle part stays in the page cache");
+            WeightMemory.evict(tensor, 0, to - from);
             if (LINUX) {
-                assertFalse(file.asSlice(from + 4096 - 100, (4 << 20) - 4096).isLoaded(), "the whole pages inside are gone");
-                assertTrue(file.asSlice(1 << 20, 4096).isLoaded(), "the first page holds bytes before the range");
-                assertTrue(file.asSlice(5 << 20, 4096).isLoaded(), "the last page holds bytes after it");
+                // fault-around maps the 64 KiB block of virtual addresses around a fault: the blocks holding the ends
+                long head = ((base + from) & -block) + block - base, tail = ((base + to - 1) & -block) - base;
+                long firstWhole = (base + from + page - 1 & -page) - base, lastWhole = (base + to & -page) - base;
+                assertFalse(file.asSlice(firstWhole, head - firstWhole).isLoaded(), "the first block's whole pages are gone");
+                assertFalse(file.asSlice(tail, lastWhole - tail).isLoaded(), "the last block's whole pages are gone");
+                assertTrue(file.asSlice(head, tail - head).isLoaded(), "the pages between stay in the page cache for the next load");
+                assertTrue(file.asSlice(firstWhole - page, page).isLoaded(), "the first page holds bytes before the tensor");
+                assertTrue(file.asSlice(lastWhole, page).isLoaded(), "the last page holds bytes after it");
             }
             assertEquals(-1, file.mismatch(MemorySegment.ofArray(bytes)), "every byte reads back");
         }

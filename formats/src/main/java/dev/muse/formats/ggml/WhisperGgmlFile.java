@@ -224,7 +224,7 @@ public final class WhisperGgmlFile implements TensorSource {
     @Override public void release(String name, long offset, long length) {
         TensorInfo t = info(name);
         java.util.Objects.checkFromIndexSize(offset, length, t.byteSize());
-        WeightMemory.evict(mapped.asSlice(t.offset() + offset, length));
+        WeightMemory.evict(mapped.asSlice(t.offset(), t.byteSize()), offset, length);
     }
 
     /** The arena of the file's mapping, closed with the file. */

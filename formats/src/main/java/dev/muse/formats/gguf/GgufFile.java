@@ -234,7 +234,7 @@ public final class GgufFile implements TensorSource {
     @Override public void release(String name, long offset, long length) {
         TensorInfo t = info(name);
         Objects.checkFromIndexSize(offset, length, t.byteSize());
-        WeightMemory.evict(file.asSlice(dataOffset + t.offset() + offset, length));
+        WeightMemory.evict(file.asSlice(dataOffset + t.offset(), t.byteSize()), offset, length);
     }
 
     @Override public Tensor tensor(String name) {

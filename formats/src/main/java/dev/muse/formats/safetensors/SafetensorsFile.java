@@ -208,7 +208,7 @@ public final class SafetensorsFile implements TensorSource {
     @Override public void release(String name, long offset, long length) {
         TensorInfo t = info(name);
         Objects.checkFromIndexSize(offset, length, t.byteSize());
-        WeightMemory.evict(file.asSlice(dataStart + t.offset() + offset, length));
+        WeightMemory.evict(file.asSlice(dataStart + t.offset(), t.byteSize()), offset, length);
     }
 
     /** The arena of the file's mapping, closed with the file. */
