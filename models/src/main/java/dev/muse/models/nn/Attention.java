@@ -50,8 +50,26 @@ public record Attention(Ops ops, int heads, int kvHeads, int headSize, float sca
      */
     public void attend(int layer, Rows in, float[] q, float[] out) {
         int[] starts = blocks(in);
-        int blocks = starts.length - 1;
-        Parallel.forRange(blocks * heads, item -> attendBlock(layer, in, q, out, starts[item / heads], starts[item / heads + 1], item % heads));
+        Block[] blocks = new Block[starts.length - 1];
+        for (int b = 0; b < blocks.length; b++) blocks[b] = block(in, starts[b], starts[b + 1]);
+        Parallel.forRange(blocks.length * heads, item -> attendBlock(layer, in, q, out, blocks[item / heads], item % heads));
+    }
+
+    /** Rows r0 .. r1 - 1 of one cache: the positions first .. first + length - 1 they see between them, and each row's own range within. */
+    private record Block(int r0, int r1, int first, int length, int[] from, int[] to) {}
+
+    private Block block(Rows in, int r0, int r1) {
+        int first = Integer.MAX_VALUE, end = 0;
+        for (int r = r0; r < r1; r++) {
+            first = Math.min(first, firstVisible(in.positions()[r]));
+            end = Math.max(end, in.visible()[r]);
+        }
+        int[] from = new int[r1 - r0], to = new int[r1 - r0];
+        for (int i = 0; i < from.length; i++) {
+            from[i] = firstVisible(in.positions()[r0 + i]) - first;
+            to[i] = in.visible()[r0 + i] - first;
+        }
+        return new Block(r0, r1, first, end - first, from, to);
     }
 
     /** Block boundaries: runs of at most BLOCK_ROWS consecutive rows sharing a cache, then in.size(). */
@@ -64,20 +82,10 @@ public record Attention(Ops ops, int heads, int kvHeads, int headSize, float sca
         return Arrays.copyOf(starts, count);
     }
 
-    private void attendBlock(int layer, Rows in, float[] q, float[] out, int r0, int r1, int h) {
-        KvCache cache = in.caches()[r0];
-        int m = r1 - r0, qDim = queryDim(), kvDim = kvDim(), kvOff = (h / (heads / kvHeads)) * headSize;
-        int first = Integer.MAX_VALUE, end = 0;
-        for (int r = r0; r < r1; r++) {
-            first = Math.min(first, firstVisible(in.positions()[r]));
-            end = Math.max(end, in.visible()[r]);
-        }
-        int[] from = new int[m], to = new int[m];
-        for (int i = 0; i < m; i++) {
-            from[i] = firstVisible(in.positions()[r0 + i]) - first;
-            to[i] = in.visible()[r0 + i] - first;
-        }
-        ops.attention(q, r0 * qDim + h * headSize, qDim, cache.keys(layer), cache.values(layer), first * kvDim + kvOff, kvDim, end - first,
-                from, to, m, headSize, scale, out, r0 * qDim + h * headSize, qDim);
+    private void attendBlock(int layer, Rows in, float[] q, float[] out, Block b, int h) {
+        KvCache cache = in.caches()[b.r0()];
+        int qDim = queryDim(), kvDim = kvDim(), kvOff = (h / (heads / kvHeads)) * headSize;
+        ops.attention(q, b.r0() * qDim + h * headSize, qDim, cache.keys(layer), cache.values(layer), b.first() * kvDim + kvOff, kvDim,
+                b.length(), b.from(), b.to(), b.r1() - b.r0(), headSize, scale, out, b.r0() * qDim + h * headSize, qDim);
     }
 }
