@@ -44,4 +44,8 @@ const linked = await client.images.generate({ prompt: "a fox", size: "32x32", st
 const fetched = Buffer.from(await (await fetch(linked.data[0].url)).arrayBuffer());
 const url = { jpeg: fetched[0] === 0xff && fetched[1] === 0xd8, format: linked.output_format };
 
-console.log(JSON.stringify({ created: two.created, count: two.data.length, pngs, error, edit, events, url }));
+// Muse's LCM sampler, named in the request
+const consistency = await client.images.generate({ prompt: "a fox", size: "32x32", steps: 2, guidance_scale: 0, seed: 3, sampler: "lcm" });
+const lcm = Buffer.from(consistency.data[0].b64_json, "base64").toString("latin1").includes("Steps: 2, Sampler: LCM");
+
+console.log(JSON.stringify({ created: two.created, count: two.data.length, pngs, error, edit, events, url, lcm }));

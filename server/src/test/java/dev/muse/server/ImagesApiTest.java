@@ -198,6 +198,7 @@ class ImagesApiTest {
             assertEquals(42 + i, png.get("seed").asLong());
             assertTrue(png.get("parameters").asBoolean(), out);
         }
+        assertTrue(seen.get("lcm").asBoolean(), "the LCM sampler drew, as the PNG's parameters say: " + out);
         assertEquals(400, seen.get("error").get("status").asInt(), out);
         assertEquals("size", seen.get("error").get("param").asText(), out);
         JsonNode edit = seen.get("edit");
