@@ -1,7 +1,7 @@
 // Muse Studio's browser tests: one scenario per run, in headless Debian Chromium driven by Playwright.
 //   node e2e.mjs SCENARIO BASE_URL SCREENSHOT_DIR [ARGUMENT]
 // Exits 0 when the scenario passed; any console error or uncaught page error fails it. Every scenario
-// saves at least one screenshot, SCREENSHOT_DIR/SCENARIO[-step].png. StudioBrowserTest runs these.
+// saves at least one screenshot, SCREENSHOT_DIR/SCENARIO[-step].png. StudioBrowserTest and StudioMediaBrowserTest run these.
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

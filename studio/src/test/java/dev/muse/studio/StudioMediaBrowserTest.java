@@ -1,0 +1,77 @@
+package dev.muse.studio;
+
+import dev.muse.engine.GgmlType;
+import dev.muse.hub.ModelAliases;
+import dev.muse.hub.ModelSource;
+import dev.muse.testkit.FakeHub;
+import dev.muse.testkit.TinyFamily;
+import dev.muse.testkit.TinyModel;
+import dev.muse.testkit.TinyPipeline;
+import dev.muse.testkit.TinyTaesd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Muse Studio's media in a real browser ({@link BrowserScenario}): the microphone, the co-creation canvas, and a
+ * first run that downloads a chat model. Each runs on a server of its own. Apart from {@link StudioBrowserTest} so
+ * that a second test JVM runs these (much of their time is audio playing in real time and a stalled download)
+ * beside the conversation scenarios.
+ */
+class StudioMediaBrowserTest {
+    @TempDir static Path dir;
+
+    @BeforeAll
+    static void requireBrowser() {
+        BrowserScenario.requireBrowser();
+    }
+
+    /** Chromium's fake microphone speaks jfk.wav to the studio's default models, "whisper-tiny" among them. */
+    @Test
+    void speakToTheStudio() throws Exception {
+        Path models = StudioTestServer.writeModels(Files.createDirectories(dir.resolve("voice")));
+        try (StudioTestServer server = new StudioTestServer(models, Files.createDirectories(dir.resolve("voice-data")), false)) {
+            BrowserScenario.run("voice", server.base(), null);
+        }
+    }
+
+    /**
+     * A fresh install has only the bundled base model, loaded at start as muse studio does: the studio says it continues
+     * text, and downloads the library's starter chat model (served by a local {@link FakeHub}) with its progress shown.
+     */
+    @Test
+    void withOnlyABaseModelTheStudioSaysSoAndDownloadsAChatModel() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("fresh"));
+        Path only = StudioTestServer.writeBundledModel(home);
+        byte[] chat = Files.readAllBytes(new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 53).write(home.resolve("upstream.gguf"),
+                m -> m.putString("tokenizer.chat_template", StudioTestServer.TEMPLATE)));
+        ModelSource starter = ModelAliases.starterChat().source();
+        // Halfway, the download stalls long enough for the page to show it, be reloaded and find it again.
+        try (FakeHub hub = FakeHub.start().serve(starter.repo(), starter.path(), chat).stallingAfter(chat.length / 2, Duration.ofSeconds(6));
+             StudioTestServer fresh = new StudioTestServer(only, Files.createDirectories(home.resolve("data")), false)) {
+            System.setProperty("muse.hf.endpoint", hub.endpoint().toString());
+            fresh.server.engine().load(StudioTestServer.STORIES);
+            BrowserScenario.run("starter", fresh.base(), null);
+        } finally {
+            System.clearProperty("muse.hf.endpoint");
+        }
+    }
+
+    /**
+     * Muse Studio as a co-creation canvas, with a tiny random Stable Diffusion pipeline and TAESD beside it (on a server
+     * of its own, so no other scenario's default model draws): a picture forms from its previews, is kept, varied and
+     * inpainted under a painted mask.
+     */
+    @Test
+    void drawAPictureWatchItFormThenVaryAndInpaintIt() throws Exception {
+        Path drawing = Files.createDirectories(dir.resolve("drawing-models"));
+        new TinyPipeline(GgmlType.F32, 1).write(drawing.resolve("tiny-sd"));
+        TinyTaesd.sd(GgmlType.F32, 1).write(drawing.resolve("taesd"));
+        try (StudioTestServer painter = new StudioTestServer(drawing, Files.createDirectories(dir.resolve("drawing-data")), false)) {
+            BrowserScenario.run("create", painter.base(), null);
+        }
+    }
+}
