@@ -453,3 +453,37 @@ export async function reconnect(t) {
   t.check(stored.messages.length === 4, `both turns are in the conversation after the restart: ${stored.messages.length} messages`);
   await t.screenshot();
 }
+
+/**
+ * A reasoning model (its template opens the thought, as DeepSeek-R1's distills do) in Instant mode: its thought streams
+ * apart from the answer (reasoning_content), closed by the server after one token so that it answers; the studio
+ * shows it under "Thought process", folded once the answer is there, and the same after a reload.
+ */
+export async function thinking(t) {
+  await open(t);
+  await pickModel(t, 'tiny-reasoner');
+  await chatSettings(t, { temperature: 0, maxTokens: 40 });
+  await t.page.getByRole('radio', { name: 'Instant' }).check();
+  const request = t.page.waitForRequest(r => r.url().endsWith('/v1/chat/completions'));
+  await send(t, 'What is 12 times 3?');
+  t.check((await request).postDataJSON().mode === 'instant', 'the request asks for an instant answer');
+  await idle(t);
+  const check = async when => {
+    const reply = t.page.locator('.message.assistant').last();
+    const thought = reply.locator('details.thinking');
+    await thought.waitFor();
+    t.check(await thought.locator('summary').textContent() === 'Thought process', `${when}: the thought is under its summary`);
+    t.check(!(await thought.evaluate(d => d.open)), `${when}: folded away once the answer is there`);
+    const answer = await reply.locator('.answer').textContent();
+    t.check(answer.trim().length > 0 && !answer.includes('think>'), `${when}: the answer is shown without the thought: ${answer}`);
+    await thought.locator('summary').click();
+    await thought.getByText('I have to give the solution based on the thinking directly now.').waitFor();
+    await t.screenshot(when);
+  };
+  await check('streamed');
+  const id = conversationId(t);
+  const stored = await settled(t, id);
+  t.check(stored.messages[1].reasoning_content?.endsWith('directly now.'), `the thought is stored with the reply: ${JSON.stringify(stored.messages[1])}`);
+  await t.page.reload();
+  await check('reloaded');
+}

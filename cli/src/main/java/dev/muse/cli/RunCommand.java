@@ -35,6 +35,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--chat", description = "treat the prompt as a user message and apply the model's chat template")
     boolean chat;
 
+    @Option(names = "--reasoning-budget", paramLabel = "N",
+            description = "a reasoning model's thought is closed after N tokens, and it answers from there (default: as long as it thinks)")
+    Integer reasoningBudget;
+
     @Option(names = "--system", description = "system message for --chat")
     String system;
 
@@ -84,14 +88,17 @@ final class RunCommand implements Callable<Integer> {
                 new Sampling(temperature, topK, topP, minP, repeatPenalty, presencePenalty, frequencyPenalty, actualSeed));
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         try (Engine engine = new Engine(config); Generation generation = chat || !images.isEmpty()
-                ? engine.chat(new ChatRequest(paths.id(), messages(), null, options))
+                ? engine.chat(new ChatRequest(paths.id(), messages(), null, options).withThoughtBudget(reasoningBudget))
                 : engine.complete(CompletionRequest.ofText(paths.id(), prompt == null ? "" : prompt, options))) {
             if (prompt != null && !chat && images.isEmpty()) out.print(prompt);
             Event.Done done = null;
+            Thought thought = new Thought();
             Event e;
             do {
                 switch (e = generation.next()) {
+                    case Event.Reasoning r -> thought.print(r.text());
                     case Event.Token t -> {
+                        thought.end();
                         out.print(t.text());
                         out.flush();
                         if (out.checkError()) generation.cancel(); // stdout closed (piped into head, say)
@@ -107,6 +114,7 @@ final class RunCommand implements Callable<Integer> {
                     case Event.Drawn x -> { }
                 }
             } while (!e.last());
+            thought.end();
             out.println();
             out.flush();
             System.err.printf("%n%d prompt tokens (%.1f t/s), %d generated (%.1f t/s), stop: %s, seed %d%n",
@@ -114,6 +122,29 @@ final class RunCommand implements Callable<Integer> {
                     done.reason().name().toLowerCase(Locale.ROOT), actualSeed);
         }
         return 0;
+    }
+
+    /**
+     * A reasoning model's thought goes to stderr (faint on a terminal), apart from the answer on stdout: a pipe gets the
+     * answer alone, a person sees both.
+     */
+    private static final class Thought {
+        private final boolean terminal = System.console() != null;
+        private final PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+        private boolean open, ended;
+
+        void print(String text) {
+            if (!open) err.print(terminal ? "\033[2m" : "");
+            open = true;
+            err.print(text);
+        }
+
+        void end() {
+            if (!open || ended) return;
+            ended = true;
+            err.print(terminal ? "\033[0m\n\n" : "\n\n");
+            err.flush();
+        }
     }
 
     /** The system message, if any, and the user's turn: the --image pictures before the prompt (as llama.cpp's mtmd-cli puts them). */

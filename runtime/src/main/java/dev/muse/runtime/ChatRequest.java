@@ -12,22 +12,33 @@ import java.util.function.Supplier;
  *                     and the last message always stay) rather than refuse it; and without max tokens, answer in at
  *                     most a quarter of the context, so that one answer never fills the window a conversation goes
  *                     on in. Off: a prompt that does not fit is refused (the raw API's contract)
+ * @param thoughtBudget a reasoning model's thought is closed after this many tokens; null: when the model closes it
  */
-public record ChatRequest(String model, List<Message> messages, Mode mode, GenerationOptions options, boolean fitToContext) {
+public record ChatRequest(String model, List<Message> messages, Mode mode, GenerationOptions options, boolean fitToContext,
+                          Integer thoughtBudget) {
     public ChatRequest {
         Objects.requireNonNull(model, "model");
         messages = List.copyOf(messages);
         if (messages.isEmpty()) throw new IllegalArgumentException("a chat needs at least one message");
+        if (thoughtBudget != null && thoughtBudget < 1) throw new IllegalArgumentException("a thought budget is at least one token");
     }
 
-    /** A request that is refused whole when it does not fit. */
+    /** A request that is refused whole when it does not fit, and lets a reasoning model think as long as it will. */
     public ChatRequest(String model, List<Message> messages, Mode mode, GenerationOptions options) {
-        this(model, messages, mode, options, false);
+        this(model, messages, mode, options, false, null);
     }
 
     /** The same request, fitted to the context by leaving out its oldest turns. */
     public ChatRequest fittingContext() {
-        return new ChatRequest(model, messages, mode, options, true);
+        return new ChatRequest(model, messages, mode, options, true, thoughtBudget);
+    }
+
+    /**
+     * The same request with a reasoning model's thought closed after {@code tokens} tokens (null: when the model
+     * closes it), so that it answers from what it has thought so far. Models that do not think ignore it.
+     */
+    public ChatRequest withThoughtBudget(Integer tokens) {
+        return new ChatRequest(model, messages, mode, options, fitToContext, tokens);
     }
 
     /** One turn: a role ("system", "user", "assistant", ...) and its content, text and images in order. */

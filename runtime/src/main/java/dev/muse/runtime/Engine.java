@@ -127,9 +127,11 @@ public final class Engine implements AutoCloseable {
     private Generation answer(LoadedModel model, ChatRequest request) {
         List<ChatRequest.Message> messages = request.messages();
         int context = model.contextLength();
+        ThoughtTags tags = model.text().thoughtTags();
+        Integer budget = Mode.thoughtBudget(request.mode(), request.thoughtBudget());
         if (!request.fitToContext()) {
             model.text().checkFits(textBytes(messages), context);
-            return generate(model, chatPrompt(model, request, 0), request.options(), false, 0);
+            return generate(model, chatPrompt(model, request, 0), request.options(), false, 0, tags, budget);
         }
         model.text().checkFits(textBytes(List.of(messages.getLast())), context); // the newest message must fit on its own
         Integer asked = request.options().maxTokens();
@@ -138,7 +140,7 @@ public final class Engine implements AutoCloseable {
         Prompt prompt = chatPrompt(model, request, leftOut);
         GenerationOptions options = asked != null ? request.options()
                 : request.options().withMaxTokens(Math.max(1, Math.min(answer, context - prompt.length())));
-        return generate(model, prompt, options, false, leftOut);
+        return generate(model, prompt, options, false, leftOut, tags, budget);
     }
 
     /**
@@ -163,7 +165,7 @@ public final class Engine implements AutoCloseable {
             }
             messages.add(new ChatRequest.Message(m.role(), parts));
         }
-        return new ChatRequest(request.model(), messages, request.mode(), request.options(), request.fitToContext());
+        return new ChatRequest(request.model(), messages, request.mode(), request.options(), request.fitToContext(), request.thoughtBudget());
     }
 
     private String transcript(byte[] audio, int message) {
@@ -250,7 +252,7 @@ public final class Engine implements AutoCloseable {
             checkTokens(tokens, model.text().model(), "prompt token ");
         }
         boolean startOfText = tokens.length == 1 && tokens[0] == tokenizer.vocabulary().bosId();
-        return generate(model, Prompt.of(tokens), request.options(), startOfText, 0);
+        return generate(model, Prompt.of(tokens), request.options(), startOfText, 0, null, null);
     }
 
     /** One pooled, normalised vector per input, from a model that declares a pooling type (an embedding model). */
@@ -316,14 +318,19 @@ public final class Engine implements AutoCloseable {
         residency.close();
     }
 
-    /** Checks the context window and starts every choice; nothing is truncated to make room. */
-    private static Generation generate(LoadedModel model, Prompt prompt, GenerationOptions options, boolean startOfText, int leftOut) {
+    /**
+     * Checks the context window and starts every choice; nothing is truncated to make room. A chat with a reasoning model
+     * ({@code tags}) reports its thought apart from its answer (closed after {@code thoughtBudget} tokens, when given); a
+     * continued text ({@code tags} null) is all answer.
+     */
+    private static Generation generate(LoadedModel model, Prompt prompt, GenerationOptions options, boolean startOfText, int leftOut,
+                                       ThoughtTags tags, Integer thoughtBudget) {
         int context = model.contextLength();
         Integer asked = options.maxTokens();
         if (prompt.length() >= context || asked != null && prompt.length() + asked > context)
             throw ContextLengthException.of(context, prompt.length(), asked);
         int maxTokens = asked != null ? asked : context - prompt.length();
-        return new Generation(model.scheduler(), prompt, model.text().tokenizer(), options, maxTokens, startOfText, leftOut);
+        return new Generation(model.scheduler(), prompt, model.text().tokenizer(), options, maxTokens, startOfText, leftOut, tags, thoughtBudget);
     }
 
     /** Bytes of {@code s} in UTF-8, counted without encoding it. */

@@ -3,11 +3,12 @@ package dev.muse.runtime;
 import java.util.List;
 
 /**
- * What a {@link Generation} reports, in order: for each choice its {@link Token}s and then one {@link Done};
+ * What a {@link Generation} reports, in order: for each choice its {@link Reasoning} (a reasoning model's thought)
+ * and {@link Token}s and then one {@link Done};
  * the stream ends with {@link Usage} once every choice is done, or with {@link Error} at the first failure.
  * Choices interleave. A {@link Transcription} reports {@link Progress} and {@link Segment}s, then
  * {@link Transcribed} (or {@link Error}); a {@link Drawing} reports {@link Progress} and an {@link Image} per picture, then
- * {@link Drawn} (or {@link Error}). Later modalities add their own kinds here (reasoning, tool calls, media, progress),
+ * {@link Drawn} (or {@link Error}). Later abilities add their own kinds here (tool calls, speech),
  * so every edge maps one sealed type.
  */
 public sealed interface Event {
@@ -19,6 +20,13 @@ public sealed interface Event {
      * become a stop string. {@code logprobs} has one entry per token that produced it, when the request asked.
      */
     record Token(int choice, String text, List<TokenLogprob> logprobs) implements Event {}
+
+    /**
+     * Thought of choice {@code choice} as it grows, apart from its answer: what a reasoning model writes between
+     * {@code <think>} and {@code </think>} before it answers (the tags and the whitespace around the thought left out).
+     * It comes before the choice's first {@link Token}; it has no log-probabilities.
+     */
+    record Reasoning(int choice, String text) implements Event {}
 
     /**
      * Choice {@code choice} ended.

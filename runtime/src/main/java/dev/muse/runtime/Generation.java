@@ -25,19 +25,24 @@ public final class Generation implements AutoCloseable {
     /** Tokens of one choice, as the scheduler's thread hands them over. */
     private record Signal(int choice, Sequence.TokenEvent event) {}
 
-    /** One choice's text so far: its decoder, its stop strings, and the tokens not yet shown as text. */
+    /**
+     * One choice's text so far: its decoder, its stop strings, its thought's separation from the answer (a reasoning
+     * model's), and the tokens not yet shown as text.
+     */
     private static final class Choice {
         Sequence sequence;
         final TokenDecoder decoder;
         final StopStrings stops;
+        final Thoughts thoughts; // null: the model does not think aloud
         final List<Sequence.Token> pending = new ArrayList<>();
         long firstTokenNanos = -1;
         int completionTokens;
         boolean done;
 
-        Choice(TokenDecoder decoder, StopStrings stops) {
+        Choice(TokenDecoder decoder, StopStrings stops, Thoughts thoughts) {
             this.decoder = decoder;
             this.stops = stops;
+            this.thoughts = thoughts;
         }
     }
 
@@ -54,23 +59,29 @@ public final class Generation implements AutoCloseable {
 
     /**
      * Submits every choice. With {@code startOfText} (a prompt of BOS alone) the answer is the start of a text, so
-     * a SentencePiece vocabulary's space prefix is dropped from its first piece.
+     * a SentencePiece vocabulary's space prefix is dropped from its first piece. A reasoning model's ({@code tags} not
+     * null) thought is reported apart from its answer, and closed after {@code thoughtBudget} tokens (null: when the
+     * model closes it).
      */
     Generation(Scheduler scheduler, Prompt prompt, Tokenizer tokenizer, GenerationOptions options, int maxTokens, boolean startOfText,
-               int leftOutMessages) {
+               int leftOutMessages, ThoughtTags tags, Integer thoughtBudget) {
         this.tokenizer = tokenizer;
         this.promptTokens = prompt.length();
         this.leftOutMessages = leftOutMessages;
         Sampling s = options.sampling();
+        boolean startsInThought = tags != null && tags.opensIn(prompt, tokenizer);
+        Sequence.ThoughtBudget budget = thoughtBudget == null || tags == null || !tags.budgetable() ? null
+                : new Sequence.ThoughtBudget(thoughtBudget, tags.open(), tags.close(), tags.closing(), startsInThought);
         try {
             for (int i = 0; i < options.choices(); i++) {
                 int index = i;
                 // Each choice samples with its own seed: n identical choices would be pointless.
                 Sampler.Settings sampling = new Sampler.Settings(s.temperature(), s.topK(), s.topP(), s.minP(), s.repeatPenalty(),
                         s.presencePenalty(), s.frequencyPenalty(), 64, s.seed() + i);
-                Choice choice = new Choice(TokenDecoder.forReplies(tokenizer, startOfText), new StopStrings(options.stop()));
+                Choice choice = new Choice(TokenDecoder.forReplies(tokenizer, startOfText), new StopStrings(options.stop()),
+                        tags == null ? null : new Thoughts(startsInThought));
                 choices.add(choice);
-                Sequence.Request request = new Sequence.Request(prompt, maxTokens, sampling, tokenizer::isEndOfGeneration, options.topLogprobs());
+                Sequence.Request request = new Sequence.Request(prompt, maxTokens, sampling, tokenizer::isEndOfGeneration, options.topLogprobs(), budget);
                 choice.sequence = scheduler.submit(request, event -> signals.add(new Signal(index, event)));
             }
         } catch (RuntimeException e) {
@@ -118,14 +129,14 @@ public final class Generation implements AutoCloseable {
                 c.pending.add(t);
                 String text = c.stops.add(c.decoder.next(t.id()));
                 if (c.stops.stopped()) c.sequence.cancel();
-                if (!text.isEmpty() || c.stops.stopped()) text(signal.choice(), c, text);
+                if (!text.isEmpty() || c.stops.stopped()) text(signal.choice(), c, text, c.stops.stopped());
             }
             case Finished f -> {
                 boolean cut = c.stops.stopped();
                 if (!cut) {
                     String rest = c.stops.add(c.decoder.flush());
                     if (!c.stops.stopped()) rest += c.stops.flush();
-                    if (!rest.isEmpty() || !c.pending.isEmpty()) text(signal.choice(), c, rest);
+                    if (!rest.isEmpty() || !c.pending.isEmpty()) text(signal.choice(), c, rest, true);
                 }
                 FinishReason reason = c.stops.stopped() ? FinishReason.STOP : f.reason();
                 long total = System.nanoTime() - start;
@@ -147,7 +158,27 @@ public final class Generation implements AutoCloseable {
         }
     }
 
-    private void text(int index, Choice c, String text) {
+    /** Reports a choice's new text: its thought apart from its answer; with {@code last}, whatever was held back too. */
+    private void text(int index, Choice c, String text, boolean last) {
+        if (c.thoughts == null) {
+            answer(index, c, text);
+            return;
+        }
+        List<Thoughts.Piece> pieces = new ArrayList<>(c.thoughts.add(text));
+        if (last) pieces.addAll(c.thoughts.flush());
+        boolean answered = false;
+        for (Thoughts.Piece piece : pieces) {
+            if (piece.thought()) {
+                ready.add(new Event.Reasoning(index, piece.text()));
+            } else {
+                answer(index, c, piece.text());
+                answered = true;
+            }
+        }
+        if (!answered && !c.thoughts.answering()) c.pending.clear(); // a thought's tokens have no log-probabilities to report
+    }
+
+    private void answer(int index, Choice c, String text) {
         List<TokenLogprob> logprobs = new ArrayList<>();
         for (Sequence.Token t : c.pending) {
             if (t.logprob() == null) break; // not asked for

@@ -232,8 +232,8 @@ public final class Scheduler implements AutoCloseable {
         for (Sequence s : running) {
             if (s.generated > 0) {
                 batch.add(s);
-                work.add(new Step(s.slot.cache, new int[] {s.history[s.length - 1]}));
-                budget--;
+                work.add(new Step(s.slot.cache, Arrays.copyOfRange(s.history, s.processed, s.length)));
+                budget -= s.pending();
             }
         }
         for (Sequence s : running) {
@@ -280,13 +280,38 @@ public final class Scheduler implements AutoCloseable {
             chosen = new Sequence.Logprob(token, logSoftmax[token]);
             top = Logprobs.top(logSoftmax, r.topLogprobs());
         }
+        generate(s, token, chosen, top);
+        if (r.thought() != null && keepThoughtBudget(s, token, r.thought()))
+            for (int t : r.thought().closing()) generate(s, t, null, null);
+        if (s.generated >= r.maxTokens() || s.length >= options.contextLength()) {
+            synchronized (this) { finish(s, FinishReason.LENGTH); }
+        }
+    }
+
+    private void generate(Sequence s, int token, Sequence.Logprob chosen, Sequence.Logprob[] top) {
         s.append(token);
         s.generated++;
         generatedTokens.incrementAndGet();
         s.emit(new Sequence.Token(token, chosen, top));
-        if (s.generated >= r.maxTokens() || s.length >= options.contextLength()) {
-            synchronized (this) { finish(s, FinishReason.LENGTH); }
+    }
+
+    /**
+     * Follows a thought with a budget after {@code token}: true when the thought has just run out of it and there is room
+     * (tokens and context) to close it, which the caller then writes.
+     */
+    private boolean keepThoughtBudget(Sequence s, int token, Sequence.ThoughtBudget budget) {
+        if (!s.thinking) {
+            s.thinking = s.generated == 1 && token == budget.open(); // a thought opens only as the first token
+            return false;
         }
+        if (token == budget.close()) {
+            s.thinking = false;
+            return false;
+        }
+        if (++s.thoughtTokens < budget.tokens()) return false;
+        s.thinking = false;
+        int room = Math.min(s.request.maxTokens() - s.generated, options.contextLength() - s.length);
+        return budget.closing().length < room; // else the length limit ends the choice inside its thought
     }
 
     private void finish(Sequence s, FinishReason reason) {

@@ -23,11 +23,30 @@ final class Sequence {
      * @param sampling    sampler settings (each sequence has its own seeded sampler)
      * @param isStop      end-of-generation tokens (not emitted)
      * @param topLogprobs -1 for no log-probabilities, else how many alternatives to report per token (0..20)
+     * @param thought     a reasoning model's thought budget; null for none
      */
-    record Request(Prompt prompt, int maxTokens, Sampler.Settings sampling, IntPredicate isStop, int topLogprobs) {
+    record Request(Prompt prompt, int maxTokens, Sampler.Settings sampling, IntPredicate isStop, int topLogprobs, ThoughtBudget thought) {
         Request {
             if (maxTokens < 1) throw new IllegalArgumentException("max tokens must be >= 1");
             if (topLogprobs < -1 || topLogprobs > 20) throw new IllegalArgumentException("top logprobs must be in 0..20");
+        }
+
+        Request(Prompt prompt, int maxTokens, Sampler.Settings sampling, IntPredicate isStop, int topLogprobs) {
+            this(prompt, maxTokens, sampling, isStop, topLogprobs, null);
+        }
+    }
+
+    /**
+     * At most {@code tokens} tokens of thought: past them the scheduler writes {@code closing} (which ends with the
+     * closing tag) into the sequence itself, and the model answers from there.
+     *
+     * @param open      the opening tag's token, which starts a thought as the first generated token
+     * @param close     the closing tag's token, which ends it
+     * @param startsOpen the prompt ends inside an open thought
+     */
+    record ThoughtBudget(int tokens, int open, int close, int[] closing, boolean startsOpen) {
+        ThoughtBudget {
+            if (tokens < 1) throw new IllegalArgumentException("a thought budget is at least one token");
         }
     }
 
@@ -62,6 +81,8 @@ final class Sequence {
     int cachedPromptTokens;
     int generated;
     KvSlot slot;
+    boolean thinking;       // inside a thought that has a budget
+    int thoughtTokens;      // tokens of that thought so far
 
     /** A sequence whose events the caller reads with {@link #take()}. */
     Sequence(Request request) {
@@ -84,6 +105,7 @@ final class Sequence {
         this.sampler = new Sampler(request.sampling());
         this.history = Arrays.copyOf(request.prompt().tokens(), request.prompt().length() + Math.min(request.maxTokens(), 256)); // grows on demand
         this.length = request.prompt().length();
+        this.thinking = request.thought() != null && request.thought().startsOpen();
     }
 
     /** The next event, waiting as long as it takes (a sequence without a sink). */
@@ -101,7 +123,10 @@ final class Sequence {
 
     void emit(TokenEvent event) { sink.accept(event); }
 
-    /** Tokens of history not yet in the cache: the rest of the prompt, or the one token just sampled. */
+    /**
+     * Tokens of history not yet in the cache: the rest of the prompt, or the token just sampled (with the closing of a
+     * thought past its budget, which the scheduler wrote after it).
+     */
     int pending() { return length - processed; }
 
     void append(int token) {

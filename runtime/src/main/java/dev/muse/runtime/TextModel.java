@@ -45,6 +45,7 @@ final class TextModel implements AutoCloseable {
     /** Bytes of the longest token's text: no token spells more, so a text of n bytes is at least n / this tokens. */
     private final int longestToken;        // null: the model has none (a base model) or ...
     private final TemplateException templateError; // ... its template is beyond our sandboxed Jinja subset
+    private final ThoughtTags thoughtTags; // null: not a reasoning model
 
     private TextModel(TensorSource file, Ops ops, Decoder model, Tokenizer tokenizer) {
         this.file = file;
@@ -66,6 +67,7 @@ final class TextModel implements AutoCloseable {
         int longest = 1;
         for (int id = 0; id < tokenizer.vocabulary().size(); id++) longest = Math.max(longest, tokenizer.decodeBytes(id).length);
         this.longestToken = longest;
+        this.thoughtTags = ThoughtTags.of(source, tokenizer);
     }
 
     /** The model in the weight file at {@code path}, computing with {@code ops}. */
@@ -107,6 +109,9 @@ final class TextModel implements AutoCloseable {
     Tokenizer tokenizer() { return tokenizer; }
 
     boolean hasChatTemplate() { return template != null || templateError != null; }
+
+    /** How the model marks its thought, when its chat template makes it a reasoning model; else null. */
+    ThoughtTags thoughtTags() { return thoughtTags; }
 
     /**
      * Refuses, before it is tokenized, text too long to fit {@code context} tokens whatever its tokens are: an 8 MB

@@ -165,6 +165,42 @@ class SchedulerTest {
         assertThrows(IllegalStateException.class, () -> scheduler.submit(greedy(new int[] {1}, 1)));
     }
 
+    /**
+     * A thought past its budget: the scheduler writes the closing into the sequence itself (reported as generated tokens),
+     * the model reads it, and the answer goes on from it exactly as from a prompt that held those tokens.
+     */
+    @Test
+    void aThoughtPastItsBudgetIsClosedAndTheAnswerGoesOnFromTheClosing() throws Exception {
+        int[] prompt = {1, 40, 41, 42};
+        int[] closing = {500, 501, 502};
+        try (Scheduler scheduler = new Scheduler(model, new Scheduler.Options(2, 256, 16), "test")) {
+            int[] plain = drain(scheduler.submit(greedy(prompt, 6))).tokens;
+            // the model's first token stands for the opening tag: three tokens of thought follow it, then the closing
+            int[] opened = drain(scheduler.submit(withBudget(prompt, 12, new Sequence.ThoughtBudget(3, plain[0], -7, closing, false)))).tokens;
+            int[] thought = Arrays.copyOf(plain, 4);
+            assertArrayEquals(concat(thought, closing), Arrays.copyOf(opened, 7), "the opening, three tokens of thought, the closing");
+            int[] answer = PlainLoop.greedy(model, 256, Prompt.of(concat(prompt, thought, closing)), 5);
+            assertArrayEquals(answer, Arrays.copyOfRange(opened, 7, 12), "the answer goes on from the closing");
+
+            // a template that opened the thought in the prompt: every token counts from the first
+            int[] open = drain(scheduler.submit(withBudget(prompt, 8, new Sequence.ThoughtBudget(2, -5, -7, closing, true)))).tokens;
+            assertArrayEquals(concat(Arrays.copyOf(plain, 2), closing), Arrays.copyOf(open, 5));
+
+            // no thought opened (the first token is not the opening tag): nothing is written
+            int[] never = drain(scheduler.submit(withBudget(prompt, 6, new Sequence.ThoughtBudget(1, -5, -7, closing, false)))).tokens;
+            assertArrayEquals(plain, never);
+
+            // no room left for the closing: the length limit ends the choice inside its thought
+            Result cut = drain(scheduler.submit(withBudget(prompt, 4, new Sequence.ThoughtBudget(2, -5, -7, closing, true))));
+            assertArrayEquals(Arrays.copyOf(plain, 4), cut.tokens);
+            assertEquals(FinishReason.LENGTH, cut.finished.reason());
+        }
+    }
+
+    static Sequence.Request withBudget(int[] prompt, int n, Sequence.ThoughtBudget budget) {
+        return new Sequence.Request(Prompt.of(prompt), n, Sampler.Settings.greedy(), t -> false, -1, budget);
+    }
+
     record Result(int[] tokens, Finished finished) {}
 
     static Result drain(Sequence s) throws InterruptedException {

@@ -60,11 +60,12 @@ final class ChatService implements HttpService {
         GenerationParams params = GenerationParams.read(body, true, access.limits().maxTokens());
         ChatMessages.Input input = ChatMessages.read(body, imageUrls);
         Mode mode = Modes.read(body);
+        Integer thoughtBudget = Modes.thoughtBudget(body);
         String owner = Access.owner(req);
         String conversationId = body.path("conversation_id").isTextual() ? body.get("conversation_id").textValue() : null;
         try (AutoCloseable permit = access.generationPermit(owner)) {
             if (conversationId == null) {
-                Generation generation = start(new ChatRequest(params.model(), input.messages(), mode, params.options()), 0);
+                Generation generation = start(new ChatRequest(params.model(), input.messages(), mode, params.options()).withThoughtBudget(thoughtBudget), 0);
                 generations.run(req, res, Answers.Kind.CHAT, generation, params, Generations.Observer.NONE);
                 return;
             }
@@ -79,7 +80,8 @@ final class ChatService implements HttpService {
             // A conversation goes on however long it grows: its oldest turns are left out when it no longer fits (and an
             // answer without max tokens takes at most a quarter of the context). Fails before anything is stored if even
             // the new turn alone does not fit.
-            Generation generation = start(new ChatRequest(params.model(), full, mode, params.options()).fittingContext(), stored);
+            Generation generation = start(new ChatRequest(params.model(), full, mode, params.options()).fittingContext().withThoughtBudget(thoughtBudget),
+                    stored);
             try {
                 // The new turn is committed before the first byte of the answer: once acknowledged, it survives a crash.
                 List<JsonNode> contents = withTranscripts(input.contents(), generation.heard());
@@ -94,24 +96,31 @@ final class ChatService implements HttpService {
             }
             Message reply = store.messages().beginReply(owner, conversationId);
             long[] lastSave = {System.nanoTime()};
-            String[] latest = {""};
+            String[] latest = {"", ""}; // thought, text
             List<Generations.Choice> choices = generations.run(req, res, Answers.Kind.CHAT, generation, params, new Generations.Observer() {
-                @Override public void onText(int index, String text) {
-                    latest[0] = text;
+                @Override public void onText(int index, String reasoning, String text) {
+                    latest[0] = reasoning;
+                    latest[1] = text;
                     if (System.nanoTime() - lastSave[0] > SAVE_EVERY_NANOS) {
-                        store.messages().updateReply(owner, reply.id(), TextNode.valueOf(text));
+                        store.messages().updateReply(owner, reply.id(), TextNode.valueOf(text), orNull(reasoning));
                         lastSave[0] = System.nanoTime();
                     }
                 }
 
                 @Override public void onFinished(List<Generations.Choice> finished) {
                     Generations.Choice c = finished.getFirst();
-                    store.messages().finishReply(owner, reply.id(), TextNode.valueOf(c.text()),
+                    store.messages().finishReply(owner, reply.id(), TextNode.valueOf(c.text()), orNull(c.reasoning()),
                             new TokenUsage(c.done().promptTokens(), c.done().completionTokens(), generation.leftOutMessages()));
                 }
             });
-            if (choices.isEmpty()) store.messages().updateReply(owner, reply.id(), TextNode.valueOf(latest[0])); // client left: keep what it saw
+            if (choices.isEmpty()) // client left: keep what it saw
+                store.messages().updateReply(owner, reply.id(), TextNode.valueOf(latest[1]), orNull(latest[0]));
         }
+    }
+
+    /** A thought as stored: null when there was none. */
+    private static String orNull(String reasoning) {
+        return reasoning.isEmpty() ? null : reasoning;
     }
 
     /**

@@ -21,14 +21,17 @@ import java.util.logging.Logger;
 final class Generations {
     private static final Logger LOG = Logger.getLogger(Generations.class.getName());
 
-    /** What the caller may want to keep of a finished choice (the conversation store does). */
-    record Choice(int index, String text, Event.Done done) {}
+    /**
+     * What the caller may want to keep of a finished choice (the conversation store does): its text, and a reasoning
+     * model's thought behind it (empty when none).
+     */
+    record Choice(int index, String text, String reasoning, Event.Done done) {}
 
-    /** Sees each choice's text grow and then the finished choices (the conversation store saves both). */
+    /** Sees each choice's thought and text grow and then the finished choices (the conversation store saves both). */
     interface Observer {
         Observer NONE = new Observer() { };
 
-        default void onText(int index, String textSoFar) { }
+        default void onText(int index, String reasoningSoFar, String textSoFar) { }
 
         /** Called before the answer's last bytes go out, so a client that has the whole answer finds it stored. */
         default void onFinished(List<Choice> choices) { }
@@ -52,24 +55,32 @@ final class Generations {
         try (generation; ClientWatch.Watch watch = p.stream() ? null : clients.watch(req, generation::cancel)) {
             Answers answers = new Answers(kind, p.model(), generation.leftOutMessages());
             EventStream stream = p.stream() ? new EventStream(res) : null;
-            List<StringBuilder> texts = new ArrayList<>();
+            List<StringBuilder> texts = new ArrayList<>(), thoughts = new ArrayList<>();
             List<List<TokenLogprob>> logprobs = new ArrayList<>();
             Event.Done[] done = new Event.Done[p.n()];
             for (int i = 0; i < p.n(); i++) {
                 texts.add(new StringBuilder());
+                thoughts.add(new StringBuilder());
                 logprobs.add(new ArrayList<>());
             }
             while (true) {
                 switch (generation.next()) {
+                    case Event.Reasoning r -> {
+                        StringBuilder thought = thoughts.get(r.choice());
+                        if (stream != null && !stream.send(answers.reasoningChunk(r, thought.length()))) return List.of(); // client gone
+                        thought.append(r.text());
+                        observer.onText(r.choice(), thought.toString(), texts.get(r.choice()).toString());
+                    }
                     case Event.Token t -> {
                         StringBuilder text = texts.get(t.choice());
+                        boolean first = text.isEmpty() && thoughts.get(t.choice()).isEmpty();
                         if (stream != null) {
-                            if (!stream.send(answers.chunk(t, text.length()))) return List.of(); // client gone
+                            if (!stream.send(answers.chunk(t, text.length(), first))) return List.of(); // client gone
                         } else {
                             logprobs.get(t.choice()).addAll(t.logprobs());
                         }
                         text.append(t.text());
-                        observer.onText(t.choice(), text.toString());
+                        observer.onText(t.choice(), thoughts.get(t.choice()).toString(), text.toString());
                     }
                     case Event.Done d -> {
                         done[d.choice()] = d;
@@ -77,7 +88,7 @@ final class Generations {
                     }
                     case Event.Usage usage -> {
                         List<Choice> choices = new ArrayList<>();
-                        for (int i = 0; i < done.length; i++) choices.add(new Choice(i, texts.get(i).toString(), done[i]));
+                        for (int i = 0; i < done.length; i++) choices.add(new Choice(i, texts.get(i).toString(), thoughts.get(i).toString(), done[i]));
                         if (watch != null && watch.clientGone()) {
                             LOG.info("the client left before its answer was ready; generation cancelled after "
                                     + choices.stream().mapToInt(c -> c.done().completionTokens()).sum() + " tokens ("
@@ -91,7 +102,7 @@ final class Generations {
                             stream.done();
                         } else {
                             List<Answers.Choice> whole = choices.stream()
-                                    .map(c -> new Answers.Choice(c.index(), c.text(), logprobs.get(c.index()), c.done().reason())).toList();
+                                    .map(c -> new Answers.Choice(c.index(), c.text(), c.reasoning(), logprobs.get(c.index()), c.done().reason())).toList();
                             Json.send(res, 200, answers.whole(whole, usage));
                         }
                         return choices;

@@ -1,5 +1,8 @@
 package dev.muse.studio;
 
+import dev.muse.engine.GgmlType;
+import dev.muse.testkit.TinyFamily;
+import dev.muse.testkit.TinyModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +61,17 @@ class StudioBrowserTest {
         try (StudioTestServer keyed = new StudioTestServer(models, Files.createDirectories(dir.resolve("keyed")), true)) {
             String key = keyed.store.keys().create("studio test").secret();
             scenario("keys", keyed.base(), key);
+        }
+    }
+
+    /** A tiny random Qwen3 whose template opens the thought (as DeepSeek-R1's distills do), on a server of its own. */
+    @Test
+    void aReasoningModelsThoughtIsShownApartFromItsAnswer() throws Exception {
+        Path reasoning = Files.createDirectories(dir.resolve("reasoning-models"));
+        new TinyModel(TinyFamily.QWEN3, GgmlType.Q8_0, 77).write(reasoning.resolve("tiny-reasoner.gguf"), m -> m.putString("tokenizer.chat_template",
+                "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}<|im_start|>assistant\n<think>\n"));
+        try (StudioTestServer reasoner = new StudioTestServer(reasoning, Files.createDirectories(dir.resolve("reasoning-data")), false)) {
+            scenario("thinking", reasoner.base(), null);
         }
     }
 

@@ -16,8 +16,8 @@ public final class Answers {
     /** Which endpoint answers: /v1/chat/completions or /v1/completions. */
     public enum Kind { CHAT, TEXT }
 
-    /** A finished choice, as the whole body lists it. */
-    public record Choice(int index, String text, List<TokenLogprob> logprobs, FinishReason reason) {}
+    /** A finished choice, as the whole body lists it: its text, and a reasoning model's thought behind it (empty when none). */
+    public record Choice(int index, String text, String reasoning, List<TokenLogprob> logprobs, FinishReason reason) {}
 
     private final Kind kind;
     private final String id;
@@ -33,21 +33,41 @@ public final class Answers {
         this.model = model;
     }
 
-    /** A chunk carrying text of one choice; {@code offset} is how much text the choice had before it. */
-    public ObjectNode chunk(Event.Token token, int offset) {
+    /**
+     * A chunk carrying text of one choice; {@code offset} is how much text the choice had before it, {@code first}
+     * whether it is the choice's first chunk (which names the role).
+     */
+    public ObjectNode chunk(Event.Token token, int offset, boolean first) {
         ObjectNode chunk = Wire.head(id, chunkObject(), created, model);
         ObjectNode choice = chunk.putArray("choices").addObject();
         choice.put("index", token.choice());
         boolean logprobs = !token.logprobs().isEmpty();
         if (kind == Kind.CHAT) {
             ObjectNode delta = choice.putObject("delta");
-            if (offset == 0) delta.put("role", "assistant");
+            if (first) delta.put("role", "assistant");
             delta.put("content", token.text());
             choice.set("logprobs", logprobs ? Wire.chatLogprobs(token.logprobs()) : null);
         } else {
             choice.put("text", token.text());
             choice.set("logprobs", logprobs ? Wire.textLogprobs(token.logprobs(), offset) : null);
         }
+        choice.putNull("finish_reason");
+        return chunk;
+    }
+
+    /**
+     * A chunk carrying thought of one choice (a chat's only), as llama.cpp, vLLM and DeepSeek's API stream it:
+     * {@code delta.reasoning_content}. {@code offset} is how much thought the choice had before it; thought comes first,
+     * so its first chunk is the choice's first and names the role.
+     */
+    public ObjectNode reasoningChunk(Event.Reasoning reasoning, int offset) {
+        ObjectNode chunk = Wire.head(id, chunkObject(), created, model);
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", reasoning.choice());
+        ObjectNode delta = choice.putObject("delta");
+        if (offset == 0) delta.put("role", "assistant");
+        delta.put("reasoning_content", reasoning.text());
+        choice.putNull("logprobs");
         choice.putNull("finish_reason");
         return chunk;
     }
@@ -84,6 +104,7 @@ public final class Answers {
                 ObjectNode message = choice.putObject("message");
                 message.put("role", "assistant");
                 message.put("content", c.text());
+                if (!c.reasoning().isEmpty()) message.put("reasoning_content", c.reasoning());
                 message.putNull("refusal");
                 choice.set("logprobs", logprobs ? Wire.chatLogprobs(c.logprobs()) : null);
             } else {

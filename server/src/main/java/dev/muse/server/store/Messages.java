@@ -24,7 +24,7 @@ import java.util.Optional;
  * text so far (as often as the caller wants to risk losing), {@link #finishReply} marks it COMPLETE.
  */
 public final class Messages {
-    private static final String COLUMNS = "m.id, m.conversation_id, m.ordinal, m.role, m.content, m.status,"
+    private static final String COLUMNS = "m.id, m.conversation_id, m.ordinal, m.role, m.content, m.reasoning, m.status,"
             + " m.prompt_tokens, m.completion_tokens, m.left_out_messages, m.created_at, m.updated_at";
     /** Unqualified, so that it reads the same in a SELECT over "messages m" and in an UPDATE of messages. */
     private static final String OWNED = "conversation_id IN (SELECT id FROM conversations WHERE owner = ?)";
@@ -52,42 +52,50 @@ public final class Messages {
         return insert(owner, conversationId, Role.ASSISTANT, TextNode.valueOf(""), MessageStatus.INCOMPLETE, List.of());
     }
 
-    /** Saves the reply so far (the whole content, not a delta). A reply that is already finished cannot change. */
-    public void updateReply(String owner, String replyId, JsonNode content) {
+    /**
+     * Saves the reply so far (the whole content and thought, not a delta; {@code reasoning} null when none). A reply that
+     * is already finished cannot change.
+     */
+    public void updateReply(String owner, String replyId, JsonNode content, String reasoning) {
         JsonNode checked = StoredJson.checkContent(content);
         Conversations.checkOwner(owner);
         long now = clock.millis();
         database.write(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE messages SET content = ?, content_search = ?,"
-                    + " updated_at = ? WHERE id = ? AND status = 'incomplete' AND " + OWNED)) {
+                    + " reasoning = ?, updated_at = ? WHERE id = ? AND status = 'incomplete' AND " + OWNED)) {
                 update.setString(1, StoredJson.write(checked));
                 update.setString(2, StoredJson.searchText(checked));
-                update.setLong(3, now);
-                update.setString(4, replyId);
-                update.setString(5, owner);
+                update.setString(3, reasoning);
+                update.setLong(4, now);
+                update.setString(5, replyId);
+                update.setString(6, owner);
                 if (update.executeUpdate() == 0) throw notIncomplete(connection, owner, replyId);
             }
             return null;
         });
     }
 
-    /** Stores the final content and token counts (null if unknown) and marks the reply COMPLETE. */
-    public Message finishReply(String owner, String replyId, JsonNode content, TokenUsage usage) {
+    /**
+     * Stores the final content, thought ({@code reasoning}, null when none) and token counts (null if unknown) and marks the
+     * reply COMPLETE.
+     */
+    public Message finishReply(String owner, String replyId, JsonNode content, String reasoning, TokenUsage usage) {
         JsonNode checked = StoredJson.checkContent(content);
         Conversations.checkOwner(owner);
         long now = clock.millis();
         return database.write(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE messages SET content = ?, content_search = ?,"
-                    + " status = 'complete', prompt_tokens = ?, completion_tokens = ?, left_out_messages = ?, updated_at = ?"
+                    + " reasoning = ?, status = 'complete', prompt_tokens = ?, completion_tokens = ?, left_out_messages = ?, updated_at = ?"
                     + " WHERE id = ? AND status = 'incomplete' AND " + OWNED)) {
                 update.setString(1, StoredJson.write(checked));
                 update.setString(2, StoredJson.searchText(checked));
-                SqlValues.setIntOrNull(update, 3, usage == null ? null : usage.promptTokens());
-                SqlValues.setIntOrNull(update, 4, usage == null ? null : usage.completionTokens());
-                SqlValues.setIntOrNull(update, 5, usage == null ? null : usage.leftOutMessages());
-                update.setLong(6, now);
-                update.setString(7, replyId);
-                update.setString(8, owner);
+                update.setString(3, reasoning);
+                SqlValues.setIntOrNull(update, 4, usage == null ? null : usage.promptTokens());
+                SqlValues.setIntOrNull(update, 5, usage == null ? null : usage.completionTokens());
+                SqlValues.setIntOrNull(update, 6, usage == null ? null : usage.leftOutMessages());
+                update.setLong(7, now);
+                update.setString(8, replyId);
+                update.setString(9, owner);
                 if (update.executeUpdate() == 0) throw notIncomplete(connection, owner, replyId);
             }
             Message reply = find(connection, owner, replyId).orElseThrow();
@@ -159,7 +167,7 @@ public final class Messages {
                 insert.executeUpdate();
             }
             List<Attachment> stored = insertAttachments(connection, id, attachments, now);
-            return new Message(id, conversationId, ordinal, role, content, status, null, now, now, stored);
+            return new Message(id, conversationId, ordinal, role, content, null, status, null, now, now, stored);
         });
     }
 
@@ -242,7 +250,7 @@ public final class Messages {
                 Integer leftOut = SqlValues.intOrNull(rows, "left_out_messages");
                 TokenUsage usage = prompt == null || completion == null ? null : new TokenUsage(prompt, completion, leftOut == null ? 0 : leftOut);
                 found.add(new Message(rows.getString("id"), rows.getString("conversation_id"), rows.getInt("ordinal"),
-                        Role.fromWireName(rows.getString("role")), StoredJson.read(rows.getString("content")),
+                        Role.fromWireName(rows.getString("role")), StoredJson.read(rows.getString("content")), rows.getString("reasoning"),
                         MessageStatus.fromWireName(rows.getString("status")), usage, SqlValues.instant(rows, "created_at"),
                         SqlValues.instant(rows, "updated_at"), List.of()));
             }
@@ -272,7 +280,7 @@ public final class Messages {
         }
         List<Message> filled = new ArrayList<>(messages.size());
         for (Message m : messages) {
-            filled.add(new Message(m.id(), m.conversationId(), m.ordinal(), m.role(), m.content(), m.status(), m.usage(),
+            filled.add(new Message(m.id(), m.conversationId(), m.ordinal(), m.role(), m.content(), m.reasoning(), m.status(), m.usage(),
                     m.createdAt(), m.updatedAt(), byMessage.get(m.id())));
         }
         return filled;

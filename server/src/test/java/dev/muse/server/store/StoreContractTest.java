@@ -74,8 +74,8 @@ class StoreContractTest {
         assertThrows(NotFoundException.class, () -> messages().list(BOB, mine.id()));
         assertThrows(NotFoundException.class, () -> messages().append(BOB, mine.id(), Role.USER, TextNode.valueOf("hi")));
         assertThrows(NotFoundException.class, () -> messages().beginReply(BOB, mine.id()));
-        assertThrows(NotFoundException.class, () -> messages().updateReply(BOB, reply.id(), TextNode.valueOf("x")));
-        assertThrows(NotFoundException.class, () -> messages().finishReply(BOB, reply.id(), TextNode.valueOf("x"), null));
+        assertThrows(NotFoundException.class, () -> messages().updateReply(BOB, reply.id(), TextNode.valueOf("x"), null));
+        assertThrows(NotFoundException.class, () -> messages().finishReply(BOB, reply.id(), TextNode.valueOf("x"), null, null));
         assertTrue(messages().get(BOB, hello.id()).isEmpty());
         assertThrows(IllegalArgumentException.class, () -> conversations().get(null, mine.id()), "no owner is never 'any owner'");
 
@@ -245,19 +245,23 @@ class StoreContractTest {
         assertEquals(Role.ASSISTANT, reply.role());
         assertEquals(1, reply.ordinal());
 
-        messages().updateReply(ALICE, reply.id(), TextNode.valueOf("Once upon"));
+        messages().updateReply(ALICE, reply.id(), TextNode.valueOf("Once upon"), "A story, then.");
         Message partial = messages().get(ALICE, reply.id()).orElseThrow();
         assertEquals("Once upon", partial.content().asText());
+        assertEquals("A story, then.", partial.reasoning(), "the thought so far is kept apart from the content");
         assertEquals(MessageStatus.INCOMPLETE, partial.status());
         assertEquals(Set.of(c.id()), ids(conversations().list(ALICE, "once upon", 10, null)), "saved text is searchable");
 
-        Message done = messages().finishReply(ALICE, reply.id(), TextNode.valueOf("Once upon a time."), new TokenUsage(12, 5));
+        Message done = messages().finishReply(ALICE, reply.id(), TextNode.valueOf("Once upon a time."), "A story, then. A short one.",
+                new TokenUsage(12, 5));
         assertEquals(MessageStatus.COMPLETE, done.status());
+        assertEquals("A story, then. A short one.", done.reasoning());
+        assertEquals(Set.of(), ids(conversations().list(ALICE, "short one", 10, null)), "only the content is searched");
         assertEquals(new TokenUsage(12, 5), done.usage());
         assertEquals(done, messages().list(ALICE, c.id()).get(1));
-        assertThrows(IllegalStateException.class, () -> messages().updateReply(ALICE, reply.id(), TextNode.valueOf("rewrite")));
-        assertThrows(IllegalStateException.class, () -> messages().finishReply(ALICE, reply.id(), TextNode.valueOf("again"), null));
-        assertThrows(NotFoundException.class, () -> messages().updateReply(ALICE, "msg_nope", TextNode.valueOf("x")));
+        assertThrows(IllegalStateException.class, () -> messages().updateReply(ALICE, reply.id(), TextNode.valueOf("rewrite"), null));
+        assertThrows(IllegalStateException.class, () -> messages().finishReply(ALICE, reply.id(), TextNode.valueOf("again"), null, null));
+        assertThrows(NotFoundException.class, () -> messages().updateReply(ALICE, "msg_nope", TextNode.valueOf("x"), null));
     }
 
     @Test void concurrentAppendsGetEveryOrdinalExactlyOnce() throws Exception {
@@ -365,7 +369,7 @@ class StoreContractTest {
             }
         }
         try (Connection raw = TestEngine.raw(config)) {
-            assertEquals(3, count(raw, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = ?", true), "V1 to V3, each applied once");
+            assertEquals(4, count(raw, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = ?", true), "V1 to V4, each applied once");
         }
         store = Store.open(config); // for close()
     }

@@ -22,10 +22,10 @@ final class StreamingWriter {
                 StringBuilder text = new StringBuilder();
                 for (int token = 0; token < 4; token++) {
                     text.append("token").append(token).append(' ');
-                    messages.updateReply(OWNER, reply.id(), TextNode.valueOf(text.toString()));
+                    messages.updateReply(OWNER, reply.id(), TextNode.valueOf(text.toString()), null);
                     acknowledge("saved " + reply.id() + " " + text.length());
                 }
-                messages.finishReply(OWNER, reply.id(), TextNode.valueOf(text + "end."), new TokenUsage(turn, 4));
+                messages.finishReply(OWNER, reply.id(), TextNode.valueOf(text + "end."), null, new TokenUsage(turn, 4));
                 acknowledge("finished " + reply.id());
             }
         }

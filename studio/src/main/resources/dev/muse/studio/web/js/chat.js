@@ -118,7 +118,7 @@ export class Chat {
     this.stats.reset();
     this.renderStates();
     this.scrollToEnd(true);
-    let assistant = null, view = null, usage = null, text = '', frame = 0;
+    let assistant = null, view = null, usage = null, text = '', thought = '', frame = 0;
     try {
       if (!this.conversation.id) await this.create(model, content);
       const body = this.request(model, content);
@@ -128,21 +128,22 @@ export class Chat {
       view = this.append(assistant);
       this.renderStates();
       for await (const event of stream('v1/chat/completions', body, controller.signal)) {
-        const delta = event.choices?.[0]?.delta?.content;
+        const delta = event.choices?.[0]?.delta ?? {};
         if (event.usage) usage = event.usage;
-        if (!delta) continue;
+        if (!delta.content && !delta.reasoning_content) continue;
         const now = performance.now();
         if (first === null) {
           first = now;
           this.stats.firstToken(now - started);
         }
-        text += delta;
+        text += delta.content ?? '';
+        thought += delta.reasoning_content ?? '';
         pieces++;
         this.stats.rate(pieces, now - first, false);
         frame ||= requestAnimationFrame(() => {
           frame = 0;
           const pinned = this.nearEnd();
-          view.stream(text);
+          view.stream(text, thought);
           this.scrollToEnd(pinned);
         });
       }
@@ -165,7 +166,10 @@ export class Chat {
       }
     } finally {
       cancelAnimationFrame(frame); // however it ended, the whole text is shown once more, without the caret
-      if (assistant) assistant.content = text;
+      if (assistant) {
+        assistant.content = text;
+        assistant.reasoning_content = thought;
+      }
       this.streaming = null;
       this.composer.setBusy(false);
       userView.refresh({ last: false, busy: false });
@@ -291,6 +295,8 @@ export class Chat {
     if (last && newest?.role === 'assistant') {
       const local = textOf(last.content), saved = textOf(newest.content);
       if (local.startsWith(saved) && local.length > saved.length) newest.content = last.content;
+      const localThought = last.reasoning_content ?? '', savedThought = newest.reasoning_content ?? '';
+      if (localThought.startsWith(savedThought) && localThought.length > savedThought.length) newest.reasoning_content = localThought;
       // The server marks a reply complete just after its stream ends; the [DONE] seen here already says so.
       if (last.status === 'complete') newest.status = 'complete';
       newest.stopped = last.stopped;

@@ -4,7 +4,7 @@ import { copyText, el, icon, iconButton } from './dom.js';
 import { drawingOf } from './drawing.js';
 import { mediaOf, textOf } from './media.js';
 import { renderMarkdown } from './render.js';
-import { splitThinking } from './thinking.js';
+import { thoughtOf } from './thinking.js';
 
 const EXTENSIONS = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'audio/wav': 'wav', 'audio/mpeg': 'mp3' };
 
@@ -35,9 +35,10 @@ export class MessageView {
     this.renderState({ last: false, busy: false });
   }
 
-  /** Shows new text while it streams (cheap enough for every animation frame). */
-  stream(text) {
+  /** Shows new text, and thought, while it streams (cheap enough for every animation frame). */
+  stream(text, reasoning) {
     this.message.content = text;
+    this.message.reasoning_content = reasoning;
     this.renderText(true);
   }
 
@@ -55,7 +56,7 @@ export class MessageView {
       this.body.hidden = !text;
       return;
     }
-    const { thinking, answer, thinkingDone } = splitThinking(text);
+    const { thinking, answer, thinkingDone } = thoughtOf(this.message.reasoning_content, text, streaming);
     this.thinking.hidden = thinking === null;
     if (thinking !== null) {
       renderMarkdown(this.thinkingBody, thinking);
