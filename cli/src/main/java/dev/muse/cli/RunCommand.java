@@ -9,6 +9,7 @@ import dev.muse.runtime.Engine;
 import dev.muse.runtime.Event;
 import dev.muse.runtime.Generation;
 import dev.muse.runtime.GenerationOptions;
+import dev.muse.runtime.OutputGrammar;
 import dev.muse.runtime.Sampling;
 import dev.muse.runtime.Scheduler;
 import java.io.IOException;
@@ -73,6 +74,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--mmproj", paramLabel = "FILE", description = "the model's vision projector (llama.cpp's mmproj GGUF); default: mmproj-MODEL.gguf beside the model, if there")
     Path mmproj;
 
+    @Option(names = "--json", description = "the answer is a JSON object (constrained decoding)")
+    boolean json;
+
+    @Option(names = "--json-schema", paramLabel = "FILE", description = "the answer is JSON that validates against the JSON schema in FILE")
+    Path jsonSchema;
+
+    @Option(names = "--grammar-file", paramLabel = "FILE", description = "the answer is a sentence of the GBNF grammar in FILE (llama.cpp's format)")
+    Path grammarFile;
+
     @Option(names = "--image", paramLabel = "FILE", description = "an image (PNG, JPEG or WebP) to put before the prompt, in a chat turn (repeatable; needs a vision projector)")
     List<Path> images = List.of();
 
@@ -85,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
         ModelPaths paths = new ModelPaths(ModelFiles.idOf(file), file, images.isEmpty() ? null : projector);
         Engine.Config config = new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(context));
         GenerationOptions options = GenerationOptions.of(maxTokens,
-                new Sampling(temperature, topK, topP, minP, repeatPenalty, presencePenalty, frequencyPenalty, actualSeed));
+                new Sampling(temperature, topK, topP, minP, repeatPenalty, presencePenalty, frequencyPenalty, actualSeed)).withGrammar(grammar());
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         try (Engine engine = new Engine(config); Generation generation = chat || !images.isEmpty()
                 ? engine.chat(new ChatRequest(paths.id(), messages(), null, options).withThoughtBudget(reasoningBudget))
@@ -122,6 +132,22 @@ final class RunCommand implements Callable<Integer> {
                     done.reason().name().toLowerCase(Locale.ROOT), actualSeed);
         }
         return 0;
+    }
+
+    /** What --json, --json-schema or --grammar-file ask the answer to be; null for free text. */
+    private OutputGrammar grammar() throws IOException {
+        int given = (json ? 1 : 0) + (jsonSchema != null ? 1 : 0) + (grammarFile != null ? 1 : 0);
+        if (given > 1) throw new IllegalArgumentException("give one of --json, --json-schema and --grammar-file");
+        if (json) return OutputGrammar.jsonObject();
+        if (grammarFile != null) return OutputGrammar.gbnf(Files.readString(grammarFile));
+        if (jsonSchema == null) return null;
+        Object schema;
+        try {
+            schema = new com.fasterxml.jackson.databind.ObjectMapper().readValue(jsonSchema.toFile(), Object.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(jsonSchema + " is not JSON: " + e.getOriginalMessage());
+        }
+        return OutputGrammar.jsonSchema(schema);
     }
 
     /**

@@ -330,6 +330,7 @@ public final class Engine implements AutoCloseable {
         if (prompt.length() >= context || asked != null && prompt.length() + asked > context)
             throw ContextLengthException.of(context, prompt.length(), asked);
         int maxTokens = asked != null ? asked : context - prompt.length();
+        if (options.grammar() != null) tags = null; // the whole text is the grammar's: no thought to separate or close
         return new Generation(model.scheduler(), prompt, model.text().tokenizer(), options, maxTokens, startOfText, leftOut, tags, thoughtBudget);
     }
 

@@ -6,6 +6,7 @@ import dev.muse.runtime.Sequence.Logprob;
 import dev.muse.text.Sampler;
 import dev.muse.text.TokenDecoder;
 import dev.muse.text.Tokenizer;
+import dev.muse.text.grammar.TokenConstraint;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,7 +82,9 @@ public final class Generation implements AutoCloseable {
                 Choice choice = new Choice(TokenDecoder.forReplies(tokenizer, startOfText), new StopStrings(options.stop()),
                         tags == null ? null : new Thoughts(startsInThought));
                 choices.add(choice);
-                Sequence.Request request = new Sequence.Request(prompt, maxTokens, sampling, tokenizer::isEndOfGeneration, options.topLogprobs(), budget);
+                TokenConstraint constraint = options.grammar() == null ? null : new TokenConstraint(options.grammar().grammar, tokenizer);
+                Sequence.Request request = new Sequence.Request(prompt, maxTokens, sampling, tokenizer::isEndOfGeneration, options.topLogprobs(),
+                        budget, constraint);
                 choice.sequence = scheduler.submit(request, event -> signals.add(new Signal(index, event)));
             }
         } catch (RuntimeException e) {

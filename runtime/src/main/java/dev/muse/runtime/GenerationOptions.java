@@ -9,8 +9,11 @@ import java.util.List;
  * @param stop        strings that end a choice (not included in its text)
  * @param choices     answers to the same prompt, each sampled with its own seed (seed, seed + 1, ...)
  * @param topLogprobs -1 for no log-probabilities, else how many alternatives to report per token (0..20)
+ * @param grammar     the text every choice must be a sentence of (constrained decoding: JSON that validates against
+ *                    a schema, or any GBNF grammar); null for free text. A reasoning model's thought is then not
+ *                    separated: the whole text is the grammar's
  */
-public record GenerationOptions(Integer maxTokens, Sampling sampling, List<String> stop, int choices, int topLogprobs) {
+public record GenerationOptions(Integer maxTokens, Sampling sampling, List<String> stop, int choices, int topLogprobs, OutputGrammar grammar) {
     public GenerationOptions {
         if (maxTokens != null && maxTokens < 1) throw new IllegalArgumentException("max tokens must be >= 1");
         if (choices < 1) throw new IllegalArgumentException("at least one choice");
@@ -19,8 +22,18 @@ public record GenerationOptions(Integer maxTokens, Sampling sampling, List<Strin
         for (String s : stop) if (s.isEmpty()) throw new IllegalArgumentException("a stop string cannot be empty");
     }
 
+    /** Free text. */
+    public GenerationOptions(Integer maxTokens, Sampling sampling, List<String> stop, int choices, int topLogprobs) {
+        this(maxTokens, sampling, stop, choices, topLogprobs, null);
+    }
+
     public GenerationOptions withMaxTokens(Integer n) {
-        return new GenerationOptions(n, sampling, stop, choices, topLogprobs);
+        return new GenerationOptions(n, sampling, stop, choices, topLogprobs, grammar);
+    }
+
+    /** The same options with every choice kept to {@code g} (null: free text). */
+    public GenerationOptions withGrammar(OutputGrammar g) {
+        return new GenerationOptions(maxTokens, sampling, stop, choices, topLogprobs, g);
     }
 
     /** One choice of at most {@code maxTokens}, no stop strings, no log-probabilities. */

@@ -4,6 +4,7 @@ import dev.muse.models.ContextOverflowException;
 import dev.muse.models.Decoder;
 import dev.muse.models.Decoder.Step;
 import dev.muse.runtime.Sequence.Finished;
+import dev.muse.text.grammar.TokenConstraint;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -271,7 +272,21 @@ public final class Scheduler implements AutoCloseable {
         Sequence.Logprob chosen = null;
         Sequence.Logprob[] top = null;
         float[] logSoftmax = r.topLogprobs() >= 0 ? Logprobs.logSoftmax(logits) : null;
+        TokenConstraint grammar = r.constraint();
+        float[] unsampled = grammar == null ? null : logits.clone(); // the sampler changes logits in place (penalties)
         int token = s.sampler.sample(logits, s.history, s.length);
+        if (grammar != null && !grammar.allows(token)) {
+            // most sampled tokens fit; when one does not, draw again from the logits of those that do
+            if (!grammar.mask(unsampled)) {
+                synchronized (this) {
+                    release(s);
+                    s.emit(new Sequence.Failed(new IllegalStateException("no token of the vocabulary can continue the grammar here")));
+                }
+                return;
+            }
+            token = s.sampler.sample(unsampled, s.history, s.length);
+        }
+        if (grammar != null) grammar.accept(token);
         if (r.isStop().test(token)) {
             synchronized (this) { finish(s, FinishReason.STOP); }
             return;

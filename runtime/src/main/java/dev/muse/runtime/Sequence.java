@@ -1,6 +1,7 @@
 package dev.muse.runtime;
 
 import dev.muse.text.Sampler;
+import dev.muse.text.grammar.TokenConstraint;
 import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,15 +25,17 @@ final class Sequence {
      * @param isStop      end-of-generation tokens (not emitted)
      * @param topLogprobs -1 for no log-probabilities, else how many alternatives to report per token (0..20)
      * @param thought     a reasoning model's thought budget; null for none
+     * @param constraint  the grammar the text must keep to (this sequence's own, as it holds its state); null for none
      */
-    record Request(Prompt prompt, int maxTokens, Sampler.Settings sampling, IntPredicate isStop, int topLogprobs, ThoughtBudget thought) {
+    record Request(Prompt prompt, int maxTokens, Sampler.Settings sampling, IntPredicate isStop, int topLogprobs, ThoughtBudget thought,
+                   TokenConstraint constraint) {
         Request {
             if (maxTokens < 1) throw new IllegalArgumentException("max tokens must be >= 1");
             if (topLogprobs < -1 || topLogprobs > 20) throw new IllegalArgumentException("top logprobs must be in 0..20");
         }
 
         Request(Prompt prompt, int maxTokens, Sampler.Settings sampling, IntPredicate isStop, int topLogprobs) {
-            this(prompt, maxTokens, sampling, isStop, topLogprobs, null);
+            this(prompt, maxTokens, sampling, isStop, topLogprobs, null, null);
         }
     }
 

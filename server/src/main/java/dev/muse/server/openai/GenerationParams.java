@@ -3,6 +3,7 @@ package dev.muse.server.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.muse.runtime.GenerationOptions;
 import dev.muse.runtime.Sampling;
+import dev.muse.runtime.OutputGrammar;
 import java.util.List;
 
 /**
@@ -68,6 +69,39 @@ public record GenerationParams(String model, GenerationOptions options, boolean 
             if (!streamOptions.isObject()) throw ApiException.invalid("stream_options", "'stream_options' must be an object");
             includeUsage = Fields.bool(streamOptions, "include_usage");
         }
-        return new GenerationParams(model, new GenerationOptions(maxTokens, sampling, stop, n != null ? n : 1, topLogprobs), stream, includeUsage);
+        return new GenerationParams(model, new GenerationOptions(maxTokens, sampling, stop, n != null ? n : 1, topLogprobs, grammar(body)),
+                stream, includeUsage);
+    }
+
+    /**
+     * The grammar the answer must keep to: OpenAI's {@code response_format} ({@code json_object}, or {@code json_schema}
+     * with its {@code schema}) or llama.cpp's {@code grammar} (GBNF); null for free text. A schema or grammar Muse cannot
+     * keep is refused, naming the field and the reason.
+     */
+    static OutputGrammar grammar(JsonNode body) {
+        boolean hasFormat = Fields.present(body, "response_format"), hasGrammar = Fields.present(body, "grammar");
+        if (hasFormat && hasGrammar) throw ApiException.invalid("grammar", "give 'response_format' or 'grammar', not both");
+        try {
+            if (hasGrammar) return OutputGrammar.gbnf(Fields.string(body, "grammar"));
+            if (!hasFormat) return null;
+            JsonNode format = body.get("response_format");
+            String type = format.isObject() ? Fields.string(format, "type") : null;
+            if (type == null) throw ApiException.invalid("response_format", "'response_format' must be an object with a 'type'");
+            return switch (type) {
+                case "text" -> null;
+                case "json_object" -> OutputGrammar.jsonObject();
+                case "json_schema" -> {
+                    JsonNode schema = format.path("json_schema").get("schema");
+                    if (schema == null || !schema.isObject())
+                        throw ApiException.invalid("response_format", "'response_format.json_schema.schema' must be a JSON schema object");
+                    yield OutputGrammar.jsonSchema(Json.MAPPER.convertValue(schema, Object.class));
+                }
+                default -> throw ApiException.invalid("response_format", "'response_format.type' must be text, json_object or json_schema; got '" + type + "'");
+            };
+        } catch (ApiException e) {
+            throw e;
+        } catch (IllegalArgumentException e) { // a schema or grammar that cannot be kept
+            throw ApiException.invalid(hasGrammar ? "grammar" : "response_format", e.getMessage());
+        }
     }
 }

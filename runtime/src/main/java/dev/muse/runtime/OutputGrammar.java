@@ -1,0 +1,33 @@
+package dev.muse.runtime;
+
+import dev.muse.text.grammar.Gbnf;
+import dev.muse.text.grammar.Grammar;
+import dev.muse.text.grammar.JsonSchemaGrammar;
+
+/**
+ * What a generation's text must be, kept by constrained decoding: any JSON object, JSON that validates against a
+ * schema, or a sentence of a GBNF grammar (llama.cpp's format). Each factory refuses what cannot be kept with an
+ * {@link IllegalArgumentException} that says where and why.
+ */
+public final class OutputGrammar {
+    final Grammar grammar;
+
+    private OutputGrammar(Grammar grammar) {
+        this.grammar = grammar;
+    }
+
+    /** Any JSON object (OpenAI's {@code response_format: json_object}). */
+    public static OutputGrammar jsonObject() {
+        return new OutputGrammar(Gbnf.parse(JsonSchemaGrammar.anyObject()));
+    }
+
+    /** JSON that validates against {@code schema}, given as parsed JSON (maps, lists, strings, numbers, booleans, null). */
+    public static OutputGrammar jsonSchema(Object schema) {
+        return new OutputGrammar(Gbnf.parse(JsonSchemaGrammar.gbnf(schema)));
+    }
+
+    /** A sentence of the GBNF grammar {@code text}. */
+    public static OutputGrammar gbnf(String text) {
+        return new OutputGrammar(Gbnf.parse(text));
+    }
+}
