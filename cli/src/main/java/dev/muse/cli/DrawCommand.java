@@ -103,6 +103,7 @@ final class DrawCommand implements Callable<Integer> {
                         case Event.Error e -> throw e.error();
                         case Event.Token x -> { } // other kinds of work's events: a drawing has none
                         case Event.Reasoning r -> { }
+                        case Event.ToolCall x -> { }
                         case Event.Done x -> { }
                         case Event.Usage x -> { }
                         case Event.Segment x -> { }

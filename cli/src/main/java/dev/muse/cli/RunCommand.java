@@ -107,6 +107,7 @@ final class RunCommand implements Callable<Integer> {
             do {
                 switch (e = generation.next()) {
                     case Event.Reasoning r -> thought.print(r.text());
+                    case Event.ToolCall x -> { } // muse run offers no functions
                     case Event.Token t -> {
                         thought.end();
                         out.print(t.text());

@@ -110,6 +110,7 @@ final class TranscribeCommand implements Callable<Integer> {
                     case Event.Error e -> throw e.error();
                     case Event.Token x -> { } // a generation's events: a transcription has none
                     case Event.Reasoning r -> { }
+                    case Event.ToolCall x -> { }
                     case Event.Done x -> { }
                     case Event.Usage x -> { }
                     case Event.Image x -> { } // drawings' events

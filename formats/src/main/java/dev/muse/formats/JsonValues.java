@@ -33,6 +33,47 @@ public final class JsonValues {
         return sb.append('"').toString();
     }
 
+    /**
+     * Compact JSON text of parsed JSON (maps, lists, strings, numbers, booleans, null), as {@link #parse} gives it; a
+     * whole double is written as an integer.
+     */
+    public static String write(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(value, out);
+        return out.toString();
+    }
+
+    private static void write(Object value, StringBuilder out) {
+        switch (value) {
+            case null -> out.append("null");
+            case String s -> out.append(quote(s));
+            case Boolean b -> out.append(b);
+            case Double d when d == Math.rint(d) && Math.abs(d) < 1e15 -> out.append(d.longValue());
+            case Float f when f == Math.rint(f) && Math.abs(f) < 1e7 -> out.append(f.longValue());
+            case Number n -> out.append(n);
+            case java.util.Map<?, ?> m -> {
+                out.append('{');
+                boolean first = true;
+                for (java.util.Map.Entry<?, ?> e : m.entrySet()) {
+                    if (!first) out.append(',');
+                    first = false;
+                    out.append(quote(String.valueOf(e.getKey()))).append(':');
+                    write(e.getValue(), out);
+                }
+                out.append('}');
+            }
+            case java.util.List<?> l -> {
+                out.append('[');
+                for (int i = 0; i < l.size(); i++) {
+                    if (i > 0) out.append(',');
+                    write(l.get(i), out);
+                }
+                out.append(']');
+            }
+            default -> throw new IllegalArgumentException("not a JSON value: " + value.getClass().getSimpleName());
+        }
+    }
+
     /** The single value the text holds; FormatException (naming {@code where} and the offset) when it is not JSON. */
     public static Object parse(String text, String where) {
         JsonValues reader = new JsonValues(text, where);

@@ -1,6 +1,10 @@
 package dev.muse.runtime;
 
+import dev.muse.formats.FormatException;
+import dev.muse.formats.JsonValues;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -13,9 +17,10 @@ import java.util.function.Supplier;
  *                     most a quarter of the context, so that one answer never fills the window a conversation goes
  *                     on in. Off: a prompt that does not fit is refused (the raw API's contract)
  * @param thoughtBudget a reasoning model's thought is closed after this many tokens; null: when the model closes it
+ * @param tools        functions the model may (or must) call; null for none
  */
 public record ChatRequest(String model, List<Message> messages, Mode mode, GenerationOptions options, boolean fitToContext,
-                          Integer thoughtBudget) {
+                          Integer thoughtBudget, Tools tools) {
     public ChatRequest {
         Objects.requireNonNull(model, "model");
         messages = List.copyOf(messages);
@@ -25,12 +30,12 @@ public record ChatRequest(String model, List<Message> messages, Mode mode, Gener
 
     /** A request that is refused whole when it does not fit, and lets a reasoning model think as long as it will. */
     public ChatRequest(String model, List<Message> messages, Mode mode, GenerationOptions options) {
-        this(model, messages, mode, options, false, null);
+        this(model, messages, mode, options, false, null, null);
     }
 
     /** The same request, fitted to the context by leaving out its oldest turns. */
     public ChatRequest fittingContext() {
-        return new ChatRequest(model, messages, mode, options, true, thoughtBudget);
+        return new ChatRequest(model, messages, mode, options, true, thoughtBudget, tools);
     }
 
     /**
@@ -38,14 +43,27 @@ public record ChatRequest(String model, List<Message> messages, Mode mode, Gener
      * closes it), so that it answers from what it has thought so far. Models that do not think ignore it.
      */
     public ChatRequest withThoughtBudget(Integer tokens) {
-        return new ChatRequest(model, messages, mode, options, fitToContext, tokens);
+        return new ChatRequest(model, messages, mode, options, fitToContext, tokens, tools);
     }
 
-    /** One turn: a role ("system", "user", "assistant", ...) and its content, text and images in order. */
-    public record Message(String role, List<Part> content) {
+    /** The same request with functions the model may call (null: none). */
+    public ChatRequest withTools(Tools functions) {
+        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, functions);
+    }
+
+    /**
+     * One turn: a role ("system", "user", "assistant", "tool") and its content, text and images in order; an assistant
+     * turn's function calls, and the call a tool turn answers (null for others).
+     */
+    public record Message(String role, List<Part> content, List<ToolCall> toolCalls, String toolCallId) {
         public Message {
             Objects.requireNonNull(role, "role");
             content = List.copyOf(content);
+            toolCalls = List.copyOf(toolCalls);
+        }
+
+        public Message(String role, List<Part> content) {
+            this(role, content, List.of(), null);
         }
 
         /** A turn of plain text. */
@@ -55,6 +73,33 @@ public record ChatRequest(String model, List<Message> messages, Mode mode, Gener
 
         boolean hasImages() {
             return content.stream().anyMatch(p -> p instanceof Image);
+        }
+    }
+
+    /** A function call an assistant turn made: the call's id, the function, and its arguments as JSON text (an object). */
+    public record ToolCall(String id, String name, String arguments) {
+        public ToolCall {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(arguments, "arguments");
+        }
+
+        /** The call as chat templates read it (transformers' form): the arguments as an object, not JSON text. */
+        Map<String, Object> asTemplateValue() {
+            Object parsed;
+            try {
+                parsed = JsonValues.parse(arguments, "the arguments of call " + id);
+            } catch (FormatException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            Map<String, Object> function = new LinkedHashMap<>();
+            function.put("name", name);
+            function.put("arguments", parsed);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("id", id);
+            out.put("type", "function");
+            out.put("function", function);
+            return out;
         }
     }
 

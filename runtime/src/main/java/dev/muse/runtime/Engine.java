@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
@@ -129,18 +130,33 @@ public final class Engine implements AutoCloseable {
         int context = model.contextLength();
         ThoughtTags tags = model.text().thoughtTags();
         Integer budget = Mode.thoughtBudget(request.mode(), request.thoughtBudget());
+        ToolCallFormat calls = toolCalls(model, request);
+        GenerationOptions requested = request.options();
+        if (calls != null && request.tools().mustCall()) { // the call is kept to the model's format and the parameters
+            if (requested.grammar() != null) throw new IllegalArgumentException("a call that must be made cannot also keep a response format");
+            requested = requested.withGrammar(calls.grammar(request.tools().offered(), request.tools().parallel()));
+        }
         if (!request.fitToContext()) {
             model.text().checkFits(textBytes(messages), context);
-            return generate(model, chatPrompt(model, request, 0), request.options(), false, 0, tags, budget);
+            return generate(model, chatPrompt(model, request, 0), requested, false, 0, tags, budget, calls);
         }
         model.text().checkFits(textBytes(List.of(messages.getLast())), context); // the newest message must fit on its own
-        Integer asked = request.options().maxTokens();
+        Integer asked = requested.maxTokens();
         int answer = asked != null ? asked : Math.max(1, context / 4);
         int leftOut = ContextFit.leftOut(messages, leave -> chatPrompt(model, request, leave).length(), context - answer);
         Prompt prompt = chatPrompt(model, request, leftOut);
-        GenerationOptions options = asked != null ? request.options()
-                : request.options().withMaxTokens(Math.max(1, Math.min(answer, context - prompt.length())));
-        return generate(model, prompt, options, false, leftOut, tags, budget);
+        GenerationOptions options = asked != null ? requested : requested.withMaxTokens(Math.max(1, Math.min(answer, context - prompt.length())));
+        return generate(model, prompt, options, false, leftOut, tags, budget, calls);
+    }
+
+    /** The format the model calls functions in, when the request offers some; refused when its template shows none. */
+    private static ToolCallFormat toolCalls(LoadedModel model, ChatRequest request) {
+        if (request.tools() == null || request.tools().offered().isEmpty()) return null;
+        ToolCallFormat format = model.text().toolCalls();
+        if (format == null)
+            throw new CapabilityException("The model '" + model.id() + "' cannot call functions: its chat template shows no tool call format",
+                    Capability.TOOL_CALLS, -1);
+        return format;
     }
 
     /**
@@ -163,9 +179,10 @@ public final class Engine implements AutoCloseable {
                 heard.add(text);
                 parts.add(new ChatRequest.Text(text));
             }
-            messages.add(new ChatRequest.Message(m.role(), parts));
+            messages.add(new ChatRequest.Message(m.role(), parts, m.toolCalls(), m.toolCallId()));
         }
-        return new ChatRequest(request.model(), messages, request.mode(), request.options(), request.fitToContext(), request.thoughtBudget());
+        return new ChatRequest(request.model(), messages, request.mode(), request.options(), request.fitToContext(), request.thoughtBudget(),
+                request.tools());
     }
 
     private String transcript(byte[] audio, int message) {
@@ -227,9 +244,12 @@ public final class Engine implements AutoCloseable {
                     case ChatRequest.Audio audio -> throw new IllegalStateException("audio is heard before the prompt is built");
                 }
             }
-            messages.add(new ChatMessage(m.role(), text.toString()));
+            messages.add(new ChatMessage(m.role(), text.toString(), m.toolCalls().stream().map(ChatRequest.ToolCall::asTemplateValue).toList(), m.toolCallId()));
         }
-        return model.text().chatPrompt(messages, Mode.templateVariables(request.mode()), images, model.images());
+        Map<String, Object> variables = new HashMap<>(Mode.templateVariables(request.mode()));
+        if (request.tools() != null && !request.tools().offered().isEmpty())
+            variables.put("tools", request.tools().offered().stream().map(Tools.Function::asTemplateValue).toList());
+        return model.text().chatPrompt(messages, variables, images, model.images());
     }
 
     private static long textBytes(List<ChatRequest.Message> messages) {
@@ -252,7 +272,7 @@ public final class Engine implements AutoCloseable {
             checkTokens(tokens, model.text().model(), "prompt token ");
         }
         boolean startOfText = tokens.length == 1 && tokens[0] == tokenizer.vocabulary().bosId();
-        return generate(model, Prompt.of(tokens), request.options(), startOfText, 0, null, null);
+        return generate(model, Prompt.of(tokens), request.options(), startOfText, 0, null, null, null);
     }
 
     /** One pooled, normalised vector per input, from a model that declares a pooling type (an embedding model). */
@@ -324,14 +344,15 @@ public final class Engine implements AutoCloseable {
      * continued text ({@code tags} null) is all answer.
      */
     private static Generation generate(LoadedModel model, Prompt prompt, GenerationOptions options, boolean startOfText, int leftOut,
-                                       ThoughtTags tags, Integer thoughtBudget) {
+                                       ThoughtTags tags, Integer thoughtBudget, ToolCallFormat calls) {
         int context = model.contextLength();
         Integer asked = options.maxTokens();
         if (prompt.length() >= context || asked != null && prompt.length() + asked > context)
             throw ContextLengthException.of(context, prompt.length(), asked);
         int maxTokens = asked != null ? asked : context - prompt.length();
         if (options.grammar() != null) tags = null; // the whole text is the grammar's: no thought to separate or close
-        return new Generation(model.scheduler(), prompt, model.text().tokenizer(), options, maxTokens, startOfText, leftOut, tags, thoughtBudget);
+        return new Generation(model.scheduler(), prompt, model.text().tokenizer(), options, maxTokens, startOfText, leftOut, tags, thoughtBudget,
+                calls);
     }
 
     /** Bytes of {@code s} in UTF-8, counted without encoding it. */

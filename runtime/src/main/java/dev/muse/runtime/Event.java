@@ -3,12 +3,12 @@ package dev.muse.runtime;
 import java.util.List;
 
 /**
- * What a {@link Generation} reports, in order: for each choice its {@link Reasoning} (a reasoning model's thought)
- * and {@link Token}s and then one {@link Done};
+ * What a {@link Generation} reports, in order: for each choice its {@link Reasoning} (a reasoning model's thought),
+ * {@link Token}s and {@link ToolCall}s and then one {@link Done};
  * the stream ends with {@link Usage} once every choice is done, or with {@link Error} at the first failure.
  * Choices interleave. A {@link Transcription} reports {@link Progress} and {@link Segment}s, then
  * {@link Transcribed} (or {@link Error}); a {@link Drawing} reports {@link Progress} and an {@link Image} per picture, then
- * {@link Drawn} (or {@link Error}). Later abilities add their own kinds here (tool calls, speech),
+ * {@link Drawn} (or {@link Error}). Later abilities add their own kinds here (speech),
  * so every edge maps one sealed type.
  */
 public sealed interface Event {
@@ -27,6 +27,13 @@ public sealed interface Event {
      * It comes before the choice's first {@link Token}; it has no log-probabilities.
      */
     record Reasoning(int choice, String text) implements Event {}
+
+    /**
+     * A function choice {@code choice} calls, once its call is complete: its place among the choice's calls, an id the
+     * result will name, the function's name and its arguments as JSON text (an object). The choice then ends with
+     * {@link FinishReason#TOOL_CALLS}.
+     */
+    record ToolCall(int choice, int index, String id, String name, String arguments) implements Event {}
 
     /**
      * Choice {@code choice} ended.

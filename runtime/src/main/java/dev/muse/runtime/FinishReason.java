@@ -7,5 +7,7 @@ public enum FinishReason {
     /** The token budget or the context window ran out. */
     LENGTH,
     /** The caller cancelled it (a client that went away, Stop in the studio). */
-    CANCELLED
+    CANCELLED,
+    /** The model called functions ({@link Event.ToolCall}s) and waits for their results. */
+    TOOL_CALLS
 }

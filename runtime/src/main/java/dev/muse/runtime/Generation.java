@@ -36,18 +36,22 @@ public final class Generation implements AutoCloseable {
         final StopStrings stops;
         final Thoughts thoughts; // null: the model does not think aloud
         final List<Sequence.Token> pending = new ArrayList<>();
+        /** The answer held back while it may still be function calls (null once it is known to be text). */
+        StringBuilder held;
         long firstTokenNanos = -1;
         int completionTokens;
         boolean done;
 
-        Choice(TokenDecoder decoder, StopStrings stops, Thoughts thoughts) {
+        Choice(TokenDecoder decoder, StopStrings stops, Thoughts thoughts, boolean mayCall) {
             this.decoder = decoder;
             this.stops = stops;
             this.thoughts = thoughts;
+            this.held = mayCall ? new StringBuilder() : null;
         }
     }
 
     private final Tokenizer tokenizer;
+    private final ToolCallFormat calls; // null: no functions to call
     private final long start = System.nanoTime();
     private final int promptTokens;
     private final int leftOutMessages;
@@ -62,11 +66,13 @@ public final class Generation implements AutoCloseable {
      * Submits every choice. With {@code startOfText} (a prompt of BOS alone) the answer is the start of a text, so
      * a SentencePiece vocabulary's space prefix is dropped from its first piece. A reasoning model's ({@code tags} not
      * null) thought is reported apart from its answer, and closed after {@code thoughtBudget} tokens (null: when the
-     * model closes it).
+     * model closes it). With {@code calls}, an answer that is function calls in that format is reported as
+     * {@link Event.ToolCall}s, not text.
      */
     Generation(Scheduler scheduler, Prompt prompt, Tokenizer tokenizer, GenerationOptions options, int maxTokens, boolean startOfText,
-               int leftOutMessages, ThoughtTags tags, Integer thoughtBudget) {
+               int leftOutMessages, ThoughtTags tags, Integer thoughtBudget, ToolCallFormat calls) {
         this.tokenizer = tokenizer;
+        this.calls = calls;
         this.promptTokens = prompt.length();
         this.leftOutMessages = leftOutMessages;
         Sampling s = options.sampling();
@@ -80,7 +86,7 @@ public final class Generation implements AutoCloseable {
                 Sampler.Settings sampling = new Sampler.Settings(s.temperature(), s.topK(), s.topP(), s.minP(), s.repeatPenalty(),
                         s.presencePenalty(), s.frequencyPenalty(), 64, s.seed() + i);
                 Choice choice = new Choice(TokenDecoder.forReplies(tokenizer, startOfText), new StopStrings(options.stop()),
-                        tags == null ? null : new Thoughts(startsInThought));
+                        tags == null ? null : new Thoughts(startsInThought), calls != null);
                 choices.add(choice);
                 TokenConstraint constraint = options.grammar() == null ? null : new TokenConstraint(options.grammar().grammar, tokenizer);
                 Sequence.Request request = new Sequence.Request(prompt, maxTokens, sampling, tokenizer::isEndOfGeneration, options.topLogprobs(),
@@ -142,6 +148,7 @@ public final class Generation implements AutoCloseable {
                     if (!rest.isEmpty() || !c.pending.isEmpty()) text(signal.choice(), c, rest, true);
                 }
                 FinishReason reason = c.stops.stopped() ? FinishReason.STOP : f.reason();
+                if (c.held != null && release(signal.choice(), c, reason)) reason = FinishReason.TOOL_CALLS;
                 long total = System.nanoTime() - start;
                 c.done = true;
                 ready.add(new Event.Done(signal.choice(), reason, f.promptTokens(), f.cachedPromptTokens(), c.completionTokens,
@@ -181,7 +188,40 @@ public final class Generation implements AutoCloseable {
         if (!answered && !c.thoughts.answering()) c.pending.clear(); // a thought's tokens have no log-probabilities to report
     }
 
+    /** Reports answer text, holding it back while it may still turn out to be function calls. */
     private void answer(int index, Choice c, String text) {
+        if (c.held == null) {
+            token(index, c, text);
+            return;
+        }
+        c.held.append(text);
+        String start = c.held.toString().stripLeading();
+        if (start.isEmpty() || calls.mayBeCalls(start)) return;
+        String shown = c.held.toString();
+        c.held = null; // text after all
+        token(index, c, shown);
+    }
+
+    /**
+     * At the end of a choice whose answer was held back: its function calls, when the whole answer is calls (true),
+     * else the text; a choice the length limit cut inside a call is text too.
+     */
+    private boolean release(int index, Choice c, FinishReason reason) {
+        String answer = c.held.toString();
+        c.held = null;
+        List<ToolCallFormat.Call> made = reason == FinishReason.STOP ? calls.parse(answer) : null;
+        if (made == null) {
+            if (!answer.isEmpty()) token(index, c, answer);
+            return false;
+        }
+        c.pending.clear();
+        for (int i = 0; i < made.size(); i++)
+            ready.add(new Event.ToolCall(index, i, "call_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 24),
+                    made.get(i).name(), made.get(i).arguments()));
+        return true;
+    }
+
+    private void token(int index, Choice c, String text) {
         List<TokenLogprob> logprobs = new ArrayList<>();
         for (Sequence.Token t : c.pending) {
             if (t.logprob() == null) break; // not asked for

@@ -26,6 +26,15 @@ public final class OutputGrammar {
         return new OutputGrammar(Gbnf.parse(JsonSchemaGrammar.gbnf(schema)));
     }
 
+    /**
+     * GBNF rules for values valid against {@code schema} whose start rule is called {@code name} instead of root, to be
+     * part of a larger grammar (a tool call's JSON inside the model's call syntax).
+     */
+    static String schemaRules(Object schema, String name) {
+        String rules = JsonSchemaGrammar.gbnf(schema);
+        return name + rules.substring("root".length());
+    }
+
     /** A sentence of the GBNF grammar {@code text}. */
     public static OutputGrammar gbnf(String text) {
         return new OutputGrammar(Gbnf.parse(text));

@@ -46,6 +46,7 @@ final class TextModel implements AutoCloseable {
     private final int longestToken;        // null: the model has none (a base model) or ...
     private final TemplateException templateError; // ... its template is beyond our sandboxed Jinja subset
     private final ThoughtTags thoughtTags; // null: not a reasoning model
+    private final ToolCallFormat toolCalls; // null: its template shows no way to call functions
 
     private TextModel(TensorSource file, Ops ops, Decoder model, Tokenizer tokenizer) {
         this.file = file;
@@ -68,6 +69,7 @@ final class TextModel implements AutoCloseable {
         for (int id = 0; id < tokenizer.vocabulary().size(); id++) longest = Math.max(longest, tokenizer.decodeBytes(id).length);
         this.longestToken = longest;
         this.thoughtTags = ThoughtTags.of(source, tokenizer);
+        this.toolCalls = ToolCallFormat.of(source);
     }
 
     /** The model in the weight file at {@code path}, computing with {@code ops}. */
@@ -112,6 +114,9 @@ final class TextModel implements AutoCloseable {
 
     /** How the model marks its thought, when its chat template makes it a reasoning model; else null. */
     ThoughtTags thoughtTags() { return thoughtTags; }
+
+    /** How the model writes function calls, from its chat template; null when the template shows none. */
+    ToolCallFormat toolCalls() { return toolCalls; }
 
     /**
      * Refuses, before it is tokenized, text too long to fit {@code context} tokens whatever its tokens are: an 8 MB

@@ -138,6 +138,7 @@ final class AudioService implements HttpService {
                 case Event.Progress p -> { }
                 case Event.Token t -> { } // a generation's events: a transcription has none
                 case Event.Reasoning r -> { }
+                case Event.ToolCall x -> { }
                 case Event.Done d -> { }
                 case Event.Usage u -> { }
                 case Event.Image x -> { } // drawings' events

@@ -7,6 +7,7 @@ import dev.muse.runtime.ChatRequest;
 import dev.muse.runtime.Engine;
 import dev.muse.runtime.Generation;
 import dev.muse.runtime.Mode;
+import dev.muse.runtime.Tools;
 import dev.muse.server.openai.Answers;
 import dev.muse.server.openai.ApiException;
 import dev.muse.server.openai.ChatMessages;
@@ -14,6 +15,7 @@ import dev.muse.server.openai.GenerationParams;
 import dev.muse.server.openai.ImageUrls;
 import dev.muse.server.openai.Json;
 import dev.muse.server.openai.Modes;
+import dev.muse.server.openai.ToolParams;
 import dev.muse.server.store.Conversation;
 import dev.muse.server.store.Message;
 import dev.muse.server.store.Store;
@@ -61,15 +63,18 @@ final class ChatService implements HttpService {
         ChatMessages.Input input = ChatMessages.read(body, imageUrls);
         Mode mode = Modes.read(body);
         Integer thoughtBudget = Modes.thoughtBudget(body);
+        Tools tools = ToolParams.read(body);
         String owner = Access.owner(req);
         String conversationId = body.path("conversation_id").isTextual() ? body.get("conversation_id").textValue() : null;
         try (AutoCloseable permit = access.generationPermit(owner)) {
             if (conversationId == null) {
-                Generation generation = start(new ChatRequest(params.model(), input.messages(), mode, params.options()).withThoughtBudget(thoughtBudget), 0);
+                Generation generation = start(new ChatRequest(params.model(), input.messages(), mode, params.options()).withThoughtBudget(thoughtBudget)
+                        .withTools(tools), 0);
                 generations.run(req, res, Answers.Kind.CHAT, generation, params, Generations.Observer.NONE);
                 return;
             }
             if (params.n() != 1) throw ApiException.invalid("n", "a conversation stores one reply: 'n' must be 1 with 'conversation_id'");
+            if (tools != null) throw ApiException.invalid("tools", "a stored conversation cannot call functions yet: send 'tools' without 'conversation_id'");
             Conversation conversation = store.conversations().get(owner, conversationId).orElseThrow(() -> ConversationService.notFound(conversationId));
             List<ChatRequest.Message> full = new ArrayList<>();
             ConversationService.systemPrompt(conversation).ifPresent(system -> full.add(ChatRequest.Message.of("system", system)));
@@ -152,6 +157,7 @@ final class ChatService implements HttpService {
         try {
             return engine.chat(request);
         } catch (CapabilityException e) {
+            if (e.missing() == CapabilityException.Capability.TOOL_CALLS) throw ApiException.invalid("tools", e.getMessage());
             if (e.message() < stored)
                 throw ApiException.invalid("conversation_id", "unsupported_content",
                         "The conversation holds images and the model '" + request.model() + "' reads text only");

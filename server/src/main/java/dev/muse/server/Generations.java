@@ -56,11 +56,13 @@ final class Generations {
             Answers answers = new Answers(kind, p.model(), generation.leftOutMessages());
             EventStream stream = p.stream() ? new EventStream(res) : null;
             List<StringBuilder> texts = new ArrayList<>(), thoughts = new ArrayList<>();
+            List<List<Event.ToolCall>> calls = new ArrayList<>();
             List<List<TokenLogprob>> logprobs = new ArrayList<>();
             Event.Done[] done = new Event.Done[p.n()];
             for (int i = 0; i < p.n(); i++) {
                 texts.add(new StringBuilder());
                 thoughts.add(new StringBuilder());
+                calls.add(new ArrayList<>());
                 logprobs.add(new ArrayList<>());
             }
             while (true) {
@@ -82,6 +84,11 @@ final class Generations {
                         text.append(t.text());
                         observer.onText(t.choice(), thoughts.get(t.choice()).toString(), text.toString());
                     }
+                    case Event.ToolCall call -> {
+                        boolean first = texts.get(call.choice()).isEmpty() && thoughts.get(call.choice()).isEmpty() && calls.get(call.choice()).isEmpty();
+                        if (stream != null && !stream.send(answers.toolCallChunk(call, first))) return List.of(); // client gone
+                        calls.get(call.choice()).add(call);
+                    }
                     case Event.Done d -> {
                         done[d.choice()] = d;
                         metrics.generated(p.model(), d);
@@ -102,7 +109,8 @@ final class Generations {
                             stream.done();
                         } else {
                             List<Answers.Choice> whole = choices.stream()
-                                    .map(c -> new Answers.Choice(c.index(), c.text(), c.reasoning(), logprobs.get(c.index()), c.done().reason())).toList();
+                                    .map(c -> new Answers.Choice(c.index(), c.text(), c.reasoning(), calls.get(c.index()), logprobs.get(c.index()),
+                                            c.done().reason())).toList();
                             Json.send(res, 200, answers.whole(whole, usage));
                         }
                         return choices;

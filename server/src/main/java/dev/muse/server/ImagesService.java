@@ -167,6 +167,7 @@ final class ImagesService implements HttpService {
                 case Event.PartialImage x -> { }
                 case Event.Token x -> { } // other kinds of work's events: a drawing has none
                 case Event.Reasoning r -> { }
+                case Event.ToolCall x -> { }
                 case Event.Done x -> { }
                 case Event.Usage x -> { }
                 case Event.Segment x -> { }
@@ -209,6 +210,7 @@ final class ImagesService implements HttpService {
                 case Event.Progress p -> { }
                 case Event.Token x -> { } // other kinds of work's events: a drawing has none
                 case Event.Reasoning r -> { }
+                case Event.ToolCall x -> { }
                 case Event.Done x -> { }
                 case Event.Usage x -> { }
                 case Event.Segment x -> { }

@@ -16,8 +16,12 @@ public final class Answers {
     /** Which endpoint answers: /v1/chat/completions or /v1/completions. */
     public enum Kind { CHAT, TEXT }
 
-    /** A finished choice, as the whole body lists it: its text, and a reasoning model's thought behind it (empty when none). */
-    public record Choice(int index, String text, String reasoning, List<TokenLogprob> logprobs, FinishReason reason) {}
+    /**
+     * A finished choice, as the whole body lists it: its text, a reasoning model's thought behind it (empty when none), and
+     * the functions it called.
+     */
+    public record Choice(int index, String text, String reasoning, List<Event.ToolCall> toolCalls, List<TokenLogprob> logprobs,
+                         FinishReason reason) {}
 
     private final Kind kind;
     private final String id;
@@ -72,6 +76,35 @@ public final class Answers {
         return chunk;
     }
 
+    /**
+     * A chunk carrying one whole function call of a choice, as OpenAI streams them: {@code delta.tool_calls} with the
+     * call's index, id, type and function (name and the arguments' JSON text, here at once). {@code first}: the choice's
+     * first chunk, which names the role.
+     */
+    public ObjectNode toolCallChunk(Event.ToolCall call, boolean first) {
+        ObjectNode chunk = Wire.head(id, chunkObject(), created, model);
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", call.choice());
+        ObjectNode delta = choice.putObject("delta");
+        if (first) delta.put("role", "assistant");
+        if (first) delta.putNull("content");
+        delta.putArray("tool_calls").add(toolCall(call, true));
+        choice.putNull("logprobs");
+        choice.putNull("finish_reason");
+        return chunk;
+    }
+
+    private static ObjectNode toolCall(Event.ToolCall call, boolean indexed) {
+        ObjectNode out = Json.object();
+        if (indexed) out.put("index", call.index());
+        out.put("id", call.id());
+        out.put("type", "function");
+        ObjectNode function = out.putObject("function");
+        function.put("name", call.name());
+        function.put("arguments", call.arguments());
+        return out;
+    }
+
     /** The chunk that ends one choice of a stream. */
     public ObjectNode finish(int index, FinishReason reason) {
         ObjectNode chunk = Wire.head(id, chunkObject(), created, model);
@@ -103,9 +136,14 @@ public final class Answers {
             if (kind == Kind.CHAT) {
                 ObjectNode message = choice.putObject("message");
                 message.put("role", "assistant");
-                message.put("content", c.text());
+                if (c.toolCalls().isEmpty() || !c.text().isEmpty()) message.put("content", c.text());
+                else message.putNull("content"); // OpenAI's form for a reply that only calls functions
                 if (!c.reasoning().isEmpty()) message.put("reasoning_content", c.reasoning());
                 message.putNull("refusal");
+                if (!c.toolCalls().isEmpty()) {
+                    ArrayNode calls = message.putArray("tool_calls");
+                    for (Event.ToolCall call : c.toolCalls()) calls.add(toolCall(call, false));
+                }
                 choice.set("logprobs", logprobs ? Wire.chatLogprobs(c.logprobs()) : null);
             } else {
                 choice.put("text", c.text());

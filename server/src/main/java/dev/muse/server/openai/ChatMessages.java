@@ -13,7 +13,7 @@ import java.util.Set;
  * images, so a text-only model never makes the server fetch anything.
  */
 public final class ChatMessages {
-    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
 
     /** The field Muse adds to a stored input_audio part: the text its speech model heard in it. */
     public static final String TRANSCRIPT = "transcript";
@@ -47,8 +47,11 @@ public final class ChatMessages {
             if (!m.isObject()) throw ApiException.invalid(where, "'" + where + "' must be an object");
             String role = Fields.string(m, "role");
             if (role == null || !ROLES.contains(role))
-                throw ApiException.invalid(where + ".role", "'" + where + ".role' must be one of system, developer, user, assistant; got " + m.get("role"));
+                throw ApiException.invalid(where + ".role", "'" + where + ".role' must be one of system, developer, user, assistant, tool; got " + m.get("role"));
             ChatRequest.Message message = message(role, m.get("content"), where, urls);
+            List<ChatRequest.ToolCall> calls = role.equals("assistant") ? ToolParams.calls(m.get("tool_calls"), where) : List.of();
+            String answers = role.equals("tool") ? Fields.requiredString(m, "tool_call_id") : null;
+            if (!calls.isEmpty() || answers != null) message = new ChatRequest.Message(message.role(), message.content(), calls, answers);
             images += (int) message.content().stream().filter(p -> p instanceof ChatRequest.Image).count();
             out.add(message);
             contents.add(m.get("content"));

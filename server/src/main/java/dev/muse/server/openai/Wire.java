@@ -21,6 +21,7 @@ public final class Wire {
             case STOP -> "stop";
             case LENGTH -> "length";
             case CANCELLED -> null;
+            case TOOL_CALLS -> "tool_calls";
         };
     }
 

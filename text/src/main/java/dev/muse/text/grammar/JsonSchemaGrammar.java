@@ -208,7 +208,7 @@ public final class JsonSchemaGrammar {
 
     /** A GBNF literal matching exactly the JSON text of {@code value}. */
     private static String literal(Object value) {
-        String json = JsonText.of(value);
+        String json = dev.muse.formats.JsonValues.write(value);
         StringBuilder out = new StringBuilder("\"");
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);

@@ -98,7 +98,8 @@ public final class ChatTemplate {
     }
 
     /**
-     * The standard chat-template variables: {@code messages} (maps with "role" and "content"),
+     * The standard chat-template variables: {@code messages} (maps with "role" and "content", and "tool_calls" or
+     * "tool_call_id" on turns that have them),
      * {@code add_generation_prompt}, {@code bos_token}, {@code eos_token}, then every entry of
      * {@code extra} — such as {@code tools} (a list of JSON-schema function maps), present only when
      * given, or template switches like {@code enable_thinking}.
@@ -110,6 +111,8 @@ public final class ChatTemplate {
             Map<String, Object> turn = new LinkedHashMap<>();
             turn.put("role", m.role());
             turn.put("content", m.content());
+            if (!m.toolCalls().isEmpty()) turn.put("tool_calls", m.toolCalls());
+            if (m.toolCallId() != null) turn.put("tool_call_id", m.toolCallId());
             turns.add(turn);
         }
         Map<String, Object> context = new LinkedHashMap<>();
