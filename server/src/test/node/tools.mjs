@@ -18,8 +18,9 @@ const message = whole.choices[0].message;
 
 const streamed = [];
 let streamFinish = null;
+// random weights may go on calling in parallel: room for many calls
 for await (const chunk of await client.chat.completions.create({ model, messages, tools, tool_choice: "required", parallel_tool_calls: true,
-    max_tokens: 300, seed: 2, stream: true })) {
+    max_tokens: 1500, seed: 2, stream: true })) {
   const choice = chunk.choices[0];
   for (const call of choice?.delta?.tool_calls ?? []) {
     streamed[call.index] ??= { id: "", name: "", arguments: "" };

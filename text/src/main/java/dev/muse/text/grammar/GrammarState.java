@@ -43,11 +43,27 @@ public final class GrammarState {
 
     private final Grammar grammar;
     private final List<Frame> stacks;   // each at a terminal, or DONE
+    private final int hash;             // of the set of stacks: equal states are where the text stands the same way
 
     private GrammarState(Grammar grammar, List<Frame> stacks) {
         this.grammar = grammar;
         this.stacks = stacks;
+        int h = 0;
+        for (Frame f : stacks) h += f.hashCode();
+        this.hash = h;
     }
+
+    /**
+     * The same set of stacks in the same grammar: the same texts can follow. Inside a JSON string, say, every character
+     * leads back to an equal state, which is what lets a token mask be worked out once and kept ({@link TokenConstraint}).
+     */
+    @Override public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof GrammarState other) || other.hash != hash || other.grammar != grammar || other.stacks.size() != stacks.size()) return false;
+        return stacks.size() == 1 ? stacks.getFirst().equals(other.stacks.getFirst()) : new HashSet<>(stacks).containsAll(other.stacks);
+    }
+
+    @Override public int hashCode() { return hash; }
 
     /** Before any text. */
     public static GrammarState start(Grammar grammar) {

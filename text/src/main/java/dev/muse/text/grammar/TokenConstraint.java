@@ -3,7 +3,9 @@ package dev.muse.text.grammar;
 import dev.muse.text.TokenType;
 import dev.muse.text.Tokenizer;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -16,7 +18,8 @@ import java.util.WeakHashMap;
  *
  * <p>Working out every allowed token walks the vocabulary in byte order, so tokens that share a prefix share its
  * work, and a prefix the grammar refuses rules out every token that starts with it at once (a trie walk without the
- * trie). The caller asks first whether the token it sampled is allowed, which is one token's work; most of the time
+ * trie). The result is kept by where the text stands (the last {@value #KEPT_MASKS} such places): inside a JSON string
+ * every character leads back to the same place, so a long string costs one walk. The caller asks first whether the token it sampled is allowed, which is one token's work; most of the time
  * it is, and the whole mask is needed only when it is not (sampling again from the masked logits then draws from
  * exactly the distribution restricted to the allowed tokens).
  */
@@ -109,8 +112,14 @@ public final class TokenConstraint {
         boolean canEnd() { return need == 0 && grammar.canEnd(); }
     }
 
+    /** Masks worked out before, by where the text stood: grammars return to the same states again and again. */
+    private static final int KEPT_MASKS = 32;
+
     private final Pieces pieces;
     private Cursor cursor;
+    private final Map<Cursor, BitSet> masks = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override protected boolean removeEldestEntry(Map.Entry<Cursor, BitSet> eldest) { return size() > KEPT_MASKS; }
+    };
 
     /** A sequence at the start of {@code grammar}, over {@code tokenizer}'s vocabulary. */
     public TokenConstraint(Grammar grammar, Tokenizer tokenizer) {
@@ -131,9 +140,17 @@ public final class TokenConstraint {
 
     /** Sets the logit of every token that may not come next to negative infinity; false when none may. */
     public boolean mask(float[] logits) {
-        boolean[] allowed = new boolean[pieces.bytes.length];
+        BitSet allowed = masks.computeIfAbsent(cursor, this::allowedAt);
+        boolean any = !allowed.isEmpty();
+        for (int id = allowed.nextClearBit(0); id < logits.length; id = allowed.nextClearBit(id + 1)) logits[id] = Float.NEGATIVE_INFINITY;
+        return any;
+    }
+
+    /** Every token that may follow {@code at}, end-of-generation tokens included where the text may end. */
+    private BitSet allowedAt(Cursor at0) {
+        BitSet allowed = new BitSet(pieces.bytes.length);
         Cursor[] at = new Cursor[pieces.longest + 1];
-        at[0] = cursor;
+        at[0] = at0;
         int computed = 0, dead = Integer.MAX_VALUE; // the previous token's states are known to depth computed; it died at depth dead
         for (int i = 0; i < pieces.order.length; i++) {
             int id = pieces.order[i], same = pieces.shared[i];
@@ -150,14 +167,11 @@ public final class TokenConstraint {
                 at[++k] = next;
             }
             computed = k;
-            if (dead == Integer.MAX_VALUE) allowed[id] = true;
+            if (dead == Integer.MAX_VALUE) allowed.set(id);
         }
-        boolean canEnd = cursor.canEnd(), any = false;
-        for (int id = 0; id < logits.length; id++) {
-            if (allowed[id] || canEnd && id < pieces.endOfGeneration.length && pieces.endOfGeneration[id]) any = true;
-            else logits[id] = Float.NEGATIVE_INFINITY;
-        }
-        return any;
+        if (at0.canEnd())
+            for (int id = 0; id < pieces.endOfGeneration.length; id++) if (pieces.endOfGeneration[id]) allowed.set(id);
+        return allowed;
     }
 
     /** Moves past {@code token}, which must be allowed (an end-of-generation token ends the text and changes nothing). */
