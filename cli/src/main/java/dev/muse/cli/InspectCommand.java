@@ -4,7 +4,12 @@ import dev.muse.hub.ModelFiles;
 
 import dev.muse.formats.Metadata;
 import dev.muse.formats.TensorInfo;
+import dev.muse.formats.TensorSource;
+import dev.muse.formats.detect.WeightFiles;
+import dev.muse.formats.ggml.WhisperGgmlFile;
 import dev.muse.formats.gguf.GgufFile;
+import dev.muse.formats.pytorch.TorchCheckpoint;
+import dev.muse.formats.safetensors.SafetensorsFile;
 import java.io.PrintStream;
 import java.lang.reflect.Array;
 import java.nio.file.Path;
@@ -14,9 +19,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Print a GGUF file's metadata and tensors.")
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Print a weight file's metadata and tensors (GGUF, safetensors, a PyTorch checkpoint, whisper.cpp's ggml).")
 final class InspectCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "MODEL", description = "a .gguf file or a model name in the cache")
+    @Parameters(paramLabel = "MODEL", description = "a weight file or a model name in the cache")
     String model;
 
     @Option(names = "--full-arrays", description = "print arrays (vocabularies) in full instead of their first elements")
@@ -25,8 +31,15 @@ final class InspectCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         Path path = ModelFiles.resolve(model);
         PrintStream out = System.out;
-        try (GgufFile file = GgufFile.open(path)) {
-            out.printf("%s: GGUF v%d, %,d bytes, %d metadata keys, %d tensors%n", path, file.version(), file.fileSize(),
+        try (TensorSource file = WeightFiles.open(path)) {
+            String format = switch (file) {
+                case GgufFile g -> "GGUF v" + g.version();
+                case SafetensorsFile x -> "safetensors";
+                case TorchCheckpoint x -> "PyTorch checkpoint (its pickle read as data, nothing run)";
+                case WhisperGgmlFile x -> "whisper.cpp ggml";
+                default -> file.getClass().getSimpleName();
+            };
+            out.printf("%s: %s, %,d bytes, %d metadata keys, %d tensors%n", path, format, file.size(),
                     file.metadata().keys().size(), file.tensors().size());
             out.println("\nmetadata:");
             Metadata m = file.metadata();

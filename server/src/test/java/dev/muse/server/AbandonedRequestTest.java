@@ -24,7 +24,14 @@ class AbandonedRequestTest {
     private static final String LONG = "{\"model\":\"tiny-chat\",\"n\":2,\"max_tokens\":1900,\"temperature\":0,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Write a very long story\"}]}";
 
+    private static final String ONE_TOKEN = "{\"model\":\"tiny-chat\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
     @TempDir Path dir;
+
+    /** Whether the model's batch has sequences running. */
+    private static boolean generating(TestServer s) throws Exception {
+        return s.get("/metrics").body().lines().anyMatch(l -> l.startsWith("muse_running_sequences{") && !l.endsWith(" 0"));
+    }
 
     @Test
     void anAbandonedWholeAnswerIsCancelledAndFreesTheKeysPermit() throws Exception {
@@ -47,14 +54,17 @@ class AbandonedRequestTest {
                         + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(body);
                 out.flush();
-                Thread.sleep(200); // it is generating now, holding the only permit
-                assertEquals(429, s.post("/v1/chat/completions", LONG).statusCode(), "the permit is taken while it runs");
+                // wait until it is generating (a loaded machine may take a while to start it), as /metrics shows, which
+                // takes no permit; from then on it holds the key's only one
+                long asked = System.nanoTime();
+                while (!generating(s) && System.nanoTime() - asked < 20_000_000_000L) Thread.sleep(50);
+                assertEquals(429, s.post("/v1/chat/completions", ONE_TOKEN).statusCode(), "the permit is taken while it runs");
             }
             long left = System.nanoTime();
             HttpResponse<String> next;
             do {
                 Thread.sleep(50);
-                next = s.post("/v1/chat/completions", "{\"model\":\"tiny-chat\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                next = s.post("/v1/chat/completions", ONE_TOKEN);
             } while (next.statusCode() == 429 && System.nanoTime() - left < 30_000_000_000L);
             double freedAfter = (System.nanoTime() - left) / 1e9;
             assertEquals(200, next.statusCode(), next.body());

@@ -4,6 +4,7 @@ import dev.muse.formats.FormatException;
 import dev.muse.formats.TensorSource;
 import dev.muse.formats.ggml.WhisperGgmlFile;
 import dev.muse.formats.gguf.GgufFile;
+import dev.muse.formats.pytorch.TorchCheckpoint;
 import dev.muse.formats.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,13 +19,14 @@ public final class WeightFiles {
     private static final byte[] GGUF = {'G', 'G', 'U', 'F'};
     /** whisper.cpp's legacy ggml files: the uint32 0x67676d6c ("ggml") written little-endian. */
     private static final byte[] GGML = {'l', 'm', 'g', 'g'};
+    /** A ZIP archive's local file header: PyTorch's checkpoints (torch.save since 1.6). */
+    private static final byte[] ZIP = {'P', 'K', 3, 4};
 
     private WeightFiles() {}
 
     /**
-     * The tensors and metadata of the file at {@code path}: GGUF, whisper.cpp's ggml model files, or safetensors
-     * (PyTorch zip and ONNX initialisers come with the issues that need them). A FormatException says when the format
-     * is unknown.
+     * The tensors and metadata of the file at {@code path}: GGUF, whisper.cpp's ggml model files, safetensors, or a
+     * PyTorch checkpoint (read without running its pickle). A FormatException says when the format is unknown.
      */
     public static TensorSource open(Path path) throws IOException {
         byte[] start;
@@ -34,8 +36,9 @@ public final class WeightFiles {
         byte[] magic = Arrays.copyOf(start, 4);
         if (Arrays.equals(magic, GGUF)) return GgufFile.open(path);
         if (Arrays.equals(magic, GGML)) return WhisperGgmlFile.open(path);
+        if (Arrays.equals(magic, ZIP)) return TorchCheckpoint.open(path);
         if (isSafetensors(start, Files.size(path))) return SafetensorsFile.open(path);
-        throw new FormatException(path.getFileName() + " is not a weight file Muse reads (GGUF, whisper.cpp's ggml, safetensors)");
+        throw new FormatException(path.getFileName() + " is not a weight file Muse reads (GGUF, whisper.cpp's ggml, safetensors, PyTorch)");
     }
 
     /**
