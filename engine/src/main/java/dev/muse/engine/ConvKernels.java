@@ -70,6 +70,65 @@ public final class ConvKernels {
         }
     }
 
+    /**
+     * The shape of a 1-D convolution over channels-last steps (float[step * channels + channel]), with PyTorch's stride,
+     * dilation and padding (which may differ per side).
+     */
+    public record Conv1(int steps, int inChannels, int outChannels, int kernel, int stride, int dilation, int padLeft, int padRight) {
+        public Conv1 {
+            if (steps < 1 || inChannels < 1 || outChannels < 1 || kernel < 1 || stride < 1 || dilation < 1 || padLeft < 0 || padRight < 0
+                    || steps + padLeft + padRight < (kernel - 1) * dilation + 1)
+                throw new IllegalArgumentException("invalid convolution " + this);
+        }
+
+        public int outSteps() { return (steps + padLeft + padRight - (kernel - 1) * dilation - 1) / stride + 1; }
+
+        /** Columns of the weight matrix: one per (tap, input channel), in that order. */
+        public int patch() { return kernel * inChannels; }
+    }
+
+    /**
+     * out = conv1d(in) + bias, channels-last: {@code weight} is [outChannels, kernel*inChannels] with columns in (tap,
+     * channel) order (a PyTorch [out, in, k] kernel permuted once at load). Output steps go through the matrix product a
+     * block at a time, their dilated windows unfolded first.
+     */
+    public static void conv1d(Conv1 c, Tensor weight, Tensor bias, float[] in, float[] out) {
+        int outSteps = c.outSteps(), patch = c.patch(), oc = c.outChannels();
+        float[] biasValues = bias == null ? null : new float[oc];
+        if (bias != null) bias.dequantize(0, biasValues, 0, oc);
+        float[] patches = new float[Math.min(PATCH_ROWS, outSteps) * patch];
+        float[] block = new float[Math.min(PATCH_ROWS, outSteps) * oc];
+        for (int s0 = 0; s0 < outSteps; s0 += PATCH_ROWS) {
+            int rows = Math.min(PATCH_ROWS, outSteps - s0);
+            for (int r = 0; r < rows; r++) {
+                int start = (s0 + r) * c.stride() - c.padLeft(), ic = c.inChannels();
+                for (int tap = 0; tap < c.kernel(); tap++) {
+                    int t = start + tap * c.dilation(), to = r * patch + tap * ic;
+                    if (t < 0 || t >= c.steps()) Arrays.fill(patches, to, to + ic, 0f);
+                    else System.arraycopy(in, t * ic, patches, to, ic);
+                }
+            }
+            MatmulKernels.matmulBatch(weight, patches, rows, block, oc, patch);
+            System.arraycopy(block, 0, out, s0 * oc, rows * oc);
+            if (biasValues != null) for (int r = 0; r < rows; r++) VectorKernels.add(out, (s0 + r) * oc, out, (s0 + r) * oc, biasValues, 0, oc);
+        }
+    }
+
+    /** The definition, with a PyTorch-ordered kernel [out][in][tap]: a sum per output value, in double. */
+    public static void conv1dReference(Conv1 c, float[] torchKernel, float[] bias, float[] in, float[] out) {
+        int k = c.kernel(), ic = c.inChannels();
+        for (int os = 0; os < c.outSteps(); os++)
+            for (int o = 0; o < c.outChannels(); o++) {
+                double sum = bias == null ? 0 : bias[o];
+                for (int i = 0; i < ic; i++)
+                    for (int tap = 0; tap < k; tap++) {
+                        int t = os * c.stride() - c.padLeft() + tap * c.dilation();
+                        if (t >= 0 && t < c.steps()) sum += (double) torchKernel[(o * ic + i) * k + tap] * in[t * ic + i];
+                    }
+                out[os * c.outChannels() + o] = (float) sum;
+            }
+    }
+
     /** The definition, with a PyTorch-ordered kernel [out][in][ky][kx]: a sum per output value, in double. */
     public static void conv2dReference(Conv c, float[] torchKernel, float[] bias, float[] in, float[] out) {
         int k = c.kernel(), ic = c.inChannels();

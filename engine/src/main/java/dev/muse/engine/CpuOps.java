@@ -59,6 +59,10 @@ final class CpuOps implements Ops {
         ConvKernels.conv2d(shape, weight, bias, in, out);
     }
 
+    @Override public void conv1d(ConvKernels.Conv1 shape, Tensor weight, Tensor bias, float[] in, float[] out) {
+        ConvKernels.conv1d(shape, weight, bias, in, out);
+    }
+
     @Override public void groupnorm(float[] out, float[] x, int pixels, int channels, int groups, Tensor weight, Tensor bias, float eps) {
         ConvKernels.groupnorm(out, x, pixels, channels, groups, weight, bias, eps);
     }

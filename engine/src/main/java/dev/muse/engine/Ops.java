@@ -76,6 +76,9 @@ public interface Ops {
      */
     void conv2d(ConvKernels.Conv shape, Tensor weight, Tensor bias, float[] in, float[] out);
 
+    /** A 1-D convolution over channels-last steps (stride, dilation, padding), weight [out, kernel*in] in (tap, channel) order. */
+    void conv1d(ConvKernels.Conv1 shape, Tensor weight, Tensor bias, float[] in, float[] out);
+
     /** GroupNorm over channels-last pixels: groups of channels normalised over every pixel, then weight and bias per channel. */
     void groupnorm(float[] out, float[] x, int pixels, int channels, int groups, Tensor weight, Tensor bias, float eps);
 

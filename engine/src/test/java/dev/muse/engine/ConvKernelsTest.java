@@ -49,6 +49,36 @@ class ConvKernelsTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16"})
+    void convolution1dWithStrideDilationAndPaddingMatchesTheDefinition(GgmlType type) {
+        Random random = new Random(type.id + 7);
+        ConvKernels.Conv1[] shapes = {
+                new ConvKernels.Conv1(11, 5, 6, 3, 1, 1, 1, 1),     // 'same'
+                new ConvKernels.Conv1(300, 12, 7, 3, 1, 5, 5, 5),   // dilation 5 (ISTFTNet's residual blocks), past one block
+                new ConvKernels.Conv1(40, 22, 16, 10, 5, 1, 3, 3),  // a strided noise convolution: kernel 2 x stride
+                new ConvKernels.Conv1(9, 8, 4, 7, 1, 1, 3, 0)};     // padding on one side only
+        for (ConvKernels.Conv1 c : shapes) {
+            float[] torch = TensorContractTest.gaussian(random, c.outChannels() * c.patch(), 0.2f);
+            float[] values = new float[torch.length];
+            Tensor.fromFloats(type, torch).dequantize(0, values, 0, values.length);
+            float[] matrix = new float[values.length]; // [out][in][tap] -> [out][(tap, in)]
+            for (int o = 0; o < c.outChannels(); o++)
+                for (int i = 0; i < c.inChannels(); i++)
+                    for (int t = 0; t < c.kernel(); t++) matrix[o * c.patch() + t * c.inChannels() + i] = values[(o * c.inChannels() + i) * c.kernel() + t];
+            try (Arena arena = Arena.ofConfined()) {
+                Tensor weight = OPS.weight(Tensor.fromFloats(type, matrix), c.outChannels(), c.patch(), arena, (offset, length) -> {});
+                float[] bias = TensorContractTest.gaussian(random, c.outChannels(), 0.1f);
+                float[] in = TensorContractTest.gaussian(random, c.steps() * c.inChannels(), 1f);
+                float[] expected = new float[c.outSteps() * c.outChannels()], actual = new float[expected.length];
+                ConvKernels.conv1dReference(c, values, bias, in, expected);
+                OPS.conv1d(c, weight, Tensor.fromFloats(GgmlType.F32, bias), in, actual);
+                assertClose(expected, actual, 1e-5, type + " " + c);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new ConvKernels.Conv1(4, 1, 1, 3, 1, 2, 0, 0));
+    }
+
     @Test
     void groupNormMatchesTheDefinition() {
         Random random = new Random(3);
