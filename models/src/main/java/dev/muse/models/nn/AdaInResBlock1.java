@@ -1,0 +1,58 @@
+package dev.muse.models.nn;
+
+import dev.muse.engine.Ops;
+
+/**
+ * StyleTTS 2 / Kokoro's ISTFTNet residual block (AdaINResBlock1) over channels-last steps: for each dilation d,
+ * x += conv2(snake2(adain2(conv1_d(snake1(adain1(x, s))), s))), where conv1_d is a weight-normed 'same' convolution of
+ * dilation d, conv2 one of dilation 1, and snake(x) = x + sin^2(alpha x) / alpha with a learned alpha per channel.
+ */
+public record AdaInResBlock1(Conv1d[] convs1, Conv1d[] convs2, AdaIn1d[] adain1, AdaIn1d[] adain2, float[][] alpha1, float[][] alpha2, int channels) {
+    /** Loads prefix.convs1.i, convs2.i, adain1.i, adain2.i, alpha1.i and alpha2.i for each of {@code dilations}. */
+    public static AdaInResBlock1 load(WeightShapes w, String prefix, int channels, int kernel, int[] dilations, int style) {
+        int n = dilations.length;
+        Conv1d[] c1 = new Conv1d[n], c2 = new Conv1d[n];
+        AdaIn1d[] a1 = new AdaIn1d[n], a2 = new AdaIn1d[n];
+        float[][] al1 = new float[n][], al2 = new float[n][];
+        for (int i = 0; i < n; i++) {
+            int d = dilations[i];
+            c1[i] = Conv1d.load(w, prefix + ".convs1." + i, channels, channels, kernel, 1, d, (kernel * d - d) / 2);
+            c2[i] = Conv1d.load(w, prefix + ".convs2." + i, channels, channels, kernel, 1, 1, (kernel - 1) / 2);
+            a1[i] = AdaIn1d.load(w, prefix + ".adain1." + i, channels, style);
+            a2[i] = AdaIn1d.load(w, prefix + ".adain2." + i, channels, style);
+            al1[i] = floats(w, prefix + ".alpha1." + i, channels);
+            al2[i] = floats(w, prefix + ".alpha2." + i, channels);
+        }
+        return new AdaInResBlock1(c1, c2, a1, a2, al1, al2, channels);
+    }
+
+    private static float[] floats(WeightShapes w, String name, int n) {
+        float[] out = new float[n];
+        w.vector(name, n).dequantize(0, out, 0, n);
+        return out;
+    }
+
+    /** The block applied to x [steps, channels] with style s; x is updated in place and returned. */
+    public float[] apply(Ops ops, float[] x, int steps, float[] s) {
+        float[] xt = new float[x.length];
+        for (int i = 0; i < convs1.length; i++) {
+            adain1[i].apply(x, steps, adain1[i].modulation(ops, s), xt);
+            snake(xt, alpha1[i]);
+            float[] h = convs1[i].apply(ops, xt, steps);
+            adain2[i].apply(h, steps, adain2[i].modulation(ops, s), h);
+            snake(h, alpha2[i]);
+            float[] y = convs2[i].apply(ops, h, steps);
+            ops.add(x, 0, x, 0, y, 0, x.length);
+        }
+        return x;
+    }
+
+    /** x + sin^2(alpha x) / alpha per channel, in place over channels-last steps. */
+    private void snake(float[] x, float[] alpha) {
+        for (int i = 0; i < x.length; i++) {
+            float a = alpha[i % channels];
+            double sin = Math.sin(a * x[i]);
+            x[i] = (float) (x[i] + sin * sin / a);
+        }
+    }
+}
