@@ -65,15 +65,9 @@ public final class Answers {
      * so its first chunk is the choice's first and names the role.
      */
     public ObjectNode reasoningChunk(Event.Reasoning reasoning, int offset) {
-        ObjectNode chunk = Wire.head(id, chunkObject(), created, model);
-        ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", reasoning.choice());
-        ObjectNode delta = choice.putObject("delta");
-        if (offset == 0) delta.put("role", "assistant");
-        delta.put("reasoning_content", reasoning.text());
-        choice.putNull("logprobs");
-        choice.putNull("finish_reason");
-        return chunk;
+        Delta d = delta(reasoning.choice(), offset == 0);
+        d.delta().put("reasoning_content", reasoning.text());
+        return d.chunk();
     }
 
     /**
@@ -82,16 +76,24 @@ public final class Answers {
      * first chunk, which names the role.
      */
     public ObjectNode toolCallChunk(Event.ToolCall call, boolean first) {
+        Delta d = delta(call.choice(), first);
+        if (first) d.delta().putNull("content");
+        d.delta().putArray("tool_calls").add(toolCall(call, true));
+        return d.chunk();
+    }
+
+    /** A chat chunk of one choice, and the delta object to fill in (its role named in the choice's first). */
+    private record Delta(ObjectNode chunk, ObjectNode delta) {}
+
+    private Delta delta(int index, boolean first) {
         ObjectNode chunk = Wire.head(id, chunkObject(), created, model);
         ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", call.choice());
+        choice.put("index", index);
         ObjectNode delta = choice.putObject("delta");
         if (first) delta.put("role", "assistant");
-        if (first) delta.putNull("content");
-        delta.putArray("tool_calls").add(toolCall(call, true));
         choice.putNull("logprobs");
         choice.putNull("finish_reason");
-        return chunk;
+        return new Delta(chunk, delta);
     }
 
     private static ObjectNode toolCall(Event.ToolCall call, boolean indexed) {
