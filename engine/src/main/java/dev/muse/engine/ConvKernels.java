@@ -114,6 +114,57 @@ public final class ConvKernels {
         }
     }
 
+    /**
+     * The shape of a transposed 1-D convolution (PyTorch's ConvTranspose1d, dilation 1): each input step spreads over
+     * {@code kernel} output steps starting at step * stride - padding; {@code outputPadding} adds steps at the end.
+     */
+    public record Conv1Transposed(int steps, int inChannels, int outChannels, int kernel, int stride, int padding, int outputPadding) {
+        public Conv1Transposed {
+            if (steps < 1 || inChannels < 1 || outChannels < 1 || kernel < 1 || stride < 1 || padding < 0 || outputPadding < 0
+                    || outputPadding >= stride || (steps - 1) * stride - 2 * padding + kernel + outputPadding < 1)
+                throw new IllegalArgumentException("invalid transposed convolution " + this);
+        }
+
+        public int outSteps() { return (steps - 1) * stride - 2 * padding + kernel + outputPadding; }
+    }
+
+    /**
+     * out = convTranspose1d(in) + bias, channels-last, with no zeros inserted: one matrix product gives every input step's
+     * contribution to each of its kernel taps ({@code weight} is [kernel*outChannels, inChannels], rows in (tap, output
+     * channel) order: a PyTorch [in, out, k] kernel permuted once at load), which are then added where they land.
+     */
+    public static void convTranspose1d(Conv1Transposed c, Tensor weight, Tensor bias, float[] in, float[] out) {
+        int oc = c.outChannels(), rows = c.kernel() * oc, outSteps = c.outSteps();
+        float[] spread = new float[c.steps() * rows];
+        MatmulKernels.matmulBatch(weight, in, c.steps(), spread, rows, c.inChannels());
+        Arrays.fill(out, 0, outSteps * oc, 0f);
+        if (bias != null) {
+            float[] b = new float[oc];
+            bias.dequantize(0, b, 0, oc);
+            for (int t = 0; t < outSteps; t++) System.arraycopy(b, 0, out, t * oc, oc);
+        }
+        for (int t = 0; t < c.steps(); t++)
+            for (int tap = 0; tap < c.kernel(); tap++) {
+                int to = t * c.stride() - c.padding() + tap;
+                if (to >= 0 && to < outSteps) VectorKernels.add(out, to * oc, out, to * oc, spread, t * rows + tap * oc, oc);
+            }
+    }
+
+    /** The definition, with a PyTorch-ordered kernel [in][out][tap]: every input value times every tap, summed in double. */
+    public static void convTranspose1dReference(Conv1Transposed c, float[] torchKernel, float[] bias, float[] in, float[] out) {
+        int oc = c.outChannels(), ic = c.inChannels(), k = c.kernel(), outSteps = c.outSteps();
+        double[] sum = new double[outSteps * oc];
+        for (int t = 0; t < outSteps; t++) for (int o = 0; o < oc; o++) sum[t * oc + o] = bias == null ? 0 : bias[o];
+        for (int t = 0; t < c.steps(); t++)
+            for (int i = 0; i < ic; i++)
+                for (int o = 0; o < oc; o++)
+                    for (int tap = 0; tap < k; tap++) {
+                        int to = t * c.stride() - c.padding() + tap;
+                        if (to >= 0 && to < outSteps) sum[to * oc + o] += (double) in[t * ic + i] * torchKernel[(i * oc + o) * k + tap];
+                    }
+        for (int i = 0; i < sum.length; i++) out[i] = (float) sum[i];
+    }
+
     /** The definition, with a PyTorch-ordered kernel [out][in][tap]: a sum per output value, in double. */
     public static void conv1dReference(Conv1 c, float[] torchKernel, float[] bias, float[] in, float[] out) {
         int k = c.kernel(), ic = c.inChannels();

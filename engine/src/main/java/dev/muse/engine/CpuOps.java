@@ -63,6 +63,10 @@ final class CpuOps implements Ops {
         ConvKernels.conv1d(shape, weight, bias, in, out);
     }
 
+    @Override public void convTranspose1d(ConvKernels.Conv1Transposed shape, Tensor weight, Tensor bias, float[] in, float[] out) {
+        ConvKernels.convTranspose1d(shape, weight, bias, in, out);
+    }
+
     @Override public void groupnorm(float[] out, float[] x, int pixels, int channels, int groups, Tensor weight, Tensor bias, float eps) {
         ConvKernels.groupnorm(out, x, pixels, channels, groups, weight, bias, eps);
     }

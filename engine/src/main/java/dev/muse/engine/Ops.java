@@ -79,6 +79,9 @@ public interface Ops {
     /** A 1-D convolution over channels-last steps (stride, dilation, padding), weight [out, kernel*in] in (tap, channel) order. */
     void conv1d(ConvKernels.Conv1 shape, Tensor weight, Tensor bias, float[] in, float[] out);
 
+    /** A transposed 1-D convolution over channels-last steps, weight [kernel*out, in] in (tap, output channel) row order. */
+    void convTranspose1d(ConvKernels.Conv1Transposed shape, Tensor weight, Tensor bias, float[] in, float[] out);
+
     /** GroupNorm over channels-last pixels: groups of channels normalised over every pixel, then weight and bias per channel. */
     void groupnorm(float[] out, float[] x, int pixels, int channels, int groups, Tensor weight, Tensor bias, float eps);
 

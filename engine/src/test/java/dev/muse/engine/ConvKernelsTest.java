@@ -79,6 +79,35 @@ class ConvKernelsTest {
         assertThrows(IllegalArgumentException.class, () -> new ConvKernels.Conv1(4, 1, 1, 3, 1, 2, 0, 0));
     }
 
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16"})
+    void transposedConvolution1dMatchesTheDefinition(GgmlType type) {
+        Random random = new Random(type.id + 11);
+        ConvKernels.Conv1Transposed[] shapes = {
+                new ConvKernels.Conv1Transposed(7, 6, 4, 10, 5, 2, 0),   // ISTFTNet's upsampler: kernel 2 x rate, padding (k - u) / 2
+                new ConvKernels.Conv1Transposed(30, 16, 9, 12, 6, 3, 0),
+                new ConvKernels.Conv1Transposed(5, 3, 3, 3, 2, 1, 1)};   // output padding
+        for (ConvKernels.Conv1Transposed c : shapes) {
+            float[] torch = TensorContractTest.gaussian(random, c.inChannels() * c.outChannels() * c.kernel(), 0.2f);
+            float[] values = new float[torch.length];
+            Tensor.fromFloats(type, torch).dequantize(0, values, 0, values.length);
+            int oc = c.outChannels(), ic = c.inChannels(), k = c.kernel();
+            float[] matrix = new float[values.length]; // [in][out][tap] -> [(tap, out)][in]
+            for (int i = 0; i < ic; i++)
+                for (int o = 0; o < oc; o++)
+                    for (int t = 0; t < k; t++) matrix[(t * oc + o) * ic + i] = values[(i * oc + o) * k + t];
+            try (Arena arena = Arena.ofConfined()) {
+                Tensor weight = OPS.weight(Tensor.fromFloats(type, matrix), k * oc, ic, arena, (offset, length) -> {});
+                float[] bias = TensorContractTest.gaussian(random, oc, 0.1f);
+                float[] in = TensorContractTest.gaussian(random, c.steps() * ic, 1f);
+                float[] expected = new float[c.outSteps() * oc], actual = new float[expected.length];
+                ConvKernels.convTranspose1dReference(c, values, bias, in, expected);
+                OPS.convTranspose1d(c, weight, Tensor.fromFloats(GgmlType.F32, bias), in, actual);
+                assertClose(expected, actual, 1e-5, type + " " + c);
+            }
+        }
+    }
+
     @Test
     void groupNormMatchesTheDefinition() {
         Random random = new Random(3);

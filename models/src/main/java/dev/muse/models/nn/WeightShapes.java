@@ -44,35 +44,58 @@ public record WeightShapes(TensorSource source, Ops ops) {
 
     /**
      * A PyTorch Conv1d kernel [out, in, k] as the [out, k*in] matrix {@link Ops#conv1d} multiplies channels-last windows by,
-     * columns permuted once to (tap, channel) order. A weight-normed layer's kernel is made here from its direction and
-     * length, w = g * v / |v| per output channel, under either name PyTorch gives them ({@code weight_v} / {@code weight_g},
-     * or {@code parametrizations.weight.original1} / {@code original0}); it is then kept in F32.
+     * columns permuted once to (tap, channel) order; weight-normed layers too ({@link #kernel1d}).
      */
     public Tensor convolution1d(String prefix, int out, int in, int k) {
-        String direction = has(prefix + ".weight_v") ? prefix + ".weight_v"
-                : has(prefix + ".parametrizations.weight.original1") ? prefix + ".parametrizations.weight.original1" : prefix + ".weight";
-        var info = source.info(direction);
-        if (info.dimensions() != 3 || info.dim(0) != k || info.dim(1) != in || info.dim(2) != out)
-            throw new FormatException("tensor " + direction + " should be a [" + out + " x " + in + " x " + k + "] kernel but is " + info);
-        float[] torch = new float[out * in * k];
-        source.tensor(direction).dequantize(0, torch, 0, torch.length);
-        GgmlType type = info.type();
-        if (!direction.endsWith(".weight")) { // weight norm: each output channel's kernel rescaled to its length g
-            String lengthName = direction.endsWith("weight_v") ? prefix + ".weight_g" : prefix + ".parametrizations.weight.original0";
-            Tensor length = vector(lengthName, out);
-            for (int o = 0; o < out; o++) {
-                double norm = 0;
-                for (int j = 0; j < in * k; j++) norm += (double) torch[o * in * k + j] * torch[o * in * k + j];
-                double scale = length.get(o) / Math.sqrt(norm);
-                for (int j = 0; j < in * k; j++) torch[o * in * k + j] = (float) (torch[o * in * k + j] * scale);
-            }
-            type = GgmlType.F32;
-        }
-        float[] permuted = new float[torch.length];
+        Kernel kernel = kernel1d(prefix, out, in, k);
+        float[] torch = kernel.values(), permuted = new float[torch.length];
         for (int o = 0; o < out; o++)
             for (int i = 0; i < in; i++)
                 for (int t = 0; t < k; t++) permuted[(o * k + t) * in + i] = torch[(o * in + i) * k + t];
-        return ops.weight(Tensor.fromFloats(type, permuted), out, k * in, source.memory(), (offset, length) -> {});
+        return ops.weight(Tensor.fromFloats(kernel.type(), permuted), out, k * in, source.memory(), (offset, length) -> {});
+    }
+
+    /**
+     * A PyTorch ConvTranspose1d kernel [in, out, k] as the [k*out, in] matrix {@link Ops#convTranspose1d} multiplies
+     * channels-last steps by, rows in (tap, output channel) order; weight-normed layers too ({@link #kernel1d}).
+     */
+    public Tensor transposedConvolution1d(String prefix, int in, int out, int k) {
+        Kernel kernel = kernel1d(prefix, in, out, k);
+        float[] torch = kernel.values(), permuted = new float[torch.length];
+        for (int i = 0; i < in; i++)
+            for (int o = 0; o < out; o++)
+                for (int t = 0; t < k; t++) permuted[(t * out + o) * in + i] = torch[(i * out + o) * k + t];
+        return ops.weight(Tensor.fromFloats(kernel.type(), permuted), k * out, in, source.memory(), (offset, length) -> {});
+    }
+
+    /** A 1-D kernel's values in PyTorch's order, and the type to keep them in. */
+    private record Kernel(float[] values, GgmlType type) {}
+
+    /**
+     * A 3-D kernel [first, second, k] in PyTorch's order. A weight-normed layer's is made here from its direction and
+     * length, w = g * v / |v| for each slice along the first dimension (PyTorch's weight_norm, dim 0), under either name
+     * PyTorch gives them ({@code weight_v} / {@code weight_g}, or {@code parametrizations.weight.original1} /
+     * {@code original0}); it is then kept in F32.
+     */
+    private Kernel kernel1d(String prefix, int first, int second, int k) {
+        String direction = has(prefix + ".weight_v") ? prefix + ".weight_v"
+                : has(prefix + ".parametrizations.weight.original1") ? prefix + ".parametrizations.weight.original1" : prefix + ".weight";
+        var info = source.info(direction);
+        if (info.dimensions() != 3 || info.dim(0) != k || info.dim(1) != second || info.dim(2) != first)
+            throw new FormatException("tensor " + direction + " should be a [" + first + " x " + second + " x " + k + "] kernel but is " + info);
+        float[] torch = new float[first * second * k];
+        source.tensor(direction).dequantize(0, torch, 0, torch.length);
+        if (direction.endsWith(".weight")) return new Kernel(torch, info.type());
+        String lengthName = direction.endsWith("weight_v") ? prefix + ".weight_g" : prefix + ".parametrizations.weight.original0";
+        Tensor length = vector(lengthName, first);
+        int slice = second * k;
+        for (int f = 0; f < first; f++) {
+            double norm = 0;
+            for (int j = 0; j < slice; j++) norm += (double) torch[f * slice + j] * torch[f * slice + j];
+            double scale = length.get(f) / Math.sqrt(norm);
+            for (int j = 0; j < slice; j++) torch[f * slice + j] = (float) (torch[f * slice + j] * scale);
+        }
+        return new Kernel(torch, GgmlType.F32);
     }
 
     /** A per-pixel projection: a Linear [out, in] or a 1x1 Conv2d [out, in, 1, 1], the same matrix over channels-last pixels. */

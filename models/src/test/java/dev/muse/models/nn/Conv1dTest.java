@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Conv1d against torch.nn.Conv1d (golden/conv1d: torch 1.13): weight norm under both of PyTorch's names, dilation, stride. */
+/** Conv1d and ConvTranspose1d against PyTorch's (golden/conv1d: torch 1.13): weight norm under both of PyTorch's names, dilation, stride. */
 class Conv1dTest {
     static final Path GOLDEN = Path.of("src/test/resources/golden/conv1d");
 
@@ -29,6 +29,18 @@ class Conv1dTest {
                 float[] z = Conv1d.load(w, "plain", 5, 4, 4, 2, 1, 1).apply(Ops.cpu(), y, 13);
                 assertClose((List<?>) expected.get("plain"), z, "plain after " + name);
             }
+        }
+    }
+
+    @Test
+    void aWeightNormedTransposedConvolutionMatchesPyTorch() throws Exception {
+        Map<?, ?> expected = (Map<?, ?>) JsonValues.parse(Files.readString(GOLDEN.resolve("up.json")), "up.json");
+        try (TorchCheckpoint file = TorchCheckpoint.open(GOLDEN.resolve("up.pth"))) {
+            double[] input = file.doubles("up_input");
+            float[] x = new float[input.length];
+            for (int i = 0; i < x.length; i++) x[i] = (float) input[i];
+            ConvTranspose1d up = ConvTranspose1d.load(new WeightShapes(file, Ops.cpu()), "up", 6, 4, 10, 5, 2);
+            assertClose((List<?>) expected.get("up"), up.apply(Ops.cpu(), x, 7), "upsampled");
         }
     }
 
