@@ -68,6 +68,14 @@ public record WeightShapes(TensorSource source, Ops ops) {
         return ops.weight(Tensor.fromFloats(kernel.type(), permuted), k * out, in, source.memory(), (offset, length) -> {});
     }
 
+    /**
+     * A depthwise 1-D kernel (groups = channels: PyTorch [channels, 1, k]) as its values, weight norm folded: k taps per
+     * channel, in PyTorch's order.
+     */
+    public float[] depthwiseKernel1d(String prefix, int channels, int k) {
+        return kernel1d(prefix, channels, 1, k).values();
+    }
+
     /** A 1-D kernel's values in PyTorch's order, and the type to keep them in. */
     private record Kernel(float[] values, GgmlType type) {}
 
