@@ -22,15 +22,18 @@ import java.util.logging.Logger;
  * gives a handler that has not written yet no way to see its client leave. The kernel does: on Linux the connection's
  * state in {@code /proc/net/tcp} and {@code tcp6} turns to CLOSE_WAIT when the client closes it (CLOSE after a reset),
  * and the entry goes when it is gone. While anything is watched, one thread reads those tables every
- * {@link #PERIOD_MILLIS}. Where they cannot be read (not Linux) nothing is noticed: such requests run to their end,
+ * {@link #PERIOD_MILLIS}, and a client found gone in {@link #READS_TO_BE_SURE} reads in a row is gone. Where they cannot be read (not Linux) nothing is noticed: such requests run to their end,
  * as before. A client that half-closes (shuts down its sending side but still reads) counts as gone; HTTP clients
  * do not do that.
  */
 final class ClientWatch {
     private static final Logger LOG = Logger.getLogger(ClientWatch.class.getName());
     static final long PERIOD_MILLIS = 250;
+    /** Reads in a row that must find a client gone before it counts as gone. */
+    static final int READS_TO_BE_SURE = 2;
     /** TCP states of /proc/net/tcp: the client has closed or reset the connection. */
     private static final Set<String> CLIENT_CLOSED = Set.of("07" /* CLOSE */, "08" /* CLOSE_WAIT */, "09" /* LAST_ACK */);
+    private static final String ESTABLISHED = "01";
 
     /** One connection, as the kernel's table names it: this server's port and the client's address and port. */
     record Connection(int localPort, InetAddress remoteAddress, int remotePort) {}
@@ -41,6 +44,7 @@ final class ClientWatch {
         private final Runnable onGone;
         private final AtomicBoolean over = new AtomicBoolean();
         private volatile boolean gone;
+        private int absent; // consecutive reads that found the client closed or missing
 
         private Watch(Connection connection, Runnable onGone) {
             this.connection = connection;
@@ -106,7 +110,10 @@ final class ClientWatch {
                 Map<Connection, String> states = states();
                 for (Watch w : watches) {
                     String state = states.get(w.connection);
-                    if (state == null || CLIENT_CLOSED.contains(state)) w.fire();
+                    // Twice in a row: the kernel writes these tables a page at a time, so a read while connections come and
+                    // go can miss a live one (seen with two test JVMs opening connections side by side).
+                    w.absent = state == null || CLIENT_CLOSED.contains(state) ? w.absent + 1 : 0;
+                    if (w.absent >= READS_TO_BE_SURE) w.fire();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -126,7 +133,8 @@ final class ClientWatch {
                 String[] f = line.trim().split("\\s+");
                 if (f.length < 4) continue;
                 int localPort = port(f[1]);
-                states.put(new Connection(localPort, address(f[2]), port(f[2])), f[3]);
+                // an old entry of the same ports (TIME_WAIT, say) must not hide an established one
+                states.merge(new Connection(localPort, address(f[2]), port(f[2])), f[3], (a, b) -> a.equals(ESTABLISHED) ? a : b);
             }
         }
         return states;
