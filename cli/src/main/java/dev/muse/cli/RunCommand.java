@@ -142,13 +142,7 @@ final class RunCommand implements Callable<Integer> {
         if (json) return OutputGrammar.jsonObject();
         if (grammarFile != null) return OutputGrammar.gbnf(Files.readString(grammarFile));
         if (jsonSchema == null) return null;
-        Object schema;
-        try {
-            schema = new com.fasterxml.jackson.databind.ObjectMapper().readValue(jsonSchema.toFile(), Object.class);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IllegalArgumentException(jsonSchema + " is not JSON: " + e.getOriginalMessage());
-        }
-        return OutputGrammar.jsonSchema(schema);
+        return OutputGrammar.jsonSchema(dev.muse.formats.JsonValues.parse(Files.readString(jsonSchema), jsonSchema.toString()));
     }
 
     /**

@@ -145,7 +145,8 @@ public final class Generation implements AutoCloseable {
                 if (!cut) {
                     String rest = c.stops.add(c.decoder.flush());
                     if (!c.stops.stopped()) rest += c.stops.flush();
-                    if (!rest.isEmpty() || !c.pending.isEmpty()) text(signal.choice(), c, rest, true);
+                    // a thought splitter may still hold text back (a cut-off tag, trailing whitespace): always let it flush
+                    if (!rest.isEmpty() || !c.pending.isEmpty() || c.thoughts != null) text(signal.choice(), c, rest, true);
                 }
                 FinishReason reason = c.stops.stopped() ? FinishReason.STOP : f.reason();
                 if (c.held != null && release(signal.choice(), c, reason)) reason = FinishReason.TOOL_CALLS;

@@ -2,6 +2,7 @@ package dev.muse.runtime;
 
 import dev.muse.text.grammar.Gbnf;
 import dev.muse.text.grammar.Grammar;
+import dev.muse.text.grammar.GrammarState;
 import dev.muse.text.grammar.JsonSchemaGrammar;
 
 /**
@@ -13,6 +14,11 @@ public final class OutputGrammar {
     final Grammar grammar;
 
     private OutputGrammar(Grammar grammar) {
+        try {
+            GrammarState.start(grammar); // where it starts: a grammar whose start runs away is refused here, not mid-answer
+        } catch (StackOverflowError e) {
+            throw new IllegalArgumentException("the grammar's rules lead into one another too deeply");
+        }
         this.grammar = grammar;
     }
 

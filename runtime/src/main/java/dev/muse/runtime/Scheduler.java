@@ -272,21 +272,16 @@ public final class Scheduler implements AutoCloseable {
         Sequence.Logprob chosen = null;
         Sequence.Logprob[] top = null;
         float[] logSoftmax = r.topLogprobs() >= 0 ? Logprobs.logSoftmax(logits) : null;
-        TokenConstraint grammar = r.constraint();
-        float[] unsampled = grammar == null ? null : logits.clone(); // the sampler changes logits in place (penalties)
-        int token = s.sampler.sample(logits, s.history, s.length);
-        if (grammar != null && !grammar.allows(token)) {
-            // most sampled tokens fit; when one does not, draw again from the logits of those that do
-            if (!grammar.mask(unsampled)) {
-                synchronized (this) {
-                    release(s);
-                    s.emit(new Sequence.Failed(new IllegalStateException("no token of the vocabulary can continue the grammar here")));
-                }
-                return;
+        int token;
+        try {
+            token = r.constraint() == null ? s.sampler.sample(logits, s.history, s.length) : constrained(s, r.constraint(), logits);
+        } catch (RuntimeException | StackOverflowError e) { // a grammar that cannot go on (or runs wild) fails its own sequence only
+            synchronized (this) {
+                release(s);
+                s.emit(new Sequence.Failed(e instanceof RuntimeException re ? re : new IllegalArgumentException("the grammar nests too deeply", e)));
             }
-            token = s.sampler.sample(unsampled, s.history, s.length);
+            return;
         }
-        if (grammar != null) grammar.accept(token);
         if (r.isStop().test(token)) {
             synchronized (this) { finish(s, FinishReason.STOP); }
             return;
@@ -301,6 +296,21 @@ public final class Scheduler implements AutoCloseable {
         if (s.generated >= r.maxTokens() || s.length >= options.contextLength()) {
             synchronized (this) { finish(s, FinishReason.LENGTH); }
         }
+    }
+
+    /**
+     * A token the sequence's grammar allows: the sampler's own choice when it fits (most do), else a draw from the logits
+     * of the tokens that fit; the grammar then moves past it.
+     */
+    private static int constrained(Sequence s, TokenConstraint grammar, float[] logits) {
+        float[] unsampled = logits.clone(); // the sampler changes logits in place (penalties)
+        int token = s.sampler.sample(logits, s.history, s.length);
+        if (!grammar.allows(token)) {
+            if (!grammar.mask(unsampled)) throw new IllegalStateException("no token of the vocabulary can continue the grammar here");
+            token = s.sampler.sample(unsampled, s.history, s.length);
+        }
+        grammar.accept(token);
+        return token;
     }
 
     private void generate(Sequence s, int token, Sequence.Logprob chosen, Sequence.Logprob[] top) {

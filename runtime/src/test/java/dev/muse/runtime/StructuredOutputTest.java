@@ -100,6 +100,26 @@ class StructuredOutputTest {
         assertTrue(sum.text().matches("[1-9][0-9]{0,2} \\+ [1-9][0-9]{0,2} = \\?"), sum.text());
     }
 
+    /**
+     * A grammar that runs wild mid-answer (every "x" doubles the ways to go on: 2^13 > GrammarState.MAX_STACKS) fails its
+     * own answer with the reason, on the scheduler's thread, while another answer in the same batch runs on.
+     */
+    @Test
+    void aGrammarThatRunsWildFailsOnlyItsOwnAnswer() throws Exception {
+        StringBuilder wild = new StringBuilder("root ::= a0\n");
+        for (int i = 0; i < 13; i++) wild.append("a").append(i).append(" ::= \"x\" a").append(i + 1).append(" \"y\" | \"x\" a").append(i + 1).append(" \"z\"\n");
+        wild.append("a13 ::= \"w\"\n");
+        ChatRequest plain = new ChatRequest("spm", List.of(ChatRequest.Message.of("user", "Hello")), null, GenerationOptions.of(24, Sampling.greedy()));
+        try (Generation bad = engine.chat(new ChatRequest("spm", List.of(ChatRequest.Message.of("user", "x")), null,
+                GenerationOptions.of(40, Sampling.greedy()).withGrammar(OutputGrammar.gbnf(wild.toString()))));
+             Generation good = engine.chat(plain)) {
+            List<Event> badEvents = EngineTest.drain(bad), goodEvents = EngineTest.drain(good);
+            Event.Error error = assertInstanceOf(Event.Error.class, badEvents.getLast());
+            assertTrue(error.error().getMessage().contains("too ambiguous"), error.error().getMessage());
+            assertInstanceOf(Event.Usage.class, goodEvents.getLast(), "the other answer ran to its end");
+        }
+    }
+
     /** An object schema with 1-4 properties of random kinds, some required, nested at most twice. */
     static Map<String, Object> randomObject(SplittableRandom random, int depth) {
         Map<String, Object> properties = new LinkedHashMap<>();

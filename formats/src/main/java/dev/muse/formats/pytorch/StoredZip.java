@@ -12,7 +12,8 @@ import java.util.Map;
  * The entries of a ZIP archive whose files are stored, not compressed, as PyTorch writes its checkpoints (each entry
  * aligned so that it can be mapped in place): found through the end-of-central-directory record (ZIP64's too, for
  * files past 4 GB), each entry's name, size and where its bytes start. Every offset and size is checked against the
- * file before it is used; a compressed or encrypted entry, or one whose local header disagrees, is refused.
+ * file before it is used (written so that no sum can overflow); a compressed or encrypted entry, or one without its
+ * local header, is refused.
  */
 final class StoredZip {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -38,19 +39,19 @@ final class StoredZip {
             long locator = end - 20;
             if (locator < 0 || u32(locator) != LOCATOR64) throw bad("a ZIP64 archive without its locator");
             long end64 = u64(locator + 8);
-            if (end64 < 0 || end64 + 56 > file.byteSize() || u32(end64) != END64) throw bad("a broken ZIP64 end record");
+            if (!fits(end64, 56) || u32(end64) != END64) throw bad("a broken ZIP64 end record");
             count = u64(end64 + 32);
             directorySize = u64(end64 + 40);
             directory = u64(end64 + 48);
         }
-        if (count < 0 || count > MAX_ENTRIES || directory < 0 || directorySize < 0 || directory + directorySize > file.byteSize())
+        if (count < 0 || count > MAX_ENTRIES || !fits(directory, directorySize))
             throw bad("a central directory of " + count + " entries at " + directory + " does not fit the file");
         long at = directory;
         for (long i = 0; i < count; i++) {
-            if (at + 46 > directory + directorySize || u32(at) != CENTRAL) throw bad("entry " + i + " of the central directory is broken");
+            if (46 > directory + directorySize - at || u32(at) != CENTRAL) throw bad("entry " + i + " of the central directory is broken");
             int flags = u16(at + 8), method = u16(at + 10), nameLength = u16(at + 28), extraLength = u16(at + 30), commentLength = u16(at + 32);
             long compressed = u32(at + 20), size = u32(at + 24), local = u32(at + 42);
-            if (at + 46 + nameLength + extraLength + commentLength > directory + directorySize) throw bad("entry " + i + " runs past the directory");
+            if (46L + nameLength + extraLength + commentLength > directory + directorySize - at) throw bad("entry " + i + " runs past the directory");
             String entryName = new String(file.asSlice(at + 46, nameLength).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
             long[] sizes = {size, compressed, local};
             zip64Sizes(at + 46 + nameLength, extraLength, sizes);
@@ -59,9 +60,9 @@ final class StoredZip {
             local = sizes[2];
             if ((flags & 1) != 0) throw bad(entryName + " is encrypted");
             if (method != 0 || compressed != size) throw bad(entryName + " is compressed (method " + method + "): PyTorch stores its entries");
-            if (local < 0 || local + 30 > file.byteSize() || u32(local) != LOCAL) throw bad(entryName + ": its local header is missing");
+            if (!fits(local, 30) || u32(local) != LOCAL) throw bad(entryName + ": its local header is missing");
             long data = local + 30 + u16(local + 26) + u16(local + 28);
-            if (size < 0 || data + size > file.byteSize()) throw bad(entryName + ": " + size + " bytes at " + data + " run past the file");
+            if (!fits(data, size)) throw bad(entryName + ": " + size + " bytes at " + data + " run past the file");
             if (entries.put(entryName, new Entry(data, size)) != null) throw bad(entryName + " appears twice");
             at += 46 + nameLength + extraLength + commentLength;
         }
@@ -74,8 +75,7 @@ final class StoredZip {
             if (at + 4 + size > extra + length) throw bad("a broken extra field");
             if (id == 0x0001) {
                 long field = at + 4;
-                int[] order = {0, 1, 2};
-                for (int k : order) {
+                for (int k = 0; k < 3; k++) {
                     if (sizes[k] != 0xFFFFFFFFL) continue;
                     if (field + 8 > at + 4 + size) throw bad("a short ZIP64 extra field");
                     sizes[k] = u64(field);
@@ -84,6 +84,11 @@ final class StoredZip {
             }
             at += 4 + size;
         }
+    }
+
+    /** Whether {@code length} bytes from {@code offset} lie inside the file (no overflow whatever the values). */
+    private boolean fits(long offset, long length) {
+        return offset >= 0 && length >= 0 && offset <= file.byteSize() && length <= file.byteSize() - offset;
     }
 
     /** The end-of-central-directory record: within the last 64 KiB + 22 bytes (its comment comes after it). */

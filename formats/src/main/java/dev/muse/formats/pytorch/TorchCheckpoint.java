@@ -81,7 +81,7 @@ public final class TorchCheckpoint implements TensorSource {
         Unpickler unpickler = new Unpickler(name, slice(zip.entries.get(pickle)), Globals.TORCH, pid -> storage(name, zip, archive, pid));
         Object root = unpickler.load();
         String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
-        this.values = collect(root instanceof View ? stem : "", root);
+        this.values = collect(root instanceof View ? stem : "", root, 0);
     }
 
     /** Opens and checks the checkpoint at {@code path}. */
@@ -106,11 +106,20 @@ public final class TorchCheckpoint implements TensorSource {
         return new Storage(dtype, entry, elements);
     }
 
+    /** Deepest nesting of dicts, lists and tuples a checkpoint may have (a state dict is two or three deep). */
+    private static final int MAX_DEPTH = 32;
+    /** Values a checkpoint's object may hold, counted as visited: shared or self-holding lists cannot multiply them. */
+    private static final int MAX_VALUES = 10_000_000;
+    private int visited;
+
     /** Names the tensors under {@code prefix} and returns the value with tensors replaced by their names. */
-    private Object collect(String prefix, Object value) {
+    private Object collect(String prefix, Object value, int depth) {
+        if (depth > MAX_DEPTH) throw new FormatException(path.getFileName() + ": values nested more than " + MAX_DEPTH + " deep (at " + prefix + ")");
+        if (++visited > MAX_VALUES) throw new FormatException(path.getFileName() + ": more than " + MAX_VALUES + " values");
         switch (value) {
             case View v -> {
                 check(prefix, v);
+                if (views.containsKey(prefix)) throw new FormatException(path.getFileName() + ": two tensors are named " + prefix);
                 views.put(prefix, v);
                 infos.put(prefix, new TensorInfo(prefix, v.storage().dtype().type, ggmlShape(v.size()),
                         v.storage().entry().offset() + v.offset() * v.storage().dtype().bytes));
@@ -120,23 +129,23 @@ public final class TorchCheckpoint implements TensorSource {
                 Map<String, Object> out = new LinkedHashMap<>();
                 for (Map.Entry<?, ?> e : m.entrySet()) {
                     String key = String.valueOf(e.getKey());
-                    out.put(key, collect(prefix.isEmpty() ? key : prefix + "." + key, e.getValue()));
+                    out.put(key, collect(prefix.isEmpty() ? key : prefix + "." + key, e.getValue(), depth + 1));
                 }
                 return out;
             }
             case List<?> l -> {
                 List<Object> out = new ArrayList<>();
-                for (int i = 0; i < l.size(); i++) out.add(collect(prefix.isEmpty() ? String.valueOf(i) : prefix + "." + i, l.get(i)));
+                for (int i = 0; i < l.size(); i++) out.add(collect(prefix.isEmpty() ? String.valueOf(i) : prefix + "." + i, l.get(i), depth + 1));
                 return out;
             }
-            case Unpickler.Tuple t -> { return collect(prefix, t.items()); }
+            case Unpickler.Tuple t -> { return collect(prefix, t.items(), depth + 1); }
             case null, default -> { return value; }
         }
     }
 
     /**
      * The view's shape is sane, every element it reaches lies inside its storage, and it has no more elements than its
-     * storage (no broadcast or overlapping views, which would let a small file stand for a huge tensor).
+     * storage (so a broadcast or overlapping view cannot let a small file stand for a huge tensor).
      */
     private void check(String name, View v) {
         String where = path.getFileName() + ": " + name;
@@ -152,7 +161,8 @@ public final class TorchCheckpoint implements TensorSource {
             throw new FormatException(where + " has sizes or strides past any file");
         }
         if (elements > v.storage().elements()) throw new FormatException(where + " has " + elements + " elements, more than its storage's " + v.storage().elements());
-        if (elements > 0 && (v.offset() < 0 || last >= v.storage().elements()))
+        if (v.offset() < 0 || v.offset() > v.storage().elements()) throw new FormatException(where + " starts outside its storage");
+        if (elements > 0 && last >= v.storage().elements())
             throw new FormatException(where + " reaches element " + last + " of a storage of " + v.storage().elements());
     }
 

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A pickle reader that executes nothing: the opcodes of protocols 2 to 4 that build dicts, lists, tuples, strings,
+ * A pickle reader that executes nothing: the opcodes of protocols 2 to 5 that build dicts, lists, tuples, strings,
  * numbers, booleans and None, and a short list of globals, each mapped to a Java function of its arguments (a
  * checkpoint's tensors and ordered dicts). Any other global is refused by name before anything is built, so a file that
  * would run code under Python's pickle (os.system, eval, builtins, ...) is an error here. Persistent ids (PyTorch's
@@ -66,7 +66,10 @@ final class Unpickler {
                     if (stack.size() != 1 || !marks.isEmpty()) throw bad("the pickle ends with " + stack.size() + " values on its stack");
                     return stack.getFirst();
                 }
-                case '(' -> { marks.add(stack.size()); }
+                case '(' -> {
+                    if (marks.size() >= MAX_STACK) throw bad("more than " + MAX_STACK + " marks");
+                    marks.add(stack.size());
+                }
                 case '}' -> push(new LinkedHashMap<>());
                 case ']' -> push(new ArrayList<>());
                 case ')' -> push(new Tuple(List.of()));
@@ -108,9 +111,9 @@ final class Unpickler {
                     List<Object> items = popMark();
                     map(top()).putAll(dict(items));
                 }
-                case 'q' -> memo.put((long) u8(), top());
-                case 'r' -> memo.put(u32(), top());
-                case 0x94 -> memo.put((long) memo.size(), top());
+                case 'q' -> remember((long) u8());
+                case 'r' -> remember(u32());
+                case 0x94 -> remember((long) memo.size());
                 case 'h' -> push(memo((long) u8()));
                 case 'j' -> push(memo(u32()));
                 case 'c' -> push(global(line(), line()));
@@ -149,9 +152,11 @@ final class Unpickler {
         return map;
     }
 
+    /** A dict key: a string, number, boolean, None, or a tuple of those (nothing that could hold itself). */
     private Object key(Object k) {
-        if (k instanceof String || k instanceof Long || k instanceof Boolean || k == null) return k;
-        if (k instanceof Tuple t) return t;
+        if (k instanceof String || k instanceof Long || k instanceof Double || k instanceof Boolean || k == null) return k;
+        if (k instanceof Tuple t && t.items().stream().allMatch(i -> i instanceof String || i instanceof Long || i instanceof Boolean || i == null))
+            return t;
         throw bad("a dict key of " + describe(k));
     }
 
@@ -167,6 +172,11 @@ final class Unpickler {
         throw bad("APPEND on " + describe(o));
     }
 
+    private void remember(long key) {
+        if (memo.size() >= MAX_MEMO) throw bad("more than " + MAX_MEMO + " memo entries");
+        memo.put(key, top());
+    }
+
     private Object memo(long key) {
         if (!memo.containsKey(key)) throw bad("memo " + key + " is read before it is written");
         return memo.get(key);
@@ -174,7 +184,6 @@ final class Unpickler {
 
     private void push(Object o) {
         if (stack.size() >= MAX_STACK) throw bad("more than " + MAX_STACK + " values on the stack");
-        if (memo.size() > MAX_MEMO) throw bad("more than " + MAX_MEMO + " memo entries");
         stack.add(o);
     }
 
@@ -213,6 +222,7 @@ final class Unpickler {
     private long u64() { return data.get(LONG, take(8)); }
 
     private byte[] bytes(long n) {
+        if (n > Integer.MAX_VALUE - 8) throw bad("a string of " + n + " bytes");
         return data.asSlice(take(n), n).toArray(ValueLayout.JAVA_BYTE);
     }
 

@@ -93,6 +93,56 @@ class TorchCheckpointTest {
         assertTrue(e.getMessage().contains("refuses the global posix.system"), e.getMessage());
     }
 
+    /** A checkpoint archive holding {@code pickle} as its data.pkl, its entries stored as torch.save stores them. */
+    private Path archive(String name, byte[] pickle) throws Exception {
+        Path file = dir.resolve(name + ".pth");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            var entry = new java.util.zip.ZipEntry("archive/data.pkl");
+            entry.setMethod(java.util.zip.ZipEntry.STORED);
+            entry.setSize(pickle.length);
+            var crc = new java.util.zip.CRC32();
+            crc.update(pickle);
+            entry.setCrc(crc.getValue());
+            zip.putNextEntry(entry);
+            zip.write(pickle);
+            zip.closeEntry();
+        }
+        return file;
+    }
+
+    private static byte[] pickle(int... bytes) {
+        byte[] out = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) out[i] = (byte) bytes[i];
+        return out;
+    }
+
+    @Test
+    void hostilePicklesAreRefusedWithoutRecursingOrGrowing() throws Exception {
+        // a list that holds itself: ] BINPUT 0, BINGET 0, APPEND, STOP
+        assertRefused(archive("self", pickle(0x80, 2, ']', 'q', 0, 'h', 0, 'a', '.')), "nested more than");
+        // a list used as a dict key: } ] ] SETITEM
+        assertRefused(archive("key", pickle(0x80, 2, '}', ']', ']', 's', '.')), "a dict key of");
+        // a tuple nested 200 deep: ) then TUPLE1 200 times
+        byte[] deep = new byte[204];
+        deep[0] = (byte) 0x80;
+        deep[1] = 2;
+        deep[2] = ')';
+        for (int i = 3; i < 203; i++) deep[i] = (byte) 0x85;
+        deep[203] = '.';
+        assertRefused(archive("deep", deep), "nested more than");
+        // a DAG that would double 40 times: each list holds the previous one twice
+        java.io.ByteArrayOutputStream dag = new java.io.ByteArrayOutputStream();
+        dag.write(new byte[] {(byte) 0x80, 2, ')'});
+        for (int i = 0; i < 40; i++) dag.write(new byte[] {'q', 0, '0', '(', 'h', 0, 'h', 0, 'l'}); // memoise, pop, a list of it twice
+        dag.write('.');
+        assertRefused(archive("dag", dag.toByteArray()), "nested more than");
+    }
+
+    private static void assertRefused(Path file, String part) {
+        FormatException e = assertThrows(FormatException.class, () -> TorchCheckpoint.open(file).close());
+        assertTrue(e.getMessage().contains(part), e.getMessage());
+    }
+
     @Test
     void corruptedFilesFailCleanlyWithinTheirSize() throws Exception {
         byte[] good = Files.readAllBytes(GOLDEN.resolve("checkpoint.pth"));

@@ -105,7 +105,8 @@ public final class IstftNet {
     }
 
     /** Audio from the features x ([frames, initial channels]), style s, and the source's {@link #sourceFeatures}. */
-    public float[] generate(Ops ops, float[] x, int frames, float[] s, float[] har) {
+    public float[] generate(Ops ops, float[] features, int frames, float[] s, float[] har) {
+        float[] x = features.clone(); // the stages work in place
         int bins = stft.bins(), spectrumFrames = har.length / (2 * bins);
         int steps = frames, kernels = config.resblockKernels().length;
         for (int i = 0; i < ups.length; i++) {

@@ -91,8 +91,11 @@ public record WeightShapes(TensorSource source, Ops ops) {
         var info = source.info(direction);
         if (info.dimensions() != 3 || info.dim(0) != k || info.dim(1) != second || info.dim(2) != first)
             throw new FormatException("tensor " + direction + " should be a [" + first + " x " + second + " x " + k + "] kernel but is " + info);
+        if (info.type() != GgmlType.F32 && info.type() != GgmlType.F16 && info.type() != GgmlType.BF16)
+            throw new FormatException("tensor " + direction + " is " + info.type() + ": convolution kernels are read in F32, F16 or BF16");
         float[] torch = new float[first * second * k];
         source.tensor(direction).dequantize(0, torch, 0, torch.length);
+        source.release(direction, 0, info.byteSize()); // read once for the copy: the copy is what stays in memory
         if (direction.endsWith(".weight")) return new Kernel(torch, info.type());
         String lengthName = direction.endsWith("weight_v") ? prefix + ".weight_g" : prefix + ".parametrizations.weight.original0";
         Tensor length = vector(lengthName, first);

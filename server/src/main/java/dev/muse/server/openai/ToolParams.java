@@ -82,11 +82,13 @@ public final class ToolParams {
             String at = where + ".tool_calls[" + i + "]";
             if (!call.path("id").isTextual() || !function.path("name").isTextual() || !function.path("arguments").isTextual())
                 throw ApiException.invalid(at, "'" + at + "' needs 'id', 'function.name' and 'function.arguments' (JSON text)");
+            boolean object;
             try {
-                Json.MAPPER.readTree(function.get("arguments").textValue());
+                object = Json.MAPPER.readTree(function.get("arguments").textValue()) instanceof com.fasterxml.jackson.databind.node.ObjectNode;
             } catch (java.io.IOException e) {
-                throw ApiException.invalid(at + ".function.arguments", "'" + at + ".function.arguments' is not JSON");
+                object = false;
             }
+            if (!object) throw ApiException.invalid(at + ".function.arguments", "'" + at + ".function.arguments' must be a JSON object, as text");
             out.add(new ChatRequest.ToolCall(call.get("id").textValue(), function.get("name").textValue(), function.get("arguments").textValue()));
         }
         return out;

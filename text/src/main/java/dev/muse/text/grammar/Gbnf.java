@@ -16,6 +16,8 @@ import java.util.Map;
  */
 public final class Gbnf {
     public static final int MAX_RULES = 20_000, MAX_REPEAT = 1_000;
+    /** Symbols over all rules, repetitions expanded, and groups nested in one another, at most. */
+    static final int MAX_SYMBOLS = 200_000, MAX_NESTING = 64;
 
     private final String src;
     private int at;
@@ -24,7 +26,8 @@ public final class Gbnf {
     private final Map<String, Integer> ids = new HashMap<>();
     private final List<Grammar.CharClass> terminals = new ArrayList<>();
     private final Map<Grammar.CharClass, Integer> terminalIds = new HashMap<>();
-    private final List<String> defined = new ArrayList<>();
+    private final java.util.Set<String> defined = new java.util.HashSet<>();
+    private int symbols, nesting;
 
     private Gbnf(String src) {
         this.src = src;
@@ -34,8 +37,12 @@ public final class Gbnf {
     public static Grammar parse(String text) {
         Gbnf p = new Gbnf(text);
         p.rule(p.ruleId("root")); // rule 0 is the start, whatever its name turns out to be
-        p.parseRules();
-        return p.build();
+        try {
+            p.parseRules();
+            return p.build();
+        } catch (StackOverflowError e) { // a chain of rules each starting with the next, thousands long
+            throw new GrammarException("the grammar's rules lead into one another too deeply");
+        }
     }
 
     private void parseRules() {
@@ -109,7 +116,9 @@ public final class Gbnf {
                 seq.add(terminal(new Grammar.CharClass(new int[0], true)));
             } else if (c == '(') {
                 at++;
+                if (++nesting > MAX_NESTING) throw error("groups nested more than " + MAX_NESTING + " deep");
                 List<int[]> inner = alternatives(true);
+                nesting--;
                 skipSpace(true);
                 if (at >= src.length() || src.charAt(at) != ')') throw error("expected ')'");
                 at++;
@@ -120,6 +129,8 @@ public final class Gbnf {
                 throw error("unexpected '" + c + "'");
             }
             postfix(seq);
+            if (seq.size() - start > 0 && (symbols += seq.size() - start) > MAX_SYMBOLS)
+                throw error("the grammar expands to more than " + MAX_SYMBOLS + " symbols");
         }
         return seq.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -232,10 +243,11 @@ public final class Gbnf {
     private int hex(int digits) {
         if (at + digits > src.length()) throw error("short hex escape");
         try {
-            int v = Integer.parseUnsignedInt(src.substring(at, at + digits), 16);
+            long v = Long.parseLong(src.substring(at, at + digits), 16);
             at += digits;
-            if (v > Character.MAX_CODE_POINT) throw error("code point out of range");
-            return v;
+            if (v < 0 || v > Character.MAX_CODE_POINT || !src.substring(at - digits, at).chars().allMatch(ch -> Character.digit(ch, 16) >= 0))
+                throw error("bad hex escape");
+            return (int) v;
         } catch (NumberFormatException e) {
             throw error("bad hex escape");
         }

@@ -62,6 +62,12 @@ public final class JsonSchemaGrammar {
 
     /** A rule body (a symbol or a parenthesised expression) for the value {@code schema} allows. */
     private String rule(Object schema, String where) {
+        String text = ruleText(schema, where);
+        if (text.length() > MAX_TEXT) throw new GrammarException("the schema is too large to constrain output with (over " + MAX_TEXT + " characters of grammar)");
+        return text;
+    }
+
+    private String ruleText(Object schema, String where) {
         if (schema instanceof Boolean b) {
             if (b) return "value";
             throw new GrammarException(where + ": the schema false allows nothing");
@@ -89,7 +95,7 @@ public final class JsonSchemaGrammar {
         Object type = s.get("type");
         if (type instanceof List<?> types) {
             List<String> alts = new ArrayList<>();
-            for (Object t : types) alts.add(typed(String.valueOf(t), s, where));
+            for (Object t : new java.util.LinkedHashSet<>(types)) alts.add(typed(String.valueOf(t), s, where)); // each type once
             return "( " + String.join(" | ", alts) + " )";
         }
         if (type == null) return s.containsKey("properties") ? typed("object", s, where) : "value";
@@ -123,7 +129,10 @@ public final class JsonSchemaGrammar {
         for (Map.Entry<?, ?> p : properties.entrySet()) {
             String name = String.valueOf(p.getKey());
             String pair = literal(name) + " \":\" ws " + rule(p.getValue(), where + "/properties/" + name) + " ws";
-            (required.contains(name) ? must : may).add(pair);
+            // an optional pair is written in two places below, so it becomes a rule referred to by name: nested optional
+            // objects would otherwise double the text at every level
+            if (required.contains(name)) must.add(pair);
+            else may.add(define(pair));
         }
         StringBuilder body = new StringBuilder();
         if (!must.isEmpty()) {
@@ -132,12 +141,11 @@ public final class JsonSchemaGrammar {
             return "( \"{\" ws " + body + " \"}\" )";
         }
         // all optional: the first present one comes without a comma, each later one with
-        String chain = "";
+        // first(i): optional pair i present (then each later one may follow after a comma: rest(i + 1)), or absent
+        String chain = "", rest = "";
         for (int i = may.size() - 1; i >= 0; i--) {
-            String rest = "";
-            for (int j = i + 1; j < may.size(); j++) rest += " ( \",\" ws " + may.get(j) + " )?";
-            String first = define(may.get(i) + rest + (chain.isEmpty() ? "" : " | " + chain));
-            chain = first;
+            chain = define(may.get(i) + (rest.isEmpty() ? "" : " " + rest) + (chain.isEmpty() ? "" : " | " + chain));
+            rest = define("( \",\" ws " + may.get(i) + " )?" + (rest.isEmpty() ? "" : " " + rest));
         }
         return "( \"{\" ws " + (chain.isEmpty() ? "" : chain + "?") + " \"}\" )";
     }
@@ -194,15 +202,20 @@ public final class JsonSchemaGrammar {
             if (target == null) throw new GrammarException(where + ": '$ref' " + ref + " names no definition");
             String name = "ref" + next++;
             refs.put(ref, name); // before its body, so a recursive schema refers to itself
-            rules.append(name).append(" ::= ").append(rule(target, ref)).append('\n');
+            String body = rule(target, ref); // (which may define rules of its own: the line is written after them)
+            rules.append(name).append(" ::= ").append(body).append('\n');
             return name;
         }
         throw new GrammarException(where + ": only local references (#/$defs/NAME, #/definitions/NAME) are supported, not " + ref);
     }
 
+    /** Text of the rules at most: every piece of a schema is a rule referred to by name, so only a huge schema gets here. */
+    static final int MAX_TEXT = 4 << 20;
+
     private String define(String body) {
         String name = "part" + next++;
         rules.append(name).append(" ::= ").append(body).append('\n');
+        if (rules.length() > MAX_TEXT) throw new GrammarException("the schema is too large to constrain output with (over " + MAX_TEXT + " characters of grammar)");
         return name;
     }
 

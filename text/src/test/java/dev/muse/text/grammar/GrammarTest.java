@@ -56,6 +56,39 @@ class GrammarTest {
         assertMessage("line 2", () -> Gbnf.parse("root ::= x\nx ::= \"unterminated"));
         assertMessage("defined twice", () -> Gbnf.parse("root ::= \"a\"\nroot ::= \"b\""));
         assertMessage("no rules", () -> Gbnf.parse("  # only a comment\n"));
+        assertMessage("nested more than", () -> Gbnf.parse("root ::= " + "(".repeat(100) + "\"a\"" + ")".repeat(100)));
+        assertMessage("symbols", () -> Gbnf.parse("root ::= " + "\"x\"{1000} ".repeat(300)));
+        assertMessage("bad hex escape", () -> Gbnf.parse("root ::= \"\\x-1\""));
+        assertMessage("bad hex escape", () -> Gbnf.parse("root ::= \"\\UFFFFFFFF\""));
+        StringBuilder chain = new StringBuilder("root ::= r0\n");
+        for (int i = 0; i < 19_000; i++) chain.append("r").append(i).append(" ::= r").append(i + 1).append(" | \"a\"\n");
+        chain.append("r19000 ::= \"b\"\n");
+        try {
+            assertTrue(matches(Gbnf.parse(chain.toString()), "b"));
+        } catch (GrammarException e) {
+            assertTrue(e.getMessage().contains("too deeply"), e.getMessage()); // refused, never a StackOverflowError
+        }
+    }
+
+    @Test
+    void schemasOfNestedTypeListsAndManyOptionalPropertiesStaySmall() {
+        Object nested = map("type", "integer");
+        for (int depth = 0; depth < 24; depth++) // a type listed twice is expanded once
+            nested = map("type", List.of("object", "null", "object"), "properties", map("a", nested), "additionalProperties", false);
+        String gbnf = JsonSchemaGrammar.gbnf(nested);
+        assertTrue(gbnf.length() < 20_000, gbnf.length() + " characters");
+        assertTrue(matches(Gbnf.parse(gbnf), "{\"a\": {\"a\": null}}"));
+        Object doubling = map("type", "integer"); // one object twice at every level: 2^30 places to expand
+        for (int depth = 0; depth < 30; depth++) doubling = map("type", "object", "properties", map("a", doubling, "b", doubling));
+        Object huge = doubling;
+        assertMessage("too large", () -> JsonSchemaGrammar.gbnf(huge));
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (int i = 0; i < 300; i++) properties.put("p" + i, map("type", "boolean"));
+        String optional = JsonSchemaGrammar.gbnf(map("type", "object", "properties", properties, "additionalProperties", false));
+        assertTrue(optional.length() < 100_000, optional.length() + " characters");
+        Grammar g = Gbnf.parse(optional);
+        assertTrue(matches(g, "{\"p3\": true, \"p250\": false}"));
+        assertFalse(matches(g, "{\"p250\": false, \"p3\": true}"), "in their order");
     }
 
     private static void assertMessage(String part, org.junit.jupiter.api.function.Executable e) {
