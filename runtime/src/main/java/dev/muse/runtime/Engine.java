@@ -130,11 +130,11 @@ public final class Engine implements AutoCloseable {
         int context = model.contextLength();
         ThoughtTags tags = model.text().thoughtTags();
         Integer budget = Mode.thoughtBudget(request.mode(), request.thoughtBudget());
-        ToolCallFormat calls = toolCalls(model, request);
+        ToolCallFormat.Offer calls = toolCalls(model, request);
         GenerationOptions requested = request.options();
         if (calls != null && request.tools().mustCall()) { // the call is kept to the model's format and the parameters
             if (requested.grammar() != null) throw new IllegalArgumentException("a call that must be made cannot also keep a response format");
-            requested = requested.withGrammar(calls.grammar(request.tools().offered(), request.tools().parallel()));
+            requested = requested.withGrammar(calls.format().grammar(request.tools().offered(), request.tools().parallel()));
         }
         if (!request.fitToContext()) {
             model.text().checkFits(textBytes(messages), context);
@@ -150,13 +150,13 @@ public final class Engine implements AutoCloseable {
     }
 
     /** The format the model calls functions in, when the request offers some; refused when its template shows none. */
-    private static ToolCallFormat toolCalls(LoadedModel model, ChatRequest request) {
+    private static ToolCallFormat.Offer toolCalls(LoadedModel model, ChatRequest request) {
         if (request.tools() == null || request.tools().offered().isEmpty()) return null;
         ToolCallFormat format = model.text().toolCalls();
         if (format == null)
             throw new CapabilityException("The model '" + model.id() + "' cannot call functions: its chat template shows no tool call format",
                     Capability.TOOL_CALLS, -1);
-        return format;
+        return new ToolCallFormat.Offer(format, request.tools().offered().stream().map(Tools.Function::name).collect(java.util.stream.Collectors.toSet()));
     }
 
     /**
@@ -344,7 +344,7 @@ public final class Engine implements AutoCloseable {
      * continued text ({@code tags} null) is all answer.
      */
     private static Generation generate(LoadedModel model, Prompt prompt, GenerationOptions options, boolean startOfText, int leftOut,
-                                       ThoughtTags tags, Integer thoughtBudget, ToolCallFormat calls) {
+                                       ThoughtTags tags, Integer thoughtBudget, ToolCallFormat.Offer calls) {
         int context = model.contextLength();
         Integer asked = options.maxTokens();
         if (prompt.length() >= context || asked != null && prompt.length() + asked > context)

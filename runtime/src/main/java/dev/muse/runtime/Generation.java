@@ -51,7 +51,7 @@ public final class Generation implements AutoCloseable {
     }
 
     private final Tokenizer tokenizer;
-    private final ToolCallFormat calls; // null: no functions to call
+    private final ToolCallFormat.Offer calls; // null: no functions to call
     private final long start = System.nanoTime();
     private final int promptTokens;
     private final int leftOutMessages;
@@ -70,7 +70,7 @@ public final class Generation implements AutoCloseable {
      * {@link Event.ToolCall}s, not text.
      */
     Generation(Scheduler scheduler, Prompt prompt, Tokenizer tokenizer, GenerationOptions options, int maxTokens, boolean startOfText,
-               int leftOutMessages, ThoughtTags tags, Integer thoughtBudget, ToolCallFormat calls) {
+               int leftOutMessages, ThoughtTags tags, Integer thoughtBudget, ToolCallFormat.Offer calls) {
         this.tokenizer = tokenizer;
         this.calls = calls;
         this.promptTokens = prompt.length();
@@ -197,7 +197,7 @@ public final class Generation implements AutoCloseable {
         }
         c.held.append(text);
         String start = c.held.toString().stripLeading();
-        if (start.isEmpty() || calls.mayBeCalls(start)) return;
+        if (start.isEmpty() || calls.format().mayBeCalls(start)) return;
         String shown = c.held.toString();
         c.held = null; // text after all
         token(index, c, shown);

@@ -26,6 +26,15 @@ enum ToolCallFormat {
     /** A complete call: the function and its arguments as compact JSON text. */
     record Call(String name, String arguments) {}
 
+    /** The format a chat's calls come in, and the functions it offered: a call of any other is not a call. */
+    record Offer(ToolCallFormat format, java.util.Set<String> functions) {
+        /** The calls a whole answer makes, each of an offered function; null when it is not that (then it is text). */
+        List<Call> parse(String answer) {
+            List<Call> calls = format.parse(answer);
+            return calls == null || calls.stream().anyMatch(c -> !functions.contains(c.name())) ? null : calls;
+        }
+    }
+
     private final String opening, argumentsKey;
 
     ToolCallFormat(String opening, String argumentsKey) {

@@ -142,6 +142,9 @@ class ToolCallsTest {
         assertNull(ToolCallFormat.LLAMA3.parse("{\"answer\": 42}"));
         assertTrue(ToolCallFormat.HERMES.mayBeCalls("<tool_") && ToolCallFormat.HERMES.mayBeCalls("<tool_call>{\"na"));
         assertFalse(ToolCallFormat.HERMES.mayBeCalls("<b>"));
+        ToolCallFormat.Offer offer = new ToolCallFormat.Offer(ToolCallFormat.HERMES, java.util.Set.of("a"));
+        assertEquals(1, offer.parse("<tool_call>{\"name\": \"a\", \"arguments\": {}}</tool_call>").size());
+        assertNull(offer.parse("<tool_call>{\"name\": \"rm_rf\", \"arguments\": {}}</tool_call>"), "a function it was not offered is text");
         assertEquals(ToolCallFormat.HERMES, ToolCallFormat.of("... <tool_call> ..."));
         assertNull(ToolCallFormat.of("{{ messages }}"));
     }
