@@ -72,6 +72,27 @@ public final class JsonConfig {
         return out;
     }
 
+    /** A list of 1 to {@code maxCount} lists of integers ([[1, 3, 5], [1, 3, 5]]), each as {@link #integers} reads one. */
+    public int[][] integerLists(String key, int min, int max, int maxCount) {
+        if (!(fields.get(key) instanceof java.util.List<?> items) || items.isEmpty() || items.size() > maxCount)
+            throw new FormatException(where + ": " + key + " should be a list of 1 to " + maxCount + " integer lists, is " + describe(key));
+        int[][] out = new int[items.size()][];
+        for (int i = 0; i < out.length; i++)
+            out[i] = new JsonConfig(where, java.util.Collections.singletonMap(key + "[" + i + "]", items.get(i))).integers(key + "[" + i + "]", min, max, maxCount);
+        return out;
+    }
+
+    /** A nested object (Kokoro's "plbert", "istftnet", "vocab"), read the same way; messages name it after this file. */
+    public JsonConfig object(String key) {
+        if (!(fields.get(key) instanceof Map<?, ?> nested)) throw new FormatException(where + ": " + key + " should be an object, is " + describe(key));
+        return new JsonConfig(where + ": " + key, nested);
+    }
+
+    /** The field names, in file order. */
+    public java.util.List<String> keys() {
+        return fields.keySet().stream().map(String::valueOf).toList();
+    }
+
     /** A list of 1 to {@code maxCount} strings. */
     public java.util.List<String> strings(String key, int maxCount) {
         if (!(fields.get(key) instanceof java.util.List<?> items) || items.isEmpty() || items.size() > maxCount)

@@ -50,7 +50,9 @@ public final class Stft {
                     im -= frame[i] * sin[angle];
                 }
                 out[2 * (f * bins + k)] = (float) re;
-                out[2 * (f * bins + k) + 1] = (float) im;
+                // a real signal's DC and Nyquist bins are real: their imaginary part is +0, as a real FFT gives it
+                // (PyTorch's), so a negative bin's phase is +pi, not +-pi by the rounding of sin(pi)
+                out[2 * (f * bins + k) + 1] = k == 0 || 2 * k == n ? 0f : (float) im;
             }
         }
         return out;

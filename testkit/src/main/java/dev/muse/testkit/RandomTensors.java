@@ -26,7 +26,7 @@ final class RandomTensors {
     /** {@code n} values mean + std * N(0, 1) of the stream for {@code name}, encoded as {@code type}. */
     GgufWriter.TensorData values(String name, GgmlType type, long n, float mean, float std) {
         return out -> {
-            SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + name.hashCode());
+            SplittableRandom random = stream(name);
             float[] chunk = new float[(int) Math.min(CHUNK, n)];
             for (long done = 0; done < n; ) {
                 int size = (int) Math.min(chunk.length, n - done);
@@ -39,6 +39,11 @@ final class RandomTensors {
                 done += size;
             }
         };
+    }
+
+    /** The random stream of the tensor called {@code name}. */
+    SplittableRandom stream(String name) {
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + name.hashCode());
     }
 
     /** A rows x cols weight matrix (ggml shape {cols, rows}) in {@code type}, std 1/sqrt(cols): each layer changes what it reads by about as much as it holds. */

@@ -3,7 +3,6 @@ package dev.muse.models.clip;
 import dev.muse.engine.Ops;
 import dev.muse.engine.Parallel;
 import dev.muse.engine.Tensor;
-import dev.muse.formats.FormatException;
 import dev.muse.formats.JsonConfig;
 import dev.muse.formats.TensorSource;
 import dev.muse.formats.detect.WeightFiles;
@@ -42,8 +41,8 @@ public final class ClipTextEncoder implements AutoCloseable {
         this.source = source;
         WeightShapes w = new WeightShapes(source, ops);
         int dim = config.hiddenSize(), ffn = config.intermediateSize();
-        tokenEmbedding = rows(source, PREFIX + "embeddings.token_embedding.weight", config.vocabSize(), dim);
-        positionEmbedding = rows(source, PREFIX + "embeddings.position_embedding.weight", config.positions(), dim);
+        tokenEmbedding = w.table(PREFIX + "embeddings.token_embedding.weight", config.vocabSize(), dim);
+        positionEmbedding = w.table(PREFIX + "embeddings.position_embedding.weight", config.positions(), dim);
         layers = w.layers(PREFIX + "encoder.layers.", config.layers(), Layer[]::new, p -> new Layer(
                 w.vector(p + "layer_norm1.weight", dim), w.vector(p + "layer_norm1.bias", dim),
                 w.matrix(p + "self_attn.q_proj.weight", dim, dim), w.vector(p + "self_attn.q_proj.bias", dim),
@@ -62,14 +61,6 @@ public final class ClipTextEncoder implements AutoCloseable {
     public static ClipTextEncoder load(Path folder, Ops ops) throws IOException {
         ClipTextConfig config = ClipTextConfig.from(JsonConfig.read(folder.resolve("config.json")));
         return WeightFiles.buildFirst(folder, source -> new ClipTextEncoder(ops, config, source), WEIGHT_FILES);
-    }
-
-    /** An embedding table read a row at a time: [rows, dim] in PyTorch's order, {dim, rows} in ggml's. */
-    private static Tensor rows(TensorSource source, String name, int rows, int dim) {
-        var info = source.info(name);
-        if (info.dimensions() != 2 || info.dim(0) != dim || info.dim(1) != rows)
-            throw new FormatException("tensor " + name + " should be [" + rows + " x " + dim + "] but is " + info);
-        return source.tensor(name);
     }
 
     public ClipTextConfig config() { return c; }

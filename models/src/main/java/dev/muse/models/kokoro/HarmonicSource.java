@@ -26,7 +26,7 @@ public record HarmonicSource(float[] mergeWeight, float mergeBias, int sampleRat
     /**
      * The excitation for an F0 curve of {@code f0.length} frames: f0.length x upsample samples.
      *
-     * @param phases each overtone's initial phase in turns ([9], the fundamental's 0)
+     * @param phases each overtone's initial phase in turns ([9]; the fundamental's, the first, is taken as 0, as the reference sets it)
      * @param noise  standard normal noise, [samples, 9]
      */
     public float[] apply(float[] f0, float[] phases, float[] noise) {
@@ -42,7 +42,7 @@ public record HarmonicSource(float[] mergeWeight, float mergeBias, int sampleRat
                 rad[t * HARMONICS + h] = turns - (float) Math.floor(turns);
             }
         }
-        for (int h = 0; h < HARMONICS; h++) rad[h] += phases[h];
+        for (int h = 1; h < HARMONICS; h++) rad[h] += phases[h];
         // phase at frame rate: the frequencies downsampled, then summed, then upsampled again, each linearly
         float[] down = Interpolation.linear(rad, samples, HARMONICS, frames, 1.0 / upsample);
         float[] phase = new float[down.length];

@@ -119,6 +119,14 @@ public record WeightShapes(TensorSource source, Ops ops) {
         return ops.weight(source.tensor(name), out, in, source.memory(), (offset, length) -> source.release(name, offset, length));
     }
 
+    /** A lookup table read a row at a time (an embedding): [rows, dim] in PyTorch's order, {dim, rows} in ggml's, as the file has it. */
+    public Tensor table(String name, int rows, int dim) {
+        var info = source.info(name);
+        if (info.dimensions() != 2 || info.dim(0) != dim || info.dim(1) != rows)
+            throw new FormatException("tensor " + name + " should be [" + rows + " x " + dim + "] but is " + info);
+        return source.tensor(name);
+    }
+
     public Tensor vector(String name, int length) {
         var info = source.info(name);
         if (info.elements() != length) throw new FormatException("tensor " + name + " should have " + length + " elements but is " + info);
