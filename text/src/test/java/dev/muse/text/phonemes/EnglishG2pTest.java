@@ -1,0 +1,67 @@
+package dev.muse.text.phonemes;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.muse.formats.FormatException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The phonemizer's own behaviour: chunks Kokoro can say at once, pronunciations given in the text, unknown words, bad lexicons. */
+class EnglishG2pTest {
+    static final EnglishG2p US = load();
+
+    private static EnglishG2p load() {
+        try {
+            return EnglishG2p.load(EnglishG2pGoldenTest.GOLDEN, false);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void longTextIsCutAtSentenceEndsIntoChunksKokoroCanSay() {
+        String sentence = "The quick brown fox jumps over the lazy dog. ";
+        List<EnglishG2p.Chunk> chunks = US.chunks(sentence.repeat(30));
+        assertTrue(chunks.size() > 1, "several chunks");
+        for (EnglishG2p.Chunk c : chunks) {
+            assertTrue(c.phonemes().length() <= EnglishG2p.MAX_PHONEMES, c.phonemes().length() + " phonemes");
+            assertTrue(c.phonemes().endsWith("."), "a chunk ends at a sentence end: " + c.phonemes());
+            assertTrue(c.text().endsWith("dog."), c.text());
+        }
+        assertEquals(US.phonemize(sentence.repeat(30)).strip().replace("  ", " "), String.join(" ", chunks.stream().map(EnglishG2p.Chunk::phonemes).toList()));
+    }
+
+    @Test
+    void aLinkGivesAWordItsPhonemes() {
+        assertEquals("ðə kˈOkəɹO mˈɑdᵊl.", US.phonemize("The [Kokoro](/kˈOkəɹO/) model."));
+    }
+
+    @Test
+    void aWordTheLexiconLacksIsSpelledOut() {
+        String ps = US.phonemize("Zqx");
+        assertFalse(ps.isBlank());
+        assertEquals(US.phonemize("Z") + " " + US.phonemize("Q") + " " + US.phonemize("X"), ps, "each letter by its name");
+    }
+
+    @Test
+    void phonemesAreKokorosSymbols() throws Exception {
+        String allowed = "AIOWYTbdfhijklmnpstuvwzæðŋɑɔəɛɜɡɪɹʃʊʌʒʤʧˈˌθᵊᵻɐ ;:,.!?—…\"“”()";
+        for (String line : Files.readAllLines(EnglishG2pGoldenTest.GOLDEN.resolve("sentences.txt")))
+            for (char c : US.phonemize(line).toCharArray()) assertTrue(allowed.indexOf(c) >= 0, "'" + c + "' in the phonemes of: " + line);
+    }
+
+    @Test
+    void aMissingOrMalformedLexiconIsAClearError(@TempDir Path dir) throws Exception {
+        FormatException missing = assertThrows(FormatException.class, () -> EnglishG2p.load(dir, false));
+        assertTrue(missing.getMessage().contains("us_gold.json is missing"), missing.getMessage());
+        Files.writeString(dir.resolve("us_gold.json"), "{\"hello\": 5}");
+        Files.writeString(dir.resolve("us_silver.json"), "{}");
+        FormatException malformed = assertThrows(FormatException.class, () -> EnglishG2p.load(dir, false));
+        assertTrue(malformed.getMessage().contains("\"hello\""), malformed.getMessage());
+        Files.writeString(dir.resolve("us_gold.json"), "{\"read\": {\"VERB\": \"ɹˈid\"}}");
+        assertThrows(FormatException.class, () -> EnglishG2p.load(dir, false), "an entry by part of speech needs its DEFAULT");
+    }
+}
