@@ -108,6 +108,8 @@ final class DrawCommand implements Callable<Integer> {
                         case Event.Usage x -> { }
                         case Event.Segment x -> { }
                         case Event.Transcribed x -> { }
+                        case Event.Audio x -> { } // speech's events
+                        case Event.Spoken x -> { }
                         case Event.PartialImage p -> { // replaced whole, so a viewer never reads half a file
                             Path part = preview.resolveSibling(preview.getFileName() + ".part");
                             Files.write(part, p.file());

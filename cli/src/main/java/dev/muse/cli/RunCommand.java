@@ -120,6 +120,8 @@ final class RunCommand implements Callable<Integer> {
                     case Event.Progress p -> { } // transcriptions' events: a generation has none
                     case Event.Segment seg -> { }
                     case Event.Transcribed x -> { }
+                    case Event.Audio x -> { } // speech's events
+                    case Event.Spoken x -> { }
                     case Event.PartialImage x -> { }
                     case Event.Image x -> { } // drawings' events
                     case Event.Drawn x -> { }

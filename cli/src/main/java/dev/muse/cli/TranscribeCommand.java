@@ -116,6 +116,8 @@ final class TranscribeCommand implements Callable<Integer> {
                     case Event.Image x -> { } // drawings' events
                     case Event.Drawn x -> { }
                     case Event.PartialImage x -> { }
+                    case Event.Audio x -> { } // speech's events
+                    case Event.Spoken x -> { }
                 }
             }
         }

@@ -35,17 +35,17 @@ public final class ModelFiles {
 
     public static Path resolve(String model) {
         Path direct = Path.of(model);
-        if (Files.isRegularFile(direct) || isPipeline(direct)) return direct;
+        if (Files.isRegularFile(direct) || isModelFolder(direct)) return direct;
         if (isSafeName(model)) {
             String whisper = model.startsWith("whisper-") ? WHISPER_PREFIX + model.substring("whisper-".length()) + ".bin" : model;
             for (String candidate : new String[] {model, model + ".gguf", whisper}) {
                 Path cached = cache().resolve(candidate);
-                if (Files.isRegularFile(cached) || isPipeline(cached)) return cached;
+                if (Files.isRegularFile(cached) || isModelFolder(cached)) return cached;
             }
             Optional<ModelAliases.Alias> alias = ModelAliases.find(model);
             if (alias.isPresent()) {
                 Path pulled = cache().resolve(alias.get().cacheName());
-                if (Files.isRegularFile(pulled) || isPipeline(pulled)) return pulled;
+                if (Files.isRegularFile(pulled) || isModelFolder(pulled)) return pulled;
                 throw new IllegalArgumentException("model " + model + " is not in " + cache() + " yet: muse pull " + alias.get().name());
             }
         }
@@ -89,6 +89,24 @@ public final class ModelFiles {
         return Files.isDirectory(path) && Files.isRegularFile(path.resolve("model_index.json"));
     }
 
+    /**
+     * Whether {@code path} is a speech synthesis model folder as hexgrad/Kokoro-82M is laid out: a config.json, a
+     * PyTorch checkpoint (*.pth) and a voices/ folder.
+     */
+    public static boolean isVoiceFolder(Path path) {
+        if (!Files.isDirectory(path) || !Files.isRegularFile(path.resolve("config.json")) || !Files.isDirectory(path.resolve("voices"))) return false;
+        try (Stream<Path> files = Files.list(path)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".pth") && Files.isRegularFile(f));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code path} is a model made of a folder: an image generation pipeline or a speech synthesis model. */
+    public static boolean isModelFolder(Path path) {
+        return isPipeline(path) || isVoiceFolder(path);
+    }
+
     /** Whether the file is named as whisper.cpp names its speech models: ggml-NAME.bin. */
     public static boolean isSpeech(Path file) {
         String name = file.getFileName().toString();
@@ -97,8 +115,8 @@ public final class ModelFiles {
 
     /**
      * The models in {@code folder} by id, in file name order: every .gguf file but vision projectors, which are
-     * not models of their own but go with the model beside them, whisper.cpp's speech models (ggml-*.bin), and diffusers
-     * pipeline folders (image generation models, by folder name).
+     * not models of their own but go with the model beside them, whisper.cpp's speech models (ggml-*.bin), diffusers
+     * pipeline folders (image generation models) and Kokoro folders (speech synthesis models), by folder name.
      * Empty when the folder does not exist.
      */
     public static Map<String, ModelPaths> inFolder(Path folder) {
@@ -106,7 +124,7 @@ public final class ModelFiles {
         if (folder == null || !Files.isDirectory(folder)) return models;
         try (Stream<Path> files = Files.list(folder)) {
             files.filter(p -> (p.getFileName().toString().endsWith(".gguf") && !p.getFileName().toString().startsWith(PROJECTOR_PREFIX)
-                            || isSpeech(p)) && Files.isRegularFile(p) || isPipeline(p))
+                            || isSpeech(p)) && Files.isRegularFile(p) || isModelFolder(p))
                     .sorted(Comparator.comparing(Path::getFileName))
                     .forEach(p -> models.put(idOf(p), ModelPaths.of(p)));
         } catch (IOException e) {

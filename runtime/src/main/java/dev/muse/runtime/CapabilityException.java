@@ -3,7 +3,7 @@ package dev.muse.runtime;
 /** The model cannot do what the request needs (take an image, make embeddings, chat, transcribe, draw). */
 public final class CapabilityException extends RuntimeException {
     /** What was missing. */
-    public enum Capability { IMAGE_INPUT, EMBEDDINGS, TEXT_GENERATION, SPEECH_RECOGNITION, IMAGE_GENERATION, TOOL_CALLS }
+    public enum Capability { IMAGE_INPUT, EMBEDDINGS, TEXT_GENERATION, SPEECH_RECOGNITION, IMAGE_GENERATION, SPEECH_SYNTHESIS, TOOL_CALLS }
 
     private final Capability missing;
     private final int message;

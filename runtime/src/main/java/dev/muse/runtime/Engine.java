@@ -333,6 +333,31 @@ public final class Engine implements AutoCloseable {
         return model.drawing().draw(model.id(), request);
     }
 
+    /**
+     * Says a text aloud with a speech synthesis model (Kokoro): the text is phonemized and cut into pieces of about a
+     * sentence here, so a voice that does not exist, a language Muse cannot phonemize and a text with nothing to say are
+     * refused before anything runs; the pieces then report through the {@link Speaking} as each is made.
+     */
+    public Speaking speak(SpeechRequest request) {
+        return requireVoice(request.model()).voice().speak(request.model(), request);
+    }
+
+    /** The voices a speech synthesis model has, by name, and the one it says text in when none is asked for. */
+    public record Voices(List<String> names, String defaultVoice) {}
+
+    public Voices voices(String model) {
+        VoiceModel voice = requireVoice(model).voice();
+        return new Voices(voice.voices(), voice.voiceName(null));
+    }
+
+    private LoadedModel requireVoice(String id) {
+        LoadedModel model = residency.acquire(id);
+        if (!model.speaks())
+            throw new CapabilityException("The model '" + model.id() + "' does not speak: use a speech synthesis model (a Kokoro folder: muse pull kokoro)",
+                    Capability.SPEECH_SYNTHESIS, -1);
+        return model;
+    }
+
     /** Unloads every model. */
     @Override public void close() {
         residency.close();
@@ -376,8 +401,8 @@ public final class Engine implements AutoCloseable {
         ModelPaths paths = k.paths();
         Set<ModelInfo.Modality> inputs = EnumSet.of(ModelFiles.isSpeech(paths.model()) ? ModelInfo.Modality.AUDIO : ModelInfo.Modality.TEXT);
         if (paths.projector() != null) inputs.add(ModelInfo.Modality.IMAGE);
-        boolean draws = ModelFiles.isPipeline(paths.model());
-        Set<ModelInfo.Modality> outputs = EnumSet.of(draws ? ModelInfo.Modality.IMAGE : ModelInfo.Modality.TEXT);
+        boolean draws = ModelFiles.isPipeline(paths.model()), speaks = ModelFiles.isVoiceFolder(paths.model());
+        Set<ModelInfo.Modality> outputs = EnumSet.of(draws ? ModelInfo.Modality.IMAGE : speaks ? ModelInfo.Modality.AUDIO : ModelInfo.Modality.TEXT);
         long modified;
         try {
             modified = Files.getLastModifiedTime(paths.model()).toMillis();
@@ -388,7 +413,7 @@ public final class Engine implements AutoCloseable {
         Optional<ModelInfo.Resident> resident = l == null ? Optional.empty()
                 : l.hearsSpeech() ? Optional.of(new ModelInfo.Resident(l.speech().architecture(), 0, 1, l.residentBytes(), false,
                         new Scheduler.Stats(0, l.busy() ? 1 : 0, 0, 0, 0, 0, 0, 0, 0)))
-                : l.draws() ? Optional.of(new ModelInfo.Resident("stable-diffusion", 0, 1, l.residentBytes(), false,
+                : l.draws() || l.speaks() ? Optional.of(new ModelInfo.Resident(l.draws() ? "stable-diffusion" : "kokoro", 0, 1, l.residentBytes(), false,
                         new Scheduler.Stats(0, l.busy() ? 1 : 0, 0, 0, 0, 0, 0, 0, 0)))
                 : Optional.of(new ModelInfo.Resident(l.text().model().architecture(), l.contextLength(), l.scheduler().options().maxSequences(),
                         l.residentBytes(), l.text().hasChatTemplate(), l.scheduler().stats()));

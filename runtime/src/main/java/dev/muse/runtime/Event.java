@@ -8,8 +8,8 @@ import java.util.List;
  * the stream ends with {@link Usage} once every choice is done, or with {@link Error} at the first failure.
  * Choices interleave. A {@link Transcription} reports {@link Progress} and {@link Segment}s, then
  * {@link Transcribed} (or {@link Error}); a {@link Drawing} reports {@link Progress} and an {@link Image} per picture, then
- * {@link Drawn} (or {@link Error}). Later abilities add their own kinds here (speech),
- * so every edge maps one sealed type.
+ * {@link Drawn} (or {@link Error}); a {@link Speaking} reports an {@link Audio} and its {@link Progress} per piece, then
+ * {@link Spoken} (or {@link Error}). Later abilities add their own kinds here, so every edge maps one sealed type.
  */
 public sealed interface Event {
     /** Whether this is the last event of its stream. */
@@ -84,7 +84,18 @@ public sealed interface Event {
         @Override public boolean last() { return true; }
     }
 
-    /** How far a long piece of work (a transcription, a drawing) has come, from 0 to 1. */
+    /**
+     * A piece of speech as soon as it is made: its place among the text's pieces, the text and phonemes it says, and its
+     * samples (mono floats at {@code sampleRate}, about -1..1).
+     */
+    record Audio(int index, String text, String phonemes, int sampleRate, float[] samples) implements Event {}
+
+    /** The end of a successful speech: how many pieces, how many seconds of audio in all, in which voice. */
+    record Spoken(int pieces, double seconds, String voice) implements Event {
+        @Override public boolean last() { return true; }
+    }
+
+    /** How far a long piece of work (a transcription, a drawing, a speech) has come, from 0 to 1. */
     record Progress(double fraction) implements Event {}
 
     /**

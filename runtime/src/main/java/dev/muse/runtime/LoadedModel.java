@@ -16,9 +16,10 @@ import java.io.IOException;
 /**
  * A model resident in memory. A language model has its text model (weights, tokenizer, template), its vision
  * projector when it has one, and the scheduler that runs it; a speech recognition model has its {@link SpeechModel}
- * instead, an image generation model (a diffusers pipeline folder) its {@link ImageModel} (and the others null).
+ * instead, an image generation model (a diffusers pipeline folder) its {@link ImageModel}, a speech synthesis model (a
+ * Kokoro folder) its {@link VoiceModel} (and the others null).
  */
-record LoadedModel(ModelPaths paths, TextModel text, ImageInput images, Scheduler scheduler, SpeechModel speech, ImageModel drawing)
+record LoadedModel(ModelPaths paths, TextModel text, ImageInput images, Scheduler scheduler, SpeechModel speech, ImageModel drawing, VoiceModel voice)
         implements AutoCloseable {
     /**
      * Opens every file of {@code paths} for the backend {@code ops}; a language model's scheduler starts with
@@ -26,7 +27,8 @@ record LoadedModel(ModelPaths paths, TextModel text, ImageInput images, Schedule
      */
     static LoadedModel open(ModelPaths paths, Ops ops, Scheduler.Options defaults) throws IOException {
         if (StableDiffusion.isPipeline(paths.model()))
-            return new LoadedModel(paths, null, null, null, null, new ImageModel(StableDiffusion.load(paths.model(), ops), ModelFiles.bytes(paths.model())));
+            return new LoadedModel(paths, null, null, null, null, new ImageModel(StableDiffusion.load(paths.model(), ops), ModelFiles.bytes(paths.model())), null);
+        if (ModelFiles.isVoiceFolder(paths.model())) return new LoadedModel(paths, null, null, null, null, null, VoiceModel.open(paths.model(), ops));
         TensorSource file = WeightFiles.open(paths.model());
         Model model;
         try {
@@ -35,7 +37,7 @@ record LoadedModel(ModelPaths paths, TextModel text, ImageInput images, Schedule
             file.close();
             throw e;
         }
-        if (model instanceof SpeechRecognizer speech) return new LoadedModel(paths, null, null, null, new SpeechModel(file, speech), null);
+        if (model instanceof SpeechRecognizer speech) return new LoadedModel(paths, null, null, null, new SpeechModel(file, speech), null, null);
         if (!(model instanceof Decoder decoder)) {
             file.close();
             throw new FormatException("a '" + model.architecture() + "' model neither generates text nor hears speech");
@@ -46,7 +48,7 @@ record LoadedModel(ModelPaths paths, TextModel text, ImageInput images, Schedule
             if (paths.projector() != null) images = text.openProjector(paths.projector());
             int context = Math.max(2, Math.min(defaults.contextLength(), text.model().contextLength()));
             Scheduler scheduler = new Scheduler(text.model(), new Scheduler.Options(defaults.maxSequences(), context, defaults.maxBatchTokens()), paths.id());
-            return new LoadedModel(paths, text, images, scheduler, null, null);
+            return new LoadedModel(paths, text, images, scheduler, null, null, null);
         } catch (IOException | RuntimeException e) {
             if (images != null) images.close();
             text.close();
@@ -62,21 +64,25 @@ record LoadedModel(ModelPaths paths, TextModel text, ImageInput images, Schedule
 
     boolean draws() { return drawing != null; }
 
+    boolean speaks() { return voice != null; }
+
     /** This model's text side, or a CapabilityException when it is a speech model that cannot {@code what}. */
     TextModel requireText(String what) {
         if (text == null)
             throw new CapabilityException("The model '" + id() + "' is " + (drawing != null ? "an image generation model: it draws pictures"
-                    : "a speech recognition model: it transcribes audio") + " and cannot " + what, CapabilityException.Capability.TEXT_GENERATION, -1);
+                    : voice != null ? "a speech synthesis model: it says text aloud" : "a speech recognition model: it transcribes audio")
+                    + " and cannot " + what, CapabilityException.Capability.TEXT_GENERATION, -1);
         return text;
     }
 
     /** Whether requests run or wait on it: such a model is not unloaded to make room. */
-    boolean busy() { return speech != null ? speech.busy() : drawing != null ? drawing.busy() : scheduler.busy(); }
+    boolean busy() { return speech != null ? speech.busy() : drawing != null ? drawing.busy() : voice != null ? voice.busy() : scheduler.busy(); }
 
     /** Bytes of its mapped files: the weights and the vision projector. */
     long fileBytes() {
         if (speech != null) return speech.fileBytes();
         if (drawing != null) return drawing.fileBytes();
+        if (voice != null) return voice.fileBytes();
         return text.file().size() + (images != null ? images.fileBytes() : 0);
     }
 
@@ -98,6 +104,10 @@ record LoadedModel(ModelPaths paths, TextModel text, ImageInput images, Schedule
         }
         if (drawing != null) {
             drawing.close();
+            return;
+        }
+        if (voice != null) {
+            voice.close();
             return;
         }
         scheduler.close();

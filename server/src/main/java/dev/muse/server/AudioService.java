@@ -144,6 +144,8 @@ final class AudioService implements HttpService {
                 case Event.Image x -> { } // drawings' events
                 case Event.Drawn x -> { }
                 case Event.PartialImage x -> { }
+                case Event.Audio x -> { } // speech's events
+                case Event.Spoken x -> { }
             }
         }
     }

@@ -172,6 +172,8 @@ final class ImagesService implements HttpService {
                 case Event.Usage x -> { }
                 case Event.Segment x -> { }
                 case Event.Transcribed x -> { }
+                case Event.Audio x -> { } // speech's events
+                case Event.Spoken x -> { }
             }
         }
     }
@@ -215,6 +217,8 @@ final class ImagesService implements HttpService {
                 case Event.Usage x -> { }
                 case Event.Segment x -> { }
                 case Event.Transcribed x -> { }
+                case Event.Audio x -> { } // speech's events
+                case Event.Spoken x -> { }
             }
         }
     }

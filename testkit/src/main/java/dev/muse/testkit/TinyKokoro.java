@@ -56,7 +56,37 @@ public final class TinyKokoro {
         TorchSave.write(folder.resolve("kokoro-v1_0.pth"), groups);
         Files.writeString(folder.resolve("config.json"), k.config());
         TorchSave.write(folder.resolve("voices").resolve(voice + ".pt"), k.tensor("voice:" + voice, 0f, 0.3f, 510, 1, 2 * STYLE));
+        for (String accent : List.of("us", "gb")) {
+            Files.writeString(folder.resolve(accent + "_gold.json"), LEXICON);
+            Files.writeString(folder.resolve(accent + "_silver.json"), "{}");
+        }
         return folder;
+    }
+
+    /** Adds another voice, voices/{name}.pt, to a folder {@link #write} made. */
+    public static void addVoice(Path folder, String name, long seed) throws IOException {
+        TorchSave.write(folder.resolve("voices").resolve(name + ".pt"), new TinyKokoro(seed, Shape.SMALL).tensor("voice:" + name, 0f, 0.3f, 510, 1, 2 * STYLE));
+    }
+
+    /**
+     * A small English lexicon in misaki's format (what muse pull kokoro brings as us_gold.json / gb_gold.json): the
+     * letters, the number words, and the words tests say.
+     */
+    static final String LEXICON = lexicon();
+
+    private static String lexicon() {
+        String[][] words = {{"A", "ˈA"}, {"B", "bˈi"}, {"C", "sˈi"}, {"D", "dˈi"}, {"E", "ˈi"}, {"F", "ˈɛf"}, {"G", "ʤˈi"}, {"H", "ˈAʧ"},
+                {"I", "ˈI"}, {"J", "ʤˈA"}, {"K", "kˈA"}, {"L", "ˈɛl"}, {"M", "ˈɛm"}, {"N", "ˈɛn"}, {"O", "ˈO"}, {"P", "pˈi"}, {"Q", "kjˈu"},
+                {"R", "ˈɑɹ"}, {"S", "ˈɛs"}, {"T", "tˈi"}, {"U", "jˈu"}, {"V", "vˈi"}, {"W", "dˈʌbᵊlju"}, {"X", "ˈɛks"}, {"Y", "wˈI"}, {"Z", "zˈi"},
+                {"zero", "zˈɪɹO"}, {"one", "wˈʌn"}, {"two", "tˈu"}, {"three", "θɹˈi"}, {"four", "fˈɔɹ"}, {"five", "fˈIv"}, {"six", "sˈɪks"},
+                {"seven", "sˈɛvən"}, {"eight", "ˈAt"}, {"nine", "nˈIn"}, {"ten", "tˈɛn"}, {"twenty", "twˈɛnti"}, {"hundred", "hˈʌndɹəd"},
+                {"thousand", "θˈWzᵊnd"}, {"point", "pˈYnt"}, {"minus", "mˈInəs"}, {"and", "ænd"}, {"dollar", "dˈɑləɹ"}, {"cent", "sˈɛnt"},
+                {"the", "ði"}, {"to", "tu"}, {"am", "ˈæm"}, {"hello", "həlˈO"}, {"world", "wˈɜɹld"}, {"muse", "mjˈuz"}, {"speaks", "spˈiks"},
+                {"speak", "spˈik"}, {"this", "ðˈɪs"}, {"is", "ˈɪz"}, {"a", "ɐ"}, {"test", "tˈɛst"}, {"quick", "kwˈɪk"}, {"brown", "bɹˈWn"},
+                {"fox", "fˈɑks"}, {"good", "ɡˈʊd"}, {"morning", "mˈɔɹnɪŋ"}, {"voice", "vˈYs"}, {"read", "ɹˈid"}, {"aloud", "əlˈWd"}};
+        StringBuilder json = new StringBuilder("{");
+        for (String[] w : words) json.append(json.length() > 1 ? ", " : "").append(dev.muse.formats.JsonValues.quote(w[0])).append(": ").append(dev.muse.formats.JsonValues.quote(w[1]));
+        return json.append("}").toString();
     }
 
     private Map<String, Object> bert() {

@@ -77,6 +77,16 @@ public final class EnglishG2p {
 
     /** The text cut where it may be (sentence ends first, then clauses) into chunks of at most {@link #MAX_PHONEMES} phonemes. */
     public List<Chunk> chunks(String text) {
+        return chunks(text, MAX_PHONEMES);
+    }
+
+    /**
+     * The text in chunks of at most {@code limit} phonemes (up to {@link #MAX_PHONEMES}), each cut after the last sentence
+     * end that keeps the rest within the limit, else the last clause mark, else the last comma or dash, else before the
+     * word that would pass it. A smaller limit gives shorter chunks, the first of which can be said sooner.
+     */
+    public List<Chunk> chunks(String text, int limit) {
+        if (limit < 1 || limit > MAX_PHONEMES) throw new IllegalArgumentException("chunks of " + limit + " phonemes: 1.." + MAX_PHONEMES);
         List<Chunk> chunks = new ArrayList<>();
         List<Token> pending = new ArrayList<>();
         int count = 0;
@@ -84,8 +94,8 @@ public final class EnglishG2p {
             if (t.phonemes == null) t.phonemes = "";
             String next = t.phonemes + (t.whitespace.isEmpty() ? "" : " ");
             int nextCount = count + next.stripTrailing().length();
-            if (nextCount > MAX_PHONEMES && !pending.isEmpty()) {
-                int cut = cutPoint(pending, nextCount);
+            if (nextCount > limit && !pending.isEmpty()) {
+                int cut = cutPoint(pending, nextCount, limit);
                 chunks.add(chunk(pending.subList(0, cut)));
                 pending = new ArrayList<>(pending.subList(cut, pending.size()));
                 count = phonemes(pending).length();
@@ -100,7 +110,7 @@ public final class EnglishG2p {
     }
 
     /** Where to cut: after the last sentence end, else clause mark, else comma or dash, that leaves the rest short enough. */
-    private static int cutPoint(List<Token> tokens, int nextCount) {
+    private static int cutPoint(List<Token> tokens, int nextCount, int limit) {
         for (String marks : new String[] {"!.?…", ":;", ",—"}) {
             int z = -1;
             for (int i = tokens.size() - 1; i >= 0; i--)
@@ -111,7 +121,7 @@ public final class EnglishG2p {
             if (z < 0) continue;
             z++;
             if (z < tokens.size() && (tokens.get(z).phonemes.equals(")") || tokens.get(z).phonemes.equals("\u201d"))) z++;
-            if (nextCount - phonemes(tokens.subList(0, z)).length() <= MAX_PHONEMES) return z;
+            if (nextCount - phonemes(tokens.subList(0, z)).length() <= limit) return z;
         }
         return tokens.size();
     }

@@ -1,0 +1,45 @@
+package dev.muse.runtime;
+
+import dev.muse.models.kokoro.Kokoro;
+import dev.muse.models.kokoro.KokoroConfig;
+import dev.muse.models.kokoro.SourceNoise;
+import dev.muse.models.kokoro.Voice;
+import dev.muse.text.phonemes.EnglishG2p;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Semaphore;
+
+/**
+ * One text being said, on a thread of its own: the caller reads an {@link Event.Audio} per piece of the text (about a
+ * sentence) as soon as it is synthesised, so the first can play while the rest is made, then one {@link Event.Spoken}
+ * (or {@link Event.Error}). A model speaks one text at a time; others wait their turn. Closing it (a listener that went
+ * away) stops it before the next piece.
+ */
+public final class Speaking extends EventStream {
+    Speaking(String model, Kokoro kokoro, Semaphore turn, List<EnglishG2p.Chunk> pieces, Voice voice, float speed, long seed) {
+        Thread.ofVirtual().name("say " + model).start(() -> {
+            try {
+                turn.acquire();
+                try {
+                    SourceNoise noise = SourceNoise.seeded(seed);
+                    long samples = 0;
+                    for (int i = 0; i < pieces.size(); i++) {
+                        if (cancelled) throw new CancellationException();
+                        EnglishG2p.Chunk piece = pieces.get(i);
+                        float[] audio = kokoro.speak(piece.phonemes(), voice, speed, noise).audio();
+                        samples += audio.length;
+                        events.add(new Event.Audio(i, piece.text(), piece.phonemes(), KokoroConfig.SAMPLE_RATE, audio));
+                        events.add(new Event.Progress((i + 1) / (double) pieces.size()));
+                    }
+                    events.add(new Event.Spoken(pieces.size(), samples / (double) KokoroConfig.SAMPLE_RATE, voice.name()));
+                } finally {
+                    turn.release();
+                }
+            } catch (InterruptedException | CancellationException e) {
+                events.add(new Event.Error(new CancellationException("the speech was cancelled")));
+            } catch (RuntimeException e) {
+                events.add(new Event.Error(e));
+            }
+        });
+    }
+}
