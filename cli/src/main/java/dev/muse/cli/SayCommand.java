@@ -96,7 +96,7 @@ final class SayCommand implements Callable<Integer> {
                         rate = a.sampleRate();
                         pieces.add(a.samples());
                         if (line != null) {
-                            byte[] pcm = pcm16(a.samples());
+                            byte[] pcm = WavWriter.rawPcm16(a.samples());
                             line.write(pcm, 0, pcm.length);
                         }
                     }
@@ -146,16 +146,6 @@ final class SayCommand implements Callable<Integer> {
             say(engine, id, input, line);
             line.drain();
         }
-    }
-
-    private static byte[] pcm16(float[] samples) {
-        byte[] out = new byte[2 * samples.length];
-        for (int i = 0; i < samples.length; i++) {
-            int v = Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32768f)));
-            out[2 * i] = (byte) v;
-            out[2 * i + 1] = (byte) (v >> 8);
-        }
-        return out;
     }
 
     private static Path firstVoiceModel() {

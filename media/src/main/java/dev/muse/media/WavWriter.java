@@ -19,6 +19,13 @@ public final class WavWriter {
         return b.array();
     }
 
+    /** The samples as raw 16-bit little-endian PCM (no header), scaled and clipped as {@link #pcm16} does: what a PCM stream carries. */
+    public static byte[] rawPcm16(float[] samples) {
+        ByteBuffer b = ByteBuffer.allocate(2 * samples.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : samples) b.putShort((short) Math.max(-32768, Math.min(32767, Math.round(v * 32768f))));
+        return b.array();
+    }
+
     /** 32-bit IEEE float, the samples exactly as they are. */
     public static byte[] float32(Audio audio) {
         float[] s = audio.samples();

@@ -26,6 +26,11 @@ final class EventStream {
     /** Ends the stream with OpenAI's terminator. */
     void done() {
         write("data: [DONE]\n\n");
+        end();
+    }
+
+    /** Ends the stream as it is (OpenAI's speech events end with their own done event, not a terminator). */
+    void end() {
         if (out != null) {
             try {
                 out.close();

@@ -138,6 +138,7 @@ public final class MuseServer implements AutoCloseable {
                 .register("/v1/completions", new CompletionsService(engine, access, generations))
                 .register("/v1/embeddings", new EmbeddingsService(engine, access))
                 .register("/v1/audio", new AudioService(engine, access, clients))
+                .register("/v1/audio", new SpeechService(engine, access, clients))
                 .register("/v1/images", new ImagesService(engine, access, clients))
                 .get("/", studio::index)
                 .register("/studio", studio)

@@ -1,0 +1,212 @@
+package dev.muse.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.muse.media.Audio;
+import dev.muse.media.WavWriter;
+import dev.muse.runtime.CapabilityException;
+import dev.muse.runtime.Engine;
+import dev.muse.runtime.Event;
+import dev.muse.runtime.ModelInfo;
+import dev.muse.runtime.Speaking;
+import dev.muse.runtime.SpeechRequest;
+import dev.muse.server.openai.ApiException;
+import dev.muse.server.openai.Json;
+import dev.muse.server.openai.SpeechParams;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import java.util.concurrent.CancellationException;
+
+/**
+ * {@code POST /v1/audio/speech} in OpenAI's shape: text and a speech synthesis model in, 16-bit mono audio out: a WAV
+ * file, raw PCM whose pieces are sent as each is made, or server-sent {@code speech.audio.delta} events (base64 audio)
+ * ending with {@code speech.audio.done}. OpenAI's model names (tts-1, tts-1-hd, gpt-4o-mini-tts) stand for the first
+ * speech synthesis model on offer, and OpenAI's voice names for the voice of that name ("alloy" is Kokoro's af_alloy).
+ * {@code GET /v1/audio/voices?model=...} lists a model's voices.
+ */
+final class SpeechService implements HttpService {
+    private final Engine engine;
+    private final Access access;
+    private final ClientWatch clients;
+
+    SpeechService(Engine engine, Access access, ClientWatch clients) {
+        this.engine = engine;
+        this.access = access;
+        this.clients = clients;
+    }
+
+    @Override public void routing(HttpRules rules) {
+        rules.post("/speech", this::speech).get("/voices", this::voices);
+    }
+
+    private void voices(ServerRequest req, ServerResponse res) {
+        String model = model(req.query().first("model").orElse("tts-1"));
+        Engine.Voices voices = voices(model);
+        ArrayNode data = Json.MAPPER.createArrayNode();
+        for (String name : voices.names())
+            data.add(Json.object().put("id", name).put("object", "voice").put("default", name.equals(voices.defaultVoice())));
+        Json.send(res, 200, Json.object().put("object", "list").put("model", model).set("data", data));
+    }
+
+    private Engine.Voices voices(String model) {
+        try {
+            return engine.voices(model);
+        } catch (CapabilityException e) {
+            throw ApiException.invalid("model", "model_not_speech_synthesis", e.getMessage());
+        }
+    }
+
+    private void speech(ServerRequest req, ServerResponse res) throws Exception {
+        SpeechParams p = SpeechParams.from(Json.readBody(req, 64 * 1024));
+        String model = model(p.model());
+        String voice = voice(model, p.voice());
+        try (AutoCloseable permit = access.generationPermit(Access.owner(req))) {
+            Speaking speaking;
+            try {
+                speaking = engine.speak(SpeechRequest.of(model, p.input()).withVoice(voice).withSpeed(p.speed()));
+            } catch (CapabilityException e) {
+                throw ApiException.invalid("model", "model_not_speech_synthesis", e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid(e.getMessage().startsWith("no voice") || e.getMessage().startsWith("the voice") ? "voice" : "input", e.getMessage());
+            }
+            if (p.instructions()) res.header(HeaderNames.create("X-Muse-Note"), "instructions are not followed: Kokoro's voices cannot be steered by text");
+            // a client that leaves stops the speech: a whole-file answer is watched, a stream notices its next piece cannot be sent
+            try (speaking; ClientWatch.Watch watch = p.sse() || p.format() == SpeechParams.Format.PCM ? null : clients.watch(req, speaking::cancel)) {
+                if (p.sse()) sse(res, speaking, p.format());
+                else if (p.format() == SpeechParams.Format.PCM) pcm(res, speaking);
+                else wav(res, speaking);
+            }
+        }
+    }
+
+    /** The whole speech as one WAV file, once every piece is made. */
+    private static void wav(ServerResponse res, Speaking speaking) throws InterruptedException {
+        java.util.List<float[]> pieces = new java.util.ArrayList<>();
+        int[] rate = {24_000};
+        run(speaking, a -> {
+            rate[0] = a.sampleRate();
+            return pieces.add(a.samples());
+        }, () -> {});
+        int length = 0, at = 0;
+        for (float[] p : pieces) length += p.length;
+        float[] all = new float[length];
+        for (float[] p : pieces) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        res.status(200);
+        res.header(HeaderNames.CONTENT_TYPE, SpeechParams.Format.WAV.contentType);
+        res.send(WavWriter.pcm16(new Audio(all, rate[0])));
+    }
+
+    /** Raw samples, each piece sent as soon as it is made (chunked), so playback can start on the first. */
+    private static void pcm(ServerResponse res, Speaking speaking) throws InterruptedException {
+        OutputStream[] out = {null};
+        run(speaking, a -> {
+            try {
+                if (out[0] == null) {
+                    res.status(200);
+                    res.header(HeaderNames.CONTENT_TYPE, SpeechParams.Format.PCM.contentType);
+                    out[0] = res.outputStream();
+                }
+                out[0].write(WavWriter.rawPcm16(a.samples()));
+                out[0].flush();
+                return true;
+            } catch (IOException | UncheckedIOException e) {
+                return false; // the client left
+            }
+        }, () -> {
+            try {
+                if (out[0] != null) out[0].close();
+                else res.status(200).header(HeaderNames.CONTENT_TYPE, SpeechParams.Format.PCM.contentType).send(new byte[0]);
+            } catch (IOException | UncheckedIOException e) {
+                // the client left at the end: nothing to tell it
+            }
+        });
+    }
+
+    /** Server-sent events: a speech.audio.delta of base64 audio per piece (a WAV stream's header with the first), then speech.audio.done. */
+    private static void sse(ServerResponse res, Speaking speaking, SpeechParams.Format format) throws InterruptedException {
+        EventStream stream = new EventStream(res);
+        boolean[] first = {true};
+        int[] characters = {0};
+        run(speaking, a -> {
+            byte[] audio = WavWriter.rawPcm16(a.samples());
+            if (first[0] && format == SpeechParams.Format.WAV) audio = streamingWav(audio, a.sampleRate());
+            first[0] = false;
+            characters[0] += a.text().length();
+            return stream.send(Json.object().put("type", "speech.audio.delta").put("audio", Base64.getEncoder().encodeToString(audio)));
+        }, () -> {
+            ObjectNode usage = Json.object().put("input_tokens", characters[0]).put("output_tokens", 0).put("total_tokens", characters[0]);
+            stream.send(Json.object().put("type", "speech.audio.done").set("usage", usage));
+            stream.end();
+        });
+    }
+
+    /** Runs the speech to its end, handing each piece to {@code piece} (false: the client left, so it is cancelled). */
+    private static void run(Speaking speaking, java.util.function.Predicate<Event.Audio> piece, Runnable done) throws InterruptedException {
+        while (true) {
+            switch (speaking.next()) {
+                case Event.Audio a -> {
+                    if (!piece.test(a)) speaking.cancel();
+                }
+                case Event.Spoken s -> {
+                    done.run();
+                    return;
+                }
+                case Event.Error e -> {
+                    if (e.error() instanceof CancellationException)
+                        throw new dev.muse.server.openai.ClientGoneException("the client left before its speech was made", e.error());
+                    throw e.error();
+                }
+                case Event.Progress x -> { }
+                case Event.Token x -> { } // other kinds of work's events: speech has none
+                case Event.Reasoning x -> { }
+                case Event.ToolCall x -> { }
+                case Event.Done x -> { }
+                case Event.Usage x -> { }
+                case Event.Segment x -> { }
+                case Event.Transcribed x -> { }
+                case Event.Image x -> { }
+                case Event.PartialImage x -> { }
+                case Event.Drawn x -> { }
+            }
+        }
+    }
+
+    /** A WAV header for a stream of unknown length (sizes at their largest, as streamed WAV is written), then the samples. */
+    private static byte[] streamingWav(byte[] samples, int rate) {
+        byte[] header = WavWriter.pcm16(new Audio(new float[0], rate));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(header).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(4, 0xFFFFFFFF).putInt(40, 0xFFFFFFFF);
+        byte[] out = new byte[header.length + samples.length];
+        System.arraycopy(header, 0, out, 0, header.length);
+        System.arraycopy(samples, 0, out, header.length, samples.length);
+        return out;
+    }
+
+    /** The model asked for; OpenAI's tts-1, tts-1-hd and gpt-4o-mini-tts are the first speech synthesis model on offer. */
+    private String model(String asked) {
+        if (asked == null || asked.isBlank()) throw ApiException.invalid("model", "missing_required_parameter", "Missing required parameter: 'model'");
+        if (!java.util.Set.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts").contains(asked) || engine.model(asked).isPresent()) return asked;
+        return engine.models().stream().filter(m -> m.outputs().contains(ModelInfo.Modality.AUDIO)).map(ModelInfo::id).findFirst()
+                .orElseThrow(() -> ApiException.modelNotFound(asked + "' (no speech synthesis model is installed: muse pull kokoro"));
+    }
+
+    /** The voice asked for: a voice's own name, or an OpenAI name that ends one voice's ("alloy": af_alloy); null for the default. */
+    private String voice(String model, String asked) {
+        if (asked == null || asked.isBlank()) return null;
+        Engine.Voices voices = voices(model);
+        if (voices.names().contains(asked)) return asked;
+        var matching = voices.names().stream().filter(n -> n.endsWith("_" + asked)).toList();
+        if (matching.size() == 1) return matching.getFirst();
+        throw ApiException.invalid("voice", "no voice is called '" + asked + "' (voices: " + String.join(", ", voices.names()) + ")");
+    }
+}

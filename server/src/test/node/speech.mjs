@@ -1,0 +1,39 @@
+// Drives a running Muse server's speech endpoint with the official openai client.
+// Usage: node speech.mjs BASE_URL OUT_DIR   (writes speech.wav and speech.pcm there; prints one JSON object with what it saw)
+import fs from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import OpenAI from "openai";
+
+const [baseURL, out] = process.argv.slice(2);
+const client = new OpenAI({ baseURL, apiKey: process.env.MUSE_API_KEY ?? "not-needed-on-loopback", maxRetries: 0, timeout: 120_000 });
+
+const wav = await client.audio.speech.create({ model: "tts-1", voice: "test", input: "Hello world. Muse speaks.", response_format: "wav" });
+const wavBytes = Buffer.from(await wav.arrayBuffer());
+fs.writeFileSync(`${out}/speech.wav`, wavBytes);
+
+// raw samples streamed to a file as the pieces come
+const pcm = await client.audio.speech.create({ model: "kokoro", voice: "af_test", input: "Hello world. Muse speaks.", response_format: "pcm",
+  speed: 1.25, instructions: "Speak cheerfully." });
+await pipeline(Readable.fromWeb(pcm.body), fs.createWriteStream(`${out}/speech.pcm`));
+const note = pcm.headers.get("x-muse-note");
+
+// server-sent events of base64 audio
+const sse = await client.audio.speech.create({ model: "kokoro", input: "Hello world. Muse speaks.", response_format: "pcm", stream_format: "sse" });
+const events = (await sse.text()).split("\n\n").filter((e) => e.startsWith("data: ")).map((e) => JSON.parse(e.slice(6)));
+const deltas = events.filter((e) => e.type === "speech.audio.delta").map((e) => Buffer.from(e.audio, "base64").length);
+const done = events.find((e) => e.type === "speech.audio.done");
+
+let error = null;
+try {
+  await client.audio.speech.create({ model: "kokoro", voice: "nobody", input: "hi" });
+} catch (e) {
+  error = { status: e.status, param: e.param, message: e.message };
+}
+let format = null;
+try {
+  await client.audio.speech.create({ model: "kokoro", input: "hi", response_format: "mp3" });
+} catch (e) {
+  format = { status: e.status, param: e.param, message: e.message };
+}
+console.log(JSON.stringify({ wavBytes: wavBytes.length, contentType: wav.headers.get("content-type"), note, deltas, done, error, format }));
