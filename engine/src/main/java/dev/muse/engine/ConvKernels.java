@@ -108,10 +108,27 @@ public final class ConvKernels {
                     else System.arraycopy(in, t * ic, patches, to, ic);
                 }
             }
-            MatmulKernels.matmulBatch(weight, patches, rows, block, oc, patch);
+            multiply(weight, patches, rows, block, oc, patch);
             System.arraycopy(block, 0, out, s0 * oc, rows * oc);
             if (biasValues != null) for (int r = 0; r < rows; r++) VectorKernels.add(out, (s0 + r) * oc, out, (s0 + r) * oc, biasValues, 0, oc);
         }
+    }
+
+    /**
+     * out[r][o] = x[r] . weight[o] for {@code rows} rows of x: a kernel held as floats ({@link F32Tensor#ofFloats}, as
+     * 1-D convolutions keep theirs) is multiplied in register tiles of 4 x 4 (matmulNT), the output channels split over
+     * the threads; any other tensor by the weight-streaming kernel.
+     */
+    private static void multiply(Tensor weight, float[] x, int rows, float[] out, int oc, int cols) {
+        float[] w = weight instanceof F32Tensor f ? f.heapFloats() : null;
+        if (w == null || rows < 4) {
+            MatmulKernels.matmulBatch(weight, x, rows, out, oc, cols);
+            return;
+        }
+        Parallel.forChunks((oc + 3) / 4, (from, to) -> {
+            int first = 4 * from, count = Math.min(oc, 4 * to) - first;
+            GemmKernels.matmulNT(x, 0, cols, w, first * cols, cols, out, first, oc, rows, count, cols);
+        });
     }
 
     /**
@@ -136,7 +153,7 @@ public final class ConvKernels {
     public static void convTranspose1d(Conv1Transposed c, Tensor weight, Tensor bias, float[] in, float[] out) {
         int oc = c.outChannels(), rows = c.kernel() * oc, outSteps = c.outSteps();
         float[] spread = new float[c.steps() * rows];
-        MatmulKernels.matmulBatch(weight, in, c.steps(), spread, rows, c.inChannels());
+        multiply(weight, in, c.steps(), spread, rows, c.inChannels());
         Arrays.fill(out, 0, outSteps * oc, 0f);
         if (bias != null) {
             float[] b = new float[oc];

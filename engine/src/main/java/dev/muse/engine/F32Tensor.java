@@ -12,6 +12,22 @@ public record F32Tensor(MemorySegment data, long size) implements Tensor {
     static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VectorSpecies<Float> F = Simd.F;
 
+    /**
+     * A tensor over the floats themselves (a heap segment of the array, read little-endian, which is the JVM's order on
+     * the machines Muse runs on), so that kernels can use the array directly ({@link #heapFloats}). The array is taken,
+     * not copied.
+     */
+    public static F32Tensor ofFloats(float[] values) {
+        if (java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN)
+            return new F32Tensor(MemorySegment.ofArray(quantize(values)), values.length);
+        return new F32Tensor(MemorySegment.ofArray(values), values.length);
+    }
+
+    /** The float array this tensor is all of ({@link #ofFloats}), or null when its data lies elsewhere. */
+    public float[] heapFloats() {
+        return data.heapBase().orElse(null) instanceof float[] array && array.length == size && data.byteSize() == 4L * size ? array : null;
+    }
+
     @Override public GgmlType type() { return GgmlType.F32; }
 
     @Override public float get(long index) { return data.get(LE_FLOAT, index * 4); }

@@ -7,6 +7,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The diffusion image operations against their definitions. */
 class ConvKernelsTest {
@@ -49,9 +50,11 @@ class ConvKernelsTest {
         }
     }
 
+    /** Kernels as the backend lays them out (F32, F16), and as floats the 4 x 4 register tiles multiply (what 1-D convolutions load). */
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16"})
-    void convolution1dWithStrideDilationAndPaddingMatchesTheDefinition(GgmlType type) {
+    @ValueSource(strings = {"F32", "F16", "floats"})
+    void convolution1dWithStrideDilationAndPaddingMatchesTheDefinition(String form) {
+        GgmlType type = form.equals("F16") ? GgmlType.F16 : GgmlType.F32;
         Random random = new Random(type.id + 7);
         ConvKernels.Conv1[] shapes = {
                 new ConvKernels.Conv1(11, 5, 6, 3, 1, 1, 1, 1),     // 'same'
@@ -67,21 +70,24 @@ class ConvKernelsTest {
                 for (int i = 0; i < c.inChannels(); i++)
                     for (int t = 0; t < c.kernel(); t++) matrix[o * c.patch() + t * c.inChannels() + i] = values[(o * c.inChannels() + i) * c.kernel() + t];
             try (Arena arena = Arena.ofConfined()) {
-                Tensor weight = OPS.weight(Tensor.fromFloats(type, matrix), c.outChannels(), c.patch(), arena, (offset, length) -> {});
+                Tensor weight = form.equals("floats") ? F32Tensor.ofFloats(matrix)
+                        : OPS.weight(Tensor.fromFloats(type, matrix), c.outChannels(), c.patch(), arena, (offset, length) -> {});
                 float[] bias = TensorContractTest.gaussian(random, c.outChannels(), 0.1f);
                 float[] in = TensorContractTest.gaussian(random, c.steps() * c.inChannels(), 1f);
                 float[] expected = new float[c.outSteps() * c.outChannels()], actual = new float[expected.length];
                 ConvKernels.conv1dReference(c, values, bias, in, expected);
                 OPS.conv1d(c, weight, Tensor.fromFloats(GgmlType.F32, bias), in, actual);
-                assertClose(expected, actual, 1e-5, type + " " + c);
+                assertClose(expected, actual, 1e-5, form + " " + c);
             }
         }
         assertThrows(IllegalArgumentException.class, () -> new ConvKernels.Conv1(4, 1, 1, 3, 1, 2, 0, 0));
     }
 
+    /** Kernels as the backend lays them out (F32, F16), and as floats the 4 x 4 register tiles multiply (what 1-D convolutions load). */
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16"})
-    void transposedConvolution1dMatchesTheDefinition(GgmlType type) {
+    @ValueSource(strings = {"F32", "F16", "floats"})
+    void transposedConvolution1dMatchesTheDefinition(String form) {
+        GgmlType type = form.equals("F16") ? GgmlType.F16 : GgmlType.F32;
         Random random = new Random(type.id + 11);
         ConvKernels.Conv1Transposed[] shapes = {
                 new ConvKernels.Conv1Transposed(7, 6, 4, 10, 5, 2, 0),   // ISTFTNet's upsampler: kernel 2 x rate, padding (k - u) / 2
@@ -97,13 +103,14 @@ class ConvKernelsTest {
                 for (int o = 0; o < oc; o++)
                     for (int t = 0; t < k; t++) matrix[(t * oc + o) * ic + i] = values[(i * oc + o) * k + t];
             try (Arena arena = Arena.ofConfined()) {
-                Tensor weight = OPS.weight(Tensor.fromFloats(type, matrix), k * oc, ic, arena, (offset, length) -> {});
+                Tensor weight = form.equals("floats") ? F32Tensor.ofFloats(matrix)
+                        : OPS.weight(Tensor.fromFloats(type, matrix), k * oc, ic, arena, (offset, length) -> {});
                 float[] bias = TensorContractTest.gaussian(random, oc, 0.1f);
                 float[] in = TensorContractTest.gaussian(random, c.steps() * ic, 1f);
                 float[] expected = new float[c.outSteps() * oc], actual = new float[expected.length];
                 ConvKernels.convTranspose1dReference(c, values, bias, in, expected);
                 OPS.convTranspose1d(c, weight, Tensor.fromFloats(GgmlType.F32, bias), in, actual);
-                assertClose(expected, actual, 1e-5, type + " " + c);
+                assertClose(expected, actual, 1e-5, form + " " + c);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.muse.models.nn;
 
+import dev.muse.engine.F32Tensor;
 import dev.muse.engine.GgmlType;
 import dev.muse.engine.Ops;
 import dev.muse.engine.Tensor;
@@ -47,12 +48,11 @@ public record WeightShapes(TensorSource source, Ops ops) {
      * columns permuted once to (tap, channel) order; weight-normed layers too ({@link #kernel1d}).
      */
     public Tensor convolution1d(String prefix, int out, int in, int k) {
-        Kernel kernel = kernel1d(prefix, out, in, k);
-        float[] torch = kernel.values(), permuted = new float[torch.length];
+        float[] torch = kernel1d(prefix, out, in, k), permuted = new float[torch.length];
         for (int o = 0; o < out; o++)
             for (int i = 0; i < in; i++)
                 for (int t = 0; t < k; t++) permuted[(o * k + t) * in + i] = torch[(o * in + i) * k + t];
-        return ops.weight(Tensor.fromFloats(kernel.type(), permuted), out, k * in, source.memory(), (offset, length) -> {});
+        return F32Tensor.ofFloats(permuted); // as floats: 1-D convolutions multiply them in register tiles (F16 and BF16 widen exactly)
     }
 
     /**
@@ -60,12 +60,11 @@ public record WeightShapes(TensorSource source, Ops ops) {
      * channels-last steps by, rows in (tap, output channel) order; weight-normed layers too ({@link #kernel1d}).
      */
     public Tensor transposedConvolution1d(String prefix, int in, int out, int k) {
-        Kernel kernel = kernel1d(prefix, in, out, k);
-        float[] torch = kernel.values(), permuted = new float[torch.length];
+        float[] torch = kernel1d(prefix, in, out, k), permuted = new float[torch.length];
         for (int i = 0; i < in; i++)
             for (int o = 0; o < out; o++)
                 for (int t = 0; t < k; t++) permuted[(t * out + o) * in + i] = torch[(i * out + o) * k + t];
-        return ops.weight(Tensor.fromFloats(kernel.type(), permuted), k * out, in, source.memory(), (offset, length) -> {});
+        return F32Tensor.ofFloats(permuted);
     }
 
     /**
@@ -73,19 +72,16 @@ public record WeightShapes(TensorSource source, Ops ops) {
      * channel, in PyTorch's order.
      */
     public float[] depthwiseKernel1d(String prefix, int channels, int k) {
-        return kernel1d(prefix, channels, 1, k).values();
+        return kernel1d(prefix, channels, 1, k);
     }
-
-    /** A 1-D kernel's values in PyTorch's order, and the type to keep them in. */
-    private record Kernel(float[] values, GgmlType type) {}
 
     /**
      * A 3-D kernel [first, second, k] in PyTorch's order. A weight-normed layer's is made here from its direction and
      * length, w = g * v / |v| for each slice along the first dimension (PyTorch's weight_norm, dim 0), under either name
      * PyTorch gives them ({@code weight_v} / {@code weight_g}, or {@code parametrizations.weight.original1} /
-     * {@code original0}); it is then kept in F32.
+     * {@code original0}).
      */
-    private Kernel kernel1d(String prefix, int first, int second, int k) {
+    private float[] kernel1d(String prefix, int first, int second, int k) {
         String direction = has(prefix + ".weight_v") ? prefix + ".weight_v"
                 : has(prefix + ".parametrizations.weight.original1") ? prefix + ".parametrizations.weight.original1" : prefix + ".weight";
         var info = source.info(direction);
@@ -96,7 +92,7 @@ public record WeightShapes(TensorSource source, Ops ops) {
         float[] torch = new float[first * second * k];
         source.tensor(direction).dequantize(0, torch, 0, torch.length);
         source.release(direction, 0, info.byteSize()); // read once for the copy: the copy is what stays in memory
-        if (direction.endsWith(".weight")) return new Kernel(torch, info.type());
+        if (direction.endsWith(".weight")) return torch;
         String lengthName = direction.endsWith("weight_v") ? prefix + ".weight_g" : prefix + ".parametrizations.weight.original0";
         Tensor length = vector(lengthName, first);
         int slice = second * k;
@@ -106,7 +102,7 @@ public record WeightShapes(TensorSource source, Ops ops) {
             double scale = length.get(f) / Math.sqrt(norm);
             for (int j = 0; j < slice; j++) torch[f * slice + j] = (float) (torch[f * slice + j] * scale);
         }
-        return new Kernel(torch, GgmlType.F32);
+        return torch;
     }
 
     /** A per-pixel projection: a Linear [out, in] or a 1x1 Conv2d [out, in, 1, 1], the same matrix over channels-last pixels. */
