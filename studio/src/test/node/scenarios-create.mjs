@@ -1,7 +1,8 @@
 // Scenarios about creating pictures: a drawing that forms from its previews, kept in the conversation, varied and
-// inpainted under a mask painted with the mouse. The pixels are read back from the page, so a blank or unchanged
-// picture fails.
-import { idle, open, pickModel, send } from './studio-page.mjs';
+// inpainted under a mask painted with the mouse (the pixels are read back from the page, so a blank or unchanged
+// picture fails); and an answer read aloud.
+import { statSync } from 'node:fs';
+import { chatSettings, idle, open, pickModel, send } from './studio-page.mjs';
 
 /** RGB values of an image element's picture, read through a canvas: {width, height, rgb: number[]}. */
 async function pixels(t, locator) {
@@ -121,4 +122,48 @@ export async function create(t) {
   t.check(stored.messages.length === 6, `three prompts and three pictures are kept: ${stored.messages.length} messages`);
   t.check(stored.messages[5].content[0].muse_drawing.strength === 1, 'the edit keeps its strength with the picture');
   await t.screenshot();
+}
+
+/**
+ * An answer read aloud by the server's speech model (a random-weight Kokoro): it plays as its audio arrives (the page's
+ * AudioContext runs and samples are scheduled), stops on request, can be downloaded as a WAV file once said whole, and
+ * with auto-speak on the next answer is read without a click, in the voice and at the pace picked in the settings.
+ */
+export async function speak(t) {
+  await open(t);
+  await pickModel(t, 'tiny-chat');
+  await chatSettings(t, { temperature: 0, maxTokens: 4 });
+  await send(t, 'Say hello');
+  await idle(t);
+  await t.page.getByRole('button', { name: 'Read aloud' }).last().click();
+  await t.page.getByRole('button', { name: 'Stop reading aloud' }).waitFor();
+  await t.page.waitForFunction(() => window.museSpeech?.samples() > 0, null, { timeout: 120000 });
+  t.check(await t.page.evaluate(() => window.museSpeech.state()) === 'running', 'the page plays the speech as it arrives');
+  await t.screenshot('reading');
+  const download = t.page.getByRole('link', { name: 'Download the speech' }).last();
+  await download.waitFor({ timeout: 120000 });
+  const said = await t.page.evaluate(() => window.museSpeech.samples());
+  const [file] = await Promise.all([t.page.waitForEvent('download'), download.click()]);
+  const bytes = statSync(await file.path()).size;
+  t.check(bytes === 44 + 2 * said, `the download is a WAV of what was played (${bytes} bytes, ${said} samples)`);
+  await t.page.getByRole('button', { name: 'Read aloud' }).last().waitFor({ timeout: 60000 });
+
+  // Said again, then stopped part-way.
+  await t.page.getByRole('button', { name: 'Read aloud' }).last().click();
+  await t.page.getByRole('button', { name: 'Stop reading aloud' }).click();
+  await t.page.getByRole('button', { name: 'Read aloud' }).last().waitFor();
+
+  // The voice, pace and auto-speak in the settings: the next answer is read without a click.
+  await t.page.getByRole('button', { name: 'Chat settings' }).click();
+  const dialog = t.page.getByRole('dialog', { name: 'Chat settings' });
+  await dialog.getByLabel('Voice', { exact: true }).selectOption('bf_test');
+  await dialog.getByLabel('Speed', { exact: true }).fill('1.5');
+  await dialog.getByLabel('Read every answer aloud when it is written').check();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  const before = await t.page.evaluate(() => window.museSpeech.key);
+  await send(t, 'And again');
+  await idle(t);
+  await t.page.waitForFunction(previous => window.museSpeech?.key !== previous && window.museSpeech.samples() > 0, before, { timeout: 120000 });
+  t.check(await t.page.evaluate(() => localStorage.getItem('muse.voice')) === 'bf_test', 'the voice picked is kept in this browser');
+  await t.screenshot('auto-speak');
 }

@@ -2,13 +2,12 @@ package dev.muse.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.muse.media.Audio;
-import dev.muse.media.WavWriter;
 import dev.muse.runtime.CapabilityException;
 import dev.muse.runtime.Engine;
 import dev.muse.runtime.Event;
 import dev.muse.runtime.ModelInfo;
 import dev.muse.runtime.Speaking;
+import dev.muse.runtime.SpeechAudio;
 import dev.muse.runtime.SpeechRequest;
 import dev.muse.server.openai.ApiException;
 import dev.muse.server.openai.Json;
@@ -94,16 +93,9 @@ final class SpeechService implements HttpService {
             rate[0] = a.sampleRate();
             return pieces.add(a.samples());
         }, () -> {});
-        int length = 0, at = 0;
-        for (float[] p : pieces) length += p.length;
-        float[] all = new float[length];
-        for (float[] p : pieces) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
         res.status(200);
         res.header(HeaderNames.CONTENT_TYPE, SpeechParams.Format.WAV.contentType);
-        res.send(WavWriter.pcm16(new Audio(all, rate[0])));
+        res.send(SpeechAudio.wav(pieces, rate[0]));
     }
 
     /** Raw samples, each piece sent as soon as it is made (chunked), so playback can start on the first. */
@@ -116,7 +108,7 @@ final class SpeechService implements HttpService {
                     res.header(HeaderNames.CONTENT_TYPE, SpeechParams.Format.PCM.contentType);
                     out[0] = res.outputStream();
                 }
-                out[0].write(WavWriter.rawPcm16(a.samples()));
+                out[0].write(SpeechAudio.pcm16(a.samples()));
                 out[0].flush();
                 return true;
             } catch (IOException | UncheckedIOException e) {
@@ -138,8 +130,8 @@ final class SpeechService implements HttpService {
         boolean[] first = {true};
         int[] characters = {0};
         run(speaking, a -> {
-            byte[] audio = WavWriter.rawPcm16(a.samples());
-            if (first[0] && format == SpeechParams.Format.WAV) audio = streamingWav(audio, a.sampleRate());
+            byte[] audio = SpeechAudio.pcm16(a.samples());
+            if (first[0] && format == SpeechParams.Format.WAV) audio = concat(SpeechAudio.streamingWavHeader(a.sampleRate()), audio);
             first[0] = false;
             characters[0] += a.text().length();
             return stream.send(Json.object().put("type", "speech.audio.delta").put("audio", Base64.getEncoder().encodeToString(audio)));
@@ -181,14 +173,9 @@ final class SpeechService implements HttpService {
         }
     }
 
-    /** A WAV header for a stream of unknown length (sizes at their largest, as streamed WAV is written), then the samples. */
-    private static byte[] streamingWav(byte[] samples, int rate) {
-        byte[] header = WavWriter.pcm16(new Audio(new float[0], rate));
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(header).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.putInt(4, 0xFFFFFFFF).putInt(40, 0xFFFFFFFF);
-        byte[] out = new byte[header.length + samples.length];
-        System.arraycopy(header, 0, out, 0, header.length);
-        System.arraycopy(samples, 0, out, header.length, samples.length);
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
 

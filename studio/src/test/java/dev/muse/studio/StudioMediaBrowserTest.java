@@ -5,6 +5,7 @@ import dev.muse.hub.ModelAliases;
 import dev.muse.hub.ModelSource;
 import dev.muse.testkit.FakeHub;
 import dev.muse.testkit.TinyFamily;
+import dev.muse.testkit.TinyKokoro;
 import dev.muse.testkit.TinyModel;
 import dev.muse.testkit.TinyPipeline;
 import dev.muse.testkit.TinyTaesd;
@@ -57,6 +58,17 @@ class StudioMediaBrowserTest {
             BrowserScenario.run("starter", fresh.base(), null);
         } finally {
             System.clearProperty("muse.hf.endpoint");
+        }
+    }
+
+    /** Answers read aloud by a random-weight Kokoro beside the chat model: played as they arrive, stopped, downloaded, auto-spoken. */
+    @Test
+    void readAnswersAloud() throws Exception {
+        Path models = StudioTestServer.writeModels(Files.createDirectories(dir.resolve("speak")));
+        Path kokoro = TinyKokoro.write(models.resolve("kokoro"), TinyKokoro.Shape.SMALL, 7, "af_test");
+        TinyKokoro.addVoice(kokoro, "bf_test", 8);
+        try (StudioTestServer server = new StudioTestServer(models, Files.createDirectories(dir.resolve("speak-data")), false)) {
+            BrowserScenario.run("speak", server.base(), null);
         }
     }
 

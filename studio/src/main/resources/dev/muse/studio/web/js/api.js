@@ -149,6 +149,19 @@ export async function hear(blob, name, vad, signal) {
   return response.json();
 }
 
+/**
+ * Text said aloud by the server's first speech synthesis model ("tts-1"): the response, whose body is 16-bit mono PCM
+ * at 24 kHz sent piece by piece as each is made.
+ */
+export async function speak(text, { voice, speed }, signal) {
+  return send('POST', 'v1/audio/speech', { model: 'tts-1', input: text, voice: voice || undefined, speed, response_format: 'pcm' }, signal);
+}
+
+/** The voices of the server's first speech synthesis model: {data: [{id, default}]}. */
+export async function voices() {
+  return call('GET', 'v1/audio/voices?model=tts-1');
+}
+
 /** Whether the server answers at all (no key needed). */
 export async function healthy() {
   try {

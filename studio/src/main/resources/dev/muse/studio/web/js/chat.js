@@ -7,12 +7,13 @@ import { el } from './dom.js';
 import { blobOf, drawPicture, drawingContent, drawingOf } from './drawing.js';
 import { mediaOf, textOf } from './media.js';
 import { MessageView } from './messages.js';
+import { speechChoices } from './speech.js';
 
 const DRAFT_TITLE = 'New chat';
 
 export class Chat {
-  constructor({ models, settings, composer, conversations, stats, banner, drawOptions, maskEditor }) {
-    Object.assign(this, { models, settings, composer, conversations, stats, banner, drawOptions, maskEditor });
+  constructor({ models, settings, composer, conversations, stats, banner, drawOptions, maskEditor, speaker }) {
+    Object.assign(this, { models, settings, composer, conversations, stats, banner, drawOptions, maskEditor, speaker });
     this.list = document.getElementById('message-list');
     this.scroller = document.getElementById('messages');
     this.emptyState = document.getElementById('empty-state');
@@ -69,6 +70,8 @@ export class Chat {
       onCancelEdit: () => this.renderStates(),
       onVariation: m => this.vary(m),
       onEditPicture: m => this.editPicture(m),
+      speech: m => this.models.speaks() ? { speaking: this.speaker.speaking(speechKey(m)), download: this.speaker.download(speechKey(m)) } : null,
+      onSpeak: m => this.speaker.toggle(speechKey(m), textOf(m.content)),
     });
     this.entries.push({ message, view });
     this.list.append(view.element);
@@ -177,6 +180,10 @@ export class Chat {
       this.renderStates();
     }
     if (!user.unsent) await this.sync(usage);
+    if (assistant?.status === 'complete' && this.models.speaks() && speechChoices.autoSpeak) {
+      const answer = this.entries.findLast(e => e.message.role === 'assistant' && !e.message.unsent)?.message;
+      if (answer && textOf(answer.content)) this.speaker.say(speechKey(answer), textOf(answer.content));
+    }
   }
 
   /**
@@ -437,3 +444,12 @@ function titleOf(content) {
 }
 
 function sentence(text) { return /[.!?]$/.test(text) ? text : `${text}.`; }
+
+/** What identifies an answer for read-aloud: its stored id, or the message itself before it has one. */
+const unsavedKeys = new WeakMap();
+let unsaved = 0;
+function speechKey(m) {
+  if (m.id) return m.id;
+  if (!unsavedKeys.has(m)) unsavedKeys.set(m, `unsaved-${++unsaved}`);
+  return unsavedKeys.get(m);
+}

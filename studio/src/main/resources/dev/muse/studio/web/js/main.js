@@ -10,6 +10,7 @@ import { setUpKeyPrompt } from './keys.js';
 import { ModelNotice } from './library.js';
 import { ModelPicker } from './models.js';
 import { SettingsPanel } from './settings.js';
+import { Speaker } from './speech.js';
 import { Banner, Connection, Stats } from './status.js';
 import { setUpTheme } from './theme.js';
 
@@ -37,6 +38,8 @@ const models = new ModelPicker({
   onShown: () => {
     notice?.update();
     drawOptions.show(models.draws(models.value));
+    settings.speaks(models.speaks());
+    chat?.renderStates();
   },
 });
 const notice = new ModelNotice({
@@ -53,7 +56,8 @@ const composer = new Composer({
   onStop: () => chat.stop(),
   onAttachments: list => drawOptions.editing(list.some(a => a.kind === 'image')),
 });
-const chat = new Chat({ models, settings, composer, conversations, stats, banner, drawOptions, maskEditor: new MaskEditor() });
+const speaker = new Speaker({ onChange: () => chat.renderStates(), onError: report });
+const chat = new Chat({ models, settings, composer, conversations, stats, banner, drawOptions, maskEditor: new MaskEditor(), speaker });
 const connection = new Connection({ banner, onReconnected: () => refresh() });
 onUnreachable(() => connection.lost());
 

@@ -101,6 +101,12 @@ export class MessageView {
       buttons.push(iconButton('refresh', 'Draw a variation (another seed)', () => this.actions.onVariation(m)));
       buttons.push(iconButton('edit', 'Edit this picture', () => this.actions.onEditPicture(m)));
     }
+    const speech = this.actions.speech?.(m);
+    if (speech && text && m.role === 'assistant' && !drawn && !(busy && last)) {
+      buttons.push(speech.speaking ? iconButton('stop', 'Stop reading aloud', () => this.actions.onSpeak(m), { 'aria-pressed': 'true' })
+        : iconButton('speaker', 'Read aloud', () => this.actions.onSpeak(m)));
+      if (speech.download) buttons.push(el('a', { class: 'icon-button', href: speech.download, download: 'answer.wav', 'aria-label': 'Download the speech', title: 'Download the speech' }, icon('download')));
+    }
     this.toolbar.replaceChildren(...buttons);
   }
 

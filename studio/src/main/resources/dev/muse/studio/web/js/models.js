@@ -55,6 +55,9 @@ export class ModelPicker {
   /** Whether a model makes pictures (an image generation model) rather than text. */
   draws(id) { return (this.info(id)?.output_modalities ?? []).includes('image'); }
 
+  /** Whether the server offers a speech synthesis model, which reads answers aloud. */
+  speaks() { return this.models.some(m => (m.output_modalities ?? []).includes('audio')); }
+
   /** The context window of a loaded model, or null. */
   contextLength(id) {
     return this.info(id)?.context_length ?? null;

@@ -1,6 +1,8 @@
 // Per-chat settings (system prompt, temperature, max tokens) and the mode switch. They live in the
 // conversation's settings on the server: {system_prompt, temperature, max_tokens, mode}.
-import { apiKey, forgetApiKey } from './api.js';
+import { apiKey, forgetApiKey, voices } from './api.js';
+import { el } from './dom.js';
+import { speechChoices } from './speech.js';
 
 export const MODES = ['instant', 'thinking', 'contemplating'];
 const VOICE_MESSAGES = 'muse.voiceMessages';
@@ -22,6 +24,10 @@ export class SettingsPanel {
     this.forgetKey = document.getElementById('forget-key');
     this.voiceMessages = document.getElementById('setting-voice-messages');
     this.stopOnSilence = document.getElementById('setting-stop-on-silence');
+    this.speech = document.getElementById('speech-settings');
+    this.voice = document.getElementById('setting-voice');
+    this.speed = document.getElementById('setting-speed');
+    this.autoSpeak = document.getElementById('setting-auto-speak');
     document.getElementById('open-settings').addEventListener('click', () => this.open());
     document.getElementById('settings-cancel').addEventListener('click', () => this.dialog.close('cancel'));
     this.forgetKey.addEventListener('click', () => {
@@ -30,10 +36,16 @@ export class SettingsPanel {
     });
     document.getElementById('settings-form').addEventListener('submit', event => {
       if (event.submitter?.value !== 'save') return;
-      if (!this.temperature.checkValidity() || !this.maxTokens.checkValidity()) {
+      const invalid = [this.temperature, this.maxTokens, this.speed].find(input => !input.checkValidity());
+      if (invalid) {
         event.preventDefault();
-        (this.temperature.checkValidity() ? this.maxTokens : this.temperature).reportValidity();
+        invalid.reportValidity();
         return;
+      }
+      if (!this.speech.hidden) {
+        speechChoices.voice = this.voice.value;
+        speechChoices.speed = Number(this.speed.value) || 1;
+        speechChoices.autoSpeak = this.autoSpeak.checked;
       }
       localStorage.setItem(VOICE_MESSAGES, String(this.voiceMessages.checked));
       localStorage.setItem(STOP_ON_SILENCE, String(this.stopOnSilence.checked));
@@ -60,7 +72,24 @@ export class SettingsPanel {
     this.forgetKey.hidden = !apiKey();
     this.voiceMessages.checked = sendsVoiceMessages();
     this.stopOnSilence.checked = stopsOnSilence();
+    this.speed.value = speechChoices.speed;
+    this.autoSpeak.checked = speechChoices.autoSpeak;
+    if (!this.speech.hidden) this.loadVoices();
     this.dialog.showModal();
+  }
+
+  /** Shows the reading-aloud settings when the server has a speech synthesis model. */
+  speaks(yes) { this.speech.hidden = !yes; }
+
+  async loadVoices() {
+    try {
+      const list = (await voices()).data;
+      this.voice.replaceChildren(el('option', { value: '' }, "the model's default"),
+        ...list.map(v => el('option', { value: v.id }, v.default ? `${v.id} (default)` : v.id)));
+      this.voice.value = list.some(v => v.id === speechChoices.voice) ? speechChoices.voice : '';
+    } catch {
+      // the list stays as it was: the default voice still speaks
+    }
   }
 
   get mode() { return document.querySelector('input[name="mode"]:checked')?.value ?? 'instant'; }
