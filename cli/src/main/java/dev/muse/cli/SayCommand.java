@@ -2,12 +2,11 @@ package dev.muse.cli;
 
 import dev.muse.hub.ModelFiles;
 import dev.muse.hub.ModelPaths;
-import dev.muse.media.Audio;
-import dev.muse.media.WavWriter;
 import dev.muse.runtime.Engine;
 import dev.muse.runtime.Event;
 import dev.muse.runtime.Scheduler;
 import dev.muse.runtime.Speaking;
+import dev.muse.runtime.SpeechAudio;
 import dev.muse.runtime.SpeechRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,7 +63,7 @@ final class SayCommand implements Callable<Integer> {
             String input = input();
             if (output == null) play(engine, paths.id(), input);
             else {
-                Files.write(output, WavWriter.pcm16(say(engine, paths.id(), input, null)));
+                Files.write(output, say(engine, paths.id(), input, null));
                 System.err.println("wrote " + output);
             }
         }
@@ -82,53 +81,28 @@ final class SayCommand implements Callable<Integer> {
         return text.equals("-") ? new String(System.in.readNBytes(4 * SpeechRequest.MAX_INPUT_CHARS), StandardCharsets.UTF_8) : text;
     }
 
-    /** All of the speech, each piece handed to {@code line} (when given) as soon as it is made; progress on stderr. */
-    private Audio say(Engine engine, String id, String input, SourceDataLine line) throws Exception {
+    /** All of the speech as a WAV file, each piece handed to {@code line} (when given) as soon as it is made; progress on stderr. */
+    private byte[] say(Engine engine, String id, String input, SourceDataLine line) throws Exception {
         long start = System.nanoTime();
         ProgressLine progress = new ProgressLine("saying");
         List<float[]> pieces = new ArrayList<>();
-        int rate = 0;
+        int[] rate = {24_000};
         try (Speaking speaking = engine.speak(SpeechRequest.of(id, input).withVoice(voice).withSpeed(speed).withSeed(seed))) {
-            while (true) {
-                switch (speaking.next()) {
-                    case Event.Audio a -> {
-                        if (a.index() == 0) System.err.printf(Locale.ROOT, "first audio after %.2f s%n", (System.nanoTime() - start) / 1e9);
-                        rate = a.sampleRate();
-                        pieces.add(a.samples());
-                        if (line != null) {
-                            byte[] pcm = WavWriter.rawPcm16(a.samples());
-                            line.write(pcm, 0, pcm.length);
-                        }
-                    }
-                    case Event.Progress p -> progress.show(p.fraction());
-                    case Event.Spoken done -> {
-                        double took = (System.nanoTime() - start) / 1e9;
-                        progress.end(String.format(Locale.ROOT, "said %.1f s of speech in %d piece%s (voice %s) in %.1f s: %.2fx real time", done.seconds(),
-                                done.pieces(), done.pieces() == 1 ? "" : "s", done.voice(), took, done.seconds() / took));
-                        int length = 0;
-                        for (float[] p : pieces) length += p.length;
-                        float[] samples = new float[length];
-                        int at = 0;
-                        for (float[] p : pieces) {
-                            System.arraycopy(p, 0, samples, at, p.length);
-                            at += p.length;
-                        }
-                        return new Audio(samples, rate);
-                    }
-                    case Event.Error e -> throw e.error();
-                    case Event.Token x -> { } // other kinds of work's events: speech has none
-                    case Event.Reasoning x -> { }
-                    case Event.ToolCall x -> { }
-                    case Event.Done x -> { }
-                    case Event.Usage x -> { }
-                    case Event.Segment x -> { }
-                    case Event.Transcribed x -> { }
-                    case Event.Image x -> { }
-                    case Event.PartialImage x -> { }
-                    case Event.Drawn x -> { }
+            Event.Spoken done = speaking.follow(a -> {
+                if (a.index() == 0) System.err.printf(Locale.ROOT, "first audio after %.2f s%n", (System.nanoTime() - start) / 1e9);
+                rate[0] = a.sampleRate();
+                pieces.add(a.samples());
+                if (line != null) {
+                    byte[] pcm = SpeechAudio.pcm16(a.samples());
+                    line.write(pcm, 0, pcm.length);
                 }
-            }
+                return true;
+            }, progress::show);
+            double took = (System.nanoTime() - start) / 1e9;
+            progress.end(String.format(Locale.ROOT, "said %.1f s of speech in %d piece%s (voice %s) in %.1f s: %.2fx real time", done.seconds(),
+                    done.pieces(), done.pieces() == 1 ? "" : "s", done.voice(), took, done.seconds() / took));
         }
+        return SpeechAudio.wav(pieces, rate[0]);
     }
 
     /** Plays each piece as it comes; a machine without sound output is told to write a file. */

@@ -8,6 +8,8 @@ import dev.muse.text.phonemes.EnglishG2p;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Semaphore;
+import java.util.function.DoubleConsumer;
+import java.util.function.Predicate;
 
 /**
  * One text being said, on a thread of its own: the caller reads an {@link Event.Audio} per piece of the text (about a
@@ -41,5 +43,27 @@ public final class Speaking extends EventStream {
                 events.add(new Event.Error(e));
             }
         });
+    }
+
+    /**
+     * Reads the speech to its end: each piece to {@code piece} as it is made (which returns false when its listener has
+     * gone, and the rest is then cancelled), the progress to {@code progress}; returns the end, or throws the failure (a
+     * CancellationException when it was cancelled).
+     */
+    public Event.Spoken follow(Predicate<Event.Audio> piece, DoubleConsumer progress) throws InterruptedException {
+        while (true) {
+            Event e = next();
+            switch (e) {
+                case Event.Audio a -> {
+                    if (!piece.test(a)) cancel();
+                }
+                case Event.Progress p -> progress.accept(p.fraction());
+                case Event.Spoken done -> {
+                    return done;
+                }
+                case Event.Error failure -> throw failure.error();
+                default -> throw new IllegalStateException("a speech does not report " + e.getClass().getSimpleName());
+            }
+        }
     }
 }

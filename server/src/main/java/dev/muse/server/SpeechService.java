@@ -144,33 +144,12 @@ final class SpeechService implements HttpService {
 
     /** Runs the speech to its end, handing each piece to {@code piece} (false: the client left, so it is cancelled). */
     private static void run(Speaking speaking, java.util.function.Predicate<Event.Audio> piece, Runnable done) throws InterruptedException {
-        while (true) {
-            switch (speaking.next()) {
-                case Event.Audio a -> {
-                    if (!piece.test(a)) speaking.cancel();
-                }
-                case Event.Spoken s -> {
-                    done.run();
-                    return;
-                }
-                case Event.Error e -> {
-                    if (e.error() instanceof CancellationException)
-                        throw new dev.muse.server.openai.ClientGoneException("the client left before its speech was made", e.error());
-                    throw e.error();
-                }
-                case Event.Progress x -> { }
-                case Event.Token x -> { } // other kinds of work's events: speech has none
-                case Event.Reasoning x -> { }
-                case Event.ToolCall x -> { }
-                case Event.Done x -> { }
-                case Event.Usage x -> { }
-                case Event.Segment x -> { }
-                case Event.Transcribed x -> { }
-                case Event.Image x -> { }
-                case Event.PartialImage x -> { }
-                case Event.Drawn x -> { }
-            }
+        try {
+            speaking.follow(piece, fraction -> {});
+        } catch (CancellationException e) {
+            throw new dev.muse.server.openai.ClientGoneException("the client left before its speech was made", e);
         }
+        done.run();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
