@@ -44,7 +44,7 @@ final class ModelsCommand implements Callable<Integer> {
         out.println("cache: " + cache);
         out.println("pull by name (muse pull NAME, then muse run NAME, muse transcribe FILE for a whisper model, muse draw for a pipeline):");
         for (ModelAliases.Alias alias : ModelAliases.all()) {
-            Path last = alias.isFolder() ? cache.resolve(alias.name()).resolve(alias.folder().getLast()) : cache.resolve(alias.source().fileName());
+            Path last = alias.isFolder() ? cache.resolve(alias.name()).resolve(alias.lastFile()) : cache.resolve(alias.source().fileName());
             out.printf("  %-24s %s%s%n", alias.name(), alias.description(), Files.isRegularFile(last) ? " (in the cache)" : "");
         }
         return 0;

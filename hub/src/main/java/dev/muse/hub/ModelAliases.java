@@ -6,21 +6,32 @@ import java.util.Optional;
 
 /**
  * Short names for well-known models, in this one table. Only architectures Muse runs (llama, SmolVLM's vision
- * projector, Whisper) and weight types it reads are listed. A SHA-256 is pinned only where it could be confirmed from independent
+ * projector, Whisper, Stable Diffusion, Kokoro) and weight types it reads are listed. A SHA-256 is pinned only where it could be confirmed from independent
  * sources; the others are checked against the hub's own X-Linked-Etag at download time.
  */
 public final class ModelAliases {
+    /** A file of a folder model and where it lands in the folder (a path inside it). */
+    public record FolderFile(ModelSource source, String at) {}
+
     /**
      * @param projector the model's vision projector (mmproj), pulled with it; null for a text-only model
      * @param folder    for a model of several files (a diffusers pipeline), their paths in {@code source}'s repository,
      *                  pulled into a folder of the cache named after the alias; empty for a one-file model
+     * @param beside    files from elsewhere that a folder model needs (Kokoro's English dictionaries, from misaki's GitHub
+     *                  repository), each pulled into the folder under its own file name, after the folder's files
      */
-    public record Alias(String name, ModelSource source, ModelSource projector, List<String> folder, String description) {
+    public record Alias(String name, ModelSource source, ModelSource projector, List<String> folder, List<ModelSource> beside, String description) {
         public Alias {
             ModelSource.requireSafeSegment(name, "alias " + name);
             if (name.contains("/") || name.contains(":")) throw new IllegalArgumentException("an alias is one plain word, not " + name);
             folder = List.copyOf(folder);
+            beside = List.copyOf(beside);
             for (String path : folder) new ModelSource(source.repo(), path); // refuses an unsafe path here, not at pull time
+            if (!beside.isEmpty() && folder.isEmpty()) throw new IllegalArgumentException("files beside a model need a folder model: " + name);
+        }
+
+        public Alias(String name, ModelSource source, ModelSource projector, List<String> folder, String description) {
+            this(name, source, projector, folder, List.of(), description);
         }
 
         public Alias(String name, ModelSource source, ModelSource projector, String description) {
@@ -33,10 +44,16 @@ public final class ModelAliases {
 
         public boolean isFolder() { return !folder.isEmpty(); }
 
-        /** A folder model's files, at the revision of {@code source}. */
-        public List<ModelSource> folderSources() {
-            return folder.stream().map(path -> new ModelSource(source.repo(), path, source.revision(), null, -1)).toList();
+        /** A folder model's files in the order they are pulled: its own, at the revision of {@code source}, then those beside them. */
+        public List<FolderFile> folderFiles() {
+            List<FolderFile> files = new java.util.ArrayList<>();
+            for (String path : folder) files.add(new FolderFile(new ModelSource(source.repo(), path, source.revision(), null, -1), path));
+            for (ModelSource other : beside) files.add(new FolderFile(other, other.fileName()));
+            return files;
         }
+
+        /** The folder's file pulled last (its path in the folder): once it is there, the model is. */
+        public String lastFile() { return folderFiles().getLast().at(); }
 
         /** Where it lands in the model cache: its file's name, or its folder's. */
         public String cacheName() { return isFolder() ? name : source.fileName(); }
@@ -80,7 +97,32 @@ public final class ModelAliases {
                     "TAESD, the tiny autoencoder for live previews of SD 1.x/2.x pictures, about 10 MB"),
             new Alias("taesdxl", new ModelSource("madebyollin/taesdxl", "config.json"), null,
                     List.of("config.json", "diffusion_pytorch_model.safetensors"),
-                    "TAESDXL, the tiny autoencoder for live previews of SDXL pictures, about 10 MB"));
+                    "TAESDXL, the tiny autoencoder for live previews of SDXL pictures, about 10 MB"),
+            // Kokoro-82M speech synthesis (Apache-2.0): its checkpoint, config and English voices unchanged, and the
+            // English dictionaries of misaki (Apache-2.0), the phonemizer Kokoro was trained with, from its GitHub
+            // repository at a pinned commit (they are not on the hub).
+            new Alias("kokoro", new ModelSource("hexgrad/Kokoro-82M", "config.json"), null, kokoroFiles(), misakiDictionaries(),
+                    "Kokoro-82M speech synthesis, 28 American and British English voices, F32, about 345 MB"));
+
+    /** Kokoro-82M's checkpoint, config and its American (a*) and British (b*) English voices. */
+    private static List<String> kokoroFiles() {
+        List<String> files = new java.util.ArrayList<>(List.of("config.json", "kokoro-v1_0.pth"));
+        for (String voice : List.of("af_heart", "af_alloy", "af_aoede", "af_bella", "af_jessica", "af_kore", "af_nicole", "af_nova", "af_river",
+                "af_sarah", "af_sky", "am_adam", "am_echo", "am_eric", "am_fenrir", "am_liam", "am_michael", "am_onyx", "am_puck", "am_santa",
+                "bf_alice", "bf_emma", "bf_isabella", "bf_lily", "bm_daniel", "bm_fable", "bm_george", "bm_lewis"))
+            files.add("voices/" + voice + ".pt");
+        return files;
+    }
+
+    /** misaki's American and British gold and silver dictionaries at commit fba1236, their SHA-256 and sizes as read there. */
+    private static List<ModelSource> misakiDictionaries() {
+        String commit = "fba1236595f2d2bf21d414ba6e57d25256afada3";
+        return List.of(
+                ModelSource.github("hexgrad/misaki", "misaki/data/us_gold.json", commit, "dc414872a49a28ae6c141463d502fd945f3b2fde040484fdc47d00cc4612686f", 3_000_469),
+                ModelSource.github("hexgrad/misaki", "misaki/data/us_silver.json", commit, "de8f67be911bb6c659187b4a65fd966b6a30e56350e0f790d763210b053ac475", 3_099_517),
+                ModelSource.github("hexgrad/misaki", "misaki/data/gb_gold.json", commit, "29e62f4b60261c88f7f3c2c7811ca3825978948090b72d2b27d565b729282f71", 2_838_552),
+                ModelSource.github("hexgrad/misaki", "misaki/data/gb_silver.json", commit, "48131e2d92ccc41655f4543e87e0f938e71463eb5a54be7f0693bb712ebb6bce", 3_663_898));
+    }
 
     /** A StableDiffusionPipeline repository's files Muse reads, with F16 weights. */
     private static Alias pipeline(String name, String repo, String description) {

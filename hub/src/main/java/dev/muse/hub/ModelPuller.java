@@ -71,22 +71,24 @@ public final class ModelPuller {
      * path in the repository (unet/config.json lands in FOLDER/unet/config.json), each resumed and verified as one file
      * is; the results in the order given.
      */
-    public java.util.List<Result> pullFolder(String folder, java.util.List<ModelSource> files, Options options) throws IOException {
+    public java.util.List<Result> pullFolder(String folder, java.util.List<ModelAliases.FolderFile> files, Options options) throws IOException {
         if (!ModelFiles.isSafeName(folder) || folder.startsWith("."))
             throw new PullException("refusing the cache folder " + ModelSource.quote(folder) + ": a model's name is one plain name");
         java.util.List<Result> results = new java.util.ArrayList<>();
-        for (ModelSource file : files) {
-            // ModelSource has checked every segment of the path: no "..", no empty or absolute part
-            String path = file.path();
+        for (ModelAliases.FolderFile file : files) {
+            // every segment was checked when the alias was made (a repository path, or a source's own file name)
+            String path = file.at();
+            for (String segment : path.split("/", -1)) ModelSource.requireSafeSegment(segment, folder + "/" + path);
             Path dir = path.contains("/") ? cache.resolve(folder).resolve(path.substring(0, path.lastIndexOf('/'))) : cache.resolve(folder);
-            results.add(new ModelPuller(hub, dir, progress, patience).pull(file, new Options(null, options.force(), options.allowUnverified())));
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            results.add(new ModelPuller(hub, dir, progress, patience).pull(file.source(), new Options(name, options.force(), options.allowUnverified())));
         }
         return results;
     }
 
     /** Pulls what an alias names: its file (and projector) into the cache, or its files into a folder named after it. */
     public java.util.List<Result> pull(ModelAliases.Alias alias, Options options) throws IOException {
-        if (alias.isFolder()) return pullFolder(options.name() != null ? options.name() : alias.name(), alias.folderSources(), options);
+        if (alias.isFolder()) return pullFolder(options.name() != null ? options.name() : alias.name(), alias.folderFiles(), options);
         return pull(alias.source(), alias.projector(), options);
     }
 
@@ -103,7 +105,7 @@ public final class ModelPuller {
         if (Files.isSymbolicLink(part))
             throw new PullException("refusing to download into " + part + ": it is a symbolic link, and a download stays inside the cache");
         URI url = source.url(hub.endpoint());
-        progress.note("pulling " + source.spec() + " from " + hub.endpoint() + " into " + target);
+        progress.note("pulling " + source.spec() + " from " + url.getScheme() + "://" + url.getAuthority() + " into " + target);
         Transfer transfer;
         // NOFOLLOW_LINKS: a NAME.part planted as a symlink must not make the download write outside the cache
         try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,

@@ -16,8 +16,16 @@ import java.util.regex.Pattern;
  * backslash, NUL or control character. The cache file name comes from the last path segment, so a spec (or an
  * alias) can never name a file outside the cache.
  */
-public record ModelSource(String repo, String path, String revision, String sha256, long size) {
+public record ModelSource(String repo, String path, String revision, String sha256, long size, Origin origin) {
     public static final String PREFIX = "hf:";
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+
+    /**
+     * Where the file is: a Hugging Face repository (the hub Muse is set to, which may announce the file's SHA-256), or a
+     * GitHub repository read raw at a commit (raw.githubusercontent.com, or -Dmuse.github.endpoint in tests), which
+     * announces nothing, so such a file has its commit, SHA-256 and size pinned.
+     */
+    public enum Origin { HUGGING_FACE, GITHUB }
     private static final Pattern REPO_PART = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -35,10 +43,21 @@ public record ModelSource(String repo, String path, String revision, String sha2
         if (sha256 != null && !SHA256.matcher(sha256).matches())
             throw new IllegalArgumentException("a SHA-256 is 64 lowercase hex digits, not " + quote(sha256));
         if (size < -1) throw new IllegalArgumentException("negative size " + size);
+        if (origin == Origin.GITHUB && (!COMMIT.matcher(revision).matches() || sha256 == null || size < 0))
+            throw new IllegalArgumentException("a GitHub file is pinned to a commit (40 hex digits), a SHA-256 and a size: " + repo + "/" + path);
+    }
+
+    public ModelSource(String repo, String path, String revision, String sha256, long size) {
+        this(repo, path, revision, sha256, size, Origin.HUGGING_FACE);
     }
 
     /** A file on the main branch with nothing pinned. */
     public ModelSource(String repo, String path) { this(repo, path, "main", null, -1); }
+
+    /** A file of a GitHub repository at a commit, its SHA-256 and size pinned. */
+    public static ModelSource github(String repo, String path, String commit, String sha256, long size) {
+        return new ModelSource(repo, path, commit, sha256, size, Origin.GITHUB);
+    }
 
     /**
      * Reads what the user typed: {@code hf:ORG/REPO/PATH} (the first two segments are the repository, the rest
@@ -58,19 +77,32 @@ public record ModelSource(String repo, String path, String revision, String sha2
                 "unknown model " + quote(spec) + ": use hf:ORG/REPO/FILE.gguf or one of " + ModelAliases.names()));
     }
 
-    public ModelSource atRevision(String rev) { return new ModelSource(repo, path, rev, sha256, size); }
+    public ModelSource atRevision(String rev) { return new ModelSource(repo, path, rev, sha256, size, origin); }
 
-    public ModelSource pinned(String sha) { return new ModelSource(repo, path, revision, sha, size); }
+    public ModelSource pinned(String sha) { return new ModelSource(repo, path, revision, sha, size, origin); }
 
     /** The file's own name, the last segment of its path: the default name in the cache. */
     public String fileName() { return path.substring(path.lastIndexOf('/') + 1); }
 
-    /** How the source reads back to a person and in the pull record: hf:ORG/REPO/PATH, @REVISION unless main. */
-    public String spec() { return PREFIX + repo + "/" + path + ("main".equals(revision) ? "" : "@" + revision); }
+    /** How the source reads back to a person and in the pull record: hf:ORG/REPO/PATH (@REVISION unless main), github:ORG/REPO/PATH@COMMIT. */
+    public String spec() {
+        if (origin == Origin.GITHUB) return "github:" + repo + "/" + path + "@" + revision;
+        return PREFIX + repo + "/" + path + ("main".equals(revision) ? "" : "@" + revision);
+    }
 
-    /** The hub's download address: {endpoint}/{repo}/resolve/{revision}/{path}, each segment percent-encoded. */
+    /**
+     * The download address, each segment percent-encoded: the hub's {endpoint}/{repo}/resolve/{revision}/{path}, or
+     * GitHub's raw {githubEndpoint}/{repo}/{commit}/{path}.
+     */
     public URI url(URI endpoint) {
+        if (origin == Origin.GITHUB) return URI.create(githubEndpoint() + "/" + encode(repo) + "/" + encode(revision) + "/" + encode(path));
         return URI.create(endpoint + "/" + encode(repo) + "/resolve/" + encode(revision) + "/" + encode(path));
+    }
+
+    /** Where GitHub files are read: raw.githubusercontent.com, or -Dmuse.github.endpoint (in-process tests point it at a fake). */
+    static String githubEndpoint() {
+        String configured = System.getProperty("muse.github.endpoint");
+        return configured != null && !configured.isBlank() ? configured.replaceAll("/+$", "") : "https://raw.githubusercontent.com";
     }
 
     static String requireSafeSegment(String segment, String context) {

@@ -357,4 +357,43 @@ class ModelPullerTest {
         assertThrows(IllegalArgumentException.class, () -> new ModelAliases.Alias("bad", new ModelSource("org/pipe", "model_index.json"), null,
                 List.of("../escape.json"), "a folder that reaches out"));
     }
+
+    /**
+     * A folder model with files from elsewhere (Kokoro with misaki's dictionaries from GitHub): the hub's files at their
+     * paths, then the GitHub file beside them under its own name, read raw at its commit, verified against its pinned
+     * SHA-256 (GitHub announces none), with no token sent there; a wrong one is refused and leaves nothing.
+     */
+    @Test
+    void aFolderModelTakesFilesFromGitHubBesideTheHubs() throws IOException {
+        byte[] config = "{\"n_token\": 178}".getBytes(StandardCharsets.UTF_8), voice = FakeHub.randomBytes(1000, 7), lexicon = FakeHub.randomBytes(5000, 8);
+        String commit = "fba1236595f2d2bf21d414ba6e57d25256afada3";
+        hub.serveRegular("hexgrad/Kokoro-82M", "config.json", config).serve("hexgrad/Kokoro-82M", "voices/af_test.pt", voice)
+                .serveRaw("hexgrad/misaki", commit, "misaki/data/us_gold.json", lexicon);
+        ModelSource fromGitHub = ModelSource.github("hexgrad/misaki", "misaki/data/us_gold.json", commit, FakeHub.sha256(lexicon), lexicon.length);
+        ModelAliases.Alias alias = new ModelAliases.Alias("voice", new ModelSource("hexgrad/Kokoro-82M", "config.json"), null,
+                List.of("config.json", "voices/af_test.pt"), List.of(fromGitHub), "a test voice model");
+        assertEquals("us_gold.json", alias.lastFile());
+        assertEquals("github:hexgrad/misaki/misaki/data/us_gold.json@" + commit, fromGitHub.spec());
+        System.setProperty("muse.github.endpoint", hub.endpoint().toString());
+        try {
+            HubSettings withToken = new HubSettings(URI.create("http://localhost:" + hub.endpoint().getPort()), Optional.of("hf_secret"));
+            List<ModelPuller.Result> pulled = puller(withToken, QUICK).pull(alias, ModelPuller.Options.DEFAULT);
+            assertEquals(3, pulled.size());
+            assertArrayEquals(voice, Files.readAllBytes(cache.resolve("voice/voices/af_test.pt")));
+            assertArrayEquals(lexicon, Files.readAllBytes(cache.resolve("voice/us_gold.json")));
+            assertTrue(pulled.getLast().record().verified());
+            FakeHub.Request raw = hub.requests().stream().filter(r -> r.path().startsWith("/hexgrad/misaki/")).findFirst().orElseThrow();
+            assertEquals("/hexgrad/misaki/" + commit + "/misaki/data/us_gold.json", raw.path());
+            assertNull(raw.authorization(), "the hub's token is never sent to GitHub");
+
+            ModelSource wrong = ModelSource.github("hexgrad/misaki", "misaki/data/us_gold.json", commit, "0".repeat(64), lexicon.length);
+            var refused = assertThrows(PullException.class, () -> puller(QUICK).pull(wrong, new ModelPuller.Options("other.json", false, false)));
+            assertTrue(refused.getMessage().contains("SHA-256"), refused.getMessage());
+            assertFalse(Files.exists(cache.resolve("other.json")) || Files.exists(cache.resolve("other.json.part")));
+        } finally {
+            System.clearProperty("muse.github.endpoint");
+        }
+        assertThrows(IllegalArgumentException.class, () -> ModelSource.github("hexgrad/misaki", "x.json", "main", FakeHub.sha256(lexicon), 1),
+                "a GitHub file is pinned to a commit");
+    }
 }

@@ -44,9 +44,9 @@ final class LibraryService implements HttpService {
             o.put("object", "library.model");
             o.put("description", a.description());
             o.put("file", a.cacheName());
-            // its id in /v1/models once pulled; none for a part other models use (TAESD previews)
+            // its id in /v1/models once pulled (a pipeline's or a Kokoro's folder); none for a part other models use (TAESD previews)
             if (!a.isFolder()) o.put("model_id", ModelFiles.idOf(java.nio.file.Path.of(a.source().fileName())));
-            else if (a.folder().contains("model_index.json")) o.put("model_id", a.name());
+            else if (a.folder().contains("model_index.json") || a.folder().stream().anyMatch(f -> f.endsWith(".pth"))) o.put("model_id", a.name());
             else o.putNull("model_id");
             o.put("sees_images", a.projector() != null);
             o.put("starter_chat", a == ModelAliases.starterChat());

@@ -60,7 +60,7 @@ final class Pulls implements AutoCloseable {
     boolean pulled(ModelAliases.Alias alias) {
         if (cache == null) return false;
         // a pipeline is in the cache once its last file is (files land in the order listed)
-        return alias.isFolder() ? java.nio.file.Files.isRegularFile(cache.resolve(alias.name()).resolve(alias.folder().getLast()))
+        return alias.isFolder() ? java.nio.file.Files.isRegularFile(cache.resolve(alias.name()).resolve(alias.lastFile()))
                 : java.nio.file.Files.isRegularFile(cache.resolve(alias.source().fileName()));
     }
 

@@ -35,6 +35,7 @@ public final class FakeHub implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, byte[]> byResolvePath = new ConcurrentHashMap<>();
     private final Map<String, byte[]> bySha = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> rawPaths = new ConcurrentHashMap<>();
     private final Map<String, String> renamedRepos = new ConcurrentHashMap<>();
     /** Resolve paths of files kept in git, not LFS: served directly with their git blob id as ETag. */
     private final java.util.Set<String> regular = ConcurrentHashMap.newKeySet();
@@ -80,6 +81,15 @@ public final class FakeHub implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Serves {@code content} as GitHub serves a raw file (raw.githubusercontent.com): {@code GET /ORG/REPO/COMMIT/PATH},
+     * straight, no digest announced (point -Dmuse.github.endpoint at {@link #endpoint()}).
+     */
+    public FakeHub serveRaw(String repo, String commit, String path, byte[] content) {
+        rawPaths.put("/" + repo + "/" + commit + "/" + path, content);
+        return this;
+    }
+
     /** Like a renamed repository on the real hub: a 307 with a relative Location to the new name. */
     public FakeHub renamed(String oldRepo, String newRepo) { renamedRepos.put(oldRepo, newRepo); return this; }
 
@@ -113,6 +123,7 @@ public final class FakeHub implements AutoCloseable {
                     exchange.getRequestHeaders().getFirst("Authorization")));
             exchange.getResponseHeaders().add("Content-Disposition", "attachment; filename=\"../../../etc/evil.gguf\"");
             if (path.startsWith("/cdn/")) serveBytes(exchange, bySha.get(path.substring("/cdn/".length())));
+            else if (rawPaths.containsKey(path)) serveBytes(exchange, rawPaths.get(path));
             else resolve(exchange, path);
         } catch (IOException e) {
             // the client went away, or a knob dropped the connection on purpose
