@@ -143,4 +143,34 @@ public final class ActivationKernels {
     }
 
     private static float geluQuick(float v) { return v * (1f / (1f + (float) Math.exp(GELU_QUICK_COEF * v))); }
+
+    /**
+     * In place over channels-last rows: Snake, x + sin^2(alpha x) / alpha with alpha per channel (ISTFTNet's residual
+     * blocks), a vector of channels at a time.
+     */
+    public static void snake(float[] x, int rows, int channels, float[] alpha) {
+        float[] inverse = new float[channels];
+        for (int c = 0; c < channels; c++) inverse[c] = 1f / alpha[c];
+        int upper = F.loopBound(channels);
+        Parallel.forChunks(rows, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int row = r * channels, c = 0;
+                for (; c < upper; c += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, row + c);
+                    FloatVector sin = v.mul(FloatVector.fromArray(F, alpha, c)).lanewise(VectorOperators.SIN);
+                    sin.mul(sin).fma(FloatVector.fromArray(F, inverse, c), v).intoArray(x, row + c);
+                }
+                for (; c < channels; c++) x[row + c] = snake(x[row + c], alpha[c]);
+            }
+        });
+    }
+
+    public static void snakeReference(float[] x, int rows, int channels, float[] alpha) {
+        for (int r = 0; r < rows; r++) for (int c = 0; c < channels; c++) x[r * channels + c] = snake(x[r * channels + c], alpha[c]);
+    }
+
+    private static float snake(float v, float alpha) {
+        double sin = Math.sin(alpha * v);
+        return (float) (v + sin * sin / alpha);
+    }
 }

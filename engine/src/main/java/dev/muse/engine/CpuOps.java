@@ -55,6 +55,16 @@ final class CpuOps implements Ops {
 
     @Override public void geluQuick(float[] x, int off, int n) { ActivationKernels.geluQuick(x, off, n); }
 
+    @Override public void snake(float[] x, int rows, int channels, float[] alpha) { ActivationKernels.snake(x, rows, channels, alpha); }
+
+    @Override public void channelMoments(float[] x, int rows, int channels, float[] mean, float[] variance) {
+        NormKernels.channelMoments(x, rows, channels, mean, variance);
+    }
+
+    @Override public void scaleShift(float[] x, int rows, int channels, float[] scale, float[] shift, float[] out) {
+        NormKernels.scaleShift(x, rows, channels, scale, shift, out);
+    }
+
     @Override public void conv2d(ConvKernels.Conv shape, Tensor weight, Tensor bias, float[] in, float[] out) {
         ConvKernels.conv2d(shape, weight, bias, in, out);
     }

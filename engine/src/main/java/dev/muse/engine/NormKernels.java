@@ -86,4 +86,57 @@ public final class NormKernels {
         float scale = (float) (1.0 / Math.sqrt(variance / n + eps));
         for (int i = 0; i < n; i++) out[outOff + i] = (x[xOff + i] - mean) * scale * weight.get(i) + (bias == null ? 0f : bias.get(i));
     }
+
+    /**
+     * Each channel's mean and biased variance over the rows of channels-last x ([rows][channels]): what an instance norm
+     * over time needs. Sums run a vector of channels at a time down the rows, the variance about the mean (two passes).
+     */
+    public static void channelMoments(float[] x, int rows, int channels, float[] mean, float[] variance) {
+        int upper = F.loopBound(channels);
+        java.util.Arrays.fill(mean, 0, channels, 0f);
+        java.util.Arrays.fill(variance, 0, channels, 0f);
+        for (int r = 0; r < rows; r++) {
+            int row = r * channels, c = 0;
+            for (; c < upper; c += F.length()) FloatVector.fromArray(F, x, row + c).add(FloatVector.fromArray(F, mean, c)).intoArray(mean, c);
+            for (; c < channels; c++) mean[c] += x[row + c];
+        }
+        for (int c = 0; c < channels; c++) mean[c] /= rows;
+        for (int r = 0; r < rows; r++) {
+            int row = r * channels, c = 0;
+            for (; c < upper; c += F.length()) {
+                FloatVector d = FloatVector.fromArray(F, x, row + c).sub(FloatVector.fromArray(F, mean, c));
+                d.fma(d, FloatVector.fromArray(F, variance, c)).intoArray(variance, c);
+            }
+            for (; c < channels; c++) variance[c] += (x[row + c] - mean[c]) * (x[row + c] - mean[c]);
+        }
+        for (int c = 0; c < channels; c++) variance[c] /= rows;
+    }
+
+    public static void channelMomentsReference(float[] x, int rows, int channels, float[] mean, float[] variance) {
+        for (int c = 0; c < channels; c++) {
+            double sum = 0, squares = 0;
+            for (int r = 0; r < rows; r++) sum += x[r * channels + c];
+            double m = sum / rows;
+            for (int r = 0; r < rows; r++) squares += (x[r * channels + c] - m) * (x[r * channels + c] - m);
+            mean[c] = (float) m;
+            variance[c] = (float) (squares / rows);
+        }
+    }
+
+    /** out[r][c] = x[r][c] * scale[c] + shift[c] over channels-last rows; out may be x. */
+    public static void scaleShift(float[] x, int rows, int channels, float[] scale, float[] shift, float[] out) {
+        int upper = F.loopBound(channels);
+        Parallel.forChunks(rows, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int row = r * channels, c = 0;
+                for (; c < upper; c += F.length())
+                    FloatVector.fromArray(F, x, row + c).fma(FloatVector.fromArray(F, scale, c), FloatVector.fromArray(F, shift, c)).intoArray(out, row + c);
+                for (; c < channels; c++) out[row + c] = Math.fma(x[row + c], scale[c], shift[c]);
+            }
+        });
+    }
+
+    public static void scaleShiftReference(float[] x, int rows, int channels, float[] scale, float[] shift, float[] out) {
+        for (int r = 0; r < rows; r++) for (int c = 0; c < channels; c++) out[r * channels + c] = (float) ((double) x[r * channels + c] * scale[c] + shift[c]);
+    }
 }

@@ -70,6 +70,15 @@ public interface Ops {
     /** In place: x * sigmoid(1.702x). */
     void geluQuick(float[] x, int off, int n);
 
+    /** In place over channels-last rows [rows][channels]: x + sin^2(alpha x) / alpha, alpha per channel (Snake). */
+    void snake(float[] x, int rows, int channels, float[] alpha);
+
+    /** Each channel's mean and biased variance over the rows of channels-last x: an instance norm's statistics. */
+    void channelMoments(float[] x, int rows, int channels, float[] mean, float[] variance);
+
+    /** out = x * scale + shift, scale and shift per channel, over channels-last rows; out may be x. */
+    void scaleShift(float[] x, int rows, int channels, float[] scale, float[] shift, float[] out);
+
     /**
      * out = conv(in) + bias over channels-last images ({@link ConvKernels}): {@code weight} is the kernel as an
      * [outChannels, kernel*kernel*inChannels] matrix with columns in (ky, kx, channel) order, laid out by {@link #weight}.

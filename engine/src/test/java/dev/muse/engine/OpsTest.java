@@ -208,6 +208,36 @@ class OpsTest {
         return a;
     }
 
+    /** Snake, channel moments and per-channel scale-and-shift, on widths off the vector length, against their references. */
+    @Test
+    void channelwiseKernelsMatchReferences() {
+        Random random = new Random(91);
+        for (int channels : new int[] {5, 16, 37, 128}) {
+            int rows = 23;
+            float[] x = TensorContractTest.gaussian(random, rows * channels, 2f), alpha = new float[channels];
+            for (int c = 0; c < channels; c++) alpha[c] = 0.5f + random.nextFloat();
+            float[] expected = x.clone(), actual = x.clone();
+            ActivationKernels.snakeReference(expected, rows, channels, alpha);
+            OPS.snake(actual, rows, channels, alpha);
+            assertRelativelyClose(expected, actual, 1e-5, "snake over " + channels + " channels");
+
+            float[] mean = new float[channels], variance = new float[channels], refMean = new float[channels], refVariance = new float[channels];
+            for (int i = 0; i < x.length; i++) x[i] += 3f; // an offset, so that a one-pass variance would lose digits
+            NormKernels.channelMomentsReference(x, rows, channels, refMean, refVariance);
+            OPS.channelMoments(x, rows, channels, mean, variance);
+            assertRelativelyClose(refMean, mean, 1e-5, "channel means");
+            assertRelativelyClose(refVariance, variance, 1e-5, "channel variances");
+
+            float[] scale = TensorContractTest.gaussian(random, channels, 1f), shift = TensorContractTest.gaussian(random, channels, 1f);
+            float[] shifted = new float[x.length], refShifted = new float[x.length];
+            NormKernels.scaleShiftReference(x, rows, channels, scale, shift, refShifted);
+            OPS.scaleShift(x, rows, channels, scale, shift, shifted);
+            assertRelativelyClose(refShifted, shifted, 1e-6, "scale and shift");
+            OPS.scaleShift(x, rows, channels, scale, shift, x);
+            assertRelativelyClose(refShifted, x, 1e-6, "scale and shift in place");
+        }
+    }
+
     @Test
     void geluQuickMatchesReference() {
         Random random = new Random(12);

@@ -29,21 +29,15 @@ public record AdaIn1d(Tensor normWeight, Tensor normBias, Tensor fc, float[] fcB
     }
 
     /** out = (1 + gamma) * instanceNorm(x) + beta, for x [steps, channels]; out may be x. */
-    public void apply(float[] x, int steps, float[] modulation, float[] out) {
+    public void apply(Ops ops, float[] x, int steps, float[] modulation, float[] out) {
+        float[] mean = new float[channels], variance = new float[channels], scale = new float[channels], shift = new float[channels];
+        ops.channelMoments(x, steps, channels, mean, variance);
         for (int c = 0; c < channels; c++) {
-            double sum = 0, squares = 0;
-            for (int t = 0; t < steps; t++) sum += x[t * channels + c];
-            double mean = sum / steps;
-            for (int t = 0; t < steps; t++) {
-                double d = x[t * channels + c] - mean;
-                squares += d * d;
-            }
-            double scale = normWeight.get(c) / Math.sqrt(squares / steps + EPS), gamma = 1 + modulation[c], beta = modulation[channels + c];
-            double shift = normBias.get(c);
-            for (int t = 0; t < steps; t++) {
-                int i = t * channels + c;
-                out[i] = (float) (gamma * ((x[i] - mean) * scale + shift) + beta);
-            }
+            // (1 + gamma) * ((x - mean) / std * weight + bias) + beta, as one scale and shift per channel
+            double gamma = 1 + modulation[c], normScale = normWeight.get(c) / Math.sqrt(variance[c] + EPS);
+            scale[c] = (float) (gamma * normScale);
+            shift[c] = (float) (gamma * (normBias.get(c) - mean[c] * normScale) + modulation[channels + c]);
         }
+        ops.scaleShift(x, steps, channels, scale, shift, out);
     }
 }

@@ -36,23 +36,14 @@ public record AdaInResBlock1(Conv1d[] convs1, Conv1d[] convs2, AdaIn1d[] adain1,
     public float[] apply(Ops ops, float[] x, int steps, float[] s) {
         float[] xt = new float[x.length];
         for (int i = 0; i < convs1.length; i++) {
-            adain1[i].apply(x, steps, adain1[i].modulation(ops, s), xt);
-            snake(xt, alpha1[i]);
+            adain1[i].apply(ops, x, steps, adain1[i].modulation(ops, s), xt);
+            ops.snake(xt, steps, channels, alpha1[i]);
             float[] h = convs1[i].apply(ops, xt, steps);
-            adain2[i].apply(h, steps, adain2[i].modulation(ops, s), h);
-            snake(h, alpha2[i]);
+            adain2[i].apply(ops, h, steps, adain2[i].modulation(ops, s), h);
+            ops.snake(h, steps, channels, alpha2[i]);
             float[] y = convs2[i].apply(ops, h, steps);
             ops.add(x, 0, x, 0, y, 0, x.length);
         }
         return x;
-    }
-
-    /** x + sin^2(alpha x) / alpha per channel, in place over channels-last steps. */
-    private void snake(float[] x, float[] alpha) {
-        for (int i = 0; i < x.length; i++) {
-            float a = alpha[i % channels];
-            double sin = Math.sin(a * x[i]);
-            x[i] = (float) (x[i] + sin * sin / a);
-        }
     }
 }

@@ -33,11 +33,11 @@ public record AdainResBlk1d(AdaIn1d norm1, Conv1d conv1, AdaIn1d norm2, Conv1d c
         float[] shortcutIn = upsamples() ? repeatEachStep(x, steps) : x;
         float[] sc = shortcut == null ? shortcutIn.clone() : shortcut.apply(ops, shortcutIn, outSteps);
         float[] r = new float[x.length];
-        norm1.apply(x, steps, norm1.modulation(ops, s), r);
+        norm1.apply(ops, x, steps, norm1.modulation(ops, s), r);
         leakyRelu(r);
         if (upsamples()) r = depthwiseUpsample(r, steps);
         r = conv1.apply(ops, r, outSteps);
-        norm2.apply(r, outSteps, norm2.modulation(ops, s), r);
+        norm2.apply(ops, r, outSteps, norm2.modulation(ops, s), r);
         leakyRelu(r);
         r = conv2.apply(ops, r, outSteps);
         for (int i = 0; i < r.length; i++) r[i] = (r[i] + sc[i]) * SCALE;
