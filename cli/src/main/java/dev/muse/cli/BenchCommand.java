@@ -4,6 +4,7 @@ import dev.muse.bench.DecoderBench;
 import dev.muse.bench.DiffusionBench;
 import dev.muse.bench.ServeBench;
 import dev.muse.bench.SyntheticModels;
+import dev.muse.bench.TtsBench;
 import dev.muse.bench.VisionBench;
 import dev.muse.bench.WhisperBench;
 import dev.muse.engine.GgmlType;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Parameters;
                 "With --serve, measures the HTTP server under concurrent streaming clients instead.",
                 "With --vision, measures a vision tower's encode time per image instead.",
                 "With --whisper, measures speech recognition: mel, encoder and decoding.",
+                "With --tts, measures speech synthesis: time to first audio and real-time factor.",
                 "With --diffusion, measures image generation: prompt encoding, a UNet step, the VAE decode, a 1-step picture."})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "MODEL", description = "a .gguf file or a model name in the cache")
@@ -78,11 +80,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--size", paramLabel = "WxH", defaultValue = "512x512", description = "with --diffusion: the picture's size (default ${DEFAULT-VALUE})")
     String size;
 
+    @Option(names = "--tts", arity = "0..1", fallbackValue = "kokoro", paramLabel = "MODEL", description = "bench speech synthesis instead: time to "
+            + "first audio and real-time factor for a 20-word sentence and a 200-word paragraph with a Kokoro folder from the cache (default kokoro, "
+            + "as muse pull gives it), or with --synthetic a random-weight one of Kokoro-82M's shapes (see -r, --tts-reference)")
+    String tts;
+
+    @Option(names = "--tts-reference", paramLabel = "COMMAND", description = "with --tts: a command that says the sentence's phonemes with "
+            + "hexgrad/kokoro in PyTorch (given FOLDER VOICE PHONEMES THREADS; prints \"A s of audio in T s\" per round), for a ratio (docs/bench.md)")
+    String ttsReference;
+
     @Option(names = "--audio", paramLabel = "FILE", description = "with --whisper: the speech to repeat to 30 s (default: jfk.wav from the shared test data)")
     Path audio;
 
     @Override public Integer call() throws Exception {
         if (vision != null) return VisionBench.run(vision, type, repetitions, mtmdProbe);
+        if (tts != null) return TtsBench.run(synthetic != null ? TtsBench.synthetic() : ModelFiles.resolve(tts), repetitions, ttsReference);
         if (diffusion != null) {
             int[] wh = dev.muse.runtime.DrawRequest.size(size);
             Path folder = synthetic != null ? DiffusionBench.synthetic(diffusion, type == GgmlType.Q8_0 ? GgmlType.F16 : type) : ModelFiles.resolve(diffusion);
