@@ -10,6 +10,8 @@ public record SpeechRequest(String model, String input, String voice, float spee
     public static final int MAX_INPUT_CHARS = 100_000;
     /** Pieces of about a sentence: the first sounds after a sentence's synthesis, not the paragraph's. */
     public static final int STREAMING_PIECE = 200;
+    /** The first piece is shorter still (a clause or a few words), so that the first sound comes soonest. */
+    public static final int FIRST_PIECE = 60;
 
     public SpeechRequest {
         if (input == null || input.isBlank()) throw new IllegalArgumentException("there is no text to say");

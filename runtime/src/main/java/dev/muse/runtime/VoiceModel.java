@@ -77,7 +77,7 @@ final class VoiceModel implements AutoCloseable {
         if (language != 'a' && language != 'b')
             throw new IllegalArgumentException("the voice '" + name + "' speaks " + LANGUAGES.getOrDefault(language, "a language Muse does not know")
                     + "; Muse phonemizes English only so far (American voices a*, British voices b*)");
-        List<EnglishG2p.Chunk> pieces = phonemizer(language == 'b').chunks(r.input(), r.piecePhonemes());
+        List<EnglishG2p.Chunk> pieces = phonemizer(language == 'b').chunks(r.input(), Math.min(SpeechRequest.FIRST_PIECE, r.piecePhonemes()), r.piecePhonemes());
         if (pieces.isEmpty()) throw new IllegalArgumentException("the text has nothing to say (no words, numbers or symbols Muse can read)");
         return new Speaking(id, kokoro, turn, pieces, voice, r.speed(), r.seed());
     }

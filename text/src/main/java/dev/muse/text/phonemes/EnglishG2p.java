@@ -77,16 +77,18 @@ public final class EnglishG2p {
 
     /** The text cut where it may be (sentence ends first, then clauses) into chunks of at most {@link #MAX_PHONEMES} phonemes. */
     public List<Chunk> chunks(String text) {
-        return chunks(text, MAX_PHONEMES);
+        return chunks(text, MAX_PHONEMES, MAX_PHONEMES);
     }
 
     /**
-     * The text in chunks of at most {@code limit} phonemes (up to {@link #MAX_PHONEMES}), each cut after the last sentence
-     * end that keeps the rest within the limit, else the last clause mark, else the last comma or dash, else before the
-     * word that would pass it. A smaller limit gives shorter chunks, the first of which can be said sooner.
+     * The text in chunks of at most {@code limit} phonemes (up to {@link #MAX_PHONEMES}), the first of at most
+     * {@code first}, each cut after the last sentence end that keeps the rest within the limit, else the last clause
+     * mark, else the last comma or dash, else before the word that would pass it. Smaller limits give shorter chunks;
+     * a short first one can be said soonest.
      */
-    public List<Chunk> chunks(String text, int limit) {
-        if (limit < 1 || limit > MAX_PHONEMES) throw new IllegalArgumentException("chunks of " + limit + " phonemes: 1.." + MAX_PHONEMES);
+    public List<Chunk> chunks(String text, int first, int limit) {
+        if (limit < 1 || limit > MAX_PHONEMES || first < 1 || first > limit)
+            throw new IllegalArgumentException("chunks of " + first + " then " + limit + " phonemes: 1.." + MAX_PHONEMES + ", the first no longer");
         List<Chunk> chunks = new ArrayList<>();
         List<Token> pending = new ArrayList<>();
         int count = 0;
@@ -94,8 +96,9 @@ public final class EnglishG2p {
             if (t.phonemes == null) t.phonemes = "";
             String next = t.phonemes + (t.whitespace.isEmpty() ? "" : " ");
             int nextCount = count + next.stripTrailing().length();
-            if (nextCount > limit && !pending.isEmpty()) {
-                int cut = cutPoint(pending, nextCount, limit);
+            int cap = chunks.isEmpty() ? first : limit;
+            if (nextCount > cap && !pending.isEmpty()) {
+                int cut = cutPoint(pending, nextCount, cap);
                 chunks.add(chunk(pending.subList(0, cut)));
                 pending = new ArrayList<>(pending.subList(cut, pending.size()));
                 count = phonemes(pending).length();

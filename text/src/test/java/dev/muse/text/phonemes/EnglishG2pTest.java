@@ -35,6 +35,17 @@ class EnglishG2pTest {
     }
 
     @Test
+    void aShortFirstChunkThenLongerOnes() {
+        String text = "Paris is the capital of France, and Berlin of Germany. ".repeat(6); // "pˈɛɹəs ɪz ðə kˈæpəTᵊl ʌv fɹˈæns," is 33
+        List<EnglishG2p.Chunk> chunks = US.chunks(text, 40, 200);
+        assertEquals("pˈɛɹəs ɪz ðə kˈæpəTᵊl ʌv fɹˈæns,", chunks.getFirst().phonemes());
+        assertTrue(chunks.getFirst().phonemes().endsWith(","), "cut at the clause: " + chunks.getFirst().phonemes());
+        assertTrue(chunks.get(1).phonemes().length() > 40 && chunks.get(1).phonemes().length() <= 200, chunks.get(1).phonemes());
+        assertTrue(chunks.get(1).phonemes().endsWith("."), "then cut at sentence ends: " + chunks.get(1).phonemes());
+        assertThrows(IllegalArgumentException.class, () -> US.chunks(text, 300, 200), "the first no longer than the rest");
+    }
+
+    @Test
     void aLinkGivesAWordItsPhonemes() {
         assertEquals("ðə kˈOkəɹO mˈɑdᵊl.", US.phonemize("The [Kokoro](/kˈOkəɹO/) model."));
     }
