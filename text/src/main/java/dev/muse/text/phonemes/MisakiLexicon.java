@@ -115,7 +115,8 @@ final class MisakiLexicon {
             }
             case "am", "Am", "AM" -> {
                 if (tag.startsWith("NN")) return nnp(word);
-                if (ctx.futureVowel() == null || !word.equals("am") || (stress != null && stress > 0)) return new Result((String) golds.get("am"), 4);
+                if (ctx.futureVowel() == null || !word.equals("am") || (stress != null && stress > 0))
+                    return golds.get("am") instanceof String am ? new Result(am, 4) : null; // a lexicon without "am": looked up as any word
                 return new Result("ɐm", 4);
             }
             case "an", "An", "AN" -> {
@@ -128,7 +129,8 @@ final class MisakiLexicon {
         if ((word.equals("by") || word.equals("By") || word.equals("BY")) && "ADV".equals(parentTag(tag))) return new Result("bˈI", 4);
         if (word.equals("to") || word.equals("To") || (word.equals("TO") && ("TO".equals(tag) || "IN".equals(tag)))) {
             Boolean v = ctx.futureVowel();
-            return new Result(v == null ? (String) golds.get("to") : v ? "tʊ" : "tə", 4);
+            if (v == null) return golds.get("to") instanceof String to ? new Result(to, 4) : null;
+            return new Result(v ? "tʊ" : "tə", 4);
         }
         if (word.equals("in") || word.equals("In") || (word.equals("IN") && !"NNP".equals(tag))) {
             String mark = ctx.futureVowel() == null || !"IN".equals(tag) ? String.valueOf(Stress.PRIMARY) : "";
@@ -137,10 +139,9 @@ final class MisakiLexicon {
         if (word.equals("the") || word.equals("The") || (word.equals("THE") && "DT".equals(tag)))
             return new Result(Boolean.TRUE.equals(ctx.futureVowel()) ? "ði" : "ðə", 4);
         if ("IN".equals(tag) && VERSUS.matcher(word).matches()) return lookup("versus", null, null, ctx);
-        if (word.equals("used") || word.equals("Used") || word.equals("USED")) {
-            Map<?, ?> used = (Map<?, ?>) golds.get("used");
+        if ((word.equals("used") || word.equals("Used") || word.equals("USED")) && golds.get("used") instanceof Map<?, ?> used
+                && used.get("VBD") instanceof String && used.get("DEFAULT") instanceof String)
             return new Result((String) used.get(("VBD".equals(tag) || "JJ".equals(tag)) && ctx.futureTo() ? "VBD" : "DEFAULT"), 4);
-        }
         return null;
     }
 

@@ -64,6 +64,16 @@ class EnglishG2pTest {
             for (char c : US.phonemize(line).toCharArray()) assertTrue(allowed.indexOf(c) >= 0, "'" + c + "' in the phonemes of: " + line);
     }
 
+    /** A small lexicon (a voice model's own) lacks what misaki's special cases read: they fall back to plain lookups. */
+    @Test
+    void aSmallLexiconWithoutTheSpecialWordsStillSpeaks(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("us_gold.json"), "{\"hello\": \"həlˈO\", \"A\": \"ˈA\", \"M\": \"ˈɛm\"}");
+        Files.writeString(dir.resolve("us_silver.json"), "{}");
+        EnglishG2p small = EnglishG2p.load(dir, false);
+        // "am" spelled from its letters, "I" by its special case, the words it cannot spell left out
+        assertEquals("həlˈO, ˌAˈɛm ˌI   ?", small.phonemize("Hello, am I used to it?"));
+    }
+
     @Test
     void aMissingOrMalformedLexiconIsAClearError(@TempDir Path dir) throws Exception {
         FormatException missing = assertThrows(FormatException.class, () -> EnglishG2p.load(dir, false));
