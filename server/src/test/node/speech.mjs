@@ -1,5 +1,5 @@
 // Drives a running Muse server's speech endpoint with the official openai client.
-// Usage: node speech.mjs BASE_URL OUT_DIR   (writes speech.wav and speech.pcm there; prints one JSON object with what it saw)
+// Usage: node speech.mjs BASE_URL OUT_DIR   (writes speech.wav, speech.flac and speech.pcm there; prints one JSON object with what it saw)
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -11,6 +11,10 @@ const client = new OpenAI({ baseURL, apiKey: process.env.MUSE_API_KEY ?? "not-ne
 const wav = await client.audio.speech.create({ model: "tts-1", voice: "test", input: "Hello world. Muse speaks.", response_format: "wav" });
 const wavBytes = Buffer.from(await wav.arrayBuffer());
 fs.writeFileSync(`${out}/speech.wav`, wavBytes);
+
+// lossless FLAC
+const flac = await client.audio.speech.create({ model: "kokoro", voice: "af_test", input: "Hello world. Muse speaks.", response_format: "flac" });
+fs.writeFileSync(`${out}/speech.flac`, Buffer.from(await flac.arrayBuffer()));
 
 // raw samples streamed to a file as the pieces come
 const pcm = await client.audio.speech.create({ model: "kokoro", voice: "af_test", input: "Hello world. Muse speaks.", response_format: "pcm",
@@ -36,4 +40,5 @@ try {
 } catch (e) {
   format = { status: e.status, param: e.param, message: e.message };
 }
-console.log(JSON.stringify({ wavBytes: wavBytes.length, contentType: wav.headers.get("content-type"), note, deltas, done, error, format }));
+console.log(JSON.stringify({ wavBytes: wavBytes.length, contentType: wav.headers.get("content-type"), flacType: flac.headers.get("content-type"),
+  note, deltas, done, error, format }));

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "say", mixinStandardHelpOptions = true,
-        description = "Say text aloud with a speech synthesis model (Kokoro): play it as it is made, or write a WAV file.")
+        description = "Say text aloud with a speech synthesis model (Kokoro): play it as it is made, or write a WAV or FLAC file.")
 final class SayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TEXT", arity = "0..1", description = "what to say (or give --file; - reads standard input)")
     String text;
@@ -38,7 +38,7 @@ final class SayCommand implements Callable<Integer> {
     @Option(names = {"-v", "--voice"}, description = "the voice (default: af_heart, or the model's first); --voices lists them")
     String voice;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE.wav", description = "write the speech to a WAV file rather than play it")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the speech to a file rather than play it: FILE.wav, or FILE.flac (lossless, about half the size)")
     Path output;
 
     @Option(names = "--speed", defaultValue = "1", description = "pace: 1 is the voice's own, 0.25 to 4 (default ${DEFAULT-VALUE})")
@@ -63,7 +63,8 @@ final class SayCommand implements Callable<Integer> {
             String input = input();
             if (output == null) play(engine, paths.id(), input);
             else {
-                Files.write(output, say(engine, paths.id(), input, null));
+                boolean flac = output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".flac");
+                Files.write(output, say(engine, paths.id(), input, null, flac));
                 System.err.println("wrote " + output);
             }
         }
@@ -81,8 +82,8 @@ final class SayCommand implements Callable<Integer> {
         return text.equals("-") ? new String(System.in.readNBytes(4 * SpeechRequest.MAX_INPUT_CHARS), StandardCharsets.UTF_8) : text;
     }
 
-    /** All of the speech as a WAV file, each piece handed to {@code line} (when given) as soon as it is made; progress on stderr. */
-    private byte[] say(Engine engine, String id, String input, SourceDataLine line) throws Exception {
+    /** All of the speech as a WAV (or FLAC) file, each piece handed to {@code line} (when given) as soon as it is made; progress on stderr. */
+    private byte[] say(Engine engine, String id, String input, SourceDataLine line, boolean flac) throws Exception {
         long start = System.nanoTime();
         ProgressLine progress = new ProgressLine("saying");
         List<float[]> pieces = new ArrayList<>();
@@ -102,7 +103,7 @@ final class SayCommand implements Callable<Integer> {
             progress.end(String.format(Locale.ROOT, "said %.1f s of speech in %d piece%s (voice %s) in %.1f s: %.2fx real time", done.seconds(),
                     done.pieces(), done.pieces() == 1 ? "" : "s", done.voice(), took, done.seconds() / took));
         }
-        return SpeechAudio.wav(pieces, rate[0]);
+        return flac ? SpeechAudio.flac(pieces, rate[0]) : SpeechAudio.wav(pieces, rate[0]);
     }
 
     /** Plays each piece as it comes; a machine without sound output is told to write a file. */
@@ -117,7 +118,7 @@ final class SayCommand implements Callable<Integer> {
         }
         try (line) {
             line.start();
-            say(engine, id, input, line);
+            say(engine, id, input, line, false);
             line.drain();
         }
     }

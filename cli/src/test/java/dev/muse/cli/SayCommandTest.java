@@ -1,6 +1,7 @@
 package dev.muse.cli;
 
 import static dev.muse.cli.CliTest.muse;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,11 @@ class SayCommandTest {
         Audio audio = new AudioDecoder().decode(Files.readAllBytes(out));
         assertEquals(24_000, audio.sampleRate());
         assertTrue(audio.samples().length > 0 && audio.samples().length % 600 == 0, audio.samples().length + " samples: whole frames of 600");
+
+        Path flac = dir.resolve("hello.flac");
+        CliTest.Outcome lossless = muse("say", "Hello world!", "-v", "bf_test", "--speed", "1.5", "-o", flac.toString());
+        assertEquals(0, lossless.exitCode(), lossless.err());
+        assertArrayEquals(audio.samples(), new AudioDecoder().decode(Files.readAllBytes(flac)).samples(), 4f / 32768, "a FLAC of the same speech (to rounding)");
 
         CliTest.Outcome spanish = muse("say", "hola", "-v", "ef_nobody", "-o", out.toString());
         assertEquals(1, spanish.exitCode());

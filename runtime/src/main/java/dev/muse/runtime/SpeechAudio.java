@@ -1,12 +1,13 @@
 package dev.muse.runtime;
 
 import dev.muse.media.Audio;
+import dev.muse.media.FlacWriter;
 import dev.muse.media.WavWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 
-/** A speech's pieces ({@link Event.Audio}) as the bytes the edges send: raw 16-bit PCM, a WAV file, a WAV stream's header. */
+/** A speech's pieces ({@link Event.Audio}) as the bytes the edges send: raw 16-bit PCM, a WAV or FLAC file, a WAV stream's header. */
 public final class SpeechAudio {
     private SpeechAudio() {}
 
@@ -17,6 +18,15 @@ public final class SpeechAudio {
 
     /** The pieces, one after another, as a 16-bit WAV file. */
     public static byte[] wav(List<float[]> pieces, int sampleRate) {
+        return WavWriter.pcm16(joined(pieces, sampleRate));
+    }
+
+    /** The pieces, one after another, as a 16-bit FLAC file (lossless, about half a WAV's size). */
+    public static byte[] flac(List<float[]> pieces, int sampleRate) {
+        return FlacWriter.write(joined(pieces, sampleRate));
+    }
+
+    private static Audio joined(List<float[]> pieces, int sampleRate) {
         int length = 0, at = 0;
         for (float[] p : pieces) length += p.length;
         float[] all = new float[length];
@@ -24,7 +34,7 @@ public final class SpeechAudio {
             System.arraycopy(p, 0, all, at, p.length);
             at += p.length;
         }
-        return WavWriter.pcm16(new Audio(all, sampleRate));
+        return new Audio(all, sampleRate);
     }
 
     /** A 16-bit WAV header for a stream of unknown length (its sizes at their largest, as streamed WAV is written). */

@@ -25,7 +25,7 @@ import java.util.concurrent.CancellationException;
 
 /**
  * {@code POST /v1/audio/speech} in OpenAI's shape: text and a speech synthesis model in, 16-bit mono audio out: a WAV
- * file, raw PCM whose pieces are sent as each is made, or server-sent {@code speech.audio.delta} events (base64 audio)
+ * or FLAC file, raw PCM whose pieces are sent as each is made, or server-sent {@code speech.audio.delta} events (base64 audio)
  * ending with {@code speech.audio.done}. OpenAI's model names (tts-1, tts-1-hd, gpt-4o-mini-tts) stand for the first
  * speech synthesis model on offer, and OpenAI's voice names for the voice of that name ("alloy" is Kokoro's af_alloy).
  * {@code GET /v1/audio/voices?model=...} lists a model's voices.
@@ -80,13 +80,13 @@ final class SpeechService implements HttpService {
             try (speaking; ClientWatch.Watch watch = p.sse() || p.format() == SpeechParams.Format.PCM ? null : clients.watch(req, speaking::cancel)) {
                 if (p.sse()) sse(res, speaking, p.format());
                 else if (p.format() == SpeechParams.Format.PCM) pcm(res, speaking);
-                else wav(res, speaking);
+                else whole(res, speaking, p.format());
             }
         }
     }
 
-    /** The whole speech as one WAV file, once every piece is made. */
-    private static void wav(ServerResponse res, Speaking speaking) throws InterruptedException {
+    /** The whole speech as one WAV or FLAC file, once every piece is made. */
+    private static void whole(ServerResponse res, Speaking speaking, SpeechParams.Format format) throws InterruptedException {
         java.util.List<float[]> pieces = new java.util.ArrayList<>();
         int[] rate = {24_000};
         run(speaking, a -> {
@@ -94,8 +94,8 @@ final class SpeechService implements HttpService {
             return pieces.add(a.samples());
         }, () -> {});
         res.status(200);
-        res.header(HeaderNames.CONTENT_TYPE, SpeechParams.Format.WAV.contentType);
-        res.send(SpeechAudio.wav(pieces, rate[0]));
+        res.header(HeaderNames.CONTENT_TYPE, format.contentType);
+        res.send(format == SpeechParams.Format.FLAC ? SpeechAudio.flac(pieces, rate[0]) : SpeechAudio.wav(pieces, rate[0]));
     }
 
     /** Raw samples, each piece sent as soon as it is made (chunked), so playback can start on the first. */

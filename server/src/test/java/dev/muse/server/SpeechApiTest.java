@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code POST /v1/audio/speech} on a random-weight Kokoro folder, through the official openai client (a WAV file, PCM
- * streamed to a file, server-sent events) and plain requests (the voice list, the refusals).
+ * {@code POST /v1/audio/speech} on a random-weight Kokoro folder, through the official openai client (a WAV file, a FLAC
+ * file, PCM streamed to a file, server-sent events) and plain requests (the voice list, the refusals).
  */
 class SpeechApiTest {
     @TempDir static Path dir;
@@ -49,6 +49,10 @@ class SpeechApiTest {
         assertEquals(24_000, wav.sampleRate());
         assertEquals("audio/wav", r.get("contentType").asText());
         assertTrue(wav.samples().length > 0 && wav.samples().length % 600 == 0, wav.samples().length + " samples");
+        Audio flac = new AudioDecoder().decode(Files.readAllBytes(out.resolve("speech.flac")));
+        assertEquals("audio/flac", r.get("flacType").asText());
+        // the same seed and voice: the same speech, to a few 16-bit steps (JIT-compiled kernels may round differently)
+        assertArrayEquals(wav.samples(), flac.samples(), 4f / 32768, "the same speech, losslessly");
         long pcm = Files.size(out.resolve("speech.pcm"));
         assertTrue(pcm > 0 && pcm % 1200 == 0, pcm + " bytes: whole 16-bit frames of 600 samples");
         assertTrue(pcm < 2L * wav.samples().length, "speed 1.25 says it in less time than 1: " + pcm / 2 + " vs " + wav.samples().length);
@@ -76,6 +80,7 @@ class SpeechApiTest {
                 {"{\"model\":\"kokoro\",\"input\":\"" + "a".repeat(4097) + "\"}", "input", "4096"},
                 {"{\"model\":\"kokoro\",\"input\":\"hi\",\"speed\":5}", "speed", "between"},
                 {"{\"model\":\"kokoro\",\"input\":\"hi\",\"stream_format\":\"chunks\"}", "stream_format", "audio or sse"},
+                {"{\"model\":\"kokoro\",\"input\":\"hi\",\"response_format\":\"flac\",\"stream_format\":\"sse\"}", "stream_format", "not flac"},
                 {"{\"model\":\"tiny-chat\",\"input\":\"hi\"}", "model", "does not speak"},
                 {"{\"model\":\"kokoro\",\"input\":\"### ##\"}", "input", "nothing to say"}};
         for (String[] bad : refused) {
