@@ -96,6 +96,12 @@ public final class ConvKernels {
         int outSteps = c.outSteps(), patch = c.patch(), oc = c.outChannels();
         float[] biasValues = bias == null ? null : new float[oc];
         if (bias != null) bias.dequantize(0, biasValues, 0, oc);
+        float[] floats = weight instanceof F32Tensor f ? f.heapFloats() : null;
+        if (floats != null && c.stride() == 1 && c.dilation() == 1 && outSteps >= 4) {
+            contiguous(c, floats, in, out);
+            if (biasValues != null) for (int r = 0; r < outSteps; r++) VectorKernels.add(out, r * oc, out, r * oc, biasValues, 0, oc);
+            return;
+        }
         float[] patches = new float[Math.min(PATCH_ROWS, outSteps) * patch];
         float[] block = new float[Math.min(PATCH_ROWS, outSteps) * oc];
         for (int s0 = 0; s0 < outSteps; s0 += PATCH_ROWS) {
@@ -112,6 +118,21 @@ public final class ConvKernels {
             System.arraycopy(block, 0, out, s0 * oc, rows * oc);
             if (biasValues != null) for (int r = 0; r < rows; r++) VectorKernels.add(out, (s0 + r) * oc, out, (s0 + r) * oc, biasValues, 0, oc);
         }
+    }
+
+    /**
+     * A stride-1, dilation-1 convolution with the kernel as floats, without copying patches: output step t's patch is rows
+     * t .. t + k - 1 of the padded input, which lie one after another, so the padded input serves as a matrix of
+     * overlapping rows (each k x channels long, one channel row apart) for the register-tiled product.
+     */
+    private static void contiguous(Conv1 c, float[] w, float[] in, float[] out) {
+        int ic = c.inChannels(), oc = c.outChannels(), patch = c.patch(), outSteps = c.outSteps();
+        float[] padded = new float[(c.steps() + c.padLeft() + c.padRight()) * ic];
+        System.arraycopy(in, 0, padded, c.padLeft() * ic, c.steps() * ic);
+        Parallel.forChunks((oc + 3) / 4, (from, to) -> {
+            int first = 4 * from, count = Math.min(oc, 4 * to) - first;
+            GemmKernels.matmulNT(padded, 0, ic, w, first * patch, patch, out, first, oc, outSteps, count, patch);
+        });
     }
 
     /**
