@@ -59,7 +59,7 @@ final class VoiceModel implements AutoCloseable {
     String voiceName(String asked) {
         if (asked != null) return asked;
         List<String> all = voices();
-        if (all.isEmpty()) throw new IllegalArgumentException("the model has no voices (its voices/ folder is empty)");
+        if (all.isEmpty()) throw new VoiceException("the model has no voices (its voices/ folder is empty)");
         return all.contains(DEFAULT_VOICE) ? DEFAULT_VOICE : all.getFirst();
     }
 
@@ -71,11 +71,13 @@ final class VoiceModel implements AutoCloseable {
                 return kokoro.voice(n);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the voice " + n, e);
+            } catch (IllegalArgumentException e) { // no voice of that name
+                throw new VoiceException(e.getMessage());
             }
         });
         char language = name.charAt(0);
         if (language != 'a' && language != 'b')
-            throw new IllegalArgumentException("the voice '" + name + "' speaks " + LANGUAGES.getOrDefault(language, "a language Muse does not know")
+            throw new VoiceException("the voice '" + name + "' speaks " + LANGUAGES.getOrDefault(language, "a language Muse does not know")
                     + "; Muse phonemizes English only so far (American voices a*, British voices b*)");
         List<EnglishG2p.Chunk> pieces = phonemizer(language == 'b').chunks(r.input(), Math.min(SpeechRequest.FIRST_PIECE, r.piecePhonemes()), r.piecePhonemes());
         if (pieces.isEmpty()) throw new IllegalArgumentException("the text has nothing to say (no words, numbers or symbols Muse can read)");

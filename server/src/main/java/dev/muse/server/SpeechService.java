@@ -9,6 +9,7 @@ import dev.muse.runtime.ModelInfo;
 import dev.muse.runtime.Speaking;
 import dev.muse.runtime.SpeechAudio;
 import dev.muse.runtime.SpeechRequest;
+import dev.muse.runtime.VoiceException;
 import dev.muse.server.openai.ApiException;
 import dev.muse.server.openai.Json;
 import dev.muse.server.openai.SpeechParams;
@@ -72,8 +73,10 @@ final class SpeechService implements HttpService {
                 speaking = engine.speak(SpeechRequest.of(model, p.input()).withVoice(voice).withSpeed(p.speed()));
             } catch (CapabilityException e) {
                 throw ApiException.invalid("model", "model_not_speech_synthesis", e.getMessage());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.invalid(e.getMessage().startsWith("no voice") || e.getMessage().startsWith("the voice") ? "voice" : "input", e.getMessage());
+            } catch (VoiceException e) {
+                throw ApiException.invalid("voice", e.getMessage());
+            } catch (IllegalArgumentException e) { // nothing to say, or too much
+                throw ApiException.invalid("input", e.getMessage());
             }
             if (p.instructions()) res.header(HeaderNames.create("X-Muse-Note"), "instructions are not followed: Kokoro's voices cannot be steered by text");
             // a client that leaves stops the speech: a whole-file answer is watched, a stream notices its next piece cannot be sent
@@ -129,17 +132,23 @@ final class SpeechService implements HttpService {
         EventStream stream = new EventStream(res);
         boolean[] first = {true};
         int[] characters = {0};
-        run(speaking, a -> {
-            byte[] audio = SpeechAudio.pcm16(a.samples());
-            if (first[0] && format == SpeechParams.Format.WAV) audio = concat(SpeechAudio.streamingWavHeader(a.sampleRate()), audio);
-            first[0] = false;
-            characters[0] += a.text().length();
-            return stream.send(Json.object().put("type", "speech.audio.delta").put("audio", Base64.getEncoder().encodeToString(audio)));
-        }, () -> {
-            ObjectNode usage = Json.object().put("input_tokens", characters[0]).put("output_tokens", 0).put("total_tokens", characters[0]);
-            stream.send(Json.object().put("type", "speech.audio.done").set("usage", usage));
+        try {
+            run(speaking, a -> {
+                byte[] audio = SpeechAudio.pcm16(a.samples());
+                if (first[0] && format == SpeechParams.Format.WAV) audio = concat(SpeechAudio.streamingWavHeader(a.sampleRate()), audio);
+                first[0] = false;
+                characters[0] += a.text().length();
+                return stream.send(Json.object().put("type", "speech.audio.delta").put("audio", Base64.getEncoder().encodeToString(audio)));
+            }, () -> {
+                ObjectNode usage = Json.object().put("input_tokens", characters[0]).put("output_tokens", 0).put("total_tokens", characters[0]);
+                stream.send(Json.object().put("type", "speech.audio.done").set("usage", usage));
+                stream.end();
+            });
+        } catch (ApiException e) { // a piece the model refused after the stream began: said in the stream
+            if (!stream.started()) throw e;
+            stream.send(Json.error(e));
             stream.end();
-        });
+        }
     }
 
     /** Runs the speech to its end, handing each piece to {@code piece} (false: the client left, so it is cancelled). */
@@ -148,6 +157,8 @@ final class SpeechService implements HttpService {
             speaking.follow(piece, fraction -> {});
         } catch (CancellationException e) {
             throw new dev.muse.server.openai.ClientGoneException("the client left before its speech was made", e);
+        } catch (IllegalArgumentException e) { // a piece the model would not say (a speech too long for one call, say)
+            throw ApiException.invalid("input", e.getMessage());
         }
         done.run();
     }

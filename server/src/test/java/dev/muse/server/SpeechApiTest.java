@@ -27,7 +27,8 @@ class SpeechApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        TinyKokoro.write(Files.createDirectories(dir.resolve("models")).resolve("kokoro"), TinyKokoro.Shape.SMALL, 7, "af_test");
+        Path kokoro = TinyKokoro.write(Files.createDirectories(dir.resolve("models")).resolve("kokoro"), TinyKokoro.Shape.SMALL, 7, "af_test");
+        TinyKokoro.addVoice(kokoro, "jf_other", 9); // a Japanese voice: refused by name
         s = new TestServer(dir);
     }
 
@@ -82,7 +83,8 @@ class SpeechApiTest {
                 {"{\"model\":\"kokoro\",\"input\":\"hi\",\"stream_format\":\"chunks\"}", "stream_format", "audio or sse"},
                 {"{\"model\":\"kokoro\",\"input\":\"hi\",\"response_format\":\"flac\",\"stream_format\":\"sse\"}", "stream_format", "not flac"},
                 {"{\"model\":\"tiny-chat\",\"input\":\"hi\"}", "model", "does not speak"},
-                {"{\"model\":\"kokoro\",\"input\":\"### ##\"}", "input", "nothing to say"}};
+                {"{\"model\":\"kokoro\",\"input\":\"### ##\"}", "input", "nothing to say"},
+                {"{\"model\":\"kokoro\",\"input\":\"hi\",\"voice\":\"jf_other\"}", "voice", "Japanese"}};
         for (String[] bad : refused) {
             HttpResponse<String> r = s.post("/v1/audio/speech", bad[0]);
             assertEquals(400, r.statusCode(), r.body());
