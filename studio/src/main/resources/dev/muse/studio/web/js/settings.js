@@ -74,6 +74,7 @@ export class SettingsPanel {
     this.stopOnSilence.checked = stopsOnSilence();
     this.speed.value = speechChoices.speed;
     this.autoSpeak.checked = speechChoices.autoSpeak;
+    this.voice.value = [...this.voice.options].some(o => o.value === speechChoices.voice) ? speechChoices.voice : '';
     if (!this.speech.hidden) this.loadVoices();
     this.dialog.showModal();
   }
@@ -81,12 +82,16 @@ export class SettingsPanel {
   /** Shows the reading-aloud settings when the server has a speech synthesis model. */
   speaks(yes) { this.speech.hidden = !yes; }
 
+  /** Fills the voice picker from the server, keeping what is picked (the list may arrive after a choice is made). */
   async loadVoices() {
+    const call = this.voicesCall = (this.voicesCall ?? 0) + 1;
     try {
       const list = (await voices()).data;
+      if (call !== this.voicesCall) return; // a later call fills it
+      const chosen = this.voice.value || speechChoices.voice;
       this.voice.replaceChildren(el('option', { value: '' }, "the model's default"),
         ...list.map(v => el('option', { value: v.id }, v.default ? `${v.id} (default)` : v.id)));
-      this.voice.value = list.some(v => v.id === speechChoices.voice) ? speechChoices.voice : '';
+      this.voice.value = list.some(v => v.id === chosen) ? chosen : '';
     } catch {
       // the list stays as it was: the default voice still speaks
     }
