@@ -1,5 +1,5 @@
 // Drives a running Muse server's speech endpoint with the official openai client.
-// Usage: node speech.mjs BASE_URL OUT_DIR   (writes speech.wav, speech.flac and speech.pcm there; prints one JSON object with what it saw)
+// Usage: node speech.mjs BASE_URL OUT_DIR   (writes speech.wav, .flac, .pcm, .mp3 and .opus there; prints one JSON object with what it saw)
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -22,11 +22,22 @@ const pcm = await client.audio.speech.create({ model: "kokoro", voice: "af_test"
 await pipeline(Readable.fromWeb(pcm.body), fs.createWriteStream(`${out}/speech.pcm`));
 const note = pcm.headers.get("x-muse-note");
 
-// server-sent events of base64 audio
-const sse = await client.audio.speech.create({ model: "kokoro", input: "Hello world. Muse speaks.", response_format: "pcm", stream_format: "sse" });
-const events = (await sse.text()).split("\n\n").filter((e) => e.startsWith("data: ")).map((e) => JSON.parse(e.slice(6)));
-const deltas = events.filter((e) => e.type === "speech.audio.delta").map((e) => Buffer.from(e.audio, "base64").length);
-const done = events.find((e) => e.type === "speech.audio.done");
+// MP3, OpenAI's default format, and Ogg Opus, each streamed to a file as the pieces come
+const mp3 = await client.audio.speech.create({ model: "kokoro", voice: "af_test", input: "Hello world. Muse speaks." });
+await pipeline(Readable.fromWeb(mp3.body), fs.createWriteStream(`${out}/speech.mp3`));
+const opus = await client.audio.speech.create({ model: "kokoro", voice: "af_test", input: "Hello world. Muse speaks.", response_format: "opus" });
+await pipeline(Readable.fromWeb(opus.body), fs.createWriteStream(`${out}/speech.opus`));
+
+// server-sent events of base64 audio: raw samples, then Ogg Opus pages
+async function events(response_format) {
+  const sse = await client.audio.speech.create({ model: "kokoro", input: "Hello world. Muse speaks.", response_format, stream_format: "sse" });
+  return (await sse.text()).split("\n\n").filter((e) => e.startsWith("data: ")).map((e) => JSON.parse(e.slice(6)));
+}
+const pcmEvents = await events("pcm");
+const deltas = pcmEvents.filter((e) => e.type === "speech.audio.delta").map((e) => Buffer.from(e.audio, "base64").length);
+const done = pcmEvents.find((e) => e.type === "speech.audio.done");
+const opusEvents = (await events("opus")).filter((e) => e.type === "speech.audio.delta").map((e) => Buffer.from(e.audio, "base64"));
+fs.writeFileSync(`${out}/sse.opus`, Buffer.concat(opusEvents));
 
 let error = null;
 try {
@@ -36,9 +47,9 @@ try {
 }
 let format = null;
 try {
-  await client.audio.speech.create({ model: "kokoro", input: "hi", response_format: "mp3" });
+  await client.audio.speech.create({ model: "kokoro", input: "hi", response_format: "aac" });
 } catch (e) {
   format = { status: e.status, param: e.param, message: e.message };
 }
 console.log(JSON.stringify({ wavBytes: wavBytes.length, contentType: wav.headers.get("content-type"), flacType: flac.headers.get("content-type"),
-  note, deltas, done, error, format }));
+  mp3Type: mp3.headers.get("content-type"), opusType: opus.headers.get("content-type"), opusDeltas: opusEvents.length, note, deltas, done, error, format }));

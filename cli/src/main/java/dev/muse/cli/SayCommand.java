@@ -11,7 +11,6 @@ import dev.muse.runtime.SpeechRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "say", mixinStandardHelpOptions = true,
-        description = "Say text aloud with a speech synthesis model (Kokoro): play it as it is made, or write a WAV or FLAC file.")
+        description = "Say text aloud with a speech synthesis model (Kokoro): play it as it is made, or write a WAV, FLAC, MP3 or Opus file.")
 final class SayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TEXT", arity = "0..1", description = "what to say (or give --file; - reads standard input)")
     String text;
@@ -38,7 +37,7 @@ final class SayCommand implements Callable<Integer> {
     @Option(names = {"-v", "--voice"}, description = "the voice (default: af_heart, or the model's first); --voices lists them")
     String voice;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the speech to a file rather than play it: FILE.wav, or FILE.flac (lossless, about half the size)")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the speech to a file rather than play it: FILE.wav, FILE.flac (lossless, half the size), FILE.mp3 or FILE.opus (a tenth)")
     Path output;
 
     @Option(names = "--speed", defaultValue = "1", description = "pace: 1 is the voice's own, 0.25 to 4 (default ${DEFAULT-VALUE})")
@@ -63,8 +62,10 @@ final class SayCommand implements Callable<Integer> {
             String input = input();
             if (output == null) play(engine, paths.id(), input);
             else {
-                boolean flac = output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".flac");
-                Files.write(output, say(engine, paths.id(), input, null, flac));
+                SpeechAudio.Format format = SpeechAudio.Format.ofFileName(output.getFileName().toString());
+                if (format == null || format == SpeechAudio.Format.PCM)
+                    throw new IllegalArgumentException("write speech to a .wav, .flac, .mp3 or .opus file, not " + output.getFileName());
+                Files.write(output, say(engine, paths.id(), input, null, SpeechAudio.of(format)));
                 System.err.println("wrote " + output);
             }
         }
@@ -82,20 +83,19 @@ final class SayCommand implements Callable<Integer> {
         return text.equals("-") ? new String(System.in.readNBytes(4 * SpeechRequest.MAX_INPUT_CHARS), StandardCharsets.UTF_8) : text;
     }
 
-    /** All of the speech as a WAV (or FLAC) file, each piece handed to {@code line} (when given) as soon as it is made; progress on stderr. */
-    private byte[] say(Engine engine, String id, String input, SourceDataLine line, boolean flac) throws Exception {
+    /** All of the speech encoded by {@code file} (none when null), each piece handed to {@code line} (when given) as soon as it is made; progress on stderr. */
+    private byte[] say(Engine engine, String id, String input, SourceDataLine line, SpeechAudio file) throws Exception {
         long start = System.nanoTime();
         ProgressLine progress = new ProgressLine("saying");
-        List<float[]> pieces = new ArrayList<>();
-        int[] rate = {24_000};
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        SpeechAudio pcm = SpeechAudio.of(SpeechAudio.Format.PCM);
         try (Speaking speaking = engine.speak(SpeechRequest.of(id, input).withVoice(voice).withSpeed(speed).withSeed(seed))) {
             Event.Spoken done = speaking.follow(a -> {
                 if (a.index() == 0) System.err.printf(Locale.ROOT, "first audio after %.2f s%n", (System.nanoTime() - start) / 1e9);
-                rate[0] = a.sampleRate();
-                pieces.add(a.samples());
+                if (file != null) bytes.writeBytes(file.add(a));
                 if (line != null) {
-                    byte[] pcm = SpeechAudio.pcm16(a.samples());
-                    line.write(pcm, 0, pcm.length);
+                    byte[] samples = pcm.add(a);
+                    line.write(samples, 0, samples.length);
                 }
                 return true;
             }, progress::show);
@@ -103,7 +103,9 @@ final class SayCommand implements Callable<Integer> {
             progress.end(String.format(Locale.ROOT, "said %.1f s of speech in %d piece%s (voice %s) in %.1f s: %.2fx real time", done.seconds(),
                     done.pieces(), done.pieces() == 1 ? "" : "s", done.voice(), took, done.seconds() / took));
         }
-        return flac ? SpeechAudio.flac(pieces, rate[0]) : SpeechAudio.wav(pieces, rate[0]);
+        if (file == null) return null;
+        bytes.writeBytes(file.finish());
+        return bytes.toByteArray();
     }
 
     /** Plays each piece as it comes; a machine without sound output is told to write a file. */
@@ -118,7 +120,7 @@ final class SayCommand implements Callable<Integer> {
         }
         try (line) {
             line.start();
-            say(engine, id, input, line, false);
+            say(engine, id, input, line, null);
             line.drain();
         }
     }

@@ -17,7 +17,7 @@ public final class FlacWriter {
         int rate = audio.sampleRate();
         if (rate < 1 || rate > 655_350) throw new IllegalArgumentException("FLAC cannot hold a sample rate of " + rate);
         short[] pcm = new short[audio.samples().length];
-        for (int i = 0; i < pcm.length; i++) pcm[i] = (short) Math.max(-32768, Math.min(32767, Math.round(audio.samples()[i] * 32768f)));
+        for (int i = 0; i < pcm.length; i++) pcm[i] = WavWriter.sample16(audio.samples()[i]);
         Bits out = new Bits();
         out.bytes("fLaC".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         out.u(1, 1).u(7, 0).u(24, 34); // the last metadata block: STREAMINFO, 34 bytes

@@ -94,9 +94,14 @@ final class OggPackets {
     }
 
     private int crc(int p, int length) {
+        return crc(b, p, length);
+    }
+
+    /** The CRC-32 of the Ogg page of {@code length} bytes at {@code p} (polynomial 0x04C11DB7, unreflected), its checksum field read as zeros. */
+    static int crc(byte[] b, int p, int length) {
         int c = 0;
         for (int i = 0; i < length; i++) {
-            int v = i >= 22 && i < 26 ? 0 : b[p + i] & 0xFF; // the checksum field counts as zeros
+            int v = i >= 22 && i < 26 ? 0 : b[p + i] & 0xFF;
             c = (c << 8) ^ CRC[((c >>> 24) ^ v) & 0xFF];
         }
         return c;

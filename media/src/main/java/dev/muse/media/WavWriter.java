@@ -14,7 +14,7 @@ public final class WavWriter {
         float[] s = audio.samples();
         ByteBuffer b = header(s.length * 2L, 1, audio.sampleRate(), 16);
         for (float v : s) {
-            b.putShort((short) Math.max(-32768, Math.min(32767, Math.round(v * 32768f))));
+            b.putShort(sample16(v));
         }
         return b.array();
     }
@@ -22,8 +22,13 @@ public final class WavWriter {
     /** The samples as raw 16-bit little-endian PCM (no header), scaled and clipped as {@link #pcm16} does: what a PCM stream carries. */
     public static byte[] rawPcm16(float[] samples) {
         ByteBuffer b = ByteBuffer.allocate(2 * samples.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : samples) b.putShort((short) Math.max(-32768, Math.min(32767, Math.round(v * 32768f))));
+        for (float v : samples) b.putShort(sample16(v));
         return b.array();
+    }
+
+    /** One sample as 16 bits: round(32768 x), clipped to the 16-bit range; what every 16-bit writer here stores. */
+    public static short sample16(float x) {
+        return (short) Math.max(-32768, Math.min(32767, Math.round(x * 32768f)));
     }
 
     /** 32-bit IEEE float, the samples exactly as they are. */

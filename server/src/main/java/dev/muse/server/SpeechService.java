@@ -25,9 +25,9 @@ import java.util.Base64;
 import java.util.concurrent.CancellationException;
 
 /**
- * {@code POST /v1/audio/speech} in OpenAI's shape: text and a speech synthesis model in, 16-bit mono audio out: a WAV
- * or FLAC file, raw PCM whose pieces are sent as each is made, or server-sent {@code speech.audio.delta} events (base64 audio)
- * ending with {@code speech.audio.done}. OpenAI's model names (tts-1, tts-1-hd, gpt-4o-mini-tts) stand for the first
+ * {@code POST /v1/audio/speech} in OpenAI's shape: text and a speech synthesis model in, mono audio out: MP3 (the
+ * default), Ogg Opus or raw 16-bit PCM sent as each piece is made, a WAV or FLAC file, or server-sent
+ * {@code speech.audio.delta} events (base64 audio) ending with {@code speech.audio.done}. OpenAI's model names (tts-1, tts-1-hd, gpt-4o-mini-tts) stand for the first
  * speech synthesis model on offer, and OpenAI's voice names for the voice of that name ("alloy" is Kokoro's af_alloy).
  * {@code GET /v1/audio/voices?model=...} lists a model's voices.
  */
@@ -80,66 +80,65 @@ final class SpeechService implements HttpService {
             }
             if (p.instructions()) res.header(HeaderNames.create("X-Muse-Note"), "instructions are not followed: Kokoro's voices cannot be steered by text");
             // a client that leaves stops the speech: a whole-file answer is watched, a stream notices its next piece cannot be sent
-            try (speaking; ClientWatch.Watch watch = p.sse() || p.format() == SpeechParams.Format.PCM ? null : clients.watch(req, speaking::cancel)) {
+            boolean streamed = p.sse() || p.format().streamed();
+            try (speaking; ClientWatch.Watch watch = streamed ? null : clients.watch(req, speaking::cancel)) {
                 if (p.sse()) sse(res, speaking, p.format());
-                else if (p.format() == SpeechParams.Format.PCM) pcm(res, speaking);
-                else whole(res, speaking, p.format());
+                else audio(res, speaking, p.format());
             }
         }
     }
 
-    /** The whole speech as one WAV or FLAC file, once every piece is made. */
-    private static void whole(ServerResponse res, Speaking speaking, SpeechParams.Format format) throws InterruptedException {
-        java.util.List<float[]> pieces = new java.util.ArrayList<>();
-        int[] rate = {24_000};
-        run(speaking, a -> {
-            rate[0] = a.sampleRate();
-            return pieces.add(a.samples());
-        }, () -> {});
-        res.status(200);
-        res.header(HeaderNames.CONTENT_TYPE, format.contentType);
-        res.send(format == SpeechParams.Format.FLAC ? SpeechAudio.flac(pieces, rate[0]) : SpeechAudio.wav(pieces, rate[0]));
-    }
-
-    /** Raw samples, each piece sent as soon as it is made (chunked), so playback can start on the first. */
-    private static void pcm(ServerResponse res, Speaking speaking) throws InterruptedException {
-        OutputStream[] out = {null};
-        run(speaking, a -> {
-            try {
-                if (out[0] == null) {
-                    res.status(200);
-                    res.header(HeaderNames.CONTENT_TYPE, SpeechParams.Format.PCM.contentType);
-                    out[0] = res.outputStream();
-                }
-                out[0].write(SpeechAudio.pcm16(a.samples()));
-                out[0].flush();
+    /**
+     * The audio's bytes: MP3, Opus and raw PCM go out chunked as each piece is made, so playback can start on the
+     * first; a WAV or FLAC file is sent whole once every piece is made.
+     */
+    private static void audio(ServerResponse res, Speaking speaking, SpeechAudio.Format format) throws InterruptedException {
+        SpeechAudio audio = SpeechAudio.of(format);
+        if (!format.streamed()) {
+            run(speaking, a -> {
+                audio.add(a); // kept until the end
                 return true;
-            } catch (IOException | UncheckedIOException e) {
-                return false; // the client left
-            }
-        }, () -> {
-            try {
-                if (out[0] != null) out[0].close();
-                else res.status(200).header(HeaderNames.CONTENT_TYPE, SpeechParams.Format.PCM.contentType).send(new byte[0]);
-            } catch (IOException | UncheckedIOException e) {
-                // the client left at the end: nothing to tell it
-            }
+            }, () -> res.status(200).header(HeaderNames.CONTENT_TYPE, format.contentType).send(audio.finish()));
+            return;
+        }
+        OutputStream[] out = {null};
+        run(speaking, a -> write(res, out, format, audio.add(a)), () -> {
+            if (write(res, out, format, audio.finish()))
+                try {
+                    out[0].close();
+                } catch (IOException | UncheckedIOException e) {
+                    // the client left at the end: nothing to tell it
+                }
         });
     }
 
+    /** Sends bytes (the headers with the first); false when the client has left. */
+    private static boolean write(ServerResponse res, OutputStream[] out, SpeechAudio.Format format, byte[] bytes) {
+        try {
+            if (out[0] == null) {
+                res.status(200);
+                res.header(HeaderNames.CONTENT_TYPE, format.contentType);
+                out[0] = res.outputStream();
+            }
+            out[0].write(bytes);
+            out[0].flush();
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
     /** Server-sent events: a speech.audio.delta of base64 audio per piece (a WAV stream's header with the first), then speech.audio.done. */
-    private static void sse(ServerResponse res, Speaking speaking, SpeechParams.Format format) throws InterruptedException {
+    private static void sse(ServerResponse res, Speaking speaking, SpeechAudio.Format format) throws InterruptedException {
         EventStream stream = new EventStream(res);
-        boolean[] first = {true};
+        SpeechAudio audio = SpeechAudio.streaming(format);
         int[] characters = {0};
         try {
             run(speaking, a -> {
-                byte[] audio = SpeechAudio.pcm16(a.samples());
-                if (first[0] && format == SpeechParams.Format.WAV) audio = concat(SpeechAudio.streamingWavHeader(a.sampleRate()), audio);
-                first[0] = false;
                 characters[0] += a.text().length();
-                return stream.send(Json.object().put("type", "speech.audio.delta").put("audio", Base64.getEncoder().encodeToString(audio)));
+                return delta(stream, audio.add(a));
             }, () -> {
+                delta(stream, audio.finish());
                 ObjectNode usage = Json.object().put("input_tokens", characters[0]).put("output_tokens", 0).put("total_tokens", characters[0]);
                 stream.send(Json.object().put("type", "speech.audio.done").set("usage", usage));
                 stream.end();
@@ -149,6 +148,11 @@ final class SpeechService implements HttpService {
             stream.send(Json.error(e));
             stream.end();
         }
+    }
+
+    /** One speech.audio.delta, unless there is nothing to send yet; false when the client has left. */
+    private static boolean delta(EventStream stream, byte[] audio) {
+        return audio.length == 0 || stream.send(Json.object().put("type", "speech.audio.delta").put("audio", Base64.getEncoder().encodeToString(audio)));
     }
 
     /** Runs the speech to its end, handing each piece to {@code piece} (false: the client left, so it is cancelled). */
@@ -161,12 +165,6 @@ final class SpeechService implements HttpService {
             throw ApiException.invalid("input", e.getMessage());
         }
         done.run();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     /** The model asked for; OpenAI's tts-1, tts-1-hd and gpt-4o-mini-tts are the first speech synthesis model on offer. */

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code POST /v1/audio/speech} on a random-weight Kokoro folder, through the official openai client (a WAV file, a FLAC
- * file, PCM streamed to a file, server-sent events) and plain requests (the voice list, the refusals).
+ * file, PCM, MP3 and Ogg Opus streamed to files, server-sent events of PCM and of Opus) and plain requests (the voice
+ * list, the refusals). The lossy files are read back by Muse's decoders and held to the WAV's length.
  */
 class SpeechApiTest {
     @TempDir static Path dir;
@@ -66,7 +67,19 @@ class SpeechApiTest {
         assertEquals("voice", r.get("error").get("param").asText(), seen);
         assertTrue(r.get("error").get("message").asText().contains("af_test"), seen);
         assertEquals("response_format", r.get("format").get("param").asText(), seen);
-        assertTrue(r.get("format").get("message").asText().contains("not available yet"), seen);
+        assertTrue(r.get("format").get("message").asText().contains("'aac' is not available"), seen);
+
+        int samples = wav.samples().length;
+        Audio mp3 = new AudioDecoder().decode(Files.readAllBytes(out.resolve("speech.mp3")));
+        assertEquals("audio/mpeg", r.get("mp3Type").asText());
+        assertEquals(24_000, mp3.sampleRate());
+        assertTrue(Math.abs(mp3.samples().length - samples) < 3000, mp3.samples().length + " MP3 samples for " + samples);
+        assertEquals("audio/ogg", r.get("opusType").asText());
+        for (String file : new String[] {"speech.opus", "sse.opus"}) {
+            Audio opus = new AudioDecoder().decode(Files.readAllBytes(out.resolve(file))).at(24_000);
+            assertTrue(Math.abs(opus.samples().length - samples) < 480, file + ": " + opus.samples().length + " samples for " + samples);
+        }
+        assertTrue(r.get("opusDeltas").asInt() >= 2, "Ogg pages in more than one delta: " + seen);
     }
 
     @Test
