@@ -50,6 +50,9 @@ final class SayCommand implements Callable<Integer> {
     boolean listVoices;
 
     @Override public Integer call() throws Exception {
+        SpeechAudio.Format format = output == null ? null : SpeechAudio.Format.ofFileName(output.getFileName().toString());
+        if (output != null && (format == null || format == SpeechAudio.Format.PCM))
+            throw new IllegalArgumentException("write speech to a .wav, .flac, .mp3 or .opus file, not " + output.getFileName());
         Path folder = model != null ? ModelFiles.resolve(model) : firstVoiceModel();
         if (!ModelFiles.isVoiceFolder(folder)) throw new IllegalArgumentException(folder + " is not a speech synthesis model (a Kokoro folder: config.json, a .pth checkpoint, voices/)");
         ModelPaths paths = new ModelPaths(ModelFiles.idOf(folder), folder, null);
@@ -62,9 +65,6 @@ final class SayCommand implements Callable<Integer> {
             String input = input();
             if (output == null) play(engine, paths.id(), input);
             else {
-                SpeechAudio.Format format = SpeechAudio.Format.ofFileName(output.getFileName().toString());
-                if (format == null || format == SpeechAudio.Format.PCM)
-                    throw new IllegalArgumentException("write speech to a .wav, .flac, .mp3 or .opus file, not " + output.getFileName());
                 Files.write(output, say(engine, paths.id(), input, null, SpeechAudio.of(format)));
                 System.err.println("wrote " + output);
             }

@@ -54,6 +54,15 @@ class SayCommandTest {
         assertEquals(0, lossless.exitCode(), lossless.err());
         assertArrayEquals(audio.samples(), new AudioDecoder().decode(Files.readAllBytes(flac)).samples(), 4f / 32768, "a FLAC of the same speech (to rounding)");
 
+        Path mp3 = dir.resolve("hello.mp3");
+        CliTest.Outcome lossy = muse("say", "Hello world!", "-v", "bf_test", "--speed", "1.5", "-o", mp3.toString());
+        assertEquals(0, lossy.exitCode(), lossy.err());
+        Audio decoded = new AudioDecoder().decode(Files.readAllBytes(mp3));
+        assertTrue(Math.abs(decoded.samples().length - audio.samples().length) < 3000, decoded.samples().length + " MP3 samples for " + audio.samples().length);
+        CliTest.Outcome aac = muse("say", "Hello world!", "-o", dir.resolve("hello.aac").toString());
+        assertEquals(1, aac.exitCode());
+        assertTrue(aac.err().contains("a .wav, .flac, .mp3 or .opus file"), aac.err());
+
         CliTest.Outcome spanish = muse("say", "hola", "-v", "ef_nobody", "-o", out.toString());
         assertEquals(1, spanish.exitCode());
         assertTrue(spanish.err().contains("no voice is called \"ef_nobody\""), spanish.err());
