@@ -97,7 +97,7 @@ public final class ConvKernels {
         float[] biasValues = bias == null ? null : new float[oc];
         if (bias != null) bias.dequantize(0, biasValues, 0, oc);
         float[] floats = weight instanceof F32Tensor f ? f.heapFloats() : null;
-        if (floats != null && c.stride() == 1 && c.dilation() == 1 && outSteps >= 4) {
+        if (floats != null && c.stride() == 1 && outSteps >= 4) {
             contiguous(c, floats, in, out);
             if (biasValues != null) for (int r = 0; r < outSteps; r++) VectorKernels.add(out, r * oc, out, r * oc, biasValues, 0, oc);
             return;
@@ -121,17 +121,29 @@ public final class ConvKernels {
     }
 
     /**
-     * A stride-1, dilation-1 convolution with the kernel as floats, without copying patches: output step t's patch is rows
-     * t .. t + k - 1 of the padded input, which lie one after another, so the padded input serves as a matrix of
-     * overlapping rows (each k x channels long, one channel row apart) for the register-tiled product.
+     * A stride-1 convolution with the kernel as floats, without copying patches. The padded input is copied once, its
+     * steps regrouped by phase (step mod dilation): within a phase, a dilated window is k consecutive rows, so each
+     * phase serves as a matrix of overlapping rows (each k x channels long, one channel row apart) for the
+     * register-tiled product, whose outputs land on every dilation-th output row. Dilation 1 is one phase: the padded input.
      */
     private static void contiguous(Conv1 c, float[] w, float[] in, float[] out) {
-        int ic = c.inChannels(), oc = c.outChannels(), patch = c.patch(), outSteps = c.outSteps();
-        float[] padded = new float[(c.steps() + c.padLeft() + c.padRight()) * ic];
-        System.arraycopy(in, 0, padded, c.padLeft() * ic, c.steps() * ic);
+        int ic = c.inChannels(), oc = c.outChannels(), patch = c.patch(), outSteps = c.outSteps(), d = c.dilation();
+        int paddedSteps = c.steps() + c.padLeft() + c.padRight();
+        float[] phases = new float[paddedSteps * ic]; // the padding stays zero
+        int[] phaseStart = new int[d];
+        for (int r = 0, row = 0; r < d; r++) {
+            phaseStart[r] = row;
+            for (int s = r; s < paddedSteps; s += d, row++) {
+                int t = s - c.padLeft();
+                if (t >= 0 && t < c.steps()) System.arraycopy(in, t * ic, phases, row * ic, ic);
+            }
+        }
         Parallel.forChunks((oc + 3) / 4, (from, to) -> {
             int first = 4 * from, count = Math.min(oc, 4 * to) - first;
-            GemmKernels.matmulNT(padded, 0, ic, w, first * patch, patch, out, first, oc, outSteps, count, patch);
+            for (int r = 0; r < Math.min(d, outSteps); r++) {
+                int rows = (outSteps - r + d - 1) / d; // output steps r, r + d, ...: the last window ends at the phase's last row
+                GemmKernels.matmulNT(phases, phaseStart[r] * ic, ic, w, first * patch, patch, out, r * oc + first, d * oc, rows, count, patch);
+            }
         });
     }
 
