@@ -2,6 +2,7 @@ package dev.muse.formats.pytorch;
 
 import dev.muse.engine.GgmlType;
 import dev.muse.engine.Tensor;
+import dev.muse.engine.WeightMemory;
 import dev.muse.formats.FormatException;
 import dev.muse.formats.MappedFile;
 import dev.muse.formats.Metadata;
@@ -223,6 +224,18 @@ public final class TorchCheckpoint implements TensorSource {
         Tensor tensor = Tensor.of(dtype.type, out, elements);
         copied.put(name, tensor);
         return tensor;
+    }
+
+    /**
+     * Drops a tensor's pages from this process's memory once the model has copied them (they are read back from the
+     * file if touched again); a tensor that was put in order is a copy already, and its storage may be shared.
+     */
+    @Override public void release(String name, long offset, long length) {
+        TensorInfo info = info(name);
+        View v = views.get(name);
+        long bytes = info.elements() * v.storage().dtype().bytes;
+        java.util.Objects.checkFromIndexSize(offset, length, bytes);
+        if (rowMajor(v)) WeightMemory.evict(file.asSlice(info.offset(), bytes), offset, length);
     }
 
     /** Every element of a tensor of any dtype as a double (integers, booleans too): for configs kept as tensors and for tests. */
