@@ -120,31 +120,38 @@ public final class ConvKernels {
         }
     }
 
+    /** Output steps per block of a stride-1 convolution: a multiple of every dilation up to 8, its input a megabyte or so. */
+    private static final int STEP_BLOCK = 840;
+
     /**
-     * A stride-1 convolution with the kernel as floats, without copying patches. The padded input is copied once, its
-     * steps regrouped by phase (step mod dilation): within a phase, a dilated window is k consecutive rows, so each
-     * phase serves as a matrix of overlapping rows (each k x channels long, one channel row apart) for the
-     * register-tiled product, whose outputs land on every dilation-th output row. Dilation 1 is one phase: the padded input.
+     * A stride-1 convolution with the kernel as floats, without copying patches, a block of output steps at a time. The
+     * block's padded input is copied once, its steps regrouped by phase (step mod dilation): within a phase, a dilated
+     * window is k consecutive rows, so each phase serves as a matrix of overlapping rows (each k x channels long, one
+     * channel row apart) for the register-tiled product, whose outputs land on every dilation-th output row. Dilation 1
+     * is one phase: the padded input.
      */
     private static void contiguous(Conv1 c, float[] w, float[] in, float[] out) {
-        int ic = c.inChannels(), oc = c.outChannels(), patch = c.patch(), outSteps = c.outSteps(), d = c.dilation();
-        int paddedSteps = c.steps() + c.padLeft() + c.padRight();
-        float[] phases = new float[paddedSteps * ic]; // the padding stays zero
+        int ic = c.inChannels(), oc = c.outChannels(), patch = c.patch(), outSteps = c.outSteps(), d = c.dilation(), span = (c.kernel() - 1) * d;
+        float[] phases = new float[(Math.min(STEP_BLOCK, outSteps) + span) * ic];
         int[] phaseStart = new int[d];
-        for (int r = 0, row = 0; r < d; r++) {
-            phaseStart[r] = row;
-            for (int s = r; s < paddedSteps; s += d, row++) {
-                int t = s - c.padLeft();
-                if (t >= 0 && t < c.steps()) System.arraycopy(in, t * ic, phases, row * ic, ic);
+        for (int s0 = 0; s0 < outSteps; s0 += STEP_BLOCK) {
+            int steps = Math.min(STEP_BLOCK, outSteps - s0), window = steps + span, first = s0;
+            for (int r = 0, row = 0; r < d; r++) { // padded steps s0 + r, s0 + r + d, ... one after another
+                phaseStart[r] = row;
+                for (int s = r; s < window; s += d, row++) {
+                    int t = s0 + s - c.padLeft();
+                    if (t >= 0 && t < c.steps()) System.arraycopy(in, t * ic, phases, row * ic, ic);
+                    else Arrays.fill(phases, row * ic, (row + 1) * ic, 0f);
+                }
             }
+            Parallel.forChunks((oc + 3) / 4, (from, to) -> {
+                int o = 4 * from, count = Math.min(oc, 4 * to) - o;
+                for (int r = 0; r < Math.min(d, steps); r++) {
+                    int rows = (steps - r + d - 1) / d; // output steps r, r + d, ...: the last window ends at the phase's last row
+                    GemmKernels.matmulNT(phases, phaseStart[r] * ic, ic, w, o * patch, patch, out, (first + r) * oc + o, d * oc, rows, count, patch);
+                }
+            });
         }
-        Parallel.forChunks((oc + 3) / 4, (from, to) -> {
-            int first = 4 * from, count = Math.min(oc, 4 * to) - first;
-            for (int r = 0; r < Math.min(d, outSteps); r++) {
-                int rows = (outSteps - r + d - 1) / d; // output steps r, r + d, ...: the last window ends at the phase's last row
-                GemmKernels.matmulNT(phases, phaseStart[r] * ic, ic, w, first * patch, patch, out, r * oc + first, d * oc, rows, count, patch);
-            }
-        });
     }
 
     /**

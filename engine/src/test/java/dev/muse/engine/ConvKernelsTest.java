@@ -61,6 +61,7 @@ class ConvKernelsTest {
                 new ConvKernels.Conv1(300, 12, 7, 3, 1, 5, 5, 5),   // dilation 5 (ISTFTNet's residual blocks), past one block
                 new ConvKernels.Conv1(13, 6, 5, 7, 1, 3, 9, 9),     // dilation 3 over 13 steps: phases of 5, 4 and 4 output steps
                 new ConvKernels.Conv1(6, 4, 9, 2, 1, 2, 1, 0),      // dilation 2, an even kernel, padding on one side, phases of 3
+                new ConvKernels.Conv1(2000, 6, 5, 5, 1, 3, 6, 6),   // past two blocks of output steps, the last one short
                 new ConvKernels.Conv1(40, 22, 16, 10, 5, 1, 3, 3),  // a strided noise convolution: kernel 2 x stride
                 new ConvKernels.Conv1(9, 8, 4, 7, 1, 1, 3, 0)};     // padding on one side only
         for (ConvKernels.Conv1 c : shapes) {

@@ -113,7 +113,8 @@ public final class IstftNet {
             leakyRelu(x, 0.1f);
             float[] fromSource = noiseConvs[i].apply(ops, har, spectrumFrames);
             int sourceSteps = noiseConvs[i].shape(spectrumFrames).outSteps();
-            noiseRes[i].apply(ops, fromSource, sourceSteps, s);
+            float[][] scratch = new float[3][fromSource.length]; // the residual blocks' layers, one block after another
+            noiseRes[i].apply(ops, fromSource, sourceSteps, s, scratch);
             x = ups[i].apply(ops, x, steps);
             steps = ups[i].shape(steps).outSteps();
             int channels = ups[i].out();
@@ -127,10 +128,11 @@ public final class IstftNet {
             if (steps != sourceSteps)
                 throw new IllegalArgumentException(frames + " frames of features do not match the source's " + spectrumFrames + " spectrum frames");
             ops.add(x, 0, x, 0, fromSource, 0, x.length);
-            float[] mean = new float[x.length];
+            float[] mean = new float[x.length], work = fromSource; // added in already: its array is free
             for (int j = 0; j < kernels; j++) {
-                float[] y = resblocks[i * kernels + j].apply(ops, x.clone(), steps, s);
-                ops.add(mean, 0, mean, 0, y, 0, mean.length);
+                System.arraycopy(x, 0, work, 0, x.length);
+                resblocks[i * kernels + j].apply(ops, work, steps, s, scratch); // in place
+                ops.add(mean, 0, mean, 0, work, 0, mean.length);
             }
             for (int k = 0; k < mean.length; k++) mean[k] /= kernels;
             x = mean;

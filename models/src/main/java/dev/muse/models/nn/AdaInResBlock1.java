@@ -34,14 +34,22 @@ public record AdaInResBlock1(Conv1d[] convs1, Conv1d[] convs2, AdaIn1d[] adain1,
 
     /** The block applied to x [steps, channels] with style s; x is updated in place and returned. */
     public float[] apply(Ops ops, float[] x, int steps, float[] s) {
-        float[] xt = new float[x.length];
+        return apply(ops, x, steps, s, new float[3][x.length]);
+    }
+
+    /**
+     * The block applied in place, its layers working in {@code scratch}: three arrays at least as long as x, which a
+     * caller that runs blocks one after another passes to each (a vocoder's activations are megabytes each).
+     */
+    public float[] apply(Ops ops, float[] x, int steps, float[] s, float[][] scratch) {
+        float[] xt = scratch[0], h = scratch[1], y = scratch[2];
         for (int i = 0; i < convs1.length; i++) {
             adain1[i].apply(ops, x, steps, adain1[i].modulation(ops, s), xt);
             ops.snake(xt, steps, channels, alpha1[i]);
-            float[] h = convs1[i].apply(ops, xt, steps);
+            convs1[i].apply(ops, xt, steps, h);
             adain2[i].apply(ops, h, steps, adain2[i].modulation(ops, s), h);
             ops.snake(h, steps, channels, alpha2[i]);
-            float[] y = convs2[i].apply(ops, h, steps);
+            convs2[i].apply(ops, h, steps, y);
             ops.add(x, 0, x, 0, y, 0, x.length);
         }
         return x;

@@ -21,9 +21,12 @@ public record Conv1d(Tensor weight, Tensor bias, int in, int out, int kernel, in
 
     /** The convolved steps, channels-last; there are {@link #shape}'s outSteps of them. */
     public float[] apply(Ops ops, float[] x, int steps) {
-        ConvKernels.Conv1 shape = shape(steps);
-        float[] y = new float[shape.outSteps() * out];
-        ops.conv1d(shape, weight, bias, x, y);
+        return apply(ops, x, steps, new float[shape(steps).outSteps() * out]);
+    }
+
+    /** The convolved steps written into {@code y} (at least outSteps x out long, reused by a caller that convolves often); y. */
+    public float[] apply(Ops ops, float[] x, int steps, float[] y) {
+        ops.conv1d(shape(steps), weight, bias, x, y);
         return y;
     }
 }
