@@ -114,7 +114,7 @@ public final class ConvKernels {
                     else System.arraycopy(in, t * ic, patches, to, ic);
                 }
             }
-            multiply(weight, patches, rows, block, oc, patch);
+            multiply(weight, patches, 0, rows, block, oc, patch);
             System.arraycopy(block, 0, out, s0 * oc, rows * oc);
             if (biasValues != null) for (int r = 0; r < rows; r++) VectorKernels.add(out, (s0 + r) * oc, out, (s0 + r) * oc, biasValues, 0, oc);
         }
@@ -159,15 +159,15 @@ public final class ConvKernels {
      * 1-D convolutions keep theirs) is multiplied in register tiles of 4 x 4 (matmulNT), the output channels split over
      * the threads; any other tensor by the weight-streaming kernel.
      */
-    private static void multiply(Tensor weight, float[] x, int rows, float[] out, int oc, int cols) {
+    private static void multiply(Tensor weight, float[] x, int xOff, int rows, float[] out, int oc, int cols) {
         float[] w = weight instanceof F32Tensor f ? f.heapFloats() : null;
         if (w == null || rows < 4) {
-            MatmulKernels.matmulBatch(weight, x, rows, out, oc, cols);
+            MatmulKernels.matmulBatch(weight, xOff == 0 ? x : Arrays.copyOfRange(x, xOff, xOff + rows * cols), rows, out, oc, cols);
             return;
         }
         Parallel.forChunks((oc + 3) / 4, (from, to) -> {
             int first = 4 * from, count = Math.min(oc, 4 * to) - first;
-            GemmKernels.matmulNT(x, 0, cols, w, first * cols, cols, out, first, oc, rows, count, cols);
+            GemmKernels.matmulNT(x, xOff, cols, w, first * cols, cols, out, first, oc, rows, count, cols);
         });
     }
 
@@ -191,20 +191,25 @@ public final class ConvKernels {
      * channel) order: a PyTorch [in, out, k] kernel permuted once at load), which are then added where they land.
      */
     public static void convTranspose1d(Conv1Transposed c, Tensor weight, Tensor bias, float[] in, float[] out) {
-        int oc = c.outChannels(), rows = c.kernel() * oc, outSteps = c.outSteps();
-        float[] spread = new float[c.steps() * rows];
-        multiply(weight, in, c.steps(), spread, rows, c.inChannels());
+        int oc = c.outChannels(), rows = c.kernel() * oc, outSteps = c.outSteps(), ic = c.inChannels();
         Arrays.fill(out, 0, outSteps * oc, 0f);
         if (bias != null) {
             float[] b = new float[oc];
             bias.dequantize(0, b, 0, oc);
             for (int t = 0; t < outSteps; t++) System.arraycopy(b, 0, out, t * oc, oc);
         }
-        for (int t = 0; t < c.steps(); t++)
-            for (int tap = 0; tap < c.kernel(); tap++) {
-                int to = t * c.stride() - c.padding() + tap;
-                if (to >= 0 && to < outSteps) VectorKernels.add(out, to * oc, out, to * oc, spread, t * rows + tap * oc, oc);
-            }
+        // a block of input steps at a time: their contributions are a megabyte or two, not a copy of the output per tap
+        int block = Math.max(4, Math.min(c.steps(), (1 << 19) / rows));
+        float[] spread = new float[block * rows];
+        for (int t0 = 0; t0 < c.steps(); t0 += block) {
+            int n = Math.min(block, c.steps() - t0);
+            multiply(weight, in, t0 * ic, n, spread, rows, ic);
+            for (int t = t0; t < t0 + n; t++)
+                for (int tap = 0; tap < c.kernel(); tap++) {
+                    int to = t * c.stride() - c.padding() + tap;
+                    if (to >= 0 && to < outSteps) VectorKernels.add(out, to * oc, out, to * oc, spread, (t - t0) * rows + tap * oc, oc);
+                }
+        }
     }
 
     /** The definition, with a PyTorch-ordered kernel [in][out][tap]: every input value times every tap, summed in double. */

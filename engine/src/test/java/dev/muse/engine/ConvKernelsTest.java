@@ -95,6 +95,7 @@ class ConvKernelsTest {
         ConvKernels.Conv1Transposed[] shapes = {
                 new ConvKernels.Conv1Transposed(7, 6, 4, 10, 5, 2, 0),   // ISTFTNet's upsampler: kernel 2 x rate, padding (k - u) / 2
                 new ConvKernels.Conv1Transposed(30, 16, 9, 12, 6, 3, 0),
+                new ConvKernels.Conv1Transposed(2730, 2, 64, 12, 6, 3, 0), // blocks of 682 input steps, the last of 2
                 new ConvKernels.Conv1Transposed(5, 3, 3, 3, 2, 1, 1)};   // output padding
         for (ConvKernels.Conv1Transposed c : shapes) {
             float[] torch = TensorContractTest.gaussian(random, c.inChannels() * c.outChannels() * c.kernel(), 0.2f);
