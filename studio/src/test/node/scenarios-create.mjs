@@ -125,12 +125,15 @@ export async function create(t) {
 }
 
 /**
- * An answer read aloud by the server's speech model (a random-weight Kokoro): it plays as its audio arrives (the page's
+ * An answer read aloud by the server's speech model (a random-weight Kokoro, which the chat's model picker does not
+ * offer: one cannot chat with a voice): it plays as its audio arrives (the page's
  * AudioContext runs and samples are scheduled), stops on request, can be downloaded as a WAV file once said whole, and
  * with auto-speak on the next answer is read without a click, in the voice and at the pace picked in the settings.
  */
 export async function speak(t) {
   await open(t);
+  const offered = await t.page.getByLabel('Model', { exact: true }).locator('option').evaluateAll(options => options.map(o => o.value));
+  t.check(!offered.includes('kokoro') && offered.includes('tiny-chat'), `the chat's model picker leaves the voice out (${offered.join(', ')})`);
   await pickModel(t, 'tiny-chat');
   await chatSettings(t, { temperature: 0, maxTokens: 4 });
   await send(t, 'Say hello');

@@ -1,8 +1,12 @@
-// The model picker: the server's models, loaded ones first, with their context window once loaded.
+// The model picker: the server's models a conversation can be held with, loaded ones first, with their context
+// window once loaded. Speech models (a voice, a transcriber) are not in it: the studio uses them for reading aloud and the microphone.
 import { call } from './api.js';
 import { el } from './dom.js';
 
 const LAST_MODEL = 'muse.model';
+
+/** Whether a conversation can be held with a model: it reads text and answers in text or pictures (not a voice or a transcriber). */
+const converses = m => (m.input_modalities ?? ['text']).includes('text') && (m.output_modalities ?? ['text']).some(o => o === 'text' || o === 'image');
 
 export class ModelPicker {
   /** onChange(id) when the person picks another model; onShown() whenever the list or the choice shown changed. */
@@ -21,13 +25,13 @@ export class ModelPicker {
   async refresh() {
     const previous = this.select.value || localStorage.getItem(LAST_MODEL);
     this.models = (await call('GET', 'v1/models')).data;
-    const loaded = this.models.filter(m => m.loaded), available = this.models.filter(m => !m.loaded);
+    const offered = this.models.filter(converses), loaded = offered.filter(m => m.loaded), available = offered.filter(m => !m.loaded);
     const option = m => el('option', { value: m.id }, m.loaded && m.context_length ? `${m.id} · ${m.context_length.toLocaleString()} tokens` : m.id);
     this.select.replaceChildren(
       ...(loaded.length ? [el('optgroup', { label: 'Loaded' }, loaded.map(option))] : []),
       ...(available.length ? [el('optgroup', { label: 'Available (loads on first use)' }, available.map(option))] : []));
-    this.select.disabled = this.models.length === 0;
-    const keep = this.models.find(m => m.id === previous) ?? loaded[0] ?? this.models[0];
+    this.select.disabled = offered.length === 0;
+    const keep = offered.find(m => m.id === previous) ?? loaded[0] ?? offered[0];
     if (keep) this.select.value = keep.id;
     this.onShown();
   }
@@ -36,7 +40,7 @@ export class ModelPicker {
 
   /** Shows a conversation's model; false when this server does not offer it (the current choice stays). */
   choose(id) {
-    if (!id || !this.models.some(m => m.id === id)) return false;
+    if (!id || !this.models.some(m => m.id === id && converses(m))) return false;
     this.select.value = id;
     this.onShown();
     return true;
