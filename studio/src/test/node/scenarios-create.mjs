@@ -169,4 +169,17 @@ export async function speak(t) {
   await t.page.waitForFunction(previous => window.museSpeech?.key !== previous && window.museSpeech.samples() > 0, before, { timeout: 120000 });
   t.check(await t.page.evaluate(() => localStorage.getItem('muse.voice')) === 'bf_test', 'the voice picked is kept in this browser');
   await t.screenshot('auto-speak');
+
+  // An answer is said while it is written: each run of finished sentences is asked for as its last delta arrives (the
+  // chat stream is played back here, so the sentences are known), the unfinished rest when the answer ends.
+  const asked = [];
+  t.page.on('request', r => { if (r.url().endsWith('/v1/audio/speech')) asked.push(JSON.parse(r.postData()).input); });
+  const deltas = ['Hello there. ', 'Muse speaks ', 'while it writes! ', 'The end'];
+  const body = deltas.map(content => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`).join('') + 'data: [DONE]\n\n';
+  await t.page.route('**/v1/chat/completions', route => route.fulfill({ status: 200, headers: { 'Content-Type': 'text/event-stream' }, body }));
+  await send(t, 'Talk to me');
+  for (let i = 0; i < 1200 && asked.length < 3; i++) await t.page.waitForTimeout(100); // each waits for the one before
+  t.check(JSON.stringify(asked) === JSON.stringify(['Hello there.', 'Muse speaks while it writes!', 'The end']),
+    `sentences said as they are written: ${JSON.stringify(asked)}`);
+  await t.page.unroute('**/v1/chat/completions');
 }

@@ -121,7 +121,7 @@ export class Chat {
     this.stats.reset();
     this.renderStates();
     this.scrollToEnd(true);
-    let assistant = null, view = null, usage = null, text = '', thought = '', frame = 0;
+    let assistant = null, view = null, usage = null, text = '', thought = '', frame = 0, speech = null;
     try {
       if (!this.conversation.id) await this.create(model, content);
       const body = this.request(model, content);
@@ -129,6 +129,8 @@ export class Chat {
       let first = null, pieces = 0;
       assistant = { role: 'assistant', content: '', status: 'streaming' };
       view = this.append(assistant);
+      // with auto-speak the answer is said while it is written, its finished sentences at a time
+      if (this.models.speaks() && speechChoices.autoSpeak) speech = this.speaker.follow(speechKey(assistant));
       this.renderStates();
       for await (const event of stream('v1/chat/completions', body, controller.signal)) {
         const delta = event.choices?.[0]?.delta ?? {};
@@ -141,6 +143,7 @@ export class Chat {
         }
         text += delta.content ?? '';
         thought += delta.reasoning_content ?? '';
+        if (delta.content) speech?.add(text);
         pieces++;
         this.stats.rate(pieces, now - first, false);
         frame ||= requestAnimationFrame(() => {
@@ -179,11 +182,11 @@ export class Chat {
       view?.refresh({ last: false, busy: false });
       this.renderStates();
     }
+    if (speech && user.unsent) this.speaker.stop(); // refused before answering: nothing to say
+    else speech?.end(text); // stopped or cut off: what was written is said
     if (!user.unsent) await this.sync(usage);
-    if (assistant?.status === 'complete' && this.models.speaks() && speechChoices.autoSpeak) {
-      const answer = this.entries.findLast(e => e.message.role === 'assistant' && !e.message.unsent)?.message;
-      if (answer && textOf(answer.content)) this.speaker.say(speechKey(answer), textOf(answer.content));
-    }
+    const stored = this.entries.findLast(e => e.message.role === 'assistant' && !e.message.unsent)?.message;
+    if (speech && stored?.id) this.speaker.rename(speechKey(assistant), stored.id);
   }
 
   /**
