@@ -3,9 +3,11 @@ package dev.muse.bench;
 import dev.muse.engine.Ops;
 import dev.muse.engine.Parallel;
 import dev.muse.hub.ModelFiles;
+import dev.muse.models.kokoro.IstftNet;
 import dev.muse.models.kokoro.Kokoro;
 import dev.muse.models.kokoro.SourceNoise;
 import dev.muse.models.kokoro.Voice;
+import dev.muse.models.nn.Scratch;
 import dev.muse.runtime.SpeechRequest;
 import dev.muse.testkit.TinyKokoro;
 import dev.muse.text.phonemes.EnglishG2p;
@@ -64,6 +66,7 @@ public final class TtsBench {
             double load = (System.nanoTime() - loadStart) / 1e9;
             Voice voice = kokoro.voice(kokoro.voices().getFirst());
             EnglishG2p g2p = EnglishG2p.load(folder, voice.name().startsWith("b"));
+            Scratch scratch = IstftNet.scratch(); // the vocoder's arrays, shared by every speech as the runtime's model does
             List<String> rows = new ArrayList<>();
             String sentencePhonemes = null;
             for (int words : new int[] {20, 200}) {
@@ -75,7 +78,7 @@ public final class TtsBench {
                     double firstAt = 0, seconds = 0;
                     SourceNoise noise = SourceNoise.seeded(r);
                     for (EnglishG2p.Chunk piece : pieces) {
-                        seconds += kokoro.speak(piece.phonemes(), voice, 1f, noise).audio().length / 24_000.0;
+                        seconds += kokoro.speak(piece.phonemes(), voice, 1f, noise, scratch).audio().length / 24_000.0;
                         if (firstAt == 0) firstAt = (System.nanoTime() - start) / 1e9;
                     }
                     double took = (System.nanoTime() - start) / 1e9;

@@ -4,12 +4,14 @@ import dev.muse.models.kokoro.Kokoro;
 import dev.muse.models.kokoro.KokoroConfig;
 import dev.muse.models.kokoro.SourceNoise;
 import dev.muse.models.kokoro.Voice;
+import dev.muse.models.nn.Scratch;
 import dev.muse.text.phonemes.EnglishG2p;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Semaphore;
 import java.util.function.DoubleConsumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * One text being said, on a thread of its own: the caller reads an {@link Event.Audio} per piece of the text (about a
@@ -18,17 +20,19 @@ import java.util.function.Predicate;
  * away) stops it before the next piece.
  */
 public final class Speaking extends EventStream {
-    Speaking(String model, Kokoro kokoro, Semaphore turn, List<EnglishG2p.Chunk> pieces, Voice voice, float speed, long seed) {
+    Speaking(String model, Kokoro kokoro, Semaphore turn, Supplier<Scratch> scratches, List<EnglishG2p.Chunk> pieces, Voice voice, float speed,
+             long seed) {
         Thread.ofVirtual().name("say " + model).start(() -> {
             try {
                 turn.acquire();
                 try {
                     SourceNoise noise = SourceNoise.seeded(seed);
+                    Scratch scratch = scratches.get(); // the model's vocoder arrays, ours while we have the turn
                     long samples = 0;
                     for (int i = 0; i < pieces.size(); i++) {
                         if (cancelled) throw new CancellationException();
                         EnglishG2p.Chunk piece = pieces.get(i);
-                        float[] audio = kokoro.speak(piece.phonemes(), voice, speed, noise).audio();
+                        float[] audio = kokoro.speak(piece.phonemes(), voice, speed, noise, scratch).audio();
                         samples += audio.length;
                         events.add(new Event.Audio(i, piece.text(), piece.phonemes(), KokoroConfig.SAMPLE_RATE, audio));
                         events.add(new Event.Progress((i + 1) / (double) pieces.size()));

@@ -2,11 +2,14 @@ package dev.muse.runtime;
 
 import dev.muse.engine.Ops;
 import dev.muse.hub.ModelFiles;
+import dev.muse.models.kokoro.IstftNet;
 import dev.muse.models.kokoro.Kokoro;
 import dev.muse.models.kokoro.Voice;
+import dev.muse.models.nn.Scratch;
 import dev.muse.text.phonemes.EnglishG2p;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.SoftReference;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,12 @@ final class VoiceModel implements AutoCloseable {
     private final Semaphore turn = new Semaphore(1, true);
     private final Map<String, Voice> voices = new ConcurrentHashMap<>();
     private final Map<Boolean, EnglishG2p> phonemizers = new ConcurrentHashMap<>();
+    /**
+     * The vocoder's working arrays (a few hundred megabytes for long pieces), shared by this model's speeches, which
+     * take turns: made once rather than per speech, so they do not pile up in the old generation as garbage; held
+     * softly, so memory wanted elsewhere (or a long idle) lets them go.
+     */
+    private SoftReference<Scratch> scratch = new SoftReference<>(null);
 
     private VoiceModel(Path folder, Kokoro kokoro, long fileBytes) {
         this.folder = folder;
@@ -81,7 +90,14 @@ final class VoiceModel implements AutoCloseable {
                     + "; Muse phonemizes English only so far (American voices a*, British voices b*)");
         List<EnglishG2p.Chunk> pieces = phonemizer(language == 'b').chunks(r.input(), Math.min(SpeechRequest.FIRST_PIECE, r.piecePhonemes()), r.piecePhonemes());
         if (pieces.isEmpty()) throw new IllegalArgumentException("the text has nothing to say (no words, numbers or symbols Muse can read)");
-        return new Speaking(id, kokoro, turn, pieces, voice, r.speed(), r.seed());
+        return new Speaking(id, kokoro, turn, this::scratch, pieces, voice, r.speed(), r.seed());
+    }
+
+    /** The working arrays, made again if the collector let them go; called with the turn held. */
+    private synchronized Scratch scratch() {
+        Scratch s = scratch.get();
+        if (s == null) scratch = new SoftReference<>(s = IstftNet.scratch());
+        return s;
     }
 
     private EnglishG2p phonemizer(boolean british) {

@@ -5,6 +5,7 @@ import dev.muse.media.Stft;
 import dev.muse.models.nn.AdaInResBlock1;
 import dev.muse.models.nn.Conv1d;
 import dev.muse.models.nn.ConvTranspose1d;
+import dev.muse.models.nn.Scratch;
 import dev.muse.models.nn.WeightShapes;
 
 /**
@@ -79,7 +80,12 @@ public final class IstftNet {
      * frames; {@code phases} and {@code noise} are the harmonic source's random numbers ({@link HarmonicSource#apply}).
      */
     public float[] apply(Ops ops, float[] x, int frames, float[] s, float[] f0, float[] phases, float[] noise) {
-        return generate(ops, x, frames, s, sourceFeatures(source.apply(f0, phases, noise)));
+        return apply(ops, x, frames, s, f0, phases, noise, scratch());
+    }
+
+    /** {@link #apply(Ops, float[], int, float[], float[], float[], float[])} in a speech's shared working arrays. */
+    public float[] apply(Ops ops, float[] x, int frames, float[] s, float[] f0, float[] phases, float[] noise, Scratch scratch) {
+        return generate(ops, x, frames, s, sourceFeatures(source.apply(f0, phases, noise)), scratch);
     }
 
     /** The harmonic source's excitation for an F0 curve (see {@link HarmonicSource#apply}). */
@@ -106,38 +112,48 @@ public final class IstftNet {
 
     /** Audio from the features x ([frames, initial channels]), style s, and the source's {@link #sourceFeatures}. */
     public float[] generate(Ops ops, float[] features, int frames, float[] s, float[] har) {
+        return generate(ops, features, frames, s, har, scratch());
+    }
+
+    /** Working arrays for {@link #generate}: a speech's pieces share one (the generator's stages are tens of megabytes). */
+    public static Scratch scratch() {
+        return new Scratch(SLOTS);
+    }
+
+    private static final int FROM_SOURCE = 0, UPSAMPLED = 1, MEAN = 2, BLOCK = 3, SLOTS = 6; // BLOCK..BLOCK+2: a residual block's layers
+
+    /** {@link #generate(Ops, float[], int, float[], float[])} with its stages' arrays taken from {@code scratch}. */
+    public float[] generate(Ops ops, float[] features, int frames, float[] s, float[] har, Scratch scratch) {
         float[] x = features.clone(); // the stages work in place
         int bins = stft.bins(), spectrumFrames = har.length / (2 * bins);
         int steps = frames, kernels = config.resblockKernels().length;
         for (int i = 0; i < ups.length; i++) {
-            leakyRelu(x, 0.1f);
-            float[] fromSource = noiseConvs[i].apply(ops, har, spectrumFrames);
-            int sourceSteps = noiseConvs[i].shape(spectrumFrames).outSteps();
-            float[][] scratch = new float[3][fromSource.length]; // the residual blocks' layers, one block after another
-            noiseRes[i].apply(ops, fromSource, sourceSteps, s, scratch);
-            x = ups[i].apply(ops, x, steps);
-            steps = ups[i].shape(steps).outSteps();
-            int channels = ups[i].out();
+            leakyRelu(x, steps * ups[i].in(), 0.1f);
+            int sourceSteps = noiseConvs[i].shape(spectrumFrames).outSteps(), channels = ups[i].out(), n = sourceSteps * channels;
+            float[] fromSource = noiseConvs[i].apply(ops, har, spectrumFrames, scratch.get(FROM_SOURCE, n));
+            float[][] layers = {scratch.get(BLOCK, n), scratch.get(BLOCK + 1, n), scratch.get(BLOCK + 2, n)};
+            noiseRes[i].apply(ops, fromSource, sourceSteps, s, layers);
+            int upSteps = ups[i].shape(steps).outSteps();
+            float[] up = ups[i].apply(ops, x, steps, scratch.get(UPSAMPLED, (upSteps + 1) * channels));
+            steps = upSteps;
             if (i == ups.length - 1) { // reflection padding of one step on the left
-                float[] padded = new float[(steps + 1) * channels];
-                System.arraycopy(x, channels, padded, 0, channels);
-                System.arraycopy(x, 0, padded, channels, steps * channels);
-                x = padded;
+                System.arraycopy(up, 0, up, channels, steps * channels);
+                System.arraycopy(up, 2 * channels, up, 0, channels);
                 steps++;
             }
             if (steps != sourceSteps)
                 throw new IllegalArgumentException(frames + " frames of features do not match the source's " + spectrumFrames + " spectrum frames");
-            ops.add(x, 0, x, 0, fromSource, 0, x.length);
-            float[] mean = new float[x.length], work = fromSource; // added in already: its array is free
+            ops.add(up, 0, up, 0, fromSource, 0, n);
+            float[] mean = scratch.zeroed(MEAN, n), work = fromSource; // added in already: its array is free
             for (int j = 0; j < kernels; j++) {
-                System.arraycopy(x, 0, work, 0, x.length);
-                resblocks[i * kernels + j].apply(ops, work, steps, s, scratch); // in place
-                ops.add(mean, 0, mean, 0, work, 0, mean.length);
+                System.arraycopy(up, 0, work, 0, n);
+                resblocks[i * kernels + j].apply(ops, work, steps, s, layers); // in place
+                ops.add(mean, 0, mean, 0, work, 0, n);
             }
-            for (int k = 0; k < mean.length; k++) mean[k] /= kernels;
-            x = mean;
+            for (int k = 0; k < n; k++) mean[k] /= kernels;
+            x = mean; // the next stage reads it before it takes the slot again
         }
-        leakyRelu(x, 0.01f);
+        leakyRelu(x, steps * post.in(), 0.01f);
         float[] spectrum = post.apply(ops, x, steps);
         float[] magnitude = new float[steps * bins], phase = new float[steps * bins];
         for (int t = 0; t < steps; t++)
@@ -148,7 +164,7 @@ public final class IstftNet {
         return stft.inverse(magnitude, phase, steps);
     }
 
-    private static void leakyRelu(float[] x, float slope) {
-        for (int i = 0; i < x.length; i++) if (x[i] < 0) x[i] *= slope;
+    private static void leakyRelu(float[] x, int n, float slope) {
+        for (int i = 0; i < n; i++) if (x[i] < 0) x[i] *= slope;
     }
 }

@@ -7,6 +7,7 @@ import dev.muse.formats.JsonConfig;
 import dev.muse.formats.pytorch.TorchCheckpoint;
 import dev.muse.models.albert.Albert;
 import dev.muse.models.nn.Bias;
+import dev.muse.models.nn.Scratch;
 import dev.muse.models.nn.WeightShapes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -106,6 +107,14 @@ public final class Kokoro implements AutoCloseable {
      * {@code speed} (1 is the voice's own pace; 2 twice as fast).
      */
     public Speech speak(String phonemes, Voice voice, float speed, SourceNoise noise) {
+        return speak(phonemes, voice, speed, noise, IstftNet.scratch());
+    }
+
+    /**
+     * {@link #speak(String, Voice, float, SourceNoise)} with the vocoder working in {@code scratch}: the pieces of one
+     * speech pass the same one ({@link IstftNet#scratch}), so its arrays of tens of megabytes are made once a speech.
+     */
+    public Speech speak(String phonemes, Voice voice, float speed, SourceNoise noise, Scratch scratch) {
         int[] known = ids(phonemes);
         if (known.length == 0) throw new IllegalArgumentException("no symbol of \"" + abbreviate(phonemes) + "\" is one of Kokoro's phonemes");
         if (known.length > config.maxPhonemes())
@@ -119,7 +128,7 @@ public final class Kokoro implements AutoCloseable {
         float[] features = align(textEncoder.apply(ops, ids), config.hidden(), prosody.durations(), prosody.frames());
         int samples = 2 * prosody.frames() * config.generator().upsample();
         float[] audio = decoder.apply(ops, features, prosody.frames(), prosody.f0(), prosody.energy(), java.util.Arrays.copyOfRange(s, 0, style),
-                noise.phases(HarmonicSource.HARMONICS), noise.noise(samples * HarmonicSource.HARMONICS));
+                noise.phases(HarmonicSource.HARMONICS), noise.noise(samples * HarmonicSource.HARMONICS), scratch);
         return new Speech(audio, prosody.durations());
     }
 

@@ -75,7 +75,13 @@ public final class KokoroDecoder {
      * random numbers ({@link HarmonicSource#apply}, over the F0 curve).
      */
     public float[] apply(Ops ops, float[] features, int frames, float[] f0, float[] energy, float[] s, float[] phases, float[] noise) {
-        return generator.apply(ops, features(ops, features, frames, f0, energy, s), 2 * frames, s, f0, phases, noise);
+        return apply(ops, features, frames, f0, energy, s, phases, noise, IstftNet.scratch());
+    }
+
+    /** The same, the generator working in {@code scratch} (one per speech: see {@link IstftNet#scratch}). */
+    public float[] apply(Ops ops, float[] features, int frames, float[] f0, float[] energy, float[] s, float[] phases, float[] noise,
+                         dev.muse.models.nn.Scratch scratch) {
+        return generator.apply(ops, features(ops, features, frames, f0, energy, s), 2 * frames, s, f0, phases, noise, scratch);
     }
 
     /** Per row: a's channels, then b's (when given), then one F0 and one energy value. */

@@ -34,12 +34,13 @@ public record AdaInResBlock1(Conv1d[] convs1, Conv1d[] convs2, AdaIn1d[] adain1,
 
     /** The block applied to x [steps, channels] with style s; x is updated in place and returned. */
     public float[] apply(Ops ops, float[] x, int steps, float[] s) {
-        return apply(ops, x, steps, s, new float[3][x.length]);
+        return apply(ops, x, steps, s, new float[][] {new float[steps * channels], new float[steps * channels], new float[steps * channels]});
     }
 
     /**
-     * The block applied in place, its layers working in {@code scratch}: three arrays at least as long as x, which a
-     * caller that runs blocks one after another passes to each (a vocoder's activations are megabytes each).
+     * The block applied in place to the first steps x channels values of x, its layers working in {@code scratch}: three
+     * arrays at least that long, which a caller that runs blocks one after another passes to each (a vocoder's
+     * activations are megabytes each).
      */
     public float[] apply(Ops ops, float[] x, int steps, float[] s, float[][] scratch) {
         float[] xt = scratch[0], h = scratch[1], y = scratch[2];
@@ -50,7 +51,7 @@ public record AdaInResBlock1(Conv1d[] convs1, Conv1d[] convs2, AdaIn1d[] adain1,
             adain2[i].apply(ops, h, steps, adain2[i].modulation(ops, s), h);
             ops.snake(h, steps, channels, alpha2[i]);
             convs2[i].apply(ops, h, steps, y);
-            ops.add(x, 0, x, 0, y, 0, x.length);
+            ops.add(x, 0, x, 0, y, 0, steps * channels);
         }
         return x;
     }

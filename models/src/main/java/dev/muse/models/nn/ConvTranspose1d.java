@@ -21,9 +21,12 @@ public record ConvTranspose1d(Tensor weight, Tensor bias, int in, int out, int k
 
     /** The upsampled steps, channels-last; there are {@link #shape}'s outSteps of them. */
     public float[] apply(Ops ops, float[] x, int steps) {
-        ConvKernels.Conv1Transposed shape = shape(steps);
-        float[] y = new float[shape.outSteps() * out];
-        ops.convTranspose1d(shape, weight, bias, x, y);
+        return apply(ops, x, steps, new float[shape(steps).outSteps() * out]);
+    }
+
+    /** The upsampled steps written into {@code y} (at least outSteps x out long); y. */
+    public float[] apply(Ops ops, float[] x, int steps, float[] y) {
+        ops.convTranspose1d(shape(steps), weight, bias, x, y);
         return y;
     }
 }
