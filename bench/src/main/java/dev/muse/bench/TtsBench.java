@@ -97,13 +97,14 @@ public final class TtsBench {
             rows.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "%nvoice %s, %d threads, best of %d repetitions after one warm-up; load %.1f s; peak RSS %.0f MiB (files %.0f MiB)%n",
                     voice.name(), Parallel.threads(), repetitions, load, rss / 1048576.0, ModelFiles.bytes(folder) / 1048576.0);
-            if (reference != null) compare(reference, folder, voice, sentencePhonemes, kokoro, repetitions);
+            if (reference != null) compare(reference, folder, voice, sentencePhonemes, kokoro, scratch, repetitions);
         }
         return 0;
     }
 
     /** The sentence's phonemes said by the reference command and by Muse, each best of its rounds: the ratio of their speeds. */
-    private static void compare(String reference, Path folder, Voice voice, String phonemes, Kokoro kokoro, int repetitions) throws Exception {
+    private static void compare(String reference, Path folder, Voice voice, String phonemes, Kokoro kokoro, Scratch scratch, int repetitions)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of(reference.split(" ")));
         command.addAll(List.of(folder.toString(), voice.name(), phonemes, Integer.toString(Parallel.threads())));
         System.err.println("the reference: " + String.join(" ", command));
@@ -121,7 +122,7 @@ public final class TtsBench {
         double muse = Double.MAX_VALUE;
         for (int r = 0; r <= repetitions; r++) {
             long start = System.nanoTime();
-            kokoro.speak(phonemes, voice, 1f, SourceNoise.seeded(r));
+            kokoro.speak(phonemes, voice, 1f, SourceNoise.seeded(r), scratch);
             if (r > 0) muse = Math.min(muse, (System.nanoTime() - start) / 1e9);
         }
         System.out.printf(Locale.ROOT, "%n| the sentence's phonemes | audio s | Muse s | reference s | Muse / reference speed |%n|---|---|---|---|---|%n"
