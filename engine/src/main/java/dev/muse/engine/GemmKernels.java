@@ -132,40 +132,48 @@ public final class GemmKernels {
                     s = FloatVector.fromArray(F, a, a0 + 3 * lda + p);
                     c30 = s.fma(x0, c30); c31 = s.fma(x1, c31); c32 = s.fma(x2, c32); c33 = s.fma(x3, c33);
                 }
-                // one call per accumulator, no array: C2 inlines these, and a vector stored in an array would be boxed
+                // one reduction per accumulator, no array: a vector stored in an array would be boxed
                 int c0 = cOff + i * ldc + j;
-                c[c0] = sum(c00, a, a0, b, b0, kv, k);
-                c[c0 + 1] = sum(c01, a, a0, b, b0 + ldb, kv, k);
-                c[c0 + 2] = sum(c02, a, a0, b, b0 + 2 * ldb, kv, k);
-                c[c0 + 3] = sum(c03, a, a0, b, b0 + 3 * ldb, kv, k);
+                c[c0] = c00.reduceLanes(VectorOperators.ADD);
+                c[c0 + 1] = c01.reduceLanes(VectorOperators.ADD);
+                c[c0 + 2] = c02.reduceLanes(VectorOperators.ADD);
+                c[c0 + 3] = c03.reduceLanes(VectorOperators.ADD);
                 c0 += ldc;
-                c[c0] = sum(c10, a, a0 + lda, b, b0, kv, k);
-                c[c0 + 1] = sum(c11, a, a0 + lda, b, b0 + ldb, kv, k);
-                c[c0 + 2] = sum(c12, a, a0 + lda, b, b0 + 2 * ldb, kv, k);
-                c[c0 + 3] = sum(c13, a, a0 + lda, b, b0 + 3 * ldb, kv, k);
+                c[c0] = c10.reduceLanes(VectorOperators.ADD);
+                c[c0 + 1] = c11.reduceLanes(VectorOperators.ADD);
+                c[c0 + 2] = c12.reduceLanes(VectorOperators.ADD);
+                c[c0 + 3] = c13.reduceLanes(VectorOperators.ADD);
                 c0 += ldc;
-                c[c0] = sum(c20, a, a0 + 2 * lda, b, b0, kv, k);
-                c[c0 + 1] = sum(c21, a, a0 + 2 * lda, b, b0 + ldb, kv, k);
-                c[c0 + 2] = sum(c22, a, a0 + 2 * lda, b, b0 + 2 * ldb, kv, k);
-                c[c0 + 3] = sum(c23, a, a0 + 2 * lda, b, b0 + 3 * ldb, kv, k);
+                c[c0] = c20.reduceLanes(VectorOperators.ADD);
+                c[c0 + 1] = c21.reduceLanes(VectorOperators.ADD);
+                c[c0 + 2] = c22.reduceLanes(VectorOperators.ADD);
+                c[c0 + 3] = c23.reduceLanes(VectorOperators.ADD);
                 c0 += ldc;
-                c[c0] = sum(c30, a, a0 + 3 * lda, b, b0, kv, k);
-                c[c0 + 1] = sum(c31, a, a0 + 3 * lda, b, b0 + ldb, kv, k);
-                c[c0 + 2] = sum(c32, a, a0 + 3 * lda, b, b0 + 2 * ldb, kv, k);
-                c[c0 + 3] = sum(c33, a, a0 + 3 * lda, b, b0 + 3 * ldb, kv, k);
+                c[c0] = c30.reduceLanes(VectorOperators.ADD);
+                c[c0 + 1] = c31.reduceLanes(VectorOperators.ADD);
+                c[c0 + 2] = c32.reduceLanes(VectorOperators.ADD);
+                c[c0 + 3] = c33.reduceLanes(VectorOperators.ADD);
             }
             for (; j < n; j++)
                 for (int r = 0; r < 4; r++) c[cOff + (i + r) * ldc + j] = dot(a, a0 + r * lda, b, bOff + j * ldb, k);
         }
+        if (kv < k) addTails(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m & ~3, n & ~3, kv, k);
         for (; i < m; i++)
             for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = dot(a, aOff + i * lda, b, bOff + j * ldb, k);
     }
 
-    /** The lanes of acc plus the scalar tail [kv, k) of the dot of a row and b row. */
-    private static float sum(FloatVector acc, float[] a, int aRow, float[] b, int bRow, int kv, int k) {
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (int p = kv; p < k; p++) sum += a[aRow + p] * b[bRow + p];
-        return sum;
+    /**
+     * The scalar tails [kv, k) of the tiled part's dot products, added in a pass of their own: inside the tile loop
+     * they made its compiled code slower for every caller once any caller had a k that is not a multiple of the
+     * vector length (the JIT's profile is the method's, shared by all callers).
+     */
+    private static void addTails(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int kv, int k) {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                float sum = 0;
+                for (int p = kv; p < k; p++) sum += a[aOff + i * lda + p] * b[bOff + j * ldb + p];
+                c[cOff + i * ldc + j] += sum;
+            }
     }
 
     public static void matmulNTReference(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, int m, int n, int k) {
