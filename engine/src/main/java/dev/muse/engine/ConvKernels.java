@@ -120,7 +120,7 @@ public final class ConvKernels {
         }
     }
 
-    /** Output steps per block of a stride-1 convolution: a multiple of every dilation up to 8, its input a megabyte or so. */
+    /** Output steps per block of a stride-1 convolution: its input is a megabyte or so at a vocoder's widths. */
     private static final int STEP_BLOCK = 840;
 
     /**

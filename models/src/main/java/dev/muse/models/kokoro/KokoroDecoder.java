@@ -3,6 +3,7 @@ package dev.muse.models.kokoro;
 import dev.muse.engine.Ops;
 import dev.muse.models.nn.AdainResBlk1d;
 import dev.muse.models.nn.Conv1d;
+import dev.muse.models.nn.Scratch;
 import dev.muse.models.nn.WeightShapes;
 
 /**
@@ -80,7 +81,7 @@ public final class KokoroDecoder {
 
     /** The same, the generator working in {@code scratch} (one per speech: see {@link IstftNet#scratch}). */
     public float[] apply(Ops ops, float[] features, int frames, float[] f0, float[] energy, float[] s, float[] phases, float[] noise,
-                         dev.muse.models.nn.Scratch scratch) {
+                         Scratch scratch) {
         return generator.apply(ops, features(ops, features, frames, f0, energy, s), 2 * frames, s, f0, phases, noise, scratch);
     }
 
