@@ -104,6 +104,9 @@ final class DrawCommand implements Callable<Integer> {
                         case Event.Token x -> { } // other kinds of work's events: a drawing has none
                         case Event.Reasoning r -> { }
                         case Event.ToolCall x -> { }
+                        case Event.Contemplating x -> { }
+                        case Event.AgentText x -> { }
+                        case Event.AgentDone x -> { }
                         case Event.Done x -> { }
                         case Event.Usage x -> { }
                         case Event.Segment x -> { }

@@ -9,6 +9,7 @@ import dev.muse.runtime.Engine;
 import dev.muse.runtime.Event;
 import dev.muse.runtime.Generation;
 import dev.muse.runtime.GenerationOptions;
+import dev.muse.runtime.Mode;
 import dev.muse.runtime.OutputGrammar;
 import dev.muse.runtime.Sampling;
 import dev.muse.runtime.Scheduler;
@@ -35,6 +36,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--chat", description = "treat the prompt as a user message and apply the model's chat template")
     boolean chat;
+
+    @Option(names = "--mode", paramLabel = "MODE", converter = ModeConverter.class,
+            description = "instant, thinking or contemplating (several sub-agents think in one batch, then one answer); implies --chat")
+    Mode mode;
+
+    @Option(names = "--agents", paramLabel = "N", description = "sub-agents of --mode contemplating (default " + ChatRequest.DEFAULT_AGENTS + ")")
+    Integer agents;
 
     @Option(names = "--reasoning-budget", paramLabel = "N",
             description = "a reasoning model's thought is closed after N tokens, and it answers from there (default: as long as it thinks)")
@@ -93,21 +101,28 @@ final class RunCommand implements Callable<Integer> {
         if (!images.isEmpty() && projector == null)
             throw new IllegalArgumentException("--image needs the model's vision projector: give it with --mmproj FILE");
         ModelPaths paths = new ModelPaths(ModelFiles.idOf(file), file, images.isEmpty() ? null : projector);
-        Engine.Config config = new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(context));
+        if (agents != null && mode != Mode.CONTEMPLATING) throw new IllegalArgumentException("--agents is for --mode contemplating");
+        int sequences = mode == Mode.CONTEMPLATING ? (agents != null ? agents : ChatRequest.DEFAULT_AGENTS) : 1; // the sub-agents in one batch
+        Engine.Config config = new Engine.Config(List.of(paths), null, Long.MAX_VALUE, new Scheduler.Options(sequences, context, context));
         GenerationOptions options = GenerationOptions.of(maxTokens,
                 new Sampling(temperature, topK, topP, minP, repeatPenalty, presencePenalty, frequencyPenalty, actualSeed)).withGrammar(grammar());
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        try (Engine engine = new Engine(config); Generation generation = chat || !images.isEmpty()
-                ? engine.chat(new ChatRequest(paths.id(), messages(), null, options).withThoughtBudget(reasoningBudget))
+        try (Engine engine = new Engine(config); Generation generation = chat || mode != null || !images.isEmpty()
+                ? engine.chat(new ChatRequest(paths.id(), messages(), mode, options).withThoughtBudget(reasoningBudget).withAgents(agents))
                 : engine.complete(CompletionRequest.ofText(paths.id(), prompt == null ? "" : prompt, options))) {
-            if (prompt != null && !chat && images.isEmpty()) out.print(prompt);
+            if (prompt != null && !chat && mode == null && images.isEmpty()) out.print(prompt);
             Event.Done done = null;
             Thought thought = new Thought();
+            SubAgents subAgents = new SubAgents();
+            Event.Usage usage = null;
             Event e;
             do {
                 switch (e = generation.next()) {
                     case Event.Reasoning r -> thought.print(r.text());
                     case Event.ToolCall x -> { } // muse run offers no functions
+                    case Event.Contemplating c -> subAgents.start(c.perspectives());
+                    case Event.AgentText t -> subAgents.text(t);
+                    case Event.AgentDone d -> subAgents.done(d);
                     case Event.Token t -> {
                         thought.end();
                         out.print(t.text());
@@ -115,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
                         if (out.checkError()) generation.cancel(); // stdout closed (piped into head, say)
                     }
                     case Event.Done d -> done = d;
-                    case Event.Usage u -> { }
+                    case Event.Usage u -> usage = u;
                     case Event.Error error -> throw error.error();
                     case Event.Progress p -> { } // transcriptions' events: a generation has none
                     case Event.Segment seg -> { }
@@ -133,8 +148,65 @@ final class RunCommand implements Callable<Integer> {
             System.err.printf("%n%d prompt tokens (%.1f t/s), %d generated (%.1f t/s), stop: %s, seed %d%n",
                     done.promptTokens(), done.promptTokensPerSecond(), done.completionTokens(), done.tokensPerSecond(),
                     done.reason().name().toLowerCase(Locale.ROOT), actualSeed);
+            if (subAgents.count() > 0 && usage != null)
+                System.err.printf("%d sub-agents: %d tokens generated in all, %d prompt tokens read (%d of them reused)%n", subAgents.count(),
+                        usage.completionTokens(), usage.promptTokens(), usage.cachedPromptTokens());
         }
         return 0;
+    }
+
+    /** --mode's values, in lower case as the HTTP API spells them. */
+    static final class ModeConverter implements picocli.CommandLine.ITypeConverter<Mode> {
+        @Override public Mode convert(String value) {
+            try {
+                return Mode.valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a mode: instant, thinking or contemplating");
+            }
+        }
+    }
+
+    /**
+     * A contemplation's sub-agents on stderr: a line of their token counts while they think (rewritten on a terminal),
+     * then each one's perspective and the start of its conclusion as it ends (faint on a terminal); the answer that
+     * follows goes to stdout.
+     */
+    private static final class SubAgents {
+        private final boolean terminal = System.console() != null;
+        private final PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+        private List<String> perspectives = List.of();
+        private int[] pieces;
+        private StringBuilder[] thoughts, conclusions;
+
+        int count() { return perspectives.size(); }
+
+        void start(List<String> names) {
+            perspectives = names;
+            pieces = new int[names.size()];
+            thoughts = new StringBuilder[names.size()];
+            conclusions = new StringBuilder[names.size()];
+            for (int i = 0; i < names.size(); i++) {
+                thoughts[i] = new StringBuilder();
+                conclusions[i] = new StringBuilder();
+            }
+            err.printf("contemplating with %d sub-agents%n", names.size());
+        }
+
+        void text(Event.AgentText t) {
+            (t.thought() ? thoughts : conclusions)[t.agent()].append(t.text());
+            pieces[t.agent()]++;
+            if (!terminal) return;
+            StringBuilder line = new StringBuilder("\r\033[K  thinking:");
+            for (int i = 0; i < pieces.length; i++) line.append(" [").append(i + 1).append("] ").append(pieces[i]);
+            err.print(line);
+        }
+
+        void done(Event.AgentDone d) {
+            String said = (conclusions[d.agent()].isEmpty() ? thoughts[d.agent()] : conclusions[d.agent()]).toString().strip().replaceAll("\\s+", " ");
+            if (said.length() > 160) said = said.substring(0, 157) + "...";
+            err.printf("%s%s[%d] %s (%d tokens, %s)%n    %s%s%n", terminal ? "\r\033[K" : "", terminal ? "\033[2m" : "", d.agent() + 1,
+                    perspectives.get(d.agent()), d.completionTokens(), d.reason().name().toLowerCase(Locale.ROOT), said, terminal ? "\033[0m" : "");
+        }
     }
 
     /** What --json, --json-schema or --grammar-file ask the answer to be; null for free text. */

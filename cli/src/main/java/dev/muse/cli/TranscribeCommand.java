@@ -111,6 +111,9 @@ final class TranscribeCommand implements Callable<Integer> {
                     case Event.Token x -> { } // a generation's events: a transcription has none
                     case Event.Reasoning r -> { }
                     case Event.ToolCall x -> { }
+                    case Event.Contemplating x -> { }
+                    case Event.AgentText x -> { }
+                    case Event.AgentDone x -> { }
                     case Event.Done x -> { }
                     case Event.Usage x -> { }
                     case Event.Image x -> { } // drawings' events

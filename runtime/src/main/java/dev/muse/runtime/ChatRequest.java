@@ -18,24 +18,43 @@ import java.util.function.Supplier;
  *                     on in. Off: a prompt that does not fit is refused (the raw API's contract)
  * @param thoughtBudget a reasoning model's thought is closed after this many tokens; null: when the model closes it
  * @param tools        functions the model may (or must) call; null for none
+ * @param agents       how many sub-agents think before a {@link Mode#CONTEMPLATING} answer; null for
+ *                     {@value #DEFAULT_AGENTS}
  */
 public record ChatRequest(String model, List<Message> messages, Mode mode, GenerationOptions options, boolean fitToContext,
-                          Integer thoughtBudget, Tools tools) {
+                          Integer thoughtBudget, Tools tools, Integer agents) {
+    /** Sub-agents of a contemplation unless the request says otherwise, and at most. */
+    public static final int DEFAULT_AGENTS = 4, MAX_AGENTS = 16;
+
     public ChatRequest {
         Objects.requireNonNull(model, "model");
         messages = List.copyOf(messages);
         if (messages.isEmpty()) throw new IllegalArgumentException("a chat needs at least one message");
         if (thoughtBudget != null && thoughtBudget < 1) throw new IllegalArgumentException("a thought budget is at least one token");
+        if (agents != null && (agents < 1 || agents > MAX_AGENTS)) throw new IllegalArgumentException("a contemplation has 1 to " + MAX_AGENTS + " sub-agents");
     }
 
     /** A request that is refused whole when it does not fit, and lets a reasoning model think as long as it will. */
     public ChatRequest(String model, List<Message> messages, Mode mode, GenerationOptions options) {
-        this(model, messages, mode, options, false, null, null);
+        this(model, messages, mode, options, false, null, null, null);
     }
 
     /** The same request, fitted to the context by leaving out its oldest turns. */
     public ChatRequest fittingContext() {
-        return new ChatRequest(model, messages, mode, options, true, thoughtBudget, tools);
+        return new ChatRequest(model, messages, mode, options, true, thoughtBudget, tools, agents);
+    }
+
+    /** The same request with {@code n} sub-agents if it contemplates (null: {@value #DEFAULT_AGENTS}). */
+    public ChatRequest withAgents(Integer n) {
+        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, tools, n);
+    }
+
+    /** The sub-agents a contemplation runs. */
+    int agentCount() { return agents != null ? agents : DEFAULT_AGENTS; }
+
+    /** The same request in another mode, with other messages and options (a contemplation's sub-agents and synthesis). */
+    ChatRequest with(Mode newMode, List<Message> newMessages, GenerationOptions newOptions) {
+        return new ChatRequest(model, newMessages, newMode, newOptions, fitToContext, thoughtBudget, tools, agents);
     }
 
     /**
@@ -43,12 +62,12 @@ public record ChatRequest(String model, List<Message> messages, Mode mode, Gener
      * closes it), so that it answers from what it has thought so far. Models that do not think ignore it.
      */
     public ChatRequest withThoughtBudget(Integer tokens) {
-        return new ChatRequest(model, messages, mode, options, fitToContext, tokens, tools);
+        return new ChatRequest(model, messages, mode, options, fitToContext, tokens, tools, agents);
     }
 
     /** The same request with functions the model may call (null: none). */
     public ChatRequest withTools(Tools functions) {
-        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, functions);
+        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, functions, agents);
     }
 
     /**

@@ -126,8 +126,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private Generation answer(LoadedModel model, ChatRequest request) {
-        List<ChatRequest.Message> messages = request.messages();
-        int context = model.contextLength();
+        if (request.mode() == Mode.CONTEMPLATING) return contemplate(model, request);
         ThoughtTags tags = model.text().thoughtTags();
         Integer budget = Mode.thoughtBudget(request.mode(), request.thoughtBudget());
         ToolCallFormat.Offer calls = toolCalls(model, request);
@@ -136,9 +135,55 @@ public final class Engine implements AutoCloseable {
             if (requested.grammar() != null) throw new IllegalArgumentException("a call that must be made cannot also keep a response format");
             requested = requested.withGrammar(calls.format().grammar(request.tools().offered(), request.tools().parallel()));
         }
+        Fitted f = fit(model, request, requested, 0);
+        return generate(model, f.prompt(), Choices.Openings.none(f.options().choices()), f.options(), false, f.leftOut(), tags, budget, calls);
+    }
+
+    /**
+     * Contemplates: {@link ChatRequest#agentCount()} sub-agents think from the conversation in one batch, each from its own
+     * perspective (a reasoning model's thought opened with it) and within the request's token limits, then the synthesis
+     * answers from their conclusions with the request's own format and functions (see {@link Contemplation}).
+     */
+    private Generation contemplate(LoadedModel model, ChatRequest request) {
+        if (request.options().choices() != 1) throw new IllegalArgumentException("contemplating writes one answer: ask for one choice (n = 1)");
+        toolCalls(model, request); // a model that cannot call the functions offered is refused before the sub-agents start
+        int n = request.agentCount();
+        Tokenizer tokenizer = model.text().tokenizer();
+        ThoughtTags tags = model.text().thoughtTags();
+        GenerationOptions asked = request.options();
+        GenerationOptions free = new GenerationOptions(asked.maxTokens(), asked.sampling(), List.of(), n, -1, null); // they think freely
+        ChatRequest thinking = request.with(Mode.THINKING, request.messages(), free);
+        Prompt shared = chatPrompt(model, thinking, 0);
+        boolean openThought = tags != null && !tags.opensIn(shared, tokenizer); // else the template opened it already
+        List<String> perspectives = new ArrayList<>();
+        List<int[]> openings = new ArrayList<>();
+        int longest = 0;
+        for (int i = 0; i < n; i++) {
+            perspectives.add(Contemplation.perspective(i));
+            int[] opening = tokenizer.encodeText((openThought ? Thoughts.OPEN + "\n" : "") + perspectives.get(i) + (tags != null ? "\n" : " "), openThought);
+            openings.add(opening);
+            longest = Math.max(longest, opening.length);
+        }
+        Fitted f = fit(model, thinking, free, longest);
+        Choices agents = generate(model, f.prompt(), new Choices.Openings(openings, tags != null), f.options(), false, f.leftOut(), tags,
+                Mode.thoughtBudget(Mode.THINKING, request.thoughtBudget()), null);
+        return new Contemplation(agents, perspectives,
+                conclusions -> answer(model, request.with(Mode.INSTANT, Contemplation.synthesisMessages(request.messages(), conclusions), asked)));
+    }
+
+    /** A conversation's prompt and the options it is answered with, once fitted to the context. */
+    private record Fitted(Prompt prompt, GenerationOptions options, int leftOut) {}
+
+    /**
+     * The conversation's prompt, leaving room for {@code reserved} more tokens after it (the sub-agents' openings). Without
+     * {@link ChatRequest#fitToContext()} it is refused whole when too long; with it, its oldest turns are left out.
+     */
+    private static Fitted fit(LoadedModel model, ChatRequest request, GenerationOptions requested, int reserved) {
+        List<ChatRequest.Message> messages = request.messages();
+        int context = model.contextLength() - reserved;
         if (!request.fitToContext()) {
             model.text().checkFits(textBytes(messages), context);
-            return generate(model, chatPrompt(model, request, 0), requested, false, 0, tags, budget, calls);
+            return new Fitted(chatPrompt(model, request, 0), requested, 0);
         }
         model.text().checkFits(textBytes(List.of(messages.getLast())), context); // the newest message must fit on its own
         Integer asked = requested.maxTokens();
@@ -146,7 +191,7 @@ public final class Engine implements AutoCloseable {
         int leftOut = ContextFit.leftOut(messages, leave -> chatPrompt(model, request, leave).length(), context - answer);
         Prompt prompt = chatPrompt(model, request, leftOut);
         GenerationOptions options = asked != null ? requested : requested.withMaxTokens(Math.max(1, Math.min(answer, context - prompt.length())));
-        return generate(model, prompt, options, false, leftOut, tags, budget, calls);
+        return new Fitted(prompt, options, leftOut);
     }
 
     /** The format the model calls functions in, when the request offers some; refused when its template shows none. */
@@ -181,8 +226,7 @@ public final class Engine implements AutoCloseable {
             }
             messages.add(new ChatRequest.Message(m.role(), parts, m.toolCalls(), m.toolCallId()));
         }
-        return new ChatRequest(request.model(), messages, request.mode(), request.options(), request.fitToContext(), request.thoughtBudget(),
-                request.tools());
+        return request.with(request.mode(), messages, request.options());
     }
 
     private String transcript(byte[] audio, int message) {
@@ -272,7 +316,7 @@ public final class Engine implements AutoCloseable {
             checkTokens(tokens, model.text().model(), "prompt token ");
         }
         boolean startOfText = tokens.length == 1 && tokens[0] == tokenizer.vocabulary().bosId();
-        return generate(model, Prompt.of(tokens), request.options(), startOfText, 0, null, null, null);
+        return generate(model, Prompt.of(tokens), Choices.Openings.none(request.options().choices()), request.options(), startOfText, 0, null, null, null);
     }
 
     /** One pooled, normalised vector per input, from a model that declares a pooling type (an embedding model). */
@@ -368,16 +412,17 @@ public final class Engine implements AutoCloseable {
      * ({@code tags}) reports its thought apart from its answer (closed after {@code thoughtBudget} tokens, when given); a
      * continued text ({@code tags} null) is all answer.
      */
-    private static Generation generate(LoadedModel model, Prompt prompt, GenerationOptions options, boolean startOfText, int leftOut,
-                                       ThoughtTags tags, Integer thoughtBudget, ToolCallFormat.Offer calls) {
+    private static Choices generate(LoadedModel model, Prompt prompt, Choices.Openings openings, GenerationOptions options, boolean startOfText,
+                                    int leftOut, ThoughtTags tags, Integer thoughtBudget, ToolCallFormat.Offer calls) {
         int context = model.contextLength();
+        int length = prompt.length() + openings.tokens().stream().mapToInt(t -> t.length).max().orElse(0);
         Integer asked = options.maxTokens();
-        if (prompt.length() >= context || asked != null && prompt.length() + asked > context)
-            throw ContextLengthException.of(context, prompt.length(), asked);
-        int maxTokens = asked != null ? asked : context - prompt.length();
+        if (length >= context || asked != null && length + asked > context)
+            throw ContextLengthException.of(context, length, asked);
+        int maxTokens = asked != null ? asked : context - length;
         if (options.grammar() != null) tags = null; // the whole text is the grammar's: no thought to separate or close
-        return new Generation(model.scheduler(), prompt, model.text().tokenizer(), options, maxTokens, startOfText, leftOut, tags, thoughtBudget,
-                calls);
+        return new Choices(model.scheduler(), prompt, openings, model.text().tokenizer(), options, maxTokens, startOfText, leftOut, tags,
+                thoughtBudget, calls);
     }
 
     /** Bytes of {@code s} in UTF-8, counted without encoding it. */

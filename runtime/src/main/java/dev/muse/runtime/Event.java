@@ -6,7 +6,9 @@ import java.util.List;
  * What a {@link Generation} reports, in order: for each choice its {@link Reasoning} (a reasoning model's thought),
  * {@link Token}s and {@link ToolCall}s and then one {@link Done};
  * the stream ends with {@link Usage} once every choice is done, or with {@link Error} at the first failure.
- * Choices interleave. A {@link Transcription} reports {@link Progress} and {@link Segment}s, then
+ * Choices interleave. A {@link Contemplation} first reports its sub-agents' work ({@link Contemplating}, then
+ * {@link AgentText}s and an {@link AgentDone} per sub-agent, interleaved), then its one answer as choice 0 does.
+ * A {@link Transcription} reports {@link Progress} and {@link Segment}s, then
  * {@link Transcribed} (or {@link Error}); a {@link Drawing} reports {@link Progress} and an {@link Image} per picture, then
  * {@link Drawn} (or {@link Error}); a {@link Speaking} reports an {@link Audio} and its {@link Progress} per piece, then
  * {@link Spoken} (or {@link Error}). Later abilities add their own kinds here, so every edge maps one sealed type.
@@ -34,6 +36,18 @@ public sealed interface Event {
      * {@link FinishReason#TOOL_CALLS}.
      */
     record ToolCall(int choice, int index, String id, String name, String arguments) implements Event {}
+
+    /**
+     * A contemplation's sub-agents set out, one per perspective: each thinks on its own from the shared prompt, all in one
+     * batch, before one answer is written from their conclusions.
+     */
+    record Contemplating(List<String> perspectives) implements Event {}
+
+    /** Text of sub-agent {@code agent} as it grows: its thought ({@code thought}) or, after it, its conclusion. */
+    record AgentText(int agent, String text, boolean thought) implements Event {}
+
+    /** Sub-agent {@code agent} ended, after {@code completionTokens} tokens. */
+    record AgentDone(int agent, FinishReason reason, int completionTokens) implements Event {}
 
     /**
      * Choice {@code choice} ended.

@@ -46,6 +46,14 @@ public record Prompt(int[] tokens, List<Embedded> embedded) {
 
     public int length() { return tokens.length; }
 
+    /** This prompt with {@code more} token ids after it (itself when there are none). */
+    Prompt followedBy(int[] more) {
+        if (more.length == 0) return this;
+        int[] all = Arrays.copyOf(tokens, tokens.length + more.length);
+        System.arraycopy(more, 0, all, tokens.length, more.length);
+        return new Prompt(all, embedded);
+    }
+
     /** The span starting exactly at {@code position}, or null. */
     Embedded spanAt(int position) {
         for (Embedded e : embedded) if (e.offset() == position) return e;

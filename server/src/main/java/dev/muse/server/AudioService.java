@@ -139,6 +139,9 @@ final class AudioService implements HttpService {
                 case Event.Token t -> { } // a generation's events: a transcription has none
                 case Event.Reasoning r -> { }
                 case Event.ToolCall x -> { }
+                case Event.Contemplating x -> { }
+                case Event.AgentText x -> { }
+                case Event.AgentDone x -> { }
                 case Event.Done d -> { }
                 case Event.Usage u -> { }
                 case Event.Image x -> { } // drawings' events

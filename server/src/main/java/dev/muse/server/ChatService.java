@@ -63,13 +63,14 @@ final class ChatService implements HttpService {
         ChatMessages.Input input = ChatMessages.read(body, imageUrls);
         Mode mode = Modes.read(body);
         Integer thoughtBudget = Modes.thoughtBudget(body);
+        Integer agents = Modes.agents(body, mode, params.n());
         Tools tools = ToolParams.read(body);
         String owner = Access.owner(req);
         String conversationId = body.path("conversation_id").isTextual() ? body.get("conversation_id").textValue() : null;
         try (AutoCloseable permit = access.generationPermit(owner)) {
             if (conversationId == null) {
                 Generation generation = start(new ChatRequest(params.model(), input.messages(), mode, params.options()).withThoughtBudget(thoughtBudget)
-                        .withTools(tools), 0);
+                        .withTools(tools).withAgents(agents), 0);
                 generations.run(req, res, Answers.Kind.CHAT, generation, params, Generations.Observer.NONE);
                 return;
             }
@@ -85,8 +86,8 @@ final class ChatService implements HttpService {
             // A conversation goes on however long it grows: its oldest turns are left out when it no longer fits (and an
             // answer without max tokens takes at most a quarter of the context). Fails before anything is stored if even
             // the new turn alone does not fit.
-            Generation generation = start(new ChatRequest(params.model(), full, mode, params.options()).fittingContext().withThoughtBudget(thoughtBudget),
-                    stored);
+            Generation generation = start(new ChatRequest(params.model(), full, mode, params.options()).fittingContext().withThoughtBudget(thoughtBudget)
+                    .withAgents(agents), stored);
             try {
                 // The new turn is committed before the first byte of the answer: once acknowledged, it survives a crash.
                 List<JsonNode> contents = withTranscripts(input.contents(), generation.heard());

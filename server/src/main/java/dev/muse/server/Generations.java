@@ -59,6 +59,7 @@ final class Generations {
             List<List<Event.ToolCall>> calls = new ArrayList<>();
             List<List<TokenLogprob>> logprobs = new ArrayList<>();
             Event.Done[] done = new Event.Done[p.n()];
+            Answers.Contemplation agents = new Answers.Contemplation();
             for (int i = 0; i < p.n(); i++) {
                 texts.add(new StringBuilder());
                 thoughts.add(new StringBuilder());
@@ -89,6 +90,18 @@ final class Generations {
                         if (stream != null && !stream.send(answers.toolCallChunk(call, first))) return List.of(); // client gone
                         calls.get(call.choice()).add(call);
                     }
+                    case Event.Contemplating x -> {
+                        agents.add(x);
+                        if (stream != null && !stream.send(answers.contemplationChunk(x))) return List.of(); // client gone
+                    }
+                    case Event.AgentText x -> {
+                        agents.add(x);
+                        if (stream != null && !stream.send(answers.contemplationChunk(x))) return List.of(); // client gone
+                    }
+                    case Event.AgentDone x -> {
+                        agents.add(x);
+                        if (stream != null && !stream.send(answers.contemplationChunk(x))) return List.of(); // client gone
+                    }
                     case Event.Done d -> {
                         done[d.choice()] = d;
                         metrics.generated(p.model(), d);
@@ -111,7 +124,7 @@ final class Generations {
                             List<Answers.Choice> whole = choices.stream()
                                     .map(c -> new Answers.Choice(c.index(), c.text(), c.reasoning(), calls.get(c.index()), logprobs.get(c.index()),
                                             c.done().reason())).toList();
-                            Json.send(res, 200, answers.whole(whole, usage));
+                            Json.send(res, 200, answers.whole(whole, usage, agents));
                         }
                         return choices;
                     }

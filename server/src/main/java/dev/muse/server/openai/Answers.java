@@ -107,6 +107,63 @@ public final class Answers {
         return out;
     }
 
+    /**
+     * A chunk carrying a contemplation's progress (Muse's extension): choice 0 with an empty delta, so that a client that
+     * only reads deltas sees nothing, and a {@code contemplation} object: the sub-agents' perspectives when they set out
+     * ({@code agents}), then one sub-agent's ({@code agent}) thought ({@code reasoning_content}) or conclusion
+     * ({@code content}) as it grows, and its end ({@code finish_reason}, {@code completion_tokens}).
+     */
+    public ObjectNode contemplationChunk(Event event) {
+        Delta d = delta(0, false);
+        ObjectNode c = d.chunk().putObject("contemplation");
+        switch (event) {
+            case Event.Contemplating s -> {
+                ArrayNode agents = c.putArray("agents");
+                for (int i = 0; i < s.perspectives().size(); i++) agents.addObject().put("agent", i).put("perspective", s.perspectives().get(i));
+            }
+            case Event.AgentText t -> c.put("agent", t.agent()).put(t.thought() ? "reasoning_content" : "content", t.text());
+            case Event.AgentDone done -> c.put("agent", done.agent()).put("finish_reason", Wire.finishReason(done.reason()))
+                    .put("completion_tokens", done.completionTokens());
+            default -> throw new IllegalArgumentException("not a contemplation's event: " + event);
+        }
+        return d.chunk();
+    }
+
+    /**
+     * A contemplation's sub-agents' work as a whole answer reports it (Muse's {@code contemplation} extension): each one's
+     * perspective, thought, conclusion, finish reason and tokens.
+     */
+    public static final class Contemplation {
+        private final ArrayNode agents = Json.MAPPER.createArrayNode();
+
+        /** Takes in one of the contemplation's events. */
+        public void add(Event event) {
+            switch (event) {
+                case Event.Contemplating s -> {
+                    for (int i = 0; i < s.perspectives().size(); i++)
+                        agents.addObject().put("agent", i).put("perspective", s.perspectives().get(i)).put("reasoning_content", "").put("content", "");
+                }
+                case Event.AgentText t -> {
+                    ObjectNode agent = (ObjectNode) agents.get(t.agent());
+                    String field = t.thought() ? "reasoning_content" : "content";
+                    agent.put(field, agent.get(field).textValue() + t.text());
+                }
+                case Event.AgentDone done -> ((ObjectNode) agents.get(done.agent())).put("finish_reason", Wire.finishReason(done.reason()))
+                        .put("completion_tokens", done.completionTokens());
+                default -> throw new IllegalArgumentException("not a contemplation's event: " + event);
+            }
+        }
+
+        /** Whether the answer contemplated at all. */
+        public boolean any() { return !agents.isEmpty(); }
+
+        public ObjectNode json() {
+            ObjectNode out = Json.object();
+            out.set("agents", agents);
+            return out;
+        }
+    }
+
     /** The chunk that ends one choice of a stream. */
     public ObjectNode finish(int index, FinishReason reason) {
         ObjectNode chunk = Wire.head(id, chunkObject(), created, model);
@@ -127,8 +184,8 @@ public final class Answers {
         return last;
     }
 
-    /** The whole answer, for a request that did not stream. */
-    public ObjectNode whole(List<Choice> choices, Event.Usage usage) {
+    /** The whole answer, for a request that did not stream, with its sub-agents' work when it contemplated. */
+    public ObjectNode whole(List<Choice> choices, Event.Usage usage, Contemplation contemplation) {
         ObjectNode body = Wire.head(id, kind == Kind.CHAT ? "chat.completion" : "text_completion", created, model);
         ArrayNode array = body.putArray("choices");
         for (Choice c : choices) {
@@ -154,6 +211,7 @@ public final class Answers {
             choice.put("finish_reason", Wire.finishReason(c.reason()));
         }
         body.set("usage", Wire.usage(usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), leftOutMessages));
+        if (contemplation.any()) body.set("contemplation", contemplation.json());
         return body;
     }
 

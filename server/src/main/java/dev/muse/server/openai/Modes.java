@@ -1,6 +1,7 @@
 package dev.muse.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.muse.runtime.ChatRequest;
 import dev.muse.runtime.Mode;
 
 /**
@@ -26,6 +27,20 @@ public final class Modes {
             case "contemplating" -> Mode.CONTEMPLATING;
             default -> throw ApiException.invalid("mode", "'mode' must be one of instant, thinking, contemplating; got " + n);
         };
+    }
+
+    /**
+     * How many sub-agents a contemplating answer runs: Muse's {@code agents} field (1 to {@value ChatRequest#MAX_AGENTS}),
+     * or null for {@value ChatRequest#DEFAULT_AGENTS}. Only a contemplating answer of one choice takes it.
+     */
+    public static Integer agents(JsonNode body, Mode mode, int choices) {
+        Integer agents = Fields.integer(body, "agents", 1, ChatRequest.MAX_AGENTS);
+        if (mode != Mode.CONTEMPLATING) {
+            if (agents != null) throw ApiException.invalid("agents", "'agents' is for \"mode\": \"contemplating\"");
+            return null;
+        }
+        if (choices != 1) throw ApiException.invalid("n", "contemplating writes one answer: 'n' must be 1");
+        return agents;
     }
 
     /**
