@@ -51,12 +51,33 @@ public record Attention(Ops ops, int heads, int kvHeads, int headSize, float sca
     public void attend(int layer, Rows in, float[] q, float[] out) {
         int[] starts = blocks(in);
         Block[] blocks = new Block[starts.length - 1];
-        for (int b = 0; b < blocks.length; b++) blocks[b] = block(in, starts[b], starts[b + 1]);
-        Parallel.forRange(blocks.length * heads, item -> attendBlock(layer, in, q, out, blocks[item / heads], item % heads));
+        int items = 0;
+        for (int b = 0; b < blocks.length; b++) {
+            blocks[b] = block(in, starts[b], starts[b + 1]);
+            items += blocks[b].single() ? kvHeads : heads;
+        }
+        // Work items: (block, head), or (block, KV head) for a block of one row, its group of query heads as one call
+        int[] itemBlock = new int[items], itemHead = new int[items];
+        for (int b = 0, i = 0; b < blocks.length; b++)
+            for (int h = 0; h < (blocks[b].single() ? kvHeads : heads); h++, i++) {
+                itemBlock[i] = b;
+                itemHead[i] = h;
+            }
+        Parallel.forRange(items, item -> {
+            Block b = blocks[itemBlock[item]];
+            if (b.single()) attendGroup(layer, in, q, out, b, itemHead[item]);
+            else attendBlock(layer, in, q, out, b, itemHead[item]);
+        });
     }
 
-    /** Rows r0 .. r1 - 1 of one cache: the positions first .. first + length - 1 they see between them, and each row's own range within. */
-    private record Block(int r0, int r1, int first, int length, int[] from, int[] to) {}
+    /**
+     * Rows r0 .. r1 - 1 of one cache: the positions first .. first + length - 1 they see between them, and each row's own
+     * range within (a block of one row repeats its range for each query head of a KV head's group).
+     */
+    private record Block(int r0, int r1, int first, int length, int[] from, int[] to) {
+        /** One row: a generation step. */
+        boolean single() { return r1 - r0 == 1; }
+    }
 
     private Block block(Rows in, int r0, int r1) {
         int first = Integer.MAX_VALUE, end = 0;
@@ -64,10 +85,12 @@ public record Attention(Ops ops, int heads, int kvHeads, int headSize, float sca
             first = Math.min(first, firstVisible(in.positions()[r]));
             end = Math.max(end, in.visible()[r]);
         }
-        int[] from = new int[r1 - r0], to = new int[r1 - r0];
-        for (int i = 0; i < from.length; i++) {
-            from[i] = firstVisible(in.positions()[r0 + i]) - first;
-            to[i] = in.visible()[r0 + i] - first;
+        int n = r1 - r0 == 1 ? heads / kvHeads : r1 - r0;
+        int[] from = new int[n], to = new int[n];
+        for (int i = 0; i < n; i++) {
+            int r = r1 - r0 == 1 ? r0 : r0 + i;
+            from[i] = firstVisible(in.positions()[r]) - first;
+            to[i] = in.visible()[r] - first;
         }
         return new Block(r0, r1, first, end - first, from, to);
     }
@@ -80,6 +103,18 @@ public record Attention(Ops ops, int heads, int kvHeads, int headSize, float sca
             if (r == 0 || in.caches()[r] != in.caches()[r - 1] || r - starts[count - 1] == BLOCK_ROWS) starts[count++] = r;
         starts[count++] = in.size();
         return Arrays.copyOf(starts, count);
+    }
+
+    /**
+     * One row's query heads that share KV head {@code g}, as the rows of one {@link Ops#attention} call: their keys and
+     * values are read once for the group, not once per head (a generation step over a long context spent most of its
+     * attention time reading them again per head).
+     */
+    private void attendGroup(int layer, Rows in, float[] q, float[] out, Block b, int g) {
+        KvCache cache = in.caches()[b.r0()];
+        int group = heads / kvHeads, qOff = b.r0() * queryDim() + g * group * headSize;
+        ops.attention(q, qOff, headSize, cache.keys(layer), cache.values(layer), b.first() * kvDim() + g * headSize, kvDim(),
+                b.length(), b.from(), b.to(), group, headSize, scale, out, qOff, headSize);
     }
 
     private void attendBlock(int layer, Rows in, float[] q, float[] out, Block b, int h) {

@@ -58,6 +58,39 @@ class AttentionTest {
         }
     }
 
+    /** Generation steps: one row per cache, whose KV head's query heads go as one call, see what the reference sees. */
+    @Test
+    void singleRowsOfSeveralCachesAttendPerGroupOfHeads() {
+        for (int window : new int[] {0, 7}) {
+            SplittableRandom random = new SplittableRandom(100 + window);
+            KvCache[] caches = new KvCache[2];
+            for (int c = 0; c < 2; c++) {
+                caches[c] = new KvCache(1, LENGTH, KV_HEADS * HEAD);
+                caches[c].append(LENGTH);
+                for (int i = 0; i < LENGTH * KV_HEADS * HEAD; i++) {
+                    caches[c].keys(0)[i] = (float) random.nextGaussian();
+                    caches[c].values(0)[i] = (float) random.nextGaussian();
+                }
+            }
+            int[] positions = {20, 30, 11}, cacheOf = {0, 1, 0};
+            Rows rows = new Rows(positions.length);
+            for (int r = 0; r < positions.length; r++) {
+                rows.caches()[r] = caches[cacheOf[r]];
+                rows.positions()[r] = positions[r];
+                rows.visible()[r] = positions[r] + 1;
+            }
+            float[] q = new float[positions.length * HEADS * HEAD];
+            for (int i = 0; i < q.length; i++) q[i] = (float) random.nextGaussian();
+            float[] out = q.clone();
+            new Attention(Ops.cpu(), HEADS, KV_HEADS, HEAD, 0.3f, window).attend(0, rows, out, out); // in place, as the models call it
+            for (int r = 0; r < positions.length; r++)
+                for (int h = 0; h < HEADS; h++)
+                    for (int i = 0; i < HEAD; i++)
+                        assertEquals(reference(caches[cacheOf[r]], q, r, h, positions[r], true, positions[r], window, 0.3f)[i],
+                                out[(r * HEADS + h) * HEAD + i], 1e-5, "window " + window + ", row " + r + ", head " + h);
+        }
+    }
+
     /** Attention of one head over every cached position, masked by llama.cpp's rule; lastInBatch bounds the cache as decoded so far. */
     private static float[] reference(KvCache cache, float[] q, int r, int h, int p, boolean causal, int lastInBatch, int window, float scale) {
         int kvDim = KV_HEADS * HEAD, kvOff = (h / (HEADS / KV_HEADS)) * HEAD, qOff = (r * HEADS + h) * HEAD;
