@@ -1,5 +1,6 @@
 package dev.muse.cli;
 
+import dev.muse.bench.ContemplateBench;
 import dev.muse.bench.DecoderBench;
 import dev.muse.bench.DiffusionBench;
 import dev.muse.bench.ServeBench;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Parameters;
                 "With --vision, measures a vision tower's encode time per image instead.",
                 "With --whisper, measures speech recognition: mel, encoder and decoding.",
                 "With --tts, measures speech synthesis: time to first audio and real-time factor.",
-                "With --diffusion, measures image generation: prompt encoding, a UNet step, the VAE decode, a 1-step picture."})
+                "With --diffusion, measures image generation: prompt encoding, a UNet step, the VAE decode, a 1-step picture.",
+                "With --contemplate, measures a contemplating answer against one thinking answer and against several in a row."})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "MODEL", description = "a .gguf file or a model name in the cache")
     String model;
@@ -89,6 +91,16 @@ final class BenchCommand implements Callable<Integer> {
             + "hexgrad/kokoro in PyTorch (given FOLDER VOICE PHONEMES THREADS; prints \"A s of audio in T s\" per round), for a ratio (docs/bench.md)")
     String ttsReference;
 
+    @Option(names = "--contemplate", description = "bench a contemplating chat answer instead (see --agents; -n is each pass's thought budget, "
+            + "--answer-tokens its answer, -p the prompt's words) against one thinking answer and against --agents thinking answers in a row")
+    boolean contemplate;
+
+    @Option(names = "--agents", defaultValue = "4", description = "with --contemplate: sub-agents (default ${DEFAULT-VALUE})")
+    int agents;
+
+    @Option(names = "--answer-tokens", defaultValue = "32", description = "with --contemplate: tokens of each answer after its thought (default ${DEFAULT-VALUE})")
+    int answerTokens;
+
     @Option(names = "--audio", paramLabel = "FILE", description = "with --whisper: the speech to repeat to 30 s (default: jfk.wav from the shared test data)")
     Path audio;
 
@@ -113,6 +125,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if ("".equals(synthetic)) throw new IllegalArgumentException("--synthetic needs a NAME here: llama-3.2-1b, smollm2-135m, stories15m");
         Path path = synthetic != null ? SyntheticModels.ensure(synthetic, type) : ModelFiles.resolve(requireModel());
+        if (contemplate) return ContemplateBench.run(path, agents, promptTokens, genTokens, answerTokens, repetitions);
         if (serve) {
             System.err.printf("benchmarking the server on %s with %d threads, %d tokens per stream%n", path, Parallel.threads(), genTokens);
             List<ServeBench.Row> muse = ServeBench.run(path, clients, promptWords, genTokens);

@@ -1,6 +1,8 @@
 package dev.muse.runtime;
 
+import dev.muse.text.Tokenizer;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -26,23 +28,26 @@ final class Contemplation extends Generation {
             "Let me start from concrete examples and check each one.",
             "Let me think about what could go wrong here, and which answer holds up best.");
 
-    /** Characters of each conclusion the synthesis reads at most: N of them must fit the context beside the conversation. */
-    static final int GIST_CHARS = 2_000;
+    /**
+     * Tokens of each conclusion the synthesis reads, at least and at most: its share is the answer's budget within these
+     * bounds, so N conclusions stay a small prompt beside the conversation.
+     */
+    static final int MIN_GIST_TOKENS = 32, MAX_GIST_TOKENS = 256;
 
     /** What one sub-agent thought and concluded. */
     record Conclusion(String perspective, String thought, String answer, FinishReason reason) {
-        /** What the synthesis reads of it: its answer, else (cut off while thinking) the end of its thought. */
-        String gist(int maxChars) {
+        /**
+         * What the synthesis reads of it, at most {@code maxTokens} tokens: its answer (a long one's start and end), else
+         * (cut off while thinking) the end of its thought.
+         */
+        String gist(Tokenizer tokenizer, int maxTokens) {
             boolean answered = !answer.isBlank();
             String text = (answered ? answer : thought).strip();
-            if (text.length() <= maxChars) return text;
-            if (!answered) return "..." + text.substring(cut(text, text.length() - maxChars));
-            return text.substring(0, cut(text, maxChars / 2)) + " [...] " + text.substring(cut(text, text.length() - maxChars / 2));
-        }
-
-        /** {@code at}, moved off the middle of a surrogate pair. */
-        private static int cut(String s, int at) {
-            return at > 0 && at < s.length() && Character.isLowSurrogate(s.charAt(at)) ? at + 1 : at;
+            int[] tokens = tokenizer.encodeText(text, false);
+            if (tokens.length <= maxTokens) return text;
+            String end = tokenizer.decode(Arrays.copyOfRange(tokens, tokens.length - (answered ? maxTokens / 2 : maxTokens), tokens.length)).strip();
+            if (!answered) return "... " + end;
+            return tokenizer.decode(Arrays.copyOf(tokens, maxTokens / 2)).strip() + " [...] " + end;
         }
     }
 
@@ -80,11 +85,12 @@ final class Contemplation extends Generation {
      * The conversation the synthesis answers: the sub-agents' conclusions after its last message (in it, when that is the
      * user's), and a request for one answer that keeps what they got right.
      */
-    static List<ChatRequest.Message> synthesisMessages(List<ChatRequest.Message> messages, List<Conclusion> conclusions) {
+    static List<ChatRequest.Message> synthesisMessages(List<ChatRequest.Message> messages, List<Conclusion> conclusions, Tokenizer tokenizer,
+                                                       int gistTokens) {
         StringBuilder block = new StringBuilder("\n\n---\nBefore answering, ").append(conclusions.size())
                 .append(conclusions.size() == 1 ? " line of thought" : " independent lines of thought").append(" worked on this. What each concluded:\n");
         for (int i = 0; i < conclusions.size(); i++)
-            block.append("\n[").append(i + 1).append("] ").append(conclusions.get(i).gist(GIST_CHARS)).append('\n');
+            block.append("\n[").append(i + 1).append("] ").append(conclusions.get(i).gist(tokenizer, gistTokens)).append('\n');
         block.append("\nNow write the single best reply to the message above: keep what they got right, correct what they got wrong, "
                 + "and do not mention them.");
         List<ChatRequest.Message> out = new ArrayList<>(messages);

@@ -142,7 +142,8 @@ public final class Engine implements AutoCloseable {
     /**
      * Contemplates: {@link ChatRequest#agentCount()} sub-agents think from the conversation in one batch, each from its own
      * perspective (a reasoning model's thought opened with it) and within the request's token limits, then the synthesis
-     * answers from their conclusions with the request's own format and functions (see {@link Contemplation}).
+     * answers from their conclusions with the request's own format and functions (see {@link Contemplation}), in at most
+     * the tokens a thinking answer would have left after its thought budget.
      */
     private Generation contemplate(LoadedModel model, ChatRequest request) {
         if (request.options().choices() != 1) throw new IllegalArgumentException("contemplating writes one answer: ask for one choice (n = 1)");
@@ -167,8 +168,14 @@ public final class Engine implements AutoCloseable {
         Fitted f = fit(model, thinking, free, longest);
         Choices agents = generate(model, f.prompt(), new Choices.Openings(openings, tags != null), f.options(), false, f.leftOut(), tags,
                 Mode.thoughtBudget(Mode.THINKING, request.thoughtBudget()), null);
-        return new Contemplation(agents, perspectives,
-                conclusions -> answer(model, request.with(Mode.INSTANT, Contemplation.synthesisMessages(request.messages(), conclusions), asked)));
+        // The synthesis has no thought of its own: it answers within what max tokens leaves after the thought budget.
+        Integer budget = request.thoughtBudget();
+        GenerationOptions answering = asked.maxTokens() != null && budget != null && asked.maxTokens() > budget
+                ? asked.withMaxTokens(asked.maxTokens() - budget) : asked;
+        int gist = Math.clamp(answering.maxTokens() != null ? answering.maxTokens() : Contemplation.MAX_GIST_TOKENS,
+                Contemplation.MIN_GIST_TOKENS, Contemplation.MAX_GIST_TOKENS);
+        return new Contemplation(agents, perspectives, conclusions -> answer(model,
+                request.with(Mode.INSTANT, Contemplation.synthesisMessages(request.messages(), conclusions, tokenizer, gist), answering)));
     }
 
     /** A conversation's prompt and the options it is answered with, once fitted to the context. */

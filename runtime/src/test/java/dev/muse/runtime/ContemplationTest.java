@@ -3,7 +3,10 @@ package dev.muse.runtime;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.muse.engine.GgmlType;
+import dev.muse.formats.gguf.GgufFile;
 import dev.muse.hub.ModelPaths;
+import dev.muse.text.Tokenizer;
+import dev.muse.text.Vocabulary;
 import dev.muse.testkit.TinyFamily;
 import dev.muse.testkit.TinyModel;
 import java.nio.file.Path;
@@ -97,6 +100,7 @@ class ContemplationTest {
         Event.Done answer = (Event.Done) events.get(events.size() - 2);
         Event.Usage usage = (Event.Usage) events.getLast();
         assertEquals(4 * agentTokens + answer.completionTokens(), usage.completionTokens());
+        assertEquals(agentTokens - 8, answer.completionTokens(), "the answer has what max tokens leaves after the thought budget");
         // One batch: the sub-agents' tokens took about as many steps as one of them (not four times as many).
         long steps = after.steps() - before.steps();
         assertTrue(steps <= agentTokens + 4 + answer.completionTokens() + 2, "steps: " + steps);
@@ -145,23 +149,31 @@ class ContemplationTest {
     }
 
     @Test
-    void theSynthesisReadsEachConclusionAfterTheLastUserMessage() {
+    void theSynthesisReadsEachConclusionAfterTheLastUserMessage() throws Exception {
+        Tokenizer tokenizer;
+        try (GgufFile file = GgufFile.open(dir.resolve("plain.gguf"))) {
+            tokenizer = Tokenizer.of(Vocabulary.fromMetadata(file.metadata()));
+        }
         List<Contemplation.Conclusion> conclusions = List.of(
                 new Contemplation.Conclusion("a", "thinking...", "It is 36.", FinishReason.STOP),
-                new Contemplation.Conclusion("b", "x".repeat(5000) + " so 36", "", FinishReason.LENGTH),
-                new Contemplation.Conclusion("c", "", "y".repeat(3000) + "END", FinishReason.STOP));
+                new Contemplation.Conclusion("b", "the river rises. ".repeat(100) + "So 36", "", FinishReason.LENGTH),
+                new Contemplation.Conclusion("c", "", "First. " + "the sea falls. ".repeat(100) + "END", FinishReason.STOP));
         List<ChatRequest.Message> messages = Contemplation.synthesisMessages(
-                List.of(ChatRequest.Message.of("system", "Be brief."), ChatRequest.Message.of("user", "What is 12 times 3?")), conclusions);
+                List.of(ChatRequest.Message.of("system", "Be brief."), ChatRequest.Message.of("user", "What is 12 times 3?")), conclusions, tokenizer, 40);
         assertEquals(2, messages.size(), "the conclusions go into the user's message");
         String text = messages.getLast().content().stream().map(p -> ((ChatRequest.Text) p).text()).reduce("", String::concat);
         assertTrue(text.startsWith("What is 12 times 3?\n\n---\nBefore answering, 3 independent lines of thought"), text);
         assertTrue(text.contains("[1] It is 36.\n"), text);
-        assertTrue(text.contains("[2] ...") && text.contains(" so 36\n"), "a thought cut off keeps its end");
-        assertTrue(text.contains(" [...] ") && text.contains("END\n"), "a long conclusion keeps its start and end");
-        assertTrue(text.length() < 3 * Contemplation.GIST_CHARS + 600, "each is cut to its share: " + text.length());
+        assertTrue(text.contains("[2] ... ") && text.contains("So 36\n"), "a thought cut off keeps its end: " + text);
+        assertTrue(text.contains("[3] First.") && text.contains(" [...] ") && text.contains("END\n"), "a long conclusion keeps its start and end");
+        String[] cut = text.split("\\[\\d] ");
+        for (int i = 2; i <= 3; i++) {
+            int tokens = tokenizer.encodeText(cut[i].substring(0, cut[i].indexOf('\n')), false).length;
+            assertTrue(tokens <= 40 + 8, "each is cut to its share of tokens: " + tokens);
+        }
 
         List<ChatRequest.Message> afterTool = Contemplation.synthesisMessages(List.of(ChatRequest.Message.of("user", "q"),
-                ChatRequest.Message.of("tool", "42")), conclusions.subList(0, 1));
+                ChatRequest.Message.of("tool", "42")), conclusions.subList(0, 1), tokenizer, 40);
         assertEquals("user", afterTool.getLast().role(), "after a tool's result the conclusions are a user message of their own");
         assertEquals(3, afterTool.size());
     }
