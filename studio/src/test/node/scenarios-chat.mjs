@@ -487,3 +487,35 @@ export async function thinking(t) {
   await t.page.reload();
   await check('reloaded');
 }
+
+/**
+ * Contemplating with the same reasoning model: four sub-agents think in parallel lanes, which fold away under their
+ * summary once the answer is written; each lane shows its perspective, the end of its thought and its state.
+ */
+export async function contemplating(t) {
+  await open(t);
+  await pickModel(t, 'tiny-reasoner');
+  await chatSettings(t, { temperature: 0, maxTokens: 40 });
+  await t.page.getByRole('radio', { name: 'Contemplating' }).check();
+  const request = t.page.waitForRequest(r => r.url().endsWith('/v1/chat/completions'));
+  const lanesShown = t.page.locator('.message.assistant details.contemplation').waitFor();
+  await send(t, 'What is 12 times 3?');
+  t.check((await request).postDataJSON().mode === 'contemplating', 'the request asks for a contemplating answer');
+  await lanesShown;
+  await idle(t);
+  const reply = t.page.locator('.message.assistant').last();
+  const lanes = reply.locator('details.contemplation');
+  t.check(await lanes.locator('summary').textContent() === 'Contemplated with 4 sub-agents', 'the lanes are under their summary');
+  t.check(!(await lanes.evaluate(d => d.open)), 'folded away once the answer is there');
+  const answer = await reply.locator('.answer').textContent();
+  t.check(answer.trim().length > 0, `the answer follows: ${answer}`);
+  await lanes.locator('summary').click();
+  const lane = lanes.locator('.lane');
+  t.check(await lane.count() === 4, 'one lane per sub-agent');
+  for (let k = 0; k < 4; k++) {
+    t.check((await lane.nth(k).locator('h4').textContent()).startsWith(`${k + 1}. Let me`), 'each lane names its perspective');
+    t.check((await lane.nth(k).locator('.lane-text').textContent()).trim().length > 0, 'and shows what it thought');
+    t.check(await lane.nth(k).locator('.lane-state').textContent() === 'done · 40 tokens (budget reached)', 'and that it is done');
+  }
+  await t.screenshot('lanes');
+}

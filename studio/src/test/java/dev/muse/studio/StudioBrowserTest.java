@@ -64,14 +64,21 @@ class StudioBrowserTest {
         }
     }
 
-    /** A tiny random Qwen3 whose template opens the thought (as DeepSeek-R1's distills do), on a server of its own. */
+    /**
+     * A tiny random Qwen3 whose template opens the thought (as DeepSeek-R1's distills do), on a server of its own: its
+     * thought apart from its answer, then a contemplation's sub-agents in lanes.
+     */
     @Test
     void aReasoningModelsThoughtIsShownApartFromItsAnswer() throws Exception {
         Path reasoning = Files.createDirectories(dir.resolve("reasoning-models"));
-        new TinyModel(TinyFamily.QWEN3, GgmlType.Q8_0, 77).write(reasoning.resolve("tiny-reasoner.gguf"), m -> m.putString("tokenizer.chat_template",
-                "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}<|im_start|>assistant\n<think>\n"));
+        new TinyModel(TinyFamily.QWEN3, GgmlType.Q8_0, 77).write(reasoning.resolve("tiny-reasoner.gguf"), m -> {
+            m.putString("tokenizer.chat_template",
+                    "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}<|im_start|>assistant\n<think>\n");
+            m.putUInt32("qwen3.context_length", 1024); // room for a contemplation's conclusions (RoPE has no limit)
+        });
         try (StudioTestServer reasoner = new StudioTestServer(reasoning, Files.createDirectories(dir.resolve("reasoning-data")), false)) {
             scenario("thinking", reasoner.base(), null);
+            scenario("contemplating", reasoner.base(), null);
         }
     }
 

@@ -121,7 +121,7 @@ export class Chat {
     this.stats.reset();
     this.renderStates();
     this.scrollToEnd(true);
-    let assistant = null, view = null, usage = null, text = '', thought = '', frame = 0, speech = null;
+    let assistant = null, view = null, usage = null, text = '', thought = '', frame = 0, speech = null, agents = null;
     try {
       if (!this.conversation.id) await this.create(model, content);
       const body = this.request(model, content);
@@ -135,7 +135,11 @@ export class Chat {
       for await (const event of stream('v1/chat/completions', body, controller.signal)) {
         const delta = event.choices?.[0]?.delta ?? {};
         if (event.usage) usage = event.usage;
-        if (!delta.content && !delta.reasoning_content) continue;
+        if (event.contemplation) {
+          agents = contemplated(agents, event.contemplation);
+          assistant.contemplation = { agents };
+        }
+        if (!delta.content && !delta.reasoning_content && !event.contemplation) continue;
         const now = performance.now();
         if (first === null) {
           first = now;
@@ -144,7 +148,7 @@ export class Chat {
         text += delta.content ?? '';
         thought += delta.reasoning_content ?? '';
         if (delta.content) speech?.add(text);
-        pieces++;
+        if (!event.contemplation) pieces++;
         this.stats.rate(pieces, now - first, false);
         frame ||= requestAnimationFrame(() => {
           frame = 0;
@@ -307,6 +311,7 @@ export class Chat {
       if (local.startsWith(saved) && local.length > saved.length) newest.content = last.content;
       const localThought = last.reasoning_content ?? '', savedThought = newest.reasoning_content ?? '';
       if (localThought.startsWith(savedThought) && localThought.length > savedThought.length) newest.reasoning_content = localThought;
+      newest.contemplation ??= last.contemplation; // the sub-agents' work is shown for the session, not stored
       // The server marks a reply complete just after its stream ends; the [DONE] seen here already says so.
       if (last.status === 'complete') newest.status = 'complete';
       newest.stopped = last.stopped;
@@ -455,4 +460,21 @@ function speechKey(m) {
   if (m.id) return m.id;
   if (!unsavedKeys.has(m)) unsavedKeys.set(m, `unsaved-${++unsaved}`);
   return unsavedKeys.get(m);
+}
+
+/**
+ * The sub-agents' work so far, with one chunk's {@code contemplation} object added: their perspectives when they set out,
+ * then each one's thought and conclusion as they grow, and its end.
+ */
+function contemplated(agents, c) {
+  if (c.agents) return c.agents.map(a => ({ perspective: a.perspective, reasoning: '', content: '', finish: null, tokens: 0 }));
+  const a = agents?.[c.agent];
+  if (!a) return agents;
+  a.reasoning += c.reasoning_content ?? '';
+  a.content += c.content ?? '';
+  if (c.finish_reason) {
+    a.finish = c.finish_reason;
+    a.tokens = c.completion_tokens;
+  }
+  return agents;
 }

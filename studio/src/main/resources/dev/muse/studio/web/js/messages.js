@@ -24,9 +24,14 @@ export class MessageView {
     this.thinkingSummary = el('summary', {}, 'Thinking');
     this.thinking = el('details', { class: 'thinking', hidden: true }, this.thinkingSummary, this.thinkingBody);
     this.thinkingSummary.addEventListener('click', () => { this.userOpenedThinking = !this.thinking.open; });
+    this.userOpenedLanes = null;
+    this.lanesSummary = el('summary', {}, 'Contemplating');
+    this.lanesGrid = el('div', { class: 'lanes' });
+    this.lanes = el('details', { class: 'contemplation', hidden: true }, this.lanesSummary, this.lanesGrid);
+    this.lanesSummary.addEventListener('click', () => { this.userOpenedLanes = !this.lanes.open; });
     this.body = el('div', { class: user ? 'text' : 'md answer' });
     this.note = el('p', { class: 'message-note', hidden: true });
-    this.bubble = el('div', { class: 'bubble' }, this.gallery, this.thinking, this.body, this.note);
+    this.bubble = el('div', { class: 'bubble' }, this.gallery, this.lanes, this.thinking, this.body, this.note);
     this.toolbar = el('div', { class: 'message-actions' });
     this.element = el('li', { class: `message ${message.role}` },
       el('span', { class: 'visually-hidden' }, user ? 'You said:' : 'Muse said:'), this.bubble, this.toolbar);
@@ -56,6 +61,7 @@ export class MessageView {
       this.body.hidden = !text;
       return;
     }
+    this.renderLanes(text, streaming);
     const { thinking, answer, thinkingDone } = thoughtOf(this.message.reasoning_content, text, streaming);
     this.thinking.hidden = thinking === null;
     if (thinking !== null) {
@@ -65,6 +71,33 @@ export class MessageView {
     }
     renderMarkdown(this.body, answer);
     this.body.classList.toggle('typing', streaming);
+  }
+
+  /**
+   * A contemplating answer's sub-agents as parallel lanes, each its perspective, the end of what it writes and its
+   * state; open while they think, folded away once the answer starts (the person's own choice wins).
+   */
+  renderLanes(text, streaming) {
+    const agents = this.message.contemplation?.agents;
+    this.lanes.hidden = !agents?.length;
+    if (!agents?.length) return;
+    const answering = text.length > 0 || !streaming;
+    this.lanesSummary.textContent = answering ? `Contemplated with ${agents.length} sub-agents`
+      : `Contemplating: ${agents.filter(a => a.finish).length} of ${agents.length} sub-agents done…`;
+    this.lanes.open = this.userOpenedLanes ?? !answering;
+    while (this.lanesGrid.children.length < agents.length) {
+      const k = this.lanesGrid.children.length;
+      this.lanesGrid.append(el('section', { class: 'lane', 'aria-label': `Sub-agent ${k + 1}` },
+        el('h4', {}, ''), el('p', { class: 'lane-text' }), el('p', { class: 'lane-state' })));
+    }
+    agents.forEach((a, k) => {
+      const [title, body, state] = this.lanesGrid.children[k].children;
+      title.textContent = `${k + 1}. ${a.perspective}`;
+      const said = (a.content || a.reasoning).trim();
+      body.textContent = said.length > 600 ? `…${said.slice(-600)}` : said;
+      body.classList.toggle('thinking-text', !a.content);
+      state.textContent = a.finish ? `done · ${a.tokens} tokens${a.finish === 'length' ? ' (budget reached)' : ''}` : a.content ? 'concluding…' : 'thinking…';
+    });
   }
 
   renderMedia() {
