@@ -503,19 +503,27 @@ export async function contemplating(t) {
   t.check((await request).postDataJSON().mode === 'contemplating', 'the request asks for a contemplating answer');
   await lanesShown;
   await idle(t);
-  const reply = t.page.locator('.message.assistant').last();
-  const lanes = reply.locator('details.contemplation');
-  t.check(await lanes.locator('summary').textContent() === 'Contemplated with 4 sub-agents', 'the lanes are under their summary');
-  t.check(!(await lanes.evaluate(d => d.open)), 'folded away once the answer is there');
-  const answer = await reply.locator('.answer').textContent();
-  t.check(answer.trim().length > 0, `the answer follows: ${answer}`);
-  await lanes.locator('summary').click();
-  const lane = lanes.locator('.lane');
-  t.check(await lane.count() === 4, 'one lane per sub-agent');
-  for (let k = 0; k < 4; k++) {
-    t.check((await lane.nth(k).locator('h4').textContent()).startsWith(`${k + 1}. Let me`), 'each lane names its perspective');
-    t.check((await lane.nth(k).locator('.lane-text').textContent()).trim().length > 0, 'and shows what it thought');
-    t.check(await lane.nth(k).locator('.lane-state').textContent() === 'done · 40 tokens (budget reached)', 'and that it is done');
-  }
-  await t.screenshot('lanes');
+  const check = async when => {
+    const reply = t.page.locator('.message.assistant').last();
+    const lanes = reply.locator('details.contemplation');
+    await lanes.waitFor();
+    t.check(await lanes.locator('summary').textContent() === 'Contemplated with 4 sub-agents', `${when}: the lanes are under their summary`);
+    t.check(!(await lanes.evaluate(d => d.open)), `${when}: folded away once the answer is there`);
+    const answer = await reply.locator('.answer').textContent();
+    t.check(answer.trim().length > 0, `${when}: the answer follows: ${answer}`);
+    await lanes.locator('summary').click();
+    const lane = lanes.locator('.lane');
+    t.check(await lane.count() === 4, `${when}: one lane per sub-agent`);
+    for (let k = 0; k < 4; k++) {
+      t.check((await lane.nth(k).locator('h4').textContent()).startsWith(`${k + 1}. Let me`), `${when}: each lane names its perspective`);
+      t.check((await lane.nth(k).locator('.lane-text').textContent()).trim().length > 0, `${when}: and shows what it thought`);
+      t.check(await lane.nth(k).locator('.lane-state').textContent() === 'done · 40 tokens (budget reached)', `${when}: and that it is done`);
+    }
+    await t.screenshot(when);
+  };
+  await check('streamed');
+  const stored = await settled(t, conversationId(t));
+  t.check(stored.messages[1].contemplation?.agents?.length === 4, `the sub-agents' work is stored with the reply: ${JSON.stringify(stored.messages[1])}`);
+  await t.page.reload();
+  await check('reloaded');
 }

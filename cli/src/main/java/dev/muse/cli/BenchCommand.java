@@ -3,6 +3,7 @@ package dev.muse.cli;
 import dev.muse.bench.ContemplateBench;
 import dev.muse.bench.DecoderBench;
 import dev.muse.bench.DiffusionBench;
+import dev.muse.bench.GrammarBench;
 import dev.muse.bench.ServeBench;
 import dev.muse.bench.SyntheticModels;
 import dev.muse.bench.TtsBench;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Parameters;
                 "With --whisper, measures speech recognition: mel, encoder and decoding.",
                 "With --tts, measures speech synthesis: time to first audio and real-time factor.",
                 "With --diffusion, measures image generation: prompt encoding, a UNet step, the VAE decode, a 1-step picture.",
-                "With --contemplate, measures a contemplating answer against one thinking answer and against several in a row."})
+                "With --contemplate, measures a contemplating answer against one thinking answer and against several in a row.",
+                "With --grammar, measures constrained decoding: a 50-property JSON schema's compile time and its cost per token."})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "MODEL", description = "a .gguf file or a model name in the cache")
     String model;
@@ -95,6 +97,10 @@ final class BenchCommand implements Callable<Integer> {
             + "--answer-tokens its answer, -p the prompt's words) against one thinking answer and against --agents thinking answers in a row")
     boolean contemplate;
 
+    @Option(names = "--grammar", description = "bench constrained decoding instead: compiling a 50-property JSON schema, and each token kept to it "
+            + "against a free one (-n tokens per answer)")
+    boolean grammar;
+
     @Option(names = "--agents", defaultValue = "4", description = "with --contemplate: sub-agents (default ${DEFAULT-VALUE})")
     int agents;
 
@@ -125,6 +131,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if ("".equals(synthetic)) throw new IllegalArgumentException("--synthetic needs a NAME here: llama-3.2-1b, smollm2-135m, stories15m");
         Path path = synthetic != null ? SyntheticModels.ensure(synthetic, type) : ModelFiles.resolve(requireModel());
+        if (grammar) return GrammarBench.run(path, genTokens, repetitions);
         if (contemplate) return ContemplateBench.run(path, agents, promptTokens, genTokens, answerTokens, repetitions);
         if (serve) {
             System.err.printf("benchmarking the server on %s with %d threads, %d tokens per stream%n", path, Parallel.threads(), genTokens);

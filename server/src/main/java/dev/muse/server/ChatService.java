@@ -113,6 +113,10 @@ final class ChatService implements HttpService {
                     }
                 }
 
+                @Override public void onContemplated(com.fasterxml.jackson.databind.node.ObjectNode agents) {
+                    store.messages().saveContemplation(owner, reply.id(), agents);
+                }
+
                 @Override public void onFinished(List<Generations.Choice> finished) {
                     Generations.Choice c = finished.getFirst();
                     store.messages().finishReply(owner, reply.id(), TextNode.valueOf(c.text()), orNull(c.reasoning()),

@@ -33,6 +33,9 @@ final class Generations {
 
         default void onText(int index, String reasoningSoFar, String textSoFar) { }
 
+        /** A contemplating answer's sub-agents' work, once they are all done and the answer is, before {@link #onFinished}. */
+        default void onContemplated(com.fasterxml.jackson.databind.node.ObjectNode agents) { }
+
         /** Called before the answer's last bytes go out, so a client that has the whole answer finds it stored. */
         default void onFinished(List<Choice> choices) { }
     }
@@ -115,6 +118,7 @@ final class Generations {
                                     + req.prologue().method().text() + " " + req.path().path() + ")");
                             return List.of();
                         }
+                        if (agents.any()) observer.onContemplated(agents.json());
                         observer.onFinished(choices);
                         if (stream != null) {
                             for (Choice c : choices) stream.send(answers.finish(c.index(), c.done().reason()));

@@ -79,6 +79,25 @@ class ContemplationApiTest {
     }
 
     @Test
+    void aConversationKeepsTheSubAgentsWorkWithTheReply() throws Exception {
+        HttpResponse<String> created = ReasoningApiTest.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + server.port() + "/v1/conversations")).header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"title\":\"sums\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        String id = Json.MAPPER.readTree(created.body()).get("id").asText();
+        HttpResponse<String> reply = post(ask(",\"mode\":\"contemplating\",\"agents\":2,\"reasoning_budget\":8,\"stream\":true,\"conversation_id\":\"" + id + "\""));
+        assertEquals(200, reply.statusCode(), reply.body());
+        JsonNode conversation = Json.MAPPER.readTree(ReasoningApiTest.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + server.port() + "/v1/conversations/" + id)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode assistant = conversation.get("messages").get(1);
+        JsonNode agents = assistant.get("contemplation").get("agents");
+        assertEquals(2, agents.size(), assistant.toString());
+        assertTrue(agents.get(1).get("reasoning_content").asText().endsWith(ReasoningApiTest.CLOSING_WORDS), assistant.toString());
+        assertEquals("length", agents.get(0).get("finish_reason").asText());
+        assertFalse(assistant.get("content").asText().isEmpty());
+        assertFalse(conversation.get("messages").get(0).has("contemplation"), "the user's turn has none");
+    }
+
+    @Test
     void agentsAreForContemplatingOnlyAndItWritesOneChoice() throws Exception {
         HttpResponse<String> notContemplating = post(ask(",\"agents\":2"));
         assertEquals(400, notContemplating.statusCode());

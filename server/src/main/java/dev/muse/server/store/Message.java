@@ -10,9 +10,11 @@ import java.util.List;
  * @param ordinal position in its conversation: 0, 1, 2... with no gaps or repeats
  * @param content   a JSON string, or an array of OpenAI content parts
  * @param reasoning a reasoning model's thought behind an assistant reply, apart from its content; null when none
+ * @param contemplation a contemplating reply's sub-agents' work ({@code {"agents": [...]}}); null when none
  * @param usage   token counts of an assistant reply, null when not known
  */
-public record Message(String id, String conversationId, int ordinal, Role role, JsonNode content, String reasoning, MessageStatus status,
+public record Message(String id, String conversationId, int ordinal, Role role, JsonNode content, String reasoning, JsonNode contemplation,
+                      MessageStatus status,
                       TokenUsage usage, Instant createdAt, Instant updatedAt, List<Attachment> attachments) {
     public Message {
         attachments = List.copyOf(attachments);

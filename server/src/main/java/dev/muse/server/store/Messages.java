@@ -24,7 +24,7 @@ import java.util.Optional;
  * text so far (as often as the caller wants to risk losing), {@link #finishReply} marks it COMPLETE.
  */
 public final class Messages {
-    private static final String COLUMNS = "m.id, m.conversation_id, m.ordinal, m.role, m.content, m.reasoning, m.status,"
+    private static final String COLUMNS = "m.id, m.conversation_id, m.ordinal, m.role, m.content, m.reasoning, m.contemplation, m.status,"
             + " m.prompt_tokens, m.completion_tokens, m.left_out_messages, m.created_at, m.updated_at";
     /** Unqualified, so that it reads the same in a SELECT over "messages m" and in an UPDATE of messages. */
     private static final String OWNED = "conversation_id IN (SELECT id FROM conversations WHERE owner = ?)";
@@ -69,6 +69,25 @@ public final class Messages {
                 update.setLong(4, now);
                 update.setString(5, replyId);
                 update.setString(6, owner);
+                if (update.executeUpdate() == 0) throw notIncomplete(connection, owner, replyId);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Saves a contemplating reply's sub-agents' work ({@code {"agents": [...]}}), before the reply is finished; a reply
+     * that is already finished cannot change.
+     */
+    public void saveContemplation(String owner, String replyId, JsonNode contemplation) {
+        Conversations.checkOwner(owner);
+        String json = StoredJson.write(contemplation);
+        database.write(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE messages SET contemplation = ? WHERE id = ? AND status = 'incomplete' AND "
+                    + OWNED)) {
+                update.setString(1, json);
+                update.setString(2, replyId);
+                update.setString(3, owner);
                 if (update.executeUpdate() == 0) throw notIncomplete(connection, owner, replyId);
             }
             return null;
@@ -167,7 +186,7 @@ public final class Messages {
                 insert.executeUpdate();
             }
             List<Attachment> stored = insertAttachments(connection, id, attachments, now);
-            return new Message(id, conversationId, ordinal, role, content, null, status, null, now, now, stored);
+            return new Message(id, conversationId, ordinal, role, content, null, null, status, null, now, now, stored);
         });
     }
 
@@ -251,6 +270,7 @@ public final class Messages {
                 TokenUsage usage = prompt == null || completion == null ? null : new TokenUsage(prompt, completion, leftOut == null ? 0 : leftOut);
                 found.add(new Message(rows.getString("id"), rows.getString("conversation_id"), rows.getInt("ordinal"),
                         Role.fromWireName(rows.getString("role")), StoredJson.read(rows.getString("content")), rows.getString("reasoning"),
+                        rows.getString("contemplation") == null ? null : StoredJson.read(rows.getString("contemplation")),
                         MessageStatus.fromWireName(rows.getString("status")), usage, SqlValues.instant(rows, "created_at"),
                         SqlValues.instant(rows, "updated_at"), List.of()));
             }
@@ -280,7 +300,7 @@ public final class Messages {
         }
         List<Message> filled = new ArrayList<>(messages.size());
         for (Message m : messages) {
-            filled.add(new Message(m.id(), m.conversationId(), m.ordinal(), m.role(), m.content(), m.reasoning(), m.status(), m.usage(),
+            filled.add(new Message(m.id(), m.conversationId(), m.ordinal(), m.role(), m.content(), m.reasoning(), m.contemplation(), m.status(), m.usage(),
                     m.createdAt(), m.updatedAt(), byMessage.get(m.id())));
         }
         return filled;

@@ -252,8 +252,13 @@ class StoreContractTest {
         assertEquals(MessageStatus.INCOMPLETE, partial.status());
         assertEquals(Set.of(c.id()), ids(conversations().list(ALICE, "once upon", 10, null)), "saved text is searchable");
 
+        JsonNode agents = new ObjectMapper().readTree("{\"agents\":[{\"agent\":0,\"perspective\":\"Step by step.\",\"content\":\"A fox.\"}]}");
+        assertThrows(NotFoundException.class, () -> messages().saveContemplation(BOB, reply.id(), agents), "owner checked");
+        messages().saveContemplation(ALICE, reply.id(), agents);
         Message done = messages().finishReply(ALICE, reply.id(), TextNode.valueOf("Once upon a time."), "A story, then. A short one.",
                 new TokenUsage(12, 5));
+        assertEquals(agents, done.contemplation(), "a contemplating reply keeps its sub-agents' work");
+        assertNull(partial.contemplation());
         assertEquals(MessageStatus.COMPLETE, done.status());
         assertEquals("A story, then. A short one.", done.reasoning());
         assertEquals(Set.of(), ids(conversations().list(ALICE, "short one", 10, null)), "only the content is searched");
@@ -262,6 +267,7 @@ class StoreContractTest {
         assertThrows(IllegalStateException.class, () -> messages().updateReply(ALICE, reply.id(), TextNode.valueOf("rewrite"), null));
         assertThrows(IllegalStateException.class, () -> messages().finishReply(ALICE, reply.id(), TextNode.valueOf("again"), null, null));
         assertThrows(NotFoundException.class, () -> messages().updateReply(ALICE, "msg_nope", TextNode.valueOf("x"), null));
+        assertThrows(IllegalStateException.class, () -> messages().saveContemplation(ALICE, reply.id(), agents), "finished: it cannot change");
     }
 
     @Test void concurrentAppendsGetEveryOrdinalExactlyOnce() throws Exception {
@@ -369,7 +375,7 @@ class StoreContractTest {
             }
         }
         try (Connection raw = TestEngine.raw(config)) {
-            assertEquals(4, count(raw, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = ?", true), "V1 to V4, each applied once");
+            assertEquals(5, count(raw, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = ?", true), "V1 to V5, each applied once");
         }
         store = Store.open(config); // for close()
     }

@@ -311,7 +311,7 @@ export class Chat {
       if (local.startsWith(saved) && local.length > saved.length) newest.content = last.content;
       const localThought = last.reasoning_content ?? '', savedThought = newest.reasoning_content ?? '';
       if (localThought.startsWith(savedThought) && localThought.length > savedThought.length) newest.reasoning_content = localThought;
-      newest.contemplation ??= last.contemplation; // the sub-agents' work is shown for the session, not stored
+      newest.contemplation ??= last.contemplation; // stored once the answer is done: until then, what was streamed
       // The server marks a reply complete just after its stream ends; the [DONE] seen here already says so.
       if (last.status === 'complete') newest.status = 'complete';
       newest.stopped = last.stopped;
@@ -463,18 +463,16 @@ function speechKey(m) {
 }
 
 /**
- * The sub-agents' work so far, with one chunk's {@code contemplation} object added: their perspectives when they set out,
- * then each one's thought and conclusion as they grow, and its end.
+ * The sub-agents' work so far, in the form a stored reply keeps it ({agent, perspective, reasoning_content, content,
+ * finish_reason, completion_tokens}), with one chunk's {@code contemplation} object added: their perspectives when they
+ * set out, then each one's thought and conclusion as they grow, and its end.
  */
 function contemplated(agents, c) {
-  if (c.agents) return c.agents.map(a => ({ perspective: a.perspective, reasoning: '', content: '', finish: null, tokens: 0 }));
+  if (c.agents) return c.agents.map(a => ({ agent: a.agent, perspective: a.perspective, reasoning_content: '', content: '' }));
   const a = agents?.[c.agent];
   if (!a) return agents;
-  a.reasoning += c.reasoning_content ?? '';
+  a.reasoning_content += c.reasoning_content ?? '';
   a.content += c.content ?? '';
-  if (c.finish_reason) {
-    a.finish = c.finish_reason;
-    a.tokens = c.completion_tokens;
-  }
+  if (c.finish_reason) Object.assign(a, { finish_reason: c.finish_reason, completion_tokens: c.completion_tokens });
   return agents;
 }

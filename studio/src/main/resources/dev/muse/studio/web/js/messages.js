@@ -83,7 +83,7 @@ export class MessageView {
     if (!agents?.length) return;
     const answering = text.length > 0 || !streaming;
     this.lanesSummary.textContent = answering ? `Contemplated with ${agents.length} sub-agents`
-      : `Contemplating: ${agents.filter(a => a.finish).length} of ${agents.length} sub-agents done…`;
+      : `Contemplating: ${agents.filter(a => a.finish_reason).length} of ${agents.length} sub-agents done…`;
     this.lanes.open = this.userOpenedLanes ?? !answering;
     while (this.lanesGrid.children.length < agents.length) {
       const k = this.lanesGrid.children.length;
@@ -93,10 +93,11 @@ export class MessageView {
     agents.forEach((a, k) => {
       const [title, body, state] = this.lanesGrid.children[k].children;
       title.textContent = `${k + 1}. ${a.perspective}`;
-      const said = (a.content || a.reasoning).trim();
+      const said = (a.content || a.reasoning_content || '').trim();
       body.textContent = said.length > 600 ? `…${said.slice(-600)}` : said;
       body.classList.toggle('thinking-text', !a.content);
-      state.textContent = a.finish ? `done · ${a.tokens} tokens${a.finish === 'length' ? ' (budget reached)' : ''}` : a.content ? 'concluding…' : 'thinking…';
+      state.textContent = a.finish_reason ? `done · ${a.completion_tokens} tokens${a.finish_reason === 'length' ? ' (budget reached)' : ''}`
+        : a.content ? 'concluding…' : 'thinking…';
     });
   }
 
