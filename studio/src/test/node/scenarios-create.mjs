@@ -183,3 +183,46 @@ export async function speak(t) {
     `sentences said as they are written: ${JSON.stringify(asked)}`);
   await t.page.unroute('**/v1/chat/completions');
 }
+
+/**
+ * Muse's own tools in a chat: the chat's settings turn them on (sent as muse_tools), the request is made to call
+ * generate_image by name on its way out (a random-weight model never calls by itself), and the studio shows the step
+ * (what was called, what came back) with the picture it made, and the same after a reload.
+ */
+export async function museTools(t) {
+  await open(t);
+  await pickModel(t, 'tiny-caller');
+  await chatSettings(t, { temperature: 0, maxTokens: 600 });
+  await t.page.getByRole('button', { name: 'Chat settings' }).click();
+  const dialog = t.page.getByRole('dialog', { name: 'Chat settings' });
+  await dialog.getByLabel(/Let Muse use its tools/).check();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  let sent = null;
+  await t.page.route('**/v1/chat/completions', route => {
+    sent = route.request().postDataJSON();
+    route.continue({ postData: JSON.stringify({ ...sent, parallel_tool_calls: false,
+      tool_choice: { type: 'function', function: { name: 'generate_image' } } }) });
+  });
+  await send(t, 'Draw a fox in the snow.');
+  await idle(t, 120000);
+  t.check(sent?.muse_tools === true, `the chat asks for Muse's tools: ${JSON.stringify(sent)}`);
+  const check = async when => {
+    const reply = t.page.locator('.message.assistant').last();
+    const step = reply.locator('.tool-step');
+    await step.first().waitFor();
+    t.check(await step.count() === 1, `${when}: one step`);
+    const summary = await step.locator('summary').textContent();
+    t.check(summary.startsWith('Used generate image: Drew a '), `${when}: the step says what was used and what came back: ${summary}`);
+    const picture = step.locator('img.tool-output');
+    await picture.waitFor();
+    t.check(await picture.evaluate(img => img.complete && img.naturalWidth > 0), `${when}: the picture it made is shown`);
+    await step.locator('summary').click();
+    t.check((await step.locator('.tool-arguments').textContent()).includes('"prompt"'), `${when}: with what it was called`);
+    await t.screenshot(when);
+  };
+  await check('streamed');
+  await t.page.unroute('**/v1/chat/completions');
+  await t.page.reload();
+  await check('reloaded');
+}

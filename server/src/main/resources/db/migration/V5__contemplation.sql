@@ -1,2 +1,5 @@
--- A contemplating reply's sub-agents' work (JSON: {"agents": [{perspective, reasoning_content, content, ...}]}; null: none).
+-- What an assistant reply did before it answered, as JSON (null: nothing): a contemplation's sub-agents' work
+-- ({"agents": [{perspective, reasoning_content, content, ...}]}), and the steps of Muse's own tools it ran
+-- ([{id, name, arguments, result, outputs: [{type, b64_json}]}]).
 ALTER TABLE messages ADD COLUMN contemplation TEXT;
+ALTER TABLE messages ADD COLUMN tool_steps TEXT;

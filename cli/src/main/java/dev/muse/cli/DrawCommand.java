@@ -107,6 +107,7 @@ final class DrawCommand implements Callable<Integer> {
                         case Event.Contemplating x -> { }
                         case Event.AgentText x -> { }
                         case Event.AgentDone x -> { }
+                        case Event.ToolStep x -> { }
                         case Event.Done x -> { }
                         case Event.Usage x -> { }
                         case Event.Segment x -> { }

@@ -41,6 +41,10 @@ final class RunCommand implements Callable<Integer> {
             description = "instant, thinking or contemplating (several sub-agents think in one batch, then one answer); implies --chat")
     Mode mode;
 
+    @Option(names = "--tools", description = "let the model use Muse's own calculator, which Muse runs and answers on from (implies --chat; the model's "
+            + "template must show a way to call functions)")
+    boolean tools;
+
     @Option(names = "--agents", paramLabel = "N", description = "sub-agents of --mode contemplating (default " + ChatRequest.DEFAULT_AGENTS + ")")
     Integer agents;
 
@@ -107,10 +111,11 @@ final class RunCommand implements Callable<Integer> {
         GenerationOptions options = GenerationOptions.of(maxTokens,
                 new Sampling(temperature, topK, topP, minP, repeatPenalty, presencePenalty, frequencyPenalty, actualSeed)).withGrammar(grammar());
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        try (Engine engine = new Engine(config); Generation generation = chat || mode != null || !images.isEmpty()
-                ? engine.chat(new ChatRequest(paths.id(), messages(), mode, options).withThoughtBudget(reasoningBudget).withAgents(agents))
+        try (Engine engine = new Engine(config); Generation generation = chat || mode != null || tools || !images.isEmpty()
+                ? engine.chat(new ChatRequest(paths.id(), messages(), mode, options).withThoughtBudget(reasoningBudget).withAgents(agents)
+                        .withOwnTools(tools ? ChatRequest.OWN_TOOLS : null))
                 : engine.complete(CompletionRequest.ofText(paths.id(), prompt == null ? "" : prompt, options))) {
-            if (prompt != null && !chat && mode == null && images.isEmpty()) out.print(prompt);
+            if (prompt != null && !chat && mode == null && !tools && images.isEmpty()) out.print(prompt);
             Event.Done done = null;
             Thought thought = new Thought();
             SubAgents subAgents = new SubAgents();
@@ -123,6 +128,10 @@ final class RunCommand implements Callable<Integer> {
                     case Event.Contemplating c -> subAgents.start(c.perspectives());
                     case Event.AgentText t -> subAgents.text(t);
                     case Event.AgentDone d -> subAgents.done(d);
+                    case Event.ToolStep step -> {
+                        thought.end();
+                        System.err.printf("[%s %s] -> %s%n", step.name(), step.arguments(), step.result());
+                    }
                     case Event.Token t -> {
                         thought.end();
                         out.print(t.text());

@@ -114,6 +114,7 @@ final class TranscribeCommand implements Callable<Integer> {
                     case Event.Contemplating x -> { }
                     case Event.AgentText x -> { }
                     case Event.AgentDone x -> { }
+                    case Event.ToolStep x -> { }
                     case Event.Done x -> { }
                     case Event.Usage x -> { }
                     case Event.Image x -> { } // drawings' events

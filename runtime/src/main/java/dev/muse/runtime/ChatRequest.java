@@ -20,9 +20,14 @@ import java.util.function.Supplier;
  * @param tools        functions the model may (or must) call; null for none
  * @param agents       how many sub-agents think before a {@link Mode#CONTEMPLATING} answer; null for
  *                     {@value #DEFAULT_AGENTS}
+ * @param ownTools     Muse's own tools the model may use, which the engine runs itself (see {@link #OWN_TOOLS}); null
+ *                     for none. Those whose model is not on offer are left out
  */
 public record ChatRequest(String model, List<Message> messages, Mode mode, GenerationOptions options, boolean fitToContext,
-                          Integer thoughtBudget, Tools tools, Integer agents) {
+                          Integer thoughtBudget, Tools tools, Integer agents, List<String> ownTools) {
+    /** Every tool of Muse's own: arithmetic, drawing a picture, saying a text aloud. */
+    public static final List<String> OWN_TOOLS = List.of("calculator", "generate_image", "speak");
+
     /** Sub-agents of a contemplation unless the request says otherwise, and at most. */
     public static final int DEFAULT_AGENTS = 4, MAX_AGENTS = 16;
 
@@ -32,21 +37,36 @@ public record ChatRequest(String model, List<Message> messages, Mode mode, Gener
         if (messages.isEmpty()) throw new IllegalArgumentException("a chat needs at least one message");
         if (thoughtBudget != null && thoughtBudget < 1) throw new IllegalArgumentException("a thought budget is at least one token");
         if (agents != null && (agents < 1 || agents > MAX_AGENTS)) throw new IllegalArgumentException("a contemplation has 1 to " + MAX_AGENTS + " sub-agents");
+        if (ownTools != null) {
+            ownTools = List.copyOf(ownTools);
+            for (String name : ownTools)
+                if (!OWN_TOOLS.contains(name)) throw new IllegalArgumentException("Muse has no tool '" + name + "' (its tools: " + String.join(", ", OWN_TOOLS) + ")");
+        }
     }
 
     /** A request that is refused whole when it does not fit, and lets a reasoning model think as long as it will. */
     public ChatRequest(String model, List<Message> messages, Mode mode, GenerationOptions options) {
-        this(model, messages, mode, options, false, null, null, null);
+        this(model, messages, mode, options, false, null, null, null, null);
     }
 
     /** The same request, fitted to the context by leaving out its oldest turns. */
     public ChatRequest fittingContext() {
-        return new ChatRequest(model, messages, mode, options, true, thoughtBudget, tools, agents);
+        return new ChatRequest(model, messages, mode, options, true, thoughtBudget, tools, agents, ownTools);
     }
 
     /** The same request with {@code n} sub-agents if it contemplates (null: {@value #DEFAULT_AGENTS}). */
     public ChatRequest withAgents(Integer n) {
-        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, tools, n);
+        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, tools, n, ownTools);
+    }
+
+    /** The same request with Muse's own tools {@code names} on offer (null: none; {@link #OWN_TOOLS}: all it has). */
+    public ChatRequest withOwnTools(List<String> names) {
+        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, tools, agents, names);
+    }
+
+    /** The same request with other functions and none of Muse's own (one round of a chat that uses them). */
+    ChatRequest withRound(List<Message> newMessages, Tools functions) {
+        return new ChatRequest(model, newMessages, mode, options, fitToContext, thoughtBudget, functions, agents, null);
     }
 
     /** The sub-agents a contemplation runs. */
@@ -54,7 +74,7 @@ public record ChatRequest(String model, List<Message> messages, Mode mode, Gener
 
     /** The same request in another mode, with other messages and options (a contemplation's sub-agents and synthesis). */
     ChatRequest with(Mode newMode, List<Message> newMessages, GenerationOptions newOptions) {
-        return new ChatRequest(model, newMessages, newMode, newOptions, fitToContext, thoughtBudget, tools, agents);
+        return new ChatRequest(model, newMessages, newMode, newOptions, fitToContext, thoughtBudget, tools, agents, ownTools);
     }
 
     /**
@@ -62,12 +82,12 @@ public record ChatRequest(String model, List<Message> messages, Mode mode, Gener
      * closes it), so that it answers from what it has thought so far. Models that do not think ignore it.
      */
     public ChatRequest withThoughtBudget(Integer tokens) {
-        return new ChatRequest(model, messages, mode, options, fitToContext, tokens, tools, agents);
+        return new ChatRequest(model, messages, mode, options, fitToContext, tokens, tools, agents, ownTools);
     }
 
     /** The same request with functions the model may call (null: none). */
     public ChatRequest withTools(Tools functions) {
-        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, functions, agents);
+        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, functions, agents, ownTools);
     }
 
     /**

@@ -53,6 +53,7 @@ public final class Engine implements AutoCloseable {
     public static final String VAD_FILE = "silero_vad_v5.onnx";
 
     private final Residency residency;
+    private final OwnTools ownTools = new OwnTools(this);
     private final String speechModel;
     private final Path vadModel;
     private SileroVad vad;
@@ -127,6 +128,7 @@ public final class Engine implements AutoCloseable {
 
     private Generation answer(LoadedModel model, ChatRequest request) {
         if (request.mode() == Mode.CONTEMPLATING) return contemplate(model, request);
+        if (request.ownTools() != null) return useTools(model, request);
         ThoughtTags tags = model.text().thoughtTags();
         Integer budget = Mode.thoughtBudget(request.mode(), request.thoughtBudget());
         ToolCallFormat.Offer calls = toolCalls(model, request);
@@ -178,6 +180,18 @@ public final class Engine implements AutoCloseable {
                 request.with(Mode.INSTANT, Contemplation.synthesisMessages(request.messages(), conclusions, tokenizer, gist), answering)));
     }
 
+    /**
+     * Answers with Muse's own tools on offer (those the request names whose model is on offer), running their calls
+     * between rounds ({@link ToolUse}). A model whose template shows no way to call functions, or a request none of whose
+     * tools can run, is answered without them, unless the request offers functions of its own (then refused as always).
+     */
+    private Generation useTools(LoadedModel model, ChatRequest request) {
+        List<Tools.Function> own = ownTools.available(request.ownTools());
+        ChatRequest plain = request.withRound(request.messages(), request.tools());
+        if (own.isEmpty() || model.text().toolCalls() == null || request.options().choices() != 1) return answer(model, plain);
+        return new ToolUse(plain, own, ownTools, round -> answer(model, round));
+    }
+
     /** A conversation's prompt and the options it is answered with, once fitted to the context. */
     private record Fitted(Prompt prompt, GenerationOptions options, int leftOut) {}
 
@@ -203,6 +217,8 @@ public final class Engine implements AutoCloseable {
 
     /** The format the model calls functions in, when the request offers some; refused when its template shows none. */
     private static ToolCallFormat.Offer toolCalls(LoadedModel model, ChatRequest request) {
+        if (request.tools() != null && request.tools().choice() == Tools.Choice.NAMED && request.tools().offered().isEmpty())
+            throw new IllegalArgumentException("the function '" + request.tools().named() + "' that must be called is not among the tools");
         if (request.tools() == null || request.tools().offered().isEmpty()) return null;
         ToolCallFormat format = model.text().toolCalls();
         if (format == null)

@@ -38,6 +38,15 @@ public sealed interface Event {
     record ToolCall(int choice, int index, String id, String name, String arguments) implements Event {}
 
     /**
+     * One of Muse's own tools ran for the answer (the model called it; the engine ran it and answers on from its result):
+     * the call's id, the tool, its arguments as JSON text, what the model read back, and what it made for the person.
+     */
+    record ToolStep(String id, String name, String arguments, String result, List<Output> outputs) implements Event {
+        /** A file a tool made: its media type ("image/png", "audio/mpeg") and bytes. */
+        public record Output(String mediaType, byte[] bytes) {}
+    }
+
+    /**
      * A contemplation's sub-agents set out, one per perspective: each thinks on its own from the shared prompt, all in one
      * batch, before one answer is written from their conclusions.
      */

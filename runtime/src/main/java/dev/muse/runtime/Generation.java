@@ -8,9 +8,10 @@ import java.util.List;
  * away) cancels everything still running at the next token boundary, which frees the model's slots.
  *
  * <p>Two kinds: {@link Choices} samples one or more answers of one prompt in one batch; a {@link Contemplation} runs
- * several sub-agents in one batch and then writes one answer from their conclusions.
+ * several sub-agents in one batch and then writes one answer from their conclusions; a {@link ToolUse} answers in rounds,
+ * running Muse's own tools between them.
  */
-public abstract sealed class Generation implements AutoCloseable permits Choices, Contemplation {
+public abstract sealed class Generation implements AutoCloseable permits Choices, Contemplation, ToolUse {
     private List<String> heard = List.of();
 
     /** The next event, waiting for it; after the last one this fails. */

@@ -45,8 +45,7 @@ public record Tools(List<Function> functions, Choice choice, String named, boole
     public Tools {
         functions = List.copyOf(functions);
         Objects.requireNonNull(choice, "choice");
-        if (choice == Choice.NAMED && functions.stream().noneMatch(f -> f.name().equals(named)))
-            throw new IllegalArgumentException("the function '" + named + "' that must be called is not among the tools");
+        if (choice == Choice.NAMED) Objects.requireNonNull(named, "named");
         if (functions.stream().map(Function::name).distinct().count() != functions.size())
             throw new IllegalArgumentException("two tools have the same name");
     }

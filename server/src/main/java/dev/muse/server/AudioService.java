@@ -142,6 +142,7 @@ final class AudioService implements HttpService {
                 case Event.Contemplating x -> { }
                 case Event.AgentText x -> { }
                 case Event.AgentDone x -> { }
+                case Event.ToolStep x -> { }
                 case Event.Done d -> { }
                 case Event.Usage u -> { }
                 case Event.Image x -> { } // drawings' events

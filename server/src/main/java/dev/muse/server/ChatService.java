@@ -64,18 +64,21 @@ final class ChatService implements HttpService {
         Mode mode = Modes.read(body);
         Integer thoughtBudget = Modes.thoughtBudget(body);
         Integer agents = Modes.agents(body, mode, params.n());
-        Tools tools = ToolParams.read(body);
+        List<String> ownTools = ToolParams.ownTools(body);
+        if (ownTools != null && params.n() != 1) throw ApiException.invalid("n", "with Muse's tools there is one answer: 'n' must be 1");
+        Tools tools = ToolParams.read(body, ownTools);
         String owner = Access.owner(req);
         String conversationId = body.path("conversation_id").isTextual() ? body.get("conversation_id").textValue() : null;
         try (AutoCloseable permit = access.generationPermit(owner)) {
             if (conversationId == null) {
                 Generation generation = start(new ChatRequest(params.model(), input.messages(), mode, params.options()).withThoughtBudget(thoughtBudget)
-                        .withTools(tools).withAgents(agents), 0);
+                        .withTools(tools).withAgents(agents).withOwnTools(ownTools), 0);
                 generations.run(req, res, Answers.Kind.CHAT, generation, params, Generations.Observer.NONE);
                 return;
             }
             if (params.n() != 1) throw ApiException.invalid("n", "a conversation stores one reply: 'n' must be 1 with 'conversation_id'");
-            if (tools != null) throw ApiException.invalid("tools", "a stored conversation cannot call functions yet: send 'tools' without 'conversation_id'");
+            if (tools != null && !tools.functions().isEmpty())
+                throw ApiException.invalid("tools", "a stored conversation cannot call the client's functions yet: send 'tools' without 'conversation_id'");
             Conversation conversation = store.conversations().get(owner, conversationId).orElseThrow(() -> ConversationService.notFound(conversationId));
             List<ChatRequest.Message> full = new ArrayList<>();
             ConversationService.systemPrompt(conversation).ifPresent(system -> full.add(ChatRequest.Message.of("system", system)));
@@ -87,7 +90,7 @@ final class ChatService implements HttpService {
             // answer without max tokens takes at most a quarter of the context). Fails before anything is stored if even
             // the new turn alone does not fit.
             Generation generation = start(new ChatRequest(params.model(), full, mode, params.options()).fittingContext().withThoughtBudget(thoughtBudget)
-                    .withAgents(agents), stored);
+                    .withAgents(agents).withTools(tools).withOwnTools(ownTools), stored);
             try {
                 // The new turn is committed before the first byte of the answer: once acknowledged, it survives a crash.
                 List<JsonNode> contents = withTranscripts(input.contents(), generation.heard());
@@ -113,8 +116,8 @@ final class ChatService implements HttpService {
                     }
                 }
 
-                @Override public void onContemplated(com.fasterxml.jackson.databind.node.ObjectNode agents) {
-                    store.messages().saveContemplation(owner, reply.id(), agents);
+                @Override public void onWork(JsonNode contemplation, JsonNode toolSteps) {
+                    store.messages().saveWork(owner, reply.id(), contemplation, toolSteps);
                 }
 
                 @Override public void onFinished(List<Generations.Choice> finished) {

@@ -33,8 +33,11 @@ final class Generations {
 
         default void onText(int index, String reasoningSoFar, String textSoFar) { }
 
-        /** A contemplating answer's sub-agents' work, once they are all done and the answer is, before {@link #onFinished}. */
-        default void onContemplated(com.fasterxml.jackson.databind.node.ObjectNode agents) { }
+        /**
+         * What the answer did before it answered, once it is done and before {@link #onFinished}: a contemplation's sub-agents'
+         * work and the steps of Muse's own tools (each null when there was none).
+         */
+        default void onWork(com.fasterxml.jackson.databind.JsonNode contemplation, com.fasterxml.jackson.databind.JsonNode toolSteps) { }
 
         /** Called before the answer's last bytes go out, so a client that has the whole answer finds it stored. */
         default void onFinished(List<Choice> choices) { }
@@ -63,6 +66,7 @@ final class Generations {
             List<List<TokenLogprob>> logprobs = new ArrayList<>();
             Event.Done[] done = new Event.Done[p.n()];
             Answers.Contemplation agents = new Answers.Contemplation();
+            com.fasterxml.jackson.databind.node.ArrayNode steps = Json.MAPPER.createArrayNode();
             for (int i = 0; i < p.n(); i++) {
                 texts.add(new StringBuilder());
                 thoughts.add(new StringBuilder());
@@ -105,6 +109,10 @@ final class Generations {
                         agents.add(x);
                         if (stream != null && !stream.send(answers.contemplationChunk(x))) return List.of(); // client gone
                     }
+                    case Event.ToolStep step -> {
+                        steps.add(Answers.toolStep(step));
+                        if (stream != null && !stream.send(answers.toolStepChunk(step))) return List.of(); // client gone
+                    }
                     case Event.Done d -> {
                         done[d.choice()] = d;
                         metrics.generated(p.model(), d);
@@ -118,7 +126,7 @@ final class Generations {
                                     + req.prologue().method().text() + " " + req.path().path() + ")");
                             return List.of();
                         }
-                        if (agents.any()) observer.onContemplated(agents.json());
+                        if (agents.any() || !steps.isEmpty()) observer.onWork(agents.any() ? agents.json() : null, steps.isEmpty() ? null : steps);
                         observer.onFinished(choices);
                         if (stream != null) {
                             for (Choice c : choices) stream.send(answers.finish(c.index(), c.done().reason()));
@@ -128,7 +136,7 @@ final class Generations {
                             List<Answers.Choice> whole = choices.stream()
                                     .map(c -> new Answers.Choice(c.index(), c.text(), c.reasoning(), calls.get(c.index()), logprobs.get(c.index()),
                                             c.done().reason())).toList();
-                            Json.send(res, 200, answers.whole(whole, usage, agents));
+                            Json.send(res, 200, answers.whole(whole, usage, agents, steps));
                         }
                         return choices;
                     }

@@ -171,6 +171,7 @@ final class ImagesService implements HttpService {
                 case Event.Contemplating x -> { }
                 case Event.AgentText x -> { }
                 case Event.AgentDone x -> { }
+                case Event.ToolStep x -> { }
                 case Event.Done x -> { }
                 case Event.Usage x -> { }
                 case Event.Segment x -> { }
@@ -219,6 +220,7 @@ final class ImagesService implements HttpService {
                 case Event.Contemplating x -> { }
                 case Event.AgentText x -> { }
                 case Event.AgentDone x -> { }
+                case Event.ToolStep x -> { }
                 case Event.Done x -> { }
                 case Event.Usage x -> { }
                 case Event.Segment x -> { }

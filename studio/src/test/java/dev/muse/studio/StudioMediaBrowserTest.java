@@ -86,4 +86,24 @@ class StudioMediaBrowserTest {
             BrowserScenario.run("create", painter.base(), null);
         }
     }
+
+    /**
+     * Muse's own tools in a chat: a tiny random Qwen2 behind Qwen 2.5's real template, with a tiny Stable Diffusion pipeline
+     * to draw with; the chat's setting turns the tools on, and the scenario asks the call by name (random weights never
+     * call by themselves); the studio shows the step and the picture, and the same after a reload.
+     */
+    @Test
+    void museDrawsWithItsOwnToolInAChat() throws Exception {
+        Path models = Files.createDirectories(dir.resolve("tool-models"));
+        String qwen = Files.readString(Path.of(System.getProperty("muse.shared", "../../shared"), "llama.cpp-models", "templates",
+                "Qwen-Qwen2.5-7B-Instruct.jinja"));
+        new TinyModel(TinyFamily.QWEN2, GgmlType.Q8_0, 21).write(models.resolve("tiny-caller.gguf"), m -> {
+            m.putString("tokenizer.chat_template", qwen);
+            m.putUInt32("qwen2.context_length", 2048);
+        });
+        new TinyPipeline(GgmlType.F16, 1).write(models.resolve("tiny-sd"));
+        try (StudioTestServer server = new StudioTestServer(models, Files.createDirectories(dir.resolve("tool-data")), false)) {
+            BrowserScenario.run("museTools", server.base(), null);
+        }
+    }
 }

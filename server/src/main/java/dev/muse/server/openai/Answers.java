@@ -164,6 +164,26 @@ public final class Answers {
         }
     }
 
+    /**
+     * A step of Muse's own tools as the API shows it (Muse's extension): the call's {@code id}, the tool's {@code name},
+     * its {@code arguments} (JSON text), the {@code result} the model read back, and the files it made ({@code outputs}:
+     * each its media {@code type} and {@code b64_json}).
+     */
+    public static ObjectNode toolStep(Event.ToolStep step) {
+        ObjectNode out = Json.object().put("id", step.id()).put("name", step.name()).put("arguments", step.arguments()).put("result", step.result());
+        ArrayNode outputs = out.putArray("outputs");
+        for (Event.ToolStep.Output o : step.outputs())
+            outputs.addObject().put("type", o.mediaType()).put("b64_json", java.util.Base64.getEncoder().encodeToString(o.bytes()));
+        return out;
+    }
+
+    /** A chunk carrying one step of Muse's own tools: choice 0 with an empty delta, and {@code tool_step} ({@link #toolStep}). */
+    public ObjectNode toolStepChunk(Event.ToolStep step) {
+        Delta d = delta(0, false);
+        d.chunk().set("tool_step", toolStep(step));
+        return d.chunk();
+    }
+
     /** The chunk that ends one choice of a stream. */
     public ObjectNode finish(int index, FinishReason reason) {
         ObjectNode chunk = Wire.head(id, chunkObject(), created, model);
@@ -184,8 +204,11 @@ public final class Answers {
         return last;
     }
 
-    /** The whole answer, for a request that did not stream, with its sub-agents' work when it contemplated. */
-    public ObjectNode whole(List<Choice> choices, Event.Usage usage, Contemplation contemplation) {
+    /**
+     * The whole answer, for a request that did not stream, with its sub-agents' work when it contemplated and the steps of
+     * Muse's own tools ({@code tool_steps}) when it ran any.
+     */
+    public ObjectNode whole(List<Choice> choices, Event.Usage usage, Contemplation contemplation, ArrayNode toolSteps) {
         ObjectNode body = Wire.head(id, kind == Kind.CHAT ? "chat.completion" : "text_completion", created, model);
         ArrayNode array = body.putArray("choices");
         for (Choice c : choices) {
@@ -212,6 +235,7 @@ public final class Answers {
         }
         body.set("usage", Wire.usage(usage.promptTokens(), usage.completionTokens(), usage.cachedPromptTokens(), leftOutMessages));
         if (contemplation.any()) body.set("contemplation", contemplation.json());
+        if (!toolSteps.isEmpty()) body.set("tool_steps", toolSteps);
         return body;
     }
 

@@ -17,11 +17,33 @@ public final class ToolParams {
 
     private ToolParams() {}
 
-    /** The request's functions and choice; null when it offers none. */
-    public static Tools read(JsonNode body) {
+    /**
+     * Muse's own tools a request lets the model use (Muse's {@code muse_tools}: true for every one, or their names:
+     * calculator, generate_image, speak); null when none. The engine runs their calls itself.
+     */
+    public static List<String> ownTools(JsonNode body) {
+        JsonNode n = body.get("muse_tools");
+        if (n == null || n.isNull() || n.isBoolean() && !n.booleanValue()) return null;
+        if (n.isBoolean()) return ChatRequest.OWN_TOOLS;
+        if (!n.isArray()) throw ApiException.invalid("muse_tools", "'muse_tools' must be true or a list of Muse's tools: " + String.join(", ", ChatRequest.OWN_TOOLS));
+        List<String> names = new ArrayList<>();
+        for (JsonNode name : n) {
+            if (!name.isTextual() || !ChatRequest.OWN_TOOLS.contains(name.textValue()))
+                throw ApiException.invalid("muse_tools", "Muse has no tool " + name + " (its tools: " + String.join(", ", ChatRequest.OWN_TOOLS) + ")");
+            names.add(name.textValue());
+        }
+        return names;
+    }
+
+    /**
+     * The request's functions and choice; null when it offers none. With Muse's own tools ({@code own}, null for none) a
+     * choice may name one of those, and may come without functions of the client's.
+     */
+    public static Tools read(JsonNode body, List<String> own) {
         JsonNode tools = body.get("tools");
         JsonNode choice = body.get("tool_choice");
         if (tools == null || tools.isNull() || tools.isArray() && tools.isEmpty()) {
+            if (own != null && choice != null && !choice.isNull()) return new Tools(List.of(), choice(choice).mode, choice(choice).named, parallel(body));
             if (choice != null && !choice.isNull() && !"none".equals(choice.asText()) && !"auto".equals(choice.asText()))
                 throw ApiException.invalid("tool_choice", "'tool_choice' needs 'tools'");
             return null;
@@ -46,30 +68,39 @@ public final class ToolParams {
                 throw ApiException.invalid(where + ".function.name", e.getMessage());
             }
         }
-        Tools.Choice mode = Tools.Choice.AUTO;
-        String named = null;
-        if (choice != null && !choice.isNull()) {
-            if (choice.isTextual()) {
-                mode = switch (choice.textValue()) {
-                    case "none" -> Tools.Choice.NONE;
-                    case "auto" -> Tools.Choice.AUTO;
-                    case "required" -> Tools.Choice.REQUIRED;
-                    default -> throw ApiException.invalid("tool_choice", "'tool_choice' must be none, auto, required or a named function");
-                };
-            } else if (choice.isObject() && choice.path("function").path("name").isTextual()) {
-                mode = Tools.Choice.NAMED;
-                named = choice.path("function").path("name").textValue();
-            } else {
-                throw ApiException.invalid("tool_choice", "'tool_choice' must be none, auto, required or {\"type\": \"function\", \"function\": {\"name\": ...}}");
-            }
+        Chosen chosen = choice(choice);
+        if (chosen.mode == Tools.Choice.NAMED && functions.stream().noneMatch(f -> f.name().equals(chosen.named))
+                && (own == null || !own.contains(chosen.named)))
+            throw ApiException.invalid("tool_choice", "the function '" + chosen.named + "' that must be called is not among the tools");
+        try {
+            return new Tools(functions, chosen.mode, chosen.named, parallel(body));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("tools", e.getMessage());
         }
+    }
+
+    /** A tool_choice: its mode, and the function it names. */
+    private record Chosen(Tools.Choice mode, String named) {}
+
+    private static Chosen choice(JsonNode choice) {
+        if (choice == null || choice.isNull()) return new Chosen(Tools.Choice.AUTO, null);
+        if (choice.isTextual()) {
+            return new Chosen(switch (choice.textValue()) {
+                case "none" -> Tools.Choice.NONE;
+                case "auto" -> Tools.Choice.AUTO;
+                case "required" -> Tools.Choice.REQUIRED;
+                default -> throw ApiException.invalid("tool_choice", "'tool_choice' must be none, auto, required or a named function");
+            }, null);
+        }
+        if (choice.isObject() && choice.path("function").path("name").isTextual())
+            return new Chosen(Tools.Choice.NAMED, choice.path("function").path("name").textValue());
+        throw ApiException.invalid("tool_choice", "'tool_choice' must be none, auto, required or {\"type\": \"function\", \"function\": {\"name\": ...}}");
+    }
+
+    private static boolean parallel(JsonNode body) {
         JsonNode parallel = body.get("parallel_tool_calls");
         if (parallel != null && !parallel.isNull() && !parallel.isBoolean()) throw ApiException.invalid("parallel_tool_calls", "'parallel_tool_calls' must be a boolean");
-        try {
-            return new Tools(functions, mode, named, parallel == null || parallel.isNull() || parallel.booleanValue());
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(mode == Tools.Choice.NAMED ? "tool_choice" : "tools", e.getMessage());
-        }
+        return parallel == null || parallel.isNull() || parallel.booleanValue();
     }
 
     /** The calls an assistant message made, as the client sends them back. */

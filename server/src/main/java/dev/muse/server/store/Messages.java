@@ -24,7 +24,7 @@ import java.util.Optional;
  * text so far (as often as the caller wants to risk losing), {@link #finishReply} marks it COMPLETE.
  */
 public final class Messages {
-    private static final String COLUMNS = "m.id, m.conversation_id, m.ordinal, m.role, m.content, m.reasoning, m.contemplation, m.status,"
+    private static final String COLUMNS = "m.id, m.conversation_id, m.ordinal, m.role, m.content, m.reasoning, m.contemplation, m.tool_steps, m.status,"
             + " m.prompt_tokens, m.completion_tokens, m.left_out_messages, m.created_at, m.updated_at";
     /** Unqualified, so that it reads the same in a SELECT over "messages m" and in an UPDATE of messages. */
     private static final String OWNED = "conversation_id IN (SELECT id FROM conversations WHERE owner = ?)";
@@ -76,18 +76,20 @@ public final class Messages {
     }
 
     /**
-     * Saves a contemplating reply's sub-agents' work ({@code {"agents": [...]}}), before the reply is finished; a reply
-     * that is already finished cannot change.
+     * Saves what a reply did before it answered, before it is finished: a contemplation's sub-agents' work
+     * ({@code {"agents": [...]}}) and the steps of Muse's own tools ({@code [...]}), each null to leave it as it is. A
+     * reply that is already finished cannot change.
      */
-    public void saveContemplation(String owner, String replyId, JsonNode contemplation) {
+    public void saveWork(String owner, String replyId, JsonNode contemplation, JsonNode toolSteps) {
         Conversations.checkOwner(owner);
-        String json = StoredJson.write(contemplation);
+        String agents = contemplation == null ? null : StoredJson.write(contemplation), steps = toolSteps == null ? null : StoredJson.write(toolSteps);
         database.write(connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE messages SET contemplation = ? WHERE id = ? AND status = 'incomplete' AND "
-                    + OWNED)) {
-                update.setString(1, json);
-                update.setString(2, replyId);
-                update.setString(3, owner);
+            try (PreparedStatement update = connection.prepareStatement("UPDATE messages SET contemplation = COALESCE(?, contemplation),"
+                    + " tool_steps = COALESCE(?, tool_steps) WHERE id = ? AND status = 'incomplete' AND " + OWNED)) {
+                update.setString(1, agents);
+                update.setString(2, steps);
+                update.setString(3, replyId);
+                update.setString(4, owner);
                 if (update.executeUpdate() == 0) throw notIncomplete(connection, owner, replyId);
             }
             return null;
@@ -186,7 +188,7 @@ public final class Messages {
                 insert.executeUpdate();
             }
             List<Attachment> stored = insertAttachments(connection, id, attachments, now);
-            return new Message(id, conversationId, ordinal, role, content, null, null, status, null, now, now, stored);
+            return new Message(id, conversationId, ordinal, role, content, null, null, null, status, null, now, now, stored);
         });
     }
 
@@ -271,6 +273,7 @@ public final class Messages {
                 found.add(new Message(rows.getString("id"), rows.getString("conversation_id"), rows.getInt("ordinal"),
                         Role.fromWireName(rows.getString("role")), StoredJson.read(rows.getString("content")), rows.getString("reasoning"),
                         rows.getString("contemplation") == null ? null : StoredJson.read(rows.getString("contemplation")),
+                        rows.getString("tool_steps") == null ? null : StoredJson.read(rows.getString("tool_steps")),
                         MessageStatus.fromWireName(rows.getString("status")), usage, SqlValues.instant(rows, "created_at"),
                         SqlValues.instant(rows, "updated_at"), List.of()));
             }
@@ -300,7 +303,7 @@ public final class Messages {
         }
         List<Message> filled = new ArrayList<>(messages.size());
         for (Message m : messages) {
-            filled.add(new Message(m.id(), m.conversationId(), m.ordinal(), m.role(), m.content(), m.reasoning(), m.contemplation(), m.status(), m.usage(),
+            filled.add(new Message(m.id(), m.conversationId(), m.ordinal(), m.role(), m.content(), m.reasoning(), m.contemplation(), m.toolSteps(), m.status(), m.usage(),
                     m.createdAt(), m.updatedAt(), byMessage.get(m.id())));
         }
         return filled;

@@ -253,12 +253,16 @@ class StoreContractTest {
         assertEquals(Set.of(c.id()), ids(conversations().list(ALICE, "once upon", 10, null)), "saved text is searchable");
 
         JsonNode agents = new ObjectMapper().readTree("{\"agents\":[{\"agent\":0,\"perspective\":\"Step by step.\",\"content\":\"A fox.\"}]}");
-        assertThrows(NotFoundException.class, () -> messages().saveContemplation(BOB, reply.id(), agents), "owner checked");
-        messages().saveContemplation(ALICE, reply.id(), agents);
+        JsonNode steps = new ObjectMapper().readTree("[{\"id\":\"call_1\",\"name\":\"calculator\",\"arguments\":\"{}\",\"result\":\"36\"}]");
+        assertThrows(NotFoundException.class, () -> messages().saveWork(BOB, reply.id(), agents, steps), "owner checked");
+        messages().saveWork(ALICE, reply.id(), agents, null);
+        messages().saveWork(ALICE, reply.id(), null, steps);
         Message done = messages().finishReply(ALICE, reply.id(), TextNode.valueOf("Once upon a time."), "A story, then. A short one.",
                 new TokenUsage(12, 5));
         assertEquals(agents, done.contemplation(), "a contemplating reply keeps its sub-agents' work");
+        assertEquals(steps, done.toolSteps(), "and the steps of Muse's tools, each saved without clearing the other");
         assertNull(partial.contemplation());
+        assertNull(partial.toolSteps());
         assertEquals(MessageStatus.COMPLETE, done.status());
         assertEquals("A story, then. A short one.", done.reasoning());
         assertEquals(Set.of(), ids(conversations().list(ALICE, "short one", 10, null)), "only the content is searched");
@@ -267,7 +271,7 @@ class StoreContractTest {
         assertThrows(IllegalStateException.class, () -> messages().updateReply(ALICE, reply.id(), TextNode.valueOf("rewrite"), null));
         assertThrows(IllegalStateException.class, () -> messages().finishReply(ALICE, reply.id(), TextNode.valueOf("again"), null, null));
         assertThrows(NotFoundException.class, () -> messages().updateReply(ALICE, "msg_nope", TextNode.valueOf("x"), null));
-        assertThrows(IllegalStateException.class, () -> messages().saveContemplation(ALICE, reply.id(), agents), "finished: it cannot change");
+        assertThrows(IllegalStateException.class, () -> messages().saveWork(ALICE, reply.id(), agents, null), "finished: it cannot change");
     }
 
     @Test void concurrentAppendsGetEveryOrdinalExactlyOnce() throws Exception {

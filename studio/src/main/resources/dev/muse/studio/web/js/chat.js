@@ -122,6 +122,7 @@ export class Chat {
     this.renderStates();
     this.scrollToEnd(true);
     let assistant = null, view = null, usage = null, text = '', thought = '', frame = 0, speech = null, agents = null;
+    const steps = [];
     try {
       if (!this.conversation.id) await this.create(model, content);
       const body = this.request(model, content);
@@ -139,7 +140,11 @@ export class Chat {
           agents = contemplated(agents, event.contemplation);
           assistant.contemplation = { agents };
         }
-        if (!delta.content && !delta.reasoning_content && !event.contemplation) continue;
+        if (event.tool_step) {
+          steps.push(event.tool_step);
+          assistant.tool_steps = steps;
+        }
+        if (!delta.content && !delta.reasoning_content && !event.contemplation && !event.tool_step) continue;
         const now = performance.now();
         if (first === null) {
           first = now;
@@ -148,7 +153,7 @@ export class Chat {
         text += delta.content ?? '';
         thought += delta.reasoning_content ?? '';
         if (delta.content) speech?.add(text);
-        if (!event.contemplation) pieces++;
+        if (!event.contemplation && !event.tool_step) pieces++;
         this.stats.rate(pieces, now - first, false);
         frame ||= requestAnimationFrame(() => {
           frame = 0;
@@ -275,6 +280,7 @@ export class Chat {
     };
     if (typeof s.temperature === 'number') body.temperature = s.temperature;
     if (typeof s.max_tokens === 'number') body.max_tokens = s.max_tokens;
+    if (s.muse_tools === true) body.muse_tools = true;
     return body;
   }
 
@@ -312,6 +318,7 @@ export class Chat {
       const localThought = last.reasoning_content ?? '', savedThought = newest.reasoning_content ?? '';
       if (localThought.startsWith(savedThought) && localThought.length > savedThought.length) newest.reasoning_content = localThought;
       newest.contemplation ??= last.contemplation; // stored once the answer is done: until then, what was streamed
+      newest.tool_steps ??= last.tool_steps;
       // The server marks a reply complete just after its stream ends; the [DONE] seen here already says so.
       if (last.status === 'complete') newest.status = 'complete';
       newest.stopped = last.stopped;

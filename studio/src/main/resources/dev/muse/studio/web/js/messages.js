@@ -29,9 +29,10 @@ export class MessageView {
     this.lanesGrid = el('div', { class: 'lanes' });
     this.lanes = el('details', { class: 'contemplation', hidden: true }, this.lanesSummary, this.lanesGrid);
     this.lanesSummary.addEventListener('click', () => { this.userOpenedLanes = !this.lanes.open; });
+    this.steps = el('ol', { class: 'tool-steps', hidden: true, 'aria-label': 'Tools Muse used' });
     this.body = el('div', { class: user ? 'text' : 'md answer' });
     this.note = el('p', { class: 'message-note', hidden: true });
-    this.bubble = el('div', { class: 'bubble' }, this.gallery, this.lanes, this.thinking, this.body, this.note);
+    this.bubble = el('div', { class: 'bubble' }, this.gallery, this.lanes, this.thinking, this.steps, this.body, this.note);
     this.toolbar = el('div', { class: 'message-actions' });
     this.element = el('li', { class: `message ${message.role}` },
       el('span', { class: 'visually-hidden' }, user ? 'You said:' : 'Muse said:'), this.bubble, this.toolbar);
@@ -62,6 +63,7 @@ export class MessageView {
       return;
     }
     this.renderLanes(text, streaming);
+    this.renderSteps();
     const { thinking, answer, thinkingDone } = thoughtOf(this.message.reasoning_content, text, streaming);
     this.thinking.hidden = thinking === null;
     if (thinking !== null) {
@@ -99,6 +101,29 @@ export class MessageView {
       state.textContent = a.finish_reason ? `done · ${a.completion_tokens} tokens${a.finish_reason === 'length' ? ' (budget reached)' : ''}`
         : a.content ? 'concluding…' : 'thinking…';
     });
+  }
+
+  /**
+   * The steps of Muse's own tools before the answer, each what was called with what (folded), what came back, and what
+   * it made: a picture, a sound. Steps already shown are kept as they are (their media do not reload).
+   */
+  renderSteps() {
+    const steps = this.message.tool_steps ?? [];
+    this.steps.hidden = steps.length === 0;
+    if (this.steps.children.length > steps.length) this.steps.replaceChildren();
+    for (let k = this.steps.children.length; k < steps.length; k++) {
+      const s = steps[k];
+      const outputs = (s.outputs ?? []).map(o => {
+        const url = `data:${o.type};base64,${o.b64_json}`;
+        if (/^image\/(png|jpeg|webp)$/.test(o.type)) return el('img', { src: url, alt: `made by ${s.name}`, class: 'tool-output' });
+        if (/^audio\//.test(o.type)) return el('audio', { src: url, controls: '', class: 'tool-output' });
+        return null;
+      }).filter(Boolean);
+      this.steps.append(el('li', { class: 'tool-step' },
+        el('details', {}, el('summary', {}, `Used ${s.name.replace('_', ' ')}: `, el('span', { class: 'tool-result' }, s.result)),
+          el('pre', { class: 'tool-arguments' }, prettyJson(s.arguments))),
+        ...outputs));
+    }
   }
 
   renderMedia() {
@@ -206,4 +231,13 @@ function figure(media, index, generated) {
  */
 function provenanceBadge() {
   return el('span', { class: 'provenance', 'data-provenance': 'none', title: 'Content provenance' }, icon('shield'), 'No provenance data');
+}
+
+/** JSON text laid out for reading, or as it came when it is not JSON. */
+function prettyJson(text) {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
 }

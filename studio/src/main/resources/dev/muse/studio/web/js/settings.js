@@ -1,5 +1,5 @@
 // Per-chat settings (system prompt, temperature, max tokens) and the mode switch. They live in the
-// conversation's settings on the server: {system_prompt, temperature, max_tokens, mode}.
+// conversation's settings on the server: {system_prompt, temperature, max_tokens, muse_tools, mode}.
 import { apiKey, forgetApiKey, voices } from './api.js';
 import { el } from './dom.js';
 import { speechChoices } from './speech.js';
@@ -21,6 +21,7 @@ export class SettingsPanel {
     this.system = document.getElementById('setting-system');
     this.temperature = document.getElementById('setting-temperature');
     this.maxTokens = document.getElementById('setting-max-tokens');
+    this.museTools = document.getElementById('setting-muse-tools');
     this.forgetKey = document.getElementById('forget-key');
     this.voiceMessages = document.getElementById('setting-voice-messages');
     this.stopOnSilence = document.getElementById('setting-stop-on-silence');
@@ -53,6 +54,7 @@ export class SettingsPanel {
         system_prompt: this.system.value.trim() || null,
         temperature: this.temperature.value === '' ? null : Number(this.temperature.value),
         max_tokens: this.maxTokens.value === '' ? null : Math.round(Number(this.maxTokens.value)),
+        muse_tools: this.museTools.checked || null,
       });
     });
     for (const radio of document.querySelectorAll('input[name="mode"]')) radio.addEventListener('change', () => onMode(this.mode));
@@ -69,6 +71,7 @@ export class SettingsPanel {
     this.system.value = this.current.system_prompt ?? '';
     this.temperature.value = this.current.temperature ?? '';
     this.maxTokens.value = this.current.max_tokens ?? '';
+    this.museTools.checked = this.current.muse_tools === true;
     this.forgetKey.hidden = !apiKey();
     this.voiceMessages.checked = sendsVoiceMessages();
     this.stopOnSilence.checked = stopsOnSilence();
