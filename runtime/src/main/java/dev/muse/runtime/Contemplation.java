@@ -78,7 +78,7 @@ final class Contemplation extends Generation {
         }
     }
 
-    /** The perspective sub-agent {@code i} of {@code n} thinks from. */
+    /** The perspective sub-agent {@code i} thinks from. */
     static String perspective(int i) { return PERSPECTIVES.get(i % PERSPECTIVES.size()); }
 
     /**

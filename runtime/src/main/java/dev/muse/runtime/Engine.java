@@ -188,7 +188,8 @@ public final class Engine implements AutoCloseable {
     private Generation useTools(LoadedModel model, ChatRequest request) {
         List<Tools.Function> own = ownTools.available(request.ownTools());
         ChatRequest plain = request.withRound(request.messages(), request.tools());
-        if (own.isEmpty() || model.text().toolCalls() == null || request.options().choices() != 1) return answer(model, plain);
+        if (request.options().choices() != 1) throw new IllegalArgumentException("with Muse's tools there is one answer: ask for one choice (n = 1)");
+        if (own.isEmpty() || model.text().toolCalls() == null) return answer(model, plain);
         return new ToolUse(plain, own, ownTools, round -> answer(model, round));
     }
 

@@ -141,7 +141,11 @@ class StructuredOutputTest {
     static Object randomValue(SplittableRandom random, int depth) {
         Map<String, Object> s = new LinkedHashMap<>();
         switch (random.nextInt(depth < 2 ? 9 : 7)) {
-            case 0 -> s.put("type", "integer");
+            case 0 -> {
+                s.put("type", "integer");
+                if (random.nextBoolean()) s.put("minimum", random.nextInt(-150, 100));
+                if (random.nextBoolean()) s.put("exclusiveMaximum", 100 + random.nextInt(2000));
+            }
             case 1 -> s.put("type", "boolean");
             case 2 -> s.put("enum", List.of("red", "green", 7, true, "\"quoted\""));
             case 3 -> { s.put("type", "string"); s.put("maxLength", 1 + random.nextInt(5)); }

@@ -64,11 +64,15 @@ final class ChatService implements HttpService {
         Mode mode = Modes.read(body);
         Integer thoughtBudget = Modes.thoughtBudget(body);
         Integer agents = Modes.agents(body, mode, params.n());
-        List<String> ownTools = ToolParams.ownTools(body);
-        if (ownTools != null && params.n() != 1) throw ApiException.invalid("n", "with Muse's tools there is one answer: 'n' must be 1");
-        Tools tools = ToolParams.read(body, ownTools);
         String owner = Access.owner(req);
         String conversationId = body.path("conversation_id").isTextual() ? body.get("conversation_id").textValue() : null;
+        Conversation conversation = conversationId == null ? null
+                : store.conversations().get(owner, conversationId).orElseThrow(() -> ConversationService.notFound(conversationId));
+        List<String> ownTools = ToolParams.ownTools(body);
+        // a conversation whose settings turn Muse's tools on has them, unless the request says otherwise
+        if (conversation != null && !body.has("muse_tools") && conversation.settings().path("muse_tools").asBoolean(false)) ownTools = ChatRequest.OWN_TOOLS;
+        if (ownTools != null && params.n() != 1) throw ApiException.invalid("n", "with Muse's tools there is one answer: 'n' must be 1");
+        Tools tools = ToolParams.read(body, ownTools);
         try (AutoCloseable permit = access.generationPermit(owner)) {
             if (conversationId == null) {
                 Generation generation = start(new ChatRequest(params.model(), input.messages(), mode, params.options()).withThoughtBudget(thoughtBudget)
@@ -79,7 +83,6 @@ final class ChatService implements HttpService {
             if (params.n() != 1) throw ApiException.invalid("n", "a conversation stores one reply: 'n' must be 1 with 'conversation_id'");
             if (tools != null && !tools.functions().isEmpty())
                 throw ApiException.invalid("tools", "a stored conversation cannot call the client's functions yet: send 'tools' without 'conversation_id'");
-            Conversation conversation = store.conversations().get(owner, conversationId).orElseThrow(() -> ConversationService.notFound(conversationId));
             List<ChatRequest.Message> full = new ArrayList<>();
             ConversationService.systemPrompt(conversation).ifPresent(system -> full.add(ChatRequest.Message.of("system", system)));
             for (Message m : store.messages().list(owner, conversationId))

@@ -110,13 +110,7 @@ class ContemplationApiTest {
 
     @Test
     void theOfficialClientSeesTheSubAgentsStreamThenTheAnswer() throws Exception {
-        Path client = Path.of(System.getProperty("muse.openai.client", "target/openai-node/client.mjs")).resolveSibling("contemplate.mjs");
-        assertTrue(Files.isRegularFile(client), "the openai npm client is not installed beside " + client);
-        Process node = new ProcessBuilder("node", client.toString(), "http://127.0.0.1:" + server.port() + "/v1", "thinker")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(node.waitFor(120, TimeUnit.SECONDS), "node did not finish");
-        assertEquals(0, node.exitValue(), out);
+        String out = OpenAiClient.run("contemplate.mjs", 120, "http://127.0.0.1:" + server.port() + "/v1", "thinker");
         JsonNode seen = Json.MAPPER.readTree(out);
         JsonNode streamed = seen.get("streamed");
         assertEquals(3, streamed.get("perspectives").size(), out);

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Muse's own tools over HTTP with the official openai client: a tiny random Qwen2 behind Qwen 2.5's real template calls
- * the calculator or draws with a tiny random Stable Diffusion pipeline (the call required by name: random weights never
+ * Muse's own tools over HTTP, the calculator with the official openai client: a tiny random Qwen2 behind Qwen 2.5's real
+ * template calls the calculator or draws with a tiny random Stable Diffusion pipeline (the call required by name: random weights never
  * call by themselves); the engine runs the call, the steps come in the stream and the whole answer, and a conversation
  * keeps them with the reply.
  */
@@ -56,13 +56,7 @@ class OwnToolsApiTest {
     }
 
     static JsonNode client(String tool) throws Exception {
-        Path client = Path.of(System.getProperty("muse.openai.client", "target/openai-node/client.mjs")).resolveSibling("own-tools.mjs");
-        assertTrue(Files.isRegularFile(client), "the openai npm client is not installed beside " + client);
-        Process node = new ProcessBuilder("node", client.toString(), "http://127.0.0.1:" + server.port() + "/v1", "caller", tool)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(node.waitFor(180, TimeUnit.SECONDS), "node did not finish");
-        assertEquals(0, node.exitValue(), out);
+        String out = OpenAiClient.run("own-tools.mjs", 180, "http://127.0.0.1:" + server.port() + "/v1", "caller", tool);
         return Json.MAPPER.readTree(out);
     }
 
@@ -80,24 +74,27 @@ class OwnToolsApiTest {
         assertEquals("step", seen.get("streamed").get("order").get(0).asText(), "the step comes before the answer's text");
     }
 
+    /** One drawing only (a tiny pipeline still draws 512x512 in 20 steps): streamed into a conversation whose settings ask for the tools. */
     @Test
     void aDrawingIsMadeForThePersonAndKeptWithTheConversation() throws Exception {
-        JsonNode seen = client("generate_image");
-        JsonNode step = seen.get("whole").get("steps").get(0);
-        assertEquals("generate_image", step.get("name").asText(), seen.toString());
-        assertTrue(step.get("result").asText().startsWith("Drew a "), step.toString());
-        assertEquals("image/png", step.get("outputs").get(0).get("type").asText());
-        assertTrue(step.get("outputs").get(0).get("bytes").asInt() > 100, step.toString());
-
-        String id = Json.MAPPER.readTree(send("POST", "/v1/conversations", "{\"title\":\"draw\"}").body()).get("id").asText();
-        HttpResponse<String> reply = send("POST", "/v1/chat/completions", "{\"model\":\"caller\",\"max_tokens\":600,\"parallel_tool_calls\":false,\"temperature\":0,\"stream\":true,"
-                + "\"muse_tools\":[\"generate_image\"],\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"generate_image\"}},"
+        String id = Json.MAPPER.readTree(send("POST", "/v1/conversations", "{\"title\":\"draw\",\"settings\":{\"muse_tools\":true}}").body()).get("id").asText();
+        HttpResponse<String> reply = send("POST", "/v1/chat/completions", "{\"model\":\"caller\",\"max_tokens\":600,\"parallel_tool_calls\":false,"
+                + "\"temperature\":0,\"stream\":true,\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"generate_image\"}},"
                 + "\"conversation_id\":\"" + id + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Draw a fox.\"}]}");
         assertEquals(200, reply.statusCode(), reply.body());
+        JsonNode streamed = null;
+        for (String line : reply.body().split("\n"))
+            if (line.startsWith("data: {") && line.contains("\"tool_step\"")) streamed = Json.MAPPER.readTree(line.substring(6)).get("tool_step");
+        assertNotNull(streamed, "the step is streamed");
+        assertEquals("generate_image", streamed.get("name").asText());
+        assertTrue(streamed.get("result").asText().startsWith("Drew a 512x512 picture of "), streamed.get("result").asText());
+        JsonNode picture = streamed.get("outputs").get(0);
+        assertEquals("image/png", picture.get("type").asText());
+        byte[] png = java.util.Base64.getDecoder().decode(picture.get("b64_json").asText());
+        assertEquals(512, javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png)).getWidth(), "a picture the person can open");
+
         JsonNode stored = Json.MAPPER.readTree(send("GET", "/v1/conversations/" + id, null).body()).get("messages").get(1);
-        JsonNode steps = stored.get("tool_steps");
-        assertEquals("generate_image", steps.get(0).get("name").asText(), stored.toString().substring(0, Math.min(400, stored.toString().length())));
-        assertTrue(steps.get(0).get("outputs").get(0).get("b64_json").asText().length() > 100);
+        assertEquals(streamed, stored.get("tool_steps").get(0), "the conversation keeps the step with the reply, picture and all");
     }
 
     @Test

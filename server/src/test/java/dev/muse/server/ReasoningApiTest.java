@@ -124,13 +124,7 @@ class ReasoningApiTest {
 
     @Test
     void theOfficialClientReadsTheThoughtApart() throws Exception {
-        Path client = Path.of(System.getProperty("muse.openai.client", "target/openai-node/client.mjs")).resolveSibling("reasoning.mjs");
-        assertTrue(Files.isRegularFile(client), "the openai npm client is not installed beside " + client);
-        Process node = new ProcessBuilder("node", client.toString(), "http://127.0.0.1:" + server.port() + "/v1", "reasoner")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(node.waitFor(120, TimeUnit.SECONDS), "node did not finish");
-        assertEquals(0, node.exitValue(), out);
+        String out = OpenAiClient.run("reasoning.mjs", 120, "http://127.0.0.1:" + server.port() + "/v1", "reasoner");
         JsonNode seen = Json.MAPPER.readTree(out);
         for (String how : List.of("whole", "streamed")) {
             assertTrue(seen.get(how).get("reasoning").asText().endsWith(CLOSING_WORDS), how + ": " + out);

@@ -30,12 +30,7 @@ class StructuredOutputApiTest {
 
     @Test
     void theOfficialClientGetsJsonThatKeepsTheSchema() throws Exception {
-        Path client = Path.of(System.getProperty("muse.openai.client", "target/openai-node/client.mjs")).resolveSibling("structured.mjs");
-        assertTrue(Files.isRegularFile(client), "the openai npm client is not installed beside " + client);
-        Process node = new ProcessBuilder("node", client.toString(), s.base() + "/v1", "tiny-chat").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(node.waitFor(180, TimeUnit.SECONDS), "node did not finish");
-        assertEquals(0, node.exitValue(), out);
+        String out = OpenAiClient.run("structured.mjs", 180, s.base() + "/v1", "tiny-chat");
         JsonNode seen = Json.MAPPER.readTree(out);
         System.out.println(out); // kept in the test's report: what the random model wrote inside the schema
         for (String text : new String[] {seen.get("whole").get("text").asText(), seen.get("streamed").asText()}) {

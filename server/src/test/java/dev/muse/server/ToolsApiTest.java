@@ -42,13 +42,7 @@ class ToolsApiTest {
 
     @Test
     void theOfficialClientGetsRequiredParallelAndNamedCallsAndSendsResultsBack() throws Exception {
-        Path client = Path.of(System.getProperty("muse.openai.client", "target/openai-node/client.mjs")).resolveSibling("tools.mjs");
-        assertTrue(Files.isRegularFile(client), "the openai npm client is not installed beside " + client);
-        Process node = new ProcessBuilder("node", client.toString(), s.base() + "/v1", "tiny-qwen", "tiny-chat")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(node.waitFor(180, TimeUnit.SECONDS), "node did not finish");
-        assertEquals(0, node.exitValue(), out);
+        String out = OpenAiClient.run("tools.mjs", 180, s.base() + "/v1", "tiny-qwen", "tiny-chat");
         System.out.println(out); // kept in the test's report: the calls the random model made
         JsonNode seen = Json.MAPPER.readTree(out);
 

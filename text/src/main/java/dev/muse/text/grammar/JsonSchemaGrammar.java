@@ -11,7 +11,8 @@ import java.util.Set;
  * exactly the JSON texts that validate, as llama.cpp's json-schema-to-grammar does: {@code type} (one or several),
  * objects ({@code properties} in their order, {@code required}, {@code additionalProperties}), arrays ({@code items},
  * {@code minItems}, {@code maxItems}), strings ({@code minLength}, {@code maxLength}, {@code format} date, time,
- * date-time, uuid and email), integers and numbers, booleans, null, {@code enum}, {@code const}, {@code anyOf} and
+ * date-time, uuid and email), integers (with {@code minimum}, {@code maximum} and their exclusive forms) and numbers,
+ * booleans, null, {@code enum}, {@code const}, {@code anyOf} and
  * {@code oneOf}, and {@code $ref} into {@code $defs} / {@code definitions}. Keywords it cannot enforce are refused
  * by name rather than ignored, so a schema never promises what the output does not keep. Whitespace between tokens is
  * limited (none, a space, or a newline and up to 20 indents) and numbers to 16 digits, so that a model cannot spin
@@ -20,7 +21,7 @@ import java.util.Set;
 public final class JsonSchemaGrammar {
     private static final Set<String> KNOWN = Set.of("type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
             "minLength", "maxLength", "format", "enum", "const", "anyOf", "oneOf", "$ref", "$defs", "definitions", "title", "description",
-            "default", "examples", "$schema", "$id", "$comment", "strict", "nullable");
+            "default", "examples", "$schema", "$id", "$comment", "strict", "nullable", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
 
     private static final String PRIMITIVES = """
             ws ::= ( " " | "\\n" [ \\t]{0,20} )?
@@ -108,8 +109,11 @@ public final class JsonSchemaGrammar {
             case "object" -> object(s, where);
             case "array" -> array(s, where);
             case "string" -> string(s, where);
-            case "integer" -> "integer";
-            case "number" -> "number";
+            case "integer" -> IntegerRange.of(s, where).gbnf();
+            case "number" -> {
+                if (IntegerRange.bounded(s)) throw new GrammarException(where + ": bounds on a number are not supported in constrained output (they are on an integer)");
+                yield "number";
+            }
             case "boolean" -> "boolean";
             case "null" -> "null";
             default -> throw new GrammarException(where + ": unknown type '" + type + "'");

@@ -151,10 +151,49 @@ class GrammarTest {
     @Test
     void schemaKeywordsThatCannotBeKeptAreRefusedByName() {
         assertMessage("'pattern'", () -> JsonSchemaGrammar.gbnf(map("type", "string", "pattern", "^a+$")));
-        assertMessage("'minimum'", () -> JsonSchemaGrammar.gbnf(map("type", "integer", "minimum", 3)));
+        assertMessage("bounds on a number", () -> JsonSchemaGrammar.gbnf(map("type", "number", "minimum", 3)));
+        assertMessage("no integer lies between", () -> JsonSchemaGrammar.gbnf(map("type", "integer", "minimum", 3.5, "maximum", 3.9)));
+        assertMessage("16 digits", () -> JsonSchemaGrammar.gbnf(map("type", "integer", "maximum", 1e17)));
         assertMessage("format 'hostname'", () -> JsonSchemaGrammar.gbnf(map("type", "string", "format", "hostname")));
         assertMessage("names no definition", () -> JsonSchemaGrammar.gbnf(map("$ref", "#/$defs/missing")));
         assertMessage("local references", () -> JsonSchemaGrammar.gbnf(map("$ref", "https://example.com/schema")));
         assertMessage("#/properties/x", () -> JsonSchemaGrammar.gbnf(map("type", "object", "properties", map("x", map("type", "date")))));
+    }
+
+    /** Integer bounds, inclusive and exclusive, fractional and one-sided: exactly the integers between them, as digits. */
+    @Test
+    void integerRangesAllowExactlyTheIntegersBetweenTheirBounds() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        long[] edges = {-100_000, -1001, -999, -100, -10, -9, -1, 0, 1, 9, 10, 99, 100, 101, 999, 1000, 12_345, 99_999};
+        for (int round = 0; round < 120; round++) {
+            Map<String, Object> schema = map("type", "integer");
+            Long lo = null, hi = null;
+            if (random.nextInt(4) > 0) {
+                long v = random.nextBoolean() ? edges[random.nextInt(edges.length)] : random.nextLong(-50_000, 50_000);
+                boolean exclusive = random.nextBoolean();
+                schema.put(exclusive ? "exclusiveMinimum" : "minimum", v);
+                lo = exclusive ? v + 1 : v;
+            }
+            if (random.nextInt(4) > 0) {
+                long v = (lo != null ? lo : -60_000) + random.nextLong(0, 120_000);
+                if (random.nextBoolean()) v = edges[random.nextInt(edges.length)];
+                boolean exclusive = random.nextBoolean();
+                if (lo != null && (exclusive ? v - 1 : v) < lo) continue;
+                schema.put(exclusive ? "exclusiveMaximum" : "maximum", v);
+                hi = exclusive ? v - 1 : v;
+            }
+            Grammar g = Gbnf.parse(JsonSchemaGrammar.gbnf(schema));
+            java.util.Set<Long> probes = new java.util.TreeSet<>();
+            for (long e : edges) for (long d = -2; d <= 2; d++) probes.add(e + d);
+            for (Long b : new Long[] {lo, hi}) if (b != null) for (long d = -11; d <= 11; d++) probes.add(b + d);
+            for (int i = 0; i < 40; i++) probes.add(random.nextLong(-200_000, 200_000));
+            for (long x : probes) {
+                boolean inside = (lo == null || x >= lo) && (hi == null || x <= hi);
+                assertEquals(inside, matches(g, Long.toString(x)), schema + ": " + x);
+            }
+            assertFalse(matches(g, "007") || matches(g, "1.5") || matches(g, "+3"), schema + ": no leading zeros, no fraction, no plus sign");
+        }
+        Grammar fraction = Gbnf.parse(JsonSchemaGrammar.gbnf(map("type", "integer", "minimum", 2.5, "exclusiveMaximum", 7.5)));
+        for (long x = 0; x <= 9; x++) assertEquals(x >= 3 && x <= 7, matches(fraction, Long.toString(x)), "fractional bounds round inwards: " + x);
     }
 }
