@@ -39,12 +39,15 @@ final class KeysCommand implements Runnable {
         @Option(names = "--admin", description = "may also act on the whole server (unload a model), not only on its own data")
         boolean admin;
 
+        @Option(names = "--tools", description = "its chats have Muse's own tools (calculator, drawing, speech) unless a request sends muse_tools: false")
+        boolean tools;
+
         @Override public Integer call() {
             try (Store store = Store.openFromEnvironment()) {
-                CreatedKey created = store.keys().create(name, admin);
+                CreatedKey created = store.keys().create(name, admin, tools);
                 // The secret alone on stdout, so `muse keys create > file` captures just the key; the rest is for people.
                 System.out.println(created.secret());
-                System.err.println("Created " + (admin ? "admin " : "") + "API key " + created.key().id() + " (" + created.key().name() + ").");
+                System.err.println("Created " + (admin ? "admin " : "") + "API key " + (tools ? "with Muse's tools " : "") + created.key().id() + " (" + created.key().name() + ").");
                 System.err.println("Copy the secret above now: Muse keeps only its hash, so it cannot be shown again.");
                 System.err.println("Clients send it as the header  Authorization: Bearer <secret>");
             }
@@ -66,10 +69,10 @@ final class KeysCommand implements Runnable {
                 out.println("No API keys. Make one with: muse keys create --name NAME");
                 return 0;
             }
-            String format = "%-26s  %-13s  %-20s  %-5s  %-16s  %-16s  %s%n";
-            out.printf(format, "ID", "PREFIX", "NAME", "ADMIN", "CREATED", "LAST USED", "STATUS");
+            String format = "%-26s  %-13s  %-20s  %-5s  %-5s  %-16s  %-16s  %s%n";
+            out.printf(format, "ID", "PREFIX", "NAME", "ADMIN", "TOOLS", "CREATED", "LAST USED", "STATUS");
             for (ApiKey key : keys) {
-                out.printf(format, key.id(), key.prefix(), Printable.of(key.name()), key.admin() ? "yes" : "no", time(key.createdAt()),
+                out.printf(format, key.id(), key.prefix(), Printable.of(key.name()), key.admin() ? "yes" : "no", key.museTools() ? "yes" : "no", time(key.createdAt()),
                         time(key.lastUsedAt()), key.revoked() ? "revoked " + time(key.revokedAt()) : "active");
             }
             return 0;

@@ -46,13 +46,21 @@ class KeysCommandTest {
             assertTrue(store.keys().authenticate(ops.out().strip()).orElseThrow().admin());
         }
 
+        CliTest.Outcome assistant = CliTest.muse("keys", "create", "--name", "assistant", "--tools");
+        assertEquals(0, assistant.exitCode(), assistant.err());
+        try (Store store = Store.open(StoreConfig.sqlite(home.resolve("muse.db")))) {
+            assertTrue(store.keys().authenticate(assistant.out().strip()).orElseThrow().museTools(), "--tools: its chats have Muse's tools");
+            assertFalse(store.keys().authenticate(ops.out().strip()).orElseThrow().museTools(), "others' do not");
+        }
+
         CliTest.Outcome listed = CliTest.muse("keys", "list");
         assertEquals(0, listed.exitCode(), listed.err());
         assertTrue(listed.out().contains("laptop"), listed.out());
         assertTrue(listed.out().contains(secret.substring(0, 13)), "the prefix is shown: " + listed.out());
         assertFalse(listed.out().contains(secret.substring(13)), "the secret is not");
         assertTrue(listed.out().contains("active"), listed.out());
-        assertTrue(listed.out().lines().anyMatch(l -> l.contains("ops") && l.contains(" yes ")), "the admin key is marked: " + listed.out());
+        assertTrue(listed.out().lines().anyMatch(l -> l.contains("ops") && l.contains(" yes    no ")), "the admin key is marked: " + listed.out());
+        assertTrue(listed.out().lines().anyMatch(l -> l.contains("assistant") && l.contains(" no     yes ")), "the key with tools: " + listed.out());
 
         CliTest.Outcome revoked = CliTest.muse("keys", "revoke", secret.substring(0, 13));
         assertEquals(0, revoked.exitCode(), revoked.err());

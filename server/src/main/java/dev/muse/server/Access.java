@@ -54,6 +54,7 @@ final class Access implements Filter {
                     throw ApiException.rateLimited("Rate limit reached: at most " + limits.requestsPerMinute() + " requests per minute for this key");
                 req.context().register("muse.owner", owner);
                 req.context().register("muse.admin", caller.admin());
+                req.context().register("muse.tools", caller.museTools());
             }
             chain.proceed();
         } catch (ApiException e) {
@@ -66,6 +67,11 @@ final class Access implements Filter {
     /** The owner recorded for this request by the filter. */
     static String owner(ServerRequest req) {
         return req.context().get("muse.owner", String.class).orElseThrow(() -> new IllegalStateException("no owner on " + req.path().path()));
+    }
+
+    /** Whether the caller's key gives its chats Muse's own tools unless a request says otherwise (muse keys create --tools). */
+    static boolean keyHasTools(ServerRequest req) {
+        return req.context().get("muse.tools", Boolean.class).orElse(false);
     }
 
     /** Refuses with 403 unless the caller may act on the whole server: an admin key, or the local owner. */
@@ -83,15 +89,15 @@ final class Access implements Filter {
         return s::release;
     }
 
-    /** Who a request comes from, and whether it may act on the whole server. */
-    private record Caller(String owner, boolean admin) {}
+    /** Who a request comes from, whether it may act on the whole server, and whether its chats have Muse's tools by default. */
+    private record Caller(String owner, boolean admin, boolean museTools) {}
 
     private Caller authenticate(RoutingRequest req) {
-        if (!requireKeys) return new Caller(Store.LOCAL_OWNER, true); // a single-user, loopback-only server
+        if (!requireKeys) return new Caller(Store.LOCAL_OWNER, true, false); // a single-user, loopback-only server
         Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
         if (header.isEmpty() || !header.get().regionMatches(true, 0, "Bearer ", 0, 7))
             throw ApiException.unauthorized("You didn't provide an API key. Provide it in the Authorization header: 'Authorization: Bearer YOUR_KEY'");
-        return keyOf.apply(header.get().substring(7).trim()).map(key -> new Caller(key.owner(), key.admin()))
+        return keyOf.apply(header.get().substring(7).trim()).map(key -> new Caller(key.owner(), key.admin(), key.museTools()))
                 .orElseThrow(() -> ApiException.unauthorized("Incorrect API key provided"));
     }
 

@@ -69,8 +69,9 @@ final class ChatService implements HttpService {
         Conversation conversation = conversationId == null ? null
                 : store.conversations().get(owner, conversationId).orElseThrow(() -> ConversationService.notFound(conversationId));
         List<String> ownTools = ToolParams.ownTools(body);
-        // a conversation whose settings turn Muse's tools on has them, unless the request says otherwise
-        if (conversation != null && !body.has("muse_tools") && conversation.settings().path("muse_tools").asBoolean(false)) ownTools = ChatRequest.OWN_TOOLS;
+        // a key made with --tools, or a conversation whose settings turn them on, has Muse's tools unless the request says otherwise
+        if (!body.has("muse_tools") && (Access.keyHasTools(req) || conversation != null && conversation.settings().path("muse_tools").asBoolean(false)))
+            ownTools = ChatRequest.OWN_TOOLS;
         if (ownTools != null && params.n() != 1) throw ApiException.invalid("n", "with Muse's tools there is one answer: 'n' must be 1");
         Tools tools = ToolParams.read(body, ownTools);
         try (AutoCloseable permit = access.generationPermit(owner)) {

@@ -97,6 +97,28 @@ class OwnToolsApiTest {
         assertEquals(streamed, stored.get("tool_steps").get(0), "the conversation keeps the step with the reply, picture and all");
     }
 
+    /** A key made with --tools gives its chats Muse's tools unless a request says muse_tools: false; other keys' chats have none. */
+    @Test
+    void aKeyMadeWithToolsOptsItsChatsIn() throws Exception {
+        Path keyed = Files.createDirectories(dir.resolve("keyed"));
+        try (TestServer s = new TestServer(keyed, true)) {
+            String qwen = Files.readString(Path.of(System.getProperty("muse.shared", "../../shared"), "llama.cpp-models", "templates", "Qwen-Qwen2.5-7B-Instruct.jinja"));
+            new TinyModel(TinyFamily.QWEN2, GgmlType.Q8_0, 21).write(keyed.resolve("models").resolve("caller.gguf"), m -> {
+                m.putString("tokenizer.chat_template", qwen);
+                m.putUInt32("qwen2.context_length", 2048);
+            });
+            String withTools = s.store.keys().create("assistant", false, true).secret(), plain = s.store.keys().create("plain").secret();
+            assertTrue(s.store.keys().list().stream().anyMatch(k -> k.museTools() && k.name().equals("assistant")));
+            String ask = "{\"model\":\"caller\",\"max_tokens\":600,\"parallel_tool_calls\":false,\"temperature\":0,"
+                    + "\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"calculator\"}},\"messages\":[{\"role\":\"user\",\"content\":\"12*3?\"}]%s}";
+            HttpResponse<String> opted = s.send("POST", "/v1/chat/completions", ask.formatted(""), withTools);
+            assertEquals(200, opted.statusCode(), opted.body());
+            assertEquals("calculator", Json.MAPPER.readTree(opted.body()).get("tool_steps").get(0).get("name").asText());
+            OpenAiApiTest.assertError(s.send("POST", "/v1/chat/completions", ask.formatted(""), plain), 400, "tool_choice", null);
+            OpenAiApiTest.assertError(s.send("POST", "/v1/chat/completions", ask.formatted(",\"muse_tools\":false"), withTools), 400, "tool_choice", null);
+        }
+    }
+
     @Test
     void badOptInsAreRefusedNamingTheField() throws Exception {
         HttpResponse<String> unknown = send("POST", "/v1/chat/completions", "{\"model\":\"caller\",\"muse_tools\":[\"shell\"],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");

@@ -28,7 +28,7 @@ public final class ApiKeys {
     /** last_used_at is a hint for people, not an audit log: refresh it at most this often, not on every request. */
     static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
 
-    private static final String COLUMNS = "id, name, prefix, created_at, last_used_at, revoked_at, admin";
+    private static final String COLUMNS = "id, name, prefix, created_at, last_used_at, revoked_at, admin, muse_tools";
 
     private final Database database;
     private final Clock clock;
@@ -40,24 +40,33 @@ public final class ApiKeys {
 
     /** Makes a key that reaches its own data only. The returned secret is the only copy there will ever be. */
     public CreatedKey create(String name) {
-        return create(name, false);
+        return create(name, false, false);
     }
 
     /** Makes a key, an admin one when {@code admin}. The returned secret is the only copy there will ever be. */
     public CreatedKey create(String name, boolean admin) {
+        return create(name, admin, false);
+    }
+
+    /**
+     * Makes a key, an admin one when {@code admin}, whose chats have Muse's own tools unless a request says otherwise when
+     * {@code museTools}. The returned secret is the only copy there will ever be.
+     */
+    public CreatedKey create(String name, boolean admin, boolean museTools) {
         String cleanName = name == null || name.isBlank() ? "unnamed" : name.strip();
         if (cleanName.length() > 200) throw new IllegalArgumentException("key name longer than 200 characters");
         String secret = SECRET_START + RandomIds.urlSafe(SECRET_RANDOM_BYTES);
-        ApiKey key = new ApiKey(RandomIds.next("key_"), cleanName, secret.substring(0, PREFIX_LENGTH), now(), null, null, admin);
+        ApiKey key = new ApiKey(RandomIds.next("key_"), cleanName, secret.substring(0, PREFIX_LENGTH), now(), null, null, admin, museTools);
         database.write(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO api_keys (id, name, prefix, secret_sha256, created_at, admin) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO api_keys (id, name, prefix, secret_sha256, created_at, admin, muse_tools) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, key.id());
                 insert.setString(2, key.name());
                 insert.setString(3, key.prefix());
                 insert.setString(4, sha256Hex(secret));
                 insert.setLong(5, key.createdAt().toEpochMilli());
                 insert.setBoolean(6, admin);
+                insert.setBoolean(7, museTools);
                 return insert.executeUpdate();
             }
         });
@@ -106,7 +115,7 @@ public final class ApiKeys {
                 update.setString(2, key.id());
                 update.executeUpdate();
             }
-            return new ApiKey(key.id(), key.name(), key.prefix(), key.createdAt(), key.lastUsedAt(), now, key.admin());
+            return new ApiKey(key.id(), key.name(), key.prefix(), key.createdAt(), key.lastUsedAt(), now, key.admin(), key.museTools());
         });
     }
 
@@ -160,7 +169,7 @@ public final class ApiKeys {
     private static ApiKey key(ResultSet row) throws SQLException {
         return new ApiKey(row.getString("id"), row.getString("name"), row.getString("prefix"),
                 SqlValues.instant(row, "created_at"), SqlValues.instantOrNull(row, "last_used_at"), SqlValues.instantOrNull(row, "revoked_at"),
-                row.getBoolean("admin"));
+                row.getBoolean("admin"), row.getBoolean("muse_tools"));
     }
 
     static String sha256Hex(String secret) { return HexFormat.of().formatHex(sha256(secret)); }
