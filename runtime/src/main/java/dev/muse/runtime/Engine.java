@@ -156,18 +156,13 @@ public final class Engine implements AutoCloseable {
         GenerationOptions asked = request.options();
         GenerationOptions free = new GenerationOptions(asked.maxTokens(), asked.sampling(), List.of(), n, -1, null); // they think freely
         ChatRequest thinking = request.with(Mode.THINKING, request.messages(), free);
-        Prompt shared = chatPrompt(model, thinking, 0);
-        boolean openThought = tags != null && !tags.opensIn(shared, tokenizer); // else the template opened it already
         List<String> perspectives = new ArrayList<>();
-        List<int[]> openings = new ArrayList<>();
-        int longest = 0;
-        for (int i = 0; i < n; i++) {
-            perspectives.add(Contemplation.perspective(i));
-            int[] opening = tokenizer.encodeText((openThought ? Thoughts.OPEN + "\n" : "") + perspectives.get(i) + (tags != null ? "\n" : " "), openThought);
-            openings.add(opening);
-            longest = Math.max(longest, opening.length);
-        }
+        for (int i = 0; i < n; i++) perspectives.add(Contemplation.perspective(i));
+        // room for the longest opening, the thought's tag included (whether it goes in is known from the prompt's end)
+        int longest = openings(perspectives, tokenizer, tags != null, tags != null).stream().mapToInt(o -> o.length).max().orElse(0);
         Fitted f = fit(model, thinking, free, longest);
+        boolean openThought = tags != null && !tags.opensIn(f.prompt(), tokenizer); // else the template opened it already
+        List<int[]> openings = openings(perspectives, tokenizer, openThought, tags != null);
         Choices agents = generate(model, f.prompt(), new Choices.Openings(openings, tags != null), f.options(), false, f.leftOut(), tags,
                 Mode.thoughtBudget(Mode.THINKING, request.thoughtBudget()), null);
         // The synthesis has no thought of its own: it answers within what max tokens leaves after the thought budget.
@@ -176,8 +171,14 @@ public final class Engine implements AutoCloseable {
                 ? asked.withMaxTokens(asked.maxTokens() - budget) : asked;
         int gist = Math.clamp(answering.maxTokens() != null ? answering.maxTokens() : Contemplation.MAX_GIST_TOKENS,
                 Contemplation.MIN_GIST_TOKENS, Contemplation.MAX_GIST_TOKENS);
-        return new Contemplation(agents, perspectives, conclusions -> answer(model,
+        // (the model is asked for again: one idle between the sub-agents and the answer may have been unloaded for another)
+        return new Contemplation(agents, perspectives, conclusions -> answer(residency.acquire(request.model()),
                 request.with(Mode.INSTANT, Contemplation.synthesisMessages(request.messages(), conclusions, tokenizer, gist), answering)));
+    }
+
+    /** Each perspective as the start of a sub-agent's text: after the thought's opening tag when {@code openThought}. */
+    private static List<int[]> openings(List<String> perspectives, Tokenizer tokenizer, boolean openThought, boolean thinks) {
+        return perspectives.stream().map(p -> tokenizer.encodeText((openThought ? Thoughts.OPEN + "\n" : "") + p + (thinks ? "\n" : " "), openThought)).toList();
     }
 
     /**
@@ -190,7 +191,8 @@ public final class Engine implements AutoCloseable {
         ChatRequest plain = request.withRound(request.messages(), request.tools());
         if (request.options().choices() != 1) throw new IllegalArgumentException("with Muse's tools there is one answer: ask for one choice (n = 1)");
         if (own.isEmpty() || model.text().toolCalls() == null) return answer(model, plain);
-        return new ToolUse(plain, own, ownTools, round -> answer(model, round));
+        // each round asks for the model again: a tool's own model (a drawing's) may have unloaded it, idle, between rounds
+        return new ToolUse(plain, own, ownTools, round -> answer(residency.acquire(request.model()), round));
     }
 
     /** A conversation's prompt and the options it is answered with, once fitted to the context. */
