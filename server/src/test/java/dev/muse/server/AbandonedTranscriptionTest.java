@@ -56,7 +56,11 @@ class AbandonedTranscriptionTest {
                         + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(body);
                 out.flush();
-                Thread.sleep(500); // transcribing now, holding the only permit
+                // transcribing soon, holding the only permit: watched for on /metrics (under a loaded machine the upload alone
+                // took longer than the half second a fixed wait gave it)
+                long sent = System.nanoTime();
+                while (!s.get("/metrics").body().contains("muse_running_sequences{model=\"whisper-tiny\"} 1") && System.nanoTime() - sent < 30_000_000_000L)
+                    Thread.sleep(100); // (600 requests a minute is this server's limit)
                 assertEquals(429, send(s, body).statusCode(), "the permit is taken while it runs");
             }
             long left = System.nanoTime();
