@@ -51,7 +51,7 @@ public final class ContemplateBench {
                 double[] c = time(engine, request(id, question, Mode.CONTEMPLATING, thought, answer, agents));
                 Scheduler.Stats after = stats(engine, id);
                 double seq = 0;
-                for (int a = 0; a < agents; a++) seq += time(engine, request(id, question, Mode.THINKING, thought, answer, agents).withThoughtBudget(thought))[0];
+                for (int a = 0; a < agents; a++) seq += time(engine, request(id, question, Mode.THINKING, thought, answer, agents))[0];
                 last = new Round(one, c[0], seq, c[1], after.promptTokens() - before.promptTokens(), after.steps() - before.steps(), (int) c[2], (int) c[3]);
                 System.err.printf("  round %d: thinking %.2f s, contemplating %.2f s (sub-agents %.2f s), %d thinking answers in a row %.2f s: ratios %.2fx, %.2fx%n",
                         r + 1, one, c[0], c[1], agents, seq, c[0] / one, c[0] / seq);

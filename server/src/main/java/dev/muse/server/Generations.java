@@ -74,7 +74,8 @@ final class Generations {
                 logprobs.add(new ArrayList<>());
             }
             while (true) {
-                switch (generation.next()) {
+                Event event = generation.next();
+                switch (event) {
                     case Event.Reasoning r -> {
                         StringBuilder thought = thoughts.get(r.choice());
                         if (stream != null && !stream.send(answers.reasoningChunk(r, thought.length()))) return List.of(); // client gone
@@ -97,17 +98,9 @@ final class Generations {
                         if (stream != null && !stream.send(answers.toolCallChunk(call, first))) return List.of(); // client gone
                         calls.get(call.choice()).add(call);
                     }
-                    case Event.Contemplating x -> {
-                        agents.add(x);
-                        if (stream != null && !stream.send(answers.contemplationChunk(x))) return List.of(); // client gone
-                    }
-                    case Event.AgentText x -> {
-                        agents.add(x);
-                        if (stream != null && !stream.send(answers.contemplationChunk(x))) return List.of(); // client gone
-                    }
-                    case Event.AgentDone x -> {
-                        agents.add(x);
-                        if (stream != null && !stream.send(answers.contemplationChunk(x))) return List.of(); // client gone
+                    case Event.Contemplating _, Event.AgentText _, Event.AgentDone _ -> {
+                        agents.add(event);
+                        if (stream != null && !stream.send(answers.contemplationChunk(event))) return List.of(); // client gone
                     }
                     case Event.ToolStep step -> {
                         steps.add(Answers.toolStep(step));

@@ -129,5 +129,9 @@ class OwnToolsApiTest {
         HttpResponse<String> notOffered = send("POST", "/v1/chat/completions", "{\"model\":\"caller\",\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"calculator\"}},"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertEquals("tool_choice", Json.MAPPER.readTree(notOffered.body()).get("error").get("param").asText(), notOffered.body());
+        HttpResponse<String> noSuchTool = send("POST", "/v1/chat/completions", "{\"model\":\"caller\",\"muse_tools\":true,"
+                + "\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"shell\"}},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(400, noSuchTool.statusCode(), noSuchTool.body());
+        assertEquals("tool_choice", Json.MAPPER.readTree(noSuchTool.body()).get("error").get("param").asText(), noSuchTool.body());
     }
 }

@@ -134,22 +134,19 @@ public final class Answers {
      * perspective, thought, conclusion, finish reason and tokens.
      */
     public static final class Contemplation {
-        private final ArrayNode agents = Json.MAPPER.createArrayNode();
+        /** One sub-agent's work so far; its texts grow in builders (a long thought comes a token at a time). */
+        private record Agent(String perspective, StringBuilder thought, StringBuilder conclusion, Event.AgentDone[] done) {}
+
+        private final List<Agent> agents = new java.util.ArrayList<>();
 
         /** Takes in one of the contemplation's events. */
         public void add(Event event) {
             switch (event) {
                 case Event.Contemplating s -> {
-                    for (int i = 0; i < s.perspectives().size(); i++)
-                        agents.addObject().put("agent", i).put("perspective", s.perspectives().get(i)).put("reasoning_content", "").put("content", "");
+                    for (String p : s.perspectives()) agents.add(new Agent(p, new StringBuilder(), new StringBuilder(), new Event.AgentDone[1]));
                 }
-                case Event.AgentText t -> {
-                    ObjectNode agent = (ObjectNode) agents.get(t.agent());
-                    String field = t.thought() ? "reasoning_content" : "content";
-                    agent.put(field, agent.get(field).textValue() + t.text());
-                }
-                case Event.AgentDone done -> ((ObjectNode) agents.get(done.agent())).put("finish_reason", Wire.finishReason(done.reason()))
-                        .put("completion_tokens", done.completionTokens());
+                case Event.AgentText t -> (t.thought() ? agents.get(t.agent()).thought() : agents.get(t.agent()).conclusion()).append(t.text());
+                case Event.AgentDone done -> agents.get(done.agent()).done()[0] = done;
                 default -> throw new IllegalArgumentException("not a contemplation's event: " + event);
             }
         }
@@ -159,7 +156,14 @@ public final class Answers {
 
         public ObjectNode json() {
             ObjectNode out = Json.object();
-            out.set("agents", agents);
+            ArrayNode list = out.putArray("agents");
+            for (int i = 0; i < agents.size(); i++) {
+                Agent a = agents.get(i);
+                ObjectNode o = list.addObject().put("agent", i).put("perspective", a.perspective())
+                        .put("reasoning_content", a.thought().toString()).put("content", a.conclusion().toString());
+                Event.AgentDone done = a.done()[0];
+                if (done != null) o.put("finish_reason", Wire.finishReason(done.reason())).put("completion_tokens", done.completionTokens());
+            }
             return out;
         }
     }

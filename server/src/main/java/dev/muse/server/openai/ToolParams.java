@@ -42,12 +42,13 @@ public final class ToolParams {
     public static Tools read(JsonNode body, List<String> own) {
         JsonNode tools = body.get("tools");
         JsonNode choice = body.get("tool_choice");
-        if (tools == null || tools.isNull() || tools.isArray() && tools.isEmpty()) {
-            if (own != null && choice != null && !choice.isNull()) return new Tools(List.of(), choice(choice).mode, choice(choice).named, parallel(body));
+        boolean none = tools == null || tools.isNull() || tools.isArray() && tools.isEmpty();
+        if (none && (own == null || choice == null || choice.isNull())) {
             if (choice != null && !choice.isNull() && !"none".equals(choice.asText()) && !"auto".equals(choice.asText()))
                 throw ApiException.invalid("tool_choice", "'tool_choice' needs 'tools'");
             return null;
         }
+        if (none) tools = Json.MAPPER.createArrayNode(); // a choice among Muse's own tools alone
         if (!tools.isArray()) throw ApiException.invalid("tools", "'tools' must be an array");
         if (tools.size() > MAX_TOOLS) throw ApiException.invalid("tools", "at most " + MAX_TOOLS + " tools; got " + tools.size());
         List<Tools.Function> functions = new ArrayList<>();
