@@ -2,10 +2,10 @@ package dev.muse.provenance;
 
 /**
  * Where a file format keeps a C2PA manifest store, read and written without decoding the media: a PNG's 'caBX' chunk,
- * a JPEG's APP11 segments, a RIFF file's 'C2PA' chunk (WAV, WebP). The store's bytes in the file are excluded from the
+ * a JPEG's APP11 segments, a RIFF file's 'C2PA' chunk (WAV, WebP), an MP3's ID3 GEOB frame. The store's bytes in the file are excluded from the
  * data hash that binds the manifest to the rest.
  */
-sealed interface Container permits PngContainer, JpegContainer, RiffContainer {
+sealed interface Container permits PngContainer, JpegContainer, RiffContainer, Mp3Container {
     /** The media type named in the manifest (image/png, audio/wav, ...). */
     String mediaType();
 
@@ -26,6 +26,7 @@ sealed interface Container permits PngContainer, JpegContainer, RiffContainer {
         if (PngContainer.is(media)) return new PngContainer();
         if (JpegContainer.is(media)) return new JpegContainer();
         if (RiffContainer.is(media)) return new RiffContainer(RiffContainer.mediaType(media));
+        if (Mp3Container.is(media)) return new Mp3Container();
         return null;
     }
 }

@@ -12,7 +12,7 @@ import java.util.UUID;
  * Signs what Muse makes with C2PA content credentials (claim v2): an actions assertion saying an AI model made it
  * ({@code c2pa.created}, or {@code c2pa.opened} + {@code c2pa.edited} with the input as the parent ingredient), digital
  * source type {@value #TRAINED_ALGORITHMIC_MEDIA}, a hard binding (SHA-256 of every byte of the file but the manifest's),
- * and a COSE ES256 signature with the signer's chain. PNG, JPEG, WebP and WAV files are signed; anything a file held
+ * and a COSE ES256 signature with the signer's chain. PNG, JPEG, WebP, WAV and MP3 files are signed; anything a file held
  * before (an older manifest) is replaced.
  */
 public final class ContentCredentials {
@@ -38,7 +38,7 @@ public final class ContentCredentials {
         public static Made edited(String model, byte[] input) { return new Made(model, input); }
     }
 
-    /** Whether Muse can put credentials in {@code media} (PNG, JPEG, WebP, WAV). */
+    /** Whether Muse can put credentials in {@code media} (PNG, JPEG, WebP, WAV, MP3). */
     public static boolean signable(byte[] media) {
         return Container.of(media) != null;
     }
@@ -46,7 +46,7 @@ public final class ContentCredentials {
     /** {@code media} with a signed manifest in it; an IllegalArgumentException for a format Muse does not sign. */
     public byte[] sign(byte[] media, Made made) {
         Container container = Container.of(media);
-        if (container == null) throw new IllegalArgumentException("content credentials go in PNG, JPEG, WebP or WAV files only");
+        if (container == null) throw new IllegalArgumentException("content credentials go in PNG, JPEG, WebP, WAV or MP3 files only");
         byte[] stripped = container.strip(media);
         String label = "urn:c2pa:" + UUID.randomUUID(), instance = "xmp:iid:" + UUID.randomUUID();
         List<Map.Entry<String, byte[]>> assertions = assertions(made, container.mediaType());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.muse.media.Audio;
+import dev.muse.media.AudioEncoder;
 import dev.muse.media.JpegWriter;
 import dev.muse.media.Picture;
 import dev.muse.media.PngWriter;
@@ -43,9 +44,19 @@ class ContentCredentialsTest {
         return WavWriter.pcm16(new Audio(s, 24_000));
     }
 
+    static byte[] mp3() {
+        float[] s = new float[6000];
+        for (int i = 0; i < s.length; i++) s[i] = (float) (0.3 * Math.sin(i * 0.07));
+        AudioEncoder lame = AudioEncoder.mp3(24_000, 64);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(lame.add(s));
+        out.writeBytes(lame.finish());
+        return out.toByteArray();
+    }
+
     static Map<String, byte[]> files() {
         return Map.of("png", PngWriter.encode(picture(), Map.of("parameters", "a cat")), "jpg", JpegWriter.encode(picture(), 90, "a cat"),
-                "webp", WebpWriter.encode(picture(), "a cat"), "wav", wav());
+                "webp", WebpWriter.encode(picture(), "a cat"), "wav", wav(), "mp3", mp3());
     }
 
     @Test
