@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "muse", mixinStandardHelpOptions = true, version = "Muse 0.1.0",
         description = "Self-hosted multimodal AI assistant and creative studio: a pure-Java inference engine.",
         subcommands = {StudioCommand.class, ServeCommand.class, RunCommand.class, PullCommand.class, ModelsCommand.class, KeysCommand.class,
-                ConvertCommand.class, InspectCommand.class, BenchCommand.class, DbCommand.class, TranscribeCommand.class, DrawCommand.class, SayCommand.class,
+                ConvertCommand.class, InspectCommand.class, BenchCommand.class, DbCommand.class, TranscribeCommand.class, DrawCommand.class, SayCommand.class, VerifyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

@@ -65,7 +65,7 @@ final class SayCommand implements Callable<Integer> {
             String input = input();
             if (output == null) play(engine, paths.id(), input);
             else {
-                Files.write(output, say(engine, paths.id(), input, null, SpeechAudio.of(format)));
+                Files.write(output, say(engine, paths.id(), input, null, format));
                 System.err.println("wrote " + output);
             }
         }
@@ -83,13 +83,13 @@ final class SayCommand implements Callable<Integer> {
         return text.equals("-") ? new String(System.in.readNBytes(4 * SpeechRequest.MAX_INPUT_CHARS), StandardCharsets.UTF_8) : text;
     }
 
-    /** All of the speech encoded by {@code file} (none when null), each piece handed to {@code line} (when given) as soon as it is made; progress on stderr. */
-    private byte[] say(Engine engine, String id, String input, SourceDataLine line, SpeechAudio file) throws Exception {
+    /** All of the speech as a file of {@code format} (none when null), each piece handed to {@code line} (when given) as soon as it is made; progress on stderr. */
+    private byte[] say(Engine engine, String id, String input, SourceDataLine line, SpeechAudio.Format format) throws Exception {
         long start = System.nanoTime();
         ProgressLine progress = new ProgressLine("saying");
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        SpeechAudio pcm = SpeechAudio.of(SpeechAudio.Format.PCM);
         try (Speaking speaking = engine.speak(SpeechRequest.of(id, input).withVoice(voice).withSpeed(speed).withSeed(seed))) {
+            SpeechAudio pcm = speaking.stream(SpeechAudio.Format.PCM), file = format == null ? null : speaking.file(format);
             Event.Spoken done = speaking.follow(a -> {
                 if (a.index() == 0) System.err.printf(Locale.ROOT, "first audio after %.2f s%n", (System.nanoTime() - start) / 1e9);
                 if (file != null) bytes.writeBytes(file.add(a));
@@ -102,10 +102,10 @@ final class SayCommand implements Callable<Integer> {
             double took = (System.nanoTime() - start) / 1e9;
             progress.end(String.format(Locale.ROOT, "said %.1f s of speech in %d piece%s (voice %s) in %.1f s: %.2fx real time", done.seconds(),
                     done.pieces(), done.pieces() == 1 ? "" : "s", done.voice(), took, done.seconds() / took));
+            if (file == null) return null;
+            bytes.writeBytes(file.finish());
+            return bytes.toByteArray();
         }
-        if (file == null) return null;
-        bytes.writeBytes(file.finish());
-        return bytes.toByteArray();
     }
 
     /** Plays each piece as it comes; a machine without sound output is told to write a file. */

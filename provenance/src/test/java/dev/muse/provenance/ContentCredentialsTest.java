@@ -10,6 +10,7 @@ import dev.muse.media.Picture;
 import dev.muse.media.PngWriter;
 import dev.muse.media.WavWriter;
 import dev.muse.media.WebpWriter;
+import dev.muse.testkit.C2paVerifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -64,9 +65,9 @@ class ContentCredentialsTest {
         for (var e : files().entrySet()) {
             byte[] signed = CREDENTIALS.sign(e.getValue(), ContentCredentials.Made.created("sd-turbo"));
             Path file = Files.write(dir.resolve("signed." + e.getKey()), signed);
-            JsonNode store = C2paNode.read(file, anchors);
+            JsonNode store = C2paVerifier.read(file, anchors);
             assertEquals("Trusted", store.path("validation_state").asText(), e.getKey() + ": " + store);
-            assertEquals(java.util.List.of(), C2paNode.failures(store), e.getKey());
+            assertEquals(java.util.List.of(), C2paVerifier.failures(store), e.getKey());
             JsonNode manifest = store.path("manifests").path(store.path("active_manifest").asText());
             assertEquals(2, manifest.path("claim_version").asInt(), e.getKey());
             JsonNode action = manifest.path("assertions").get(0).path("data").path("actions").get(0);
@@ -92,8 +93,8 @@ class ContentCredentialsTest {
             boolean manifestLast = span.start() + span.length() >= signed.length - 20; // RIFF files keep it at the end
             changed[manifestLast ? span.start() - 10 : signed.length - 20] ^= 0x01; // a byte of the pixels or samples
             Path file = Files.write(dir.resolve("changed." + e.getKey()), changed);
-            JsonNode store = C2paNode.read(file, anchors);
-            assertTrue(C2paNode.failures(store).contains("assertion.dataHash.mismatch"), e.getKey() + ": " + store.path("validation_results"));
+            JsonNode store = C2paVerifier.read(file, anchors);
+            assertTrue(C2paVerifier.failures(store).contains("assertion.dataHash.mismatch"), e.getKey() + ": " + store.path("validation_results"));
             Verification mine = MUSE.verify(changed);
             assertEquals(Verification.Status.TAMPERED, mine.status(), e.getKey() + ": " + mine);
             assertTrue(mine.summary().contains("changed after signing"), mine.summary());
@@ -104,7 +105,7 @@ class ContentCredentialsTest {
     void anEditNamesItsInputAsTheParentIngredient() throws Exception {
         byte[] input = CREDENTIALS.sign(PngWriter.encode(picture(), Map.of()), ContentCredentials.Made.created("sd-turbo"));
         byte[] edited = CREDENTIALS.sign(JpegWriter.encode(picture(), 85, null), ContentCredentials.Made.edited("sd-turbo", input));
-        JsonNode store = C2paNode.read(Files.write(dir.resolve("edited.jpg"), edited), anchors);
+        JsonNode store = C2paVerifier.read(Files.write(dir.resolve("edited.jpg"), edited), anchors);
         assertEquals("Trusted", store.path("validation_state").asText(), store.toString());
         JsonNode manifest = store.path("manifests").path(store.path("active_manifest").asText());
         assertEquals("parentOf", manifest.path("ingredients").get(0).path("relationship").asText(), manifest.toString());
@@ -124,8 +125,8 @@ class ContentCredentialsTest {
         Verification mine = MUSE.verify(theirs);
         assertEquals(Verification.Status.VALID, mine.status());
         assertFalse(mine.trusted(), "a chain that does not end at a trust anchor is valid but not trusted");
-        JsonNode store = C2paNode.read(Files.write(dir.resolve("stranger.wav"), theirs), anchors);
-        assertTrue(C2paNode.failures(store).contains("signingCredential.untrusted"), store.path("validation_results").toString());
+        JsonNode store = C2paVerifier.read(Files.write(dir.resolve("stranger.wav"), theirs), anchors);
+        assertTrue(C2paVerifier.failures(store).contains("signingCredential.untrusted"), store.path("validation_results").toString());
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.muse.media.MediaException;
 import dev.muse.models.Decoder;
 import dev.muse.models.Embedder;
 import dev.muse.models.silero.SileroVad;
+import dev.muse.provenance.Verification;
 import dev.muse.runtime.CapabilityException.Capability;
 import dev.muse.text.ChatMessage;
 import dev.muse.text.Tokenizer;
@@ -54,6 +55,7 @@ public final class Engine implements AutoCloseable {
 
     private final Residency residency;
     private final OwnTools ownTools = new OwnTools(this);
+    private final Provenance provenance = new Provenance(ModelFiles.home().resolve("credentials"));
     private final String speechModel;
     private final Path vadModel;
     private SileroVad vad;
@@ -400,7 +402,8 @@ public final class Engine implements AutoCloseable {
         if (!model.draws())
             throw new CapabilityException("The model '" + model.id() + "' does not draw pictures: use an image generation model (a diffusers pipeline folder)",
                     Capability.IMAGE_GENERATION, -1);
-        return model.drawing().draw(model.id(), request);
+        byte[] input = request.edit() == null ? null : request.edit().image();
+        return model.drawing().draw(model.id(), request, file -> provenance.seal(file, model.id(), input));
     }
 
     /**
@@ -409,7 +412,20 @@ public final class Engine implements AutoCloseable {
      * refused before anything runs; the pieces then report through the {@link Speaking} as each is made.
      */
     public Speaking speak(SpeechRequest request) {
-        return requireVoice(request.model()).voice().speak(request.model(), request);
+        return requireVoice(request.model()).voice().speak(request.model(), request, file -> provenance.seal(file, request.model(), null));
+    }
+
+    /**
+     * What a file's content credentials say, checked: trusted when signed by this installation (or a root its operator
+     * lists in {@code credentials/trusted.pem}); a file without any is reported as such.
+     */
+    public Verification verify(byte[] file) {
+        return provenance.verify(file);
+    }
+
+    /** This installation's root certificate (PEM), for verifiers elsewhere to trust what it signs. */
+    public String credentialsRoot() {
+        return provenance.root();
     }
 
     /** The voices a speech synthesis model has, by name, and the one it says text in when none is asked for. */

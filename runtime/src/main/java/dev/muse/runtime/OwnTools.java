@@ -94,9 +94,9 @@ final class OwnTools {
 
     private Result speak(String text, Supplier<Boolean> cancelled) throws InterruptedException {
         String model = modelFor("speak");
-        SpeechAudio audio = SpeechAudio.of(SpeechAudio.Format.MP3);
         java.io.ByteArrayOutputStream mp3 = new java.io.ByteArrayOutputStream();
         try (Speaking speaking = engine.speak(SpeechRequest.of(model, text))) {
+            SpeechAudio audio = speaking.file(SpeechAudio.Format.MP3);
             Event.Spoken spoken = speaking.follow(piece -> {
                 mp3.writeBytes(audio.add(piece));
                 return !cancelled.get();

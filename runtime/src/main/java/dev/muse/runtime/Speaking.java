@@ -12,6 +12,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.DoubleConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One text being said, on a thread of its own: the caller reads an {@link Event.Audio} per piece of the text (about a
@@ -20,8 +21,12 @@ import java.util.function.Supplier;
  * away) stops it before the next piece.
  */
 public final class Speaking extends EventStream {
+    private final UnaryOperator<byte[]> seal;
+
+    /** Says {@code pieces}; the files made of them pass through {@code seal}, which signs them. */
     Speaking(String model, Kokoro kokoro, Semaphore turn, Supplier<Scratch> scratches, List<EnglishG2p.Chunk> pieces, Voice voice, float speed,
-             long seed) {
+             long seed, UnaryOperator<byte[]> seal) {
+        this.seal = seal;
         Thread.ofVirtual().name("say " + model).start(() -> {
             try {
                 turn.acquire();
@@ -47,6 +52,16 @@ public final class Speaking extends EventStream {
                 events.add(new Event.Error(e));
             }
         });
+    }
+
+    /** The speech as a file of {@code format}: a WAV or MP3 file comes whole at its end, signed (see {@link SpeechAudio}). */
+    public SpeechAudio file(SpeechAudio.Format format) {
+        return new SpeechAudio(format, seal);
+    }
+
+    /** The speech as a stream of {@code format}, every piece sent as it is made, without content credentials. */
+    public SpeechAudio stream(SpeechAudio.Format format) {
+        return new SpeechAudio(format, null);
     }
 
     /**

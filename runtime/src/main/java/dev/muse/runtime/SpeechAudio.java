@@ -3,12 +3,16 @@ package dev.muse.runtime;
 import dev.muse.media.AudioEncoder;
 import dev.muse.media.FlacWriter;
 import dev.muse.media.WavWriter;
+import java.io.ByteArrayOutputStream;
+import java.util.function.UnaryOperator;
 
 /**
  * A speech's pieces ({@link Event.Audio}) as the bytes the edges send, encoded as the pieces come: {@link #add} returns
- * what is ready to send now, {@link #finish} the rest. Raw PCM, MP3 and Ogg Opus go out with every piece; a WAV file
- * (its sizes true) and FLAC come whole at the end, and a WAV <em>stream</em> (for server-sent events) is a header of
- * unknown length then raw samples.
+ * what is ready to send now, {@link #finish} the rest. A <em>file</em> ({@link Speaking#file}) of WAV or MP3 comes whole
+ * at the end with its content credentials signed in (they hash every byte), FLAC whole too; raw PCM and Ogg Opus go out
+ * with every piece. A <em>stream</em> ({@link Speaking#stream}, for server-sent events and playing as it comes) sends
+ * every piece at once, MP3 included, and a WAV stream is a header of unknown length then raw samples: streams carry no
+ * credentials, as C2PA has no binding for a file still being written.
  */
 public final class SpeechAudio {
     /** MP3's constant bit rate: about 25 dB SNR on speech at 24 kHz, 8 kB a second. */
@@ -28,9 +32,9 @@ public final class SpeechAudio {
             this.extension = extension;
         }
 
-        /** Whether bytes go out with every piece (raw PCM, MP3, Opus) rather than as one file at the end (WAV, FLAC). */
+        /** Whether a file's bytes go out with every piece (raw PCM, Opus) rather than whole at the end (WAV, MP3, FLAC). */
         public boolean streamed() {
-            return this == PCM || this == MP3 || this == OPUS;
+            return this == PCM || this == OPUS;
         }
 
         /** The format a file name's ending asks for (.wav, .flac, .mp3, .opus or .ogg, .pcm), or null. */
@@ -44,34 +48,35 @@ public final class SpeechAudio {
 
     private final Format format;
     private final boolean stream;
+    private final UnaryOperator<byte[]> seal;
+    /** A file's MP3 frames, kept until the end to be signed whole. */
+    private final ByteArrayOutputStream held = new ByteArrayOutputStream();
     private AudioEncoder encoder;
 
-    private SpeechAudio(Format format, boolean stream) {
+    /** The pieces as a stream ({@code seal} null) or a file of {@code format} signed by {@code seal}; a FLAC stream is refused. */
+    SpeechAudio(Format format, UnaryOperator<byte[]> seal) {
+        this.stream = seal == null;
         if (stream && format == Format.FLAC) throw new IllegalArgumentException("FLAC is written whole: it cannot be streamed");
         this.format = format;
-        this.stream = stream;
-    }
-
-    /** The pieces as one file or stream of {@code format}. */
-    public static SpeechAudio of(Format format) {
-        return new SpeechAudio(format, false);
-    }
-
-    /** The pieces as a stream of {@code format} whose every piece is sent at once: WAV becomes a WAV stream; FLAC is refused. */
-    public static SpeechAudio streaming(Format format) {
-        return new SpeechAudio(format, true);
+        this.seal = seal;
     }
 
     /** Encodes the next piece; the bytes now ready to send, perhaps none. */
     public byte[] add(Event.Audio piece) {
         if (encoder == null) encoder = encoder(piece.sampleRate());
-        return encoder.add(piece.samples());
+        byte[] bytes = encoder.add(piece.samples());
+        if (stream || format.streamed()) return bytes;
+        held.writeBytes(bytes);
+        return new byte[0];
     }
 
-    /** Ends the audio; the last bytes (a whole WAV or FLAC file, the end of an MP3 or Ogg stream). */
+    /** Ends the audio; the last bytes (a whole, signed WAV, MP3 or FLAC file, the end of an Ogg or MP3 stream). */
     public byte[] finish() {
         if (encoder == null) encoder = encoder(DEFAULT_RATE);
-        return encoder.finish();
+        byte[] last = encoder.finish();
+        if (stream || format.streamed()) return last;
+        held.writeBytes(last);
+        return seal.apply(held.toByteArray());
     }
 
     private AudioEncoder encoder(int rate) {

@@ -72,8 +72,11 @@ final class VoiceModel implements AutoCloseable {
         return all.contains(DEFAULT_VOICE) ? DEFAULT_VOICE : all.getFirst();
     }
 
-    /** Phonemizes the text for the voice and starts saying it; a voice or language Muse cannot say is refused here. */
-    Speaking speak(String id, SpeechRequest r) {
+    /**
+     * Phonemizes the text for the voice and starts saying it, its files signed by {@code seal}; a voice or language Muse
+     * cannot say is refused here.
+     */
+    Speaking speak(String id, SpeechRequest r, java.util.function.UnaryOperator<byte[]> seal) {
         String name = voiceName(r.voice());
         Voice voice = voices.computeIfAbsent(name, n -> {
             try {
@@ -90,7 +93,7 @@ final class VoiceModel implements AutoCloseable {
                     + "; Muse phonemizes English only so far (American voices a*, British voices b*)");
         List<EnglishG2p.Chunk> pieces = phonemizer(language == 'b').chunks(r.input(), Math.min(SpeechRequest.FIRST_PIECE, r.piecePhonemes()), r.piecePhonemes());
         if (pieces.isEmpty()) throw new IllegalArgumentException("the text has nothing to say (no words, numbers or symbols Muse can read)");
-        return new Speaking(id, kokoro, turn, this::scratch, pieces, voice, r.speed(), r.seed());
+        return new Speaking(id, kokoro, turn, this::scratch, pieces, voice, r.speed(), r.seed(), seal);
     }
 
     /** The working arrays, made again if the collector let them go; called with the turn held. */

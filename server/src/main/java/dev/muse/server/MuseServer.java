@@ -140,6 +140,7 @@ public final class MuseServer implements AutoCloseable {
                 .register("/v1/audio", new AudioService(engine, access, clients))
                 .register("/v1/audio", new SpeechService(engine, access, clients))
                 .register("/v1/images", new ImagesService(engine, access, clients))
+                .register("/v1/provenance", new ProvenanceService(engine))
                 .get("/", studio::index)
                 .register("/studio", studio)
                 .error(ApiException.class, (req, res, e) -> Json.send(res, e.status(), Json.error(e)))

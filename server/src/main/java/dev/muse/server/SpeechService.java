@@ -89,11 +89,11 @@ final class SpeechService implements HttpService {
     }
 
     /**
-     * The audio's bytes: MP3, Opus and raw PCM go out chunked as each piece is made, so playback can start on the
-     * first; a WAV or FLAC file is sent whole once every piece is made.
+     * The audio's bytes: Opus and raw PCM go out chunked as each piece is made, so playback can start on the first; a
+     * WAV, MP3 or FLAC file is sent whole once every piece is made, WAV and MP3 with their content credentials.
      */
     private static void audio(ServerResponse res, Speaking speaking, SpeechAudio.Format format) throws InterruptedException {
-        SpeechAudio audio = SpeechAudio.of(format);
+        SpeechAudio audio = speaking.file(format);
         if (!format.streamed()) {
             run(speaking, a -> {
                 audio.add(a); // kept until the end
@@ -131,7 +131,7 @@ final class SpeechService implements HttpService {
     /** Server-sent events: a speech.audio.delta of base64 audio per piece (a WAV stream's header with the first), then speech.audio.done. */
     private static void sse(ServerResponse res, Speaking speaking, SpeechAudio.Format format) throws InterruptedException {
         EventStream stream = new EventStream(res);
-        SpeechAudio audio = SpeechAudio.streaming(format);
+        SpeechAudio audio = speaking.stream(format);
         int[] characters = {0};
         try {
             run(speaking, a -> {

@@ -1,4 +1,4 @@
-package dev.muse.provenance;
+package dev.muse.testkit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -12,14 +12,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The reference verifier: c2pa-rs inside npm's @contentauth/c2pa-node, installed by the build beside verify.mjs. It
- * prints the manifest store it reads (with validation_state and validation_results); a missing install fails the test.
+ * The reference C2PA verifier: c2pa-rs inside npm's @contentauth/c2pa-node, installed by the build (the
+ * install-c2pa-verifier execution) beside verify.mjs, which the muse.c2pa.verifier property names. It prints the
+ * manifest store it reads (with validation_state and validation_results); a missing install fails the test.
  */
-final class C2paNode {
-    private C2paNode() {}
+public final class C2paVerifier {
+    private C2paVerifier() {}
 
     /** What c2pa-rs reads in {@code file}, its trust list {@code anchors} (a PEM file, or null for no trust check). */
-    static JsonNode read(Path file, Path anchors) throws Exception {
+    public static JsonNode read(Path file, Path anchors) throws Exception {
         Path script = Path.of(System.getProperty("muse.c2pa.verifier", "target/c2pa-node/verify.mjs"));
         assertTrue(Files.isRegularFile(script), "the reference C2PA verifier is not installed at " + script);
         List<String> command = new ArrayList<>(List.of("node", script.toString(), file.toString()));
@@ -32,7 +33,7 @@ final class C2paNode {
     }
 
     /** The failure codes of the active manifest's validation. */
-    static List<String> failures(JsonNode store) {
+    public static List<String> failures(JsonNode store) {
         List<String> codes = new ArrayList<>();
         for (JsonNode f : store.path("validation_results").path("activeManifest").path("failure")) codes.add(f.path("code").asText());
         return codes;

@@ -1,0 +1,53 @@
+package dev.muse.cli;
+
+import dev.muse.provenance.Verification;
+import dev.muse.runtime.Engine;
+import dev.muse.runtime.Scheduler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Check the content credentials (C2PA) in pictures and sounds: who signed them, whether the signer is trusted "
+                + "(this installation, or a root listed in $MUSE_HOME/credentials/trusted.pem), what made them, and whether they were changed since.",
+                "Exit status: 0 when every file carries valid credentials, 1 when one carries none, 2 when one's do not hold."})
+final class VerifyCommand implements Callable<Integer> {
+    /** The largest file read: the server's cap on an uploaded file. */
+    private static final long MAX_FILE_BYTES = 25L << 20;
+
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "PNG, JPEG, WebP, WAV or MP3 files")
+    List<Path> files = List.of();
+
+    @Option(names = "--root", description = "print this installation's root certificate (PEM), for verifiers elsewhere to trust what it signs")
+    boolean root;
+
+    @Override public Integer call() throws IOException {
+        if (files.isEmpty() && !root) throw new IllegalArgumentException("verify what? give one or more files (or --root)");
+        int status = 0;
+        try (Engine engine = new Engine(new Engine.Config(List.of(), null, Long.MAX_VALUE, Scheduler.Options.single(16)))) {
+            if (root) System.out.print(engine.credentialsRoot());
+            for (Path file : files) {
+                if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such file: " + file);
+                if (Files.size(file) > MAX_FILE_BYTES) throw new IllegalArgumentException(file + " is larger than " + (MAX_FILE_BYTES >> 20) + " MB");
+                Verification v = engine.verify(Files.readAllBytes(file));
+                System.out.println(file + ": " + v.summary());
+                if (v.generator() != null) System.out.println("  generator: " + v.generator());
+                if (v.issuer() != null) System.out.println("  issued by: " + v.issuer());
+                for (Verification.Action a : v.actions())
+                    System.out.println("  " + a.action() + (a.digitalSourceType() == null ? "" : ", source " + a.digitalSourceType().replaceFirst(".*/", ""))
+                            + (a.softwareAgent() == null ? "" : ", by " + a.softwareAgent()) + (a.model() == null ? "" : ", model " + a.model()));
+                status = Math.max(status, switch (v.status()) {
+                    case VALID -> 0;
+                    case NONE -> 1;
+                    case TAMPERED, INVALID -> 2;
+                });
+            }
+        }
+        return status;
+    }
+}
