@@ -77,6 +77,13 @@ export async function create(t) {
   }, frames[0]);
   t.check(preview.width === 64 && difference(preview, drawn) > 1, 'the first preview is the picture as it stood, not the finished one');
   t.check(await first.getByRole('link', { name: /Download/ }).count() === 1, 'the picture can be downloaded');
+  const badge = first.locator('.provenance');
+  await badge.getByText('Made with AI by Muse').waitFor();
+  await badge.locator('summary').click();
+  const credentials = await badge.locator('.provenance-details').textContent();
+  t.check(credentials.includes('created by tiny-sd') && credentials.includes('(trusted)'),
+    `the badge unfolds the picture's content credentials: ${credentials}`);
+  await badge.locator('summary').click();
   await t.screenshot('drawn');
 
   // kept: after a reload the picture and its parameters are still there, and so are the drawing options
@@ -121,6 +128,9 @@ export async function create(t) {
   const stored = await t.api('GET', `v1/conversations/${new URLSearchParams(new URL(t.page.url()).hash.slice(1)).get('c')}`);
   t.check(stored.messages.length === 6, `three prompts and three pictures are kept: ${stored.messages.length} messages`);
   t.check(stored.messages[5].content[0].muse_drawing.strength === 1, 'the edit keeps its strength with the picture');
+  await edited.locator('.provenance').getByText('Made with AI by Muse').waitFor();
+  await edited.locator('.provenance summary').click();
+  t.check((await edited.locator('.provenance-details').textContent()).includes('edited by tiny-sd'), 'the edit is credited as an edit');
   await t.screenshot();
 }
 
@@ -212,12 +222,13 @@ export async function museTools(t) {
     const step = reply.locator('.tool-step');
     await step.first().waitFor();
     t.check(await step.count() === 1, `${when}: one step`);
-    const summary = await step.locator('summary').textContent();
+    const summary = await step.locator('summary').first().textContent();
     t.check(summary.startsWith('Used generate image: Drew a '), `${when}: the step says what was used and what came back: ${summary}`);
-    const picture = step.locator('img.tool-output');
+    const picture = step.locator('.tool-output img');
     await picture.waitFor();
     t.check(await picture.evaluate(img => img.complete && img.naturalWidth > 0), `${when}: the picture it made is shown`);
-    await step.locator('summary').click();
+    await step.locator('.provenance').getByText('Made with AI by Muse').waitFor();
+    await step.locator('summary').first().click();
     t.check((await step.locator('.tool-arguments').textContent()).includes('"prompt"'), `${when}: with what it was called`);
     await t.screenshot(when);
   };

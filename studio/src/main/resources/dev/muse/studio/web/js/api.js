@@ -150,6 +150,16 @@ export async function hear(blob, name, vad, signal) {
 }
 
 /**
+ * What a file's content credentials say (C2PA, checked by the server): {status: none | valid | tampered | invalid,
+ * summary, c2pa: {trusted, ai_generated, signer, generator, actions: [{action, model}], problems}}.
+ */
+export async function verifyProvenance(blob) {
+  const form = new FormData();
+  form.append('file', blob, 'file');
+  return (await send('POST', 'v1/provenance/verify', form)).json();
+}
+
+/**
  * Text said aloud by the server's first speech synthesis model ("tts-1"): the response, whose body is 16-bit mono PCM
  * at 24 kHz sent piece by piece as each is made.
  */

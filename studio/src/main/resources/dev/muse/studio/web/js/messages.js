@@ -1,7 +1,8 @@
 // One message in the conversation: the person's turn (text, images, audio) or Muse's answer (Markdown,
 // a collapsible thinking block, generated media with a download link and a provenance badge).
+import { verifyProvenance } from './api.js';
 import { copyText, el, icon, iconButton } from './dom.js';
-import { drawingOf } from './drawing.js';
+import { blobOf, drawingOf } from './drawing.js';
 import { mediaOf, textOf } from './media.js';
 import { renderMarkdown } from './render.js';
 import { thoughtOf } from './thinking.js';
@@ -115,8 +116,10 @@ export class MessageView {
       const s = steps[k];
       const outputs = (s.outputs ?? []).map(o => {
         const url = `data:${o.type};base64,${o.b64_json}`;
-        if (/^image\/(png|jpeg|webp)$/.test(o.type)) return el('img', { src: url, alt: `made by ${s.name}`, class: 'tool-output' });
-        if (/^audio\//.test(o.type)) return el('audio', { src: url, controls: '', class: 'tool-output' });
+        if (/^image\/(png|jpeg|webp)$/.test(o.type)) return el('figure', { class: 'media tool-output' },
+          el('img', { src: url, alt: `made by ${s.name}` }), el('figcaption', {}, provenanceBadge(url)));
+        if (/^audio\//.test(o.type)) return el('figure', { class: 'media tool-output' },
+          el('audio', { src: url, controls: '' }), el('figcaption', {}, provenanceBadge(url)));
         return null;
       }).filter(Boolean);
       this.steps.append(el('li', { class: 'tool-step' },
@@ -222,15 +225,41 @@ function figure(media, index, generated) {
   const name = `muse-${what}-${index + 1}.${EXTENSIONS[media.type] ?? 'bin'}`;
   return el('figure', { class: 'media' }, player, el('figcaption', {},
     el('a', { class: 'download', href: media.url, download: name, 'aria-label': `Download ${name}` }, icon('download'), 'Download'),
-    provenanceBadge()));
+    provenanceBadge(media.url)));
 }
 
 /**
- * The provenance badge's place beside generated media. Muse does not sign or verify media yet, so the
- * badge states that no provenance data came with it; content credentials will be shown here.
+ * What the content credentials in the file at {@code url} say, as the server checks them: "Made with AI by Muse" for
+ * a file this installation signed (or one it trusts), and a plain word for one without credentials, one changed since
+ * it was signed, or one by a signer it does not know. Its details (signer, what made it, which model) unfold on click.
  */
-function provenanceBadge() {
-  return el('span', { class: 'provenance', 'data-provenance': 'none', title: 'Content provenance' }, icon('shield'), 'No provenance data');
+function provenanceBadge(url) {
+  const label = el('span', {}, 'Checking credentials…');
+  const details = el('dl', { class: 'provenance-details' });
+  const badge = el('details', { class: 'provenance', 'data-provenance': 'checking' },
+    el('summary', { title: 'Content credentials (C2PA)' }, icon('shield'), label), details);
+  (async () => {
+    const blob = url.startsWith('data:') ? blobOf(url) : await (await fetch(url)).blob();
+    const v = await verifyProvenance(blob);
+    const c = v.c2pa ?? {};
+    const state = v.status === 'valid' ? (c.trusted ? 'trusted' : 'untrusted') : v.status;
+    badge.dataset.provenance = state;
+    label.textContent = {
+      trusted: c.ai_generated ? 'Made with AI by Muse' : `Signed by ${c.signer}`,
+      untrusted: `Signed by ${c.signer} (not trusted here)`,
+      tampered: 'Changed since it was signed',
+      invalid: 'Credentials do not verify',
+      none: 'No content credentials',
+    }[state] ?? 'Credentials not checked';
+    const rows = [['Status', v.summary], ['Signer', c.signer], ['Issued by', c.issuer], ['Software', c.generator],
+      ...(c.actions ?? []).map(a => ['Action', `${a.action.replace('c2pa.', '')}${a.model ? ` by ${a.model}` : ''}`])];
+    details.replaceChildren(...rows.filter(([, value]) => value).flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]));
+  })().catch(e => {
+    badge.dataset.provenance = 'unknown';
+    label.textContent = 'Credentials not checked';
+    details.replaceChildren(el('dd', {}, e.message));
+  });
+  return badge;
 }
 
 /** JSON text laid out for reading, or as it came when it is not JSON. */
