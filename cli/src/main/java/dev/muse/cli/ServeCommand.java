@@ -62,6 +62,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--rate-limit", defaultValue = "600", description = "requests per minute per API key (default ${DEFAULT-VALUE})")
     int rateLimit;
 
+    @Option(names = "--watermarks", defaultValue = "on", paramLabel = "on|off",
+            description = "an invisible watermark in every picture Muse makes (default ${DEFAULT-VALUE}); content credentials are signed either way")
+    String watermarks;
+
     @Override public Integer call() throws Exception {
         MuseServer server = start(host, port, models);
         System.err.printf("Muse serving on %s (models: %s)%n", url(host, server.port()),
@@ -91,8 +95,9 @@ final class ServeCommand implements Callable<Integer> {
             named.put(id, named.get(id).withProjector(file));
         }
         long budget = memoryBudgetMib != null ? memoryBudgetMib << 20 : physicalMemory() / 4 * 3;
+        if (!watermarks.equals("on") && !watermarks.equals("off")) throw new IllegalArgumentException("--watermarks takes on or off, not " + watermarks);
         Engine engine = new Engine(new Engine.Config(List.copyOf(named.values()), ModelFiles.cache(), budget,
-                Scheduler.Options.serving(parallel, context)));
+                Scheduler.Options.serving(parallel, context), null, null, watermarks.equals("on")));
         boolean requireKeys = !MuseServer.isLoopback(host);
         Store store = Store.openFromEnvironment();
         try {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check the content credentials (C2PA) in pictures and sounds: who signed them, whether the signer is trusted "
                 + "(this installation, or a root listed in $MUSE_HOME/credentials/trusted.pem), what made them, and whether they were changed since.",
+                "Pictures are also searched for Muse's invisible watermark, which outlives stripped credentials, re-encoding and resizing.",
                 "Exit status: 0 when every file carries valid credentials, 1 when one carries none, 2 when one's do not hold."})
 final class VerifyCommand implements Callable<Integer> {
     /** The largest file read: the server's cap on an uploaded file. */
@@ -41,6 +42,10 @@ final class VerifyCommand implements Callable<Integer> {
                 for (Verification.Action a : v.actions())
                     System.out.println("  " + a.action() + (a.digitalSourceType() == null ? "" : ", source " + a.digitalSourceType().replaceFirst(".*/", ""))
                             + (a.softwareAgent() == null ? "" : ", by " + a.softwareAgent()) + (a.model() == null ? "" : ", model " + a.model()));
+                for (Verification.Mark m : v.watermarks())
+                    System.out.println("  " + m.kind() + " watermark: " + (m.found() ? "found, payload " + m.payload()
+                            + (m.matchesCredentials() == null ? "" : m.matchesCredentials() ? " (the one the credentials record)" : " (NOT the one the credentials record)")
+                            : "none found"));
                 status = Math.max(status, switch (v.status()) {
                     case VALID -> 0;
                     case NONE -> 1;

@@ -17,7 +17,7 @@ import java.util.UUID;
  */
 public final class ContentCredentials {
     public static final String TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia";
-    static final String ACTIONS = "c2pa.actions.v2", HASH_DATA = "c2pa.hash.data", INGREDIENT = "c2pa.ingredient.v3";
+    static final String ACTIONS = "c2pa.actions.v2", HASH_DATA = "c2pa.hash.data", INGREDIENT = "c2pa.ingredient.v3", SOFT_BINDING = "c2pa.soft-binding";
     private static final int SHA256_BYTES = 32, ES256_BYTES = 64;
 
     private final Credentials signer;
@@ -32,10 +32,21 @@ public final class ContentCredentials {
 
     public Credentials signer() { return signer; }
 
-    /** What made a file: the model's name, and for an edit the file it started from (null for a creation). */
-    public record Made(String model, byte[] input) {
-        public static Made created(String model) { return new Made(model, null); }
-        public static Made edited(String model, byte[] input) { return new Made(model, input); }
+    /**
+     * What made a file: the model's name, for an edit the file it started from (null for a creation), and the invisible
+     * watermark put in it (null for none), which the manifest records as a soft binding.
+     */
+    public record Made(String model, byte[] input, Watermark watermark) {
+        public static Made created(String model) { return new Made(model, null, null); }
+        public static Made edited(String model, byte[] input) { return new Made(model, input, null); }
+
+        public Made watermarked(Watermark mark) { return new Made(model, input, mark); }
+    }
+
+    /** A watermark's algorithm (as C2PA's soft-binding assertion names it) and its 48-bit payload. */
+    public record Watermark(String algorithm, long payload) {
+        /** The payload as 12 hex digits, as verifiers report it. */
+        public String hex() { return String.format("%012x", payload); }
     }
 
     /** Whether Muse can put credentials in {@code media} (PNG, JPEG, WebP, WAV, MP3). */
@@ -109,8 +120,20 @@ public final class ContentCredentials {
         making.put("softwareAgent", agent);
         if (made.model() != null) making.put("parameters", ordered("model", made.model(), "format", mediaType));
         actions.add(making);
+        if (made.watermark() != null) {
+            out.add(Map.entry(SOFT_BINDING, Cbor.encode(ordered("alg", made.watermark().algorithm(),
+                    "blocks", List.of(ordered("scope", Map.of(), "value", java.util.Base64.getEncoder().encodeToString(payloadBytes(made.watermark().payload()))))))));
+            actions.add(ordered("action", "c2pa.watermarked", "softwareAgent", agent, "parameters", ordered("alg", made.watermark().algorithm())));
+        }
         out.add(Map.entry(ACTIONS, Cbor.encode(ordered("actions", actions))));
         return out;
+    }
+
+    /** A 48-bit payload's six bytes, most significant first. */
+    static byte[] payloadBytes(long payload) {
+        byte[] b = new byte[6];
+        for (int i = 0; i < 6; i++) b[i] = (byte) (payload >>> (8 * (5 - i)));
+        return b;
     }
 
     private static byte[] hashData(Container.Span span, byte[] hash) {

@@ -1,6 +1,10 @@
 package dev.muse.provenance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.muse.media.ImageDecoder;
+import dev.muse.media.ImageFormat;
+import dev.muse.media.Picture;
+import dev.muse.provenance.watermark.ImageWatermark;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -12,6 +16,7 @@ import javax.security.auth.x500.X500Principal;
  * Checks the content credentials in a file as a C2PA validator does, for the manifest that is active (the store's last):
  * the claim's signature against the signing certificate, the chain up to a trust anchor, every hashed assertion, and
  * the data hash over the file. It reads what Muse writes and what other C2PA signers write in the formats Muse signs.
+ * A picture is also searched for Muse's invisible watermark, which outlives credentials that were stripped.
  */
 public final class Verifier {
     private final List<X509Certificate> anchors;
@@ -21,7 +26,31 @@ public final class Verifier {
         this.anchors = List.copyOf(anchors);
     }
 
+    /** The file's content credentials, checked, and what the watermark detector finds in it (a picture's). */
     public Verification verify(byte[] media) {
+        Long[] bound = {null};
+        Verification credentials = credentials(media, bound);
+        List<Verification.Mark> marks = new ArrayList<>();
+        Picture picture = picture(media);
+        if (picture != null) {
+            ImageWatermark.Detection d = ImageWatermark.detect(picture);
+            marks.add(new Verification.Mark("image", d.found(), d.found() ? new ContentCredentials.Watermark(ImageWatermark.ALGORITHM, d.payload()).hex() : null,
+                    d.syncZ(), bound[0] == null ? null : d.found() && d.payload() == bound[0]));
+        }
+        return credentials.withWatermarks(marks);
+    }
+
+    /** The picture in {@code media}, or null when it is not one Muse decodes. */
+    private static Picture picture(byte[] media) {
+        try {
+            return ImageFormat.detect(media) == null ? null : new ImageDecoder().decode(media);
+        } catch (RuntimeException e) { // MediaException and whatever a malformed file makes a decoder throw
+            return null;
+        }
+    }
+
+    /** The credentials checked; {@code bound[0]} gets the watermark payload they record, if any. */
+    private Verification credentials(byte[] media, Long[] bound) {
         Container container = Container.of(media);
         if (container == null) return Verification.none();
         Container.Span span;
@@ -36,13 +65,13 @@ public final class Verifier {
             return Verification.invalid(e.getMessage());
         }
         try {
-            return check(media, span, manifest);
+            return check(media, span, manifest, bound);
         } catch (IllegalArgumentException | NullPointerException e) {
             return Verification.invalid("malformed manifest: " + e.getMessage());
         }
     }
 
-    private Verification check(byte[] media, Container.Span span, Jumbf.Superbox manifest) {
+    private Verification check(byte[] media, Container.Span span, Jumbf.Superbox manifest, Long[] bound) {
         Jumbf.Superbox claimBox = manifest.children().stream().filter(c -> c.uuid().equals(Jumbf.CLAIM)).findFirst().orElse(null);
         Jumbf.Superbox signatureBox = manifest.child("c2pa.signature"), assertions = manifest.child("c2pa.assertions");
         if (claimBox == null || signatureBox == null || assertions == null || claimBox.content() == null || signatureBox.content() == null)
@@ -63,7 +92,12 @@ public final class Verifier {
             if (format == null) format = a.path("parameters").path("format").asText(null);
         }
         if (!sign1.verifies(claimBytes))
-            return new Verification(Verification.Status.INVALID, false, signer, issuer, generator, format, actions, List.of("the claim's signature does not verify"));
+            return new Verification(Verification.Status.INVALID, false, signer, issuer, generator, format, actions, List.of("the claim's signature does not verify"), List.of());
+        JsonNode soft = assertion(assertions, ContentCredentials.SOFT_BINDING);
+        if (soft != null && ImageWatermark.ALGORITHM.equals(soft.path("alg").asText())) {
+            byte[] value = java.util.Base64.getDecoder().decode(soft.path("blocks").path(0).path("value").asText(""));
+            if (value.length == 6) bound[0] = new java.math.BigInteger(1, value).longValue();
+        }
         List<String> problems = new ArrayList<>();
         try {
             leaf.checkValidity();
@@ -74,7 +108,7 @@ public final class Verifier {
             for (JsonNode ref : claim.path(list)) checkReference(assertions, ref, problems);
         checkDataHash(media, span, assertions, problems);
         Verification.Status status = problems.isEmpty() ? Verification.Status.VALID : Verification.Status.TAMPERED;
-        return new Verification(status, anchored(sign1.chain()), signer, issuer, generator, format, List.copyOf(actions), List.copyOf(problems));
+        return new Verification(status, anchored(sign1.chain()), signer, issuer, generator, format, List.copyOf(actions), List.copyOf(problems), List.of());
     }
 
     /** Whether the hashed URI {@code ref} names an assertion whose bytes still hash to what the claim says. */

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Semaphore;
-import java.util.function.UnaryOperator;
 
 /**
  * One drawing, running on a thread of its own: the caller reads {@link Event.Progress} after each denoising step (and an
@@ -22,11 +21,11 @@ public final class Drawing extends EventStream {
 
     /**
      * Draws {@code n} pictures of {@code first}, picture i with its seed + i ({@code first} already checked by the
-     * pipeline), with {@code partials} previews of each; every file, previews too, passes through {@code seal} (which
-     * signs it) before it is handed on.
+     * pipeline), with {@code partials} previews of each; every picture, previews too, is watermarked and its file signed
+     * by {@code seal} before it is handed on.
      */
     Drawing(String model, StableDiffusion pipeline, Semaphore turn, StableDiffusion.Request first, int n, int partials, DrawRequest.Output output,
-            UnaryOperator<byte[]> seal) {
+            Provenance.Seal seal) {
         this.seed = first.seed();
         Thread.ofVirtual().name("draw " + model).start(() -> {
             try {
@@ -43,12 +42,12 @@ public final class Drawing extends EventStream {
                             events.add(new Event.Progress((picture * steps + step) / (double) (n * steps)));
                             if (sent[0] < previews && step == previewStep(sent[0], previews, steps)) {
                                 var p = preview.get();
-                                events.add(new Event.PartialImage(picture, sent[0]++, step, p.width(), p.height(), output.format(), seal.apply(encode(p, null, output))));
+                                events.add(new Event.PartialImage(picture, sent[0]++, step, p.width(), p.height(), output.format(), seal.picture(p, marked -> encode(marked, null, output))));
                             }
                         });
                         leftOut = result.promptTokensLeftOut();
                         events.add(new Event.Image(picture, request.seed(), request.width(), request.height(), output.format(),
-                                seal.apply(encode(result.picture(), parameters(model, request), output))));
+                                seal.picture(result.picture(), marked -> encode(marked, parameters(model, request), output))));
                     }
                     events.add(new Event.Drawn(n, first.width(), first.height(), first.steps(), first.guidance(), leftOut));
                 } finally {

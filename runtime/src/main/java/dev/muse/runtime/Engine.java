@@ -43,10 +43,15 @@ public final class Engine implements AutoCloseable {
      * @param scheduler         per model: sequences at once, context window (at most the model's), rows per step
      */
     public record Config(List<ModelPaths> models, Path cacheFolder, long memoryBudgetBytes, Scheduler.Options scheduler, String speechModel,
-                         Path vadModel) {
+                         Path vadModel, boolean watermarks) {
         /** With the first speech model on offer hearing audio in chats, and Silero VAD from the model cache when it is there. */
         public Config(List<ModelPaths> models, Path cacheFolder, long memoryBudgetBytes, Scheduler.Options scheduler) {
             this(models, cacheFolder, memoryBudgetBytes, scheduler, null, null);
+        }
+
+        /** With invisible watermarks in what the engine makes, as by default. */
+        public Config(List<ModelPaths> models, Path cacheFolder, long memoryBudgetBytes, Scheduler.Options scheduler, String speechModel, Path vadModel) {
+            this(models, cacheFolder, memoryBudgetBytes, scheduler, speechModel, vadModel, true);
         }
     }
 
@@ -55,7 +60,7 @@ public final class Engine implements AutoCloseable {
 
     private final Residency residency;
     private final OwnTools ownTools = new OwnTools(this);
-    private final Provenance provenance = new Provenance(ModelFiles.home().resolve("credentials"));
+    private final Provenance provenance;
     private final String speechModel;
     private final Path vadModel;
     private SileroVad vad;
@@ -66,6 +71,7 @@ public final class Engine implements AutoCloseable {
 
     public Engine(Config config) {
         this.residency = new Residency(config.models(), config.cacheFolder(), config.memoryBudgetBytes(), config.scheduler());
+        this.provenance = new Provenance(ModelFiles.home().resolve("credentials"), config.watermarks());
         this.speechModel = config.speechModel();
         this.vadModel = config.vadModel() != null ? config.vadModel()
                 : config.cacheFolder() != null ? config.cacheFolder().resolve(VAD_FILE) : null;
@@ -403,7 +409,7 @@ public final class Engine implements AutoCloseable {
             throw new CapabilityException("The model '" + model.id() + "' does not draw pictures: use an image generation model (a diffusers pipeline folder)",
                     Capability.IMAGE_GENERATION, -1);
         byte[] input = request.edit() == null ? null : request.edit().image();
-        return model.drawing().draw(model.id(), request, file -> provenance.seal(file, model.id(), input));
+        return model.drawing().draw(model.id(), request, new Provenance.Seal(provenance, model.id(), input));
     }
 
     /**
@@ -412,7 +418,7 @@ public final class Engine implements AutoCloseable {
      * refused before anything runs; the pieces then report through the {@link Speaking} as each is made.
      */
     public Speaking speak(SpeechRequest request) {
-        return requireVoice(request.model()).voice().speak(request.model(), request, file -> provenance.seal(file, request.model(), null));
+        return requireVoice(request.model()).voice().speak(request.model(), request, new Provenance.Seal(provenance, request.model(), null)::file);
     }
 
     /**

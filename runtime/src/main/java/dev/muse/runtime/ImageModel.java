@@ -23,9 +23,9 @@ final class ImageModel implements AutoCloseable {
 
     /**
      * Resolves the request for this pipeline (defaults, an edit's image decoded and sized) and checks it, refusing what
-     * the pipeline cannot draw, then starts drawing its pictures, each file {@code sealed} (its content credentials) as it is made.
+     * the pipeline cannot draw, then starts drawing its pictures, each picture watermarked and its file signed by {@code seal} as it is made.
      */
-    Drawing draw(String id, DrawRequest request, java.util.function.UnaryOperator<byte[]> seal) {
+    Drawing draw(String id, DrawRequest request, Provenance.Seal seal) {
         StableDiffusion.Request first = request.resolved(pipeline.sideMultiple(), pipeline.sampler(), decoder);
         pipeline.check(first);
         return new Drawing(id, pipeline, turn, first, request.n(), request.partialImages(), request.output(), seal);

@@ -1,9 +1,11 @@
 package dev.muse.runtime;
 
+import dev.muse.media.Picture;
 import dev.muse.provenance.ContentCredentials;
 import dev.muse.provenance.Credentials;
 import dev.muse.provenance.Verification;
 import dev.muse.provenance.Verifier;
+import dev.muse.provenance.watermark.ImageWatermark;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,21 +16,42 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Content credentials on every file the engine makes (pictures, speech), under the installation's own signer, kept in
- * {@code folder} and made there at first use (see {@link Credentials#installation}); and the verifier, which trusts that
- * signer's root and the certificates an operator lists in {@code folder/trusted.pem} (other installations' roots, say).
+ * {@code folder} and made there at first use (see {@link Credentials#installation}), and an invisible watermark in every
+ * picture (unless the operator turned them off); and the verifier, which trusts that signer's root and the certificates
+ * an operator lists in {@code folder/trusted.pem} (other installations' roots, say).
  */
 final class Provenance {
     /** What the claims name as their generator. */
     static final String GENERATOR = "Muse", VERSION = "0.1.0";
     static final String TRUSTED_FILE = "trusted.pem";
     private final Path folder;
+    private final boolean watermarks;
     private ContentCredentials credentials;
 
-    Provenance(Path folder) {
+    Provenance(Path folder, boolean watermarks) {
         this.folder = folder;
+        this.watermarks = watermarks;
+    }
+
+    /**
+     * Marks and signs what one request makes: the model that makes it and, for an edit, the file it starts from. A
+     * picture gets a watermark whose payload (this installation's 16-bit tag, then 32 bits of the picture's own hash, so
+     * that a seed still draws the same file) its credentials record.
+     */
+    record Seal(Provenance provenance, String model, byte[] input) {
+        byte[] picture(Picture picture, Function<Picture, byte[]> encode) {
+            if (!provenance.watermarks) return file(encode.apply(picture));
+            ContentCredentials.Watermark mark = new ContentCredentials.Watermark(ImageWatermark.ALGORITHM, provenance.payload(picture.rgb()));
+            return provenance.seal(encode.apply(ImageWatermark.embed(picture, mark.payload())), model, input, mark);
+        }
+
+        byte[] file(byte[] file) {
+            return provenance.seal(file, model, input, null);
+        }
     }
 
     Path folder() { return folder; }
@@ -39,9 +62,22 @@ final class Provenance {
     }
 
     /** {@code file} signed as made by {@code model} (from {@code input}, for an edit); a format without a place for credentials stays as it is. */
-    byte[] seal(byte[] file, String model, byte[] input) {
+    private byte[] seal(byte[] file, String model, byte[] input, ContentCredentials.Watermark mark) {
         if (!ContentCredentials.signable(file)) return file;
-        return credentials().sign(file, input == null ? ContentCredentials.Made.created(model) : ContentCredentials.Made.edited(model, input));
+        ContentCredentials.Made made = input == null ? ContentCredentials.Made.created(model) : ContentCredentials.Made.edited(model, input);
+        return credentials().sign(file, mark == null ? made : made.watermarked(mark));
+    }
+
+    /** A watermark payload: the installation's tag (16 bits of its root's SHA-256), then 32 bits of the content's SHA-256. */
+    private long payload(byte[] content) {
+        try {
+            var sha = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] root = sha.digest(credentials().signer().root().getEncoded()), own = sha.digest(content);
+            long tag = (root[0] & 0xFFL) << 8 | (root[1] & 0xFFL);
+            return tag << 32 | (own[0] & 0xFFL) << 24 | (own[1] & 0xFFL) << 16 | (own[2] & 0xFFL) << 8 | (own[3] & 0xFFL);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     Verification verify(byte[] file) {

@@ -19,7 +19,8 @@ import java.util.Map;
  * {@code POST /v1/provenance/verify}: a file in (a multipart {@code file}, or the file itself as the body), what its
  * content credentials say out: {@code status} none / valid / tampered / invalid, whether the signer is trusted (this
  * installation, or a root its operator trusts), the signer, the generator and the actions (made with AI, by which
- * model). {@code GET /v1/provenance/root}: this installation's root certificate (PEM), for verifiers elsewhere.
+ * model); and {@code watermarks}: what each detector found (Muse's image mark, its payload, its z-score, whether it
+ * is the one the credentials record). {@code GET /v1/provenance/root}: this installation's root certificate (PEM), for verifiers elsewhere.
  */
 final class ProvenanceService implements HttpService {
     /** The largest file checked: the largest a client may upload anywhere else (a sound file). */
@@ -74,6 +75,13 @@ final class ProvenanceService implements HttpService {
                     .put("software_agent", a.softwareAgent()).put("model", a.model());
         ArrayNode problems = c2pa.putArray("problems");
         v.problems().forEach(problems::add);
+        ArrayNode marks = out.putArray("watermarks");
+        for (Verification.Mark m : v.watermarks()) {
+            ObjectNode mark = marks.addObject().put("kind", m.kind()).put("found", m.found()).put("payload", m.payload())
+                    .put("confidence", Math.round(m.confidence() * 100) / 100.0);
+            if (m.matchesCredentials() == null) mark.putNull("matches_credentials");
+            else mark.put("matches_credentials", m.matchesCredentials());
+        }
         return out;
     }
 }
