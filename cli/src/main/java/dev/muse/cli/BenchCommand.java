@@ -4,6 +4,7 @@ import dev.muse.bench.ContemplateBench;
 import dev.muse.bench.DecoderBench;
 import dev.muse.bench.DiffusionBench;
 import dev.muse.bench.GrammarBench;
+import dev.muse.bench.WatermarkBench;
 import dev.muse.bench.ServeBench;
 import dev.muse.bench.SyntheticModels;
 import dev.muse.bench.TtsBench;
@@ -101,6 +102,19 @@ final class BenchCommand implements Callable<Integer> {
             + "against a free one (-n tokens per answer)")
     boolean grammar;
 
+    @Option(names = "--watermark", description = "bench the image watermark instead: PSNR, bit accuracy after JPEG q50, a 0.5x resize, a 10% crop "
+            + "and brightness +-20%, and false positives on unmarked pictures, on crops of the photographs in --images folders")
+    boolean watermark;
+
+    @Option(names = "--images", paramLabel = "DIR", split = ",", description = "with --watermark: folders of photographs (PNG, JPEG, WebP)")
+    List<Path> images = List.of();
+
+    @Option(names = "--marked", defaultValue = "100", description = "with --watermark: marked pictures (default ${DEFAULT-VALUE})")
+    int marked;
+
+    @Option(names = "--unmarked", defaultValue = "1000", description = "with --watermark: unmarked pictures checked for false positives (default ${DEFAULT-VALUE})")
+    int unmarked;
+
     @Option(names = "--agents", defaultValue = "4", description = "with --contemplate: sub-agents (default ${DEFAULT-VALUE})")
     int agents;
 
@@ -111,6 +125,10 @@ final class BenchCommand implements Callable<Integer> {
     Path audio;
 
     @Override public Integer call() throws Exception {
+        if (watermark) {
+            if (images.isEmpty()) throw new IllegalArgumentException("--watermark needs --images DIR: folders of photographs (docs/bench.md says where to find some)");
+            return WatermarkBench.run(images, marked, unmarked);
+        }
         if (vision != null) return VisionBench.run(vision, type, repetitions, mtmdProbe);
         if (tts != null) return TtsBench.run(synthetic != null ? TtsBench.synthetic() : ModelFiles.resolve(tts), repetitions, ttsReference);
         if (diffusion != null) {

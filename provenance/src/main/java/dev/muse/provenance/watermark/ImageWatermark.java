@@ -29,6 +29,8 @@ public final class ImageWatermark {
     static final int WINDOW = 1024;
     /** The scales tried, most likely first: the picture as made, then resized. */
     static final double[] SCALES = {1, 0.5, 2, 0.75, 1.5, 1 / 1.5, 1.25, 0.8};
+    /** How many words a detection decodes at most: its false-positive rate is at most this many times 2^-16. */
+    public static final int SCALES_TRIED = SCALES.length;
     private static final Spread CODE = new Spread(CHIPS, 0x4d75_7365_5f57_4d31L); // "Muse_WM1"
 
     private ImageWatermark() {}

@@ -1,0 +1,122 @@
+package dev.muse.bench;
+
+import dev.muse.media.ImageDecoder;
+import dev.muse.media.ImageSize;
+import dev.muse.media.JpegWriter;
+import dev.muse.media.PadStyle;
+import dev.muse.media.Picture;
+import dev.muse.media.Resize;
+import dev.muse.media.ResizeAlgorithm;
+import dev.muse.provenance.watermark.ImageWatermark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * {@code muse bench --watermark}: the image watermark measured on the attacks its anchors report (Stable Signature,
+ * TrustMark): the mark's PSNR, then for each attack the payload's bit accuracy and how often the exact payload is read
+ * back; and the false-positive rate on unmarked pictures, beside its analytic bound. Pictures are 512 x 512 crops of
+ * the photographs in the given folders (marked set), and crops of 256 to 768 pixels at random places (unmarked set).
+ */
+public final class WatermarkBench {
+    private WatermarkBench() {}
+
+    /** An attack, as the anchors' papers name it. */
+    record Attack(String name, UnaryOperator<Picture> apply) {}
+
+    public static int run(List<Path> folders, int marked, int unmarked) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path folder : folders)
+            try (Stream<Path> all = Files.walk(folder)) {
+                all.filter(p -> p.toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g|webp)")).sorted().forEach(files::add);
+            }
+        ImageDecoder decoder = new ImageDecoder();
+        List<Picture> photos = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                Picture p = decoder.decode(f);
+                if (Math.min(p.width(), p.height()) >= 256) photos.add(p);
+            } catch (RuntimeException e) {
+                System.err.println("  skipped " + f + ": " + e.getMessage());
+            }
+        }
+        if (photos.isEmpty())
+            throw new IllegalArgumentException("no photographs of at least 256 pixels a side in " + folders + " (docs/bench.md says where to find some)");
+        System.err.printf("benchmarking the image watermark on %d photographs: %d marked 512x512 crops, %d unmarked crops%n", photos.size(), marked, unmarked);
+        Random random = new Random(42);
+        List<Attack> attacks = List.of(
+                new Attack("none", p -> p),
+                new Attack("JPEG q50", p -> decoder.decode(JpegWriter.encode(p, 50, null))),
+                new Attack("resize 0.5x", p -> Resize.resize(p, new ImageSize(p.width() / 2, p.height() / 2), ResizeAlgorithm.BILINEAR, PadStyle.NONE, 0)),
+                new Attack("crop 10% (90% of each side kept)", p -> {
+                    int w = (int) (p.width() * 0.9), h = (int) (p.height() * 0.9);
+                    return Resize.crop(p, random.nextInt(p.width() - w + 1), random.nextInt(p.height() - h + 1), w, h);
+                }),
+                new Attack("brightness +20%", p -> brightness(p, 1.2)),
+                new Attack("brightness -20%", p -> brightness(p, 0.8)));
+        double[] bits = new double[attacks.size()];
+        int[] exact = new int[attacks.size()];
+        double psnr = 0, worstPsnr = Double.MAX_VALUE, embedMillis = 0, detectMillis = 0;
+        for (int i = 0; i < marked; i++) {
+            Picture photo = crop(photos.get(i % photos.size()), 512, random);
+            long payload = random.nextLong() >>> 16;
+            long t0 = System.nanoTime();
+            Picture mark = ImageWatermark.embed(photo, payload);
+            embedMillis += (System.nanoTime() - t0) / 1e6;
+            double p = psnr(photo, mark);
+            psnr += p;
+            worstPsnr = Math.min(worstPsnr, p);
+            for (int a = 0; a < attacks.size(); a++) {
+                Picture attacked = attacks.get(a).apply().apply(mark);
+                long t1 = System.nanoTime();
+                ImageWatermark.Detection d = ImageWatermark.detect(attacked);
+                detectMillis += (System.nanoTime() - t1) / 1e6;
+                bits[a] += 48 - Long.bitCount((d.word() >>> 16) ^ payload);
+                if (d.found() && d.payload() == payload) exact[a]++;
+            }
+            if ((i + 1) % 10 == 0) System.err.printf("  %d of %d marked pictures%n", i + 1, marked);
+        }
+        int falsePositives = 0;
+        for (int i = 0; i < unmarked; i++) {
+            Picture photo = crop(photos.get(random.nextInt(photos.size())), 256 + random.nextInt(513), random);
+            if (ImageWatermark.detect(photo).found()) falsePositives++;
+            if ((i + 1) % 100 == 0) System.err.printf("  %d of %d unmarked pictures, %d false positives%n", i + 1, unmarked, falsePositives);
+        }
+        System.out.printf("%nimage watermark (48-bit payload): PSNR %.2f dB mean, %.2f dB worst, over %d marked 512x512 pictures; embed %.1f ms, detect %.1f ms each%n",
+                psnr / marked, worstPsnr, marked, embedMillis / marked, detectMillis / (marked * attacks.size()));
+        System.out.println("| attack | bit accuracy | payload read exactly |");
+        System.out.println("|---|---|---|");
+        for (int a = 0; a < attacks.size(); a++)
+            System.out.printf("| %s | %.4f | %d / %d |%n", attacks.get(a).name(), bits[a] / (48.0 * marked), exact[a], marked);
+        System.out.printf("%nfalse positives: %d of %d unmarked pictures (bound: %d scales x 2^-16 = %.1e per picture)%n",
+                falsePositives, unmarked, ImageWatermark.SCALES_TRIED, ImageWatermark.SCALES_TRIED / 65536.0);
+        return 0;
+    }
+
+    /** A square crop of {@code side} pixels (the photo's shorter side at most) at a random place. */
+    static Picture crop(Picture photo, int side, Random random) {
+        int s = Math.min(side, Math.min(photo.width(), photo.height()));
+        return Resize.crop(photo, random.nextInt(photo.width() - s + 1), random.nextInt(photo.height() - s + 1), s, s);
+    }
+
+    static Picture brightness(Picture p, double factor) {
+        byte[] out = p.rgb().clone();
+        for (int i = 0; i < out.length; i++) out[i] = (byte) Math.clamp(Math.round((out[i] & 0xFF) * factor), 0, 255);
+        return new Picture(p.width(), p.height(), out);
+    }
+
+    static double psnr(Picture a, Picture b) {
+        double sum = 0;
+        for (int i = 0; i < a.rgb().length; i++) {
+            double d = (a.rgb()[i] & 0xFF) - (b.rgb()[i] & 0xFF);
+            sum += d * d;
+        }
+        return sum == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255 / (sum / a.rgb().length));
+    }
+}
