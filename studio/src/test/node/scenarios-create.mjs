@@ -83,6 +83,7 @@ export async function create(t) {
   const credentials = await badge.locator('.provenance-details').textContent();
   t.check(credentials.includes('created by tiny-sd') && credentials.includes('(trusted)'),
     `the badge unfolds the picture's content credentials: ${credentials}`);
+  t.check(/Image watermark(found|recorded) \([0-9a-f]{12}\)/.test(credentials), `and its watermark: ${credentials}`);
   await badge.locator('summary').click();
   await t.screenshot('drawn');
 

@@ -42,10 +42,7 @@ final class VerifyCommand implements Callable<Integer> {
                 for (Verification.Action a : v.actions())
                     System.out.println("  " + a.action() + (a.digitalSourceType() == null ? "" : ", source " + a.digitalSourceType().replaceFirst(".*/", ""))
                             + (a.softwareAgent() == null ? "" : ", by " + a.softwareAgent()) + (a.model() == null ? "" : ", model " + a.model()));
-                for (Verification.Mark m : v.watermarks())
-                    System.out.println("  " + m.kind() + " watermark: " + (m.found() ? "found, payload " + m.payload()
-                            + (m.matchesCredentials() == null ? "" : m.matchesCredentials() ? " (the one the credentials record)" : " (NOT the one the credentials record)")
-                            : "none found"));
+                for (Verification.Mark m : v.watermarks()) System.out.println("  " + m.kind() + " watermark: " + describe(m));
                 status = Math.max(status, switch (v.status()) {
                     case VALID -> 0;
                     case NONE -> 1;
@@ -54,5 +51,12 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         return status;
+    }
+
+    /** "found, payload X, the one the credentials record", "not found; the credentials record Y", "none found", ... */
+    static String describe(Verification.Mark m) {
+        String found = m.found() ? "found, payload " + m.payload() : m.recorded() == null ? "none found" : "not found";
+        if (m.recorded() == null) return found;
+        return found + (m.found() && m.matchesCredentials() ? ", the one the credentials record" : "; the credentials record " + m.recorded());
     }
 }

@@ -21,10 +21,10 @@ public record Verification(Status status, boolean trusted, String signer, String
 
     /**
      * One watermark detector's finding: which mark ({@code image} or {@code audio}), whether it is there, its payload
-     * (12 hex digits) when it is, how strongly it showed (the detector's z-score), and whether the payload is the one
-     * the file's credentials record (null when they record none).
+     * (12 hex digits) when it is, how strongly it showed (the detector's z-score), the payload the file's credentials
+     * record for such a mark (null when they record none), and whether the two are the same (null without a record).
      */
-    public record Mark(String kind, boolean found, String payload, double confidence, Boolean matchesCredentials) {}
+    public record Mark(String kind, boolean found, String payload, double confidence, String recorded, Boolean matchesCredentials) {}
 
     static Verification none() {
         return new Verification(Status.NONE, false, null, null, null, null, List.of(), List.of(), List.of());
@@ -45,7 +45,7 @@ public record Verification(Status status, boolean trusted, String signer, String
 
     /** One line for people: what the file carries and whether it holds, and a watermark found without credentials. */
     public String summary() {
-        String marked = watermarks.stream().filter(Mark::found).map(m -> "; an invisible " + m.kind() + " watermark of Muse (" + m.payload() + ")")
+        String marked = watermarks.stream().filter(Mark::found).map(m -> "; " + (m.kind().equals("audio") ? "an inaudible " : "an invisible ") + m.kind() + " watermark of Muse (" + m.payload() + ")")
                 .findFirst().orElse("");
         return credentials() + marked;
     }

@@ -1,22 +1,27 @@
 package dev.muse.provenance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.muse.media.Audio;
+import dev.muse.media.AudioDecoder;
 import dev.muse.media.ImageDecoder;
 import dev.muse.media.ImageFormat;
 import dev.muse.media.Picture;
+import dev.muse.provenance.watermark.AudioWatermark;
 import dev.muse.provenance.watermark.ImageWatermark;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.security.auth.x500.X500Principal;
 
 /**
  * Checks the content credentials in a file as a C2PA validator does, for the manifest that is active (the store's last):
  * the claim's signature against the signing certificate, the chain up to a trust anchor, every hashed assertion, and
  * the data hash over the file. It reads what Muse writes and what other C2PA signers write in the formats Muse signs.
- * A picture is also searched for Muse's invisible watermark, which outlives credentials that were stripped.
+ * A picture or a sound is also searched for Muse's invisible watermark, which outlives credentials that were stripped.
  */
 public final class Verifier {
     private final List<X509Certificate> anchors;
@@ -26,18 +31,38 @@ public final class Verifier {
         this.anchors = List.copyOf(anchors);
     }
 
-    /** The file's content credentials, checked, and what the watermark detector finds in it (a picture's). */
+    /** The file's content credentials, checked, and what the watermark detectors find in it (a picture's, a sound's). */
     public Verification verify(byte[] media) {
-        Long[] bound = {null};
+        Map<String, Long> bound = new HashMap<>();
         Verification credentials = credentials(media, bound);
         List<Verification.Mark> marks = new ArrayList<>();
         Picture picture = picture(media);
         if (picture != null) {
             ImageWatermark.Detection d = ImageWatermark.detect(picture);
-            marks.add(new Verification.Mark("image", d.found(), d.found() ? new ContentCredentials.Watermark(ImageWatermark.ALGORITHM, d.payload()).hex() : null,
-                    d.syncZ(), bound[0] == null ? null : d.found() && d.payload() == bound[0]));
+            marks.add(mark("image", ImageWatermark.ALGORITHM, d.found(), d.payload(), d.syncZ(), bound));
+        } else {
+            Audio sound = sound(media);
+            if (sound != null) {
+                AudioWatermark.Detection d = AudioWatermark.detect(sound.samples(), sound.sampleRate());
+                marks.add(mark("audio", AudioWatermark.ALGORITHM, d.found(), d.payload(), d.syncZ(), bound));
+            }
         }
         return credentials.withWatermarks(marks);
+    }
+
+    private static Verification.Mark mark(String kind, String algorithm, boolean found, long payload, double z, Map<String, Long> bound) {
+        Long recorded = bound.get(algorithm);
+        return new Verification.Mark(kind, found, found ? new ContentCredentials.Watermark(algorithm, payload).hex() : null, z,
+                recorded == null ? null : new ContentCredentials.Watermark(algorithm, recorded).hex(), recorded == null ? null : found && payload == recorded);
+    }
+
+    /** The sound in {@code media}, or null when it is not one Muse decodes. */
+    private static Audio sound(byte[] media) {
+        try {
+            return new AudioDecoder().decode(media);
+        } catch (RuntimeException e) { // MediaException and whatever a malformed file makes a decoder throw
+            return null;
+        }
     }
 
     /** The picture in {@code media}, or null when it is not one Muse decodes. */
@@ -49,8 +74,8 @@ public final class Verifier {
         }
     }
 
-    /** The credentials checked; {@code bound[0]} gets the watermark payload they record, if any. */
-    private Verification credentials(byte[] media, Long[] bound) {
+    /** The credentials checked; {@code bound} gets the watermark payloads they record, by algorithm. */
+    private Verification credentials(byte[] media, Map<String, Long> bound) {
         Container container = Container.of(media);
         if (container == null) return Verification.none();
         Container.Span span;
@@ -71,7 +96,7 @@ public final class Verifier {
         }
     }
 
-    private Verification check(byte[] media, Container.Span span, Jumbf.Superbox manifest, Long[] bound) {
+    private Verification check(byte[] media, Container.Span span, Jumbf.Superbox manifest, Map<String, Long> bound) {
         Jumbf.Superbox claimBox = manifest.children().stream().filter(c -> c.uuid().equals(Jumbf.CLAIM)).findFirst().orElse(null);
         Jumbf.Superbox signatureBox = manifest.child("c2pa.signature"), assertions = manifest.child("c2pa.assertions");
         if (claimBox == null || signatureBox == null || assertions == null || claimBox.content() == null || signatureBox.content() == null)
@@ -94,9 +119,9 @@ public final class Verifier {
         if (!sign1.verifies(claimBytes))
             return new Verification(Verification.Status.INVALID, false, signer, issuer, generator, format, actions, List.of("the claim's signature does not verify"), List.of());
         JsonNode soft = assertion(assertions, ContentCredentials.SOFT_BINDING);
-        if (soft != null && ImageWatermark.ALGORITHM.equals(soft.path("alg").asText())) {
+        if (soft != null) {
             byte[] value = java.util.Base64.getDecoder().decode(soft.path("blocks").path(0).path("value").asText(""));
-            if (value.length == 6) bound[0] = new java.math.BigInteger(1, value).longValue();
+            if (value.length == 6) bound.put(soft.path("alg").asText(), new java.math.BigInteger(1, value).longValue());
         }
         List<String> problems = new ArrayList<>();
         try {

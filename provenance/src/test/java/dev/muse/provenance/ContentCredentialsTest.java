@@ -116,7 +116,7 @@ class ContentCredentialsTest {
 
     @Test
     void aWatermarkedPictureRecordsItsMarkAsASoftBindingThatTheDetectorMatches() throws Exception {
-        Picture scene = dev.muse.provenance.watermark.ImageWatermarkTest.scene(4);
+        Picture scene = dev.muse.testkit.Scenes.landscape(4);
         long payload = 0x1234_89AB_CDEFL;
         byte[] png = PngWriter.encode(dev.muse.provenance.watermark.ImageWatermark.embed(scene, payload), Map.of());
         var mark = new ContentCredentials.Watermark(dev.muse.provenance.watermark.ImageWatermark.ALGORITHM, payload);
@@ -136,6 +136,21 @@ class ContentCredentialsTest {
         assertEquals(Verification.Status.NONE, stripped.status());
         assertEquals("no content credentials; an invisible image watermark of Muse (123489abcdef)", stripped.summary());
         assertNull(stripped.watermarks().getFirst().matchesCredentials());
+    }
+
+    @Test
+    void aWatermarkedSoundRecordsItsMarkToo() throws Exception {
+        float[] speech = java.util.Arrays.copyOf(dev.muse.provenance.watermark.AudioWatermarkTest.speech(), 3 * 24_000);
+        long payload = 0x0102_0304_0506L;
+        byte[] wav = WavWriter.pcm16(new Audio(dev.muse.provenance.watermark.AudioWatermark.embed(speech, 24_000, payload, 0), 24_000));
+        var mark = new ContentCredentials.Watermark(dev.muse.provenance.watermark.AudioWatermark.ALGORITHM, payload);
+        byte[] signed = CREDENTIALS.sign(wav, ContentCredentials.Made.created("kokoro").watermarked(mark));
+        JsonNode store = C2paVerifier.read(Files.write(dir.resolve("marked.wav"), signed), anchors);
+        assertEquals("Trusted", store.path("validation_state").asText(), store.toString());
+        Verification.Mark found = MUSE.verify(signed).watermarks().getFirst();
+        assertEquals("audio", found.kind());
+        assertTrue(found.found() && found.matchesCredentials(), found.toString());
+        assertEquals("010203040506", found.payload());
     }
 
     @Test

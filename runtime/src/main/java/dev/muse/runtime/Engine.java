@@ -418,7 +418,7 @@ public final class Engine implements AutoCloseable {
      * refused before anything runs; the pieces then report through the {@link Speaking} as each is made.
      */
     public Speaking speak(SpeechRequest request) {
-        return requireVoice(request.model()).voice().speak(request.model(), request, new Provenance.Seal(provenance, request.model(), null)::file);
+        return requireVoice(request.model()).voice().speak(request.model(), request, new Provenance.Seal(provenance, request.model(), null));
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.muse.provenance.ContentCredentials;
 import dev.muse.provenance.Credentials;
 import dev.muse.provenance.Verification;
 import dev.muse.provenance.Verifier;
+import dev.muse.provenance.watermark.AudioWatermark;
 import dev.muse.provenance.watermark.ImageWatermark;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.util.function.Function;
 /**
  * Content credentials on every file the engine makes (pictures, speech), under the installation's own signer, kept in
  * {@code folder} and made there at first use (see {@link Credentials#installation}), and an invisible watermark in every
- * picture (unless the operator turned them off); and the verifier, which trusts that signer's root and the certificates
+ * picture and sound (unless the operator turned them off); and the verifier, which trusts that signer's root and the certificates
  * an operator lists in {@code folder/trusted.pem} (other installations' roots, say).
  */
 final class Provenance {
@@ -44,13 +45,25 @@ final class Provenance {
      */
     record Seal(Provenance provenance, String model, byte[] input) {
         byte[] picture(Picture picture, Function<Picture, byte[]> encode) {
-            if (!provenance.watermarks) return file(encode.apply(picture));
+            if (!provenance.watermarks) return file(encode.apply(picture), null);
             ContentCredentials.Watermark mark = new ContentCredentials.Watermark(ImageWatermark.ALGORITHM, provenance.payload(picture.rgb()));
             return provenance.seal(encode.apply(ImageWatermark.embed(picture, mark.payload())), model, input, mark);
         }
 
-        byte[] file(byte[] file) {
-            return provenance.seal(file, model, input, null);
+        /** The mark one sound carries through all its pieces, its payload from {@code identity} (what is said, and how); null when marks are off. */
+        ContentCredentials.Watermark soundMark(String identity) {
+            if (!provenance.watermarks) return null;
+            return new ContentCredentials.Watermark(AudioWatermark.ALGORITHM, provenance.payload(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+
+        /** A piece of a sound at {@code rate}, {@code offset} samples into it, with {@code mark} in it (as it is, when null). */
+        float[] sound(float[] samples, int rate, long offset, ContentCredentials.Watermark mark) {
+            return mark == null ? samples : AudioWatermark.embed(samples, rate, mark.payload(), offset);
+        }
+
+        /** A whole file signed; {@code mark}, the watermark in it (or null), recorded. */
+        byte[] file(byte[] file, ContentCredentials.Watermark mark) {
+            return provenance.seal(file, model, input, mark);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.muse.models.kokoro.KokoroConfig;
 import dev.muse.models.kokoro.SourceNoise;
 import dev.muse.models.kokoro.Voice;
 import dev.muse.models.nn.Scratch;
+import dev.muse.provenance.ContentCredentials;
 import dev.muse.text.phonemes.EnglishG2p;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -12,7 +13,6 @@ import java.util.concurrent.Semaphore;
 import java.util.function.DoubleConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 /**
  * One text being said, on a thread of its own: the caller reads an {@link Event.Audio} per piece of the text (about a
@@ -21,12 +21,16 @@ import java.util.function.UnaryOperator;
  * away) stops it before the next piece.
  */
 public final class Speaking extends EventStream {
-    private final UnaryOperator<byte[]> seal;
+    private final Provenance.Seal seal;
+    private final ContentCredentials.Watermark mark;
 
-    /** Says {@code pieces}; the files made of them pass through {@code seal}, which signs them. */
+    /** Says {@code pieces}, each watermarked by {@code seal} as it is made; the files made of them are signed by it. */
     Speaking(String model, Kokoro kokoro, Semaphore turn, Supplier<Scratch> scratches, List<EnglishG2p.Chunk> pieces, Voice voice, float speed,
-             long seed, UnaryOperator<byte[]> seal) {
+             long seed, Provenance.Seal seal) {
         this.seal = seal;
+        StringBuilder identity = new StringBuilder(voice.name()).append('\n').append(speed).append('\n').append(seed);
+        for (EnglishG2p.Chunk piece : pieces) identity.append('\n').append(piece.phonemes());
+        this.mark = seal.soundMark(identity.toString());
         Thread.ofVirtual().name("say " + model).start(() -> {
             try {
                 turn.acquire();
@@ -37,7 +41,7 @@ public final class Speaking extends EventStream {
                     for (int i = 0; i < pieces.size(); i++) {
                         if (cancelled) throw new CancellationException();
                         EnglishG2p.Chunk piece = pieces.get(i);
-                        float[] audio = kokoro.speak(piece.phonemes(), voice, speed, noise, scratch).audio();
+                        float[] audio = seal.sound(kokoro.speak(piece.phonemes(), voice, speed, noise, scratch).audio(), KokoroConfig.SAMPLE_RATE, samples, mark);
                         samples += audio.length;
                         events.add(new Event.Audio(i, piece.text(), piece.phonemes(), KokoroConfig.SAMPLE_RATE, audio));
                         events.add(new Event.Progress((i + 1) / (double) pieces.size()));
@@ -56,7 +60,7 @@ public final class Speaking extends EventStream {
 
     /** The speech as a file of {@code format}: a WAV or MP3 file comes whole at its end, signed (see {@link SpeechAudio}). */
     public SpeechAudio file(SpeechAudio.Format format) {
-        return new SpeechAudio(format, seal);
+        return new SpeechAudio(format, bytes -> seal.file(bytes, mark));
     }
 
     /** The speech as a stream of {@code format}, every piece sent as it is made, without content credentials. */

@@ -73,10 +73,10 @@ final class VoiceModel implements AutoCloseable {
     }
 
     /**
-     * Phonemizes the text for the voice and starts saying it, its files signed by {@code seal}; a voice or language Muse
-     * cannot say is refused here.
+     * Phonemizes the text for the voice and starts saying it, its sound watermarked and its files signed by {@code seal};
+     * a voice or language Muse cannot say is refused here.
      */
-    Speaking speak(String id, SpeechRequest r, java.util.function.UnaryOperator<byte[]> seal) {
+    Speaking speak(String id, SpeechRequest r, Provenance.Seal seal) {
         String name = voiceName(r.voice());
         Voice voice = voices.computeIfAbsent(name, n -> {
             try {

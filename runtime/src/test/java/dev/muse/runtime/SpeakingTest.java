@@ -26,8 +26,10 @@ class SpeakingTest {
         TinyKokoro.addVoice(kokoro, "bf_test", 8);
         TinyKokoro.addVoice(kokoro, "jf_test", 9);
         Path chat = new TinyModel(TinyFamily.LLAMA2, GgmlType.F32, 5).write(dir.resolve("chat.gguf"));
+        // watermarks off: these tests compare the synthesis itself piece by piece (a mark's payload is the whole speech's;
+        // ProvenanceTest checks the marked sound)
         engine = new Engine(new Engine.Config(List.of(new ModelPaths("kokoro", kokoro, null), new ModelPaths("chat", chat, null)), null, 1L << 32,
-                new Scheduler.Options(2, 64, 16)));
+                new Scheduler.Options(2, 64, 16), null, null, false));
     }
 
     @AfterAll

@@ -78,7 +78,7 @@ final class ProvenanceService implements HttpService {
         ArrayNode marks = out.putArray("watermarks");
         for (Verification.Mark m : v.watermarks()) {
             ObjectNode mark = marks.addObject().put("kind", m.kind()).put("found", m.found()).put("payload", m.payload())
-                    .put("confidence", Math.round(m.confidence() * 100) / 100.0);
+                    .put("confidence", Math.round(m.confidence() * 100) / 100.0).put("recorded", m.recorded());
             if (m.matchesCredentials() == null) mark.putNull("matches_credentials");
             else mark.put("matches_credentials", m.matchesCredentials());
         }

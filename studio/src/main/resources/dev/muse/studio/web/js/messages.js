@@ -252,7 +252,10 @@ function provenanceBadge(url) {
       none: 'No content credentials',
     }[state] ?? 'Credentials not checked';
     const rows = [['Status', v.summary], ['Signer', c.signer], ['Issued by', c.issuer], ['Software', c.generator],
-      ...(c.actions ?? []).map(a => ['Action', `${a.action.replace('c2pa.', '')}${a.model ? ` by ${a.model}` : ''}`])];
+      ...(c.actions ?? []).map(a => ['Action', `${a.action.replace('c2pa.', '')}${a.model ? ` by ${a.model}` : ''}`]),
+      ...(v.watermarks ?? []).map(m => [`${m.kind[0].toUpperCase()}${m.kind.slice(1)} watermark`, m.found
+        ? `found (${m.payload})${m.matches_credentials ? ', as the credentials record' : ''}`
+        : m.recorded ? `recorded (${m.recorded}), not read back` : 'none found'])];
     details.replaceChildren(...rows.filter(([, value]) => value).flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]));
   })().catch(e => {
     badge.dataset.provenance = 'unknown';
