@@ -102,8 +102,9 @@ final class BenchCommand implements Callable<Integer> {
             + "against a free one (-n tokens per answer)")
     boolean grammar;
 
-    @Option(names = "--watermark", description = "bench the image watermark instead: PSNR, bit accuracy after JPEG q50, a 0.5x resize, a 10% crop "
-            + "and brightness +-20%, and false positives on unmarked pictures, on crops of the photographs in --images folders")
+    @Option(names = "--watermark", description = "bench the watermarks instead: the image mark's PSNR, bit accuracy after JPEG q50, a 0.5x resize, "
+            + "a 10% crop and brightness +-20%, and false positives, on crops of the photographs in --images folders; the audio mark's SNR and bit "
+            + "accuracy after MP3 and resampling, and false positives, on clips of --audio (default: jfk.wav from the shared test data)")
     boolean watermark;
 
     @Option(names = "--images", paramLabel = "DIR", split = ",", description = "with --watermark: folders of photographs (PNG, JPEG, WebP)")
@@ -121,13 +122,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--answer-tokens", defaultValue = "32", description = "with --contemplate: tokens of each answer after its thought (default ${DEFAULT-VALUE})")
     int answerTokens;
 
-    @Option(names = "--audio", paramLabel = "FILE", description = "with --whisper: the speech to repeat to 30 s (default: jfk.wav from the shared test data)")
+    @Option(names = "--audio", paramLabel = "FILE", description = "with --whisper: the speech to repeat to 30 s; with --watermark: the speech to mark (default: jfk.wav from the shared test data)")
     Path audio;
 
     @Override public Integer call() throws Exception {
         if (watermark) {
             if (images.isEmpty()) throw new IllegalArgumentException("--watermark needs --images DIR: folders of photographs (docs/bench.md says where to find some)");
-            return WatermarkBench.run(images, marked, unmarked);
+            return WatermarkBench.run(images, audio != null ? audio : Path.of(System.getProperty("muse.shared", "../shared"), "media", "jfk.wav"), marked, unmarked);
         }
         if (vision != null) return VisionBench.run(vision, type, repetitions, mtmdProbe);
         if (tts != null) return TtsBench.run(synthetic != null ? TtsBench.synthetic() : ModelFiles.resolve(tts), repetitions, ttsReference);
