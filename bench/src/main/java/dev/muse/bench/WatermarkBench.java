@@ -12,6 +12,14 @@ import dev.muse.media.Resize;
 import dev.muse.media.ResizeAlgorithm;
 import dev.muse.provenance.watermark.AudioWatermark;
 import dev.muse.provenance.watermark.ImageWatermark;
+import dev.muse.provenance.watermark.TextWatermark;
+import dev.muse.runtime.CompletionRequest;
+import dev.muse.runtime.Engine;
+import dev.muse.runtime.Event;
+import dev.muse.runtime.Generation;
+import dev.muse.runtime.GenerationOptions;
+import dev.muse.runtime.Sampling;
+import dev.muse.runtime.Scheduler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +36,8 @@ import java.util.stream.Stream;
  * Signature and TrustMark for images, AudioSeal for sound): the mark's PSNR or SNR, then for each attack the payload's
  * bit accuracy and how often the exact payload is read back; and the false-positive rate on unmarked pictures and
  * sounds, beside its analytic bound. Pictures are 512 x 512 crops of the photographs in the given folders (marked set)
- * and crops of 256 to 768 pixels at random places (unmarked set); sounds are 3-second clips of a speech file.
+ * and crops of 256 to 768 pixels at random places (unmarked set); sounds are 3-second clips of a speech file; with a
+ * model, texts of 200 tokens it writes, marked and not, with the mark's cost in the model's own perplexity.
  */
 public final class WatermarkBench {
     private WatermarkBench() {}
@@ -36,10 +45,55 @@ public final class WatermarkBench {
     /** An attack, as the anchors' papers name it. */
     record Attack(String name, UnaryOperator<Picture> apply) {}
 
-    public static int run(List<Path> folders, Path speech, int marked, int unmarked) throws IOException {
+    public static int run(List<Path> folders, Path speech, Path textModel, int marked, int unmarked) throws Exception {
         images(folders, marked, unmarked);
         sounds(speech, Math.max(10, marked / 2), unmarked);
+        if (textModel != null) texts(textModel, 200, Math.max(10, marked / 5));
         return 0;
+    }
+
+    /**
+     * The text watermark on {@code texts} texts of {@code tokens} tokens the model writes from the same prompt, marked and
+     * not (temperature 1, no truncation: the setting where the mark has most room; every seed once each way): the z-score the
+     * detector gives each (on the text as the tokenizer reads it again), how often it passes the threshold, and the
+     * quality it costs, as the model's own perplexity of what it wrote (its log-probabilities before the mark's bias).
+     */
+    private static void texts(Path model, int tokens, int texts) throws Exception {
+        String id = dev.muse.hub.ModelFiles.idOf(model);
+        System.err.printf("benchmarking the text watermark on %s: %d texts of %d tokens each way%n", model, texts, tokens);
+        try (Engine engine = new Engine(new Engine.Config(List.of(new dev.muse.hub.ModelPaths(id, model, null)), null, Long.MAX_VALUE,
+                new Scheduler.Options(1, tokens + 64, tokens + 64)))) {
+            double[] z = new double[2], perplexity = new double[2];
+            int[] found = new int[2];
+            for (int i = 0; i < texts; i++)
+                for (int marked = 0; marked < 2; marked++) {
+                    GenerationOptions options = new GenerationOptions(tokens, new Sampling(1f, 0, 1f, 0f, 1f, 0f, 0f, 1000 + i), List.of(), 1, 0)
+                            .withWatermark(marked == 1);
+                    StringBuilder text = new StringBuilder();
+                    double logprob = 0;
+                    int n = 0;
+                    try (Generation g = engine.complete(CompletionRequest.ofText(id, "Once upon a time", options))) {
+                        for (Event e = g.next(); !e.last(); e = g.next())
+                            if (e instanceof Event.Token t) {
+                                text.append(t.text());
+                                for (Event.TokenLogprob lp : t.logprobs()) {
+                                    logprob += lp.logprob();
+                                    n++;
+                                }
+                            }
+                    }
+                    TextWatermark.Detection d = engine.detectWatermark(id, text.toString());
+                    z[marked] += d.z() / texts;
+                    if (d.found()) found[marked]++;
+                    perplexity[marked] += Math.exp(-logprob / Math.max(1, n)) / texts;
+                }
+            System.out.printf("%ntext watermark (gamma %.2f, delta %.1f) on %s, %d texts of %d tokens%n", TextWatermark.GAMMA, TextWatermark.DELTA,
+                    model.getFileName(), texts, tokens);
+            System.out.println("| text | mean z | found (z > 4) | the model's perplexity of it |");
+            System.out.println("|---|---|---|---|");
+            System.out.printf("| unmarked | %.2f | %d / %d | %.2f |%n", z[0], found[0], texts, perplexity[0]);
+            System.out.printf("| marked | %.2f | %d / %d | %.2f (%+.1f%%) |%n", z[1], found[1], texts, perplexity[1], 100 * (perplexity[1] / perplexity[0] - 1));
+        }
     }
 
     private static void images(List<Path> folders, int marked, int unmarked) throws IOException {

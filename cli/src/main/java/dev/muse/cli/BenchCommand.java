@@ -104,7 +104,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--watermark", description = "bench the watermarks instead: the image mark's PSNR, bit accuracy after JPEG q50, a 0.5x resize, "
             + "a 10% crop and brightness +-20%, and false positives, on crops of the photographs in --images folders; the audio mark's SNR and bit "
-            + "accuracy after MP3 and resampling, and false positives, on clips of --audio (default: jfk.wav from the shared test data)")
+            + "accuracy after MP3 and resampling, and false positives, on clips of --audio (default: jfk.wav from the shared test data); with a MODEL, "
+            + "the text mark's z-score at 200 tokens and its cost in the model's perplexity")
     boolean watermark;
 
     @Option(names = "--images", paramLabel = "DIR", split = ",", description = "with --watermark: folders of photographs (PNG, JPEG, WebP)")
@@ -128,7 +129,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         if (watermark) {
             if (images.isEmpty()) throw new IllegalArgumentException("--watermark needs --images DIR: folders of photographs (docs/bench.md says where to find some)");
-            return WatermarkBench.run(images, audio != null ? audio : Path.of(System.getProperty("muse.shared", "../shared"), "media", "jfk.wav"), marked, unmarked);
+            return WatermarkBench.run(images, audio != null ? audio : Path.of(System.getProperty("muse.shared", "../shared"), "media", "jfk.wav"),
+                    model != null ? ModelFiles.resolve(model) : null, marked, unmarked);
         }
         if (vision != null) return VisionBench.run(vision, type, repetitions, mtmdProbe);
         if (tts != null) return TtsBench.run(synthetic != null ? TtsBench.synthetic() : ModelFiles.resolve(tts), repetitions, ttsReference);

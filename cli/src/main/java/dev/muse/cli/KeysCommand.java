@@ -42,12 +42,16 @@ final class KeysCommand implements Runnable {
         @Option(names = "--tools", description = "its chats have Muse's own tools (calculator, drawing, speech) unless a request sends muse_tools: false")
         boolean tools;
 
+        @Option(names = "--text-watermark", description = "the text it generates carries this installation's text watermark (muse verify --text detects it)")
+        boolean textWatermark;
+
         @Override public Integer call() {
             try (Store store = Store.openFromEnvironment()) {
-                CreatedKey created = store.keys().create(name, admin, tools);
+                CreatedKey created = store.keys().create(name, admin, tools, textWatermark);
                 // The secret alone on stdout, so `muse keys create > file` captures just the key; the rest is for people.
                 System.out.println(created.secret());
-                System.err.println("Created " + (admin ? "admin " : "") + "API key " + (tools ? "with Muse's tools " : "") + created.key().id() + " (" + created.key().name() + ").");
+                System.err.println("Created " + (admin ? "admin " : "") + "API key " + (tools ? "with Muse's tools " : "")
+                        + (textWatermark ? "whose text is watermarked " : "") + created.key().id() + " (" + created.key().name() + ").");
                 System.err.println("Copy the secret above now: Muse keeps only its hash, so it cannot be shown again.");
                 System.err.println("Clients send it as the header  Authorization: Bearer <secret>");
             }
@@ -69,10 +73,11 @@ final class KeysCommand implements Runnable {
                 out.println("No API keys. Make one with: muse keys create --name NAME");
                 return 0;
             }
-            String format = "%-26s  %-13s  %-20s  %-5s  %-5s  %-16s  %-16s  %s%n";
-            out.printf(format, "ID", "PREFIX", "NAME", "ADMIN", "TOOLS", "CREATED", "LAST USED", "STATUS");
+            String format = "%-26s  %-13s  %-20s  %-5s  %-5s  %-9s  %-16s  %-16s  %s%n";
+            out.printf(format, "ID", "PREFIX", "NAME", "ADMIN", "TOOLS", "TEXT MARK", "CREATED", "LAST USED", "STATUS");
             for (ApiKey key : keys) {
-                out.printf(format, key.id(), key.prefix(), Printable.of(key.name()), key.admin() ? "yes" : "no", key.museTools() ? "yes" : "no", time(key.createdAt()),
+                out.printf(format, key.id(), key.prefix(), Printable.of(key.name()), key.admin() ? "yes" : "no", key.museTools() ? "yes" : "no",
+                        key.textWatermark() ? "yes" : "no", time(key.createdAt()),
                         time(key.lastUsedAt()), key.revoked() ? "revoked " + time(key.revokedAt()) : "active");
             }
             return 0;

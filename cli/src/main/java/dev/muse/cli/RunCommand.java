@@ -86,6 +86,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--mmproj", paramLabel = "FILE", description = "the model's vision projector (llama.cpp's mmproj GGUF); default: mmproj-MODEL.gguf beside the model, if there")
     Path mmproj;
 
+    @Option(names = "--text-watermark", description = "write the text with this installation's text watermark (muse verify --text finds it)")
+    boolean textWatermark;
+
     @Option(names = "--json", description = "the answer is a JSON object (constrained decoding)")
     boolean json;
 
@@ -109,7 +112,8 @@ final class RunCommand implements Callable<Integer> {
         int sequences = mode == Mode.CONTEMPLATING ? (agents != null ? agents : ChatRequest.DEFAULT_AGENTS) : 1; // the sub-agents in one batch
         Engine.Config config = new Engine.Config(List.of(paths), null, Long.MAX_VALUE, new Scheduler.Options(sequences, context, context));
         GenerationOptions options = GenerationOptions.of(maxTokens,
-                new Sampling(temperature, topK, topP, minP, repeatPenalty, presencePenalty, frequencyPenalty, actualSeed)).withGrammar(grammar());
+                new Sampling(temperature, topK, topP, minP, repeatPenalty, presencePenalty, frequencyPenalty, actualSeed)).withGrammar(grammar())
+                .withWatermark(textWatermark);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         try (Engine engine = new Engine(config); Generation generation = chat || mode != null || tools || !images.isEmpty()
                 ? engine.chat(new ChatRequest(paths.id(), messages(), mode, options).withThoughtBudget(reasoningBudget).withAgents(agents)

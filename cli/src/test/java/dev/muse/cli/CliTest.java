@@ -53,6 +53,26 @@ class CliTest {
     }
 
     @Test
+    void textWrittenWithTheWatermarkIsFoundByVerify(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path gguf = convertStories();
+        String[] run = {"run", gguf.toString(), "-p", "Once upon a time", "-n", "200", "--seed", "3", "--temperature", "1", "--top-k", "0", "--top-p", "1", "--min-p", "0"};
+        Path marked = java.nio.file.Files.writeString(dir.resolve("marked.txt"), muse(concat(run, "--text-watermark")).out());
+        Path plain = java.nio.file.Files.writeString(dir.resolve("plain.txt"), muse(run).out());
+        Outcome found = muse("verify", "--text", "-m", gguf.toString(), marked.toString());
+        assertEquals(0, found.exitCode(), found.out() + found.err());
+        assertTrue(found.out().startsWith(marked + ": this installation's text watermark (z = "), found.out());
+        Outcome none = muse("verify", "--text", "-m", gguf.toString(), plain.toString());
+        assertEquals(1, none.exitCode(), none.out());
+        assertTrue(none.out().startsWith(plain + ": no text watermark of this installation"), none.out());
+    }
+
+    private static String[] concat(String[] a, String... more) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + more.length);
+        System.arraycopy(more, 0, out, a.length, more.length);
+        return out;
+    }
+
+    @Test
     void sameSeedSameTextDifferentSeedDifferentText() {
         Path gguf = convertStories();
         String a = muse("run", gguf.toString(), "-p", "Once upon a time", "-n", "40", "--seed", "7", "--temperature", "1").out();

@@ -1,5 +1,6 @@
 package dev.muse.runtime;
 
+import dev.muse.provenance.watermark.TextWatermark;
 import dev.muse.runtime.Event.TokenLogprob;
 import dev.muse.runtime.Sequence.Finished;
 import dev.muse.runtime.Sequence.Logprob;
@@ -79,10 +80,10 @@ final class Choices extends Generation {
      * a SentencePiece vocabulary's space prefix is dropped from its first piece. A reasoning model's ({@code tags} not
      * null) thought is reported apart from its answer, and closed after {@code thoughtBudget} tokens (null: when the
      * model closes it). With {@code calls}, an answer that is function calls in that format is reported as
-     * {@link Event.ToolCall}s, not text.
+     * {@link Event.ToolCall}s, not text. With {@code watermark}, every choice is written with that text watermark.
      */
     Choices(Scheduler scheduler, Prompt prompt, Openings openings, Tokenizer tokenizer, GenerationOptions options, int maxTokens,
-            boolean startOfText, int leftOutMessages, ThoughtTags tags, Integer thoughtBudget, ToolCallFormat.Offer calls) {
+            boolean startOfText, int leftOutMessages, ThoughtTags tags, Integer thoughtBudget, ToolCallFormat.Offer calls, TextWatermark watermark) {
         if (openings.tokens().size() != options.choices()) throw new IllegalArgumentException("one opening per choice");
         this.tokenizer = tokenizer;
         this.calls = calls;
@@ -103,7 +104,7 @@ final class Choices extends Generation {
                 choices.add(choice);
                 TokenConstraint constraint = options.grammar() == null ? null : new TokenConstraint(options.grammar().grammar, tokenizer);
                 Sequence.Request request = new Sequence.Request(prompt.followedBy(openings.tokens().get(i)), maxTokens, sampling, tokenizer::isEndOfGeneration, options.topLogprobs(),
-                        budget, constraint);
+                        budget, constraint, watermark);
                 choice.sequence = scheduler.submit(request, event -> signals.add(new Signal(index, event)));
             }
         } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import dev.muse.models.Decoder;
 import dev.muse.models.Embedder;
 import dev.muse.models.silero.SileroVad;
 import dev.muse.provenance.Verification;
+import dev.muse.provenance.watermark.TextWatermark;
 import dev.muse.runtime.CapabilityException.Capability;
 import dev.muse.text.ChatMessage;
 import dev.muse.text.Tokenizer;
@@ -429,6 +430,17 @@ public final class Engine implements AutoCloseable {
         return provenance.verify(file);
     }
 
+    /**
+     * Whether {@code text} was written with this installation's text watermark, as {@code model}'s tokenizer reads it
+     * (the detector needs the key and the tokenizer, not the model): the distinct token pairs scored, the green ones, the
+     * z-score, and whether it passes the threshold.
+     */
+    public TextWatermark.Detection detectWatermark(String model, String text) {
+        LoadedModel m = residency.acquire(model);
+        if (m.text() == null) throw new CapabilityException("The model '" + m.id() + "' does not write text: its tokenizer cannot read a text watermark", Capability.TEXT_GENERATION, -1);
+        return provenance.text().detect(m.text().tokenizer().encode(text, false));
+    }
+
     /** This installation's root certificate (PEM), for verifiers elsewhere to trust what it signs. */
     public String credentialsRoot() {
         return provenance.root();
@@ -460,7 +472,7 @@ public final class Engine implements AutoCloseable {
      * ({@code tags}) reports its thought apart from its answer (closed after {@code thoughtBudget} tokens, when given); a
      * continued text ({@code tags} null) is all answer.
      */
-    private static Choices generate(LoadedModel model, Prompt prompt, Choices.Openings openings, GenerationOptions options, boolean startOfText,
+    private Choices generate(LoadedModel model, Prompt prompt, Choices.Openings openings, GenerationOptions options, boolean startOfText,
                                     int leftOut, ThoughtTags tags, Integer thoughtBudget, ToolCallFormat.Offer calls) {
         int context = model.contextLength();
         int length = prompt.length() + openings.tokens().stream().mapToInt(t -> t.length).max().orElse(0);
@@ -470,7 +482,7 @@ public final class Engine implements AutoCloseable {
         int maxTokens = asked != null ? asked : context - length;
         if (options.grammar() != null) tags = null; // the whole text is the grammar's: no thought to separate or close
         return new Choices(model.scheduler(), prompt, openings, model.text().tokenizer(), options, maxTokens, startOfText, leftOut, tags,
-                thoughtBudget, calls);
+                thoughtBudget, calls, options.watermark() ? provenance.text() : null);
     }
 
     /** Bytes of {@code s} in UTF-8, counted without encoding it. */

@@ -12,8 +12,10 @@ import java.util.List;
  * @param grammar     the text every choice must be a sentence of (constrained decoding: JSON that validates against
  *                    a schema, or any GBNF grammar); null for free text. A reasoning model's thought is then not
  *                    separated: the whole text is the grammar's
+ * @param watermark   whether the text is written with the installation's text watermark (a green-list bias on sampling)
  */
-public record GenerationOptions(Integer maxTokens, Sampling sampling, List<String> stop, int choices, int topLogprobs, OutputGrammar grammar) {
+public record GenerationOptions(Integer maxTokens, Sampling sampling, List<String> stop, int choices, int topLogprobs, OutputGrammar grammar,
+                                boolean watermark) {
     public GenerationOptions {
         if (maxTokens != null && maxTokens < 1) throw new IllegalArgumentException("max tokens must be >= 1");
         if (choices < 1) throw new IllegalArgumentException("at least one choice");
@@ -27,13 +29,23 @@ public record GenerationOptions(Integer maxTokens, Sampling sampling, List<Strin
         this(maxTokens, sampling, stop, choices, topLogprobs, null);
     }
 
+    /** Without a text watermark. */
+    public GenerationOptions(Integer maxTokens, Sampling sampling, List<String> stop, int choices, int topLogprobs, OutputGrammar grammar) {
+        this(maxTokens, sampling, stop, choices, topLogprobs, grammar, false);
+    }
+
     public GenerationOptions withMaxTokens(Integer n) {
-        return new GenerationOptions(n, sampling, stop, choices, topLogprobs, grammar);
+        return new GenerationOptions(n, sampling, stop, choices, topLogprobs, grammar, watermark);
     }
 
     /** The same options with every choice kept to {@code g} (null: free text). */
     public GenerationOptions withGrammar(OutputGrammar g) {
-        return new GenerationOptions(maxTokens, sampling, stop, choices, topLogprobs, g);
+        return new GenerationOptions(maxTokens, sampling, stop, choices, topLogprobs, g, watermark);
+    }
+
+    /** The same options with the text watermark on or off. */
+    public GenerationOptions withWatermark(boolean on) {
+        return new GenerationOptions(maxTokens, sampling, stop, choices, topLogprobs, grammar, on);
     }
 
     /** One choice of at most {@code maxTokens}, no stop strings, no log-probabilities. */

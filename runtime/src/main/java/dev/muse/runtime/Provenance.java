@@ -7,6 +7,7 @@ import dev.muse.provenance.Verification;
 import dev.muse.provenance.Verifier;
 import dev.muse.provenance.watermark.AudioWatermark;
 import dev.muse.provenance.watermark.ImageWatermark;
+import dev.muse.provenance.watermark.TextWatermark;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,10 +29,11 @@ import java.util.function.Function;
 final class Provenance {
     /** What the claims name as their generator. */
     static final String GENERATOR = "Muse", VERSION = "0.1.0";
-    static final String TRUSTED_FILE = "trusted.pem";
+    static final String TRUSTED_FILE = "trusted.pem", TEXT_KEY_FILE = "text-watermark.key";
     private final Path folder;
     private final boolean watermarks;
     private ContentCredentials credentials;
+    private TextWatermark text;
 
     Provenance(Path folder, boolean watermarks) {
         this.folder = folder;
@@ -91,6 +93,34 @@ final class Provenance {
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The installation's text watermark, its key read from {@code folder/text-watermark.key} (made there at first use,
+     * only its owner may read it): whoever holds the key can detect the mark, and forge it.
+     */
+    synchronized TextWatermark text() {
+        if (text == null) {
+            Path file = folder.resolve(TEXT_KEY_FILE);
+            try {
+                if (!Files.exists(file)) {
+                    credentials(); // makes the folder, owner-only
+                    Path temp = Files.createTempFile(folder, TEXT_KEY_FILE, ".tmp");
+                    if (Files.getFileStore(temp).supportsFileAttributeView("posix"))
+                        Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                    Files.writeString(temp, Long.toHexString(new java.security.SecureRandom().nextLong()) + "\n");
+                    try {
+                        Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    } catch (java.nio.file.FileAlreadyExistsException raced) {
+                        Files.deleteIfExists(temp);
+                    }
+                }
+                text = new TextWatermark(Long.parseUnsignedLong(Files.readString(file).strip(), 16));
+            } catch (IOException | NumberFormatException e) {
+                throw new IllegalStateException("cannot read or make the text watermark's key " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return text;
     }
 
     Verification verify(byte[] file) {

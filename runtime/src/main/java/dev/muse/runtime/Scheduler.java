@@ -271,7 +271,8 @@ public final class Scheduler implements AutoCloseable {
         Sequence.Request r = s.request;
         Sequence.Logprob chosen = null;
         Sequence.Logprob[] top = null;
-        float[] logSoftmax = r.topLogprobs() >= 0 ? Logprobs.logSoftmax(logits) : null;
+        float[] logSoftmax = r.topLogprobs() >= 0 ? Logprobs.logSoftmax(logits) : null; // the model's own, before any watermark
+        if (r.watermark() != null) r.watermark().bias(logits, s.history[s.length - 1]);
         int token;
         try {
             token = r.constraint() == null ? s.sampler.sample(logits, s.history, s.length) : constrained(s, r.constraint(), logits);

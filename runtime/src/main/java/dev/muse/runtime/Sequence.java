@@ -1,5 +1,6 @@
 package dev.muse.runtime;
 
+import dev.muse.provenance.watermark.TextWatermark;
 import dev.muse.text.Sampler;
 import dev.muse.text.grammar.TokenConstraint;
 import java.util.Arrays;
@@ -26,16 +27,17 @@ final class Sequence {
      * @param topLogprobs -1 for no log-probabilities, else how many alternatives to report per token (0..20)
      * @param thought     a reasoning model's thought budget; null for none
      * @param constraint  the grammar the text must keep to (this sequence's own, as it holds its state); null for none
+     * @param watermark   the text watermark whose green tokens are favoured at each step; null for none
      */
     record Request(Prompt prompt, int maxTokens, Sampler.Settings sampling, IntPredicate isStop, int topLogprobs, ThoughtBudget thought,
-                   TokenConstraint constraint) {
+                   TokenConstraint constraint, TextWatermark watermark) {
         Request {
             if (maxTokens < 1) throw new IllegalArgumentException("max tokens must be >= 1");
             if (topLogprobs < -1 || topLogprobs > 20) throw new IllegalArgumentException("top logprobs must be in 0..20");
         }
 
         Request(Prompt prompt, int maxTokens, Sampler.Settings sampling, IntPredicate isStop, int topLogprobs) {
-            this(prompt, maxTokens, sampling, isStop, topLogprobs, null, null);
+            this(prompt, maxTokens, sampling, isStop, topLogprobs, null, null, null);
         }
     }
 

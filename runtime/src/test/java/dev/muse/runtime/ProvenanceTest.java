@@ -33,9 +33,10 @@ class ProvenanceTest {
     static void start() throws Exception {
         Path sd = new TinyPipeline(GgmlType.F32, 1).write(dir.resolve("tiny-sd"));
         Path kokoro = TinyKokoro.write(dir.resolve("kokoro"), TinyKokoro.Shape.SMALL, 7, "af_test");
-        List<ModelPaths> models = List.of(new ModelPaths("tiny-sd", sd, null), new ModelPaths("kokoro", kokoro, null));
-        marking = new Engine(new Engine.Config(models, null, 1L << 32, Scheduler.Options.single(64), null, null, true));
-        plain = new Engine(new Engine.Config(models, null, 1L << 32, Scheduler.Options.single(64), null, null, false));
+        Path chat = new dev.muse.testkit.TinyModel(dev.muse.testkit.TinyFamily.LLAMA2, GgmlType.F32, 5).write(dir.resolve("chat.gguf"));
+        List<ModelPaths> models = List.of(new ModelPaths("tiny-sd", sd, null), new ModelPaths("kokoro", kokoro, null), new ModelPaths("chat", chat, null));
+        marking = new Engine(new Engine.Config(models, null, 1L << 32, Scheduler.Options.single(256), null, null, true));
+        plain = new Engine(new Engine.Config(models, null, 1L << 32, Scheduler.Options.single(256), null, null, false));
     }
 
     @AfterAll
@@ -81,6 +82,25 @@ class ProvenanceTest {
         assertArrayEquals(new ImageDecoder().decode(file).rgb(), new ImageDecoder().decode(drawn(marking)).rgb(),
                 "a seed still draws the same picture: the payload comes from the picture");
         assertNull(plain.verify(drawn(plain)).watermarks().getFirst().recorded(), "with watermarks off, none is recorded");
+    }
+
+    static String written(Engine engine, boolean watermark, long seed) throws InterruptedException {
+        GenerationOptions options = new GenerationOptions(200, new Sampling(1f, 0, 1f, 0f, 1f, 0f, 0f, seed), List.of(), 1, -1).withWatermark(watermark);
+        StringBuilder text = new StringBuilder();
+        try (Generation g = engine.complete(CompletionRequest.ofText("chat", "Once upon a time", options))) {
+            for (Event e = g.next(); !e.last(); e = g.next()) if (e instanceof Event.Token t) text.append(t.text());
+        }
+        return text.toString();
+    }
+
+    @Test
+    void textAskedToBeMarkedCarriesTheTextWatermark() throws Exception {
+        for (long seed = 1; seed <= 3; seed++) {
+            var marked = marking.detectWatermark("chat", written(marking, true, seed));
+            assertTrue(marked.found(), "seed " + seed + ": " + marked);
+            var plain = marking.detectWatermark("chat", written(marking, false, seed));
+            assertFalse(plain.found(), "seed " + seed + ": " + plain);
+        }
     }
 
     @Test

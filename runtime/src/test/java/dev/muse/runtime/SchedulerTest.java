@@ -198,7 +198,7 @@ class SchedulerTest {
     }
 
     static Sequence.Request withBudget(int[] prompt, int n, Sequence.ThoughtBudget budget) {
-        return new Sequence.Request(Prompt.of(prompt), n, Sampler.Settings.greedy(), t -> false, -1, budget, null);
+        return new Sequence.Request(Prompt.of(prompt), n, Sampler.Settings.greedy(), t -> false, -1, budget, null, null);
     }
 
     record Result(int[] tokens, Finished finished) {}

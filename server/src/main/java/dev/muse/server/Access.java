@@ -55,6 +55,7 @@ final class Access implements Filter {
                 req.context().register("muse.owner", owner);
                 req.context().register("muse.admin", caller.admin());
                 req.context().register("muse.tools", caller.museTools());
+                req.context().register("muse.text_watermark", caller.textWatermark());
             }
             chain.proceed();
         } catch (ApiException e) {
@@ -74,6 +75,11 @@ final class Access implements Filter {
         return req.context().get("muse.tools", Boolean.class).orElse(false);
     }
 
+    /** Whether the caller's key has its generated text watermarked. */
+    static boolean keyMarksText(ServerRequest req) {
+        return req.context().get("muse.text_watermark", Boolean.class).orElse(false);
+    }
+
     /** Refuses with 403 unless the caller may act on the whole server: an admin key, or the local owner. */
     static void requireAdmin(ServerRequest req, String what) {
         if (!req.context().get("muse.admin", Boolean.class).orElse(false))
@@ -89,15 +95,18 @@ final class Access implements Filter {
         return s::release;
     }
 
-    /** Who a request comes from, whether it may act on the whole server, and whether its chats have Muse's tools by default. */
-    private record Caller(String owner, boolean admin, boolean museTools) {}
+    /**
+     * Who a request comes from, whether it may act on the whole server, whether its chats have Muse's tools by default,
+     * and whether its text carries the text watermark.
+     */
+    private record Caller(String owner, boolean admin, boolean museTools, boolean textWatermark) {}
 
     private Caller authenticate(RoutingRequest req) {
-        if (!requireKeys) return new Caller(Store.LOCAL_OWNER, true, false); // a single-user, loopback-only server
+        if (!requireKeys) return new Caller(Store.LOCAL_OWNER, true, false, false); // a single-user, loopback-only server
         Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
         if (header.isEmpty() || !header.get().regionMatches(true, 0, "Bearer ", 0, 7))
             throw ApiException.unauthorized("You didn't provide an API key. Provide it in the Authorization header: 'Authorization: Bearer YOUR_KEY'");
-        return keyOf.apply(header.get().substring(7).trim()).map(key -> new Caller(key.owner(), key.admin(), key.museTools()))
+        return keyOf.apply(header.get().substring(7).trim()).map(key -> new Caller(key.owner(), key.admin(), key.museTools(), key.textWatermark()))
                 .orElseThrow(() -> ApiException.unauthorized("Incorrect API key provided"));
     }
 

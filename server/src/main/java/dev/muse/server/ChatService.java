@@ -60,6 +60,7 @@ final class ChatService implements HttpService {
     private void complete(ServerRequest req, ServerResponse res) throws Exception {
         JsonNode body = Json.readBody(req, access.limits().maxBodyBytes());
         GenerationParams params = GenerationParams.read(body, true, access.limits().maxTokens());
+        if (Access.keyMarksText(req)) params = params.watermarked();
         ChatMessages.Input input = ChatMessages.read(body, imageUrls);
         Mode mode = Modes.read(body);
         Integer thoughtBudget = Modes.thoughtBudget(body);

@@ -32,6 +32,7 @@ final class CompletionsService implements HttpService {
     private void complete(ServerRequest req, ServerResponse res) throws Exception {
         JsonNode body = Json.readBody(req, access.limits().maxBodyBytes());
         GenerationParams params = GenerationParams.read(body, false, access.limits().maxTokens());
+        if (Access.keyMarksText(req)) params = params.watermarked();
         for (String unsupported : new String[] {"suffix", "best_of"})
             if (body.hasNonNull(unsupported)) throw ApiException.invalid(unsupported, "'" + unsupported + "' is not supported");
         if (body.path("echo").asBoolean(false)) throw ApiException.invalid("echo", "'echo' is not supported");

@@ -69,8 +69,8 @@ public record GenerationParams(String model, GenerationOptions options, boolean 
             if (!streamOptions.isObject()) throw ApiException.invalid("stream_options", "'stream_options' must be an object");
             includeUsage = Fields.bool(streamOptions, "include_usage");
         }
-        return new GenerationParams(model, new GenerationOptions(maxTokens, sampling, stop, n != null ? n : 1, topLogprobs, grammar(body)),
-                stream, includeUsage);
+        return new GenerationParams(model, new GenerationOptions(maxTokens, sampling, stop, n != null ? n : 1, topLogprobs, grammar(body),
+                Fields.bool(body, "muse_text_watermark")), stream, includeUsage);
     }
 
     /**
@@ -103,5 +103,10 @@ public record GenerationParams(String model, GenerationOptions options, boolean 
         } catch (IllegalArgumentException e) { // a schema or grammar that cannot be kept
             throw ApiException.invalid(hasGrammar ? "grammar" : "response_format", e.getMessage());
         }
+    }
+
+    /** The same request with its text watermarked (a key that asks for it, whatever the request says). */
+    public GenerationParams watermarked() {
+        return new GenerationParams(model, options.withWatermark(true), stream, includeUsage);
     }
 }

@@ -10,9 +10,10 @@ import java.time.Instant;
  * @param revokedAt  null while the key is valid
  * @param admin      whether it may also do what concerns the whole server (unload a model), not only its own data
  * @param museTools  whether its chats have Muse's own tools unless a request says otherwise
+ * @param textWatermark whether the text it generates carries the installation's text watermark
  */
 public record ApiKey(String id, String name, String prefix, Instant createdAt, Instant lastUsedAt, Instant revokedAt, boolean admin,
-                     boolean museTools) {
+                     boolean museTools, boolean textWatermark) {
     public boolean revoked() { return revokedAt != null; }
 
     /** The owner of everything stored with this key. Key ids never equal {@link Store#LOCAL_OWNER}. */

@@ -28,7 +28,7 @@ public final class ApiKeys {
     /** last_used_at is a hint for people, not an audit log: refresh it at most this often, not on every request. */
     static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
 
-    private static final String COLUMNS = "id, name, prefix, created_at, last_used_at, revoked_at, admin, muse_tools";
+    private static final String COLUMNS = "id, name, prefix, created_at, last_used_at, revoked_at, admin, muse_tools, text_watermark";
 
     private final Database database;
     private final Clock clock;
@@ -53,13 +53,18 @@ public final class ApiKeys {
      * {@code museTools}. The returned secret is the only copy there will ever be.
      */
     public CreatedKey create(String name, boolean admin, boolean museTools) {
+        return create(name, admin, museTools, false);
+    }
+
+    /** As {@link #create(String, boolean, boolean)}, and with {@code textWatermark} the text it generates carries the installation's text watermark. */
+    public CreatedKey create(String name, boolean admin, boolean museTools, boolean textWatermark) {
         String cleanName = name == null || name.isBlank() ? "unnamed" : name.strip();
         if (cleanName.length() > 200) throw new IllegalArgumentException("key name longer than 200 characters");
         String secret = SECRET_START + RandomIds.urlSafe(SECRET_RANDOM_BYTES);
-        ApiKey key = new ApiKey(RandomIds.next("key_"), cleanName, secret.substring(0, PREFIX_LENGTH), now(), null, null, admin, museTools);
+        ApiKey key = new ApiKey(RandomIds.next("key_"), cleanName, secret.substring(0, PREFIX_LENGTH), now(), null, null, admin, museTools, textWatermark);
         database.write(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO api_keys (id, name, prefix, secret_sha256, created_at, admin, muse_tools) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO api_keys (id, name, prefix, secret_sha256, created_at, admin, muse_tools, text_watermark) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, key.id());
                 insert.setString(2, key.name());
                 insert.setString(3, key.prefix());
@@ -67,6 +72,7 @@ public final class ApiKeys {
                 insert.setLong(5, key.createdAt().toEpochMilli());
                 insert.setBoolean(6, admin);
                 insert.setBoolean(7, museTools);
+                insert.setBoolean(8, textWatermark);
                 return insert.executeUpdate();
             }
         });
@@ -115,7 +121,7 @@ public final class ApiKeys {
                 update.setString(2, key.id());
                 update.executeUpdate();
             }
-            return new ApiKey(key.id(), key.name(), key.prefix(), key.createdAt(), key.lastUsedAt(), now, key.admin(), key.museTools());
+            return new ApiKey(key.id(), key.name(), key.prefix(), key.createdAt(), key.lastUsedAt(), now, key.admin(), key.museTools(), key.textWatermark());
         });
     }
 
@@ -169,7 +175,7 @@ public final class ApiKeys {
     private static ApiKey key(ResultSet row) throws SQLException {
         return new ApiKey(row.getString("id"), row.getString("name"), row.getString("prefix"),
                 SqlValues.instant(row, "created_at"), SqlValues.instantOrNull(row, "last_used_at"), SqlValues.instantOrNull(row, "revoked_at"),
-                row.getBoolean("admin"), row.getBoolean("muse_tools"));
+                row.getBoolean("admin"), row.getBoolean("muse_tools"), row.getBoolean("text_watermark"));
     }
 
     static String sha256Hex(String secret) { return HexFormat.of().formatHex(sha256(secret)); }
