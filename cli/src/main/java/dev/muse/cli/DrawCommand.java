@@ -70,6 +70,9 @@ final class DrawCommand implements Callable<Integer> {
             + "(TAESD's when a taesd model is beside the pipeline, else a coarse guess): open it in a viewer that reloads")
     Path preview;
 
+    @Option(names = "--label", description = "draw a visible \"Made with AI\" label in the picture's corner (the invisible watermark and content credentials are there either way)")
+    boolean label;
+
     @Option(names = "-n", defaultValue = "1", description = "pictures to draw, with seeds SEED, SEED+1, ... (default ${DEFAULT-VALUE}, at most " + DrawRequest.MAX_PICTURES + ")")
     int count;
 
@@ -128,8 +131,8 @@ final class DrawCommand implements Callable<Integer> {
     /** The file format -o names by its extension: JPEG (quality 90) for .jpg and .jpeg, lossless WebP for .webp, else PNG. */
     private DrawRequest.Output format() {
         String name = output == null ? "" : output.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".jpg") || name.endsWith(".jpeg")) return new DrawRequest.Output("jpeg", 90);
-        return name.endsWith(".webp") ? new DrawRequest.Output("webp", 100) : DrawRequest.Output.PNG;
+        if (name.endsWith(".jpg") || name.endsWith(".jpeg")) return new DrawRequest.Output("jpeg", 90, label);
+        return (name.endsWith(".webp") ? new DrawRequest.Output("webp", 100) : DrawRequest.Output.PNG).withLabel(label);
     }
 
     private Path target(long pictureSeed, int index) {

@@ -51,13 +51,23 @@ public record DrawRequest(String model, String prompt, String negativePrompt, In
      * The pictures' files: PNG (lossless, the default), JPEG at a quality from 0 to 100 (OpenAI's output_compression), or
      * lossless WebP (the quality does not apply). Each keeps the parameters (a PNG text chunk, a JPEG comment, WebP XMP).
      */
-    public record Output(String format, int quality) {
+    public record Output(String format, int quality, boolean label) {
         public static final Output PNG = new Output("png", 100);
 
         public Output {
             if (!format.equals("png") && !format.equals("jpeg") && !format.equals("webp"))
                 throw new IllegalArgumentException("the output format is png, jpeg or webp, not " + format);
             if (quality < 0 || quality > 100) throw new IllegalArgumentException("the output compression is 0 to 100, got " + quality);
+        }
+
+        /** Without the visible label. */
+        public Output(String format, int quality) {
+            this(format, quality, false);
+        }
+
+        /** The same, with "Made with AI" drawn on the picture (or not). */
+        public Output withLabel(boolean on) {
+            return new Output(format, quality, on);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.muse.media.Picture;
 import dev.muse.media.PngWriter;
 import dev.muse.media.WebpWriter;
 import dev.muse.models.diffusion.StableDiffusion;
+import dev.muse.provenance.VisibleLabel;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -46,8 +47,9 @@ public final class Drawing extends EventStream {
                             }
                         });
                         leftOut = result.promptTokensLeftOut();
+                        Picture made = output.label() ? VisibleLabel.stamp(result.picture()) : result.picture();
                         events.add(new Event.Image(picture, request.seed(), request.width(), request.height(), output.format(),
-                                seal.picture(result.picture(), marked -> encode(marked, parameters(model, request), output))));
+                                seal.picture(made, marked -> encode(marked, parameters(model, request), output))));
                     }
                     events.add(new Event.Drawn(n, first.width(), first.height(), first.steps(), first.guidance(), leftOut));
                 } finally {

@@ -84,6 +84,20 @@ class ProvenanceTest {
         assertNull(plain.verify(drawn(plain)).watermarks().getFirst().recorded(), "with watermarks off, none is recorded");
     }
 
+    @Test
+    void aLabelledDrawingShowsMadeWithAi() throws Exception {
+        DrawRequest labelled = new DrawRequest("tiny-sd", "a lake at dawn", null, 96, 64, 1, 0.0, 11L, 1, null, null, 0, DrawRequest.Output.PNG.withLabel(true));
+        Picture picture;
+        try (Drawing drawing = marking.draw(labelled)) {
+            Event e;
+            do e = drawing.next(); while (!(e instanceof Event.Image) && !e.last());
+            picture = new ImageDecoder().decode(assertInstanceOf(Event.Image.class, e).file());
+        }
+        // 96 x 64: letters of 1 pixel, the plate 77 x 13 pixels 3 from the corner; the M's top-left pixel is white
+        // (but for the watermark's few levels)
+        assertTrue(picture.sample(96 - 77 - 3 + 3, 64 - 13 - 3 + 3, 0) >= 245, "the label's first letter");
+    }
+
     static String written(Engine engine, boolean watermark, long seed) throws InterruptedException {
         GenerationOptions options = new GenerationOptions(200, new Sampling(1f, 0, 1f, 0f, 1f, 0f, 0f, seed), List.of(), 1, -1).withWatermark(watermark);
         StringBuilder text = new StringBuilder();

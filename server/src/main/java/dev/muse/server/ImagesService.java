@@ -94,7 +94,8 @@ final class ImagesService implements HttpService {
             throw ApiException.invalid("response_format", "response_format must be b64_json or url, not '" + format + "'");
         DrawRequest.Output output;
         try {
-            output = new DrawRequest.Output(orDefault(text(body, "output_format"), "png"), integer(body, "output_compression", 100, 0, 100));
+            output = new DrawRequest.Output(orDefault(text(body, "output_format"), "png"), integer(body, "output_compression", 100, 0, 100),
+                    body.path("muse_label").asBoolean(false) || "true".equals(body.path("muse_label").asText()));
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid(e.getMessage().contains("compression") ? "output_compression" : "output_format", e.getMessage());
         }
