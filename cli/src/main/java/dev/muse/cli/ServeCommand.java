@@ -70,8 +70,16 @@ final class ServeCommand implements Callable<Integer> {
         MuseServer server = start(host, port, models);
         System.err.printf("Muse serving on %s (models: %s)%n", url(host, server.port()),
                 String.join(", ", server.engine().models().stream().map(ModelInfo::id).toList()));
+        System.err.println(safetyLine(server));
         serveUntilStopped(server);
         return 0;
+    }
+
+    /** Never silently unguarded: which guard model answers /v1/moderations, or that none is installed. */
+    static String safetyLine(MuseServer server) {
+        List<String> guards = server.engine().guardModels();
+        return guards.isEmpty() ? "Moderation: no guard model is installed (put a Llama Guard 3 GGUF in the model cache); /v1/moderations is unavailable "
+                + "and chats are not screened" : "Moderation: " + guards.getFirst() + " answers /v1/moderations (chats are not screened yet)";
     }
 
     static String url(String host, int port) {

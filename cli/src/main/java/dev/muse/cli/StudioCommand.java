@@ -39,8 +39,10 @@ final class StudioCommand implements Callable<Integer> {
                 Muse is running with %s loaded (%,d-token context).
                   Muse Studio: %s%s
                   OpenAI-compatible API: %s
+                %s
                 Stop with Ctrl-C.
-                """, model.id(), model.resident().orElseThrow().contextLength(), studio, opened ? " (opened in your browser)" : "", api);
+                """, model.id(), model.resident().orElseThrow().contextLength(), studio, opened ? " (opened in your browser)" : "", api,
+                ServeCommand.safetyLine(server));
         ServeCommand.serveUntilStopped(server);
         return 0;
     }

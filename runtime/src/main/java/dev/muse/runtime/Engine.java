@@ -9,6 +9,8 @@ import dev.muse.models.Decoder;
 import dev.muse.models.Embedder;
 import dev.muse.models.silero.SileroVad;
 import dev.muse.provenance.Verification;
+import dev.muse.safety.GuardPrompt;
+import dev.muse.safety.GuardVerdict;
 import dev.muse.provenance.watermark.TextWatermark;
 import dev.muse.runtime.CapabilityException.Capability;
 import dev.muse.text.ChatMessage;
@@ -352,6 +354,25 @@ public final class Engine implements AutoCloseable {
         }
         boolean startOfText = tokens.length == 1 && tokens[0] == tokenizer.vocabulary().bosId();
         return generate(model, Prompt.of(tokens), Choices.Openings.none(request.options().choices()), request.options(), startOfText, 0, null, null, null);
+    }
+
+    /**
+     * What a guard model (Llama Guard 3) says of the last of {@code turns}: safe, or unsafe and which hazards, with the
+     * model's probability of "unsafe". The prompt is Llama Guard's own ({@link dev.muse.safety.GuardPrompt}); a
+     * conversation too long for the model's context is refused (ContextLengthException), never cut.
+     */
+    public GuardVerdict moderate(String guardModel, List<GuardPrompt.Turn> turns) throws InterruptedException {
+        LoadedModel m = residency.acquire(guardModel);
+        Tokenizer tokenizer = m.requireText("check content").tokenizer();
+        int[] prompt = tokenizer.encode(GuardPrompt.of(turns, Guard.hazardsOf(m.id())), false, true);
+        try (Generation g = complete(CompletionRequest.ofTokens(m.id(), prompt, Guard.OPTIONS))) {
+            return Guard.verdict(g);
+        }
+    }
+
+    /** The guard models on offer (Llama Guard, by their ids), first the one moderation uses when none is named. */
+    public List<String> guardModels() {
+        return models().stream().map(ModelInfo::id).filter(Guard::isGuard).toList();
     }
 
     /** One pooled, normalised vector per input, from a model that declares a pooling type (an embedding model). */

@@ -22,6 +22,7 @@ import io.helidon.webserver.http.HttpRouting;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -124,6 +125,11 @@ public final class MuseServer implements AutoCloseable {
                     ObjectNode body = Json.object();
                     body.put("status", "ok");
                     body.put("models_loaded", engine.resident().size());
+                    // never silently unguarded: whether moderation has a guard model, and which
+                    List<String> guards = engine.guardModels();
+                    ObjectNode safety = body.putObject("safety");
+                    safety.put("guard_model", guards.isEmpty() ? null : guards.getFirst());
+                    safety.put("moderation", guards.isEmpty() ? "unavailable: no guard model (a Llama Guard 3 GGUF) is installed" : "available");
                     Json.send(res, 200, body);
                 })
                 .get("/metrics", (req, res) -> {
@@ -141,6 +147,7 @@ public final class MuseServer implements AutoCloseable {
                 .register("/v1/audio", new SpeechService(engine, access, clients))
                 .register("/v1/images", new ImagesService(engine, access, clients))
                 .register("/v1/provenance", new ProvenanceService(engine))
+                .register("/v1/moderations", new ModerationsService(engine, access))
                 .get("/", studio::index)
                 .register("/studio", studio)
                 .error(ApiException.class, (req, res, e) -> Json.send(res, e.status(), Json.error(e)))

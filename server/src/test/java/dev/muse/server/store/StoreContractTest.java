@@ -379,7 +379,7 @@ class StoreContractTest {
             }
         }
         try (Connection raw = TestEngine.raw(config)) {
-            assertEquals(5, count(raw, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = ?", true), "V1 to V5, each applied once");
+            assertEquals(6, count(raw, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = ?", true), "V1 to V6, each applied once");
         }
         store = Store.open(config); // for close()
     }
