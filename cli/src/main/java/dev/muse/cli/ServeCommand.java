@@ -62,6 +62,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--rate-limit", defaultValue = "600", description = "requests per minute per API key (default ${DEFAULT-VALUE})")
     int rateLimit;
 
+    @Option(names = "--safety", defaultValue = "auto", paramLabel = "on|off|auto",
+            description = "screen what people send in chats with a guard model (Llama Guard 3 in the model cache): on (and refuse to start without one), "
+                    + "off, or auto: whenever one is installed (default ${DEFAULT-VALUE}; /health and the start-up line say which)")
+    String safety;
+
     @Option(names = "--watermarks", defaultValue = "on", paramLabel = "on|off",
             description = "an invisible watermark in every picture Muse makes (default ${DEFAULT-VALUE}); content credentials are signed either way")
     String watermarks;
@@ -75,11 +80,18 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Never silently unguarded: which guard model answers /v1/moderations, or that none is installed. */
+    private MuseServer.Safety safety() {
+        return switch (safety) {
+            case "on" -> MuseServer.Safety.ON;
+            case "off" -> MuseServer.Safety.OFF;
+            case "auto" -> MuseServer.Safety.AUTO;
+            default -> throw new IllegalArgumentException("--safety takes on, off or auto, not " + safety);
+        };
+    }
+
+    /** Never silently unguarded: which guard model screens chats and answers /v1/moderations, or that none does. */
     static String safetyLine(MuseServer server) {
-        List<String> guards = server.engine().guardModels();
-        return guards.isEmpty() ? "Moderation: no guard model is installed (put a Llama Guard 3 GGUF in the model cache); /v1/moderations is unavailable "
-                + "and chats are not screened" : "Moderation: " + guards.getFirst() + " answers /v1/moderations (chats are not screened yet)";
+        return "Safety: " + server.screening();
     }
 
     static String url(String host, int port) {
@@ -112,7 +124,7 @@ final class ServeCommand implements Callable<Integer> {
             if (requireKeys && !store.keys().anyActive())
                 throw new IllegalArgumentException("binding to " + host + " requires API keys and there are none: create one with `muse keys create`");
             return new MuseServer(new MuseServer.Config(host, port, requireKeys, key -> store.keys().authenticate(key),
-                    (long) maxBodyMib << 20, maxTokens, maxConcurrent, rateLimit, allowImageUrls), engine, store);
+                    (long) maxBodyMib << 20, maxTokens, maxConcurrent, rateLimit, allowImageUrls, MuseServer.Connections.defaults(), safety()), engine, store);
         } catch (RuntimeException e) {
             store.close();
             engine.close();

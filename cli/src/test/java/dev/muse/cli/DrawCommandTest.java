@@ -13,24 +13,15 @@ import dev.muse.testkit.TinyPipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `muse draw` in process on a tiny random-weight diffusers folder: the PNG files, their parameters, the refusals. */
 class DrawCommandTest {
     @TempDir Path dir;
 
-    @BeforeEach
-    void home() {
-        System.setProperty("muse.home", dir.resolve("home").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        System.clearProperty("muse.home");
-    }
+    @RegisterExtension final MuseHome home = new MuseHome();
 
     @Test
     void drawsPngFilesThatKeepTheirParameters() throws IOException {
@@ -38,7 +29,7 @@ class DrawCommandTest {
         assertEquals(1, none.exitCode());
         assertTrue(none.err().contains("no image model in"), none.err());
 
-        Path models = Files.createDirectories(dir.resolve("home/models"));
+        Path models = Files.createDirectories(home.resolve("models"));
         new TinyPipeline(GgmlType.F16, 1).write(models.resolve("tiny-sd"));
         Path out = dir.resolve("fox.png");
         CliTest.Outcome draw = muse("draw", "a red fox in snow, watercolor", "--negative", "blurry", "--size", "96x64", "--steps", "2",

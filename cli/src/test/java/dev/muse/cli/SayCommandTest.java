@@ -10,24 +10,15 @@ import dev.muse.media.AudioDecoder;
 import dev.muse.testkit.TinyKokoro;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `muse say` in process on a random-weight Kokoro folder in the cache: the WAV file, the voices, the refusals. */
 class SayCommandTest {
     @TempDir Path dir;
 
-    @BeforeEach
-    void home() {
-        System.setProperty("muse.home", dir.resolve("home").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        System.clearProperty("muse.home");
-    }
+    @RegisterExtension final MuseHome home = new MuseHome();
 
     @Test
     void writesSpeechToAWavFile() throws Exception {
@@ -35,7 +26,7 @@ class SayCommandTest {
         assertEquals(1, none.exitCode());
         assertTrue(none.err().contains("no speech synthesis model in") && none.err().contains("muse pull kokoro"), none.err());
 
-        Path kokoro = TinyKokoro.write(Files.createDirectories(dir.resolve("home/models")).resolve("kokoro"), TinyKokoro.Shape.SMALL, 7, "af_test");
+        Path kokoro = TinyKokoro.write(Files.createDirectories(home.resolve("models")).resolve("kokoro"), TinyKokoro.Shape.SMALL, 7, "af_test");
         TinyKokoro.addVoice(kokoro, "bf_test", 8);
         CliTest.Outcome voices = muse("say", "--voices");
         assertEquals(0, voices.exitCode(), voices.err());

@@ -10,34 +10,25 @@ import dev.muse.media.PngWriter;
 import dev.muse.testkit.TinyPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `muse verify` on what `muse draw` made (signed by the installation's credentials), a changed copy and a plain file. */
 class VerifyCommandTest {
     @TempDir Path dir;
 
-    @BeforeEach
-    void home() {
-        System.setProperty("muse.home", dir.resolve("home").toString());
-    }
-
-    @AfterEach
-    void restore() {
-        System.clearProperty("muse.home");
-    }
+    @RegisterExtension final MuseHome home = new MuseHome();
 
     @Test
     void drawnPicturesCarryTrustedCredentialsThatAChangeBreaks() throws Exception {
-        Path models = Files.createDirectories(dir.resolve("home/models"));
+        Path models = Files.createDirectories(home.resolve("models"));
         new TinyPipeline(GgmlType.F16, 1).write(models.resolve("tiny-sd"));
         Path fox = dir.resolve("fox.png"), redrawn = dir.resolve("redrawn.jpg");
         CliTest.Outcome drawn = muse("draw", "a red fox", "--size", "64x64", "--steps", "1", "--seed", "9", "-o", fox.toString());
         assertEquals(0, drawn.exitCode(), drawn.err());
         assertEquals(0, muse("draw", "a cat", "--image", fox.toString(), "--strength", "0.5", "--steps", "2", "-o", redrawn.toString()).exitCode());
-        assertTrue(Files.isRegularFile(dir.resolve("home/credentials/chain.pem")), "the installation made its credentials at first use");
+        assertTrue(Files.isRegularFile(home.resolve("credentials/chain.pem")), "the installation made its credentials at first use");
 
         CliTest.Outcome ok = muse("verify", fox.toString(), redrawn.toString());
         assertEquals(0, ok.exitCode(), ok.out() + ok.err());

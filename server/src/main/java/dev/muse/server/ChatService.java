@@ -44,9 +44,11 @@ final class ChatService implements HttpService {
     private final Generations generations;
     private final Store store;
     private final ImageUrls imageUrls;
+    private final Screening screening;
 
-    ChatService(Engine engine, Access access, Generations generations, Store store, ImageUrls imageUrls) {
+    ChatService(Engine engine, Access access, Generations generations, Store store, Screening screening, ImageUrls imageUrls) {
         this.engine = engine;
+        this.screening = screening;
         this.access = access;
         this.generations = generations;
         this.store = store;
@@ -76,6 +78,7 @@ final class ChatService implements HttpService {
         if (ownTools != null && params.n() != 1) throw ApiException.invalid("n", "with Muse's tools there is one answer: 'n' must be 1");
         Tools tools = ToolParams.read(body, ownTools);
         try (AutoCloseable permit = access.generationPermit(owner)) {
+            screening.checkInput(input.messages()); // refused before anything is generated or stored
             if (conversationId == null) {
                 Generation generation = start(new ChatRequest(params.model(), input.messages(), mode, params.options()).withThoughtBudget(thoughtBudget)
                         .withTools(tools).withAgents(agents).withOwnTools(ownTools), 0);

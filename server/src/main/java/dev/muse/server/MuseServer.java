@@ -58,19 +58,28 @@ public final class MuseServer implements AutoCloseable {
      * @param keyOf       the key check used when keys are required: a presented secret to its valid key
      * @param connections how many connections are held at once and how long one may keep the server waiting
      */
+    /** Whether chats are screened by a guard model: always (no start without one), never, or whenever one is on offer. */
+    public enum Safety { ON, OFF, AUTO }
+
     public record Config(String host, int port, boolean requireKeys, Function<String, Optional<ApiKey>> keyOf,
                          long maxBodyBytes, int maxTokens, int maxConcurrentPerKey, int requestsPerMinute, boolean allowImageUrls,
-                         Connections connections) {
+                         Connections connections, Safety safety) {
         public Config {
             if (!requireKeys && !isLoopback(host))
                 throw new IllegalArgumentException("binding to " + host + " exposes the server beyond this machine: API keys are required there");
+        }
+
+        /** Screening chats whenever a guard model is on offer. */
+        public Config(String host, int port, boolean requireKeys, Function<String, Optional<ApiKey>> keyOf, long maxBodyBytes,
+                      int maxTokens, int maxConcurrentPerKey, int requestsPerMinute, boolean allowImageUrls, Connections connections) {
+            this(host, port, requireKeys, keyOf, maxBodyBytes, maxTokens, maxConcurrentPerKey, requestsPerMinute, allowImageUrls, connections, Safety.AUTO);
         }
 
         /** With the default connection limits. */
         public Config(String host, int port, boolean requireKeys, Function<String, Optional<ApiKey>> keyOf, long maxBodyBytes,
                       int maxTokens, int maxConcurrentPerKey, int requestsPerMinute, boolean allowImageUrls) {
             this(host, port, requireKeys, keyOf, maxBodyBytes, maxTokens, maxConcurrentPerKey, requestsPerMinute, allowImageUrls,
-                    Connections.defaults());
+                    Connections.defaults(), Safety.AUTO);
         }
 
         public static Config local(int port) {
@@ -104,6 +113,7 @@ public final class MuseServer implements AutoCloseable {
     private final Pulls pulls;
     private final SlowRequests slowRequests;
     private final HeapTrim heapTrim = new HeapTrim();
+    private final Screening screening;
 
     /** Serves the models of {@code engine}, keeping conversations in {@code store}; closing the server closes both. */
     public MuseServer(Config config, Engine engine, Store store) {
@@ -115,6 +125,7 @@ public final class MuseServer implements AutoCloseable {
         Access access = new Access(config.requireKeys(), config.keyOf(),
                 new Access.Limits(config.maxBodyBytes(), config.maxTokens(), config.maxConcurrentPerKey(), config.requestsPerMinute()), metrics);
         ClientWatch clients = new ClientWatch();
+        this.screening = new Screening(engine, config.safety());
         Generations generations = new Generations(metrics, clients);
         StudioAssets studio = new StudioAssets();
         HttpRouting.Builder routing = HttpRouting.builder()
@@ -130,6 +141,7 @@ public final class MuseServer implements AutoCloseable {
                     ObjectNode safety = body.putObject("safety");
                     safety.put("guard_model", guards.isEmpty() ? null : guards.getFirst());
                     safety.put("moderation", guards.isEmpty() ? "unavailable: no guard model (a Llama Guard 3 GGUF) is installed" : "available");
+                    safety.put("screening", screening.describe());
                     Json.send(res, 200, body);
                 })
                 .get("/metrics", (req, res) -> {
@@ -138,7 +150,7 @@ public final class MuseServer implements AutoCloseable {
                 })
                 .register("/v1/models", new ModelsService(engine))
                 .register("/v1/library", new LibraryService(pulls, config.maxBodyBytes()))
-                .register("/v1/chat/completions", new ChatService(engine, access, generations, store,
+                .register("/v1/chat/completions", new ChatService(engine, access, generations, store, screening,
                         new ImageUrls(config.allowImageUrls(), config.maxBodyBytes())))
                 .register("/v1/conversations", new ConversationService(store, access))
                 .register("/v1/completions", new CompletionsService(engine, access, generations))
@@ -231,6 +243,9 @@ public final class MuseServer implements AutoCloseable {
     public int port() { return server.port(); }
 
     public Engine engine() { return engine; }
+
+    /** Whether chats are screened now, and by which guard model: what /health and the start-up line say. */
+    public String screening() { return screening.describe(); }
 
     @Override public void close() {
         server.stop();

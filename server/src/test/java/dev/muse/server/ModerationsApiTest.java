@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * /v1/moderations answered by a guard model in the cache (a random-weight Llama-Guard-shaped model: what it writes is no
  * verdict, so every input is flagged, as moderation fails closed), through the official openai client; /health says
- * whether moderation has a guard model, and without one the endpoint says so.
+ * whether moderation has a guard model, and without one the endpoint says so; chats are screened by it (safety auto),
+ * a server with safety on does not start without one, and with safety off nothing is screened.
  */
 class ModerationsApiTest {
     @TempDir Path dir;
@@ -49,6 +50,42 @@ class ModerationsApiTest {
             assertEquals(400, bad.statusCode());
             assertEquals("input", TestServer.json(bad).get("error").get("param").asText());
             assertEquals(400, s.post("/v1/moderations", "{\"input\": []}").statusCode());
+
+            // with a guard on offer (safety auto), a chat's last user turn is screened first: this guard writes no
+            // verdict, so the turn is refused, as OpenAI refuses, before anything is generated
+            HttpResponse<String> chat = s.post("/v1/chat/completions", "{\"model\": \"tiny-chat\", \"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}], \"max_tokens\": 4}");
+            assertEquals(400, chat.statusCode(), chat.body());
+            JsonNode error = TestServer.json(chat).get("error");
+            assertEquals("content_policy_violation", error.get("code").asText());
+            assertTrue(error.get("message").asText().contains("llama-guard-3-1b-tiny: the guard model's verdict could not be read"), error.toString());
+            assertTrue(TestServer.json(s.get("/health")).get("safety").get("screening").asText().startsWith("auto: llama-guard-3-1b-tiny screens"));
         }
+    }
+
+    @Test
+    void safetyOnRefusesToStartWithoutAGuardAndOffScreensNothing() throws Exception {
+        Path models = java.nio.file.Files.createDirectories(dir.resolve("models"));
+        new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 31).write(models.resolve("tiny-chat.gguf"));
+        try (dev.muse.runtime.Engine engine = new dev.muse.runtime.Engine(new dev.muse.runtime.Engine.Config(java.util.List.of(), models, 1L << 30,
+                new dev.muse.runtime.Scheduler.Options(2, 256, 64)));
+             dev.muse.server.store.Store store = dev.muse.server.store.Store.open(dev.muse.server.store.StoreConfig.sqlite(dir.resolve("muse.db")))) {
+            IllegalStateException on = assertThrows(IllegalStateException.class, () -> new MuseServer(config(MuseServer.Safety.ON), engine, store));
+            assertTrue(on.getMessage().contains("--safety off"), on.getMessage());
+            new TinyModel(TinyFamily.LLAMA3, GgmlType.Q8_0, 41).write(models.resolve("llama-guard-3-1b-tiny.gguf"));
+            try (MuseServer off = new MuseServer(config(MuseServer.Safety.OFF), engine, store)) {
+                assertTrue(off.screening().startsWith("off: chats are not screened (the operator's choice); llama-guard-3-1b-tiny answers"), off.screening());
+                var http = java.net.http.HttpClient.newHttpClient();
+                HttpResponse<String> chat = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + off.port() + "/v1/chat/completions"))
+                        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"model\": \"tiny-chat\", \"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}], \"max_tokens\": 4}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, chat.statusCode(), chat.body());
+            }
+        }
+    }
+
+    static MuseServer.Config config(MuseServer.Safety safety) {
+        return new MuseServer.Config("127.0.0.1", 0, false, k -> java.util.Optional.empty(), 1 << 20, 256, 4, 600, false,
+                MuseServer.Connections.defaults(), safety);
     }
 }
