@@ -9,5 +9,7 @@ public enum FinishReason {
     /** The caller cancelled it (a client that went away, Stop in the studio). */
     CANCELLED,
     /** The model called functions ({@link Event.ToolCall}s) and waits for their results. */
-    TOOL_CALLS
+    TOOL_CALLS,
+    /** A safety screening stopped it: a guard model flagged the answer. */
+    CONTENT_FILTER
 }

@@ -82,7 +82,8 @@ final class ChatService implements HttpService {
             if (conversationId == null) {
                 Generation generation = start(new ChatRequest(params.model(), input.messages(), mode, params.options()).withThoughtBudget(thoughtBudget)
                         .withTools(tools).withAgents(agents).withOwnTools(ownTools), 0);
-                generations.run(req, res, Answers.Kind.CHAT, generation, params, Generations.Observer.NONE);
+                generations.run(req, res, Answers.Kind.CHAT, generation, params, screening.forOutput(input.messages(), params.n() == 1),
+                        Generations.Observer.NONE);
                 return;
             }
             if (params.n() != 1) throw ApiException.invalid("n", "a conversation stores one reply: 'n' must be 1 with 'conversation_id'");
@@ -114,7 +115,8 @@ final class ChatService implements HttpService {
             Message reply = store.messages().beginReply(owner, conversationId);
             long[] lastSave = {System.nanoTime()};
             String[] latest = {"", ""}; // thought, text
-            List<Generations.Choice> choices = generations.run(req, res, Answers.Kind.CHAT, generation, params, new Generations.Observer() {
+            List<Generations.Choice> choices = generations.run(req, res, Answers.Kind.CHAT, generation, params, screening.forOutput(input.messages(), true),
+                    new Generations.Observer() {
                 @Override public void onText(int index, String reasoning, String text) {
                     latest[0] = reasoning;
                     latest[1] = text;
@@ -130,6 +132,7 @@ final class ChatService implements HttpService {
 
                 @Override public void onFinished(List<Generations.Choice> finished) {
                     Generations.Choice c = finished.getFirst();
+                    if (c.refusal() != null) store.messages().refuse(owner, reply.id(), c.refusal()); // the stored turn says why
                     store.messages().finishReply(owner, reply.id(), TextNode.valueOf(c.text()), orNull(c.reasoning()),
                             new TokenUsage(c.done().promptTokens(), c.done().completionTokens(), generation.leftOutMessages()));
                 }

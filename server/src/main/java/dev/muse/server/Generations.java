@@ -1,6 +1,7 @@
 package dev.muse.server;
 
 import dev.muse.runtime.Event;
+import dev.muse.runtime.FinishReason;
 import dev.muse.runtime.Event.TokenLogprob;
 import dev.muse.runtime.Generation;
 import dev.muse.server.openai.Answers;
@@ -25,7 +26,7 @@ final class Generations {
      * What the caller may want to keep of a finished choice (the conversation store does): its text, and a reasoning
      * model's thought behind it (empty when none).
      */
-    record Choice(int index, String text, String reasoning, Event.Done done) {}
+    record Choice(int index, String text, String reasoning, Event.Done done, String refusal) {}
 
     /** Sees each choice's thought and text grow and then the finished choices (the conversation store saves both). */
     interface Observer {
@@ -54,10 +55,12 @@ final class Generations {
     /**
      * Answers the request; returns the finished choices, or none when the client went away: a stream finds out when a
      * write fails, a whole answer from the {@link ClientWatch} (which cancels the generation, so it stops holding a
-     * sequence slot and the key's permit).
+     * sequence slot and the key's permit). With a {@code screen}, the guard reads the answer as it grows and at its end: a
+     * choice it flags stops (finish reason {@code content_filter}, its text cut back to what was found safe, the reason as
+     * OpenAI's {@code refusal}).
      */
-    List<Choice> run(ServerRequest req, ServerResponse res, Answers.Kind kind, Generation generation, GenerationParams p, Observer observer)
-            throws InterruptedException {
+    List<Choice> run(ServerRequest req, ServerResponse res, Answers.Kind kind, Generation generation, GenerationParams p, Screening.Output screen,
+                     Observer observer) throws InterruptedException {
         try (generation; ClientWatch.Watch watch = p.stream() ? null : clients.watch(req, generation::cancel)) {
             Answers answers = new Answers(kind, p.model(), generation.leftOutMessages());
             EventStream stream = p.stream() ? new EventStream(res) : null;
@@ -83,6 +86,7 @@ final class Generations {
                         observer.onText(r.choice(), thought.toString(), texts.get(r.choice()).toString());
                     }
                     case Event.Token t -> {
+                        if (screen != null && screen.refusal(t.choice()) != null) continue; // stopped: what is still queued is dropped
                         StringBuilder text = texts.get(t.choice());
                         boolean first = text.isEmpty() && thoughts.get(t.choice()).isEmpty();
                         if (stream != null) {
@@ -92,6 +96,7 @@ final class Generations {
                         }
                         text.append(t.text());
                         observer.onText(t.choice(), thoughts.get(t.choice()).toString(), text.toString());
+                        if (screen != null && screen.flags(t.choice(), text.toString(), false)) generation.cancel();
                     }
                     case Event.ToolCall call -> {
                         boolean first = texts.get(call.choice()).isEmpty() && thoughts.get(call.choice()).isEmpty() && calls.get(call.choice()).isEmpty();
@@ -107,12 +112,18 @@ final class Generations {
                         if (stream != null && !stream.send(answers.toolStepChunk(step))) return List.of(); // client gone
                     }
                     case Event.Done d -> {
+                        if (screen != null && screen.flags(d.choice(), texts.get(d.choice()).toString(), true)) {
+                            d = new Event.Done(d.choice(), FinishReason.CONTENT_FILTER, d.promptTokens(), d.cachedPromptTokens(), d.completionTokens(),
+                                    d.firstTokenNanos(), d.totalNanos());
+                            texts.get(d.choice()).setLength(screen.safeLength(d.choice()));
+                        }
                         done[d.choice()] = d;
                         metrics.generated(p.model(), d);
                     }
                     case Event.Usage usage -> {
                         List<Choice> choices = new ArrayList<>();
-                        for (int i = 0; i < done.length; i++) choices.add(new Choice(i, texts.get(i).toString(), thoughts.get(i).toString(), done[i]));
+                        for (int i = 0; i < done.length; i++)
+                            choices.add(new Choice(i, texts.get(i).toString(), thoughts.get(i).toString(), done[i], screen == null ? null : screen.refusal(i)));
                         if (watch != null && watch.clientGone()) {
                             LOG.info("the client left before its answer was ready; generation cancelled after "
                                     + choices.stream().mapToInt(c -> c.done().completionTokens()).sum() + " tokens ("
@@ -122,13 +133,13 @@ final class Generations {
                         if (agents.any() || !steps.isEmpty()) observer.onWork(agents.any() ? agents.json() : null, steps.isEmpty() ? null : steps);
                         observer.onFinished(choices);
                         if (stream != null) {
-                            for (Choice c : choices) stream.send(answers.finish(c.index(), c.done().reason()));
+                            for (Choice c : choices) stream.send(answers.finish(c.index(), c.done().reason(), c.refusal()));
                             if (p.includeUsage()) stream.send(answers.usage(usage));
                             stream.done();
                         } else {
                             List<Answers.Choice> whole = choices.stream()
                                     .map(c -> new Answers.Choice(c.index(), c.text(), c.reasoning(), calls.get(c.index()), logprobs.get(c.index()),
-                                            c.done().reason())).toList();
+                                            c.done().reason(), c.refusal())).toList();
                             Json.send(res, 200, answers.whole(whole, usage, agents, steps));
                         }
                         return choices;

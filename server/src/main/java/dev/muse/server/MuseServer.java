@@ -117,6 +117,11 @@ public final class MuseServer implements AutoCloseable {
 
     /** Serves the models of {@code engine}, keeping conversations in {@code store}; closing the server closes both. */
     public MuseServer(Config config, Engine engine, Store store) {
+        this(config, engine, store, engine::moderate);
+    }
+
+    /** With chats screened by verdicts from {@code guard} (the screening's own tests choose what it flags). */
+    MuseServer(Config config, Engine engine, Store store, Screening.Guard guard) {
         this.engine = engine;
         this.store = store;
         this.pulls = new Pulls(engine.cacheFolder());
@@ -125,7 +130,7 @@ public final class MuseServer implements AutoCloseable {
         Access access = new Access(config.requireKeys(), config.keyOf(),
                 new Access.Limits(config.maxBodyBytes(), config.maxTokens(), config.maxConcurrentPerKey(), config.requestsPerMinute()), metrics);
         ClientWatch clients = new ClientWatch();
-        this.screening = new Screening(engine, config.safety());
+        this.screening = new Screening(engine, config.safety(), guard);
         Generations generations = new Generations(metrics, clients);
         StudioAssets studio = new StudioAssets();
         HttpRouting.Builder routing = HttpRouting.builder()

@@ -15,11 +15,19 @@ import java.util.stream.Collectors;
  * the server does not start without a guard model; {@code auto} screens whenever one is on offer; {@code off} never does.
  */
 final class Screening {
+    /** What answers a verdict: the engine running a guard model ({@link Engine#moderate}). */
+    interface Guard {
+        GuardVerdict moderate(String model, List<GuardPrompt.Turn> turns) throws InterruptedException;
+    }
+
     private final Engine engine;
+    private final Guard guard;
     private final MuseServer.Safety safety;
 
-    Screening(Engine engine, MuseServer.Safety safety) {
+    /** With verdicts from {@code guard}: the engine's, but for tests of the screening itself, which flag what they choose. */
+    Screening(Engine engine, MuseServer.Safety safety, Guard guard) {
         this.engine = engine;
+        this.guard = guard;
         this.safety = safety;
         if (safety == MuseServer.Safety.ON && engine.guardModels().isEmpty())
             throw new IllegalStateException("safety is on and no guard model is installed: put a Llama Guard 3 GGUF in the model cache, "
@@ -39,21 +47,75 @@ final class Screening {
 
     /** Refuses the request when the guard flags the last user turn's text. */
     void checkInput(List<ChatRequest.Message> messages) throws InterruptedException {
+        String guard = guard(), text = lastUserText(messages);
+        if (guard == null || text.isEmpty()) return;
+        GuardVerdict verdict = this.guard.moderate(guard, List.of(new GuardPrompt.Turn(true, text)));
+        if (!verdict.safe())
+            throw new ApiException(400, "invalid_request_error", "messages", "content_policy_violation",
+                    "Your message was refused by this server's safety screening (" + reasons(guard, verdict) + ")");
+    }
+
+    /**
+     * The screen of a chat's answer, or null when nothing screens: the guard reads the last user turn and the answer so
+     * far every {@value Output#WINDOW} characters while it streams ({@code whileStreaming}), and the whole answer at its end.
+     */
+    Output forOutput(List<ChatRequest.Message> messages, boolean whileStreaming) {
         String guard = guard();
-        if (guard == null) return;
+        if (guard == null) return null;
+        String asked = lastUserText(messages);
+        return asked.isEmpty() ? null : new Output(guard, asked, whileStreaming);
+    }
+
+    private static String lastUserText(List<ChatRequest.Message> messages) {
         ChatRequest.Message last = null;
         for (ChatRequest.Message m : messages) if (m.role().equals("user")) last = m;
-        if (last == null) return;
-        String text = last.content().stream().filter(p -> p instanceof ChatRequest.Text).map(p -> ((ChatRequest.Text) p).text())
+        if (last == null) return "";
+        return last.content().stream().filter(p -> p instanceof ChatRequest.Text).map(p -> ((ChatRequest.Text) p).text())
                 .collect(Collectors.joining("\n")).strip();
-        if (text.isEmpty()) return;
-        GuardVerdict verdict = engine.moderate(guard, List.of(new GuardPrompt.Turn(true, text)));
-        if (verdict.safe()) return;
+    }
+
+    private static String reasons(String guard, GuardVerdict verdict) {
         String why = verdict.readable()
                 ? verdict.hazards().isEmpty() ? "unsafe content" : verdict.hazards().stream().sorted().map(h -> h.name() + " " + h.title).collect(Collectors.joining(", "))
                 : "the guard model's verdict could not be read";
-        throw new ApiException(400, "invalid_request_error", "messages", "content_policy_violation",
-                "Your message was refused by this server's safety screening (" + guard + ": " + why + ")");
+        return guard + ": " + why;
+    }
+
+    /** One answer's screen: where each choice's text was last found safe, and the refusal once the guard flags it. */
+    final class Output {
+        static final int WINDOW = 512;
+        private final String guard, asked;
+        private final boolean whileStreaming;
+        private final java.util.Map<Integer, Integer> checked = new java.util.HashMap<>(), safe = new java.util.HashMap<>();
+        private final java.util.Map<Integer, String> refusals = new java.util.HashMap<>();
+
+        private Output(String guard, String asked, boolean whileStreaming) {
+            this.guard = guard;
+            this.asked = asked;
+            this.whileStreaming = whileStreaming;
+        }
+
+        /**
+         * Checks choice {@code index}'s text when a window has grown since the last check (or at its {@code end}); true
+         * when the guard flags it, after which {@link #refusal} says why and {@link #safeLength} how much was found safe.
+         */
+        boolean flags(int index, String text, boolean end) throws InterruptedException {
+            if (refusals.containsKey(index)) return true;
+            int last = checked.getOrDefault(index, 0);
+            if (text.isBlank() || text.length() == last || !end && (!whileStreaming || text.length() - last < WINDOW)) return false;
+            checked.put(index, text.length());
+            GuardVerdict verdict = Screening.this.guard.moderate(guard, List.of(new GuardPrompt.Turn(true, asked), new GuardPrompt.Turn(false, text)));
+            if (verdict.safe()) {
+                safe.put(index, text.length());
+                return false;
+            }
+            refusals.put(index, "The answer was stopped by this server's safety screening (" + reasons(guard, verdict) + ")");
+            return true;
+        }
+
+        String refusal(int index) { return refusals.get(index); }
+
+        int safeLength(int index) { return safe.getOrDefault(index, 0); }
     }
 
     /** What /health says of it. */

@@ -21,7 +21,7 @@ public final class Answers {
      * the functions it called.
      */
     public record Choice(int index, String text, String reasoning, List<Event.ToolCall> toolCalls, List<TokenLogprob> logprobs,
-                         FinishReason reason) {}
+                         FinishReason reason, String refusal) {}
 
     private final Kind kind;
     private final String id;
@@ -188,13 +188,15 @@ public final class Answers {
         return d.chunk();
     }
 
-    /** The chunk that ends one choice of a stream. */
-    public ObjectNode finish(int index, FinishReason reason) {
+    /** The chunk that ends one choice of a stream; a refusal (the safety screening's reason; null for none) rides in its delta. */
+    public ObjectNode finish(int index, FinishReason reason, String refusal) {
         ObjectNode chunk = Wire.head(id, chunkObject(), created, model);
         ObjectNode choice = chunk.putArray("choices").addObject();
         choice.put("index", index);
-        if (kind == Kind.CHAT) choice.putObject("delta");
-        else choice.put("text", "");
+        if (kind == Kind.CHAT) {
+            ObjectNode delta = choice.putObject("delta");
+            if (refusal != null) delta.put("refusal", refusal);
+        } else choice.put("text", "");
         choice.putNull("logprobs");
         choice.put("finish_reason", Wire.finishReason(reason));
         return chunk;
@@ -225,7 +227,8 @@ public final class Answers {
                 if (c.toolCalls().isEmpty() || !c.text().isEmpty()) message.put("content", c.text());
                 else message.putNull("content"); // OpenAI's form for a reply that only calls functions
                 if (!c.reasoning().isEmpty()) message.put("reasoning_content", c.reasoning());
-                message.putNull("refusal");
+                if (c.refusal() == null) message.putNull("refusal");
+                else message.put("refusal", c.refusal());
                 if (!c.toolCalls().isEmpty()) {
                     ArrayNode calls = message.putArray("tool_calls");
                     for (Event.ToolCall call : c.toolCalls()) calls.add(toolCall(call, false));

@@ -22,6 +22,7 @@ public final class Wire {
             case LENGTH -> "length";
             case CANCELLED -> null;
             case TOOL_CALLS -> "tool_calls";
+            case CONTENT_FILTER -> "content_filter";
         };
     }
 

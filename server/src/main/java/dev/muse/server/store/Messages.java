@@ -24,7 +24,7 @@ import java.util.Optional;
  * text so far (as often as the caller wants to risk losing), {@link #finishReply} marks it COMPLETE.
  */
 public final class Messages {
-    private static final String COLUMNS = "m.id, m.conversation_id, m.ordinal, m.role, m.content, m.reasoning, m.contemplation, m.tool_steps, m.status,"
+    private static final String COLUMNS = "m.id, m.conversation_id, m.ordinal, m.role, m.content, m.reasoning, m.contemplation, m.tool_steps, m.refusal, m.status,"
             + " m.prompt_tokens, m.completion_tokens, m.left_out_messages, m.created_at, m.updated_at";
     /** Unqualified, so that it reads the same in a SELECT over "messages m" and in an UPDATE of messages. */
     private static final String OWNED = "conversation_id IN (SELECT id FROM conversations WHERE owner = ?)";
@@ -80,6 +80,20 @@ public final class Messages {
      * ({@code {"agents": [...]}}) and the steps of Muse's own tools ({@code [...]}), each null to leave it as it is. A
      * reply that is already finished cannot change.
      */
+    /** Records why the server's safety screening stopped a reply (before {@link #finishReply}). */
+    public void refuse(String owner, String replyId, String refusal) {
+        Conversations.checkOwner(owner);
+        database.write(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE messages SET refusal = ? WHERE id = ? AND status = 'incomplete' AND " + OWNED)) {
+                update.setString(1, refusal);
+                update.setString(2, replyId);
+                update.setString(3, owner);
+                if (update.executeUpdate() == 0) throw notIncomplete(connection, owner, replyId);
+            }
+            return null;
+        });
+    }
+
     public void saveWork(String owner, String replyId, JsonNode contemplation, JsonNode toolSteps) {
         Conversations.checkOwner(owner);
         String agents = contemplation == null ? null : StoredJson.write(contemplation), steps = toolSteps == null ? null : StoredJson.write(toolSteps);
@@ -188,7 +202,7 @@ public final class Messages {
                 insert.executeUpdate();
             }
             List<Attachment> stored = insertAttachments(connection, id, attachments, now);
-            return new Message(id, conversationId, ordinal, role, content, null, null, null, status, null, now, now, stored);
+            return new Message(id, conversationId, ordinal, role, content, null, null, null, null, status, null, now, now, stored);
         });
     }
 
@@ -273,7 +287,7 @@ public final class Messages {
                 found.add(new Message(rows.getString("id"), rows.getString("conversation_id"), rows.getInt("ordinal"),
                         Role.fromWireName(rows.getString("role")), StoredJson.read(rows.getString("content")), rows.getString("reasoning"),
                         rows.getString("contemplation") == null ? null : StoredJson.read(rows.getString("contemplation")),
-                        rows.getString("tool_steps") == null ? null : StoredJson.read(rows.getString("tool_steps")),
+                        rows.getString("tool_steps") == null ? null : StoredJson.read(rows.getString("tool_steps")), rows.getString("refusal"),
                         MessageStatus.fromWireName(rows.getString("status")), usage, SqlValues.instant(rows, "created_at"),
                         SqlValues.instant(rows, "updated_at"), List.of()));
             }
@@ -303,7 +317,7 @@ public final class Messages {
         }
         List<Message> filled = new ArrayList<>(messages.size());
         for (Message m : messages) {
-            filled.add(new Message(m.id(), m.conversationId(), m.ordinal(), m.role(), m.content(), m.reasoning(), m.contemplation(), m.toolSteps(), m.status(), m.usage(),
+            filled.add(new Message(m.id(), m.conversationId(), m.ordinal(), m.role(), m.content(), m.reasoning(), m.contemplation(), m.toolSteps(), m.refusal(), m.status(), m.usage(),
                     m.createdAt(), m.updatedAt(), byMessage.get(m.id())));
         }
         return filled;
