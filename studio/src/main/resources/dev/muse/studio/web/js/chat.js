@@ -144,6 +144,12 @@ export class Chat {
           steps.push(event.tool_step);
           assistant.tool_steps = steps;
         }
+        if (delta.refusal) { // the server's safety screening stopped the answer: what was streamed is not shown (the stored reply keeps what was found safe)
+          assistant.refusal = delta.refusal;
+          text = '';
+          view.stream(text, thought);
+          continue;
+        }
         if (!delta.content && !delta.reasoning_content && !event.contemplation && !event.tool_step) continue;
         const now = performance.now();
         if (first === null) {

@@ -146,6 +146,7 @@ export class MessageView {
     else if (m.stopped) notes.push('Stopped. What was written so far is saved.');
     else if (m.interrupted) notes.push(`Cut off: ${m.interrupted}`);
     else if (m.status === 'incomplete' && m.role === 'assistant') notes.push('Incomplete: this answer was cut off before it finished.');
+    if (m.refusal) notes.push(m.refusal);
     const leftOut = m.role === 'assistant' ? m.usage?.left_out_messages ?? 0 : 0;
     if (leftOut > 0) notes.push(`Answered without the ${leftOut === 1 ? 'earliest message' : `${leftOut} earliest messages`}: the conversation no longer fits the model's context, so its oldest turns are left out.`);
     this.note.textContent = notes.join(' ');
