@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -82,12 +81,21 @@ public final class Credentials {
 
     /**
      * The credentials kept in {@code folder}, made there on first use (the folder only its owner may enter, the key only
-     * its owner may read). Two processes starting at once agree on one: the second finds the first's files.
+     * its owner may read). Two processes starting at once agree on one: a file lock lets one make them, the other then
+     * reads them.
      */
     public static synchronized Credentials installation(Path folder, String name) {
         Path chainFile = folder.resolve(CHAIN_FILE), keyFile = folder.resolve(KEY_FILE);
         try {
-            if (!Files.exists(chainFile)) makeIn(folder, name);
+            if (!Files.exists(chainFile)) {
+                Files.createDirectories(folder);
+                restrict(folder, "rwx------");
+                // another process (a second server, a test fork) may be making them too: one makes them while the other waits
+                try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(folder.resolve(".lock"),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE); var held = lock.lock()) {
+                    if (!Files.exists(chainFile)) makeIn(folder, name);
+                }
+            }
             return read(chainFile, keyFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or make the content credentials in " + folder + ": " + e.getMessage(), e);
@@ -123,8 +131,6 @@ public final class Credentials {
     }
 
     private static void makeIn(Path folder, String name) throws IOException {
-        Files.createDirectories(folder);
-        restrict(folder, "rwx------");
         Credentials made = generate(name);
         StringBuilder chainPem = new StringBuilder();
         for (X509Certificate c : made.chain) chainPem.append(pem("CERTIFICATE", encoded(c)));
@@ -133,11 +139,7 @@ public final class Credentials {
         Files.writeString(keyTemp, pem("PRIVATE KEY", made.key.getEncoded()));
         Files.writeString(chainTemp, chainPem);
         Files.move(keyTemp, folder.resolve(KEY_FILE), StandardCopyOption.ATOMIC_MOVE);
-        try { // the chain last: its presence says the pair is complete
-            Files.move(chainTemp, folder.resolve(CHAIN_FILE), StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException raced) {
-            Files.deleteIfExists(chainTemp);
-        }
+        Files.move(chainTemp, folder.resolve(CHAIN_FILE), StandardCopyOption.ATOMIC_MOVE); // the chain last: its presence says the pair is complete
     }
 
     /** Reads a chain (PEM certificates, signer first) and its PKCS#8 EC key. */

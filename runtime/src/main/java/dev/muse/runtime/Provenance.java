@@ -109,9 +109,11 @@ final class Provenance {
                     if (Files.getFileStore(temp).supportsFileAttributeView("posix"))
                         Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
                     Files.writeString(temp, Long.toHexString(new java.security.SecureRandom().nextLong()) + "\n");
-                    try {
-                        Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    try { // a link fails when another process made the key first: the first key stays, everyone reads it
+                        Files.createLink(file, temp);
                     } catch (java.nio.file.FileAlreadyExistsException raced) {
+                        // theirs is the key
+                    } finally {
                         Files.deleteIfExists(temp);
                     }
                 }
