@@ -372,7 +372,7 @@ public final class Engine implements AutoCloseable {
 
     /** The guard models on offer (Llama Guard, by their ids), first the one moderation uses when none is named. */
     public List<String> guardModels() {
-        return models().stream().map(ModelInfo::id).filter(Guard::isGuard).toList();
+        return residency.ids().stream().filter(Guard::isGuard).toList(); // asked on every screened chat: ids only
     }
 
     /** One pooled, normalised vector per input, from a model that declares a pooling type (an embedding model). */

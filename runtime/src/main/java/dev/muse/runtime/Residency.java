@@ -54,6 +54,11 @@ final class Residency implements AutoCloseable {
         return out;
     }
 
+    /** The ids of every model on offer: a folder listing, no file opened (cheap enough for every request). */
+    synchronized List<String> ids() {
+        return List.copyOf(catalog().keySet());
+    }
+
     /** The loaded model, loading it (and unloading idle ones to make room) if needed. */
     synchronized LoadedModel acquire(String id) {
         LoadedModel model = loaded.get(id);
