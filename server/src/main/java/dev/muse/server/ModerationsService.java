@@ -9,6 +9,7 @@ import dev.muse.safety.GuardVerdict;
 import dev.muse.safety.Hazard;
 import dev.muse.server.openai.ApiException;
 import dev.muse.server.openai.Json;
+import dev.muse.server.store.ModerationAudit;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -30,14 +31,36 @@ final class ModerationsService implements HttpService {
 
     private final Engine engine;
     private final Access access;
+    private final ModerationAudit audit;
 
-    ModerationsService(Engine engine, Access access) {
+    ModerationsService(Engine engine, Access access, ModerationAudit audit) {
         this.engine = engine;
         this.access = access;
+        this.audit = audit;
     }
 
     @Override public void routing(HttpRules rules) {
-        rules.post("/", this::moderate);
+        rules.post("/", this::moderate)
+                .get("/audit", this::audit);
+    }
+
+    /** {@code GET /v1/moderations/audit?limit=N}: what the screening blocked for the caller's key, newest first (no content). */
+    private void audit(ServerRequest req, ServerResponse res) {
+        int limit;
+        try {
+            limit = Integer.parseInt(req.query().first("limit").orElse("100"));
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("limit", "'limit' must be a number");
+        }
+        if (limit < 1 || limit > 1000) throw ApiException.invalid("limit", "'limit' must be 1 to 1000");
+        ArrayNode data = Json.MAPPER.createArrayNode();
+        for (ModerationAudit.Entry e : audit.list(Access.owner(req), limit))
+            data.addObject().put("id", e.id()).put("object", "moderation.block").put("created_at", e.createdAt().getEpochSecond()).put("stage", e.stage())
+                    .put("guard_model", e.guardModel()).put("hazards", e.hazards()).put("conversation_id", e.conversationId());
+        ObjectNode out = Json.object();
+        out.put("object", "list");
+        out.set("data", data);
+        Json.send(res, 200, out);
     }
 
     private void moderate(ServerRequest req, ServerResponse res) throws Exception {

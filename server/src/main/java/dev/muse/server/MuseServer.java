@@ -130,7 +130,7 @@ public final class MuseServer implements AutoCloseable {
         Access access = new Access(config.requireKeys(), config.keyOf(),
                 new Access.Limits(config.maxBodyBytes(), config.maxTokens(), config.maxConcurrentPerKey(), config.requestsPerMinute()), metrics);
         ClientWatch clients = new ClientWatch();
-        this.screening = new Screening(engine, config.safety(), guard);
+        this.screening = new Screening(engine, config.safety(), guard, store.moderationAudit());
         Generations generations = new Generations(metrics, clients);
         StudioAssets studio = new StudioAssets();
         HttpRouting.Builder routing = HttpRouting.builder()
@@ -164,7 +164,7 @@ public final class MuseServer implements AutoCloseable {
                 .register("/v1/audio", new SpeechService(engine, access, clients))
                 .register("/v1/images", new ImagesService(engine, access, clients))
                 .register("/v1/provenance", new ProvenanceService(engine))
-                .register("/v1/moderations", new ModerationsService(engine, access))
+                .register("/v1/moderations", new ModerationsService(engine, access, store.moderationAudit()))
                 .get("/", studio::index)
                 .register("/studio", studio)
                 .error(ApiException.class, (req, res, e) -> Json.send(res, e.status(), Json.error(e)))

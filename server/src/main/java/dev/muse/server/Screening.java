@@ -5,6 +5,7 @@ import dev.muse.runtime.Engine;
 import dev.muse.safety.GuardPrompt;
 import dev.muse.safety.GuardVerdict;
 import dev.muse.server.openai.ApiException;
+import dev.muse.server.store.ModerationAudit;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -13,6 +14,7 @@ import java.util.stream.Collectors;
  * the last user turn's text goes to Llama Guard, and a turn it flags (or answers unreadably: screening fails closed) is
  * refused with OpenAI's {@code content_policy_violation} before anything is generated or stored. With safety {@code on}
  * the server does not start without a guard model; {@code auto} screens whenever one is on offer; {@code off} never does.
+ * Every block goes into the key's audit trail ({@link ModerationAudit}: when, what stage, which hazards; not the content).
  */
 final class Screening {
     /** What answers a verdict: the engine running a guard model ({@link Engine#moderate}). */
@@ -23,12 +25,14 @@ final class Screening {
     private final Engine engine;
     private final Guard guard;
     private final MuseServer.Safety safety;
+    private final ModerationAudit audit;
 
     /** With verdicts from {@code guard}: the engine's, but for tests of the screening itself, which flag what they choose. */
-    Screening(Engine engine, MuseServer.Safety safety, Guard guard) {
+    Screening(Engine engine, MuseServer.Safety safety, Guard guard, ModerationAudit audit) {
         this.engine = engine;
         this.guard = guard;
         this.safety = safety;
+        this.audit = audit;
         if (safety == MuseServer.Safety.ON && engine.guardModels().isEmpty())
             throw new IllegalStateException("safety is on and no guard model is installed: put a Llama Guard 3 GGUF in the model cache, "
                     + "or start with --safety off to serve unscreened");
@@ -45,25 +49,30 @@ final class Screening {
 
     MuseServer.Safety safety() { return safety; }
 
-    /** Refuses the request when the guard flags the last user turn's text. */
-    void checkInput(List<ChatRequest.Message> messages) throws InterruptedException {
+    /** Refuses the request when the guard flags the last user turn's text; the block goes into {@code owner}'s audit trail. */
+    void checkInput(List<ChatRequest.Message> messages, String owner, String conversationId) throws InterruptedException {
         String guard = guard(), text = lastUserText(messages);
         if (guard == null || text.isEmpty()) return;
         GuardVerdict verdict = this.guard.moderate(guard, List.of(new GuardPrompt.Turn(true, text)));
-        if (!verdict.safe())
-            throw new ApiException(400, "invalid_request_error", "messages", "content_policy_violation",
-                    "Your message was refused by this server's safety screening (" + reasons(guard, verdict) + ")");
+        if (verdict.safe()) return;
+        audit.record(owner, "input", guard, codes(verdict), conversationId);
+        throw new ApiException(400, "invalid_request_error", "messages", "content_policy_violation",
+                "Your message was refused by this server's safety screening (" + reasons(guard, verdict) + ")");
+    }
+
+    private static String codes(GuardVerdict verdict) {
+        return verdict.hazards().stream().sorted().map(Enum::name).collect(Collectors.joining(","));
     }
 
     /**
      * The screen of a chat's answer, or null when nothing screens: the guard reads the last user turn and the answer so
      * far every {@value Output#WINDOW} characters while it streams ({@code whileStreaming}), and the whole answer at its end.
      */
-    Output forOutput(List<ChatRequest.Message> messages, boolean whileStreaming) {
+    Output forOutput(List<ChatRequest.Message> messages, boolean whileStreaming, String owner, String conversationId) {
         String guard = guard();
         if (guard == null) return null;
         String asked = lastUserText(messages);
-        return asked.isEmpty() ? null : new Output(guard, asked, whileStreaming);
+        return asked.isEmpty() ? null : new Output(guard, asked, whileStreaming, owner, conversationId);
     }
 
     private static String lastUserText(List<ChatRequest.Message> messages) {
@@ -84,15 +93,17 @@ final class Screening {
     /** One answer's screen: where each choice's text was last found safe, and the refusal once the guard flags it. */
     final class Output {
         static final int WINDOW = 512;
-        private final String guard, asked;
+        private final String guard, asked, owner, conversationId;
         private final boolean whileStreaming;
         private final java.util.Map<Integer, Integer> checked = new java.util.HashMap<>(), safe = new java.util.HashMap<>();
         private final java.util.Map<Integer, String> refusals = new java.util.HashMap<>();
 
-        private Output(String guard, String asked, boolean whileStreaming) {
+        private Output(String guard, String asked, boolean whileStreaming, String owner, String conversationId) {
             this.guard = guard;
             this.asked = asked;
             this.whileStreaming = whileStreaming;
+            this.owner = owner;
+            this.conversationId = conversationId;
         }
 
         /**
@@ -110,6 +121,7 @@ final class Screening {
                 return false;
             }
             refusals.put(index, "The answer was stopped by this server's safety screening (" + reasons(guard, verdict) + ")");
+            audit.record(owner, "output", guard, codes(verdict), conversationId);
             return true;
         }
 

@@ -86,6 +86,17 @@ class ScreeningTest {
             JsonNode reply = stored.get("messages").get(1);
             assertTrue(reply.get("refusal").asText().contains("S1 Violent Crimes, S10 Hate"), stored.toString());
             assertEquals("complete", reply.get("status").asText());
+
+            // the audit trail: each block, newest first, its stage and hazards, never the content
+            JsonNode audit = Json.MAPPER.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/v1/moderations/audit")).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals(4, audit.get("data").size(), audit.toString());
+            JsonNode newest = audit.get("data").get(0);
+            assertEquals("output", newest.get("stage").asText());
+            assertEquals("S1,S10", newest.get("hazards").asText());
+            assertEquals("llama-guard-3-1b-fake", newest.get("guard_model").asText());
+            assertEquals(id, newest.get("conversation_id").asText());
+            assertFalse(audit.toString().contains("Tell me"), "the blocked content is not kept");
         }
     }
 }

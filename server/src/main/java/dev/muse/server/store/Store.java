@@ -25,12 +25,14 @@ public final class Store implements AutoCloseable {
     private final ApiKeys keys;
     private final Conversations conversations;
     private final Messages messages;
+    private final ModerationAudit moderationAudit;
 
     private Store(Database database, Clock clock) {
         this.database = database;
         this.keys = new ApiKeys(database, clock);
         this.conversations = new Conversations(database, clock);
         this.messages = new Messages(database, clock);
+        this.moderationAudit = new ModerationAudit(database, clock);
     }
 
     /** Opens (creating and migrating as needed) the database the configuration names. */
@@ -58,6 +60,9 @@ public final class Store implements AutoCloseable {
     public Conversations conversations() { return conversations; }
 
     public Messages messages() { return messages; }
+
+    /** What the safety screening blocked, per key. */
+    public ModerationAudit moderationAudit() { return moderationAudit; }
 
     /** For tests: JDBC connections open right now. */
     int openConnections() { return database.openConnections(); }
