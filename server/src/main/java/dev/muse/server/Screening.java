@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * What people send is screened by the guard model before a chat answers it (the operator's {@link MuseServer.Safety}):
- * the last user turn's text goes to Llama Guard, and a turn it flags (or answers unreadably: screening fails closed) is
- * refused with OpenAI's {@code content_policy_violation} before anything is generated or stored. With safety {@code on}
+ * Chats screened by the guard model (the operator's {@link MuseServer.Safety}): the last user turn's text goes to Llama
+ * Guard before anything is generated, and a turn it flags (or answers unreadably: screening fails closed) is refused
+ * with OpenAI's {@code content_policy_violation} before anything is stored; the answer is read as it streams
+ * ({@link Output}). With safety {@code on}
  * the server does not start without a guard model; {@code auto} screens whenever one is on offer; {@code off} never does.
  * Every block goes into the key's audit trail ({@link ModerationAudit}: when, what stage, which hazards; not the content).
  */
@@ -46,8 +47,6 @@ final class Screening {
     private String firstGuard() {
         return engine.guardModels().stream().findFirst().orElse(null);
     }
-
-    MuseServer.Safety safety() { return safety; }
 
     /** Refuses the request when the guard flags the last user turn's text; the block goes into {@code owner}'s audit trail. */
     void checkInput(List<ChatRequest.Message> messages, String owner, String conversationId) throws InterruptedException {
