@@ -31,7 +31,7 @@ function difference(a, b, from = 0, to = a.width) {
 
 /**
  * Draw, watch it form, find it again after a reload, draw a variation, then paint over its left part and redraw only
- * that: the right part keeps its pixels exactly, the painted part changes.
+ * that: the right part keeps its pixels (but for the watermark every new picture gets), the painted part changes.
  */
 export async function create(t) {
   await open(t);
@@ -123,7 +123,8 @@ export async function create(t) {
   const edited = t.page.locator('.message.assistant').nth(2);
   await edited.getByText('strength 1').waitFor();
   const inpainted = await pixels(t, edited.getByRole('img', { name: 'Generated image 1' }));
-  t.check(difference(inpainted, drawn, 48, 64) === 0, 'the unpainted right part keeps its pixels exactly');
+  const unpainted = difference(inpainted, drawn, 48, 64);
+  t.check(unpainted < 4, `the unpainted right part keeps its pixels, but for the new picture's watermark (mean change ${unpainted.toFixed(2)} levels)`);
   const painted = difference(inpainted, drawn, 0, 16);
   t.check(painted > 5, `the painted left part is redrawn (mean change ${painted.toFixed(1)} levels)`);
   const stored = await t.api('GET', `v1/conversations/${new URLSearchParams(new URL(t.page.url()).hash.slice(1)).get('c')}`);
