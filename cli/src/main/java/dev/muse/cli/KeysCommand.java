@@ -1,5 +1,6 @@
 package dev.muse.cli;
 
+import dev.muse.safety.SafetyPolicy;
 import dev.muse.server.store.ApiKey;
 import dev.muse.server.store.CreatedKey;
 import dev.muse.server.store.Store;
@@ -42,16 +43,22 @@ final class KeysCommand implements Runnable {
         @Option(names = "--tools", description = "its chats have Muse's own tools (calculator, drawing, speech) unless a request sends muse_tools: false")
         boolean tools;
 
+        @Option(names = "--safety-policy", paramLabel = "S6=flag,S13=off,...",
+                description = "what the safety screening does with each hazard (S1-S14) for this key: block (every one's default), flag (let through, recorded) or off")
+        String safetyPolicy;
+
         @Option(names = "--text-watermark", description = "the text it generates carries this installation's text watermark (muse verify --text detects it)")
         boolean textWatermark;
 
         @Override public Integer call() {
             try (Store store = Store.openFromEnvironment()) {
-                CreatedKey created = store.keys().create(name, admin, tools, textWatermark);
+                String policy = safetyPolicy == null ? null : SafetyPolicy.parse(safetyPolicy).toString(); // checked, and written as Muse writes it
+                CreatedKey created = store.keys().create(name, admin, tools, textWatermark, policy == null || policy.isEmpty() ? null : policy);
                 // The secret alone on stdout, so `muse keys create > file` captures just the key; the rest is for people.
                 System.out.println(created.secret());
                 System.err.println("Created " + (admin ? "admin " : "") + "API key " + (tools ? "with Muse's tools " : "")
-                        + (textWatermark ? "whose text is watermarked " : "") + created.key().id() + " (" + created.key().name() + ").");
+                        + (textWatermark ? "whose text is watermarked " : "") + (created.key().safetyPolicy() != null ? "(safety policy " + created.key().safetyPolicy() + ") " : "")
+                        + created.key().id() + " (" + created.key().name() + ").");
                 System.err.println("Copy the secret above now: Muse keeps only its hash, so it cannot be shown again.");
                 System.err.println("Clients send it as the header  Authorization: Bearer <secret>");
             }

@@ -52,6 +52,15 @@ class KeysCommandTest {
             assertTrue(store.keys().authenticate(assistant.out().strip()).orElseThrow().museTools(), "--tools: its chats have Muse's tools");
             assertFalse(store.keys().authenticate(ops.out().strip()).orElseThrow().museTools(), "others' do not");
         }
+        CliTest.Outcome fiction = CliTest.muse("keys", "create", "--name", "fiction", "--safety-policy", "s1=flag, S13=off");
+        assertEquals(0, fiction.exitCode(), fiction.err());
+        assertTrue(fiction.err().contains("(safety policy S1=flag,S13=off)"), fiction.err());
+        try (Store store = Store.open(StoreConfig.sqlite(home.resolve("muse.db")))) {
+            assertEquals("S1=flag,S13=off", store.keys().authenticate(fiction.out().strip()).orElseThrow().safetyPolicy());
+        }
+        CliTest.Outcome bad = CliTest.muse("keys", "create", "--name", "x", "--safety-policy", "S99=off");
+        assertNotEquals(0, bad.exitCode());
+        assertTrue(bad.err().contains("CATEGORY=ACTION"), bad.err());
 
         CliTest.Outcome listed = CliTest.muse("keys", "list");
         assertEquals(0, listed.exitCode(), listed.err());

@@ -1,5 +1,6 @@
 package dev.muse.server;
 
+import dev.muse.safety.SafetyPolicy;
 import dev.muse.server.openai.ApiException;
 import dev.muse.server.openai.Json;
 import dev.muse.server.store.ApiKey;
@@ -56,6 +57,7 @@ final class Access implements Filter {
                 req.context().register("muse.admin", caller.admin());
                 req.context().register("muse.tools", caller.museTools());
                 req.context().register("muse.text_watermark", caller.textWatermark());
+                req.context().register("muse.safety_policy", caller.safetyPolicy());
             }
             chain.proceed();
         } catch (ApiException e) {
@@ -73,6 +75,11 @@ final class Access implements Filter {
     /** Whether the caller's key gives its chats Muse's own tools unless a request says otherwise (muse keys create --tools). */
     static boolean keyHasTools(ServerRequest req) {
         return req.context().get("muse.tools", Boolean.class).orElse(false);
+    }
+
+    /** What the safety screening does with each hazard for the caller's key. */
+    static SafetyPolicy safetyPolicy(ServerRequest req) {
+        return req.context().get("muse.safety_policy", SafetyPolicy.class).orElse(SafetyPolicy.DEFAULT);
     }
 
     /** Whether the caller's key has its generated text watermarked. */
@@ -99,14 +106,14 @@ final class Access implements Filter {
      * Who a request comes from, whether it may act on the whole server, whether its chats have Muse's tools by default,
      * and whether its text carries the text watermark.
      */
-    private record Caller(String owner, boolean admin, boolean museTools, boolean textWatermark) {}
+    private record Caller(String owner, boolean admin, boolean museTools, boolean textWatermark, SafetyPolicy safetyPolicy) {}
 
     private Caller authenticate(RoutingRequest req) {
-        if (!requireKeys) return new Caller(Store.LOCAL_OWNER, true, false, false); // a single-user, loopback-only server
+        if (!requireKeys) return new Caller(Store.LOCAL_OWNER, true, false, false, SafetyPolicy.DEFAULT); // a single-user, loopback-only server
         Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
         if (header.isEmpty() || !header.get().regionMatches(true, 0, "Bearer ", 0, 7))
             throw ApiException.unauthorized("You didn't provide an API key. Provide it in the Authorization header: 'Authorization: Bearer YOUR_KEY'");
-        return keyOf.apply(header.get().substring(7).trim()).map(key -> new Caller(key.owner(), key.admin(), key.museTools(), key.textWatermark()))
+        return keyOf.apply(header.get().substring(7).trim()).map(key -> new Caller(key.owner(), key.admin(), key.museTools(), key.textWatermark(), SafetyPolicy.parse(key.safetyPolicy())))
                 .orElseThrow(() -> ApiException.unauthorized("Incorrect API key provided"));
     }
 

@@ -78,11 +78,11 @@ final class ChatService implements HttpService {
         if (ownTools != null && params.n() != 1) throw ApiException.invalid("n", "with Muse's tools there is one answer: 'n' must be 1");
         Tools tools = ToolParams.read(body, ownTools);
         try (AutoCloseable permit = access.generationPermit(owner)) {
-            screening.checkInput(input.messages(), owner, conversationId); // refused before anything is generated or stored
+            screening.checkInput(input.messages(), owner, conversationId, Access.safetyPolicy(req)); // refused before anything is generated or stored
             if (conversationId == null) {
                 Generation generation = start(new ChatRequest(params.model(), input.messages(), mode, params.options()).withThoughtBudget(thoughtBudget)
                         .withTools(tools).withAgents(agents).withOwnTools(ownTools), 0);
-                generations.run(req, res, Answers.Kind.CHAT, generation, params, screening.forOutput(input.messages(), params.n() == 1, owner, null),
+                generations.run(req, res, Answers.Kind.CHAT, generation, params, screening.forOutput(input.messages(), params.n() == 1, owner, null, Access.safetyPolicy(req)),
                         Generations.Observer.NONE);
                 return;
             }
@@ -115,7 +115,7 @@ final class ChatService implements HttpService {
             Message reply = store.messages().beginReply(owner, conversationId);
             long[] lastSave = {System.nanoTime()};
             String[] latest = {"", ""}; // thought, text
-            List<Generations.Choice> choices = generations.run(req, res, Answers.Kind.CHAT, generation, params, screening.forOutput(input.messages(), true, owner, conversationId),
+            List<Generations.Choice> choices = generations.run(req, res, Answers.Kind.CHAT, generation, params, screening.forOutput(input.messages(), true, owner, conversationId, Access.safetyPolicy(req)),
                     new Generations.Observer() {
                 @Override public void onText(int index, String reasoning, String text) {
                     latest[0] = reasoning;

@@ -44,7 +44,7 @@ final class ModerationsService implements HttpService {
                 .get("/audit", this::audit);
     }
 
-    /** {@code GET /v1/moderations/audit?limit=N}: what the screening blocked for the caller's key, newest first (no content). */
+    /** {@code GET /v1/moderations/audit?limit=N}: what the screening blocked or flagged for the caller's key, newest first (no content). */
     private void audit(ServerRequest req, ServerResponse res) {
         int limit;
         try {
@@ -55,7 +55,7 @@ final class ModerationsService implements HttpService {
         if (limit < 1 || limit > 1000) throw ApiException.invalid("limit", "'limit' must be 1 to 1000");
         ArrayNode data = Json.MAPPER.createArrayNode();
         for (ModerationAudit.Entry e : audit.list(Access.owner(req), limit))
-            data.addObject().put("id", e.id()).put("object", "moderation.block").put("created_at", e.createdAt().getEpochSecond()).put("stage", e.stage())
+            data.addObject().put("id", e.id()).put("object", "moderation.block").put("created_at", e.createdAt().getEpochSecond()).put("stage", e.stage()).put("action", e.action())
                     .put("guard_model", e.guardModel()).put("hazards", e.hazards()).put("conversation_id", e.conversationId());
         ObjectNode out = Json.object();
         out.put("object", "list");

@@ -4,6 +4,7 @@ import dev.muse.runtime.ChatRequest;
 import dev.muse.runtime.Engine;
 import dev.muse.safety.GuardPrompt;
 import dev.muse.safety.GuardVerdict;
+import dev.muse.safety.SafetyPolicy;
 import dev.muse.server.openai.ApiException;
 import dev.muse.server.store.ModerationAudit;
 import java.util.List;
@@ -48,15 +49,20 @@ final class Screening {
         return engine.guardModels().stream().findFirst().orElse(null);
     }
 
-    /** Refuses the request when the guard flags the last user turn's text; the block goes into {@code owner}'s audit trail. */
-    void checkInput(List<ChatRequest.Message> messages, String owner, String conversationId) throws InterruptedException {
+    /**
+     * Refuses the request when the guard flags the last user turn's text and the key's {@code policy} blocks what it found
+     * (a flag it lets through is only recorded); either goes into {@code owner}'s audit trail.
+     */
+    void checkInput(List<ChatRequest.Message> messages, String owner, String conversationId, SafetyPolicy policy) throws InterruptedException {
         String guard = guard(), text = lastUserText(messages);
         if (guard == null || text.isEmpty()) return;
         GuardVerdict verdict = this.guard.moderate(guard, List.of(new GuardPrompt.Turn(true, text)));
-        if (verdict.safe()) return;
-        audit.record(owner, "input", guard, codes(verdict), conversationId);
-        throw new ApiException(400, "invalid_request_error", "messages", "content_policy_violation",
-                "Your message was refused by this server's safety screening (" + reasons(guard, verdict) + ")");
+        SafetyPolicy.Action action = policy.decide(verdict);
+        if (action == SafetyPolicy.Action.ALLOW) return;
+        audit.record(owner, "input", action == SafetyPolicy.Action.BLOCK ? "blocked" : "flagged", guard, codes(verdict), conversationId);
+        if (action == SafetyPolicy.Action.BLOCK)
+            throw new ApiException(400, "invalid_request_error", "messages", "content_policy_violation",
+                    "Your message was refused by this server's safety screening (" + reasons(guard, verdict) + ")");
     }
 
     private static String codes(GuardVerdict verdict) {
@@ -67,11 +73,11 @@ final class Screening {
      * The screen of a chat's answer, or null when nothing screens: the guard reads the last user turn and the answer so
      * far every {@value Output#WINDOW} characters while it streams ({@code whileStreaming}), and the whole answer at its end.
      */
-    Output forOutput(List<ChatRequest.Message> messages, boolean whileStreaming, String owner, String conversationId) {
+    Output forOutput(List<ChatRequest.Message> messages, boolean whileStreaming, String owner, String conversationId, SafetyPolicy policy) {
         String guard = guard();
         if (guard == null) return null;
         String asked = lastUserText(messages);
-        return asked.isEmpty() ? null : new Output(guard, asked, whileStreaming, owner, conversationId);
+        return asked.isEmpty() ? null : new Output(guard, asked, whileStreaming, owner, conversationId, policy);
     }
 
     private static String lastUserText(List<ChatRequest.Message> messages) {
@@ -94,10 +100,13 @@ final class Screening {
         static final int WINDOW = 512;
         private final String guard, asked, owner, conversationId;
         private final boolean whileStreaming;
+        private final SafetyPolicy policy;
+        private final java.util.Set<Integer> flagged = new java.util.HashSet<>();
         private final java.util.Map<Integer, Integer> checked = new java.util.HashMap<>(), safe = new java.util.HashMap<>();
         private final java.util.Map<Integer, String> refusals = new java.util.HashMap<>();
 
-        private Output(String guard, String asked, boolean whileStreaming, String owner, String conversationId) {
+        private Output(String guard, String asked, boolean whileStreaming, String owner, String conversationId, SafetyPolicy policy) {
+            this.policy = policy;
             this.guard = guard;
             this.asked = asked;
             this.whileStreaming = whileStreaming;
@@ -115,12 +124,15 @@ final class Screening {
             if (text.isBlank() || text.length() == last || !end && (!whileStreaming || text.length() - last < WINDOW)) return false;
             checked.put(index, text.length());
             GuardVerdict verdict = Screening.this.guard.moderate(guard, List.of(new GuardPrompt.Turn(true, asked), new GuardPrompt.Turn(false, text)));
-            if (verdict.safe()) {
+            SafetyPolicy.Action action = policy.decide(verdict);
+            if (action != SafetyPolicy.Action.BLOCK) {
+                if (action == SafetyPolicy.Action.FLAG && flagged.add(index)) // recorded once per answer, let through
+                    audit.record(owner, "output", "flagged", guard, codes(verdict), conversationId);
                 safe.put(index, text.length());
                 return false;
             }
             refusals.put(index, "The answer was stopped by this server's safety screening (" + reasons(guard, verdict) + ")");
-            audit.record(owner, "output", guard, codes(verdict), conversationId);
+            audit.record(owner, "output", "blocked", guard, codes(verdict), conversationId);
             return true;
         }
 

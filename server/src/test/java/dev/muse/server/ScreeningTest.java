@@ -97,6 +97,41 @@ class ScreeningTest {
             assertEquals("llama-guard-3-1b-fake", newest.get("guard_model").asText());
             assertEquals(id, newest.get("conversation_id").asText());
             assertFalse(audit.toString().contains("Tell me"), "the blocked content is not kept");
+            assertEquals("blocked", newest.get("action").asText());
         }
+    }
+
+    @Test
+    void aKeysPolicyMayLetAHazardThroughAndOnlyRecordIt() throws Exception {
+        Path models = Files.createDirectories(dir.resolve("models"));
+        new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 31).write(models.resolve("tiny-chat.gguf"));
+        new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 32).write(models.resolve("llama-guard-3-1b-fake.gguf"));
+        Screening.Guard guard = (model, turns) -> GuardVerdict.parse(!turns.getLast().user() && turns.getLast().content().length() >= FLAGGED ? "unsafe\nS1,S10" : "safe", Double.NaN);
+        try (Engine engine = new Engine(new Engine.Config(List.of(), models, 1L << 30, new Scheduler.Options(2, 1024, 64)));
+             Store store = Store.open(StoreConfig.sqlite(dir.resolve("muse.db")))) {
+            String lenient = store.keys().create("fiction", false, false, false, "S1=flag,S10=flag").secret(), strict = store.keys().create("kids").secret();
+            try (MuseServer server = new MuseServer(new MuseServer.Config("127.0.0.1", 0, true, k -> store.keys().authenticate(k), 1 << 20, 2048, 4, 600, false,
+                    MuseServer.Connections.defaults(), MuseServer.Safety.ON), engine, store, guard)) {
+                String ask = "{\"model\": \"tiny-chat\", \"messages\": [{\"role\": \"user\", \"content\": \"Tell me a story.\"}], \"max_tokens\": 60, \"temperature\": 0}";
+                JsonNode let = send(server, "POST", "/v1/chat/completions", ask, lenient);
+                assertNotEquals("content_filter", let.get("choices").get(0).get("finish_reason").asText(), let.toString());
+                assertTrue(let.get("choices").get(0).get("message").get("refusal").isNull());
+                JsonNode stopped = send(server, "POST", "/v1/chat/completions", ask, strict);
+                assertEquals("content_filter", stopped.get("choices").get(0).get("finish_reason").asText(), stopped.toString());
+                JsonNode flagged = send(server, "GET", "/v1/moderations/audit", null, lenient).get("data");
+                assertEquals(1, flagged.size(), flagged.toString());
+                assertEquals("flagged", flagged.get(0).get("action").asText());
+                assertEquals("S1,S10", flagged.get(0).get("hazards").asText());
+                JsonNode blocked = send(server, "GET", "/v1/moderations/audit", null, strict).get("data");
+                assertEquals(1, blocked.size(), "each key sees its own: " + blocked);
+                assertEquals("blocked", blocked.get(0).get("action").asText());
+            }
+        }
+    }
+
+    static JsonNode send(MuseServer server, String method, String path, String json, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return Json.MAPPER.readTree(HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 }

@@ -28,7 +28,7 @@ public final class ApiKeys {
     /** last_used_at is a hint for people, not an audit log: refresh it at most this often, not on every request. */
     static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
 
-    private static final String COLUMNS = "id, name, prefix, created_at, last_used_at, revoked_at, admin, muse_tools, text_watermark";
+    private static final String COLUMNS = "id, name, prefix, created_at, last_used_at, revoked_at, admin, muse_tools, text_watermark, safety_policy";
 
     private final Database database;
     private final Clock clock;
@@ -58,13 +58,18 @@ public final class ApiKeys {
 
     /** As {@link #create(String, boolean, boolean)}, and with {@code textWatermark} the text it generates carries the installation's text watermark. */
     public CreatedKey create(String name, boolean admin, boolean museTools, boolean textWatermark) {
+        return create(name, admin, museTools, textWatermark, null);
+    }
+
+    /** As {@link #create(String, boolean, boolean, boolean)}, with the safety screening's policy for it (null: block every hazard). */
+    public CreatedKey create(String name, boolean admin, boolean museTools, boolean textWatermark, String safetyPolicy) {
         String cleanName = name == null || name.isBlank() ? "unnamed" : name.strip();
         if (cleanName.length() > 200) throw new IllegalArgumentException("key name longer than 200 characters");
         String secret = SECRET_START + RandomIds.urlSafe(SECRET_RANDOM_BYTES);
-        ApiKey key = new ApiKey(RandomIds.next("key_"), cleanName, secret.substring(0, PREFIX_LENGTH), now(), null, null, admin, museTools, textWatermark);
+        ApiKey key = new ApiKey(RandomIds.next("key_"), cleanName, secret.substring(0, PREFIX_LENGTH), now(), null, null, admin, museTools, textWatermark, safetyPolicy);
         database.write(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO api_keys (id, name, prefix, secret_sha256, created_at, admin, muse_tools, text_watermark) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO api_keys (id, name, prefix, secret_sha256, created_at, admin, muse_tools, text_watermark, safety_policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, key.id());
                 insert.setString(2, key.name());
                 insert.setString(3, key.prefix());
@@ -73,6 +78,7 @@ public final class ApiKeys {
                 insert.setBoolean(6, admin);
                 insert.setBoolean(7, museTools);
                 insert.setBoolean(8, textWatermark);
+                insert.setString(9, safetyPolicy);
                 return insert.executeUpdate();
             }
         });
@@ -121,7 +127,7 @@ public final class ApiKeys {
                 update.setString(2, key.id());
                 update.executeUpdate();
             }
-            return new ApiKey(key.id(), key.name(), key.prefix(), key.createdAt(), key.lastUsedAt(), now, key.admin(), key.museTools(), key.textWatermark());
+            return new ApiKey(key.id(), key.name(), key.prefix(), key.createdAt(), key.lastUsedAt(), now, key.admin(), key.museTools(), key.textWatermark(), key.safetyPolicy());
         });
     }
 
@@ -175,7 +181,8 @@ public final class ApiKeys {
     private static ApiKey key(ResultSet row) throws SQLException {
         return new ApiKey(row.getString("id"), row.getString("name"), row.getString("prefix"),
                 SqlValues.instant(row, "created_at"), SqlValues.instantOrNull(row, "last_used_at"), SqlValues.instantOrNull(row, "revoked_at"),
-                row.getBoolean("admin"), row.getBoolean("muse_tools"), row.getBoolean("text_watermark"));
+                row.getBoolean("admin"), row.getBoolean("muse_tools"), row.getBoolean("text_watermark"),
+                row.getString("safety_policy"));
     }
 
     static String sha256Hex(String secret) { return HexFormat.of().formatHex(sha256(secret)); }

@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class ModerationAudit {
     /** One block. */
-    public record Entry(String id, Instant createdAt, String stage, String guardModel, String hazards, String conversationId) {}
+    public record Entry(String id, Instant createdAt, String stage, String action, String guardModel, String hazards, String conversationId) {}
 
     private final Database database;
     private final Clock clock;
@@ -24,18 +24,20 @@ public final class ModerationAudit {
         this.clock = clock;
     }
 
-    public void record(String owner, String stage, String guardModel, String hazards, String conversationId) {
+    /** Records a block ({@code action} "blocked") or a flag ("flagged", let through by the key's policy). */
+    public void record(String owner, String stage, String action, String guardModel, String hazards, String conversationId) {
         Conversations.checkOwner(owner);
         database.write(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO moderation_audit (id, owner, created_at, stage, guard_model, hazards, conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO moderation_audit (id, owner, created_at, stage, action, guard_model, hazards, conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, RandomIds.next("mod_"));
                 insert.setString(2, owner);
                 insert.setLong(3, clock.millis());
                 insert.setString(4, stage);
-                insert.setString(5, guardModel);
-                insert.setString(6, hazards);
-                insert.setString(7, conversationId);
+                insert.setString(5, action);
+                insert.setString(6, guardModel);
+                insert.setString(7, hazards);
+                insert.setString(8, conversationId);
                 return insert.executeUpdate();
             }
         });
@@ -45,7 +47,7 @@ public final class ModerationAudit {
     public List<Entry> list(String owner, int limit) {
         Conversations.checkOwner(owner);
         return database.read(connection -> {
-            try (PreparedStatement query = connection.prepareStatement("SELECT id, created_at, stage, guard_model, hazards, conversation_id"
+            try (PreparedStatement query = connection.prepareStatement("SELECT id, created_at, stage, action, guard_model, hazards, conversation_id"
                     + " FROM moderation_audit WHERE owner = ? ORDER BY created_at DESC, id DESC LIMIT ?")) {
                 query.setString(1, owner);
                 query.setInt(2, limit);
@@ -53,7 +55,7 @@ public final class ModerationAudit {
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next())
                         out.add(new Entry(rows.getString("id"), Instant.ofEpochMilli(rows.getLong("created_at")), rows.getString("stage"),
-                                rows.getString("guard_model"), rows.getString("hazards"), rows.getString("conversation_id")));
+                                rows.getString("action"), rows.getString("guard_model"), rows.getString("hazards"), rows.getString("conversation_id")));
                 }
                 return out;
             }

@@ -379,7 +379,7 @@ class StoreContractTest {
             }
         }
         try (Connection raw = TestEngine.raw(config)) {
-            assertEquals(8, count(raw, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = ?", true), "V1 to V8, each applied once");
+            assertEquals(9, count(raw, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = ?", true), "V1 to V9, each applied once");
         }
         store = Store.open(config); // for close()
     }
