@@ -269,7 +269,6 @@ final class RunCommand implements Callable<Integer> {
         return messages;
     }
 
-    /** An image file's bytes, refused before reading when it is larger than any image Muse decodes. */
     /** An image file's bytes, refused (before reading) when it is missing or larger than images may be. */
     static byte[] readImage(Path image) throws IOException {
         if (!Files.isRegularFile(image)) throw new IllegalArgumentException("no such image file: " + image);

@@ -92,7 +92,7 @@ public final class Credentials {
                 restrict(folder, "rwx------");
                 // another process (a second server, a test fork) may be making them too: one makes them while the other waits
                 try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(folder.resolve(".lock"),
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE); var held = lock.lock()) {
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE); var _ = lock.lock()) {
                     if (!Files.exists(chainFile)) makeIn(folder, name);
                 }
             }

@@ -33,6 +33,8 @@ final class Provenance {
     private final Path folder;
     private final boolean watermarks;
     private ContentCredentials credentials;
+    /** The first 16 bits of the SHA-256 of the installation's root: the start of every watermark's payload. */
+    private long tag = -1;
     private TextWatermark text;
 
     Provenance(Path folder, boolean watermarks) {
@@ -87,8 +89,13 @@ final class Provenance {
     private long payload(byte[] content) {
         try {
             var sha = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] root = sha.digest(credentials().signer().root().getEncoded()), own = sha.digest(content);
-            long tag = (root[0] & 0xFFL) << 8 | (root[1] & 0xFFL);
+            synchronized (this) {
+                if (tag < 0) {
+                    byte[] root = sha.digest(credentials().signer().root().getEncoded());
+                    tag = (root[0] & 0xFFL) << 8 | (root[1] & 0xFFL);
+                }
+            }
+            byte[] own = sha.digest(content);
             return tag << 32 | (own[0] & 0xFFL) << 24 | (own[1] & 0xFFL) << 16 | (own[2] & 0xFFL) << 8 | (own[3] & 0xFFL);
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);

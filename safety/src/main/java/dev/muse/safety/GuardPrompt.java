@@ -4,10 +4,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Llama Guard 3's prompt, exactly as its chat template writes it: the task for the role checked (the last message's:
+ * Llama Guard 3's prompt as Meta's prompt format gives it (the model card and llama-recipes' prompt_format_utils; the
+ * model files' own Jinja template could not be compared here): the task for the role checked (the last message's:
  * 'User' for a person's turn, 'Agent' for the assistant's), the hazard categories it is asked about, the conversation
  * (User and Agent turns, each stripped), and the instructions, up to the assistant header after which the model
- * writes its verdict. It is Muse's own text, not the model file's Jinja template, rendered by no template engine.
+ * writes its verdict. It is Muse's own text, rendered by no template engine.
  */
 public final class GuardPrompt {
     /** One turn: {@code user} true for the person's, false for the assistant's. */

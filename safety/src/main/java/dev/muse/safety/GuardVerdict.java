@@ -27,11 +27,4 @@ public record GuardVerdict(boolean safe, Set<Hazard> hazards, double unsafeProba
             }
         return new GuardVerdict(false, Set.copyOf(hazards), unsafeProbability, true, text);
     }
-
-    /** The OpenAI moderation categories the hazards stand for. */
-    public Set<String> openAiCategories() {
-        Set<String> out = new LinkedHashSet<>();
-        for (Hazard h : hazards) out.addAll(h.openAi);
-        return out;
-    }
 }

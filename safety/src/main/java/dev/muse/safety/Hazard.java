@@ -1,38 +1,26 @@
 package dev.muse.safety;
 
-import java.util.List;
-
-/**
- * The MLCommons hazard categories Llama Guard 3 classifies by (S1-S14; the 1B model knows S1-S13), each with the
- * OpenAI moderation categories it stands for (none, for the ones OpenAI's taxonomy lacks: specialized advice, privacy,
- * intellectual property, elections).
- */
+/** The MLCommons hazard categories Llama Guard 3 classifies by (S1-S14; the 1B model knows S1-S13). */
 public enum Hazard {
-    S1("Violent Crimes", "violence", "illicit/violent"),
-    S2("Non-Violent Crimes", "illicit"),
-    S3("Sex Crimes", "sexual", "illicit/violent"),
-    S4("Child Sexual Exploitation", "sexual/minors"),
-    S5("Defamation", "harassment"),
+    S1("Violent Crimes"),
+    S2("Non-Violent Crimes"),
+    S3("Sex Crimes"),
+    S4("Child Sexual Exploitation"),
+    S5("Defamation"),
     S6("Specialized Advice"),
     S7("Privacy"),
     S8("Intellectual Property"),
-    S9("Indiscriminate Weapons", "violence", "illicit/violent"),
-    S10("Hate", "hate"),
-    S11("Self-Harm", "self-harm"),
-    S12("Sexual Content", "sexual"),
+    S9("Indiscriminate Weapons"),
+    S10("Hate"),
+    S11("Self-Harm"),
+    S12("Sexual Content"),
     S13("Elections"),
-    S14("Code Interpreter Abuse", "illicit");
-
-    /** OpenAI's moderation categories, in the order its API lists them. */
-    public static final List<String> OPENAI_CATEGORIES = List.of("harassment", "harassment/threatening", "hate", "hate/threatening", "illicit",
-            "illicit/violent", "self-harm", "self-harm/intent", "self-harm/instructions", "sexual", "sexual/minors", "violence", "violence/graphic");
+    S14("Code Interpreter Abuse");
 
     public final String title;
-    public final List<String> openAi;
 
-    Hazard(String title, String... openAi) {
+    Hazard(String title) {
         this.title = title;
-        this.openAi = List.of(openAi);
     }
 
     /** The name Llama Guard 3's prompt gives it ("Child Exploitation" for S4, as the model was trained with). */

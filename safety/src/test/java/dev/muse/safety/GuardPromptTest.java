@@ -36,16 +36,14 @@ class GuardPromptTest {
     }
 
     @Test
-    void verdictsAreReadAndMappedToOpenAisCategories() {
+    void verdictsAreRead() {
         GuardVerdict safe = GuardVerdict.parse("\n\nsafe", 0.01);
         assertTrue(safe.safe() && safe.readable() && safe.hazards().isEmpty());
         GuardVerdict unsafe = GuardVerdict.parse("unsafe\nS1,S10", 0.97);
         assertFalse(unsafe.safe());
         assertEquals(Set.of(Hazard.S1, Hazard.S10), unsafe.hazards());
-        assertEquals(Set.of("violence", "illicit/violent", "hate"), unsafe.openAiCategories());
         GuardVerdict garbage = GuardVerdict.parse("Sure! Here is", Double.NaN);
         assertFalse(garbage.readable() || garbage.safe(), "an answer that is no verdict is not safe");
         assertEquals(Set.of(Hazard.S4), GuardVerdict.parse("unsafe\n S4 , S99", 1).hazards());
-        assertEquals(13, Hazard.OPENAI_CATEGORIES.size());
     }
 }

@@ -9,6 +9,7 @@ import dev.muse.safety.GuardVerdict;
 import dev.muse.safety.Hazard;
 import dev.muse.server.openai.ApiException;
 import dev.muse.server.openai.Json;
+import dev.muse.server.openai.ModerationCategories;
 import dev.muse.server.store.ModerationAudit;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -106,13 +107,13 @@ final class ModerationsService implements HttpService {
     }
 
     static ObjectNode result(GuardVerdict v) {
-        Set<String> flagged = v.openAiCategories();
+        Set<String> flagged = ModerationCategories.of(v.hazards());
         boolean any = !v.safe();
         double score = Double.isNaN(v.unsafeProbability()) ? (any ? 1 : 0) : v.unsafeProbability();
         ObjectNode r = Json.object();
         r.put("flagged", any);
         ObjectNode categories = r.putObject("categories"), scores = r.putObject("category_scores"), types = r.putObject("category_applied_input_types");
-        for (String c : Hazard.OPENAI_CATEGORIES) {
+        for (String c : ModerationCategories.ALL) {
             boolean on = flagged.contains(c);
             categories.put(c, on);
             scores.put(c, on ? score : 0.0);

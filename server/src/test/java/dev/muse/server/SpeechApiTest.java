@@ -75,6 +75,13 @@ class SpeechApiTest {
             assertTrue(Math.abs(opus.samples().length - samples) < 480, file + ": " + opus.samples().length + " samples for " + samples);
         }
         assertTrue(r.get("opusDeltas").asInt() >= 2, "Ogg pages in more than one delta: " + seen);
+
+        // what the official client saved carries content credentials the reference verifier trusts under this server's root
+        Path anchors = Files.writeString(dir.resolve("root.pem"), s.get("/v1/provenance/root").body());
+        for (String file : new String[] {"speech.wav", "speech.mp3"}) {
+            JsonNode store = dev.muse.testkit.C2paVerifier.read(out.resolve(file), anchors);
+            assertEquals("Trusted", store.path("validation_state").asText(), file + ": " + store.path("validation_results"));
+        }
     }
 
     @Test
