@@ -10,7 +10,9 @@ const conversationId = t => new URLSearchParams(new URL(t.page.url()).hash.slice
 async function settled(t, id, ready = () => true) {
   for (let tries = 0; ; tries++) {
     const stored = await t.api('GET', `v1/conversations/${id}`);
-    if ((stored.messages.at(-1)?.status === 'complete' && ready(stored)) || tries === 100) return stored;
+    const last = stored.messages.at(-1);
+    // A user's turn is stored complete before its answer begins, so only an answer's status means settled.
+    if ((last?.role === 'assistant' && last.status === 'complete' && ready(stored)) || tries === 100) return stored;
     await new Promise(resolve => setTimeout(resolve, 100));
   }
 }
