@@ -30,6 +30,17 @@ public final class ActivationKernels {
         for (; i < n; i++) x[off + i] *= inv;
     }
 
+    /** In place: x clamped to [lo, hi] (ReLU is [0, +inf), ReLU6 [0, 6]). */
+    public static void clamp(float[] x, int off, int n, float lo, float hi) {
+        int i = 0, upper = F.loopBound(n);
+        for (; i < upper; i += F.length()) FloatVector.fromArray(F, x, off + i).max(lo).min(hi).intoArray(x, off + i);
+        for (; i < n; i++) x[off + i] = Math.min(Math.max(x[off + i], lo), hi);
+    }
+
+    public static void clampReference(float[] x, int off, int n, float lo, float hi) {
+        for (int i = 0; i < n; i++) x[off + i] = Math.min(Math.max(x[off + i], lo), hi);
+    }
+
     /** out[i] = exp((x[i] - shift) * scale) for i in [0, n); returns their sum (sampling weights, unnormalised). */
     public static float expSum(float[] x, int n, float shift, float scale, float[] out) {
         FloatVector sums = FloatVector.zero(F);

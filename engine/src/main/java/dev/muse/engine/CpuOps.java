@@ -47,6 +47,8 @@ final class CpuOps implements Ops {
 
     @Override public void softmax(float[] x, int off, int n) { ActivationKernels.softmax(x, off, n); }
 
+    @Override public void clamp(float[] x, int off, int n, float lo, float hi) { ActivationKernels.clamp(x, off, n, lo, hi); }
+
     @Override public void silu(float[] x, int off, int n) { ActivationKernels.silu(x, off, n); }
 
     @Override public void gelu(float[] x, int off, int n) { ActivationKernels.gelu(x, off, n); }
@@ -75,6 +77,14 @@ final class CpuOps implements Ops {
 
     @Override public void convTranspose1d(ConvKernels.Conv1Transposed shape, Tensor weight, Tensor bias, float[] in, float[] out) {
         ConvKernels.convTranspose1d(shape, weight, bias, in, out);
+    }
+
+    @Override public void depthwiseConv2d(ConvKernels.Conv shape, float[] weight, float[] bias, float[] in, float[] out) {
+        DepthwiseKernels.depthwiseConv2d(shape, weight, bias, in, out);
+    }
+
+    @Override public void pool2d(ConvKernels.Conv shape, boolean max, float[] in, float[] out) {
+        DepthwiseKernels.pool2d(shape, max, in, out);
     }
 
     @Override public void groupnorm(float[] out, float[] x, int pixels, int channels, int groups, Tensor weight, Tensor bias, float eps) {

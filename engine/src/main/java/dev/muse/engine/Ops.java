@@ -58,6 +58,9 @@ public interface Ops {
     /** In place over n floats: exp(x - max) / sum. */
     void softmax(float[] x, int off, int n);
 
+    /** In place: x clamped to [lo, hi] (ReLU, ReLU6). */
+    void clamp(float[] x, int off, int n, float lo, float hi);
+
     /** In place: x * sigmoid(x). */
     void silu(float[] x, int off, int n);
 
@@ -90,6 +93,15 @@ public interface Ops {
 
     /** A transposed 1-D convolution over channels-last steps, weight [kernel*out, in] in (tap, output channel) row order. */
     void convTranspose1d(ConvKernels.Conv1Transposed shape, Tensor weight, Tensor bias, float[] in, float[] out);
+
+    /**
+     * out = depthwise conv(in) + bias over channels-last images ({@link DepthwiseKernels}): shape's input and output
+     * channels are equal, weight holds kernel*kernel rows of channels floats (tap ky * kernel + kx); bias may be null.
+     */
+    void depthwiseConv2d(ConvKernels.Conv shape, float[] weight, float[] bias, float[] in, float[] out);
+
+    /** Max or average pooling over channels-last images (an average counts only pixels inside the image). */
+    void pool2d(ConvKernels.Conv shape, boolean max, float[] in, float[] out);
 
     /** GroupNorm over channels-last pixels: groups of channels normalised over every pixel, then weight and bias per channel. */
     void groupnorm(float[] out, float[] x, int pixels, int channels, int groups, Tensor weight, Tensor bias, float eps);

@@ -15,11 +15,13 @@ public final class JsonValues {
     private static final int MAX_DEPTH = 64;
     private final String text;
     private final String where;
+    private final boolean javascript;
     private int at;
 
-    private JsonValues(String text, String where) {
+    private JsonValues(String text, String where, boolean javascript) {
         this.text = text;
         this.where = where;
+        this.javascript = javascript;
     }
 
     /** A string as a JSON string literal: quotes and backslashes escaped, control characters as \\u escapes. */
@@ -76,7 +78,20 @@ public final class JsonValues {
 
     /** The single value the text holds; FormatException (naming {@code where} and the offset) when it is not JSON. */
     public static Object parse(String text, String where) {
-        JsonValues reader = new JsonValues(text, where);
+        return parse(text, where, false);
+    }
+
+    /**
+     * The single value a minified JavaScript object literal holds, as {@link #parse} gives JSON: besides JSON it takes
+     * what minifiers write for data (TensorFlow.js models bundled as .min.js files): unquoted identifier keys, !0 and
+     * !1 for true and false, and numbers without a digit before their point (.5). Nothing else of JavaScript.
+     */
+    public static Object parseJavaScript(String text, String where) {
+        return parse(text, where, true);
+    }
+
+    private static Object parse(String text, String where, boolean javascript) {
+        JsonValues reader = new JsonValues(text, where, javascript);
         reader.space();
         Object value = reader.value(0);
         reader.space();
@@ -96,7 +111,11 @@ public final class JsonValues {
             case 'f' -> literal("false", Boolean.FALSE);
             case 'n' -> literal("null", null);
             default -> {
-                if (c == '-' || c >= '0' && c <= '9') yield number();
+                if (javascript && (text.startsWith("!0", at) || text.startsWith("!1", at))) {
+                    at += 2;
+                    yield text.charAt(at - 1) == '0';
+                }
+                if (c == '-' || c >= '0' && c <= '9' || javascript && c == '.') yield number();
                 throw error("unexpected '" + c + "'");
             }
         };
@@ -112,8 +131,10 @@ public final class JsonValues {
         }
         while (true) {
             space();
-            if (peek() != '"') throw error("an object key must be a string");
-            String key = string();
+            String key;
+            if (peek() == '"') key = string();
+            else if (javascript && Character.isJavaIdentifierStart(peek())) key = identifier();
+            else throw error("an object key must be a string");
             space();
             expect(':');
             space();
@@ -186,11 +207,17 @@ public final class JsonValues {
         }
     }
 
+    private String identifier() {
+        int start = at;
+        while (at < text.length() && Character.isJavaIdentifierPart(text.charAt(at))) at++;
+        return text.substring(start, at);
+    }
+
     private Object number() {
         int start = at;
         if (peek() == '-') at++;
         if (peek() == '0') at++;
-        else digits();
+        else if (!(javascript && peek() == '.')) digits();
         boolean integral = true;
         if (peek() == '.') {
             at++;
