@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Short names for well-known models, in this one table. Only architectures Muse runs (llama, SmolVLM's vision
- * projector, Whisper, Stable Diffusion, Kokoro) and weight types it reads are listed. A SHA-256 is pinned only where it could be confirmed from independent
+ * projector, Whisper, Stable Diffusion, Kokoro, nsfwjs' classifiers) and weight types it reads are listed. A SHA-256 is pinned only where it could be confirmed from independent
  * sources; the others are checked against the hub's own X-Linked-Etag at download time.
  */
 public final class ModelAliases {
@@ -18,7 +18,8 @@ public final class ModelAliases {
      * @param folder    for a model of several files (a diffusers pipeline), their paths in {@code source}'s repository,
      *                  pulled into a folder of the cache named after the alias; empty for a one-file model
      * @param beside    files from elsewhere that a folder model needs (Kokoro's English dictionaries, from misaki's GitHub
-     *                  repository), each pulled into the folder under its own file name, after the folder's files
+     *                  repository), each pulled into the folder under its own file name, after the folder's files; with
+     *                  no {@code folder}, the whole model (nsfwjs' classifiers, from its npm package)
      */
     public record Alias(String name, ModelSource source, ModelSource projector, List<String> folder, List<ModelSource> beside, String description) {
         public Alias {
@@ -27,7 +28,7 @@ public final class ModelAliases {
             folder = List.copyOf(folder);
             beside = List.copyOf(beside);
             for (String path : folder) new ModelSource(source.repo(), path); // refuses an unsafe path here, not at pull time
-            if (!beside.isEmpty() && folder.isEmpty()) throw new IllegalArgumentException("files beside a model need a folder model: " + name);
+            // a folder of files from elsewhere only (an npm package's model files) has its first file as the source
         }
 
         public Alias(String name, ModelSource source, ModelSource projector, List<String> folder, String description) {
@@ -42,7 +43,7 @@ public final class ModelAliases {
             this(name, source, null, description);
         }
 
-        public boolean isFolder() { return !folder.isEmpty(); }
+        public boolean isFolder() { return !folder.isEmpty() || !beside.isEmpty(); }
 
         /** A folder model's files in the order they are pulled: its own, at the revision of {@code source}, then those beside them. */
         public List<FolderFile> folderFiles() {
@@ -102,7 +103,25 @@ public final class ModelAliases {
             // English dictionaries of misaki (Apache-2.0), the phonemizer Kokoro was trained with, from its GitHub
             // repository at a pinned commit (they are not on the hub).
             new Alias("kokoro", new ModelSource("hexgrad/Kokoro-82M", "config.json"), null, kokoroFiles(), misakiDictionaries(),
-                    "Kokoro-82M speech synthesis, 28 American and British English voices, F32, about 345 MB"));
+                    "Kokoro-82M speech synthesis, 28 American and British English voices, F32, about 345 MB"),
+            // nsfwjs' NSFW image classifiers (MIT) for the image safety check, their TensorFlow.js bundles from its npm
+            // package unchanged; SHA-256 and sizes as npm installs them (its tarball checked against the registry's SHA-512).
+            nsfwjs("nsfw-mobilenet-v2", "mobilenet_v2", List.of(
+                            new String[] {"model.min.js", "c32f104fd562b08cdff5ed69dfe1209643afa47e792fb12751d2949aa61a397a", "106679"},
+                            new String[] {"group1-shard1of1.min.js", "ef2e0a63f7d2c4960b37b024b669313f65d3c45cd59e9042636c55b39de53517", "3493394"}),
+                    "nsfwjs MobileNetV2 image safety classifier (Drawing, Hentai, Neutral, Porn, Sexy), uint8, about 3.6 MB"),
+            nsfwjs("nsfw-mobilenet-v2-mid", "mobilenet_v2_mid", List.of(
+                            new String[] {"model.min.js", "a7a9e701491e2449b221dab7c424957f853e700602b5575da33cfd745616f964", "128625"},
+                            new String[] {"group1-shard1of2.min.js", "f2e79a209e44d668220ec5f1533a98f2be954e3953685bf074d201b82fefc29a", "5593186"},
+                            new String[] {"group1-shard2of2.min.js", "f291df992a0131741372506a6072fb9f1645bff7c973c983fd6276f5f9625d5e", "142742"}),
+                    "nsfwjs MobileNetV2 (mid, 1.4x wider) image safety classifier, uint8, about 5.9 MB"));
+
+    /** One of nsfwjs 4.3.0's models: its files (name, SHA-256, size) in dist/models/{folder} of the npm package. */
+    private static Alias nsfwjs(String name, String folder, List<String[]> files, String description) {
+        List<ModelSource> sources = files.stream()
+                .map(f -> ModelSource.npm("nsfwjs", "4.3.0", "dist/models/" + folder + "/" + f[0], f[1], Long.parseLong(f[2]))).toList();
+        return new Alias(name, sources.getFirst(), null, List.of(), sources, description);
+    }
 
     /** Kokoro-82M's checkpoint, config and its American (a*) and British (b*) English voices. */
     private static List<String> kokoroFiles() {

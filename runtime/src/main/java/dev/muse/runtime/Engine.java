@@ -64,6 +64,8 @@ public final class Engine implements AutoCloseable {
     private final Residency residency;
     private final OwnTools ownTools = new OwnTools(this);
     private final Provenance provenance;
+    private final ImageGuard imageGuard;
+    private final dev.muse.media.ImageDecoder imageDecoder = new dev.muse.media.ImageDecoder();
     private final String speechModel;
     private final Path vadModel;
     private SileroVad vad;
@@ -75,6 +77,7 @@ public final class Engine implements AutoCloseable {
     public Engine(Config config) {
         this.residency = new Residency(config.models(), config.cacheFolder(), config.memoryBudgetBytes(), config.scheduler());
         this.provenance = new Provenance(ModelFiles.home().resolve("credentials"), config.watermarks());
+        this.imageGuard = new ImageGuard(config.cacheFolder());
         this.speechModel = config.speechModel();
         this.vadModel = config.vadModel() != null ? config.vadModel()
                 : config.cacheFolder() != null ? config.cacheFolder().resolve(VAD_FILE) : null;
@@ -426,12 +429,36 @@ public final class Engine implements AutoCloseable {
      * refused before anything runs; the rest reports through the {@link Drawing}.
      */
     public Drawing draw(DrawRequest request) {
+        return draw(request, null);
+    }
+
+    /**
+     * Draws as {@link #draw(DrawRequest)}, every picture (previews too) screened by the image safety classifier under
+     * {@code screen} (null: not screened); a CapabilityException when screening is asked and no classifier is installed.
+     */
+    public Drawing draw(DrawRequest request, ImageScreen screen) {
+        if (screen != null) imageGuard.require();
         LoadedModel model = residency.acquire(request.model());
         if (!model.draws())
             throw new CapabilityException("The model '" + model.id() + "' does not draw pictures: use an image generation model (a diffusers pipeline folder)",
                     Capability.IMAGE_GENERATION, -1);
         byte[] input = request.edit() == null ? null : request.edit().image();
-        return model.drawing().draw(model.id(), request, new Provenance.Seal(provenance, model.id(), input));
+        return model.drawing().draw(model.id(), request, screen == null ? null : picture -> imageGuard.screen(picture, screen),
+                new Provenance.Seal(provenance, model.id(), input));
+    }
+
+    /** The image safety classifier on offer (its id in the model cache), if one is installed. */
+    public Optional<String> imageGuardModel() {
+        return imageGuard.model();
+    }
+
+    /**
+     * What the image safety classifier finds in an image file (PNG, JPEG, WebP, ...); a MediaException for a file that is
+     * not a picture, a CapabilityException when no classifier is installed.
+     */
+    public ImageVerdict moderateImage(byte[] file) {
+        imageGuard.require();
+        return imageGuard.check(imageDecoder.decode(file));
     }
 
     /**

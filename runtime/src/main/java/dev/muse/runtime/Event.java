@@ -93,7 +93,7 @@ public sealed interface Event {
      * a JPEG's comment): its place among the request's pictures, the seed that draws it again, and the file's format
      * (png or jpeg).
      */
-    record Image(int index, long seed, int width, int height, String format, byte[] file) implements Event {}
+    record Image(int index, long seed, int width, int height, String format, byte[] file, boolean blurred) implements Event {}
 
     /**
      * A picture as it stands part-way through its drawing (TAESD's decode of the step's estimate, or a coarse linear

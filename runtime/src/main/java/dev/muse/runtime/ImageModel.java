@@ -23,12 +23,13 @@ final class ImageModel implements AutoCloseable {
 
     /**
      * Resolves the request for this pipeline (defaults, an edit's image decoded and sized) and checks it, refusing what
-     * the pipeline cannot draw, then starts drawing its pictures, each picture watermarked and its file signed by {@code seal} as it is made.
+     * the pipeline cannot draw, then starts drawing its pictures, each picture screened by {@code screen} (or not, when
+     * null), watermarked and its file signed by {@code seal} as it is made.
      */
-    Drawing draw(String id, DrawRequest request, Provenance.Seal seal) {
+    Drawing draw(String id, DrawRequest request, java.util.function.UnaryOperator<dev.muse.media.Picture> screen, Provenance.Seal seal) {
         StableDiffusion.Request first = request.resolved(pipeline.sideMultiple(), pipeline.sampler(), decoder);
         pipeline.check(first);
-        return new Drawing(id, pipeline, turn, first, request.n(), request.partialImages(), request.output(), seal);
+        return new Drawing(id, pipeline, turn, first, request.n(), request.partialImages(), request.output(), screen, seal);
     }
 
     @Override public void close() { pipeline.close(); }

@@ -22,4 +22,29 @@ class SafetyPolicyTest {
         assertThrows(IllegalArgumentException.class, () -> SafetyPolicy.parse("S1=maybe"));
         assertThrows(IllegalArgumentException.class, () -> SafetyPolicy.parse("S1"));
     }
+
+    @Test
+    void madePicturesAreBlurredUnlessThePolicySaysBlock() {
+        assertTrue(SafetyPolicy.DEFAULT.blursImages());
+        SafetyPolicy block = SafetyPolicy.parse("S12=block,images=block");
+        assertFalse(block.blursImages());
+        assertEquals("images=block", block.toString());
+        assertEquals("S6=flag,images=block", SafetyPolicy.parse("images=BLOCK, S6=flag").toString());
+        assertTrue(SafetyPolicy.parse("images=blur").blursImages());
+        assertThrows(IllegalArgumentException.class, () -> SafetyPolicy.parse("images=hide"));
+    }
+
+    @Test
+    void explicitPicturesAreSexualContent() {
+        var labels = java.util.List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+        GuardVerdict explicit = ImageSafety.verdict(labels, new float[] {0.1f, 0.2f, 0.05f, 0.35f, 0.3f});
+        assertFalse(explicit.safe());
+        assertEquals(java.util.Set.of(Hazard.S12), explicit.hazards());
+        assertEquals(0.55, explicit.unsafeProbability(), 1e-6);
+        assertEquals(SafetyPolicy.Action.BLOCK, SafetyPolicy.DEFAULT.decide(explicit));
+        assertEquals(SafetyPolicy.Action.FLAG, SafetyPolicy.parse("S12=flag").decide(explicit));
+        GuardVerdict suggestive = ImageSafety.verdict(labels, new float[] {0.05f, 0.05f, 0.1f, 0.1f, 0.7f});
+        assertTrue(suggestive.safe(), "suggestive is not explicit");
+        assertThrows(IllegalArgumentException.class, () -> ImageSafety.verdict(labels, new float[4]));
+    }
 }

@@ -40,4 +40,49 @@ public final class Scenes {
         return new Picture(w, h, rgb);
     }
 
+    /**
+     * An abstract picture that nsfwjs' MobileNetV2 misreads as explicit (Hentai 0.85; its "mid" variant calls it
+     * Neutral): a few flat skin-coloured blobs on a plain ground. Nothing in it is explicit, which makes it the picture
+     * the screening's tests need, one that the classifier flags. It is the 60th of a series of such blob pictures drawn
+     * from seed 1, found by scoring them.
+     */
+    public static Picture flaggedBlobs() {
+        Random r = new Random(1);
+        Picture picture = null;
+        for (int t = 0; t < 60; t++) picture = blobs(r);
+        return picture;
+    }
+
+    private static Picture blobs(Random r) {
+        int w = 224, h = 224;
+        byte[] rgb = new byte[w * h * 3];
+        for (int i = 0; i < 4; i++) r.nextDouble(); // a centre and radii no longer used, kept so that the series stays the same
+        int bright = 150 + r.nextInt(100);
+        double green = 0.6 + r.nextDouble() * 0.2, blue = 0.45 + r.nextDouble() * 0.2;
+        int[] ground = {r.nextInt(256), r.nextInt(256), r.nextInt(256)};
+        double[][] blobs = new double[1 + r.nextInt(4)][4];
+        for (double[] b : blobs) {
+            b[0] = r.nextDouble() * 224;
+            b[1] = r.nextDouble() * 224;
+            b[2] = 30 + r.nextDouble() * 100;
+            b[3] = 30 + r.nextDouble() * 100;
+        }
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                double d = 9;
+                for (double[] b : blobs) d = Math.min(d, Math.hypot((x - b[0]) / b[2], (y - b[1]) / b[3]));
+                int i = (y * w + x) * 3;
+                if (d < 1) {
+                    double shade = bright * (1 - 0.3 * d * d);
+                    rgb[i] = (byte) shade;
+                    rgb[i + 1] = (byte) (shade * green);
+                    rgb[i + 2] = (byte) (shade * blue);
+                } else {
+                    rgb[i] = (byte) ground[0];
+                    rgb[i + 1] = (byte) ground[1];
+                    rgb[i + 2] = (byte) ground[2];
+                }
+            }
+        return new Picture(w, h, rgb);
+    }
 }
