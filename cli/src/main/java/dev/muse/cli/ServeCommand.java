@@ -91,7 +91,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Never silently unguarded: which guard model screens chats and answers /v1/moderations, or that none does. */
     static String safetyLine(MuseServer server) {
-        return "Safety: " + server.screening();
+        return "Safety: " + server.screening() + "\nImages: " + server.imageScreening();
     }
 
     static String url(String host, int port) {

@@ -33,10 +33,7 @@ class ImageGuardTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path cache = Files.createDirectories(dir.resolve("cache/nsfw-mobilenet-v2"));
-        try (var files = Files.list(NsfwReference.model("mobilenet_v2"))) {
-            for (Path f : files.toList()) Files.copy(f, cache.resolve(f.getFileName()));
-        }
+        Path cache = NsfwReference.install(dir.resolve("cache"));
         Path sd = new TinyPipeline(GgmlType.F32, 1).write(dir.resolve("tiny-sd"));
         engine = new Engine(new Engine.Config(List.of(new ModelPaths("tiny-sd", sd, null)), cache.getParent(), 1L << 30, new Scheduler.Options(2, 64, 16)));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muse.runtime.CapabilityException;
+import dev.muse.runtime.ContentPolicyException;
 import dev.muse.runtime.DrawRequest;
 import dev.muse.runtime.Drawing;
 import dev.muse.runtime.Engine;
@@ -41,11 +42,13 @@ final class ImagesService implements HttpService {
     private final Engine engine;
     private final Access access;
     private final ClientWatch clients;
+    private final Screening screening;
 
-    ImagesService(Engine engine, Access access, ClientWatch clients) {
+    ImagesService(Engine engine, Access access, ClientWatch clients, Screening screening) {
         this.engine = engine;
         this.access = access;
         this.clients = clients;
+        this.screening = screening;
     }
 
     private final ImageFiles files = new ImageFiles();
@@ -117,7 +120,7 @@ final class ImagesService implements HttpService {
             Drawing drawing;
             try {
                 drawing = engine.draw(new DrawRequest(model, prompt, negative, size == null ? null : size[0], size == null ? null : size[1], steps, guidance,
-                        seed, n, sampler, edit, partials, output));
+                        seed, n, sampler, edit, partials, output), screening.forDrawing(Access.owner(req), Access.safetyPolicy(req)));
             } catch (CapabilityException e) {
                 throw ApiException.invalid("model", "model_not_image", e.getMessage());
             } catch (IllegalArgumentException e) { // a size, step count, guidance, sampler, image or mask the model cannot take
@@ -154,6 +157,7 @@ final class ImagesService implements HttpService {
                     else item.put("b64_json", Base64.getEncoder().encodeToString(image.file()));
                     item.put("revised_prompt", prompt);
                     item.put("seed", image.seed());
+                    if (image.blurred()) item.put("muse_blurred", true);
                 }
                 case Event.Drawn done -> {
                     answer.put("output_format", format);
@@ -163,7 +167,7 @@ final class ImagesService implements HttpService {
                     Json.send(res, 200, answer);
                     return;
                 }
-                case Event.Error e -> throw e.error();
+                case Event.Error e -> throw refusal(e.error());
                 case Event.Progress p -> { }
                 case Event.PartialImage x -> { }
                 case Event.Token x -> { } // other kinds of work's events: a drawing has none
@@ -202,6 +206,7 @@ final class ImagesService implements HttpService {
                     ObjectNode event = imageEvent(kind + ".completed", image.format(), image.file(), image.width(), image.height());
                     event.put("index", image.index());
                     event.put("seed", image.seed());
+                    if (image.blurred()) event.put("muse_blurred", true);
                     if (!stream.send(event)) drawing.cancel();
                 }
                 case Event.Drawn done -> {
@@ -209,8 +214,9 @@ final class ImagesService implements HttpService {
                     return;
                 }
                 case Event.Error e -> {
-                    if (!stream.started()) throw e.error();
-                    stream.send(Json.error(e.error() instanceof ApiException api ? api : ApiException.unavailable(e.error().getMessage())));
+                    RuntimeException error = refusal(e.error());
+                    if (!stream.started()) throw error;
+                    stream.send(Json.error(error instanceof ApiException api ? api : ApiException.unavailable(error.getMessage())));
                     stream.done();
                     return;
                 }
@@ -230,6 +236,11 @@ final class ImagesService implements HttpService {
                 case Event.Spoken x -> { }
             }
         }
+    }
+
+    /** A picture the screening withheld, as OpenAI's content_policy_violation; any other error as it is. */
+    private static RuntimeException refusal(RuntimeException error) {
+        return error instanceof ContentPolicyException withheld ? Screening.refused("prompt", withheld.getMessage()) : error;
     }
 
     private static ObjectNode imageEvent(String type, String format, byte[] file, int width, int height) {

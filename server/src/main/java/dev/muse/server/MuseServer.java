@@ -147,6 +147,8 @@ public final class MuseServer implements AutoCloseable {
                     safety.put("guard_model", guards.isEmpty() ? null : guards.getFirst());
                     safety.put("moderation", guards.isEmpty() ? "unavailable: no guard model (a Llama Guard 3 GGUF) is installed" : "available");
                     safety.put("screening", screening.describe());
+                    safety.put("image_classifier", engine.imageGuardModel().orElse(null));
+                    safety.put("image_screening", screening.describeImages());
                     Json.send(res, 200, body);
                 })
                 .get("/metrics", (req, res) -> {
@@ -162,9 +164,9 @@ public final class MuseServer implements AutoCloseable {
                 .register("/v1/embeddings", new EmbeddingsService(engine, access))
                 .register("/v1/audio", new AudioService(engine, access, clients))
                 .register("/v1/audio", new SpeechService(engine, access, clients))
-                .register("/v1/images", new ImagesService(engine, access, clients))
+                .register("/v1/images", new ImagesService(engine, access, clients, screening))
                 .register("/v1/provenance", new ProvenanceService(engine))
-                .register("/v1/moderations", new ModerationsService(engine, access, store.moderationAudit()))
+                .register("/v1/moderations", new ModerationsService(engine, access, store.moderationAudit(), new ImageUrls(config.allowImageUrls(), config.maxBodyBytes())))
                 .get("/", studio::index)
                 .register("/studio", studio)
                 .error(ApiException.class, (req, res, e) -> Json.send(res, e.status(), Json.error(e)))
@@ -251,6 +253,9 @@ public final class MuseServer implements AutoCloseable {
 
     /** Whether chats are screened now, and by which guard model: what /health and the start-up line say. */
     public String screening() { return screening.describe(); }
+
+    /** Whether pictures are screened now, and by which classifier: the start-up line's second half. */
+    public String imageScreening() { return screening.describeImages(); }
 
     @Override public void close() {
         server.stop();

@@ -1,7 +1,10 @@
 package dev.muse.server;
 
+import dev.muse.media.MediaException;
 import dev.muse.runtime.ChatRequest;
 import dev.muse.runtime.Engine;
+import dev.muse.runtime.ImageScreen;
+import dev.muse.runtime.ImageVerdict;
 import dev.muse.safety.GuardPrompt;
 import dev.muse.safety.GuardVerdict;
 import dev.muse.safety.SafetyPolicy;
@@ -11,12 +14,13 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Chats screened by the guard model (the operator's {@link MuseServer.Safety}): the last user turn's text goes to Llama
- * Guard before anything is generated, and a turn it flags (or answers unreadably: screening fails closed) is refused
- * with OpenAI's {@code content_policy_violation} before anything is stored; the answer is read as it streams
- * ({@link Output}). With safety {@code on}
- * the server does not start without a guard model; {@code auto} screens whenever one is on offer; {@code off} never does.
- * Every block goes into the key's audit trail ({@link ModerationAudit}: when, what stage, which hazards; not the content).
+ * Chats screened as the operator chose ({@link MuseServer.Safety}): the last user turn's text goes to Llama Guard and its
+ * pictures to the image safety classifier before anything is generated, and a turn either flags (or the guard answers
+ * unreadably: screening fails closed) is refused with OpenAI's {@code content_policy_violation} before anything is
+ * stored; the answer is read as it streams ({@link Output}); pictures Muse draws are screened as they are made
+ * ({@link #forDrawing}). With safety {@code on} the server does not start without a guard model and an image classifier;
+ * {@code auto} screens with whichever is on offer; {@code off} never does. Every block goes into the key's audit trail
+ * ({@link ModerationAudit}: when, what stage, which hazards; not the content).
  */
 final class Screening {
     /** What answers a verdict: the engine running a guard model ({@link Engine#moderate}). */
@@ -38,6 +42,29 @@ final class Screening {
         if (safety == MuseServer.Safety.ON && engine.guardModels().isEmpty())
             throw new IllegalStateException("safety is on and no guard model is installed: put a Llama Guard 3 GGUF in the model cache, "
                     + "or start with --safety off to serve unscreened");
+        if (safety == MuseServer.Safety.ON && engine.imageGuardModel().isEmpty())
+            throw new IllegalStateException("safety is on and no image safety classifier is installed: muse pull nsfw-mobilenet-v2, "
+                    + "or start with --safety off to serve unscreened");
+    }
+
+    /** The image safety classifier that screens pictures now (sent in chats, and made), or null. */
+    String imageGuard() {
+        return safety == MuseServer.Safety.OFF ? null : engine.imageGuardModel().orElse(null);
+    }
+
+    /**
+     * How a drawing for {@code owner} is screened under the key's {@code policy}, or null when nothing screens: what the
+     * classifier flags goes into the audit trail, with what was done (blurred, withheld, or let through flagged).
+     */
+    ImageScreen forDrawing(String owner, SafetyPolicy policy) {
+        if (imageGuard() == null) return null;
+        return new ImageScreen(policy, (verdict, action) -> audit.record(owner, "image-output",
+                action == SafetyPolicy.Action.FLAG ? "flagged" : policy.blursImages() ? "blurred" : "withheld", verdict.model(), codes(verdict.verdict()), null));
+    }
+
+    /** The refusal a withheld picture comes to, in OpenAI's shape. */
+    static ApiException refused(String param, String message) {
+        return new ApiException(400, "invalid_request_error", param, "content_policy_violation", message);
     }
 
     /** The guard model that screens chats now, or null. */
@@ -54,15 +81,38 @@ final class Screening {
      * (a flag it lets through is only recorded); either goes into {@code owner}'s audit trail.
      */
     void checkInput(List<ChatRequest.Message> messages, String owner, String conversationId, SafetyPolicy policy) throws InterruptedException {
+        checkImages(messages, owner, conversationId, policy);
         String guard = guard(), text = lastUserText(messages);
         if (guard == null || text.isEmpty()) return;
         GuardVerdict verdict = this.guard.moderate(guard, List.of(new GuardPrompt.Turn(true, text)));
         SafetyPolicy.Action action = policy.decide(verdict);
         if (action == SafetyPolicy.Action.ALLOW) return;
         audit.record(owner, "input", action == SafetyPolicy.Action.BLOCK ? "blocked" : "flagged", guard, codes(verdict), conversationId);
-        if (action == SafetyPolicy.Action.BLOCK)
-            throw new ApiException(400, "invalid_request_error", "messages", "content_policy_violation",
-                    "Your message was refused by this server's safety screening (" + reasons(guard, verdict) + ")");
+        if (action == SafetyPolicy.Action.BLOCK) throw refused("messages", "Your message was refused by this server's safety screening (" + reasons(guard, verdict) + ")");
+    }
+
+    /**
+     * The image safety classifier's judgement of each picture in the last user turn: one the policy blocks refuses the
+     * request, one it flags is recorded. A file that is not a picture is left for the chat to refuse as it does.
+     */
+    private void checkImages(List<ChatRequest.Message> messages, String owner, String conversationId, SafetyPolicy policy) {
+        String classifier = imageGuard();
+        ChatRequest.Message last = lastUser(messages);
+        if (classifier == null || last == null) return;
+        for (ChatRequest.Part part : last.content()) {
+            if (!(part instanceof ChatRequest.Image image)) continue;
+            ImageVerdict verdict;
+            try {
+                verdict = engine.moderateImage(image.bytes().get());
+            } catch (MediaException e) {
+                continue;
+            }
+            SafetyPolicy.Action action = policy.decide(verdict.verdict());
+            if (action == SafetyPolicy.Action.ALLOW) continue;
+            audit.record(owner, "image-input", action == SafetyPolicy.Action.BLOCK ? "blocked" : "flagged", verdict.model(), codes(verdict.verdict()), conversationId);
+            if (action == SafetyPolicy.Action.BLOCK)
+                throw refused("messages", "An attached image was refused by this server's safety screening (" + reasons(verdict.model(), verdict.verdict()) + ")");
+        }
     }
 
     private static String codes(GuardVerdict verdict) {
@@ -80,9 +130,14 @@ final class Screening {
         return asked.isEmpty() ? null : new Output(guard, asked, whileStreaming, owner, conversationId, policy);
     }
 
-    private static String lastUserText(List<ChatRequest.Message> messages) {
+    private static ChatRequest.Message lastUser(List<ChatRequest.Message> messages) {
         ChatRequest.Message last = null;
         for (ChatRequest.Message m : messages) if (m.role().equals("user")) last = m;
+        return last;
+    }
+
+    private static String lastUserText(List<ChatRequest.Message> messages) {
+        ChatRequest.Message last = lastUser(messages);
         if (last == null) return "";
         return last.content().stream().filter(p -> p instanceof ChatRequest.Text).map(p -> ((ChatRequest.Text) p).text())
                 .collect(Collectors.joining("\n")).strip();
@@ -139,6 +194,14 @@ final class Screening {
         String refusal(int index) { return refusals.get(index); }
 
         int safeLength(int index) { return safe.getOrDefault(index, 0); }
+    }
+
+    /** What /health says of the screening of pictures. */
+    String describeImages() {
+        String classifier = imageGuard();
+        if (safety == MuseServer.Safety.OFF) return "off: pictures are not screened (the operator's choice)";
+        return classifier == null ? "auto: no image safety classifier is installed (muse pull nsfw-mobilenet-v2), so pictures are not screened"
+                : safety.name().toLowerCase(java.util.Locale.ROOT) + ": " + classifier + " screens the pictures people send and the pictures Muse makes";
     }
 
     /** What /health says of it. */

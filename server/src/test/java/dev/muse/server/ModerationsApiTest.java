@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * /v1/moderations answered by a guard model in the cache (a random-weight Llama-Guard-shaped model: what it writes is no
  * verdict, so every input is flagged, as moderation fails closed), through the official openai client; /health says
  * whether moderation has a guard model, and without one the endpoint says so; chats are screened by it (safety auto),
- * a server with safety on does not start without one, and with safety off nothing is screened.
+ * a server with safety on does not start without one (nor without the image classifier), and with safety off nothing
+ * is screened.
  */
 class ModerationsApiTest {
     @TempDir Path dir;
@@ -72,8 +73,15 @@ class ModerationsApiTest {
             IllegalStateException on = assertThrows(IllegalStateException.class, () -> new MuseServer(config(MuseServer.Safety.ON), engine, store));
             assertTrue(on.getMessage().contains("--safety off"), on.getMessage());
             new TinyModel(TinyFamily.LLAMA3, GgmlType.Q8_0, 41).write(models.resolve("llama-guard-3-1b-tiny.gguf"));
+            IllegalStateException noClassifier = assertThrows(IllegalStateException.class, () -> new MuseServer(config(MuseServer.Safety.ON), engine, store));
+            assertTrue(noClassifier.getMessage().contains("muse pull nsfw-mobilenet-v2"), noClassifier.getMessage());
+            dev.muse.testkit.NsfwReference.install(models);
+            try (MuseServer guarded = new MuseServer(config(MuseServer.Safety.ON), engine, store)) {
+                assertTrue(guarded.imageScreening().startsWith("on: nsfw-mobilenet-v2 screens the pictures"), guarded.imageScreening());
+            }
             try (MuseServer off = new MuseServer(config(MuseServer.Safety.OFF), engine, store)) {
                 assertTrue(off.screening().startsWith("off: chats are not screened (the operator's choice); llama-guard-3-1b-tiny answers"), off.screening());
+                assertTrue(off.imageScreening().startsWith("off: pictures are not screened"), off.imageScreening());
                 var http = java.net.http.HttpClient.newHttpClient();
                 HttpResponse<String> chat = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + off.port() + "/v1/chat/completions"))
                         .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(

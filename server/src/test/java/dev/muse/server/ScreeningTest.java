@@ -11,6 +11,7 @@ import dev.muse.safety.GuardVerdict;
 import dev.muse.server.openai.Json;
 import dev.muse.server.store.Store;
 import dev.muse.server.store.StoreConfig;
+import dev.muse.testkit.NsfwReference;
 import dev.muse.testkit.TinyFamily;
 import dev.muse.testkit.TinyModel;
 import java.net.URI;
@@ -44,6 +45,7 @@ class ScreeningTest {
         Path models = Files.createDirectories(dir.resolve("models"));
         new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 31).write(models.resolve("tiny-chat.gguf"));
         new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 32).write(models.resolve("llama-guard-3-1b-fake.gguf")); // named so; the verdicts are the test's
+        NsfwReference.install(models); // safety on needs the image classifier too
         List<String> checked = new java.util.concurrent.CopyOnWriteArrayList<>();
         Screening.Guard guard = (model, turns) -> {
             GuardPrompt.Turn last = turns.getLast();
@@ -106,6 +108,7 @@ class ScreeningTest {
         Path models = Files.createDirectories(dir.resolve("models"));
         new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 31).write(models.resolve("tiny-chat.gguf"));
         new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 32).write(models.resolve("llama-guard-3-1b-fake.gguf"));
+        NsfwReference.install(models);
         Screening.Guard guard = (model, turns) -> GuardVerdict.parse(!turns.getLast().user() && turns.getLast().content().length() >= FLAGGED ? "unsafe\nS1,S10" : "safe", Double.NaN);
         try (Engine engine = new Engine(new Engine.Config(List.of(), models, 1L << 30, new Scheduler.Options(2, 1024, 64)));
              Store store = Store.open(StoreConfig.sqlite(dir.resolve("muse.db")))) {

@@ -31,6 +31,15 @@ public final class NsfwReference {
         return root().resolve("node_modules/nsfwjs/dist/models").resolve(folder);
     }
 
+    /** nsfwjs' MobileNetV2 copied into {@code cache} as {@code muse pull nsfw-mobilenet-v2} puts it there; returns its folder. */
+    public static Path install(Path cache) throws java.io.IOException {
+        Path folder = Files.createDirectories(cache.resolve("nsfw-mobilenet-v2"));
+        try (var files = Files.list(model("mobilenet_v2"))) {
+            for (Path f : files.toList()) Files.copy(f, folder.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return folder;
+    }
+
     /** What TensorFlow.js computes for {@code pictures} with nsfwjs' model {@code name} (MobileNetV2, MobileNetV2Mid). */
     public static float[][] classify(String name, List<Picture> pictures, Path scratch) throws Exception {
         List<String> command = new ArrayList<>(List.of("node", root().resolve("classify.mjs").toString(), name));
