@@ -6,7 +6,9 @@ import dev.muse.runtime.DrawRequest;
 import dev.muse.runtime.Drawing;
 import dev.muse.runtime.Engine;
 import dev.muse.runtime.Event;
+import dev.muse.runtime.ImageScreen;
 import dev.muse.runtime.Scheduler;
+import dev.muse.safety.SafetyPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -73,6 +75,11 @@ final class DrawCommand implements Callable<Integer> {
     @Option(names = "--label", description = "draw a visible \"Made with AI\" label in the picture's corner (the invisible watermark and content credentials are there either way)")
     boolean label;
 
+    @Option(names = "--safety", paramLabel = "auto|on|off", defaultValue = "auto", description = "screen every picture with the image safety "
+            + "classifier (muse pull nsfw-mobilenet-v2) and blur one it finds explicit: auto (when one is installed, the default), on (fail "
+            + "without one) or off")
+    String safety;
+
     @Option(names = "-n", defaultValue = "1", description = "pictures to draw, with seeds SEED, SEED+1, ... (default ${DEFAULT-VALUE}, at most " + DrawRequest.MAX_PICTURES + ")")
     int count;
 
@@ -82,11 +89,15 @@ final class DrawCommand implements Callable<Integer> {
         DrawRequest.Edit edit = image == null ? null : new DrawRequest.Edit(RunCommand.readImage(image), mask == null ? null : RunCommand.readImage(mask), strength);
         ModelPaths paths = resolve(model);
         long start = System.nanoTime();
-        try (Engine engine = new Engine(new Engine.Config(List.of(paths), null, Long.MAX_VALUE, Scheduler.Options.single(16)))) {
+        if (!List.of("auto", "on", "off").contains(safety)) throw new IllegalArgumentException("--safety is auto, on or off, not " + safety);
+        try (Engine engine = new Engine(new Engine.Config(List.of(paths), ModelFiles.cache(), Long.MAX_VALUE, Scheduler.Options.single(16)))) {
+            boolean screened = safety.equals("on") || safety.equals("auto") && engine.imageGuardModel().isPresent();
+            ImageScreen screen = !screened ? null : new ImageScreen(SafetyPolicy.DEFAULT, (verdict, action) ->
+                    System.err.println("note: a picture was blurred by the safety screening (" + verdict.model() + ": " + verdict.verdict().text().lines().skip(1).findFirst().orElse("") + ")"));
             DrawRequest request = new DrawRequest(paths.id(), prompt, negative, wh == null ? null : wh[0], wh == null ? null : wh[1], steps, guidance,
                     seed, count, sampler, edit, preview == null ? 0 : DrawRequest.MAX_PARTIAL_IMAGES,
                     format());
-            try (Drawing drawing = engine.draw(request)) {
+            try (Drawing drawing = engine.draw(request, screen)) {
                 ProgressLine bar = new ProgressLine("drawing");
                 while (true) {
                     switch (drawing.next()) {

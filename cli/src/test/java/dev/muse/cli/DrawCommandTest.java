@@ -89,4 +89,19 @@ class DrawCommandTest {
         CliTest.Outcome unknown = muse("draw", "a fox", "-m", "nope");
         assertTrue(unknown.err().contains("no image model nope"), unknown.err());
     }
+
+    /** --safety on needs the image classifier in the model cache and says how to get it; with it, pictures are screened. */
+    @Test
+    void safetyOnScreensWithTheImageClassifier() throws IOException {
+        Path models = Files.createDirectories(home.resolve("models"));
+        new TinyPipeline(GgmlType.F16, 1).write(models.resolve("tiny-sd"));
+        CliTest.Outcome refused = muse("draw", "a fox", "--safety", "on", "--steps", "1", "--size", "32x32", "-o", dir.resolve("a.png").toString());
+        assertEquals(1, refused.exitCode());
+        assertTrue(refused.err().contains("muse pull nsfw-mobilenet-v2"), refused.err());
+        dev.muse.testkit.NsfwReference.install(models);
+        CliTest.Outcome screened = muse("draw", "a fox", "--safety", "on", "--steps", "1", "--size", "32x32", "-o", dir.resolve("b.png").toString());
+        assertEquals(0, screened.exitCode(), screened.err());
+        assertTrue(Files.isRegularFile(dir.resolve("b.png")));
+        assertTrue(muse("draw", "a fox", "--safety", "maybe").err().contains("--safety is auto, on or off"));
+    }
 }
