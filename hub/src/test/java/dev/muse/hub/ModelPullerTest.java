@@ -396,4 +396,40 @@ class ModelPullerTest {
         assertThrows(IllegalArgumentException.class, () -> ModelSource.github("hexgrad/misaki", "x.json", "main", FakeHub.sha256(lexicon), 1),
                 "a GitHub file is pinned to a commit");
     }
+
+    /**
+     * A model made only of files of an npm package (nsfwjs' classifiers): each read from jsDelivr's npm mirror at the
+     * pinned version, verified against its pinned SHA-256, into a folder named after the alias; a package name or version
+     * that is not exact is refused.
+     */
+    @Test
+    void aModelOfNpmFilesIsPulledIntoItsFolder() throws IOException {
+        byte[] model = "!function(){}".getBytes(StandardCharsets.UTF_8), shard = FakeHub.randomBytes(4000, 9);
+        hub.serveRaw("npm", "nsfwjs@4.3.0", "dist/models/mobilenet_v2/model.min.js", model)
+                .serveRaw("npm", "nsfwjs@4.3.0", "dist/models/mobilenet_v2/group1-shard1of1.min.js", shard);
+        List<ModelSource> files = List.of(
+                ModelSource.npm("nsfwjs", "4.3.0", "dist/models/mobilenet_v2/model.min.js", FakeHub.sha256(model), model.length),
+                ModelSource.npm("nsfwjs", "4.3.0", "dist/models/mobilenet_v2/group1-shard1of1.min.js", FakeHub.sha256(shard), shard.length));
+        ModelAliases.Alias alias = new ModelAliases.Alias("classifier", files.getFirst(), null, List.of(), files, "a test classifier");
+        assertTrue(alias.isFolder());
+        assertEquals("classifier", alias.cacheName());
+        assertEquals("npm:nsfwjs@4.3.0/dist/models/mobilenet_v2/model.min.js", files.getFirst().spec());
+        System.setProperty("muse.npm.endpoint", hub.endpoint().toString());
+        try {
+            List<ModelPuller.Result> pulled = puller(QUICK).pull(alias, ModelPuller.Options.DEFAULT);
+            assertEquals(2, pulled.size());
+            assertArrayEquals(model, Files.readAllBytes(cache.resolve("classifier/model.min.js")));
+            assertArrayEquals(shard, Files.readAllBytes(cache.resolve("classifier/group1-shard1of1.min.js")));
+            assertTrue(pulled.stream().allMatch(r -> r.record().verified()));
+            assertTrue(hub.requests().stream().anyMatch(r -> r.path().equals("/npm/nsfwjs@4.3.0/dist/models/mobilenet_v2/model.min.js")));
+        } finally {
+            System.clearProperty("muse.npm.endpoint");
+        }
+        assertThrows(IllegalArgumentException.class, () -> ModelSource.npm("nsfwjs", "^4.3.0", "x.js", FakeHub.sha256(model), 1), "an exact version");
+        assertThrows(IllegalArgumentException.class, () -> ModelSource.npm("../nsfwjs", "4.3.0", "x.js", FakeHub.sha256(model), 1));
+        assertThrows(IllegalArgumentException.class, () -> ModelSource.npm("nsfwjs", "4.3.0", "../x.js", FakeHub.sha256(model), 1));
+        assertThrows(IllegalArgumentException.class, () -> ModelSource.npm("nsfwjs", "4.3.0", "x.js", null, 1), "a pinned SHA-256");
+        assertEquals("nsfw-mobilenet-v2", ModelAliases.find("nsfw-mobilenet-v2").orElseThrow().cacheName());
+        assertEquals("group1-shard1of1.min.js", ModelAliases.find("nsfw-mobilenet-v2").orElseThrow().lastFile());
+    }
 }
