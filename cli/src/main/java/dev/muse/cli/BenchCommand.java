@@ -4,6 +4,7 @@ import dev.muse.bench.ContemplateBench;
 import dev.muse.bench.DecoderBench;
 import dev.muse.bench.DiffusionBench;
 import dev.muse.bench.GrammarBench;
+import dev.muse.bench.NsfwBench;
 import dev.muse.bench.WatermarkBench;
 import dev.muse.bench.ServeBench;
 import dev.muse.bench.SyntheticModels;
@@ -108,7 +109,20 @@ final class BenchCommand implements Callable<Integer> {
             + "the text mark's z-score at 200 tokens and its cost in the model's perplexity")
     boolean watermark;
 
-    @Option(names = "--images", paramLabel = "DIR", split = ",", description = "with --watermark: folders of photographs (PNG, JPEG, WebP)")
+    @Option(names = "--nsfw", description = "bench the image safety classifier instead: pictures it flags as explicit among benign ones in the "
+            + "--images folders (the false-positive rate and its 95% upper bound) and its time per picture, for MODEL (a classifier folder) or "
+            + "every one muse pull put in the model cache; with --tfjs, its agreement with TensorFlow.js")
+    boolean nsfw;
+
+    @Option(names = "--tfjs", paramLabel = "DIR", description = "with --nsfw: nsfwjs and TensorFlow.js installed with classify.mjs (the build's "
+            + "models/target/nsfw-node) to compare with on the first --compare pictures of each folder")
+    Path tfjs;
+
+    @Option(names = "--compare", defaultValue = "100", description = "with --nsfw --tfjs: pictures of each folder compared (default ${DEFAULT-VALUE})")
+    int compare;
+
+    @Option(names = "--images", paramLabel = "DIR", split = ",", description = "with --watermark: folders of photographs; with --nsfw: folders of "
+            + "benign pictures (PNG, JPEG, WebP)")
     List<Path> images = List.of();
 
     @Option(names = "--marked", defaultValue = "100", description = "with --watermark: marked pictures (default ${DEFAULT-VALUE})")
@@ -131,6 +145,13 @@ final class BenchCommand implements Callable<Integer> {
             if (images.isEmpty()) throw new IllegalArgumentException("--watermark needs --images DIR: folders of photographs (docs/bench.md says where to find some)");
             return WatermarkBench.run(images, audio != null ? audio : Path.of(System.getProperty("muse.shared", "../shared"), "media", "jfk.wav"),
                     model != null ? ModelFiles.resolve(model) : null, marked, unmarked);
+        }
+        if (nsfw) {
+            if (images.isEmpty()) throw new IllegalArgumentException("--nsfw needs --images DIR: folders of benign pictures (docs/bench.md says where to find some)");
+            List<Path> classifiers = model != null ? List.of(java.nio.file.Files.isDirectory(Path.of(model)) ? Path.of(model) : ModelFiles.cache().resolve(model))
+                    : java.util.stream.Stream.of("nsfw-mobilenet-v2", "nsfw-mobilenet-v2-mid").map(ModelFiles.cache()::resolve).filter(java.nio.file.Files::isDirectory).toList();
+            if (classifiers.isEmpty()) throw new IllegalArgumentException("no image safety classifier: muse pull nsfw-mobilenet-v2, or give its folder as MODEL");
+            return NsfwBench.run(images, classifiers, tfjs, compare);
         }
         if (vision != null) return VisionBench.run(vision, type, repetitions, mtmdProbe);
         if (tts != null) return TtsBench.run(synthetic != null ? TtsBench.synthetic() : ModelFiles.resolve(tts), repetitions, ttsReference);
