@@ -150,7 +150,7 @@ final class BenchCommand implements Callable<Integer> {
             if (images.isEmpty()) throw new IllegalArgumentException("--nsfw needs --images DIR: folders of benign pictures (docs/bench.md says where to find some)");
             List<Path> classifiers = model != null ? List.of(java.nio.file.Files.isDirectory(Path.of(model)) ? Path.of(model) : ModelFiles.cache().resolve(model))
                     : java.util.stream.Stream.of("nsfw-mobilenet-v2", "nsfw-mobilenet-v2-mid").map(ModelFiles.cache()::resolve).filter(java.nio.file.Files::isDirectory).toList();
-            if (classifiers.isEmpty()) throw new IllegalArgumentException("no image safety classifier: muse pull nsfw-mobilenet-v2, or give its folder as MODEL");
+            if (classifiers.isEmpty()) throw new IllegalArgumentException("no image safety classifier: muse pull nsfw-mobilenet-v2-mid, or give its folder as MODEL");
             return NsfwBench.run(images, classifiers, tfjs, compare);
         }
         if (vision != null) return VisionBench.run(vision, type, repetitions, mtmdProbe);

@@ -76,7 +76,7 @@ final class DrawCommand implements Callable<Integer> {
     boolean label;
 
     @Option(names = "--safety", paramLabel = "auto|on|off", defaultValue = "auto", description = "screen every picture with the image safety "
-            + "classifier (muse pull nsfw-mobilenet-v2) and blur one it finds explicit: auto (when one is installed, the default), on (fail "
+            + "classifier (muse pull nsfw-mobilenet-v2-mid) and blur one it finds explicit: auto (when one is installed, the default), on (fail "
             + "without one) or off")
     String safety;
 

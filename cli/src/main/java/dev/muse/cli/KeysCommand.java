@@ -44,7 +44,8 @@ final class KeysCommand implements Runnable {
         boolean tools;
 
         @Option(names = "--safety-policy", paramLabel = "S6=flag,S13=off,...",
-                description = "what the safety screening does with each hazard (S1-S14) for this key: block (every one's default), flag (let through, recorded) or off")
+                description = "what the safety screening does with each hazard (S1-S14) for this key: block (every one's default), flag (let through, recorded) "
+                        + "or off; images=blur (the default) or images=block for a picture Muse made that is blocked")
         String safetyPolicy;
 
         @Option(names = "--text-watermark", description = "the text it generates carries this installation's text watermark (muse verify --text detects it)")

@@ -5,6 +5,7 @@ import dev.muse.hub.ModelPaths;
 import dev.muse.media.Audio;
 import dev.muse.media.AudioDecoder;
 import dev.muse.media.MediaException;
+import dev.muse.media.Picture;
 import dev.muse.models.Decoder;
 import dev.muse.models.Embedder;
 import dev.muse.models.silero.SileroVad;
@@ -453,12 +454,18 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * What the image safety classifier finds in an image file (PNG, JPEG, WebP, ...); a MediaException for a file that is
-     * not a picture, a CapabilityException when no classifier is installed.
+     * What the image safety classifier finds in an image file (PNG, JPEG, WebP, ...); an IllegalArgumentException for a
+     * file that is not a picture Muse reads, a CapabilityException when no classifier is installed.
      */
     public ImageVerdict moderateImage(byte[] file) {
         imageGuard.require();
-        return imageGuard.check(imageDecoder.decode(file));
+        Picture picture;
+        try {
+            picture = imageDecoder.decode(file);
+        } catch (MediaException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return imageGuard.check(picture);
     }
 
     /**

@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The image safety classifier: nsfwjs' MobileNetV2 (its wider "mid" variant first) where {@code muse pull} puts it in the
- * model cache, loaded at first use and kept (a few megabytes). It screens pictures people send and pictures Muse makes.
+ * The image safety classifier: nsfwjs' MobileNetV2 where {@code muse pull} puts it in the model cache (its wider "mid"
+ * variant first, which flags far fewer benign pictures: docs/trust.md), loaded at first use and kept (a few megabytes).
+ * It screens pictures people send and pictures Muse makes.
  */
 final class ImageGuard {
     /** The cache folders it is looked for in, in order of preference (the aliases' names). */
@@ -38,8 +39,8 @@ final class ImageGuard {
 
     /** The classifier on offer, or a CapabilityException that says how to install one. */
     String require() {
-        return model().orElseThrow(() -> new CapabilityException("No image safety classifier is installed: muse pull " + MODELS.getLast()
-                + " (or " + MODELS.getFirst() + ")", CapabilityException.Capability.IMAGE_INPUT, -1));
+        return model().orElseThrow(() -> new CapabilityException("No image safety classifier is installed: muse pull " + MODELS.getFirst()
+                + " (or the smaller " + MODELS.getLast() + ")", CapabilityException.Capability.IMAGE_INPUT, -1));
     }
 
     /** What the classifier finds in {@code picture}; a CapabilityException when none is installed. */

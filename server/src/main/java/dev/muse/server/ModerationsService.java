@@ -3,7 +3,6 @@ package dev.muse.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.muse.media.MediaException;
 import dev.muse.runtime.Engine;
 import dev.muse.safety.GuardPrompt;
 import dev.muse.safety.GuardVerdict;
@@ -107,14 +106,14 @@ final class ModerationsService implements HttpService {
     private GuardVerdict judgeImage(byte[] image) {
         try {
             return engine.moderateImage(image).verdict();
-        } catch (MediaException e) {
+        } catch (IllegalArgumentException e) {
             throw ApiException.invalid("input", "invalid_image", "an image input is not a picture Muse reads: " + e.getMessage());
         }
     }
 
     private String imageModel() {
         return engine.imageGuardModel().orElseThrow(() -> ApiException.invalid("input", "model_not_found",
-                "No image safety classifier is installed: muse pull nsfw-mobilenet-v2"));
+                "No image safety classifier is installed: muse pull nsfw-mobilenet-v2-mid"));
     }
 
     /** Whether {@code input} is a list of parts with at least one image in it. */

@@ -1,6 +1,5 @@
 package dev.muse.server;
 
-import dev.muse.media.MediaException;
 import dev.muse.runtime.ChatRequest;
 import dev.muse.runtime.Engine;
 import dev.muse.runtime.ImageScreen;
@@ -43,7 +42,7 @@ final class Screening {
             throw new IllegalStateException("safety is on and no guard model is installed: put a Llama Guard 3 GGUF in the model cache, "
                     + "or start with --safety off to serve unscreened");
         if (safety == MuseServer.Safety.ON && engine.imageGuardModel().isEmpty())
-            throw new IllegalStateException("safety is on and no image safety classifier is installed: muse pull nsfw-mobilenet-v2, "
+            throw new IllegalStateException("safety is on and no image safety classifier is installed: muse pull nsfw-mobilenet-v2-mid, "
                     + "or start with --safety off to serve unscreened");
     }
 
@@ -104,7 +103,7 @@ final class Screening {
             ImageVerdict verdict;
             try {
                 verdict = engine.moderateImage(image.bytes().get());
-            } catch (MediaException e) {
+            } catch (IllegalArgumentException e) {
                 continue;
             }
             SafetyPolicy.Action action = policy.decide(verdict.verdict());
@@ -200,7 +199,7 @@ final class Screening {
     String describeImages() {
         String classifier = imageGuard();
         if (safety == MuseServer.Safety.OFF) return "off: pictures are not screened (the operator's choice)";
-        return classifier == null ? "auto: no image safety classifier is installed (muse pull nsfw-mobilenet-v2), so pictures are not screened"
+        return classifier == null ? "auto: no image safety classifier is installed (muse pull nsfw-mobilenet-v2-mid), so pictures are not screened"
                 : safety.name().toLowerCase(java.util.Locale.ROOT) + ": " + classifier + " screens the pictures people send and the pictures Muse makes";
     }
 
