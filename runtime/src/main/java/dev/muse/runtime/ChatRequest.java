@@ -22,9 +22,11 @@ import java.util.function.Supplier;
  *                     {@value #DEFAULT_AGENTS}
  * @param ownTools     Muse's own tools the model may use, which the engine runs itself (see {@link #OWN_TOOLS}); null
  *                     for none. Those whose model is not on offer are left out
+ * @param screen       how pictures Muse's own {@code generate_image} tool draws are screened by the image safety
+ *                     classifier ({@link Engine#draw(DrawRequest, ImageScreen)}); null: not screened
  */
 public record ChatRequest(String model, List<Message> messages, Mode mode, GenerationOptions options, boolean fitToContext,
-                          Integer thoughtBudget, Tools tools, Integer agents, List<String> ownTools) {
+                          Integer thoughtBudget, Tools tools, Integer agents, List<String> ownTools, ImageScreen screen) {
     /** Every tool of Muse's own: arithmetic, drawing a picture, saying a text aloud. */
     public static final List<String> OWN_TOOLS = List.of("calculator", "generate_image", "speak");
 
@@ -46,27 +48,32 @@ public record ChatRequest(String model, List<Message> messages, Mode mode, Gener
 
     /** A request that is refused whole when it does not fit, and lets a reasoning model think as long as it will. */
     public ChatRequest(String model, List<Message> messages, Mode mode, GenerationOptions options) {
-        this(model, messages, mode, options, false, null, null, null, null);
+        this(model, messages, mode, options, false, null, null, null, null, null);
     }
 
     /** The same request, fitted to the context by leaving out its oldest turns. */
     public ChatRequest fittingContext() {
-        return new ChatRequest(model, messages, mode, options, true, thoughtBudget, tools, agents, ownTools);
+        return new ChatRequest(model, messages, mode, options, true, thoughtBudget, tools, agents, ownTools, screen);
     }
 
     /** The same request with {@code n} sub-agents if it contemplates (null: {@value #DEFAULT_AGENTS}). */
     public ChatRequest withAgents(Integer n) {
-        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, tools, n, ownTools);
+        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, tools, n, ownTools, screen);
     }
 
     /** The same request with Muse's own tools {@code names} on offer (null: none; {@link #OWN_TOOLS}: all it has). */
     public ChatRequest withOwnTools(List<String> names) {
-        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, tools, agents, names);
+        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, tools, agents, names, screen);
+    }
+
+    /** The same request with the pictures its own tools draw screened as {@code how} says (null: not screened). */
+    public ChatRequest withScreen(ImageScreen how) {
+        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, tools, agents, ownTools, how);
     }
 
     /** The same request with other functions and none of Muse's own (one round of a chat that uses them). */
     ChatRequest withRound(List<Message> newMessages, Tools functions) {
-        return new ChatRequest(model, newMessages, mode, options, fitToContext, thoughtBudget, functions, agents, null);
+        return new ChatRequest(model, newMessages, mode, options, fitToContext, thoughtBudget, functions, agents, null, screen);
     }
 
     /** The sub-agents a contemplation runs. */
@@ -74,7 +81,7 @@ public record ChatRequest(String model, List<Message> messages, Mode mode, Gener
 
     /** The same request in another mode, with other messages and options (a contemplation's sub-agents and synthesis). */
     ChatRequest with(Mode newMode, List<Message> newMessages, GenerationOptions newOptions) {
-        return new ChatRequest(model, newMessages, newMode, newOptions, fitToContext, thoughtBudget, tools, agents, ownTools);
+        return new ChatRequest(model, newMessages, newMode, newOptions, fitToContext, thoughtBudget, tools, agents, ownTools, screen);
     }
 
     /**
@@ -82,12 +89,12 @@ public record ChatRequest(String model, List<Message> messages, Mode mode, Gener
      * closes it), so that it answers from what it has thought so far. Models that do not think ignore it.
      */
     public ChatRequest withThoughtBudget(Integer tokens) {
-        return new ChatRequest(model, messages, mode, options, fitToContext, tokens, tools, agents, ownTools);
+        return new ChatRequest(model, messages, mode, options, fitToContext, tokens, tools, agents, ownTools, screen);
     }
 
     /** The same request with functions the model may call (null: none). */
     public ChatRequest withTools(Tools functions) {
-        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, functions, agents, ownTools);
+        return new ChatRequest(model, messages, mode, options, fitToContext, thoughtBudget, functions, agents, ownTools, screen);
     }
 
     /**

@@ -55,7 +55,7 @@ final class OwnTools {
      * Runs one call. A call the tool cannot carry out (arguments that are not what it takes, an expression it cannot read,
      * a model that fails) gives back the reason as its text, so the model can say so or try again.
      */
-    Result run(String name, String arguments, Supplier<Boolean> cancelled) throws InterruptedException {
+    Result run(String name, String arguments, ImageScreen screen, Supplier<Boolean> cancelled) throws InterruptedException {
         Map<?, ?> args;
         try {
             args = JsonValues.parse(arguments, "the arguments") instanceof Map<?, ?> m ? m : Map.of();
@@ -65,7 +65,7 @@ final class OwnTools {
         try {
             return switch (name) {
                 case "calculator" -> new Result(Calculator.format(Calculator.evaluate(text(args, "expression"))), List.of());
-                case "generate_image" -> draw(text(args, "prompt"), args.get("negative_prompt") instanceof String n ? n : null, cancelled);
+                case "generate_image" -> draw(text(args, "prompt"), args.get("negative_prompt") instanceof String n ? n : null, screen, cancelled);
                 case "speak" -> speak(text(args, "text"), cancelled);
                 default -> throw new IllegalArgumentException("no tool '" + name + "'");
             };
@@ -74,17 +74,20 @@ final class OwnTools {
         }
     }
 
-    private Result draw(String prompt, String negative, Supplier<Boolean> cancelled) throws InterruptedException {
+    /** A picture drawn, screened as {@code screen} says: one withheld is reported to the model as such; one blurred is shown blurred. */
+    private Result draw(String prompt, String negative, ImageScreen screen, Supplier<Boolean> cancelled) throws InterruptedException {
         String model = modelFor("generate_image");
         DrawRequest request = new DrawRequest(model, prompt, negative, null, null, null, null, null, 1, null, null, 0);
-        try (Drawing drawing = engine.draw(request)) {
+        try (Drawing drawing = engine.draw(request, screen)) {
             while (true) {
                 if (cancelled.get()) drawing.cancel();
                 switch (drawing.next()) {
                     case Event.Image image -> {
-                        return new Result(String.format(Locale.ROOT, "Drew a %dx%d picture of \"%s\" (seed %d); the person sees it now.",
-                                image.width(), image.height(), prompt, image.seed()), List.of(new Event.ToolStep.Output("image/" + image.format(), image.file())));
+                        return new Result(String.format(Locale.ROOT, "Drew a %dx%d picture of \"%s\" (seed %d); the person sees it now%s.",
+                                image.width(), image.height(), prompt, image.seed(), image.blurred() ? ", blurred by the safety screening" : ""),
+                                List.of(new Event.ToolStep.Output("image/" + image.format(), image.file())));
                     }
+                    case Event.Error e when e.error() instanceof ContentPolicyException withheld -> throw new IllegalStateException(withheld.getMessage(), withheld);
                     case Event.Error e -> throw new IllegalStateException("the drawing failed: " + e.error().getMessage(), e.error());
                     default -> { }
                 }

@@ -88,7 +88,7 @@ final class ToolUse extends Generation {
         List<ChatRequest.ToolCall> made = new ArrayList<>();
         List<ChatRequest.Message> results = new ArrayList<>();
         for (Event.ToolCall call : calls) {
-            OwnTools.Result result = tools.run(call.name(), call.arguments(), () -> cancelled);
+            OwnTools.Result result = tools.run(call.name(), call.arguments(), request.screen(), () -> cancelled);
             ready.add(new Event.ToolStep(call.id(), call.name(), call.arguments(), result.text(), result.outputs()));
             made.add(new ChatRequest.ToolCall(call.id(), call.name(), call.arguments()));
             results.add(new ChatRequest.Message("tool", List.of(new ChatRequest.Text(result.text())), List.of(), call.id()));

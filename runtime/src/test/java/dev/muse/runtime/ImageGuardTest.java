@@ -99,6 +99,33 @@ class ImageGuardTest {
         }
     }
 
+    /**
+     * A chat's own drawing tool draws under the request's screen: asked to screen where no classifier is installed, the
+     * tool reports that to the model rather than drawing unscreened (a drawing at the tool's 512 x 512 would take the
+     * tiny pipeline a minute here, so the screened drawing itself is {@link #drawingsAreScreenedPictureByPicture}'s).
+     */
+    @Test
+    void aChatsOwnDrawingsAreScreenedAsTheRequestSays() throws Exception {
+        String qwen = ToolCallsTest.template("Qwen-Qwen2.5-7B-Instruct.jinja");
+        Path hermes = new dev.muse.testkit.TinyModel(dev.muse.testkit.TinyFamily.QWEN2, GgmlType.Q8_0, 21).write(dir.resolve("hermes.gguf"), m -> {
+            m.putString("tokenizer.chat_template", qwen);
+            m.putUInt32("qwen2.context_length", 2048);
+        });
+        try (Engine unguarded = new Engine(new Engine.Config(List.of(new ModelPaths("hermes", hermes, null), new ModelPaths("tiny-sd", dir.resolve("tiny-sd"), null)),
+                null, 1L << 30, new Scheduler.Options(2, 2048, 256)))) {
+            ChatRequest draw = new ChatRequest("hermes", List.of(ChatRequest.Message.of("user", "Draw a fox.")), null,
+                    GenerationOptions.of(400, Sampling.greedy())).withTools(new Tools(List.of(), Tools.Choice.NAMED, "generate_image", false))
+                    .withOwnTools(List.of("generate_image"));
+            Event.ToolStep refused = step(EngineTest.drain(unguarded.chat(draw.withScreen(ImageScreen.DEFAULT))));
+            assertTrue(refused.result().startsWith("error: No image safety classifier is installed"), refused.result());
+            assertTrue(refused.outputs().isEmpty(), "nothing unscreened is shown");
+        }
+    }
+
+    static Event.ToolStep step(List<Event> events) {
+        return events.stream().filter(e -> e instanceof Event.ToolStep).map(e -> (Event.ToolStep) e).findFirst().orElseThrow(() -> new AssertionError(events.toString()));
+    }
+
     /** Mean absolute difference between horizontal neighbours: how much fine detail a picture has. */
     static double detail(Picture p) {
         long sum = 0;

@@ -81,7 +81,7 @@ final class ChatService implements HttpService {
             screening.checkInput(input.messages(), owner, conversationId, Access.safetyPolicy(req)); // refused before anything is generated or stored
             if (conversationId == null) {
                 Generation generation = start(new ChatRequest(params.model(), input.messages(), mode, params.options()).withThoughtBudget(thoughtBudget)
-                        .withTools(tools).withAgents(agents).withOwnTools(ownTools), 0);
+                        .withTools(tools).withAgents(agents).withOwnTools(ownTools).withScreen(screening.forDrawing(owner, Access.safetyPolicy(req))), 0);
                 generations.run(req, res, Answers.Kind.CHAT, generation, params, screening.forOutput(input.messages(), params.n() == 1, owner, null, Access.safetyPolicy(req)),
                         Generations.Observer.NONE);
                 return;
@@ -99,7 +99,7 @@ final class ChatService implements HttpService {
             // answer without max tokens takes at most a quarter of the context). Fails before anything is stored if even
             // the new turn alone does not fit.
             Generation generation = start(new ChatRequest(params.model(), full, mode, params.options()).fittingContext().withThoughtBudget(thoughtBudget)
-                    .withAgents(agents).withTools(tools).withOwnTools(ownTools), stored);
+                    .withAgents(agents).withTools(tools).withOwnTools(ownTools).withScreen(screening.forDrawing(owner, Access.safetyPolicy(req))), stored);
             try {
                 // The new turn is committed before the first byte of the answer: once acknowledged, it survives a crash.
                 List<JsonNode> contents = withTranscripts(input.contents(), generation.heard());
