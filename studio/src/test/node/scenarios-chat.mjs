@@ -277,6 +277,27 @@ export async function vision(t) {
   await t.screenshot();
 }
 
+/**
+ * The server's image safety classifier refuses an attached picture it flags (the picture in the argument: an abstract one
+ * that nsfwjs' MobileNetV2 misreads as explicit): the turn is not sent, the page says why, nothing is stored.
+ */
+export async function flaggedPicture(t) {
+  await open(t);
+  await pickModel(t, 'tiny-vision');
+  await t.page.locator('#file-input').setInputFiles(t.argument);
+  await t.page.getByRole('list', { name: 'Attachments' }).getByText(/^flagged\.png/).waitFor();
+  t.expectConsole(/^Failed to load resource: the server responded with a status of 400 \(Bad Request\)$/, 'the screening refuses the picture');
+  await send(t, 'What is in this picture?');
+  const why = "An attached image was refused by this server's safety screening (nsfw-mobilenet-v2: S12 Sexual Content)";
+  await t.page.getByRole('alert').getByText(why).waitFor();
+  const turn = t.page.locator('.message.user.unsent').last();
+  await turn.getByText(`Not sent: ${why}.`, { exact: false }).waitFor();
+  t.check(await t.page.locator('.message.assistant').count() === 0, 'nothing was answered');
+  const audit = await t.api('GET', 'v1/moderations/audit');
+  t.check(audit.data.length === 1 && audit.data[0].stage === 'image-input' && audit.data[0].action === 'blocked', `the block is audited: ${JSON.stringify(audit.data)}`);
+  await t.screenshot();
+}
+
 /** Regenerate the last answer, edit an earlier turn and resend it; the chat's system prompt is kept with it. */
 export async function regenerate(t) {
   await open(t);

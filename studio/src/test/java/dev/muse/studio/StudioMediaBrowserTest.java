@@ -39,6 +39,17 @@ class StudioMediaBrowserTest {
         }
     }
 
+    /** With the image safety classifier in the model cache, a picture it flags is refused in the chat, and the page says why. */
+    @Test
+    void aFlaggedPictureIsRefused() throws Exception {
+        Path models = StudioTestServer.writeModels(Files.createDirectories(dir.resolve("screened")));
+        dev.muse.testkit.NsfwReference.install(models);
+        Path flagged = Files.write(dir.resolve("flagged.png"), dev.muse.media.PngWriter.encode(dev.muse.testkit.Scenes.flaggedBlobs(), java.util.Map.of()));
+        try (StudioTestServer server = new StudioTestServer(models, Files.createDirectories(dir.resolve("screened-data")), false)) {
+            BrowserScenario.run("flaggedPicture", server.base(), flagged.toString());
+        }
+    }
+
     /**
      * A fresh install has only the bundled base model, loaded at start as muse studio does: the studio says it continues
      * text, and downloads the library's starter chat model (served by a local {@link FakeHub}) with its progress shown.

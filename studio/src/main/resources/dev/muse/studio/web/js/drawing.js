@@ -81,6 +81,7 @@ export async function drawPicture(model, parameters, edit, onPreview, signal) {
     else if (event.type.endsWith('.completed')) {
       const drawn = { ...parameters, seed: event.seed, size: event.size, model };
       if (edit) drawn.strength = edit.strength;
+      if (event.muse_blurred) drawn.blurred = true; // the server's safety screening blurred it
       return { url, parameters: drawn };
     }
   }
@@ -99,10 +100,11 @@ export function drawingOf(content) {
   return part ? { url: part.image_url?.url, parameters: part.muse_drawing } : null;
 }
 
-/** "512x512 · 20 steps · guidance 7.5 · seed 42" (and the strength of an edit). */
+/** "512x512 · 20 steps · guidance 7.5 · seed 42" (and the strength of an edit, and whether the screening blurred it). */
 function describe(p) {
   const parts = [p.size, `${p.steps} steps`, `guidance ${p.guidance_scale}`, `seed ${p.seed}`];
   if (p.strength !== undefined) parts.push(`strength ${p.strength}`);
+  if (p.blurred) parts.push('blurred by the safety screening');
   return `*${parts.join(' · ')}*`;
 }
 
