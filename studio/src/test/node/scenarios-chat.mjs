@@ -298,6 +298,28 @@ export async function flaggedPicture(t) {
   await t.screenshot();
 }
 
+/**
+ * A server whose screening stops every answer of 40 characters or more (S1, S10): what streamed is taken back and the
+ * server's refusal shown in its place; the stored reply keeps what was found safe and says why, after a reload too.
+ */
+export async function refusedAnswer(t) {
+  await open(t);
+  await pickModel(t, 'tiny-chat');
+  await chatSettings(t, { temperature: 0, maxTokens: 60 });
+  await send(t, 'Tell me a story.');
+  await idle(t);
+  const why = "The answer was stopped by this server's safety screening (llama-guard-3-1b-fake: S1 Violent Crimes, S10 Hate)";
+  const reply = t.page.locator('.message.assistant').last();
+  await reply.getByText(why).waitFor();
+  t.check((await lastAnswer(t).textContent()).trim().length < 40, 'what streamed past the safe part is not shown');
+  const stored = await settled(t, conversationId(t));
+  t.check(stored.messages[1].refusal === why, `the stored reply says why: ${JSON.stringify(stored.messages[1])}`);
+  await t.screenshot('streamed');
+  await t.page.reload();
+  await t.page.locator('.message.assistant').last().getByText(why).waitFor();
+  await t.screenshot('reloaded');
+}
+
 /** Regenerate the last answer, edit an earlier turn and resend it; the chat's system prompt is kept with it. */
 export async function regenerate(t) {
   await open(t);

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Short names for well-known models, in this one table. Only architectures Muse runs (llama, SmolVLM's vision
- * projector, Whisper, Stable Diffusion, Kokoro, nsfwjs' classifiers) and weight types it reads are listed. A SHA-256 is pinned only where it could be confirmed from independent
+ * projector, Llama Guard, Whisper, Stable Diffusion, Kokoro, nsfwjs' classifiers) and weight types it reads are listed. A SHA-256 is pinned only where it could be confirmed from independent
  * sources; the others are checked against the hub's own X-Linked-Etag at download time.
  */
 public final class ModelAliases {
@@ -76,6 +76,11 @@ public final class ModelAliases {
             new Alias("smolvlm-256m-instruct", new ModelSource("ggml-org/SmolVLM-256M-Instruct-GGUF", "SmolVLM-256M-Instruct-Q8_0.gguf"),
                     new ModelSource("ggml-org/SmolVLM-256M-Instruct-GGUF", "mmproj-SmolVLM-256M-Instruct-Q8_0.gguf"),
                     "SmolVLM 256M Instruct (sees images), Q8_0 with its vision projector, about 280 MB"),
+            // Llama Guard 3 1B for moderation and chat screening: Meta's repository is gated and holds safetensors; this
+            // conversion is the one llama.cpp users name (repository and file confirmed by several independent projects
+            // that load it), checked against the hub's digest at download time.
+            new Alias("llama-guard3-1b", new ModelSource("QuantFactory/Llama-Guard-3-1B-GGUF", "Llama-Guard-3-1B.Q4_K_M.gguf"),
+                    "Llama Guard 3 1B (moderation: safe / unsafe and hazards S1-S13), Q4_K_M, about 955 MB"),
             // Whisper speech recognition, whisper.cpp's own conversions of OpenAI's checkpoints (MIT), read unchanged.
             whisper("whisper-tiny", "ggml-tiny.bin", "Whisper tiny, multilingual, F16, about 78 MB"),
             whisper("whisper-tiny.en", "ggml-tiny.en.bin", "Whisper tiny, English only, F16, about 78 MB"),

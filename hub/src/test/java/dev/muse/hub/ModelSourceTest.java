@@ -44,6 +44,10 @@ class ModelSourceTest {
             if (a.name().startsWith("whisper-")) {
                 assertTrue(ModelFiles.isSpeech(file), a.name());
                 assertEquals(a.name(), ModelFiles.idOf(file), "a pulled speech model is offered under its alias");
+            } else if (a.isFolder() && a.folder().isEmpty()) { // a model made of an npm package's files (nsfwjs' TensorFlow.js bundles)
+                assertEquals(a.name(), a.cacheName());
+                assertTrue(a.beside().stream().allMatch(f -> f.origin() == ModelSource.Origin.NPM && f.sha256() != null), a.name());
+                assertEquals("model.min.js", a.source().fileName(), a.name());
             } else if (a.isFolder()) {
                 assertEquals(a.name(), a.cacheName(), "a folder model lands in a folder named after its alias");
                 assertTrue(a.folder().contains("config.json") || a.folder().containsAll(List.of("model_index.json", "unet/config.json",

@@ -141,7 +141,7 @@ final class ModerationsService implements HttpService {
         List<String> guards = engine.guardModels();
         if (asked == null || asked.startsWith("omni-moderation") || asked.startsWith("text-moderation")) {
             if (guards.isEmpty())
-                throw ApiException.invalid("model", "model_not_found", "No guard model is installed: put a Llama Guard 3 GGUF (1B or 8B) in the model cache");
+                throw ApiException.invalid("model", "model_not_found", "No guard model is installed: muse pull llama-guard3-1b (or put a Llama Guard 3 GGUF, 1B or 8B, in the model cache)");
             return guards.getFirst();
         }
         return asked;

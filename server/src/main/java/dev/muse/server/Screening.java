@@ -39,7 +39,7 @@ final class Screening {
         this.safety = safety;
         this.audit = audit;
         if (safety == MuseServer.Safety.ON && engine.guardModels().isEmpty())
-            throw new IllegalStateException("safety is on and no guard model is installed: put a Llama Guard 3 GGUF in the model cache, "
+            throw new IllegalStateException("safety is on and no guard model is installed: muse pull llama-guard3-1b (or put a Llama Guard 3 GGUF in the model cache), "
                     + "or start with --safety off to serve unscreened");
         if (safety == MuseServer.Safety.ON && engine.imageGuardModel().isEmpty())
             throw new IllegalStateException("safety is on and no image safety classifier is installed: muse pull nsfw-mobilenet-v2-mid, "
@@ -208,7 +208,7 @@ final class Screening {
         String guard = guard();
         return switch (safety) {
             case OFF -> "off: chats are not screened (the operator's choice)" + (firstGuard() == null ? "" : "; " + firstGuard() + " answers /v1/moderations");
-            case ON, AUTO -> guard == null ? "auto: no guard model is installed (put a Llama Guard 3 GGUF in the model cache), so chats are not screened "
+            case ON, AUTO -> guard == null ? "auto: no guard model is installed (muse pull llama-guard3-1b), so chats are not screened "
                     + "and /v1/moderations is unavailable" : safety.name().toLowerCase(java.util.Locale.ROOT) + ": " + guard + " screens what people send";
         };
     }

@@ -51,6 +51,19 @@ class StudioMediaBrowserTest {
     }
 
     /**
+     * Chats screened by a guard that stops every answer of 40 characters or more: the streamed answer is replaced by the
+     * server's refusal, and the stored turn, after a reload, says why.
+     */
+    @Test
+    void aStoppedAnswerShowsTheRefusal() throws Exception {
+        Path models = StudioTestServer.writeModels(Files.createDirectories(dir.resolve("guarded")));
+        new TinyModel(TinyFamily.LLAMA2, GgmlType.Q8_0, 32).write(models.resolve("llama-guard-3-1b-fake.gguf")); // named so; the verdicts are the test's
+        try (StudioTestServer server = new StudioTestServer(models, Files.createDirectories(dir.resolve("guarded-data")), false, 0, 40)) {
+            BrowserScenario.run("refusedAnswer", server.base(), null);
+        }
+    }
+
+    /**
      * A fresh install has only the bundled base model, loaded at start as muse studio does: the studio says it continues
      * text, and downloads the library's starter chat model (served by a local {@link FakeHub}) with its progress shown.
      */

@@ -41,11 +41,20 @@ final class StudioTestServer implements AutoCloseable {
 
     /** On a given port (0: a free one), for a restart on the port of a server that was stopped. */
     StudioTestServer(Path models, Path data, boolean requireKeys, int port) {
+        this(models, data, requireKeys, port, 0);
+    }
+
+    /**
+     * With {@code flaggedLength} above 0, chats are screened by a guard that stops every answer of that many characters or
+     * more ({@link dev.muse.server.ScreenedServers}; the models folder needs a model named as a guard for it to run).
+     */
+    StudioTestServer(Path models, Path data, boolean requireKeys, int port, int flaggedLength) {
         Engine engine = new Engine(new Engine.Config(java.util.List.of(), models, 1L << 30, new Scheduler.Options(4, CONTEXT, 32)));
         store = Store.open(StoreConfig.sqlite(data.resolve("muse.db")));
         MuseServer.Config local = MuseServer.Config.local(0);
-        server = new MuseServer(new MuseServer.Config(local.host(), port, requireKeys, key -> store.keys().authenticate(key),
-                local.maxBodyBytes(), local.maxTokens(), local.maxConcurrentPerKey(), local.requestsPerMinute(), false), engine, store);
+        MuseServer.Config config = new MuseServer.Config(local.host(), port, requireKeys, key -> store.keys().authenticate(key),
+                local.maxBodyBytes(), local.maxTokens(), local.maxConcurrentPerKey(), local.requestsPerMinute(), false);
+        server = flaggedLength > 0 ? dev.muse.server.ScreenedServers.start(config, engine, store, flaggedLength) : new MuseServer(config, engine, store);
     }
 
     /** Writes both models into {@code dir}; stories260K comes from {@code <muse.shared>/models}, which must exist. */

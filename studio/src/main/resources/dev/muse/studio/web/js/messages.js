@@ -151,7 +151,7 @@ export class MessageView {
     if (leftOut > 0) notes.push(`Answered without the ${leftOut === 1 ? 'earliest message' : `${leftOut} earliest messages`}: the conversation no longer fits the model's context, so its oldest turns are left out.`);
     this.note.textContent = notes.join(' ');
     this.note.hidden = notes.length === 0;
-    this.note.classList.toggle('error', Boolean(m.unsent || m.interrupted));
+    this.note.classList.toggle('error', Boolean(m.unsent || m.interrupted || m.refusal)); // a safety stop is shown as plainly as a failure
 
     const buttons = [];
     const text = textOf(m.content);
