@@ -59,6 +59,9 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** The embedding model that works offline with nothing pulled: all-MiniLM-L6-v2, carried on the classpath. */
+    public static final String DEFAULT_EMBEDDER = "all-minilm-l6-v2";
+
     /** The voice activity detector's file name in the model cache (Silero VAD v5, from npm's @ricky0123/vad-web). */
     public static final String VAD_FILE = "silero_vad_v5.onnx";
 
@@ -66,6 +69,7 @@ public final class Engine implements AutoCloseable {
     private final OwnTools ownTools = new OwnTools(this);
     private final Provenance provenance;
     private final ImageGuard imageGuard;
+    private final BuiltInEmbedders builtInEmbedders = new BuiltInEmbedders();
     private final dev.muse.media.ImageDecoder imageDecoder = new dev.muse.media.ImageDecoder();
     private final String speechModel;
     private final Path vadModel;
@@ -99,9 +103,12 @@ public final class Engine implements AutoCloseable {
         return vad;
     }
 
-    /** Every model on offer, loaded or not. */
+    /** Every model on offer, loaded or not, and the embedding models Muse carries. */
     public List<ModelInfo> models() {
-        return residency.list().stream().map(Engine::describe).toList();
+        List<ModelInfo> all = new ArrayList<>(residency.list().stream().map(Engine::describe).toList());
+        for (String id : builtInEmbedders.ids())
+            all.add(new ModelInfo(id, -1, 0, Set.of(ModelInfo.Modality.TEXT), Set.of(ModelInfo.Modality.EMBEDDING), Optional.empty()));
+        return all;
     }
 
     public Optional<ModelInfo> model(String id) {
@@ -379,8 +386,12 @@ public final class Engine implements AutoCloseable {
         return residency.ids().stream().filter(Guard::isGuard).toList(); // asked on every screened chat: ids only
     }
 
-    /** One pooled, normalised vector per input, from a model that declares a pooling type (an embedding model). */
+    /**
+     * One pooled, normalised vector per input, from a model that declares a pooling type (an embedding model) or one of
+     * the embedding models Muse carries ({@link #DEFAULT_EMBEDDER}).
+     */
     public EmbeddingRequest.Result embed(EmbeddingRequest request) {
+        if (builtInEmbedders.offers(request.model())) return builtInEmbedders.embed(request);
         LoadedModel model = residency.acquire(request.model());
         Embedder lm = model.requireText("make embeddings").model().as(Embedder.class).orElseThrow(() -> new CapabilityException(
                 "The model '" + model.id() + "' is not an embedding model (its GGUF declares no pooling_type)", Capability.EMBEDDINGS, -1));

@@ -10,12 +10,12 @@ import java.util.Set;
  * @param modifiedMillis when its weights file was last written
  * @param inputs         what a request may send it: text, and images when it has a vision projector; audio for a
  *                       speech recognition model
- * @param outputs        what it makes: text, or images for an image generation model
+ * @param outputs        what it makes: text, or images for an image generation model, vectors for a built-in embedder
  * @param resident       how it runs, while it is in memory
  */
 public record ModelInfo(String id, long fileBytes, long modifiedMillis, Set<Modality> inputs, Set<Modality> outputs, Optional<Resident> resident) {
-    /** What a model takes in or makes: text (with images, for a vision model), speech, pictures. */
-    public enum Modality { TEXT, IMAGE, AUDIO }
+    /** What a model takes in or makes: text (with images, for a vision model), speech, pictures, or embedding vectors. */
+    public enum Modality { TEXT, IMAGE, AUDIO, EMBEDDING }
 
     /**
      * A model in memory.

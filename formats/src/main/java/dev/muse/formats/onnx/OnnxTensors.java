@@ -24,12 +24,18 @@ public final class OnnxTensors {
     private static final int FLOAT = 1; // TensorProto.DataType.FLOAT
     private static final int MAX_DEPTH = 16;
     private final Map<String, Floats> tensors = new LinkedHashMap<>();
+    /** Initialisers the exporter left unnamed (onnx::MatMul_N) by the module path of the MatMul node that reads them. */
+    private final Map<String, String> linearWeights = new LinkedHashMap<>();
 
     private OnnxTensors() {}
 
     /** The float32 tensors of the ONNX file at {@code path}; a FormatException says what is wrong with it. */
     public static Map<String, Floats> read(Path path) throws IOException {
-        byte[] file = Files.readAllBytes(path);
+        return read(Files.readAllBytes(path), path.getFileName().toString());
+    }
+
+    /** The float32 tensors of an ONNX model's bytes ({@code name} says which model in errors). */
+    public static Map<String, Floats> read(byte[] file, String name) {
         OnnxTensors reader = new OnnxTensors();
         try {
             Reader model = new Reader(file, 0, file.length);
@@ -39,9 +45,10 @@ public final class OnnxTensors {
                 else model.skip();
             }
         } catch (IndexOutOfBoundsException | ArithmeticException e) {
-            throw new FormatException(path.getFileName() + " is not a valid ONNX model (damaged: " + e.getClass().getSimpleName() + ")");
+            throw new FormatException(name + " is not a valid ONNX model (damaged: " + e.getClass().getSimpleName() + ")");
         }
-        if (reader.tensors.isEmpty()) throw new FormatException(path.getFileName() + " holds no float32 tensors: is it an ONNX model?");
+        if (reader.tensors.isEmpty()) throw new FormatException(name + " holds no float32 tensors: is it an ONNX model?");
+        reader.nameLinearWeights();
         return reader.tensors;
     }
 
@@ -56,17 +63,25 @@ public final class OnnxTensors {
         }
     }
 
-    /** NodeProto: a Constant's value (attribute "value") is named by its output; every GRAPH attribute is walked. */
+    /**
+     * NodeProto: a Constant's value (attribute "value") is named by its output; every GRAPH attribute is walked; a
+     * MatMul's weight input is remembered with the node's module path ({@link #nameLinearWeights}).
+     */
     private void node(Reader n, int depth) {
-        String output = null, op = null;
+        String output = null, op = null, nodeName = null;
+        java.util.List<String> inputs = new java.util.ArrayList<>();
         java.util.List<Reader> attributes = new java.util.ArrayList<>();
         while (n.more()) {
             int field = n.tag();
-            if (field == 2 && n.wire == 2 && output == null) output = n.string();
+            if (field == 1 && n.wire == 2) inputs.add(n.string());
+            else if (field == 2 && n.wire == 2 && output == null) output = n.string();
+            else if (field == 3 && n.wire == 2) nodeName = n.string();
             else if (field == 4 && n.wire == 2) op = n.string();
             else if (field == 5 && n.wire == 2) attributes.add(n.message());
             else n.skip();
         }
+        if ("MatMul".equals(op) && nodeName != null && nodeName.endsWith("/MatMul") && inputs.size() == 2 && inputs.get(1).startsWith("onnx::MatMul"))
+            linearWeights.put(inputs.get(1), nodeName.substring(nodeName.startsWith("/") ? 1 : 0, nodeName.length() - "/MatMul".length()).replace('/', '.'));
         for (Reader a : attributes) {
             String name = null;
             Reader t = null, g = null;
@@ -120,6 +135,24 @@ public final class OnnxTensors {
         float[] values = new float[(int) count];
         ByteBuffer.wrap(data.b, data.at, data.end - data.at).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
         tensors.put(name, new Floats(name, shape, values));
+    }
+
+    /**
+     * PyTorch's exporter keeps a Linear layer's bias by its module name but hands its weight to a MatMul as an unnamed
+     * initialiser (onnx::MatMul_N, stored [in, out]): each such weight is also given its module's name, as PyTorch has it
+     * ({@code encoder.layer.0.attention.self.query.weight}, [out, in]), taken from the MatMul node's name.
+     */
+    private void nameLinearWeights() {
+        for (Map.Entry<String, String> e : linearWeights.entrySet()) {
+            Floats w = tensors.get(e.getKey());
+            if (w == null || w.dims().length != 2) continue;
+            int in = (int) w.dims()[0], out = (int) w.dims()[1];
+            float[] t = new float[w.values().length];
+            for (int i = 0; i < in; i++)
+                for (int o = 0; o < out; o++) t[o * in + i] = w.values()[i * out + o];
+            String name = e.getValue() + ".weight";
+            tensors.putIfAbsent(name, new Floats(name, new long[] {out, in}, t));
+        }
     }
 
     /** A protobuf message's bytes [at, end): tags, varints and length-delimited fields, each checked against end. */
