@@ -17,7 +17,9 @@ import java.util.List;
 
 /**
  * {@code POST /v1/embeddings}: the pooled, normalised hidden states of a model that declares a pooling
- * type (an embedding model). Input is a string, an array of strings, token ids, or arrays of token ids.
+ * type (an embedding model), or of the embedder Muse carries ({@code all-minilm-l6-v2}, which OpenAI's model names
+ * such as {@code text-embedding-3-small} stand for). Input is a string, an array of strings, token ids, or arrays of
+ * token ids.
  */
 final class EmbeddingsService implements HttpService {
     private static final int MAX_INPUTS = 2048;
@@ -38,7 +40,8 @@ final class EmbeddingsService implements HttpService {
         JsonNode body = Json.readBody(req, access.limits().maxBodyBytes());
         JsonNode modelNode = body.get("model");
         if (modelNode == null || !modelNode.isTextual()) throw ApiException.invalid("model", "missing_required_parameter", "Missing required parameter: 'model'");
-        String model = modelNode.textValue();
+        // OpenAI's names (text-embedding-3-small, ...) stand for the embedder Muse carries, which works with nothing pulled
+        String model = modelNode.textValue().startsWith("text-embedding-") ? Engine.DEFAULT_EMBEDDER : modelNode.textValue();
         String format = body.path("encoding_format").asText("float");
         if (!format.equals("float") && !format.equals("base64")) throw ApiException.invalid("encoding_format", "'encoding_format' must be float or base64");
         if (body.hasNonNull("dimensions")) throw ApiException.invalid("dimensions", "'dimensions' is not supported: the model's own size is used");

@@ -235,6 +235,20 @@ class OpenAiApiTest {
         assertError(s.post("/v1/embeddings", "{\"model\":\"tiny-embed\"}"), 400, "input", "missing_required_parameter");
     }
 
+    /** The embedder Muse carries, through the official client: OpenAI's model name stands for it; related texts lie closer. */
+    @Test
+    void theCarriedEmbedderAnswersTheOfficialClient() throws Exception {
+        JsonNode seen = Json.MAPPER.readTree(OpenAiClient.run("embeddings.mjs", 120, s.base() + "/v1"));
+        assertEquals("all-minilm-l6-v2", seen.get("model").asText(), seen.toString());
+        assertEquals(3, seen.get("count").asInt());
+        assertEquals(384, seen.get("dimensions").asInt());
+        assertEquals(1.0, seen.get("norm").asDouble(), 1e-4);
+        assertTrue(seen.get("related").asDouble() > seen.get("unrelated").asDouble() + 0.3, seen.toString());
+        assertTrue(seen.get("usage").get("prompt_tokens").asInt() >= 3 * 3);
+        assertEquals("[[\"embedding\"]]", seen.get("listed").toString());
+        assertError(s.post("/v1/embeddings", "{\"model\":\"all-minilm-l6-v2\",\"input\":[[101, 99999, 102]]}"), 400, "input", null);
+    }
+
     static void assertError(HttpResponse<String> r, int status, String param, String code) throws Exception {
         assertEquals(status, r.statusCode(), r.body());
         JsonNode error = TestServer.json(r).get("error");

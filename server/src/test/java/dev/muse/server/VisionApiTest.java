@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.Base64;
 import javax.imageio.ImageIO;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,9 @@ class VisionApiTest {
             });
             new TinyVision(TinyVision.Tower.IDEFICS3, GgmlType.F16, 42).write(models.resolve("mmproj-tiny-vision.gguf"));
 
-            JsonNode list = TestServer.json(s.get("/v1/models")).get("data");
+            List<JsonNode> list = new java.util.ArrayList<>();
+            for (JsonNode m : TestServer.json(s.get("/v1/models")).get("data"))
+                if (!m.get("output_modalities").toString().contains("embedding")) list.add(m); // the embedder Muse carries is offered too
             assertEquals(2, list.size(), "the projector is not offered as a model: " + list);
             for (JsonNode m : list)
                 assertEquals(m.get("id").asText().equals("tiny-vision") ? "[\"text\",\"image\"]" : "[\"text\"]", m.get("input_modalities").toString());
