@@ -78,7 +78,7 @@ final class ChatService implements HttpService {
         if (ownTools != null && params.n() != 1) throw ApiException.invalid("n", "with Muse's tools there is one answer: 'n' must be 1");
         Tools tools = ToolParams.read(body, ownTools);
         try (AutoCloseable permit = access.generationPermit(owner)) {
-            screening.checkInput(input.messages(), owner, conversationId, Access.safetyPolicy(req)); // refused before anything is generated or stored
+            screening.checkInput(params.model(), input.messages(), owner, conversationId, Access.safetyPolicy(req)); // refused before anything is generated or stored
             if (conversationId == null) {
                 Generation generation = start(new ChatRequest(params.model(), input.messages(), mode, params.options()).withThoughtBudget(thoughtBudget)
                         .withTools(tools).withAgents(agents).withOwnTools(ownTools).withScreen(screening.forDrawing(owner, Access.safetyPolicy(req))), 0);

@@ -4,6 +4,7 @@ import dev.muse.runtime.ChatRequest;
 import dev.muse.runtime.Engine;
 import dev.muse.runtime.ImageScreen;
 import dev.muse.runtime.ImageVerdict;
+import dev.muse.runtime.ModelInfo;
 import dev.muse.safety.GuardPrompt;
 import dev.muse.safety.GuardVerdict;
 import dev.muse.safety.SafetyPolicy;
@@ -79,8 +80,9 @@ final class Screening {
      * Refuses the request when the guard flags the last user turn's text and the key's {@code policy} blocks what it found
      * (a flag it lets through is only recorded); either goes into {@code owner}'s audit trail.
      */
-    void checkInput(List<ChatRequest.Message> messages, String owner, String conversationId, SafetyPolicy policy) throws InterruptedException {
-        checkImages(messages, owner, conversationId, policy);
+    void checkInput(String model, List<ChatRequest.Message> messages, String owner, String conversationId, SafetyPolicy policy) throws InterruptedException {
+        // pictures are judged where the model will see them: a text-only model refuses them itself, unread
+        if (engine.model(model).map(m -> m.inputs().contains(ModelInfo.Modality.IMAGE)).orElse(false)) checkImages(messages, owner, conversationId, policy);
         String guard = guard(), text = lastUserText(messages);
         if (guard == null || text.isEmpty()) return;
         GuardVerdict verdict = this.guard.moderate(guard, List.of(new GuardPrompt.Turn(true, text)));

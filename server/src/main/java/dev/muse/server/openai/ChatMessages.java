@@ -86,7 +86,9 @@ public final class ChatMessages {
                     }
                     JsonNode url = part.path("image_url");
                     String address = url.isTextual() ? url.textValue() : url.path("url").asText(null);
-                    parts.add(new ChatRequest.Image(() -> urls.read(address, where + ".content")));
+                    // read once however often it is asked for (the safety screening, then the model)
+                    java.util.concurrent.atomic.AtomicReference<byte[]> read = new java.util.concurrent.atomic.AtomicReference<>();
+                    parts.add(new ChatRequest.Image(() -> read.updateAndGet(b -> b != null ? b : urls.read(address, where + ".content"))));
                 }
                 case "input_audio" -> {
                     JsonNode data = part.path("input_audio").path("data");
