@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     /** The modules in layer order: each may use only those before it. */
     static final List<String> LAYERS = List.of("engine", "formats", "text", "media", "testkit", "models", "hub", "provenance",
-            "safety", "runtime", "server", "studio", "bench", "cli");
+            "safety", "documents", "runtime", "server", "studio", "bench", "cli");
 
     static JavaClasses main;
 
@@ -33,7 +33,7 @@ class ArchitectureTest {
     static void importMainClasses() {
         main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.muse");
         // every module's classes are on this module's classpath: a rule over a module that is missing would pass vacuously
-        for (String module : List.of("engine", "formats", "text", "media", "models", "hub", "provenance", "safety", "runtime", "server", "cli"))
+        for (String module : List.of("engine", "formats", "text", "media", "models", "hub", "provenance", "safety", "documents", "runtime", "server", "cli"))
             assertTrue(main.stream().anyMatch(c -> c.getPackageName().startsWith("dev.muse." + module)), "no classes of " + module);
     }
 

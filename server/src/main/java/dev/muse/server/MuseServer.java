@@ -114,6 +114,8 @@ public final class MuseServer implements AutoCloseable {
     private final SlowRequests slowRequests;
     private final HeapTrim heapTrim = new HeapTrim();
     private final Screening screening;
+    private final DocumentIndexer indexer;
+    private final DocumentsService documents;
 
     /** Serves the models of {@code engine}, keeping conversations in {@code store}; closing the server closes both. */
     public MuseServer(Config config, Engine engine, Store store) {
@@ -131,6 +133,8 @@ public final class MuseServer implements AutoCloseable {
                 new Access.Limits(config.maxBodyBytes(), config.maxTokens(), config.maxConcurrentPerKey(), config.requestsPerMinute()), metrics);
         ClientWatch clients = new ClientWatch();
         this.screening = new Screening(engine, config.safety(), guard, store.moderationAudit());
+        this.indexer = new DocumentIndexer(engine, store.documents());
+        this.documents = new DocumentsService(engine, store.documents(), indexer);
         Generations generations = new Generations(metrics, clients);
         StudioAssets studio = new StudioAssets();
         HttpRouting.Builder routing = HttpRouting.builder()
@@ -166,6 +170,7 @@ public final class MuseServer implements AutoCloseable {
                 .register("/v1/audio", new SpeechService(engine, access, clients))
                 .register("/v1/images", new ImagesService(engine, access, clients, screening))
                 .register("/v1/provenance", new ProvenanceService(engine))
+                .register("/v1/documents", documents)
                 .register("/v1/moderations", new ModerationsService(engine, access, store.moderationAudit(), new ImageUrls(config.allowImageUrls(), config.maxBodyBytes())))
                 .get("/", studio::index)
                 .register("/studio", studio)
@@ -259,6 +264,7 @@ public final class MuseServer implements AutoCloseable {
 
     @Override public void close() {
         server.stop();
+        indexer.close();
         slowRequests.close();
         heapTrim.close();
         pulls.close();

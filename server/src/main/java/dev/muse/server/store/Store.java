@@ -26,6 +26,7 @@ public final class Store implements AutoCloseable {
     private final Conversations conversations;
     private final Messages messages;
     private final ModerationAudit moderationAudit;
+    private final Documents documents;
 
     private Store(Database database, Clock clock) {
         this.database = database;
@@ -33,6 +34,7 @@ public final class Store implements AutoCloseable {
         this.conversations = new Conversations(database, clock);
         this.messages = new Messages(database, clock);
         this.moderationAudit = new ModerationAudit(database, clock);
+        this.documents = new Documents(database, clock);
     }
 
     /** Opens (creating and migrating as needed) the database the configuration names. */
@@ -63,6 +65,9 @@ public final class Store implements AutoCloseable {
 
     /** What the safety screening blocked, per key. */
     public ModerationAudit moderationAudit() { return moderationAudit; }
+
+    /** People's documents and their embedded passages. */
+    public Documents documents() { return documents; }
 
     /** For tests: JDBC connections open right now. */
     int openConnections() { return database.openConnections(); }
