@@ -45,9 +45,11 @@ final class ChatService implements HttpService {
     private final Store store;
     private final ImageUrls imageUrls;
     private final Screening screening;
+    private final DocumentsService documents;
 
-    ChatService(Engine engine, Access access, Generations generations, Store store, Screening screening, ImageUrls imageUrls) {
+    ChatService(Engine engine, Access access, Generations generations, Store store, Screening screening, ImageUrls imageUrls, DocumentsService documents) {
         this.engine = engine;
+        this.documents = documents;
         this.screening = screening;
         this.access = access;
         this.generations = generations;
@@ -79,11 +81,14 @@ final class ChatService implements HttpService {
         Tools tools = ToolParams.read(body, ownTools);
         try (AutoCloseable permit = access.generationPermit(owner)) {
             screening.checkInput(params.model(), input.messages(), owner, conversationId, Access.safetyPolicy(req)); // refused before anything is generated or stored
+            Grounding grounding = Grounding.of(body, owner, input.messages(), documents);
+            JsonNode citations = grounding == null ? null : grounding.citations();
             if (conversationId == null) {
-                Generation generation = start(new ChatRequest(params.model(), input.messages(), mode, params.options()).withThoughtBudget(thoughtBudget)
+                List<ChatRequest.Message> messages = grounding == null ? input.messages() : grounding.into(input.messages());
+                Generation generation = start(new ChatRequest(params.model(), messages, mode, params.options()).withThoughtBudget(thoughtBudget)
                         .withTools(tools).withAgents(agents).withOwnTools(ownTools).withScreen(screening.forDrawing(owner, Access.safetyPolicy(req))), 0);
                 generations.run(req, res, Answers.Kind.CHAT, generation, params, screening.forOutput(input.messages(), params.n() == 1, owner, null, Access.safetyPolicy(req)),
-                        Generations.Observer.NONE);
+                        Generations.Observer.NONE, citations);
                 return;
             }
             if (params.n() != 1) throw ApiException.invalid("n", "a conversation stores one reply: 'n' must be 1 with 'conversation_id'");
@@ -94,7 +99,7 @@ final class ChatService implements HttpService {
             for (Message m : store.messages().list(owner, conversationId))
                 full.add(ChatMessages.message(m.role().name().toLowerCase(Locale.ROOT), m.content(), "stored message", imageUrls));
             int stored = full.size();
-            full.addAll(input.messages());
+            full.addAll(grounding == null ? input.messages() : grounding.into(input.messages()));
             // A conversation goes on however long it grows: its oldest turns are left out when it no longer fits (and an
             // answer without max tokens takes at most a quarter of the context). Fails before anything is stored if even
             // the new turn alone does not fit.
@@ -136,7 +141,7 @@ final class ChatService implements HttpService {
                     store.messages().finishReply(owner, reply.id(), TextNode.valueOf(c.text()), orNull(c.reasoning()),
                             new TokenUsage(c.done().promptTokens(), c.done().completionTokens(), generation.leftOutMessages()));
                 }
-            });
+            }, citations);
             if (choices.isEmpty()) // client left: keep what it saw
                 store.messages().updateReply(owner, reply.id(), TextNode.valueOf(latest[1]), orNull(latest[0]));
         }

@@ -44,7 +44,7 @@ final class CompletionsService implements HttpService {
             } catch (IllegalArgumentException e) { // an empty prompt without BOS, a token id outside the vocabulary
                 throw ApiException.invalid("prompt", e.getMessage());
             }
-            generations.run(req, res, Answers.Kind.TEXT, generation, params, null, Generations.Observer.NONE);
+            generations.run(req, res, Answers.Kind.TEXT, generation, params, null, Generations.Observer.NONE, null);
         }
     }
 

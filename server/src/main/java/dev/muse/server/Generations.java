@@ -8,6 +8,7 @@ import dev.muse.server.openai.Answers;
 import dev.muse.server.openai.ApiException;
 import dev.muse.server.openai.GenerationParams;
 import dev.muse.server.openai.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.ArrayList;
@@ -57,13 +58,15 @@ final class Generations {
      * write fails, a whole answer from the {@link ClientWatch} (which cancels the generation, so it stops holding a
      * sequence slot and the key's permit). With a {@code screen}, the guard reads the answer as it grows and at its end: a
      * choice it flags stops (finish reason {@code content_filter}, its text cut back to what was found safe, the reason as
-     * OpenAI's {@code refusal}).
+     * OpenAI's {@code refusal}). With {@code citations} (the passages of the person's documents the answer was given), they
+     * come first in a stream and beside the choices in a whole answer ({@code muse_citations}).
      */
     List<Choice> run(ServerRequest req, ServerResponse res, Answers.Kind kind, Generation generation, GenerationParams p, Screening.Output screen,
-                     Observer observer) throws InterruptedException {
+                     Observer observer, com.fasterxml.jackson.databind.JsonNode citations) throws InterruptedException {
         try (generation; ClientWatch.Watch watch = p.stream() ? null : clients.watch(req, generation::cancel)) {
             Answers answers = new Answers(kind, p.model(), generation.leftOutMessages());
             EventStream stream = p.stream() ? new EventStream(res) : null;
+            if (stream != null && citations != null && !stream.send(answers.citationsChunk(citations))) return List.of(); // client gone
             List<StringBuilder> texts = new ArrayList<>(), thoughts = new ArrayList<>();
             List<List<Event.ToolCall>> calls = new ArrayList<>();
             List<List<TokenLogprob>> logprobs = new ArrayList<>();
@@ -140,7 +143,9 @@ final class Generations {
                             List<Answers.Choice> whole = choices.stream()
                                     .map(c -> new Answers.Choice(c.index(), c.text(), c.reasoning(), calls.get(c.index()), logprobs.get(c.index()),
                                             c.done().reason(), c.refusal())).toList();
-                            Json.send(res, 200, answers.whole(whole, usage, agents, steps));
+                            ObjectNode body = answers.whole(whole, usage, agents, steps);
+                            if (citations != null) body.set("muse_citations", citations);
+                            Json.send(res, 200, body);
                         }
                         return choices;
                     }

@@ -162,7 +162,7 @@ public final class MuseServer implements AutoCloseable {
                 .register("/v1/models", new ModelsService(engine))
                 .register("/v1/library", new LibraryService(pulls, config.maxBodyBytes()))
                 .register("/v1/chat/completions", new ChatService(engine, access, generations, store, screening,
-                        new ImageUrls(config.allowImageUrls(), config.maxBodyBytes())))
+                        new ImageUrls(config.allowImageUrls(), config.maxBodyBytes()), documents))
                 .register("/v1/conversations", new ConversationService(store, access))
                 .register("/v1/completions", new CompletionsService(engine, access, generations))
                 .register("/v1/embeddings", new EmbeddingsService(engine, access))

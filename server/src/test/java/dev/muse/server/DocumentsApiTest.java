@@ -3,6 +3,7 @@ package dev.muse.server;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.muse.server.openai.Json;
 import dev.muse.server.store.Documents;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -108,6 +109,29 @@ class DocumentsApiTest {
             assertEquals(0, TestServer.json(s.send("POST", "/v1/documents/search", "{\"query\": \"lighthouse keeper\"}", alice)).get("data").size());
             assertTrue(s.store.documents().unembedded(id).isEmpty() && s.store.documents().searchable(aliceKey.key().id(), null).isEmpty(),
                     "no passage is left");
+        }
+    }
+
+    /** A chat grounded in a collection, through the official client: the passages reach the model and come back as citations. */
+    @Test
+    void aGroundedChatCitesItsPassages() throws Exception {
+        try (TestServer s = new TestServer(dir, true)) {
+            String key = s.store.keys().create("k").secret();
+            String id = TestServer.json(upload(s, key, "lighthouse.pdf", pdf(false, "The lighthouse keeper is named Grace Darling.",
+                    "Bread needs flour, water, salt and yeast."), "coast")).get("id").asText();
+            assertEquals("ready", ready(s, key, id).get("status").asText());
+            JsonNode seen = Json.MAPPER.readTree(OpenAiClient.run("grounded.mjs", 120, s.base() + "/v1", key));
+            JsonNode citations = seen.get("citations");
+            assertEquals(2, citations.size(), seen.toString());
+            assertEquals(1, citations.get(0).get("index").asInt());
+            assertEquals(1, citations.get(0).get("page").asInt(), "the keeper's page is [1]");
+            assertEquals("lighthouse.pdf", citations.get(0).get("document").asText());
+            assertEquals(id, citations.get(0).get("document_id").asText());
+            assertTrue(seen.get("groundedPrompt").asInt() > seen.get("plainPrompt").asInt() + 20, "the model read the passages: " + seen);
+            assertTrue(seen.get("plainCitations").isNull());
+            assertEquals(2, seen.get("streamFirst").size(), "a stream's first chunk carries them: " + seen);
+            OpenAiApiTest.assertError(s.send("POST", "/v1/chat/completions", "{\"model\": \"tiny-chat\", \"messages\": [{\"role\": \"user\", "
+                    + "\"content\": \"x\"}], \"muse_collections\": [\"../x\"]}", key), 400, "muse_collections", null);
         }
     }
 

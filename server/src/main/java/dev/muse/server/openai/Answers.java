@@ -1,5 +1,6 @@
 package dev.muse.server.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muse.runtime.Event;
@@ -105,6 +106,16 @@ public final class Answers {
         function.put("name", call.name());
         function.put("arguments", call.arguments());
         return out;
+    }
+
+    /**
+     * The first chunk of a grounded answer (Muse's extension): choice 0 with an empty delta, and {@code muse_citations},
+     * the numbered passages of the person's documents the model was given to cite as [1], [2], ...
+     */
+    public ObjectNode citationsChunk(JsonNode citations) {
+        Delta d = delta(0, false);
+        d.chunk().set("muse_citations", citations);
+        return d.chunk();
     }
 
     /**
