@@ -75,10 +75,6 @@ class ModerationsApiTest {
             new TinyModel(TinyFamily.LLAMA3, GgmlType.Q8_0, 41).write(models.resolve("llama-guard-3-1b-tiny.gguf"));
             IllegalStateException noClassifier = assertThrows(IllegalStateException.class, () -> new MuseServer(config(MuseServer.Safety.ON), engine, store));
             assertTrue(noClassifier.getMessage().contains("muse pull nsfw-mobilenet-v2"), noClassifier.getMessage());
-            dev.muse.testkit.NsfwReference.install(models);
-            try (MuseServer guarded = new MuseServer(config(MuseServer.Safety.ON), engine, store)) {
-                assertTrue(guarded.imageScreening().startsWith("on: nsfw-mobilenet-v2 screens the pictures"), guarded.imageScreening());
-            }
             try (MuseServer off = new MuseServer(config(MuseServer.Safety.OFF), engine, store)) {
                 assertTrue(off.screening().startsWith("off: chats are not screened (the operator's choice); llama-guard-3-1b-tiny answers"), off.screening());
                 assertTrue(off.imageScreening().startsWith("off: pictures are not screened"), off.imageScreening());
@@ -89,6 +85,14 @@ class ModerationsApiTest {
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, chat.statusCode(), chat.body());
             }
+        }
+        // with the image classifier too, safety on starts (a server of its own: closing one closes its engine and store)
+        dev.muse.testkit.NsfwReference.install(models);
+        try (dev.muse.runtime.Engine engine = new dev.muse.runtime.Engine(new dev.muse.runtime.Engine.Config(java.util.List.of(), models, 1L << 30,
+                new dev.muse.runtime.Scheduler.Options(2, 256, 64)));
+             dev.muse.server.store.Store store = dev.muse.server.store.Store.open(dev.muse.server.store.StoreConfig.sqlite(dir.resolve("guarded.db")));
+             MuseServer guarded = new MuseServer(config(MuseServer.Safety.ON), engine, store)) {
+            assertTrue(guarded.imageScreening().startsWith("on: nsfw-mobilenet-v2 screens the pictures"), guarded.imageScreening());
         }
     }
 
