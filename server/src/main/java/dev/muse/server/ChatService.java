@@ -118,6 +118,7 @@ final class ChatService implements HttpService {
                 throw e;
             }
             Message reply = store.messages().beginReply(owner, conversationId);
+            if (citations != null) store.messages().cite(owner, reply.id(), citations); // a reloaded conversation still follows each [n]
             long[] lastSave = {System.nanoTime()};
             String[] latest = {"", ""}; // thought, text
             List<Generations.Choice> choices = generations.run(req, res, Answers.Kind.CHAT, generation, params, screening.forOutput(input.messages(), true, owner, conversationId, Access.safetyPolicy(req)),

@@ -154,6 +154,7 @@ final class ConversationService implements HttpService {
         if (m.reasoning() != null) o.put("reasoning_content", m.reasoning());
         if (m.contemplation() != null) o.set("contemplation", m.contemplation());
         if (m.toolSteps() != null) o.set("tool_steps", m.toolSteps());
+        if (m.citations() != null) o.set("muse_citations", m.citations());
         if (m.refusal() != null) o.put("refusal", m.refusal());
         o.put("status", m.status().name().toLowerCase(Locale.ROOT));
         if (m.usage() != null)

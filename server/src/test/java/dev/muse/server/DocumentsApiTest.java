@@ -132,6 +132,17 @@ class DocumentsApiTest {
             assertEquals(2, seen.get("streamFirst").size(), "a stream's first chunk carries them: " + seen);
             OpenAiApiTest.assertError(s.send("POST", "/v1/chat/completions", "{\"model\": \"tiny-chat\", \"messages\": [{\"role\": \"user\", "
                     + "\"content\": \"x\"}], \"muse_collections\": [\"../x\"]}", key), 400, "muse_collections", null);
+
+            // in a stored conversation the reply keeps its citations: a reloaded conversation still follows each [n]
+            String conversation = TestServer.json(s.send("POST", "/v1/conversations", "{\"title\": \"coast\"}", key)).get("id").asText();
+            JsonNode answer = TestServer.json(s.send("POST", "/v1/chat/completions", "{\"model\": \"tiny-chat\", \"conversation_id\": \"" + conversation
+                    + "\", \"max_tokens\": 4, \"messages\": [{\"role\": \"user\", \"content\": \"Who keeps the lighthouse?\"}], \"muse_collections\": true}", key));
+            assertEquals(2, answer.get("muse_citations").size(), answer.toString());
+            JsonNode stored = TestServer.json(s.send("GET", "/v1/conversations/" + conversation, null, key));
+            JsonNode reply = stored.get("messages").get(1);
+            assertEquals(answer.get("muse_citations"), reply.get("muse_citations"), stored.toString());
+            assertFalse(stored.get("messages").get(0).has("muse_citations"), "the question is stored as asked, without the passages");
+            assertEquals("Who keeps the lighthouse?", stored.get("messages").get(0).get("content").asText());
         }
     }
 

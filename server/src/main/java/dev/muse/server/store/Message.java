@@ -12,11 +12,12 @@ import java.util.List;
  * @param reasoning a reasoning model's thought behind an assistant reply, apart from its content; null when none
  * @param contemplation a contemplating reply's sub-agents' work ({@code {"agents": [...]}}); null when none
  * @param toolSteps the steps of Muse's own tools a reply ran ({@code [{id, name, arguments, result, outputs}]}); null when none
+ * @param citations the passages of the person's documents a grounded reply was given to cite ([{index, document, page, ...}]); null when none
  * @param refusal why the server's safety screening stopped an assistant reply; null when it did not
  * @param usage   token counts of an assistant reply, null when not known
  */
 public record Message(String id, String conversationId, int ordinal, Role role, JsonNode content, String reasoning, JsonNode contemplation,
-                      JsonNode toolSteps, String refusal, MessageStatus status,
+                      JsonNode toolSteps, JsonNode citations, String refusal, MessageStatus status,
                       TokenUsage usage, Instant createdAt, Instant updatedAt, List<Attachment> attachments) {
     public Message {
         attachments = List.copyOf(attachments);

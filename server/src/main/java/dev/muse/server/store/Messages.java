@@ -24,7 +24,7 @@ import java.util.Optional;
  * text so far (as often as the caller wants to risk losing), {@link #finishReply} marks it COMPLETE.
  */
 public final class Messages {
-    private static final String COLUMNS = "m.id, m.conversation_id, m.ordinal, m.role, m.content, m.reasoning, m.contemplation, m.tool_steps, m.refusal, m.status,"
+    private static final String COLUMNS = "m.id, m.conversation_id, m.ordinal, m.role, m.content, m.reasoning, m.contemplation, m.tool_steps, m.citations, m.refusal, m.status,"
             + " m.prompt_tokens, m.completion_tokens, m.left_out_messages, m.created_at, m.updated_at";
     /** Unqualified, so that it reads the same in a SELECT over "messages m" and in an UPDATE of messages. */
     private static final String OWNED = "conversation_id IN (SELECT id FROM conversations WHERE owner = ?)";
@@ -75,11 +75,6 @@ public final class Messages {
         });
     }
 
-    /**
-     * Saves what a reply did before it answered, before it is finished: a contemplation's sub-agents' work
-     * ({@code {"agents": [...]}}) and the steps of Muse's own tools ({@code [...]}), each null to leave it as it is. A
-     * reply that is already finished cannot change.
-     */
     /** Records why the server's safety screening stopped a reply (before {@link #finishReply}). */
     public void refuse(String owner, String replyId, String refusal) {
         Conversations.checkOwner(owner);
@@ -94,6 +89,25 @@ public final class Messages {
         });
     }
 
+    /** Records the passages a grounded reply was given to cite (before {@link #finishReply}). */
+    public void cite(String owner, String replyId, JsonNode citations) {
+        Conversations.checkOwner(owner);
+        database.write(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE messages SET citations = ? WHERE id = ? AND status = 'incomplete' AND " + OWNED)) {
+                update.setString(1, StoredJson.write(citations));
+                update.setString(2, replyId);
+                update.setString(3, owner);
+                if (update.executeUpdate() == 0) throw notIncomplete(connection, owner, replyId);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Saves what a reply did before it answered, before it is finished: a contemplation's sub-agents' work
+     * ({@code {"agents": [...]}}) and the steps of Muse's own tools ({@code [...]}), each null to leave it as it is. A
+     * reply that is already finished cannot change.
+     */
     public void saveWork(String owner, String replyId, JsonNode contemplation, JsonNode toolSteps) {
         Conversations.checkOwner(owner);
         String agents = contemplation == null ? null : StoredJson.write(contemplation), steps = toolSteps == null ? null : StoredJson.write(toolSteps);
@@ -202,7 +216,7 @@ public final class Messages {
                 insert.executeUpdate();
             }
             List<Attachment> stored = insertAttachments(connection, id, attachments, now);
-            return new Message(id, conversationId, ordinal, role, content, null, null, null, null, status, null, now, now, stored);
+            return new Message(id, conversationId, ordinal, role, content, null, null, null, null, null, status, null, now, now, stored);
         });
     }
 
@@ -287,7 +301,8 @@ public final class Messages {
                 found.add(new Message(rows.getString("id"), rows.getString("conversation_id"), rows.getInt("ordinal"),
                         Role.fromWireName(rows.getString("role")), StoredJson.read(rows.getString("content")), rows.getString("reasoning"),
                         rows.getString("contemplation") == null ? null : StoredJson.read(rows.getString("contemplation")),
-                        rows.getString("tool_steps") == null ? null : StoredJson.read(rows.getString("tool_steps")), rows.getString("refusal"),
+                        rows.getString("tool_steps") == null ? null : StoredJson.read(rows.getString("tool_steps")),
+                        rows.getString("citations") == null ? null : StoredJson.read(rows.getString("citations")), rows.getString("refusal"),
                         MessageStatus.fromWireName(rows.getString("status")), usage, SqlValues.instant(rows, "created_at"),
                         SqlValues.instant(rows, "updated_at"), List.of()));
             }
@@ -317,7 +332,8 @@ public final class Messages {
         }
         List<Message> filled = new ArrayList<>(messages.size());
         for (Message m : messages) {
-            filled.add(new Message(m.id(), m.conversationId(), m.ordinal(), m.role(), m.content(), m.reasoning(), m.contemplation(), m.toolSteps(), m.refusal(), m.status(), m.usage(),
+            filled.add(new Message(m.id(), m.conversationId(), m.ordinal(), m.role(), m.content(), m.reasoning(), m.contemplation(), m.toolSteps(),
+                    m.citations(), m.refusal(), m.status(), m.usage(),
                     m.createdAt(), m.updatedAt(), byMessage.get(m.id())));
         }
         return filled;
