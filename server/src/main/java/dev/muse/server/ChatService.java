@@ -1,6 +1,7 @@
 package dev.muse.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.muse.runtime.CapabilityException;
 import dev.muse.runtime.ChatRequest;
@@ -46,10 +47,12 @@ final class ChatService implements HttpService {
     private final ImageUrls imageUrls;
     private final Screening screening;
     private final DocumentsService documents;
+    private final Remembering remembering;
 
     ChatService(Engine engine, Access access, Generations generations, Store store, Screening screening, ImageUrls imageUrls, DocumentsService documents) {
         this.engine = engine;
         this.documents = documents;
+        this.remembering = new Remembering(engine, store.memories());
         this.screening = screening;
         this.access = access;
         this.generations = generations;
@@ -82,13 +85,21 @@ final class ChatService implements HttpService {
         try (AutoCloseable permit = access.generationPermit(owner)) {
             screening.checkInput(params.model(), input.messages(), owner, conversationId, Access.safetyPolicy(req)); // refused before anything is generated or stored
             Grounding grounding = Grounding.of(body, owner, input.messages(), documents);
+            Remembering.Use memory = remembering.forChat(body, owner, input.messages());
             JsonNode citations = grounding == null ? null : grounding.citations();
+            ObjectNode extensions = Json.object();
+            if (citations != null) extensions.set("muse_citations", citations);
+            if (memory != null) extensions.set("muse_memory", memory.report());
+            if (extensions.isEmpty()) extensions = null;
+            List<ChatRequest.Message> asked = input.messages();
+            if (grounding != null) asked = grounding.into(asked);
+            if (memory != null && memory.recalled() != null) asked = Remembering.beforeLastUser(asked, memory.recalled());
             if (conversationId == null) {
-                List<ChatRequest.Message> messages = grounding == null ? input.messages() : grounding.into(input.messages());
+                List<ChatRequest.Message> messages = asked;
                 Generation generation = start(new ChatRequest(params.model(), messages, mode, params.options()).withThoughtBudget(thoughtBudget)
                         .withTools(tools).withAgents(agents).withOwnTools(ownTools).withScreen(screening.forDrawing(owner, Access.safetyPolicy(req))), 0);
                 generations.run(req, res, Answers.Kind.CHAT, generation, params, screening.forOutput(input.messages(), params.n() == 1, owner, null, Access.safetyPolicy(req)),
-                        Generations.Observer.NONE, citations);
+                        Generations.Observer.NONE, extensions);
                 return;
             }
             if (params.n() != 1) throw ApiException.invalid("n", "a conversation stores one reply: 'n' must be 1 with 'conversation_id'");
@@ -99,7 +110,7 @@ final class ChatService implements HttpService {
             for (Message m : store.messages().list(owner, conversationId))
                 full.add(ChatMessages.message(m.role().name().toLowerCase(Locale.ROOT), m.content(), "stored message", imageUrls));
             int stored = full.size();
-            full.addAll(grounding == null ? input.messages() : grounding.into(input.messages()));
+            full.addAll(asked);
             // A conversation goes on however long it grows: its oldest turns are left out when it no longer fits (and an
             // answer without max tokens takes at most a quarter of the context). Fails before anything is stored if even
             // the new turn alone does not fit.
@@ -142,7 +153,7 @@ final class ChatService implements HttpService {
                     store.messages().finishReply(owner, reply.id(), TextNode.valueOf(c.text()), orNull(c.reasoning()),
                             new TokenUsage(c.done().promptTokens(), c.done().completionTokens(), generation.leftOutMessages()));
                 }
-            }, citations);
+            }, extensions);
             if (choices.isEmpty()) // client left: keep what it saw
                 store.messages().updateReply(owner, reply.id(), TextNode.valueOf(latest[1]), orNull(latest[0]));
         }

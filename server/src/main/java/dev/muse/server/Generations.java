@@ -58,15 +58,16 @@ final class Generations {
      * write fails, a whole answer from the {@link ClientWatch} (which cancels the generation, so it stops holding a
      * sequence slot and the key's permit). With a {@code screen}, the guard reads the answer as it grows and at its end: a
      * choice it flags stops (finish reason {@code content_filter}, its text cut back to what was found safe, the reason as
-     * OpenAI's {@code refusal}). With {@code citations} (the passages of the person's documents the answer was given), they
-     * come first in a stream and beside the choices in a whole answer ({@code muse_citations}).
+     * OpenAI's {@code refusal}). Muse's {@code extensions} to the answer (the passages it was given to cite,
+     * {@code muse_citations}; what memory did, {@code muse_memory}) come first in a stream and beside the choices in a whole
+     * answer.
      */
     List<Choice> run(ServerRequest req, ServerResponse res, Answers.Kind kind, Generation generation, GenerationParams p, Screening.Output screen,
-                     Observer observer, com.fasterxml.jackson.databind.JsonNode citations) throws InterruptedException {
+                     Observer observer, ObjectNode extensions) throws InterruptedException {
         try (generation; ClientWatch.Watch watch = p.stream() ? null : clients.watch(req, generation::cancel)) {
             Answers answers = new Answers(kind, p.model(), generation.leftOutMessages());
             EventStream stream = p.stream() ? new EventStream(res) : null;
-            if (stream != null && citations != null && !stream.send(answers.citationsChunk(citations))) return List.of(); // client gone
+            if (stream != null && extensions != null && !stream.send(answers.extensionsChunk(extensions))) return List.of(); // client gone
             List<StringBuilder> texts = new ArrayList<>(), thoughts = new ArrayList<>();
             List<List<Event.ToolCall>> calls = new ArrayList<>();
             List<List<TokenLogprob>> logprobs = new ArrayList<>();
@@ -144,7 +145,7 @@ final class Generations {
                                     .map(c -> new Answers.Choice(c.index(), c.text(), c.reasoning(), calls.get(c.index()), logprobs.get(c.index()),
                                             c.done().reason(), c.refusal())).toList();
                             ObjectNode body = answers.whole(whole, usage, agents, steps);
-                            if (citations != null) body.set("muse_citations", citations);
+                            if (extensions != null) body.setAll(extensions);
                             Json.send(res, 200, body);
                         }
                         return choices;

@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.muse.runtime.ChatRequest;
 import dev.muse.server.openai.ApiException;
 import dev.muse.server.openai.Json;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * A chat grounded in the person's documents ({@code muse_collections}: a list of collection names, or {@code true} for
@@ -24,7 +22,7 @@ record Grounding(ChatRequest.Message sources, ArrayNode citations) {
         JsonNode asked = body.get("muse_collections");
         if (asked == null || asked.isNull() || asked.isBoolean() && !asked.booleanValue()) return null;
         List<String> collections = asked.isBoolean() ? null : collections(asked);
-        String question = lastUserText(messages);
+        String question = Remembering.lastUserText(messages);
         if (question.isBlank()) return null;
         List<DocumentsService.Passage> passages = documents.search(owner, question, collections, PASSAGES);
         if (passages.isEmpty()) return null;
@@ -44,11 +42,7 @@ record Grounding(ChatRequest.Message sources, ArrayNode citations) {
 
     /** {@code messages} with the sources just before the last user turn. */
     List<ChatRequest.Message> into(List<ChatRequest.Message> messages) {
-        List<ChatRequest.Message> out = new ArrayList<>(messages);
-        int last = out.size() - 1;
-        while (last > 0 && !out.get(last).role().equals("user")) last--;
-        out.add(Math.max(last, 0), sources);
-        return out;
+        return Remembering.beforeLastUser(messages, sources);
     }
 
     private static List<String> collections(JsonNode asked) {
@@ -57,13 +51,5 @@ record Grounding(ChatRequest.Message sources, ArrayNode citations) {
         } catch (ApiException e) {
             throw ApiException.invalid("muse_collections", "'muse_collections' is true (all your documents) or a list of collection names");
         }
-    }
-
-    private static String lastUserText(List<ChatRequest.Message> messages) {
-        for (int i = messages.size() - 1; i >= 0; i--)
-            if (messages.get(i).role().equals("user"))
-                return messages.get(i).content().stream().filter(p -> p instanceof ChatRequest.Text).map(p -> ((ChatRequest.Text) p).text())
-                        .collect(Collectors.joining("\n"));
-        return "";
     }
 }

@@ -171,6 +171,7 @@ public final class MuseServer implements AutoCloseable {
                 .register("/v1/images", new ImagesService(engine, access, clients, screening))
                 .register("/v1/provenance", new ProvenanceService(engine))
                 .register("/v1/documents", documents)
+                .register("/v1/memories", new MemoriesService(store.memories(), new Remembering(engine, store.memories())))
                 .register("/v1/moderations", new ModerationsService(engine, access, store.moderationAudit(), new ImageUrls(config.allowImageUrls(), config.maxBodyBytes())))
                 .get("/", studio::index)
                 .register("/studio", studio)

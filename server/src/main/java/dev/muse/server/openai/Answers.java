@@ -109,12 +109,13 @@ public final class Answers {
     }
 
     /**
-     * The first chunk of a grounded answer (Muse's extension): choice 0 with an empty delta, and {@code muse_citations},
-     * the numbered passages of the person's documents the model was given to cite as [1], [2], ...
+     * The first chunk of an answer with Muse's extensions: choice 0 with an empty delta, and the extensions' fields (the
+     * numbered passages of the person's documents it was given to cite, {@code muse_citations}; what memory did,
+     * {@code muse_memory}).
      */
-    public ObjectNode citationsChunk(JsonNode citations) {
+    public ObjectNode extensionsChunk(ObjectNode extensions) {
         Delta d = delta(0, false);
-        d.chunk().set("muse_citations", citations);
+        d.chunk().setAll(extensions);
         return d.chunk();
     }
 

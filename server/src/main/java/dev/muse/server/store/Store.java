@@ -27,6 +27,7 @@ public final class Store implements AutoCloseable {
     private final Messages messages;
     private final ModerationAudit moderationAudit;
     private final Documents documents;
+    private final Memories memories;
 
     private Store(Database database, Clock clock) {
         this.database = database;
@@ -35,6 +36,7 @@ public final class Store implements AutoCloseable {
         this.messages = new Messages(database, clock);
         this.moderationAudit = new ModerationAudit(database, clock);
         this.documents = new Documents(database, clock);
+        this.memories = new Memories(database, clock);
     }
 
     /** Opens (creating and migrating as needed) the database the configuration names. */
@@ -68,6 +70,9 @@ public final class Store implements AutoCloseable {
 
     /** People's documents and their embedded passages. */
     public Documents documents() { return documents; }
+
+    /** What the assistant remembers about each key's person, and whether memory is on. */
+    public Memories memories() { return memories; }
 
     /** For tests: JDBC connections open right now. */
     int openConnections() { return database.openConnections(); }

@@ -379,7 +379,7 @@ class StoreContractTest {
             }
         }
         try (Connection raw = TestEngine.raw(config)) {
-            assertEquals(11, count(raw, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = ?", true), "V1 to V11, each applied once");
+            assertEquals(12, count(raw, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = ?", true), "V1 to V12, each applied once");
         }
         store = Store.open(config); // for close()
     }
