@@ -7,13 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
-import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.junit.jupiter.api.Test;
 
 /** Each kind of document read into pages, headings and text; every cap and every broken or protected file refused plainly. */
@@ -22,23 +15,7 @@ class DocumentReaderTest {
 
     /** A PDF of one page per text, written by PDFBox; encrypted with a user password when asked. */
     static byte[] pdf(String title, boolean encrypted, String... pages) throws Exception {
-        try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            for (String text : pages) {
-                PDPage page = new PDPage();
-                doc.addPage(page);
-                try (PDPageContentStream content = new PDPageContentStream(doc, page)) {
-                    content.beginText();
-                    content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
-                    content.newLineAtOffset(72, 700);
-                    content.showText(text);
-                    content.endText();
-                }
-            }
-            if (title != null) doc.getDocumentInformation().setTitle(title);
-            if (encrypted) doc.protect(new StandardProtectionPolicy("owner", "secret", new AccessPermission()));
-            doc.save(out);
-            return out.toByteArray();
-        }
+        return dev.muse.testkit.Pdfs.pdf(title, encrypted, pages);
     }
 
     /** A minimal DOCX: word/document.xml with the paragraphs given, "#" marking a Heading1 paragraph. */
