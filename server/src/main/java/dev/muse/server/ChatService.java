@@ -49,10 +49,11 @@ final class ChatService implements HttpService {
     private final DocumentsService documents;
     private final Remembering remembering;
 
-    ChatService(Engine engine, Access access, Generations generations, Store store, Screening screening, ImageUrls imageUrls, DocumentsService documents) {
+    ChatService(Engine engine, Access access, Generations generations, Store store, Screening screening, ImageUrls imageUrls, DocumentsService documents,
+                Remembering remembering) {
         this.engine = engine;
         this.documents = documents;
-        this.remembering = new Remembering(engine, store.memories());
+        this.remembering = remembering;
         this.screening = screening;
         this.access = access;
         this.generations = generations;

@@ -135,6 +135,7 @@ public final class MuseServer implements AutoCloseable {
         this.screening = new Screening(engine, config.safety(), guard, store.moderationAudit());
         this.indexer = new DocumentIndexer(engine, store.documents());
         this.documents = new DocumentsService(engine, store.documents(), indexer);
+        Remembering remembering = new Remembering(engine, store.memories());
         Generations generations = new Generations(metrics, clients);
         StudioAssets studio = new StudioAssets();
         HttpRouting.Builder routing = HttpRouting.builder()
@@ -162,7 +163,7 @@ public final class MuseServer implements AutoCloseable {
                 .register("/v1/models", new ModelsService(engine))
                 .register("/v1/library", new LibraryService(pulls, config.maxBodyBytes()))
                 .register("/v1/chat/completions", new ChatService(engine, access, generations, store, screening,
-                        new ImageUrls(config.allowImageUrls(), config.maxBodyBytes()), documents))
+                        new ImageUrls(config.allowImageUrls(), config.maxBodyBytes()), documents, remembering))
                 .register("/v1/conversations", new ConversationService(store, access))
                 .register("/v1/completions", new CompletionsService(engine, access, generations))
                 .register("/v1/embeddings", new EmbeddingsService(engine, access))
@@ -171,7 +172,7 @@ public final class MuseServer implements AutoCloseable {
                 .register("/v1/images", new ImagesService(engine, access, clients, screening))
                 .register("/v1/provenance", new ProvenanceService(engine))
                 .register("/v1/documents", documents)
-                .register("/v1/memories", new MemoriesService(store.memories(), new Remembering(engine, store.memories())))
+                .register("/v1/memories", new MemoriesService(store.memories(), remembering))
                 .register("/v1/moderations", new ModerationsService(engine, access, store.moderationAudit(), new ImageUrls(config.allowImageUrls(), config.maxBodyBytes())))
                 .get("/", studio::index)
                 .register("/studio", studio)
