@@ -30,7 +30,8 @@ class BuiltInEmbeddersTest {
             assertEquals(256, longText.promptTokens());
             float[] ids = engine.embed(new EmbeddingRequest(Engine.DEFAULT_EMBEDDER, List.of(EmbeddingRequest.Input.of(new int[] {101, 7592, 2088, 102})))).vectors().getFirst();
             float[] text = engine.embed(new EmbeddingRequest(Engine.DEFAULT_EMBEDDER, List.of(EmbeddingRequest.Input.of("Hello world")))).vectors().getFirst();
-            assertArrayEquals(text, ids, "token ids are the text's own");
+            // the same tokens, so the same vector up to the last bits (a kernel compiled between the two calls rounds otherwise)
+            assertArrayEquals(text, ids, 1e-6f, "token ids are the text's own");
             assertThrows(IllegalArgumentException.class, () -> engine.embed(new EmbeddingRequest(Engine.DEFAULT_EMBEDDER,
                     List.of(EmbeddingRequest.Input.of(new int[] {101, 40000, 102})))));
         }
