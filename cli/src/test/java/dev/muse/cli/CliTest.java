@@ -53,9 +53,10 @@ class CliTest {
     }
 
     @Test
+    // 400 tokens: each test home has a fresh random key, and at 200 tokens stories260K's low-entropy text fell below z 4 in one build (mean 6.2 there, docs/trust.md)
     void textWrittenWithTheWatermarkIsFoundByVerify(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path gguf = convertStories();
-        String[] run = {"run", gguf.toString(), "-p", "Once upon a time", "-n", "200", "--seed", "3", "--temperature", "1", "--top-k", "0", "--top-p", "1", "--min-p", "0"};
+        String[] run = {"run", gguf.toString(), "-p", "Once upon a time", "-n", "400", "--seed", "3", "--temperature", "1", "--top-k", "0", "--top-p", "1", "--min-p", "0"};
         Path marked = java.nio.file.Files.writeString(dir.resolve("marked.txt"), muse(concat(run, "--text-watermark")).out());
         Path plain = java.nio.file.Files.writeString(dir.resolve("plain.txt"), muse(run).out());
         Outcome found = muse("verify", "--text", "-m", gguf.toString(), marked.toString());
